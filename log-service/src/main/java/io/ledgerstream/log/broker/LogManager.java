@@ -1,0 +1,121 @@
+package io.ledgerstream.log.broker;
+
+import io.ledgerstream.log.config.BrokerConfig;
+import io.ledgerstream.log.config.LogConfig;
+import io.ledgerstream.log.config.Replication;
+import io.ledgerstream.log.metadata.MetadataStore;
+import io.ledgerstream.log.metadata.TopicNames;
+import io.ledgerstream.log.metadata.TopicRecord;
+import io.ledgerstream.log.metadata.UnknownTopicException;
+import io.ledgerstream.log.partition.PartitionLog;
+import io.ledgerstream.log.partition.PartitionLogFactory;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The topics and open partition logs of one broker: creates topics in the metadata, opens each partition's log on
+ * first use (fencing any earlier writer) and keeps it open, and closes them all on shutdown.
+ *
+ * <p>Thread-safe.
+ */
+public final class LogManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
+
+    private final MetadataStore metadata;
+    private final PartitionLogFactory factory;
+    private final BrokerConfig config;
+    private final Clock clock;
+    private final Map<TopicPartition, CompletableFuture<PartitionLog>> logs = new ConcurrentHashMap<>();
+
+    public LogManager(MetadataStore metadata, PartitionLogFactory factory, BrokerConfig config, Clock clock) {
+        this.metadata = metadata;
+        this.factory = factory;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public MetadataStore metadata() {
+        return metadata;
+    }
+
+    /**
+     * Creates a topic after checking its name and configuration.
+     *
+     * @param replication null for the broker's default
+     */
+    public CompletableFuture<TopicRecord> createTopic(String name, int partitions, Replication replication,
+                                                      Map<String, String> configOverrides) {
+        TopicRecord topic;
+        try {
+            TopicNames.validate(name);
+            config.defaultLogConfig().withOverrides(configOverrides);
+            topic = new TopicRecord(name, partitions, replication != null ? replication : config.defaultReplication(),
+                    configOverrides, clock.millis());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return metadata.createTopic(topic).thenApply(v -> topic);
+    }
+
+    /** The log of a partition, opened for writing on first use. */
+    public CompletableFuture<PartitionLog> log(TopicPartition partition) {
+        CompletableFuture<PartitionLog> log = logs.computeIfAbsent(partition, this::open);
+        log.whenComplete((l, e) -> {
+            if (e != null) {
+                logs.remove(partition, log);
+            }
+        });
+        return log;
+    }
+
+    private CompletableFuture<PartitionLog> open(TopicPartition partition) {
+        return metadata.topic(partition.topic()).thenCompose(topic -> {
+            if (partition.partition() < 0 || partition.partition() >= topic.partitions()) {
+                throw new UnknownTopicException(partition.toString());
+            }
+            LogConfig logConfig = config.defaultLogConfig().withOverrides(topic.configOverrides());
+            return factory.open(partition, topic.replication(), logConfig);
+        });
+    }
+
+    /** Runs retention on every open log. */
+    public CompletableFuture<Integer> enforceRetention() {
+        List<CompletableFuture<Integer>> runs = new ArrayList<>();
+        for (CompletableFuture<PartitionLog> log : logs.values()) {
+            if (log.isDone() && !log.isCompletedExceptionally()) {
+                runs.add(log.join().enforceRetention().exceptionally(e -> {
+                    LOG.warn("Retention failed on {}: {}", log.join().topicPartition(), e.toString());
+                    return 0;
+                }));
+            }
+        }
+        return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new))
+                .thenApply(v -> runs.stream().mapToInt(CompletableFuture::join).sum());
+    }
+
+    /** Closes every open log, waiting for appends in flight. */
+    @Override
+    public void close() {
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (CompletableFuture<PartitionLog> log : logs.values()) {
+            closing.add(log.thenCompose(PartitionLog::closeAsync).exceptionally(e -> {
+                LOG.warn("Closing a partition log failed: {}", e.toString());
+                return null;
+            }));
+        }
+        logs.clear();
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("Not every partition log closed cleanly: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.ledgerstream.log.config;
+
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * A broker's start-up settings, read from Kafka-style keys and validated at once: a bad value fails start-up
+ * with an {@link InvalidConfigException} that names the key.
+ */
+public record BrokerConfig(
+        int brokerId,
+        String zookeeperConnect,
+        int zookeeperSessionTimeoutMs,
+        String metadataRoot,
+        String bookkeeperLedgersRoot,
+        boolean bookkeeperV2Protocol,
+        int defaultReplicationFactor,
+        int minInsyncReplicas,
+        int numPartitions,
+        LogConfig defaultLogConfig,
+        long cacheBytesPerPartition,
+        int readAheadEntries,
+        long retentionCheckIntervalMs) {
+
+    public static final String BROKER_ID = "broker.id";
+    public static final String ZOOKEEPER_CONNECT = "zookeeper.connect";
+    public static final String ZOOKEEPER_SESSION_TIMEOUT_MS = "zookeeper.session.timeout.ms";
+    public static final String METADATA_ROOT = "metadata.root";
+    public static final String BOOKKEEPER_LEDGERS_ROOT = "bookkeeper.ledgers.root";
+    public static final String BOOKKEEPER_V2_PROTOCOL = "bookkeeper.use.v2.protocol";
+    public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
+    public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+    public static final String NUM_PARTITIONS = "num.partitions";
+    public static final String LOG_SEGMENT_BYTES = "log.segment.bytes";
+    public static final String LOG_ROLL_MS = "log.roll.ms";
+    public static final String LOG_RETENTION_MS = "log.retention.ms";
+    public static final String LOG_RETENTION_BYTES = "log.retention.bytes";
+    public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
+    public static final String LOG_CACHE_BYTES = "log.cache.bytes.per.partition";
+    public static final String LOG_READ_AHEAD_ENTRIES = "log.read.ahead.entries";
+    public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+
+    public BrokerConfig {
+        if (!metadataRoot.startsWith("/") || metadataRoot.endsWith("/")) {
+            throw new InvalidConfigException(METADATA_ROOT, metadataRoot, "must start with '/' and not end with '/'");
+        }
+        if (!bookkeeperLedgersRoot.startsWith("/") || bookkeeperLedgersRoot.endsWith("/")) {
+            throw new InvalidConfigException(BOOKKEEPER_LEDGERS_ROOT, bookkeeperLedgersRoot,
+                    "must start with '/' and not end with '/'");
+        }
+        if (minInsyncReplicas > defaultReplicationFactor) {
+            throw new InvalidConfigException(MIN_INSYNC_REPLICAS, minInsyncReplicas,
+                    "must not exceed " + DEFAULT_REPLICATION_FACTOR + " " + defaultReplicationFactor);
+        }
+    }
+
+    /** Reads and validates every key; keys not given take the documented defaults. */
+    public static BrokerConfig fromMap(Map<String, String> values) {
+        LogConfig d = LogConfig.DEFAULTS;
+        return new BrokerConfig(
+                ConfigValues.intValue(values, BROKER_ID, 0, 0),
+                ConfigValues.stringValue(values, ZOOKEEPER_CONNECT, "127.0.0.1:2181"),
+                ConfigValues.intValue(values, ZOOKEEPER_SESSION_TIMEOUT_MS, 18_000, 1000),
+                ConfigValues.stringValue(values, METADATA_ROOT, "/ledgerstream"),
+                ConfigValues.stringValue(values, BOOKKEEPER_LEDGERS_ROOT, "/ledgers"),
+                ConfigValues.booleanValue(values, BOOKKEEPER_V2_PROTOCOL, true),
+                ConfigValues.intValue(values, DEFAULT_REPLICATION_FACTOR, 2, 1),
+                ConfigValues.intValue(values, MIN_INSYNC_REPLICAS,
+                        Math.min(2, ConfigValues.intValue(values, DEFAULT_REPLICATION_FACTOR, 2, 1)), 1),
+                ConfigValues.intValue(values, NUM_PARTITIONS, 1, 1),
+                new LogConfig(
+                        ConfigValues.longValue(values, LOG_SEGMENT_BYTES, d.segmentBytes(), 1024),
+                        ConfigValues.longValue(values, LOG_ROLL_MS, d.segmentMs(), 1),
+                        ConfigValues.longValue(values, LOG_RETENTION_MS, d.retentionMs(), -1),
+                        ConfigValues.longValue(values, LOG_RETENTION_BYTES, d.retentionBytes(), -1),
+                        ConfigValues.intValue(values, MESSAGE_MAX_BYTES, d.maxMessageBytes(), 0)),
+                ConfigValues.longValue(values, LOG_CACHE_BYTES, 8L << 20, 0),
+                ConfigValues.intValue(values, LOG_READ_AHEAD_ENTRIES, 32, 1),
+                ConfigValues.longValue(values, LOG_RETENTION_CHECK_INTERVAL_MS, 300_000, 1));
+    }
+
+    /** Reads a Java properties file's entries as configuration. */
+    public static BrokerConfig fromProperties(Properties properties) {
+        Map<String, String> values = new TreeMap<>();
+        properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k)));
+        return fromMap(values);
+    }
+
+    /** The replication a topic gets when its creator does not choose one. */
+    public Replication defaultReplication() {
+        return Replication.forFactor(defaultReplicationFactor, minInsyncReplicas);
+    }
+
+    /** BookKeeper's metadata service URI for the ledgers under this broker's ZooKeeper. */
+    public String bookkeeperMetadataUri() {
+        return "zk+null://" + zookeeperConnect.replace(',', ';') + bookkeeperLedgersRoot;
+    }
+}

@@ -1,0 +1,144 @@
+package io.ledgerstream.log.metadata;
+
+import io.ledgerstream.log.config.Replication;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The stored form of metadata records. Every record starts with a one-byte kind and a one-byte format version;
+ * the fields follow in the order of the record's components, big-endian ({@link DataOutputStream}).
+ *
+ * <pre>
+ * topic     v1: kind=1, version=1, name UTF, partitions int, ensemble int, writeQuorum int, ackQuorum int,
+ *               createdAtMs long, overrideCount int, (key UTF, value UTF) * overrideCount
+ * partition v1: kind=2, version=1, logStartOffset long, writerEpoch long, segmentCount int,
+ *               (ledgerId long, baseOffset long, sealed boolean, endOffset long, lastEntryId long,
+ *                sizeBytes long, maxTimestamp long, createdAtMs long) * segmentCount
+ * </pre>
+ * A reader refuses versions it does not know rather than guessing.
+ */
+public final class MetadataCodec {
+    private static final byte TOPIC = 1;
+    private static final byte PARTITION = 2;
+    private static final byte VERSION_1 = 1;
+
+    private MetadataCodec() {
+    }
+
+    public static byte[] encode(TopicRecord topic) {
+        return write(out -> {
+            out.writeByte(TOPIC);
+            out.writeByte(VERSION_1);
+            out.writeUTF(topic.name());
+            out.writeInt(topic.partitions());
+            out.writeInt(topic.replication().ensembleSize());
+            out.writeInt(topic.replication().writeQuorum());
+            out.writeInt(topic.replication().ackQuorum());
+            out.writeLong(topic.createdAtMs());
+            Map<String, String> sorted = new TreeMap<>(topic.configOverrides());
+            out.writeInt(sorted.size());
+            for (Map.Entry<String, String> e : sorted.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeUTF(e.getValue());
+            }
+        });
+    }
+
+    public static TopicRecord decodeTopic(byte[] bytes) {
+        return read(bytes, TOPIC, in -> {
+            String name = in.readUTF();
+            int partitions = in.readInt();
+            Replication replication = new Replication(in.readInt(), in.readInt(), in.readInt());
+            long createdAt = in.readLong();
+            int count = in.readInt();
+            Map<String, String> overrides = new TreeMap<>();
+            for (int i = 0; i < count; i++) {
+                overrides.put(in.readUTF(), in.readUTF());
+            }
+            return new TopicRecord(name, partitions, replication, overrides, createdAt);
+        });
+    }
+
+    public static byte[] encode(PartitionRecord partition) {
+        return write(out -> {
+            out.writeByte(PARTITION);
+            out.writeByte(VERSION_1);
+            out.writeLong(partition.logStartOffset());
+            out.writeLong(partition.writerEpoch());
+            out.writeInt(partition.segments().size());
+            for (SegmentRecord s : partition.segments()) {
+                out.writeLong(s.ledgerId());
+                out.writeLong(s.baseOffset());
+                out.writeBoolean(s.sealed());
+                out.writeLong(s.endOffset());
+                out.writeLong(s.lastEntryId());
+                out.writeLong(s.sizeBytes());
+                out.writeLong(s.maxTimestamp());
+                out.writeLong(s.createdAtMs());
+            }
+        });
+    }
+
+    public static PartitionRecord decodePartition(byte[] bytes) {
+        return read(bytes, PARTITION, in -> {
+            long logStart = in.readLong();
+            long writerEpoch = in.readLong();
+            int count = in.readInt();
+            List<SegmentRecord> segments = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                segments.add(new SegmentRecord(in.readLong(), in.readLong(), in.readBoolean(), in.readLong(),
+                        in.readLong(), in.readLong(), in.readLong(), in.readLong()));
+            }
+            return new PartitionRecord(logStart, writerEpoch, segments);
+        });
+    }
+
+    private interface Writer {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    private interface Reader<T> {
+        T read(DataInputStream in) throws IOException;
+    }
+
+    private static byte[] write(Writer writer) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            writer.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static <T> T read(byte[] bytes, byte expectedKind, Reader<T> reader) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            byte kind = in.readByte();
+            if (kind != expectedKind) {
+                throw new MetadataFormatException("expected record kind " + expectedKind + " but found " + kind, null);
+            }
+            byte version = in.readByte();
+            if (version != VERSION_1) {
+                throw new MetadataFormatException("unknown format version " + version + " of record kind " + kind, null);
+            }
+            T value = reader.read(in);
+            if (in.available() > 0) {
+                throw new MetadataFormatException(in.available() + " unexpected trailing bytes in record kind " + kind, null);
+            }
+            return value;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof MetadataFormatException mfe) {
+                throw mfe;
+            }
+            throw new MetadataFormatException("damaged metadata record: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.ledgerstream.log.metadata;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.BackgroundCallback;
+import org.apache.curator.framework.api.CuratorEvent;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+
+/**
+ * Topic and partition metadata in ZooKeeper. Layout under the root ({@code /ledgerstream} by default):
+ * {@code /topics/<topic>} holds a {@link TopicRecord}, {@code /topics/<topic>/<partition>} a {@link PartitionRecord}.
+ * Every update is a compare-and-set on the node version; all calls are asynchronous.
+ *
+ * <p>Thread-safe: holds no state beyond the (thread-safe) Curator client, which the caller owns.
+ */
+public final class MetadataStore {
+    private final CuratorFramework zk;
+    private final String topicsPath;
+
+    public MetadataStore(CuratorFramework zk, String root) {
+        this.zk = zk;
+        this.topicsPath = root + "/topics";
+    }
+
+    /**
+     * Creates a topic and its empty partitions in one ZooKeeper transaction.
+     *
+     * @return completes exceptionally with {@link TopicExistsException} if the name is taken
+     */
+    public CompletableFuture<Void> createTopic(TopicRecord topic) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        try {
+            zk.createContainers(topicsPath);
+            List<CuratorOp> ops = new ArrayList<>();
+            ops.add(zk.transactionOp().create().withMode(CreateMode.PERSISTENT)
+                    .forPath(topicPath(topic.name()), MetadataCodec.encode(topic)));
+            byte[] empty = MetadataCodec.encode(PartitionRecord.empty());
+            for (int p = 0; p < topic.partitions(); p++) {
+                ops.add(zk.transactionOp().create().withMode(CreateMode.PERSISTENT)
+                        .forPath(partitionPath(topic.name(), p), empty));
+            }
+            zk.transaction().inBackground((BackgroundCallback) (client, event) -> {
+                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+                if (code == KeeperException.Code.OK) {
+                    result.complete(null);
+                } else if (code == KeeperException.Code.NODEEXISTS) {
+                    result.completeExceptionally(new TopicExistsException(topic.name()));
+                } else {
+                    result.completeExceptionally(KeeperException.create(code, topicPath(topic.name())));
+                }
+            }).forOperations(ops);
+        } catch (Exception e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    /** The topic's record; completes exceptionally with {@link UnknownTopicException} if there is none. */
+    public CompletableFuture<TopicRecord> topic(String name) {
+        return readNode(topicPath(name), name).thenApply(v -> MetadataCodec.decodeTopic(v.value()));
+    }
+
+    /** Names of all topics. */
+    public CompletableFuture<List<String>> topicNames() {
+        CompletableFuture<List<String>> result = new CompletableFuture<>();
+        try {
+            zk.getChildren().inBackground((BackgroundCallback) (client, event) -> {
+                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+                if (code == KeeperException.Code.OK) {
+                    result.complete(List.copyOf(event.getChildren()));
+                } else if (code == KeeperException.Code.NONODE) {
+                    result.complete(List.of());
+                } else {
+                    result.completeExceptionally(KeeperException.create(code, topicsPath));
+                }
+            }).forPath(topicsPath);
+        } catch (Exception e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    /** A partition's record with its node version. */
+    public CompletableFuture<Versioned<PartitionRecord>> partition(String topic, int partition) {
+        return readNode(partitionPath(topic, partition), topic + "-" + partition)
+                .thenApply(v -> new Versioned<>(MetadataCodec.decodePartition(v.value()), v.version()));
+    }
+
+    /**
+     * Replaces a partition's record if its node is still at {@code expectedVersion}.
+     *
+     * @return the record with its new version; completes exceptionally with {@link MetadataConflictException} if
+     *     the node moved on
+     */
+    public CompletableFuture<Versioned<PartitionRecord>> compareAndSetPartition(String topic, int partition,
+                                                                               PartitionRecord record,
+                                                                               int expectedVersion) {
+        String path = partitionPath(topic, partition);
+        CompletableFuture<Versioned<PartitionRecord>> result = new CompletableFuture<>();
+        try {
+            zk.setData().withVersion(expectedVersion).inBackground((BackgroundCallback) (client, event) -> {
+                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+                switch (code) {
+                    case OK -> result.complete(new Versioned<>(record, event.getStat().getVersion()));
+                    case BADVERSION -> result.completeExceptionally(new MetadataConflictException(path));
+                    case NONODE -> result.completeExceptionally(new UnknownTopicException(topic + "-" + partition));
+                    default -> result.completeExceptionally(KeeperException.create(code, path));
+                }
+            }).forPath(path, MetadataCodec.encode(record));
+        } catch (Exception e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    private CompletableFuture<Versioned<byte[]>> readNode(String path, String what) {
+        CompletableFuture<Versioned<byte[]>> result = new CompletableFuture<>();
+        try {
+            zk.getData().inBackground((BackgroundCallback) (CuratorFramework client, CuratorEvent event) -> {
+                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+                if (code == KeeperException.Code.OK) {
+                    result.complete(new Versioned<>(event.getData(), event.getStat().getVersion()));
+                } else if (code == KeeperException.Code.NONODE) {
+                    result.completeExceptionally(new UnknownTopicException(what));
+                } else {
+                    result.completeExceptionally(KeeperException.create(code, path));
+                }
+            }).forPath(path);
+        } catch (Exception e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    private String topicPath(String topic) {
+        return topicsPath + "/" + topic;
+    }
+
+    private String partitionPath(String topic, int partition) {
+        return topicPath(topic) + "/" + partition;
+    }
+}

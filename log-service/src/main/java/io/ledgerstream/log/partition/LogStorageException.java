@@ -1,0 +1,13 @@
+package io.ledgerstream.log.partition;
+
+/**
+ * The storage below the log failed (for example fewer bookies than the ack quorum are writable). The write
+ * that met it, and every later one, fails; the log must be reopened (which recovers it) before it accepts writes.
+ */
+public final class LogStorageException extends LogException {
+    private static final long serialVersionUID = 1L;
+
+    public LogStorageException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,68 @@
+package io.ledgerstream.log.partition;
+
+import io.ledgerstream.log.config.LogConfig;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The log of one partition: Kafka v2 record batches at contiguous offsets from the log start offset. The owner of
+ * an instance is the single writer of the partition; opening another writer elsewhere fences this one.
+ *
+ * <p>Implementations are thread-safe. Failures complete the returned futures with a {@link LogException}.
+ */
+public interface PartitionLog extends AutoCloseable {
+
+    TopicPartition topicPartition();
+
+    /**
+     * Validates one Kafka v2 record batch, gives it the next offsets and stores it.
+     *
+     * <p>The log takes ownership of {@code batch} (from its position to its limit): it writes the base offset and
+     * leader epoch into it in place and may keep it in memory to serve reads, so the caller must not touch it again.
+     * Appends may be issued before earlier ones complete; their futures complete in offset order, each once the
+     * batch is durable at the write's ack quorum.
+     *
+     * @return the offsets given to the batch; fails with {@link InvalidRecordBatchException} or
+     *     {@link RecordBatchTooLargeException} (nothing written), {@link LogFencedException},
+     *     {@link LogStorageException} or {@link LogClosedException}
+     */
+    CompletableFuture<AppendResult> appendAsync(ByteBuffer batch);
+
+    /**
+     * Reads whole batches starting with the one that holds {@code offset}, stopping once {@code maxBytes} are
+     * reached (the first batch is returned even when larger, so a reader always progresses).
+     *
+     * @return the batches; empty at the high watermark; fails with {@link OffsetOutOfRangeException} below the log
+     *     start offset or beyond the high watermark
+     */
+    CompletableFuture<ReadResult> readAsync(long offset, int maxBytes);
+
+    /** The first offset that can be read. */
+    long logStartOffset();
+
+    /** The offset after the last acknowledged record: reads see everything below it. */
+    long highWatermark();
+
+    /** The settings in force. */
+    LogConfig config();
+
+    /** Applies new settings to later appends and retention runs. */
+    void updateConfig(LogConfig config);
+
+    /**
+     * Deletes whole sealed segments that retention ({@code retention.ms}, {@code retention.bytes}) no longer
+     * keeps, moving the log start offset up.
+     *
+     * @return the number of segments deleted
+     */
+    CompletableFuture<Integer> enforceRetention();
+
+    /** Completes the appends in flight, seals the open segment and releases the log. */
+    CompletableFuture<Void> closeAsync();
+
+    @Override
+    default void close() {
+        closeAsync().join();
+    }
+}

@@ -1,0 +1,28 @@
+package io.ledgerstream.log.partition;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * Batches read from a partition, in offset order and contiguous, each a read-only view of one whole Kafka v2
+ * record batch as it was stored. The first batch holds the offset asked for (it may start below it).
+ *
+ * @param batches        whole batches; empty when the read was at the high watermark
+ * @param highWatermark  offset after the last acknowledged record at the time of the read
+ * @param logStartOffset the first readable offset at the time of the read
+ */
+public record ReadResult(List<ByteBuffer> batches, long highWatermark, long logStartOffset) {
+
+    public ReadResult {
+        batches = List.copyOf(batches);
+    }
+
+    /** Total bytes of the batches. */
+    public int sizeInBytes() {
+        int size = 0;
+        for (ByteBuffer b : batches) {
+            size += b.remaining();
+        }
+        return size;
+    }
+}

@@ -1,0 +1,114 @@
+package io.ledgerstream.log.partition;
+
+import io.ledgerstream.log.partition.InvalidRecordBatchException.Reason;
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.utils.Crc32C;
+
+/**
+ * Reads and checks the header of a Kafka v2 record batch in place, relative to the buffer's position. The
+ * header (61 bytes, big-endian):
+ * <pre>
+ *  0 baseOffset int64        | 21 attributes int16      | 43 producerId int64
+ *  8 batchLength int32       | 23 lastOffsetDelta int32 | 51 producerEpoch int16
+ * 12 partitionLeaderEpoch i32| 27 baseTimestamp int64   | 53 baseSequence int32
+ * 16 magic int8              | 35 maxTimestamp int64    | 57 recordCount int32
+ * 17 crc uint32 (CRC32C of bytes 21..end)
+ * </pre>
+ * Base offset and leader epoch lie outside the CRC, which is why the broker may set them without re-encoding.
+ */
+public final class RecordBatches {
+    /** Size of the v2 batch header. */
+    public static final int HEADER_SIZE = 61;
+
+    private static final int BASE_OFFSET = 0;
+    private static final int LENGTH = 8;
+    private static final int PARTITION_LEADER_EPOCH = 12;
+    private static final int MAGIC = 16;
+    private static final int CRC = 17;
+    private static final int ATTRIBUTES = 21;
+    private static final int LAST_OFFSET_DELTA = 23;
+    private static final int MAX_TIMESTAMP = 35;
+    private static final int RECORD_COUNT = 57;
+    /** Bytes before the part counted by the length field: base offset and the length itself. */
+    private static final int LOG_OVERHEAD = 12;
+
+    private RecordBatches() {
+    }
+
+    /**
+     * Checks that the bytes from position to limit are exactly one intact v2 batch no larger than
+     * {@code maxBatchBytes}.
+     *
+     * @throws InvalidRecordBatchException  if truncated, of another magic, damaged or self-contradictory
+     * @throws RecordBatchTooLargeException if larger than {@code maxBatchBytes}
+     */
+    public static void validate(ByteBuffer batch, int maxBatchBytes) {
+        int size = batch.remaining();
+        if (size < HEADER_SIZE) {
+            throw new InvalidRecordBatchException(Reason.TRUNCATED,
+                    "Record batch of " + size + " bytes is shorter than the " + HEADER_SIZE + "-byte v2 header");
+        }
+        int p = batch.position();
+        byte magic = batch.get(p + MAGIC);
+        if (magic != 2) {
+            throw new InvalidRecordBatchException(Reason.UNSUPPORTED_MAGIC,
+                    "Record batch has magic byte " + magic + "; only v2 record batches (magic 2) are accepted");
+        }
+        int declared = batch.getInt(p + LENGTH) + LOG_OVERHEAD;
+        if (declared > size) {
+            throw new InvalidRecordBatchException(Reason.TRUNCATED,
+                    "Record batch declares " + declared + " bytes but only " + size + " were given");
+        }
+        if (declared != size) {
+            throw new InvalidRecordBatchException(Reason.INVALID_HEADER,
+                    "Record batch declares " + declared + " bytes but " + size
+                            + " were given; exactly one batch is expected");
+        }
+        if (size > maxBatchBytes) {
+            throw new RecordBatchTooLargeException(size, maxBatchBytes);
+        }
+        long stored = Integer.toUnsignedLong(batch.getInt(p + CRC));
+        long computed = Crc32C.compute(batch, ATTRIBUTES, size - ATTRIBUTES);
+        if (stored != computed) {
+            throw new InvalidRecordBatchException(Reason.CRC_MISMATCH,
+                    "Record batch is corrupt: stored CRC " + stored + " but computed " + computed);
+        }
+        int count = recordCount(batch);
+        if (count < 1 || lastOffsetDelta(batch) != count - 1) {
+            throw new InvalidRecordBatchException(Reason.INVALID_HEADER, "Record batch has " + count
+                    + " records but last offset delta " + lastOffsetDelta(batch) + "; expected count - 1");
+        }
+    }
+
+    public static long baseOffset(ByteBuffer batch) {
+        return batch.getLong(batch.position() + BASE_OFFSET);
+    }
+
+    public static int lastOffsetDelta(ByteBuffer batch) {
+        return batch.getInt(batch.position() + LAST_OFFSET_DELTA);
+    }
+
+    /** Offset of the batch's last record. */
+    public static long lastOffset(ByteBuffer batch) {
+        return baseOffset(batch) + lastOffsetDelta(batch);
+    }
+
+    /** Offset after the batch's last record. */
+    public static long nextOffset(ByteBuffer batch) {
+        return lastOffset(batch) + 1;
+    }
+
+    public static int recordCount(ByteBuffer batch) {
+        return batch.getInt(batch.position() + RECORD_COUNT);
+    }
+
+    public static long maxTimestamp(ByteBuffer batch) {
+        return batch.getLong(batch.position() + MAX_TIMESTAMP);
+    }
+
+    /** Writes the offsets and the writer's epoch into the header, leaving records and CRC untouched. */
+    public static void assign(ByteBuffer batch, long baseOffset, int leaderEpoch) {
+        batch.putLong(batch.position() + BASE_OFFSET, baseOffset);
+        batch.putInt(batch.position() + PARTITION_LEADER_EPOCH, leaderEpoch);
+    }
+}

@@ -1,0 +1,66 @@
+package io.ledgerstream.log.storage.bookkeeper;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.ledgerstream.log.config.Replication;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.bookkeeper.client.api.BookKeeper;
+import org.apache.bookkeeper.client.api.DigestType;
+import org.apache.bookkeeper.client.api.ReadHandle;
+import org.apache.bookkeeper.client.api.WriteHandle;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Creates, opens and deletes the ledgers that hold partition segments, with one digest type and password for all.
+ * Each ledger carries the topic, partition and base offset in its custom metadata, so BookKeeper's own tools can
+ * tell what a ledger is.
+ *
+ * <p>Thread-safe; does not own the BookKeeper client.
+ */
+public final class BookKeeperLedgers {
+    private static final byte[] PASSWORD = "ledgerstream".getBytes(UTF_8);
+
+    private final BookKeeper bookKeeper;
+
+    public BookKeeperLedgers(BookKeeper bookKeeper) {
+        this.bookKeeper = bookKeeper;
+    }
+
+    CompletableFuture<WriteHandle> create(Replication replication, TopicPartition partition, long baseOffset) {
+        return bookKeeper.newCreateLedgerOp()
+                .withEnsembleSize(replication.ensembleSize())
+                .withWriteQuorumSize(replication.writeQuorum())
+                .withAckQuorumSize(replication.ackQuorum())
+                .withDigestType(DigestType.CRC32C)
+                .withPassword(PASSWORD)
+                .withCustomMetadata(Map.of(
+                        "ledgerstream-topic", partition.topic().getBytes(UTF_8),
+                        "ledgerstream-partition", Integer.toString(partition.partition()).getBytes(UTF_8),
+                        "ledgerstream-base-offset", Long.toString(baseOffset).getBytes(UTF_8)))
+                .execute();
+    }
+
+    /** Opens a ledger with recovery: fences its writer and seals it at the last entry a quorum has. */
+    CompletableFuture<ReadHandle> openAndFence(long ledgerId) {
+        return open(ledgerId, true);
+    }
+
+    /** Opens a sealed ledger for reading, without disturbing anyone. */
+    CompletableFuture<ReadHandle> openForRead(long ledgerId) {
+        return open(ledgerId, false);
+    }
+
+    CompletableFuture<Void> delete(long ledgerId) {
+        return bookKeeper.newDeleteLedgerOp().withLedgerId(ledgerId).execute();
+    }
+
+    private CompletableFuture<ReadHandle> open(long ledgerId, boolean recovery) {
+        return bookKeeper.newOpenLedgerOp()
+                .withLedgerId(ledgerId)
+                .withRecovery(recovery)
+                .withDigestType(DigestType.CRC32C)
+                .withPassword(PASSWORD)
+                .execute();
+    }
+}

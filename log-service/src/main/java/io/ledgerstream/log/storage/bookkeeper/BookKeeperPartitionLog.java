@@ -1,0 +1,546 @@
+package io.ledgerstream.log.storage.bookkeeper;
+
+import io.ledgerstream.log.config.LogConfig;
+import io.ledgerstream.log.config.Replication;
+import io.ledgerstream.log.metadata.MetadataStore;
+import io.ledgerstream.log.metadata.PartitionRecord;
+import io.ledgerstream.log.metadata.SegmentRecord;
+import io.ledgerstream.log.metadata.Versioned;
+import io.ledgerstream.log.partition.AppendResult;
+import io.ledgerstream.log.partition.BatchCache;
+import io.ledgerstream.log.partition.LogClosedException;
+import io.ledgerstream.log.partition.LogException;
+import io.ledgerstream.log.partition.OffsetOutOfRangeException;
+import io.ledgerstream.log.partition.PartitionLog;
+import io.ledgerstream.log.partition.ReadResult;
+import io.ledgerstream.log.partition.RecordBatches;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.UnaryOperator;
+import org.apache.bookkeeper.client.api.WriteHandle;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A partition log stored as a chain of BookKeeper ledgers, one record batch per entry, owned by one writer.
+ *
+ * <p>Appends are pipelined: offsets are assigned and entries handed to BookKeeper in call order under one lock,
+ * many are in flight at once, and their futures complete in offset order once each reached the ack quorum. The
+ * high watermark follows completions, so readers never see an unacknowledged batch. Acknowledged batches go to a
+ * {@link BatchCache} for tailing readers; older ones are read from bookies, located through each segment's
+ * {@link OffsetIndex}.
+ *
+ * <p>A write that fails (fenced, or too few bookies) fails with every append after it, even one BookKeeper may
+ * still store: nothing is reported acknowledged out of order. The log then refuses appends until reopened.
+ *
+ * <p>Thread-safe.
+ */
+public final class BookKeeperPartitionLog implements PartitionLog {
+    private static final Logger LOG = LoggerFactory.getLogger(BookKeeperPartitionLog.class);
+
+    private final TopicPartition partition;
+    private final String name;
+    private final MetadataStore metadata;
+    private final BookKeeperLedgers ledgers;
+    private final Replication replication;
+    private final Clock clock;
+    private final BatchCache cache;
+    private final int readAheadEntries;
+    private final int writerEpoch;
+    /** Segments by base offset; readers use it without the lock. */
+    private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+    private volatile LogConfig config;
+    private volatile long logStartOffset;
+    private volatile long highWatermark;
+
+    private final Object lock = new Object();
+    // All fields below are guarded by lock.
+    private Segment active;
+    private long nextOffset;
+    private final ArrayDeque<PendingAppend> pending = new ArrayDeque<>();
+    /** Appends waiting for the next segment while a roll is under way; null when none is. */
+    private List<PendingAppend> awaitingSegment;
+    private LogException failure;
+    private CompletableFuture<Void> closed;
+    /** The tail of the serialized chain of metadata updates: each applies to the version the previous left. */
+    private CompletableFuture<Versioned<PartitionRecord>> lastMetadata;
+    private final List<CompletableFuture<Void>> seals = new ArrayList<>();
+    private final ArrayDeque<Runnable> completions = new ArrayDeque<>();
+    private boolean completing;
+
+    private BookKeeperPartitionLog(TopicPartition partition, Replication replication, LogConfig config,
+                                   MetadataStore metadata, BookKeeperLedgers ledgers, Clock clock, long cacheBytes,
+                                   int readAheadEntries, PartitionOpener.Opened opened) {
+        this.partition = partition;
+        this.name = partition.toString();
+        this.replication = replication;
+        this.config = config;
+        this.metadata = metadata;
+        this.ledgers = ledgers;
+        this.clock = clock;
+        this.cache = new BatchCache(cacheBytes);
+        this.readAheadEntries = readAheadEntries;
+        PartitionRecord record = opened.metadata().value();
+        this.writerEpoch = (int) record.writerEpoch();
+        for (SegmentRecord sealed : opened.sealedSegments()) {
+            if (sealed.entryCount() > 0) {
+                segments.put(sealed.baseOffset(), Segment.sealed(ledgers, sealed));
+            }
+        }
+        SegmentRecord open = record.segments().get(record.segments().size() - 1);
+        this.active = Segment.forWriting(ledgers, opened.activeLedger(), open.baseOffset(), open.createdAtMs());
+        segments.put(open.baseOffset(), active);
+        this.nextOffset = open.baseOffset();
+        this.highWatermark = open.baseOffset();
+        this.logStartOffset = record.logStartOffset();
+        this.lastMetadata = CompletableFuture.completedFuture(opened.metadata());
+    }
+
+    /**
+     * Opens a partition for writing, fencing any previous writer; see {@link PartitionOpener#open} for the steps.
+     *
+     * @param cacheBytes       bytes of recent batches kept in memory for tailing readers
+     * @param readAheadEntries most entries fetched from bookies by one read
+     */
+    public static CompletableFuture<BookKeeperPartitionLog> open(TopicPartition partition, Replication replication,
+                                                                LogConfig config, MetadataStore metadata,
+                                                                BookKeeperLedgers ledgers, Clock clock,
+                                                                long cacheBytes, int readAheadEntries) {
+        return new PartitionOpener(metadata, ledgers, clock).open(partition, replication)
+                .thenApply(opened -> new BookKeeperPartitionLog(partition, replication, config, metadata, ledgers,
+                        clock, cacheBytes, readAheadEntries, opened));
+    }
+
+    @Override
+    public TopicPartition topicPartition() {
+        return partition;
+    }
+
+    @Override
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    @Override
+    public long highWatermark() {
+        return highWatermark;
+    }
+
+    @Override
+    public LogConfig config() {
+        return config;
+    }
+
+    @Override
+    public void updateConfig(LogConfig newConfig) {
+        this.config = newConfig;
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> appendAsync(ByteBuffer batch) {
+        LogConfig cfg = config;
+        try {
+            RecordBatches.validate(batch, cfg.maxMessageBytes());
+        } catch (LogException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        ByteBuffer owned = batch.isReadOnly() ? ByteBuffer.allocate(batch.remaining()).put(batch.duplicate()).flip()
+                : batch.slice();
+        int count = RecordBatches.recordCount(owned);
+        PendingAppend append;
+        synchronized (lock) {
+            if (closed != null) {
+                return CompletableFuture.failedFuture(new LogClosedException(name));
+            }
+            if (failure != null) {
+                return CompletableFuture.failedFuture(failure);
+            }
+            long base = nextOffset;
+            RecordBatches.assign(owned, base, writerEpoch);
+            nextOffset = base + count;
+            append = new PendingAppend(owned, base, base + count - 1);
+            pending.addLast(append);
+            if (awaitingSegment != null) {
+                awaitingSegment.add(append);
+            } else if (shouldRoll(cfg, owned.remaining())) {
+                awaitingSegment = new ArrayList<>(List.of(append));
+                roll(base);
+            } else {
+                write(active, append);
+            }
+        }
+        return append.future;
+    }
+
+    @Override
+    public CompletableFuture<ReadResult> readAsync(long offset, int maxBytes) {
+        long start = logStartOffset;
+        long hw = highWatermark;
+        if (offset < start || offset > hw) {
+            return CompletableFuture.failedFuture(new OffsetOutOfRangeException(offset, start, hw));
+        }
+        if (offset == hw) {
+            return CompletableFuture.completedFuture(new ReadResult(List.of(), hw, start));
+        }
+        List<ByteBuffer> cached = cache.read(offset, maxBytes, hw);
+        if (cached != null) {
+            return CompletableFuture.completedFuture(new ReadResult(cached, hw, start));
+        }
+        Map.Entry<Long, Segment> segment = segments.floorEntry(offset);
+        if (segment == null) {
+            return CompletableFuture.failedFuture(new OffsetOutOfRangeException(offset, logStartOffset, hw));
+        }
+        return segment.getValue().read(offset, maxBytes, hw, readAheadEntries).handle((batches, error) -> {
+            if (error == null) {
+                return new ReadResult(batches, hw, start);
+            }
+            if (offset < logStartOffset) {
+                // Retention deleted the segment while we read it.
+                throw new OffsetOutOfRangeException(offset, logStartOffset, hw);
+            }
+            throw BookKeeperErrors.translate(error, name);
+        });
+    }
+
+    /**
+     * Applies retention.
+     * <ol>
+     *   <li>From the oldest, pick sealed segments while the newest record of each is older than {@code retention.ms}
+     *       or the log without it is still at least {@code retention.bytes}; stop at the first that is kept. The
+     *       open segment (and one still being sealed) is never picked.</li>
+     *   <li>Compare-and-set the partition record without them and with the log start offset moved to the first
+     *       kept segment. On conflict the log was taken over: nothing is deleted and the log fails.</li>
+     *   <li>Drop them from memory, then delete their ledgers. A failed delete leaves an unreferenced ledger; it is
+     *       logged.</li>
+     * </ol>
+     */
+    @Override
+    public CompletableFuture<Integer> enforceRetention() {
+        LogConfig cfg = config;
+        long now = clock.millis();
+        List<Segment> doomed = new ArrayList<>();
+        long newStart;
+        synchronized (lock) {
+            if (closed != null || failure != null) {
+                return CompletableFuture.completedFuture(0);
+            }
+            long total = 0;
+            for (Segment s : segments.values()) {
+                total += s.sizeBytes();
+            }
+            for (Segment s : segments.values()) {
+                if (!s.isSealed()) {
+                    break;
+                }
+                boolean expired = cfg.retentionMs() >= 0 && now - s.retentionTimestamp() > cfg.retentionMs();
+                boolean oversized = cfg.retentionBytes() >= 0 && total - s.sizeBytes() >= cfg.retentionBytes();
+                if (!expired && !oversized) {
+                    break;
+                }
+                doomed.add(s);
+                total -= s.sizeBytes();
+            }
+            if (doomed.isEmpty()) {
+                return CompletableFuture.completedFuture(0);
+            }
+            newStart = segments.higherKey(doomed.get(doomed.size() - 1).baseOffset());
+        }
+        Set<Long> ids = new HashSet<>();
+        doomed.forEach(s -> ids.add(s.ledgerId()));
+        return updateMetadata(r -> new PartitionRecord(Math.max(r.logStartOffset(), newStart), r.writerEpoch(),
+                r.segments().stream().filter(s -> !ids.contains(s.ledgerId())).toList()))
+                .thenApply(v -> {
+                    logStartOffset = Math.max(logStartOffset, newStart);
+                    doomed.forEach(s -> segments.remove(s.baseOffset()));
+                    cache.truncateBelow(newStart);
+                    for (Segment s : doomed) {
+                        s.closeReader().handle((x, e) -> ledgers.delete(s.ledgerId())).thenCompose(f -> f)
+                                .whenComplete((x, e) -> {
+                                    if (e != null && !BookKeeperErrors.isNoSuchLedger(e)) {
+                                        LOG.warn("Retention could not delete ledger {} of {}: {}", s.ledgerId(), name,
+                                                e.toString());
+                                    }
+                                });
+                    }
+                    LOG.info("Retention deleted {} segment(s) of {}; log start offset is now {}", doomed.size(), name,
+                            newStart);
+                    return doomed.size();
+                });
+    }
+
+    /**
+     * Closes the log.
+     * <ol>
+     *   <li>Refuse new appends; wait until every append in flight and every segment being sealed completed.</li>
+     *   <li>If the log has not failed, close the open ledger and compare-and-set it as sealed (an empty one is
+     *       removed from the chain and deleted instead), so the next open has nothing to recover.</li>
+     *   <li>Release read handles.</li>
+     * </ol>
+     */
+    @Override
+    public CompletableFuture<Void> closeAsync() {
+        List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        CompletableFuture<Void> result;
+        synchronized (lock) {
+            if (closed != null) {
+                return closed;
+            }
+            closed = new CompletableFuture<>();
+            result = closed;
+            pending.forEach(p -> inFlight.add(p.future));
+        }
+        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
+                .handle((v, e) -> {
+                    synchronized (lock) {
+                        return CompletableFuture.allOf(seals.toArray(CompletableFuture[]::new));
+                    }
+                })
+                .thenCompose(f -> f.handle((v, e) -> null))
+                .thenCompose(v -> sealActiveOnClose())
+                .whenComplete((v, e) -> {
+                    segments.values().forEach(Segment::closeReader);
+                    if (e != null) {
+                        result.completeExceptionally(BookKeeperErrors.translate(e, name));
+                    } else {
+                        result.complete(null);
+                    }
+                });
+        return result;
+    }
+
+    private CompletableFuture<Void> sealActiveOnClose() {
+        Segment segment;
+        long end;
+        synchronized (lock) {
+            segment = active;
+            end = nextOffset;
+            if (failure != null) {
+                segment.writeHandle.closeAsync().whenComplete((v, e) -> { });
+                return CompletableFuture.completedFuture(null);
+            }
+        }
+        WriteHandle handle = segment.writeHandle;
+        if (segment.nextEntryId == 0) {
+            return handle.closeAsync()
+                    .thenCompose(v -> updateMetadata(r -> r.withSegments(r.segments().stream()
+                            .filter(s -> s.ledgerId() != segment.ledgerId()).toList())))
+                    .thenCompose(v -> ledgers.delete(segment.ledgerId()));
+        }
+        return handle.closeAsync().thenCompose(v -> {
+            SegmentRecord sealed = segment.seal(end);
+            return updateMetadata(r -> replaceSegment(r, sealed));
+        });
+    }
+
+    // ---- write path; every method below named *Locked, or called from one, runs under lock ----
+
+    private boolean shouldRoll(LogConfig cfg, int batchSize) {
+        return active.nextEntryId > 0 && (active.bytesWritten + batchSize > cfg.segmentBytes()
+                || clock.millis() - active.createdAtMs() >= cfg.segmentMs());
+    }
+
+    private void write(Segment segment, PendingAppend append) {
+        append.segment = segment;
+        append.entryId = segment.nextEntry(append.baseOffset, append.batch.remaining());
+        segment.writeHandle.appendAsync(Unpooled.wrappedBuffer(append.batch.duplicate()))
+                .whenComplete((entryId, error) -> onWritten(append, error));
+    }
+
+    /**
+     * Rolls to a new segment starting at {@code base}.
+     * <ol>
+     *   <li>Appends from now on wait for the new segment.</li>
+     *   <li>Create a ledger and compare-and-set the partition record with it appended as the open segment. If the
+     *       compare-and-set loses, the log was taken over: delete the ledger and fail the waiting appends.</li>
+     *   <li>Make it the active segment and write the waiting appends to it in order.</li>
+     *   <li>Once the previous segment has no append in flight, close its ledger and compare-and-set it as sealed
+     *       ({@link #sealRolled}).</li>
+     * </ol>
+     */
+    private void roll(long base) {
+        Segment previous = active;
+        long createdAt = clock.millis();
+        ledgers.create(replication, partition, base)
+                .thenCompose(handle -> updateMetadata(r -> r.withSegments(append(r.segments(),
+                        SegmentRecord.open(handle.getId(), base, createdAt))))
+                        .handle((v, e) -> {
+                            if (e != null) {
+                                handle.closeAsync().whenComplete((x, y) -> ledgers.delete(handle.getId()));
+                                throw BookKeeperErrors.translate(e, name);
+                            }
+                            return handle;
+                        }))
+                .whenComplete((handle, error) -> onRolled(previous, base, createdAt, handle, error));
+    }
+
+    private void onRolled(Segment previous, long base, long createdAt, WriteHandle handle, Throwable error) {
+        boolean complete;
+        synchronized (lock) {
+            List<PendingAppend> waiting = awaitingSegment;
+            awaitingSegment = null;
+            if (error != null) {
+                failLocked(BookKeeperErrors.translate(error, name), waiting);
+            } else {
+                Segment next = Segment.forWriting(ledgers, handle, base, createdAt);
+                segments.put(base, next);
+                active = next;
+                if (failure != null) {
+                    failLocked(failure, waiting);
+                } else {
+                    waiting.forEach(p -> write(next, p));
+                }
+                maybeSealLocked(previous);
+            }
+            drainLocked();
+            complete = claimCompletionsLocked();
+        }
+        if (complete) {
+            runCompletions();
+        }
+    }
+
+    private void onWritten(PendingAppend append, Throwable error) {
+        boolean complete;
+        synchronized (lock) {
+            append.segment.inFlight--;
+            if (error == null) {
+                append.state = PendingAppend.State.WRITTEN;
+            } else {
+                append.state = PendingAppend.State.FAILED;
+                append.error = BookKeeperErrors.translate(error, name);
+                if (failure == null) {
+                    failure = append.error;
+                    LOG.warn("Append to {} at offset {} failed; the log refuses appends until reopened: {}", name,
+                            append.baseOffset, append.error.getMessage());
+                }
+            }
+            drainLocked();
+            maybeSealLocked(append.segment);
+            complete = claimCompletionsLocked();
+        }
+        if (complete) {
+            runCompletions();
+        }
+    }
+
+    private void failLocked(LogException error, List<PendingAppend> appends) {
+        if (failure == null) {
+            failure = error;
+            LOG.warn("Partition log {} failed and refuses appends until reopened: {}", name, error.getMessage());
+        }
+        for (PendingAppend p : appends) {
+            if (p.state == PendingAppend.State.WAITING) {
+                p.state = PendingAppend.State.FAILED;
+                p.error = failure;
+            }
+        }
+    }
+
+    /** Completes appends from the head while they are done: in offset order, none after a failed one succeeds. */
+    private void drainLocked() {
+        PendingAppend head;
+        while ((head = pending.peekFirst()) != null && head.state != PendingAppend.State.WAITING) {
+            pending.pollFirst();
+            PendingAppend done = head;
+            if (done.state == PendingAppend.State.WRITTEN) {
+                cache.add(done.batch);
+                done.segment.acknowledged(done.entryId, done.batch);
+                highWatermark = done.lastOffset + 1;
+                AppendResult result = new AppendResult(done.baseOffset, done.lastOffset);
+                completions.add(() -> done.future.complete(result));
+            } else {
+                LogException error = done.error;
+                completions.add(() -> done.future.completeExceptionally(error));
+                for (PendingAppend later : pending) {
+                    later.state = PendingAppend.State.FAILED;
+                    completions.add(() -> later.future.completeExceptionally(error));
+                }
+                pending.clear();
+            }
+        }
+    }
+
+    private void maybeSealLocked(Segment segment) {
+        if (segment != active && segment.inFlight == 0 && !segment.sealing && failure == null
+                && segment.writeHandle != null && !segment.isSealed()) {
+            segment.sealing = true;
+            Long next = segments.higherKey(segment.baseOffset());
+            seals.add(sealRolled(segment, next));
+        }
+    }
+
+    /** Step 4 of {@link #roll}: closes a rolled segment's ledger and records it as sealed. */
+    private CompletableFuture<Void> sealRolled(Segment segment, long end) {
+        return segment.writeHandle.closeAsync()
+                .thenCompose(v -> updateMetadata(r -> replaceSegment(r, segment.seal(end))))
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        boolean complete;
+                        synchronized (lock) {
+                            failLocked(BookKeeperErrors.translate(e, name), List.of());
+                            complete = claimCompletionsLocked();
+                        }
+                        if (complete) {
+                            runCompletions();
+                        }
+                    }
+                });
+    }
+
+    private CompletableFuture<Void> updateMetadata(UnaryOperator<PartitionRecord> change) {
+        synchronized (lock) {
+            lastMetadata = lastMetadata.thenCompose(current -> metadata.compareAndSetPartition(partition.topic(),
+                    partition.partition(), change.apply(current.value()), current.version()));
+            return lastMetadata.thenApply(v -> null);
+        }
+    }
+
+    private boolean claimCompletionsLocked() {
+        if (completing || completions.isEmpty()) {
+            return false;
+        }
+        completing = true;
+        return true;
+    }
+
+    /** Runs queued completions one at a time, outside the lock, so futures complete in the order queued. */
+    private void runCompletions() {
+        while (true) {
+            Runnable next;
+            synchronized (lock) {
+                next = completions.poll();
+                if (next == null) {
+                    completing = false;
+                    return;
+                }
+            }
+            next.run();
+        }
+    }
+
+    private static List<SegmentRecord> append(List<SegmentRecord> chain, SegmentRecord segment) {
+        List<SegmentRecord> result = new ArrayList<>(chain);
+        result.add(segment);
+        return result;
+    }
+
+    private static PartitionRecord replaceSegment(PartitionRecord record, SegmentRecord sealed) {
+        return record.withSegments(record.segments().stream()
+                .map(s -> s.ledgerId() == sealed.ledgerId() ? sealed : s).toList());
+    }
+
+    @Override
+    public String toString() {
+        return "BookKeeperPartitionLog[" + name + "]";
+    }
+}

@@ -1,0 +1,61 @@
+package io.ledgerstream.log.storage.bookkeeper;
+
+import io.ledgerstream.log.config.BrokerConfig;
+import io.ledgerstream.log.config.LogConfig;
+import io.ledgerstream.log.config.Replication;
+import io.ledgerstream.log.metadata.MetadataStore;
+import io.ledgerstream.log.partition.PartitionLog;
+import io.ledgerstream.log.partition.PartitionLogFactory;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import org.apache.bookkeeper.client.api.BookKeeper;
+import org.apache.bookkeeper.conf.ClientConfiguration;
+import org.apache.kafka.common.TopicPartition;
+
+/** Partition logs on BookKeeper: owns the BookKeeper client of a broker and opens logs through it. */
+public final class BookKeeperStorage implements PartitionLogFactory {
+    private final BookKeeper bookKeeper;
+    private final BookKeeperLedgers ledgers;
+    private final MetadataStore metadata;
+    private final BrokerConfig config;
+    private final Clock clock;
+
+    private BookKeeperStorage(BookKeeper bookKeeper, MetadataStore metadata, BrokerConfig config, Clock clock) {
+        this.bookKeeper = bookKeeper;
+        this.ledgers = new BookKeeperLedgers(bookKeeper);
+        this.metadata = metadata;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Connects a BookKeeper client to the bookies registered under the broker's ZooKeeper. */
+    public static BookKeeperStorage connect(BrokerConfig config, MetadataStore metadata, Clock clock) throws Exception {
+        ClientConfiguration conf = new ClientConfiguration();
+        conf.setMetadataServiceUri(config.bookkeeperMetadataUri());
+        conf.setZkTimeout(config.zookeeperSessionTimeoutMs());
+        conf.setUseV2WireProtocol(config.bookkeeperV2Protocol());
+        // Appends are paced by the partition logs' pipelines, not by a client-wide rate limit.
+        conf.setThrottleValue(0);
+        return new BookKeeperStorage(BookKeeper.newBuilder(conf).build(), metadata, config, clock);
+    }
+
+    /** The ledger operations, for tools and tests that work below the partition log. */
+    public BookKeeperLedgers ledgers() {
+        return ledgers;
+    }
+
+    @Override
+    public CompletableFuture<PartitionLog> open(TopicPartition partition, Replication replication, LogConfig logConfig) {
+        return BookKeeperPartitionLog.open(partition, replication, logConfig, metadata, ledgers, clock,
+                config.cacheBytesPerPartition(), config.readAheadEntries()).thenApply(log -> log);
+    }
+
+    @Override
+    public void close() {
+        try {
+            bookKeeper.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("Closing the BookKeeper client failed", e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.ledgerstream.log.storage.bookkeeper;
+
+import java.io.File;
+import java.io.IOException;
+import org.apache.bookkeeper.client.BookKeeperAdmin;
+import org.apache.bookkeeper.common.component.LifecycleComponentStack;
+import org.apache.bookkeeper.conf.ServerConfiguration;
+import org.apache.bookkeeper.server.EmbeddedServer;
+import org.apache.bookkeeper.server.conf.BookieConfiguration;
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One BookKeeper bookie (BookKeeper's own server classes) run in this process, with its journal and ledgers in
+ * one folder and the journal fsynced on every write. Used by the standalone platform, the {@code bookie} command
+ * and tests.
+ */
+public final class BookieNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BookieNode.class);
+
+    private final int port;
+    private final LifecycleComponentStack stack;
+
+    private BookieNode(int port, LifecycleComponentStack stack) {
+        this.port = port;
+        this.stack = stack;
+    }
+
+    /**
+     * Creates BookKeeper's cluster znodes under {@code ledgersRoot} unless they exist.
+     *
+     * @param zk a connected client of the ZooKeeper the bookies will register in
+     */
+    public static void ensureCluster(CuratorFramework zk, String zookeeperConnect, String ledgersRoot) throws Exception {
+        if (zk.checkExists().forPath(ledgersRoot + "/available") != null) {
+            return;
+        }
+        ServerConfiguration conf = new ServerConfiguration();
+        conf.setMetadataServiceUri("zk+null://" + zookeeperConnect.replace(',', ';') + ledgersRoot);
+        if (!BookKeeperAdmin.initNewCluster(conf) && zk.checkExists().forPath(ledgersRoot + "/available") == null) {
+            throw new IllegalStateException("Could not create BookKeeper's cluster metadata under " + ledgersRoot);
+        }
+        LOG.info("Created BookKeeper cluster metadata under {}", ledgersRoot);
+    }
+
+    /**
+     * Starts a bookie on {@code 127.0.0.1:port}, registered in the given BookKeeper cluster. A bookie must keep its
+     * port across restarts: it is its identity in the cluster.
+     */
+    public static BookieNode start(File dataDir, int port, String metadataServiceUri) throws Exception {
+        File journal = new File(dataDir, "journal");
+        File ledgers = new File(dataDir, "ledgers");
+        if (!journal.isDirectory() && !journal.mkdirs() || !ledgers.isDirectory() && !ledgers.mkdirs()) {
+            throw new IOException("Cannot create bookie folders under " + dataDir);
+        }
+        ServerConfiguration conf = new ServerConfiguration();
+        conf.setMetadataServiceUri(metadataServiceUri);
+        conf.setBookiePort(port);
+        conf.setAdvertisedAddress("127.0.0.1");
+        conf.setAllowLoopback(true);
+        conf.setJournalDirName(journal.getPath());
+        conf.setLedgerDirNames(new String[] {ledgers.getPath()});
+        conf.setJournalSyncData(true);
+        conf.setHttpServerEnabled(false);
+        conf.setEntryLogSizeLimit(128L * 1024 * 1024);
+        conf.setDiskUsageThreshold(0.99f);
+        conf.setDiskUsageWarnThreshold(0.98f);
+        EmbeddedServer server = EmbeddedServer.builder(new BookieConfiguration(conf)).build();
+        LifecycleComponentStack stack = server.getLifecycleComponentStack();
+        stack.start();
+        LOG.info("Bookie 127.0.0.1:{} started with data in {}", port, dataDir);
+        return new BookieNode(port, stack);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The bookie's identity in the cluster. */
+    public String bookieId() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Stops the bookie; its data stays in its folder for a restart. */
+    @Override
+    public void close() {
+        stack.close();
+        LOG.info("Bookie {} stopped", bookieId());
+    }
+}

@@ -1,0 +1,165 @@
+package io.ledgerstream.log.storage.bookkeeper;
+
+import io.ledgerstream.log.config.Replication;
+import io.ledgerstream.log.metadata.MetadataConflictException;
+import io.ledgerstream.log.metadata.MetadataStore;
+import io.ledgerstream.log.metadata.PartitionRecord;
+import io.ledgerstream.log.metadata.SegmentRecord;
+import io.ledgerstream.log.metadata.Versioned;
+import io.ledgerstream.log.partition.LogFencedException;
+import io.ledgerstream.log.partition.RecordBatches;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.bookkeeper.client.api.ReadHandle;
+import org.apache.bookkeeper.client.api.WriteHandle;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes ownership of a partition for writing, fencing whoever wrote it before.
+ *
+ * <p>Thread-safe: each call works on its own state.
+ */
+final class PartitionOpener {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionOpener.class);
+    private static final int MAX_ATTEMPTS = 5;
+
+    /** The partition as the new writer found it: its sealed segments in offset order and its new open segment. */
+    record Opened(Versioned<PartitionRecord> metadata, List<SegmentRecord> sealedSegments, WriteHandle activeLedger) {
+    }
+
+    private final MetadataStore metadata;
+    private final BookKeeperLedgers ledgers;
+    private final Clock clock;
+
+    PartitionOpener(MetadataStore metadata, BookKeeperLedgers ledgers, Clock clock) {
+        this.metadata = metadata;
+        this.ledgers = ledgers;
+        this.clock = clock;
+    }
+
+    /**
+     * Opens {@code partition} for writing.
+     * <ol>
+     *   <li>Read the partition record and its node version {@code v}.</li>
+     *   <li>Fence and seal: open every unsealed segment's ledger with recovery, in chain order. Recovery fences the
+     *       previous writer (its later appends fail) and seals the ledger at the last entry a quorum of bookies
+     *       holds; that entry's header gives the segment's end offset. An empty ledger is dropped. A ledger whose
+     *       base offset is above the end of the one before it (the earlier one lost its unacknowledged tail) is
+     *       dropped with every later one: appends complete in offset order, so none of their entries was ever
+     *       acknowledged.</li>
+     *   <li>Create a new ledger for the next offset, with the topic's ensemble, write and ack quorums.</li>
+     *   <li>Compare-and-set at {@code v} a record with the sealed segments, the new open segment and the writer
+     *       epoch plus one. On conflict (another writer is opening or writing) delete the new ledger and start
+     *       again from step 1, at most five times, then fail with {@link LogFencedException}. On any other
+     *       failure delete the new ledger and fail.</li>
+     *   <li>Delete the dropped ledgers. A failure here only leaves an unreferenced ledger behind; it is logged.</li>
+     * </ol>
+     */
+    CompletableFuture<Opened> open(TopicPartition partition, Replication replication) {
+        return attempt(partition, replication, 1);
+    }
+
+    private CompletableFuture<Opened> attempt(TopicPartition partition, Replication replication, int attempt) {
+        return metadata.partition(partition.topic(), partition.partition())
+                .thenCompose(current -> fenceAndSeal(current.value()).thenCompose(sealed -> {
+                    long next = sealed.kept.isEmpty()
+                            ? current.value().logStartOffset()
+                            : sealed.kept.get(sealed.kept.size() - 1).endOffset();
+                    return ledgers.create(replication, partition, next).thenCompose(handle -> {
+                        List<SegmentRecord> chain = new ArrayList<>(sealed.kept);
+                        chain.add(SegmentRecord.open(handle.getId(), next, clock.millis()));
+                        PartitionRecord updated = new PartitionRecord(
+                                current.value().logStartOffset(), current.value().writerEpoch() + 1, chain);
+                        return metadata.compareAndSetPartition(partition.topic(), partition.partition(), updated,
+                                        current.version())
+                                .handle((stored, error) -> {
+                                    if (error == null) {
+                                        sealed.dropped.forEach(id -> deleteQuietly(partition, id));
+                                        return CompletableFuture.completedFuture(
+                                                new Opened(stored, sealed.kept, handle));
+                                    }
+                                    deleteQuietly(partition, handle.getId());
+                                    boolean conflict = BookKeeperErrors.unwrap(error) instanceof MetadataConflictException;
+                                    if (conflict && attempt < MAX_ATTEMPTS) {
+                                        LOG.info("Partition {} changed while opening it (attempt {}); retrying",
+                                                partition, attempt);
+                                        return attempt(partition, replication, attempt + 1);
+                                    }
+                                    return CompletableFuture.<Opened>failedFuture(conflict
+                                            ? new LogFencedException("Partition " + partition
+                                                    + " kept changing while opening it; another writer owns it", error)
+                                            : BookKeeperErrors.translate(error, partition.toString()));
+                                }).thenCompose(f -> f);
+                    });
+                }));
+    }
+
+    /** Segments after step 2: sealed ones to keep, in order, and ledger ids to drop. */
+    private record FenceResult(List<SegmentRecord> kept, List<Long> dropped) {
+    }
+
+    private CompletableFuture<FenceResult> fenceAndSeal(PartitionRecord record) {
+        CompletableFuture<FenceResult> result = CompletableFuture.completedFuture(
+                new FenceResult(new ArrayList<>(), new ArrayList<>()));
+        for (SegmentRecord segment : record.segments()) {
+            result = result.thenCompose(acc -> {
+                if (segment.sealed()) {
+                    acc.kept.add(segment);
+                    return CompletableFuture.completedFuture(acc);
+                }
+                return recover(segment).thenApply(recovered -> {
+                    long expected = acc.kept.isEmpty() ? record.logStartOffset()
+                            : acc.kept.get(acc.kept.size() - 1).endOffset();
+                    boolean afterGap = !acc.dropped.isEmpty() || recovered.baseOffset() != expected;
+                    if (recovered.entryCount() == 0 || afterGap) {
+                        acc.dropped.add(recovered.ledgerId());
+                    } else {
+                        acc.kept.add(recovered);
+                    }
+                    return acc;
+                });
+            });
+        }
+        return result;
+    }
+
+    private CompletableFuture<SegmentRecord> recover(SegmentRecord segment) {
+        return ledgers.openAndFence(segment.ledgerId()).thenCompose(handle -> {
+            long lastEntry = handle.getLastAddConfirmed();
+            CompletableFuture<SegmentRecord> sealed;
+            if (lastEntry < 0) {
+                sealed = CompletableFuture.completedFuture(segment.seal(segment.baseOffset(), -1, 0, -1));
+            } else {
+                sealed = handle.readAsync(lastEntry, lastEntry).thenApply(entries -> {
+                    try (entries) {
+                        ByteBuffer last = ByteBuffer.wrap(entries.getEntry(lastEntry).getEntryBytes());
+                        return segment.seal(RecordBatches.nextOffset(last), lastEntry, handle.getLength(),
+                                RecordBatches.maxTimestamp(last));
+                    }
+                });
+            }
+            return sealed.whenComplete((r, e) -> closeQuietly(handle));
+        });
+    }
+
+    private void deleteQuietly(TopicPartition partition, long ledgerId) {
+        ledgers.delete(ledgerId).whenComplete((v, e) -> {
+            if (e != null && !BookKeeperErrors.isNoSuchLedger(e)) {
+                LOG.warn("Could not delete unreferenced ledger {} of partition {}: {}", ledgerId, partition, e.toString());
+            }
+        });
+    }
+
+    private static void closeQuietly(ReadHandle handle) {
+        handle.closeAsync().whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.debug("Closing recovered ledger {} failed", handle.getId(), e);
+            }
+        });
+    }
+}

@@ -1,0 +1,201 @@
+package io.ledgerstream.log.storage.bookkeeper;
+
+import io.ledgerstream.log.metadata.SegmentRecord;
+import io.ledgerstream.log.partition.RecordBatches;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.bookkeeper.client.api.LedgerEntries;
+import org.apache.bookkeeper.client.api.LedgerEntry;
+import org.apache.bookkeeper.client.api.ReadHandle;
+import org.apache.bookkeeper.client.api.WriteHandle;
+
+/**
+ * One segment of a partition: one ledger, the offsets it covers and its {@link OffsetIndex}. One ledger entry is
+ * one record batch. A segment is either being written by this broker (it then reads through its write handle up
+ * to the last acknowledged entry) or sealed (read through a handle opened on first use, without recovery).
+ *
+ * <p>Thread-safe for readers. The write-side fields are confined to the owning partition log's lock.
+ */
+final class Segment {
+    private static final int DEFAULT_ENTRY_SIZE = 16 * 1024;
+
+    private final BookKeeperLedgers ledgers;
+    private final long ledgerId;
+    private final long baseOffset;
+    private final long createdAtMs;
+    private final OffsetIndex index;
+
+    /** The handle appends go to; null for segments sealed before this broker opened the partition. */
+    final WriteHandle writeHandle;
+    /** Next entry id to write; guarded by the partition log's lock. */
+    long nextEntryId;
+    /** Appends written to the ledger and not yet completed; guarded by the partition log's lock. */
+    int inFlight;
+    /** Bytes handed to the ledger, acknowledged or not; guarded by the partition log's lock. */
+    long bytesWritten;
+    /** Whether sealing has started; guarded by the partition log's lock. */
+    boolean sealing;
+
+    private volatile long lastReadableEntryId;
+    private volatile long sizeBytes;
+    private volatile long maxTimestamp;
+    private volatile long endOffset;
+    private CompletableFuture<ReadHandle> readHandle;
+
+    private Segment(BookKeeperLedgers ledgers, long ledgerId, long baseOffset, long createdAtMs, WriteHandle writeHandle,
+                    long lastEntryId, long sizeBytes, long maxTimestamp, long endOffset) {
+        this.ledgers = ledgers;
+        this.ledgerId = ledgerId;
+        this.baseOffset = baseOffset;
+        this.createdAtMs = createdAtMs;
+        this.writeHandle = writeHandle;
+        this.index = new OffsetIndex(baseOffset);
+        this.nextEntryId = lastEntryId + 1;
+        this.lastReadableEntryId = lastEntryId;
+        this.sizeBytes = sizeBytes;
+        this.maxTimestamp = maxTimestamp;
+        this.endOffset = endOffset;
+        if (writeHandle != null) {
+            this.readHandle = CompletableFuture.completedFuture(writeHandle);
+        } else {
+            index.seal(lastEntryId);
+        }
+    }
+
+    /** A new, empty segment this broker writes. */
+    static Segment forWriting(BookKeeperLedgers ledgers, WriteHandle handle, long baseOffset, long createdAtMs) {
+        return new Segment(ledgers, handle.getId(), baseOffset, createdAtMs, handle, -1, 0, -1, -1);
+    }
+
+    /** A sealed segment known from metadata. */
+    static Segment sealed(BookKeeperLedgers ledgers, SegmentRecord record) {
+        return new Segment(ledgers, record.ledgerId(), record.baseOffset(), record.createdAtMs(), null,
+                record.lastEntryId(), record.sizeBytes(), record.maxTimestamp(), record.endOffset());
+    }
+
+    long ledgerId() {
+        return ledgerId;
+    }
+
+    long baseOffset() {
+        return baseOffset;
+    }
+
+    long sizeBytes() {
+        return sizeBytes;
+    }
+
+    long createdAtMs() {
+        return createdAtMs;
+    }
+
+    /** Newest record timestamp seen, or the creation time when batches carried none. */
+    long retentionTimestamp() {
+        return maxTimestamp >= 0 ? maxTimestamp : createdAtMs;
+    }
+
+    boolean isSealed() {
+        return endOffset >= 0;
+    }
+
+    /** Records that an entry was handed to BookKeeper; called in entry order under the log's lock. */
+    long nextEntry(long batchBaseOffset, int batchSize) {
+        long entryId = nextEntryId++;
+        index.add(entryId, batchBaseOffset);
+        inFlight++;
+        bytesWritten += batchSize;
+        return entryId;
+    }
+
+    /** Records that an entry was acknowledged; called in entry order under the log's lock. */
+    void acknowledged(long entryId, ByteBuffer batch) {
+        sizeBytes += batch.remaining();
+        maxTimestamp = Math.max(maxTimestamp, RecordBatches.maxTimestamp(batch));
+        lastReadableEntryId = entryId;
+    }
+
+    /** Seals a segment this broker wrote, once its ledger is closed; {@code end} is the offset after its last record. */
+    SegmentRecord seal(long end) {
+        endOffset = end;
+        index.seal(lastReadableEntryId);
+        return SegmentRecord.open(ledgerId, baseOffset, createdAtMs)
+                .seal(end, lastReadableEntryId, sizeBytes, maxTimestamp);
+    }
+
+    /**
+     * Reads whole batches from the one holding {@code offset}: one range read of the entries estimated to fill
+     * {@code maxBytes} (at most {@code readAhead} entries), then trimmed to {@code maxBytes} and to batches below
+     * {@code limitOffset}.
+     */
+    CompletableFuture<List<ByteBuffer>> read(long offset, int maxBytes, long limitOffset, int readAhead) {
+        return locate(offset).thenCompose(first -> {
+            long last = Math.max(first, Math.min(lastReadableEntryId, first + entriesFor(maxBytes, readAhead) - 1));
+            return handle().thenCompose(h -> h.readAsync(first, last));
+        }).thenApply(entries -> toBatches(entries, maxBytes, limitOffset));
+    }
+
+    /** Releases the read handle of a sealed segment (the write handle is closed by the partition log). */
+    CompletableFuture<Void> closeReader() {
+        CompletableFuture<ReadHandle> handle;
+        synchronized (this) {
+            handle = readHandle;
+        }
+        if (handle == null || writeHandle != null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return handle.thenCompose(ReadHandle::closeAsync);
+    }
+
+    private CompletableFuture<Long> locate(long offset) {
+        OffsetIndex.Lookup lookup = index.lookup(offset);
+        if (lookup.found()) {
+            return CompletableFuture.completedFuture(lookup.entryId());
+        }
+        return handle().thenCompose(h -> h.readAsync(lookup.entryId(), lookup.entryId()))
+                .thenCompose(entries -> {
+                    try (entries) {
+                        ByteBuffer probe = ByteBuffer.wrap(entries.getEntry(lookup.entryId()).getEntryBytes());
+                        index.add(lookup.entryId(), RecordBatches.baseOffset(probe));
+                    }
+                    return locate(offset);
+                });
+    }
+
+    private synchronized CompletableFuture<ReadHandle> handle() {
+        if (readHandle == null || readHandle.isCompletedExceptionally()) {
+            readHandle = ledgers.openForRead(ledgerId);
+        }
+        return readHandle;
+    }
+
+    private int entriesFor(int maxBytes, int readAhead) {
+        long entries = lastReadableEntryId + 1;
+        long average = entries > 0 && sizeBytes > 0 ? Math.max(1, sizeBytes / entries) : DEFAULT_ENTRY_SIZE;
+        long wanted = (maxBytes + average - 1) / average;
+        return (int) Math.max(1, Math.min(readAhead, wanted));
+    }
+
+    private static List<ByteBuffer> toBatches(LedgerEntries entries, int maxBytes, long limitOffset) {
+        try (entries) {
+            List<ByteBuffer> batches = new ArrayList<>();
+            int size = 0;
+            for (LedgerEntry entry : entries) {
+                ByteBuffer batch = ByteBuffer.wrap(entry.getEntryBytes());
+                if (RecordBatches.baseOffset(batch) >= limitOffset
+                        || (!batches.isEmpty() && size + batch.remaining() > maxBytes)) {
+                    break;
+                }
+                batches.add(batch.asReadOnlyBuffer());
+                size += batch.remaining();
+            }
+            return batches;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Segment[ledger=" + ledgerId + ", base=" + baseOffset + ", end=" + endOffset + "]";
+    }
+}

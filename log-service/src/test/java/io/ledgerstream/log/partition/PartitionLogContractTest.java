@@ -1,0 +1,302 @@
+package io.ledgerstream.log.partition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ledgerstream.log.config.LogConfig;
+import io.ledgerstream.log.testing.ManualClock;
+import io.ledgerstream.log.testing.TestBatches;
+import io.ledgerstream.log.testing.TestBatches.KeyAtOffset;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What every {@link PartitionLog} implementation must do. A subclass supplies real storage; each test works on a
+ * partition of its own.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+public abstract class PartitionLogContractTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final AtomicInteger TOPICS = new AtomicInteger();
+
+    private final List<PartitionLog> opened = new ArrayList<>();
+    private String topic;
+
+    /** Opens a writer on partition 0 of {@code topic}, creating the topic with {@code config} the first time. */
+    protected abstract PartitionLog open(String topic, LogConfig config) throws Exception;
+
+    /** The clock the logs opened by {@link #open} read. */
+    protected abstract ManualClock clock();
+
+    @AfterEach
+    void closeLogs() {
+        for (PartitionLog log : opened) {
+            log.closeAsync().handle((v, e) -> null).join();
+        }
+    }
+
+    private PartitionLog openLog(TestInfo test, LogConfig config) throws Exception {
+        if (topic == null) {
+            topic = test.getTestMethod().orElseThrow().getName() + "-" + TOPICS.incrementAndGet();
+        }
+        PartitionLog log = open(topic, config);
+        opened.add(log);
+        return log;
+    }
+
+    private static <T> T await(CompletableFuture<T> future) throws Exception {
+        return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static Throwable failureOf(CompletableFuture<?> future) {
+        try {
+            future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            return e.getCause() != null ? e.getCause() : e;
+        }
+        throw new AssertionError("expected the operation to fail, but it succeeded");
+    }
+
+    /** Reads from {@code from} to the high watermark, in reads of at most {@code maxBytes}. */
+    protected static List<KeyAtOffset> readAll(PartitionLog log, long from, int maxBytes) throws Exception {
+        List<KeyAtOffset> records = new ArrayList<>();
+        long next = from;
+        while (next < log.highWatermark()) {
+            ReadResult result = await(log.readAsync(next, maxBytes));
+            assertThat(result.batches()).as("read at %d below the high watermark", next).isNotEmpty();
+            for (KeyAtOffset r : TestBatches.records(result.batches())) {
+                if (r.offset() >= next) {
+                    records.add(r);
+                }
+            }
+            next = RecordBatches.nextOffset(result.batches().get(result.batches().size() - 1));
+        }
+        return records;
+    }
+
+    private static LogConfig config(long segmentBytes) {
+        return LogConfig.DEFAULTS.withOverrides(java.util.Map.of(LogConfig.SEGMENT_BYTES, Long.toString(segmentBytes)));
+    }
+
+    @Test
+    void appendedBatchesReadBackWithContiguousOffsets(TestInfo test) throws Exception {
+        PartitionLog log = openLog(test, LogConfig.DEFAULTS);
+        long expectedBase = 0;
+        for (int i = 0; i < 10; i++) {
+            AppendResult result = await(log.appendAsync(TestBatches.batch("b" + i, i + 1, 100, clock().millis())));
+            assertThat(result.baseOffset()).isEqualTo(expectedBase);
+            assertThat(result.lastOffset()).isEqualTo(expectedBase + i);
+            expectedBase += i + 1;
+        }
+        assertThat(log.highWatermark()).isEqualTo(55);
+
+        List<KeyAtOffset> records = readAll(log, 0, 1 << 20);
+        assertThat(records).hasSize(55);
+        for (int i = 0; i < records.size(); i++) {
+            assertThat(records.get(i).offset()).isEqualTo(i);
+        }
+        assertThat(records.get(0).key()).isEqualTo("b0-0");
+        assertThat(records.get(54).key()).isEqualTo("b9-9");
+    }
+
+    @Test
+    void pipelinedAppendsCompleteInOffsetOrder(TestInfo test) throws Exception {
+        PartitionLog log = openLog(test, config(64 * 1024));
+        List<Long> completionOrder = Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<AppendResult>> futures = new ArrayList<>();
+        List<CompletableFuture<Void>> observed = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            CompletableFuture<AppendResult> f = log.appendAsync(TestBatches.batch("p" + i, 3, 500, clock().millis()));
+            observed.add(f.thenAccept(r -> completionOrder.add(r.baseOffset())));
+            futures.add(f);
+        }
+        await(CompletableFuture.allOf(observed.toArray(CompletableFuture[]::new)));
+        for (int i = 0; i < futures.size(); i++) {
+            assertThat(futures.get(i).join().baseOffset()).isEqualTo(3L * i);
+        }
+        assertThat(completionOrder).isSorted().hasSize(300);
+        assertThat(readAll(log, 0, 64 * 1024)).extracting(KeyAtOffset::offset)
+                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 900).boxed().toList());
+    }
+
+    @Test
+    void everyOffsetOfAMultiSegmentLogIsReadableBeforeAndAfterReopening(TestInfo test) throws Exception {
+        PartitionLog log = openLog(test, config(4096));
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            int count = 1 + i % 4;
+            await(log.appendAsync(TestBatches.batch("m" + i, count, 300, clock().millis())));
+            for (int r = 0; r < count; r++) {
+                keys.add("m" + i + "-" + r);
+            }
+        }
+        assertEveryOffsetReadable(log, keys);
+        await(log.closeAsync());
+
+        PartitionLog reopened = openLog(test, config(4096));
+        assertThat(reopened.highWatermark()).isEqualTo(keys.size());
+        assertEveryOffsetReadable(reopened, keys);
+        AppendResult next = await(reopened.appendAsync(TestBatches.single("after", clock().millis())));
+        assertThat(next.baseOffset()).isEqualTo(keys.size());
+    }
+
+    private static void assertEveryOffsetReadable(PartitionLog log, List<String> keys) throws Exception {
+        for (int offset = 0; offset < keys.size(); offset++) {
+            ReadResult result = await(log.readAsync(offset, 1));
+            assertThat(result.batches()).hasSize(1);
+            List<KeyAtOffset> records = TestBatches.records(result.batches());
+            int at = offset;
+            assertThat(records).as("batch read at offset %d", offset)
+                    .anySatisfy(r -> assertThat(r).isEqualTo(new KeyAtOffset(at, keys.get(at))));
+        }
+        assertThat(readAll(log, 0, 2000)).extracting(KeyAtOffset::key).containsExactlyElementsOf(keys);
+    }
+
+    @Test
+    void readsOutsideTheLogFailWithOffsetOutOfRangeAndAtTheEndAreEmpty(TestInfo test) throws Exception {
+        PartitionLog log = openLog(test, LogConfig.DEFAULTS);
+        await(log.appendAsync(TestBatches.batch("x", 5, 10, clock().millis())));
+        assertThat(await(log.readAsync(5, 1000)).batches()).isEmpty();
+        assertThat(failureOf(log.readAsync(6, 1000))).isInstanceOf(OffsetOutOfRangeException.class);
+        assertThat(failureOf(log.readAsync(-1, 1000))).isInstanceOf(OffsetOutOfRangeException.class);
+    }
+
+    @Test
+    void retentionByTimeDeletesOldSegmentsAndMovesTheLogStart(TestInfo test) throws Exception {
+        LogConfig config = LogConfig.DEFAULTS.withOverrides(java.util.Map.of(
+                LogConfig.SEGMENT_MS, "1000", LogConfig.RETENTION_MS, "5000"));
+        PartitionLog log = openLog(test, config);
+        await(log.appendAsync(TestBatches.batch("old", 4, 100, clock().millis())));
+        await(log.appendAsync(TestBatches.batch("old2", 4, 100, clock().millis())));
+        clock().advance(2000);
+        // Rolls by age: this batch starts the second segment.
+        await(log.appendAsync(TestBatches.batch("new", 4, 100, clock().millis())));
+        assertThat(await(log.enforceRetention())).as("nothing is old enough yet").isZero();
+
+        clock().advance(4000);
+        assertThat(await(log.enforceRetention())).isEqualTo(1);
+        assertThat(log.logStartOffset()).isEqualTo(8);
+        OffsetOutOfRangeException below = (OffsetOutOfRangeException) failureOf(log.readAsync(0, 1000));
+        assertThat(below.logStartOffset()).isEqualTo(8);
+        assertThat(readAll(log, 8, 1000)).extracting(KeyAtOffset::key)
+                .containsExactly("new-0", "new-1", "new-2", "new-3");
+        assertThat(await(log.enforceRetention())).as("the open segment is never deleted").isZero();
+    }
+
+    @Test
+    void retentionBySizeKeepsTheNewestSegmentsWithinTheLimit(TestInfo test) throws Exception {
+        LogConfig config = LogConfig.DEFAULTS.withOverrides(java.util.Map.of(
+                LogConfig.SEGMENT_BYTES, "4096", LogConfig.RETENTION_BYTES, "8192"));
+        PartitionLog log = openLog(test, config);
+        for (int i = 0; i < 40; i++) {
+            await(log.appendAsync(TestBatches.batch("s" + i, 2, 400, clock().millis())));
+        }
+        assertThat(await(log.enforceRetention())).isPositive();
+        long start = log.logStartOffset();
+        assertThat(start).isPositive();
+        assertThat(failureOf(log.readAsync(start - 1, 1000))).isInstanceOf(OffsetOutOfRangeException.class);
+        List<KeyAtOffset> kept = readAll(log, start, 1 << 20);
+        assertThat(kept.get(0).offset()).isEqualTo(start);
+        assertThat(kept.get(kept.size() - 1).offset()).isEqualTo(79);
+        long keptBytes = kept.size() / 2 * (long) TestBatches.batch("s0", 2, 400, 0).remaining();
+        assertThat(keptBytes).as("at least retention.bytes stays").isGreaterThanOrEqualTo(8192 - 4096);
+        assertThat(await(log.enforceRetention())).isZero();
+    }
+
+    @Test
+    void malformedBatchesAreRefusedAndNothingIsWritten(TestInfo test) throws Exception {
+        PartitionLog log = openLog(test, LogConfig.DEFAULTS.withOverrides(
+                java.util.Map.of(LogConfig.MAX_MESSAGE_BYTES, "2000")));
+        await(log.appendAsync(TestBatches.single("first", clock().millis())));
+
+        ByteBuffer badMagic = TestBatches.single("m", clock().millis());
+        badMagic.put(16, (byte) 1);
+        assertThat(failureOf(log.appendAsync(badMagic))).isInstanceOf(InvalidRecordBatchException.class)
+                .hasMessageContaining("magic").extracting(e -> ((InvalidRecordBatchException) e).reason())
+                .isEqualTo(InvalidRecordBatchException.Reason.UNSUPPORTED_MAGIC);
+
+        ByteBuffer badCrc = TestBatches.single("c", clock().millis());
+        badCrc.put(badCrc.limit() - 1, (byte) (badCrc.get(badCrc.limit() - 1) ^ 0x5a));
+        assertThat(failureOf(log.appendAsync(badCrc))).isInstanceOf(InvalidRecordBatchException.class)
+                .hasMessageContaining("CRC").extracting(e -> ((InvalidRecordBatchException) e).reason())
+                .isEqualTo(InvalidRecordBatchException.Reason.CRC_MISMATCH);
+
+        ByteBuffer truncated = TestBatches.single("t", clock().millis());
+        truncated.limit(truncated.limit() - 5);
+        assertThat(failureOf(log.appendAsync(truncated))).isInstanceOf(InvalidRecordBatchException.class)
+                .extracting(e -> ((InvalidRecordBatchException) e).reason())
+                .isEqualTo(InvalidRecordBatchException.Reason.TRUNCATED);
+
+        ByteBuffer header = TestBatches.single("h", clock().millis());
+        header.limit(30);
+        assertThat(failureOf(log.appendAsync(header))).isInstanceOf(InvalidRecordBatchException.class);
+
+        assertThat(failureOf(log.appendAsync(TestBatches.batch("big", 5, 1000, clock().millis()))))
+                .isInstanceOf(RecordBatchTooLargeException.class).hasMessageContaining("max.message.bytes");
+
+        assertThat(log.highWatermark()).isEqualTo(1);
+        AppendResult next = await(log.appendAsync(TestBatches.single("second", clock().millis())));
+        assertThat(next.baseOffset()).isEqualTo(1);
+        assertThat(readAll(log, 0, 1 << 20)).extracting(KeyAtOffset::key).containsExactly("first", "second");
+    }
+
+    @Test
+    void aSecondWriterFencesTheFirstAndKeepsEverythingAcknowledged(TestInfo test) throws Exception {
+        PartitionLog first = openLog(test, config(8192));
+        List<CompletableFuture<AppendResult>> firstAppends = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            firstAppends.add(first.appendAsync(TestBatches.single("first-" + i, clock().millis())));
+            if (i == 60) {
+                await(firstAppends.get(30));
+            }
+        }
+        PartitionLog second = openLog(test, config(8192));
+        List<String> acknowledged = new ArrayList<>();
+        boolean failedSeen = false;
+        for (int i = 0; i < firstAppends.size(); i++) {
+            try {
+                AppendResult r = firstAppends.get(i).get(30, TimeUnit.SECONDS);
+                assertThat(failedSeen).as("an append acknowledged after an earlier one failed").isFalse();
+                assertThat(r.baseOffset()).isEqualTo(i);
+                acknowledged.add("first-" + i);
+            } catch (java.util.concurrent.ExecutionException e) {
+                failedSeen = true;
+            }
+        }
+        assertThat(acknowledged.size()).isGreaterThanOrEqualTo(31);
+
+        assertThat(failureOf(first.appendAsync(TestBatches.single("late", clock().millis()))))
+                .isInstanceOf(LogFencedException.class);
+
+        List<String> read = readAll(second, 0, 1 << 20).stream().map(KeyAtOffset::key).toList();
+        assertThat(read).as("the new writer sees every acknowledged batch, in order")
+                .startsWith(acknowledged.toArray(String[]::new));
+        long end = second.highWatermark();
+        AppendResult next = await(second.appendAsync(TestBatches.single("second-0", clock().millis())));
+        assertThat(next.baseOffset()).isEqualTo(end);
+        assertThat(readAll(second, 0, 1 << 20)).extracting(KeyAtOffset::offset)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(0, end).boxed().toList());
+    }
+
+    @Test
+    void appendsAfterCloseFail(TestInfo test) throws Exception {
+        PartitionLog log = openLog(test, LogConfig.DEFAULTS);
+        await(log.appendAsync(TestBatches.single("a", clock().millis())));
+        await(log.closeAsync());
+        assertThat(failureOf(log.appendAsync(TestBatches.single("b", clock().millis()))))
+                .isInstanceOf(LogClosedException.class);
+        assertThatThrownBy(() -> log.appendAsync(TestBatches.single("c", clock().millis())).join())
+                .isInstanceOf(CompletionException.class);
+    }
+}

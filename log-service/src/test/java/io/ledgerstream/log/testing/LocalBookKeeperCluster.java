@@ -1,0 +1,108 @@
+package io.ledgerstream.log.testing;
+
+import io.ledgerstream.log.config.BrokerConfig;
+import io.ledgerstream.log.standalone.EmbeddedZooKeeper;
+import io.ledgerstream.log.storage.bookkeeper.BookieNode;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+
+/** A real ZooKeeper and real bookies in this process, on free ports, for tests; bookies can be stopped and restarted. */
+public final class LocalBookKeeperCluster implements AutoCloseable {
+    private final File dir;
+    private final EmbeddedZooKeeper zooKeeper;
+    private final CuratorFramework zk;
+    private final int[] bookiePorts;
+    private final List<BookieNode> bookies = new ArrayList<>();
+
+    private LocalBookKeeperCluster(File dir, EmbeddedZooKeeper zooKeeper, CuratorFramework zk, int[] bookiePorts) {
+        this.dir = dir;
+        this.zooKeeper = zooKeeper;
+        this.zk = zk;
+        this.bookiePorts = bookiePorts;
+    }
+
+    public static LocalBookKeeperCluster start(File dir, int bookieCount) throws Exception {
+        EmbeddedZooKeeper zooKeeper = EmbeddedZooKeeper.start(new File(dir, "zookeeper"), 0);
+        CuratorFramework zk = CuratorFrameworkFactory.newClient(zooKeeper.connectString(), 20_000, 10_000,
+                new RetryOneTime(100));
+        zk.start();
+        BookieNode.ensureCluster(zk, zooKeeper.connectString(), "/ledgers");
+        int[] ports = new int[bookieCount];
+        for (int i = 0; i < bookieCount; i++) {
+            ports[i] = freePort();
+        }
+        LocalBookKeeperCluster cluster = new LocalBookKeeperCluster(dir, zooKeeper, zk, ports);
+        for (int i = 0; i < bookieCount; i++) {
+            cluster.bookies.add(null);
+            cluster.startBookie(i);
+        }
+        return cluster;
+    }
+
+    public String zookeeperConnect() {
+        return zooKeeper.connectString();
+    }
+
+    public CuratorFramework zk() {
+        return zk;
+    }
+
+    /** Broker settings pointing at this cluster, plus {@code overrides}. */
+    public BrokerConfig brokerConfig(Map<String, String> overrides) {
+        Map<String, String> values = new HashMap<>(overrides);
+        values.put(BrokerConfig.ZOOKEEPER_CONNECT, zookeeperConnect());
+        return BrokerConfig.fromMap(values);
+    }
+
+    public int bookieIndexOfPort(int port) {
+        for (int i = 0; i < bookiePorts.length; i++) {
+            if (bookiePorts[i] == port) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no bookie on port " + port);
+    }
+
+    public void stopBookie(int index) {
+        bookies.get(index).close();
+        bookies.set(index, null);
+    }
+
+    public void startBookie(int index) throws Exception {
+        bookies.set(index, BookieNode.start(new File(dir, "bookie-" + index), bookiePorts[index],
+                "zk+null://" + zookeeperConnect() + "/ledgers"));
+        String path = "/ledgers/available/127.0.0.1:" + bookiePorts[index];
+        Await.until("bookie " + index + " to register", java.time.Duration.ofSeconds(30), () -> {
+            try {
+                return zk.checkExists().forPath(path) != null;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        for (BookieNode b : bookies) {
+            if (b != null) {
+                b.close();
+            }
+        }
+        zk.close();
+        zooKeeper.close();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.apache.bookkeeper.client.api.WriteHandle;
 import org.apache.kafka.common.TopicPartition;
@@ -34,8 +35,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A partition log stored as a chain of BookKeeper ledgers, one record batch per entry, owned by one writer.
  *
- * <p>Appends are pipelined: offsets are assigned and entries handed to BookKeeper in call order under one lock,
- * many are in flight at once, and their futures complete in offset order once each reached the ack quorum. The
+ * <p>Appends are pipelined: offsets and entry ids are assigned in call order under one lock, then a single
+ * submitter at a time hands the entries to BookKeeper in that order, outside the lock (BookKeeper calls back into
+ * the log while holding its own locks, so the log never calls BookKeeper while holding its lock). Many appends are
+ * in flight at once, and their futures complete in offset order once each reached the ack quorum. The
  * high watermark follows completions, so readers never see an unacknowledged batch. Acknowledged batches go to a
  * {@link BatchCache} for tailing readers; older ones are read from bookies, located through each segment's
  * {@link OffsetIndex}.
@@ -63,17 +66,21 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     private volatile long logStartOffset;
     private volatile long highWatermark;
 
+    /** The tail of the serialized chain of metadata updates: each applies to the version the previous left. */
+    private final AtomicReference<CompletableFuture<Versioned<PartitionRecord>>> lastMetadata;
+
     private final Object lock = new Object();
     // All fields below are guarded by lock.
     private Segment active;
     private long nextOffset;
     private final ArrayDeque<PendingAppend> pending = new ArrayDeque<>();
+    /** Appends with an entry id, waiting to be handed to BookKeeper by the submitter, in entry order. */
+    private final ArrayDeque<PendingAppend> toSubmit = new ArrayDeque<>();
+    private boolean submitting;
     /** Appends waiting for the next segment while a roll is under way; null when none is. */
     private List<PendingAppend> awaitingSegment;
     private LogException failure;
     private CompletableFuture<Void> closed;
-    /** The tail of the serialized chain of metadata updates: each applies to the version the previous left. */
-    private CompletableFuture<Versioned<PartitionRecord>> lastMetadata;
     private final List<CompletableFuture<Void>> seals = new ArrayList<>();
     private final ArrayDeque<Runnable> completions = new ArrayDeque<>();
     private boolean completing;
@@ -103,7 +110,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         this.nextOffset = open.baseOffset();
         this.highWatermark = open.baseOffset();
         this.logStartOffset = record.logStartOffset();
-        this.lastMetadata = CompletableFuture.completedFuture(opened.metadata());
+        this.lastMetadata = new AtomicReference<>(CompletableFuture.completedFuture(opened.metadata()));
     }
 
     /**
@@ -158,6 +165,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 : batch.slice();
         int count = RecordBatches.recordCount(owned);
         PendingAppend append;
+        long rollAt = -1;
         synchronized (lock) {
             if (closed != null) {
                 return CompletableFuture.failedFuture(new LogClosedException(name));
@@ -174,11 +182,15 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 awaitingSegment.add(append);
             } else if (shouldRoll(cfg, owned.remaining())) {
                 awaitingSegment = new ArrayList<>(List.of(append));
-                roll(base);
+                rollAt = base;
             } else {
-                write(active, append);
+                assignEntryLocked(active, append);
             }
         }
+        if (rollAt >= 0) {
+            roll(rollAt);
+        }
+        submitWrites();
         return append.future;
     }
 
@@ -321,15 +333,17 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     private CompletableFuture<Void> sealActiveOnClose() {
         Segment segment;
         long end;
+        boolean failed;
         synchronized (lock) {
             segment = active;
             end = nextOffset;
-            if (failure != null) {
-                segment.writeHandle.closeAsync().whenComplete((v, e) -> { });
-                return CompletableFuture.completedFuture(null);
-            }
+            failed = failure != null;
         }
         WriteHandle handle = segment.writeHandle;
+        if (failed) {
+            // Another writer owns the ledger now, or the bookies failed; there is nothing this writer may record.
+            return handle.closeAsync().handle((v, e) -> null);
+        }
         if (segment.nextEntryId == 0) {
             return handle.closeAsync()
                     .thenCompose(v -> updateMetadata(r -> r.withSegments(r.segments().stream()
@@ -342,18 +356,39 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         });
     }
 
-    // ---- write path; every method below named *Locked, or called from one, runs under lock ----
+    // ---- write path: methods named *Locked run under lock and never call BookKeeper or ZooKeeper ----
 
     private boolean shouldRoll(LogConfig cfg, int batchSize) {
         return active.nextEntryId > 0 && (active.bytesWritten + batchSize > cfg.segmentBytes()
                 || clock.millis() - active.createdAtMs() >= cfg.segmentMs());
     }
 
-    private void write(Segment segment, PendingAppend append) {
+    private void assignEntryLocked(Segment segment, PendingAppend append) {
         append.segment = segment;
         append.entryId = segment.nextEntry(append.baseOffset, append.batch.remaining());
-        segment.writeHandle.appendAsync(Unpooled.wrappedBuffer(append.batch.duplicate()))
-                .whenComplete((entryId, error) -> onWritten(append, error));
+        toSubmit.addLast(append);
+    }
+
+    /** Hands queued entries to BookKeeper in entry order; one thread at a time does it, never under the lock. */
+    private void submitWrites() {
+        synchronized (lock) {
+            if (submitting || toSubmit.isEmpty()) {
+                return;
+            }
+            submitting = true;
+        }
+        while (true) {
+            PendingAppend next;
+            synchronized (lock) {
+                next = toSubmit.pollFirst();
+                if (next == null) {
+                    submitting = false;
+                    return;
+                }
+            }
+            next.segment.writeHandle.appendAsync(Unpooled.wrappedBuffer(next.batch.duplicate()))
+                    .whenComplete((entryId, error) -> onWritten(next, error));
+        }
     }
 
     /**
@@ -385,7 +420,9 @@ public final class BookKeeperPartitionLog implements PartitionLog {
 
     private void onRolled(Segment previous, long base, long createdAt, WriteHandle handle, Throwable error) {
         boolean complete;
+        Runnable seal;
         synchronized (lock) {
+            seal = null;
             List<PendingAppend> waiting = awaitingSegment;
             awaitingSegment = null;
             if (error != null) {
@@ -397,12 +434,16 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 if (failure != null) {
                     failLocked(failure, waiting);
                 } else {
-                    waiting.forEach(p -> write(next, p));
+                    waiting.forEach(p -> assignEntryLocked(next, p));
                 }
-                maybeSealLocked(previous);
+                seal = sealIfDoneLocked(previous);
             }
             drainLocked();
             complete = claimCompletionsLocked();
+        }
+        submitWrites();
+        if (seal != null) {
+            seal.run();
         }
         if (complete) {
             runCompletions();
@@ -411,6 +452,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
 
     private void onWritten(PendingAppend append, Throwable error) {
         boolean complete;
+        Runnable seal;
         synchronized (lock) {
             append.segment.inFlight--;
             if (error == null) {
@@ -425,8 +467,11 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 }
             }
             drainLocked();
-            maybeSealLocked(append.segment);
+            seal = sealIfDoneLocked(append.segment);
             complete = claimCompletionsLocked();
+        }
+        if (seal != null) {
+            seal.run();
         }
         if (complete) {
             runCompletions();
@@ -470,13 +515,17 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         }
     }
 
-    private void maybeSealLocked(Segment segment) {
-        if (segment != active && segment.inFlight == 0 && !segment.sealing && failure == null
-                && segment.writeHandle != null && !segment.isSealed()) {
-            segment.sealing = true;
-            Long next = segments.higherKey(segment.baseOffset());
-            seals.add(sealRolled(segment, next));
+    /** If a rolled segment has nothing in flight any more, returns the action that seals it, to run unlocked. */
+    private Runnable sealIfDoneLocked(Segment segment) {
+        if (segment == active || segment.inFlight > 0 || segment.sealing || failure != null
+                || segment.writeHandle == null || segment.isSealed()) {
+            return null;
         }
+        segment.sealing = true;
+        long end = segments.higherKey(segment.baseOffset());
+        CompletableFuture<Void> sealed = new CompletableFuture<>();
+        seals.add(sealed);
+        return () -> sealRolled(segment, end).whenComplete((v, e) -> sealed.complete(null));
     }
 
     /** Step 4 of {@link #roll}: closes a rolled segment's ledger and records it as sealed. */
@@ -497,12 +546,20 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 });
     }
 
+    /** Queues a compare-and-set of the partition record behind the ones already queued; never takes the lock. */
     private CompletableFuture<Void> updateMetadata(UnaryOperator<PartitionRecord> change) {
-        synchronized (lock) {
-            lastMetadata = lastMetadata.thenCompose(current -> metadata.compareAndSetPartition(partition.topic(),
-                    partition.partition(), change.apply(current.value()), current.version()));
-            return lastMetadata.thenApply(v -> null);
-        }
+        CompletableFuture<Versioned<PartitionRecord>> next = new CompletableFuture<>();
+        lastMetadata.getAndSet(next)
+                .thenCompose(current -> metadata.compareAndSetPartition(partition.topic(), partition.partition(),
+                        change.apply(current.value()), current.version()))
+                .whenComplete((stored, error) -> {
+                    if (error != null) {
+                        next.completeExceptionally(error);
+                    } else {
+                        next.complete(stored);
+                    }
+                });
+        return next.thenApply(v -> null);
     }
 
     private boolean claimCompletionsLocked() {

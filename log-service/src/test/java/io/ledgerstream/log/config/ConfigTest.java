@@ -1,0 +1,51 @@
+package io.ledgerstream.log.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+
+    @Test
+    void topicOverridesApplyAndBadValuesNameTheirKey() {
+        LogConfig config = LogConfig.DEFAULTS.withOverrides(Map.of("retention.ms", "-1", "segment.bytes", "4096"));
+        assertThat(config.retentionMs()).isEqualTo(-1);
+        assertThat(config.segmentBytes()).isEqualTo(4096);
+        assertThat(LogConfig.DEFAULTS.withOverrides(config.asMap())).isEqualTo(config);
+
+        assertThatThrownBy(() -> LogConfig.DEFAULTS.withOverrides(Map.of("segment.bytes", "lots")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("segment.bytes")
+                .hasMessageContaining("lots");
+        assertThatThrownBy(() -> LogConfig.DEFAULTS.withOverrides(Map.of("retention.ms", "-5")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("retention.ms");
+        assertThatThrownBy(() -> LogConfig.DEFAULTS.withOverrides(Map.of("cleanup.policy", "compact")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("cleanup.policy");
+    }
+
+    @Test
+    void brokerConfigHasDefaultsAndValidatesAtStart() {
+        BrokerConfig config = BrokerConfig.fromMap(Map.of());
+        assertThat(config.zookeeperConnect()).isEqualTo("127.0.0.1:2181");
+        assertThat(config.defaultReplication()).isEqualTo(new Replication(2, 2, 2));
+        assertThat(config.bookkeeperMetadataUri()).isEqualTo("zk+null://127.0.0.1:2181/ledgers");
+        assertThat(BrokerConfig.fromMap(Map.of("zookeeper.connect", "a:1,b:2")).bookkeeperMetadataUri())
+                .isEqualTo("zk+null://a:1;b:2/ledgers");
+
+        assertThatThrownBy(() -> BrokerConfig.fromMap(Map.of("min.insync.replicas", "3")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("min.insync.replicas");
+        assertThatThrownBy(() -> BrokerConfig.fromMap(Map.of("bookkeeper.use.v2.protocol", "maybe")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("bookkeeper.use.v2.protocol");
+        assertThatThrownBy(() -> BrokerConfig.fromMap(Map.of("metadata.root", "ledgerstream")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("metadata.root");
+    }
+
+    @Test
+    void replicationFollowsKafkasFactorAndMinInsyncReplicas() {
+        assertThat(Replication.forFactor(3, 2)).isEqualTo(new Replication(3, 3, 2));
+        assertThatThrownBy(() -> Replication.forFactor(2, 3)).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("min.insync.replicas");
+        assertThatThrownBy(() -> new Replication(2, 3, 2)).isInstanceOf(InvalidConfigException.class);
+    }
+}

@@ -1,0 +1,53 @@
+package io.ledgerstream.log.metadata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ledgerstream.log.config.Replication;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MetadataCodecTest {
+
+    @Test
+    void topicRecordsRoundTrip() {
+        TopicRecord topic = new TopicRecord("payments", 6, new Replication(3, 2, 2),
+                Map.of("retention.ms", "60000", "segment.bytes", "1048576"), 1_700_000_000_123L);
+        assertThat(MetadataCodec.decodeTopic(MetadataCodec.encode(topic))).isEqualTo(topic);
+    }
+
+    @Test
+    void partitionRecordsRoundTrip() {
+        PartitionRecord partition = new PartitionRecord(40, 7, List.of(
+                SegmentRecord.open(11, 40, 1000).seal(90, 9, 8192, 1234),
+                SegmentRecord.open(12, 90, 2000)));
+        assertThat(MetadataCodec.decodePartition(MetadataCodec.encode(partition))).isEqualTo(partition);
+        assertThat(MetadataCodec.decodePartition(MetadataCodec.encode(PartitionRecord.empty())))
+                .isEqualTo(PartitionRecord.empty());
+    }
+
+    @Test
+    void unknownVersionsAndDamagedBytesAreRefused() {
+        byte[] bytes = MetadataCodec.encode(PartitionRecord.empty());
+        bytes[1] = 9;
+        assertThatThrownBy(() -> MetadataCodec.decodePartition(bytes)).isInstanceOf(MetadataFormatException.class)
+                .hasMessageContaining("version 9");
+
+        byte[] topic = MetadataCodec.encode(new TopicRecord("t", 1, new Replication(1, 1, 1), Map.of(), 0));
+        assertThatThrownBy(() -> MetadataCodec.decodePartition(topic)).isInstanceOf(MetadataFormatException.class)
+                .hasMessageContaining("kind");
+        byte[] truncated = java.util.Arrays.copyOf(topic, topic.length - 3);
+        assertThatThrownBy(() -> MetadataCodec.decodeTopic(truncated)).isInstanceOf(MetadataFormatException.class);
+    }
+
+    @Test
+    void topicNamesFollowKafkaRules() {
+        TopicNames.validate("orders.v1_eu-west");
+        assertThatThrownBy(() -> TopicNames.validate("")).isInstanceOf(InvalidTopicException.class);
+        assertThatThrownBy(() -> TopicNames.validate("..")).isInstanceOf(InvalidTopicException.class);
+        assertThatThrownBy(() -> TopicNames.validate("a/b")).isInstanceOf(InvalidTopicException.class)
+                .hasMessageContaining("a/b");
+        assertThatThrownBy(() -> TopicNames.validate("x".repeat(250))).isInstanceOf(InvalidTopicException.class);
+    }
+}

@@ -1,0 +1,61 @@
+package io.ledgerstream.log.partition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ledgerstream.log.testing.TestBatches;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BatchCacheTest {
+
+    private static ByteBuffer batchAt(long base, int records) {
+        ByteBuffer batch = TestBatches.batch(String.format("c%04d", base), records, 100, 0);
+        RecordBatches.assign(batch, base, 0);
+        return batch;
+    }
+
+    @Test
+    void servesContiguousBatchesFromTheOneHoldingTheOffset() {
+        BatchCache cache = new BatchCache(1 << 20);
+        for (int i = 0; i < 5; i++) {
+            cache.add(batchAt(i * 3L, 3));
+        }
+        List<ByteBuffer> read = cache.read(4, 1 << 20, 15);
+        assertThat(read).extracting(RecordBatches::baseOffset).containsExactly(3L, 6L, 9L, 12L);
+        assertThat(cache.read(4, 1, 15)).as("the first batch even when over maxBytes").hasSize(1);
+        assertThat(cache.read(4, 1 << 20, 9)).as("nothing at or above the limit")
+                .extracting(RecordBatches::baseOffset).containsExactly(3L, 6L);
+    }
+
+    @Test
+    void evictsTheOldestBeyondItsBudgetAndMissesWhatItNoLongerHolds() {
+        int size = batchAt(0, 3).remaining();
+        BatchCache cache = new BatchCache(size * 3L);
+        for (int i = 0; i < 5; i++) {
+            cache.add(batchAt(i * 3L, 3));
+        }
+        assertThat(cache.sizeBytes()).isEqualTo(size * 3L);
+        assertThat(cache.read(1, 1 << 20, 15)).isNull();
+        assertThat(cache.read(7, 1 << 20, 15)).extracting(RecordBatches::baseOffset).containsExactly(6L, 9L, 12L);
+        assertThat(cache.read(15, 1 << 20, 100)).as("past the newest batch").isNull();
+    }
+
+    @Test
+    void truncationDropsBatchesBelowTheLogStart() {
+        BatchCache cache = new BatchCache(1 << 20);
+        for (int i = 0; i < 4; i++) {
+            cache.add(batchAt(i * 3L, 3));
+        }
+        cache.truncateBelow(6);
+        assertThat(cache.read(3, 1 << 20, 12)).isNull();
+        assertThat(cache.read(6, 1 << 20, 12)).extracting(RecordBatches::baseOffset).containsExactly(6L, 9L);
+    }
+
+    @Test
+    void aZeroBudgetCachesNothing() {
+        BatchCache cache = new BatchCache(0);
+        cache.add(batchAt(0, 1));
+        assertThat(cache.read(0, 100, 1)).isNull();
+    }
+}

@@ -1,0 +1,42 @@
+package io.ledgerstream.cli;
+
+import io.ledgerstream.log.storage.bookkeeper.BookieNode;
+import java.io.File;
+import java.util.concurrent.Callable;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ledgerstream bookie}: one bookie against an external ZooKeeper, until stopped. */
+@Command(name = "bookie", mixinStandardHelpOptions = true,
+        description = "Run one BookKeeper bookie registered in an external ZooKeeper.")
+final class BookieCommand implements Callable<Integer> {
+    @Option(names = "--zookeeper", paramLabel = "HOST:PORT[,...]", defaultValue = "127.0.0.1:2181",
+            description = "ZooKeeper connect string (default: ${DEFAULT-VALUE}).")
+    String zookeeper;
+
+    @Option(names = "--port", defaultValue = "3181", description = "Bookie port; it is the bookie's identity (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data/bookie",
+            description = "Journal and ledger folder (default: ${DEFAULT-VALUE}).")
+    File dataDir;
+
+    @Option(names = "--ledgers-root", defaultValue = "/ledgers",
+            description = "BookKeeper's root znode (default: ${DEFAULT-VALUE}).")
+    String ledgersRoot;
+
+    @Override
+    public Integer call() throws Exception {
+        try (CuratorFramework zk = CuratorFrameworkFactory.newClient(zookeeper, new ExponentialBackoffRetry(200, 5))) {
+            zk.start();
+            BookieNode.ensureCluster(zk, zookeeper, ledgersRoot);
+        }
+        BookieNode bookie = BookieNode.start(dataDir, port,
+                "zk+null://" + zookeeper.replace(',', ';') + ledgersRoot);
+        RunUntilStopped.await("bookie " + bookie.bookieId(), bookie);
+        return 0;
+    }
+}

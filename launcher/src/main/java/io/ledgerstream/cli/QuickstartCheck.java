@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -61,7 +62,7 @@ public final class QuickstartCheck {
             partitions.add(log);
             before += log.highWatermark() - log.logStartOffset();
         }
-        out.printf("  topic %s: %s, %d partitions, %,d records from earlier runs%n", TOPIC,
+        out.printf(Locale.ROOT, "  topic %s: %s, %d partitions, %,d records from earlier runs%n", TOPIC,
                 created ? "created" : "found", PARTITIONS, before);
 
         String run = Long.toString(System.currentTimeMillis(), 36);
@@ -93,7 +94,7 @@ public final class QuickstartCheck {
         }
         long appended = (long) appends.size() * recordsPerBatch;
         double seconds = appendNanos / 1e9;
-        out.printf("  appended %,d batches (%,d records of %d bytes) in %.2f s: %,.0f records/s, every batch "
+        out.printf(Locale.ROOT, "  appended %,d batches (%,d records of %d bytes) in %.2f s: %,.0f records/s, every batch "
                         + "acknowledged by 2 of 3 bookies%n", appends.size(), appended, valueBytes, seconds,
                 appended / seconds);
 
@@ -102,7 +103,7 @@ public final class QuickstartCheck {
             verified += verify(log, run, expectedOffsets, valueBytes);
         }
         long ours = expectedOffsets.size();
-        out.printf("  read back all %,d records from the first offset of each partition: offsets contiguous, every "
+        out.printf(Locale.ROOT, "  read back all %,d records from the first offset of each partition: offsets contiguous, every "
                 + "batch CRC valid, the %,d records of this run at their acknowledged offsets with their values%n",
                 verified, ours);
         return new Summary(created, before, appended, verified, appendNanos);

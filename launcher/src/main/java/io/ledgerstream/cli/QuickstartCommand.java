@@ -4,6 +4,7 @@ import io.ledgerstream.log.standalone.StandalonePlatform;
 import java.io.File;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,11 +37,11 @@ final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        out.printf("Ledgerstream quick start: standalone platform with data in %s%n", dataDir.getAbsolutePath());
+        out.printf(Locale.ROOT, "Ledgerstream quick start: standalone platform with data in %s%n", dataDir.getAbsolutePath());
         long start = System.nanoTime();
         try (StandalonePlatform platform = StandalonePlatform.start(new StandalonePlatform.Settings(
                 dataDir, zookeeperPort, bookiePort, 3, Map.of()), Clock.systemUTC())) {
-            out.printf("  started ZooKeeper (%s), 3 bookies (ports %d-%d, journal fsync on) and a broker in %.1f s%n",
+            out.printf(Locale.ROOT, "  started ZooKeeper (%s), 3 bookies (ports %d-%d, journal fsync on) and a broker in %.1f s%n",
                     platform.zookeeperConnect(), bookiePort, bookiePort + 2, (System.nanoTime() - start) / 1e9);
             new QuickstartCheck(platform.broker().logs(), out).run(batches, 16, 1024);
         }

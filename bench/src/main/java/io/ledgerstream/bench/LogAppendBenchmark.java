@@ -42,7 +42,7 @@ import org.apache.kafka.common.record.SimpleRecord;
  * number of appends in flight per ledger and time each from submission to acknowledgement.
  *
  * <p>Arguments (all optional): batches per round, in-flight window per partition, partitions, rounds, records per
- * batch, record bytes. Defaults: 20000 64 1 3 16 1024.
+ * batch, record bytes, tail-cache bytes per partition. Defaults: 20000 64 1 3 16 1024 8388608.
  */
 public final class LogAppendBenchmark {
     private static final Replication REPLICATION = new Replication(3, 2, 2);
@@ -72,6 +72,7 @@ public final class LogAppendBenchmark {
         int rounds = intArg(args, 3, 3);
         int recordsPerBatch = intArg(args, 4, 16);
         int recordBytes = intArg(args, 5, 1024);
+        int cacheBytes = intArg(args, 6, 8 << 20);
 
         SimpleRecord[] records = new SimpleRecord[recordsPerBatch];
         for (int i = 0; i < recordsPerBatch; i++) {
@@ -79,7 +80,10 @@ public final class LogAppendBenchmark {
         }
         ByteBuffer template = MemoryRecords.withRecords(Compression.NONE, records).buffer();
 
+        // Bookies keep deleted ledgers on disk until their garbage collection runs: a run writes several GB, so the
+        // folder goes when the run ends, whichever way it ends.
         File dir = Files.createTempDirectory("ledgerstream-bench").toFile();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(dir)));
         try (EmbeddedZooKeeper zooKeeper = EmbeddedZooKeeper.start(new File(dir, "zookeeper"), 0);
              CuratorFramework zk = CuratorFrameworkFactory.newClient(zooKeeper.connectString(), new RetryOneTime(100))) {
             zk.start();
@@ -89,13 +93,14 @@ public final class LogAppendBenchmark {
                 bookies.add(BookieNode.start(new File(dir, "bookie-" + i), freePort(),
                         "zk+null://" + zooKeeper.connectString() + "/ledgers"));
             }
-            BrokerConfig config = BrokerConfig.fromMap(Map.of(BrokerConfig.ZOOKEEPER_CONNECT, zooKeeper.connectString()));
+            BrokerConfig config = BrokerConfig.fromMap(Map.of(BrokerConfig.ZOOKEEPER_CONNECT, zooKeeper.connectString(),
+                    BrokerConfig.LOG_CACHE_BYTES, Integer.toString(cacheBytes)));
             System.out.printf(Locale.ROOT, "Partition log vs raw BookKeeper: %d batches of %d bytes (%d records of %d "
                             + "bytes) per round, %d partition(s)/ledger(s), %d in flight each, E/Qw/Qa %d/%d/%d, "
-                            + "3 bookies with journal fsync, BookKeeper v2 protocol %s, %d cores%n",
+                            + "3 bookies with journal fsync, BookKeeper v2 protocol %s, tail cache %d bytes, %d cores%n",
                     batches, template.remaining(), recordsPerBatch, recordBytes, partitions, window,
                     REPLICATION.ensembleSize(), REPLICATION.writeQuorum(), REPLICATION.ackQuorum(),
-                    config.bookkeeperV2Protocol() ? "on" : "off", Runtime.getRuntime().availableProcessors());
+                    config.bookkeeperV2Protocol() ? "on" : "off", cacheBytes, Runtime.getRuntime().availableProcessors());
             LogAppendBenchmark bench = new LogAppendBenchmark(batches, window, partitions, template, config, zk);
 
             bench.raw("warm-up raw");
@@ -120,6 +125,7 @@ public final class LogAppendBenchmark {
                     + "(goal <= 1.20)%n", throughput, p50, p99);
             bookies.forEach(BookieNode::close);
         }
+        System.exit(0);
     }
 
     private AppendStats raw(String name) throws Exception {
@@ -196,6 +202,18 @@ public final class LogAppendBenchmark {
 
     private static int intArg(String[] args, int index, int defaultValue) {
         return args.length > index ? Integer.parseInt(args[index]) : defaultValue;
+    }
+
+    private static void deleteRecursively(File file) {
+        File[] children = file.listFiles();
+        if (children != null) {
+            for (File child : children) {
+                deleteRecursively(child);
+            }
+        }
+        if (!file.delete() && file.exists()) {
+            System.err.println("could not delete " + file);
+        }
     }
 
     private static int freePort() throws Exception {

@@ -59,8 +59,14 @@ public final class Broker implements AutoCloseable {
                 return t;
             });
             long interval = config.retentionCheckIntervalMs();
-            scheduler.scheduleWithFixedDelay(() -> logs.enforceRetention().join(), interval, interval,
-                    TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(() -> {
+                // A run that throws would cancel every later run, so failures end here, logged.
+                try {
+                    logs.enforceRetention().join();
+                } catch (RuntimeException e) {
+                    LOG.warn("Retention run failed: {}", e.toString());
+                }
+            }, interval, interval, TimeUnit.MILLISECONDS);
             LOG.info("Broker {} started on ZooKeeper {}", config.brokerId(), config.zookeeperConnect());
             return new Broker(config, zk, storage, logs, scheduler);
         } catch (Exception | Error e) {

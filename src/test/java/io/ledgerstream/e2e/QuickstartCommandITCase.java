@@ -23,7 +23,7 @@ class QuickstartCommandITCase {
     void quickstartVerifiesItsRecordsAndFindsThemAgainOnTheNextRun() {
         String[] args = {"quickstart", "--data-dir", dir.resolve("data").toString(),
                 "--zookeeper-port", Integer.toString(FreePorts.consecutive(1)),
-                "--bookie-port", Integer.toString(FreePorts.consecutive(3)), "--batches", "20"};
+                "--bookie-port", Integer.toString(FreePorts.consecutive(3)), "--kafka-port", "0", "--batches", "20"};
 
         String first = run(args);
         assertThat(first).contains("topic quickstart: created, 3 partitions, 0 records from earlier runs")

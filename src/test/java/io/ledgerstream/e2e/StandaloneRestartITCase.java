@@ -35,7 +35,7 @@ class StandaloneRestartITCase {
     @Test
     void aFullRestartKeepsEveryAcknowledgedBatchAndOffsetsContinue() throws Exception {
         StandalonePlatform.Settings settings = new StandalonePlatform.Settings(new File(dir.toFile(), "data"),
-                FreePorts.consecutive(1), FreePorts.consecutive(3), 3, Map.of());
+                FreePorts.consecutive(1), FreePorts.consecutive(3), 3, Map.of("listeners", "PLAINTEXT://127.0.0.1:0"));
         List<List<KeyAtOffset>> acknowledged = new ArrayList<>();
         try (StandalonePlatform platform = StandalonePlatform.start(settings, Clock.systemUTC())) {
             LogManager logs = platform.broker().logs();

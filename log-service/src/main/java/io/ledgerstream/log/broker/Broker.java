@@ -1,7 +1,11 @@
 package io.ledgerstream.log.broker;
 
 import io.ledgerstream.log.config.BrokerConfig;
+import io.ledgerstream.log.config.NetworkConfig;
 import io.ledgerstream.log.metadata.MetadataStore;
+import io.ledgerstream.log.network.KafkaServer;
+import io.ledgerstream.log.protocol.handlers.BrokerApis;
+import io.ledgerstream.log.protocol.handlers.BrokerIdentity;
 import io.ledgerstream.log.storage.bookkeeper.BookKeeperStorage;
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -14,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A broker's storage side: its ZooKeeper session, its BookKeeper client, the {@link LogManager} of its partitions
- * and the periodic retention run. The Kafka-protocol front end is built on top of it.
+ * A broker: its ZooKeeper session, its BookKeeper client, the {@link LogManager} of its partitions, the periodic
+ * retention run and the Kafka-protocol server in front of them.
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
@@ -25,17 +29,19 @@ public final class Broker implements AutoCloseable {
     private final BookKeeperStorage storage;
     private final LogManager logs;
     private final ScheduledExecutorService scheduler;
+    private final KafkaServer server;
 
     private Broker(BrokerConfig config, CuratorFramework zk, BookKeeperStorage storage, LogManager logs,
-                   ScheduledExecutorService scheduler) {
+                   ScheduledExecutorService scheduler, KafkaServer server) {
         this.config = config;
         this.zk = zk;
         this.storage = storage;
         this.logs = logs;
         this.scheduler = scheduler;
+        this.server = server;
     }
 
-    /** Connects to ZooKeeper and the bookies and starts the retention schedule. */
+    /** Connects to ZooKeeper and the bookies, starts the retention schedule and the Kafka-protocol listener. */
     public static Broker start(BrokerConfig config, Clock clock) throws Exception {
         CuratorFramework zk = CuratorFrameworkFactory.builder()
                 .connectString(config.zookeeperConnect())
@@ -67,14 +73,35 @@ public final class Broker implements AutoCloseable {
                     LOG.warn("Retention run failed: {}", e.toString());
                 }
             }, interval, interval, TimeUnit.MILLISECONDS);
-            LOG.info("Broker {} started on ZooKeeper {}", config.brokerId(), config.zookeeperConnect());
-            return new Broker(config, zk, storage, logs, scheduler);
+            NetworkConfig network = config.network();
+            if (network.port() == 0) {
+                // Clients must be told the real port, so pick it before the APIs that advertise it are built.
+                network = network.withBoundPort(freePort(network.host()));
+            }
+            BrokerIdentity identity = new BrokerIdentity(config.brokerId(), network.advertisedHost(),
+                    network.advertisedPort(), metadata.clusterId());
+            KafkaServer server;
+            try {
+                server = KafkaServer.start(network, BrokerApis.create(logs, identity));
+            } catch (Exception | Error e) {
+                scheduler.shutdownNow();
+                throw e;
+            }
+            LOG.info("Broker {} started: Kafka protocol on {}:{}, ZooKeeper {}", config.brokerId(),
+                    network.host(), server.config().port(), config.zookeeperConnect());
+            return new Broker(config, zk, storage, logs, scheduler, server);
         } catch (Exception | Error e) {
             if (storage != null) {
                 storage.close();
             }
             zk.close();
             throw e;
+        }
+    }
+
+    private static int freePort(String host) throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return socket.getLocalPort();
         }
     }
 
@@ -86,8 +113,14 @@ public final class Broker implements AutoCloseable {
         return logs;
     }
 
+    /** The port the Kafka-protocol listener is bound to. */
+    public int kafkaPort() {
+        return server.config().port();
+    }
+
     @Override
     public void close() {
+        server.close();
         scheduler.shutdownNow();
         logs.close();
         storage.close();

@@ -65,8 +65,63 @@ public final class LogManager implements AutoCloseable {
         return metadata.createTopic(topic).thenApply(v -> topic);
     }
 
+    /**
+     * The log of a partition; when the topic does not exist and {@code auto.create.topics.enable} is on, the topic
+     * is created first with {@code num.partitions} and the default replication.
+     */
+    public CompletableFuture<PartitionLog> logCreatingTopic(TopicPartition partition) {
+        return log(partition).handle((log, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(log);
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (!(cause instanceof UnknownTopicException) || !config.autoCreateTopics()) {
+                return CompletableFuture.<PartitionLog>failedFuture(cause);
+            }
+            return createTopicIfAbsent(partition.topic()).thenCompose(t -> log(partition));
+        }).thenCompose(f -> f);
+    }
+
+    /** The topic's record, creating the topic with the broker's defaults if auto-creation is on and it is missing. */
+    public CompletableFuture<TopicRecord> topicCreatingIfAllowed(String name, boolean allowed) {
+        return metadata.topic(name).handle((topic, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(topic);
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (!(cause instanceof UnknownTopicException) || !allowed || !config.autoCreateTopics()) {
+                return CompletableFuture.<TopicRecord>failedFuture(cause);
+            }
+            return createTopicIfAbsent(name);
+        }).thenCompose(f -> f);
+    }
+
+    private CompletableFuture<TopicRecord> createTopicIfAbsent(String name) {
+        return createTopic(name, config.numPartitions(), null, Map.of()).handle((created, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(created);
+            }
+            // Another request created it meanwhile.
+            return metadata.topic(name);
+        }).thenCompose(f -> f);
+    }
+
+    /** The broker configuration the logs were opened with. */
+    public BrokerConfig config() {
+        return config;
+    }
+
     /** The log of a partition, opened for writing on first use. */
     public CompletableFuture<PartitionLog> log(TopicPartition partition) {
+        CompletableFuture<PartitionLog> existing = logs.get(partition);
+        if (existing != null && existing.isDone() && !existing.isCompletedExceptionally() && existing.join().failed()
+                && logs.remove(partition, existing)) {
+            // A failed log refuses appends; closing it and opening again recovers the partition.
+            LOG.info("Reopening partition log {} after a failure", partition);
+            existing.join().closeAsync().exceptionally(e -> null);
+        }
         CompletableFuture<PartitionLog> log = logs.computeIfAbsent(partition, this::open);
         log.whenComplete((l, e) -> {
             if (e != null) {

@@ -21,7 +21,9 @@ public record BrokerConfig(
         LogConfig defaultLogConfig,
         long cacheBytesPerPartition,
         int readAheadEntries,
-        long retentionCheckIntervalMs) {
+        long retentionCheckIntervalMs,
+        NetworkConfig network,
+        boolean autoCreateTopics) {
 
     public static final String BROKER_ID = "broker.id";
     public static final String ZOOKEEPER_CONNECT = "zookeeper.connect";
@@ -40,6 +42,7 @@ public record BrokerConfig(
     public static final String LOG_CACHE_BYTES = "log.cache.bytes.per.partition";
     public static final String LOG_READ_AHEAD_ENTRIES = "log.read.ahead.entries";
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+    public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
 
     public BrokerConfig {
         if (!metadataRoot.startsWith("/") || metadataRoot.endsWith("/")) {
@@ -77,7 +80,9 @@ public record BrokerConfig(
                         ConfigValues.intValue(values, MESSAGE_MAX_BYTES, d.maxMessageBytes(), 0)),
                 ConfigValues.longValue(values, LOG_CACHE_BYTES, 8L << 20, 0),
                 ConfigValues.intValue(values, LOG_READ_AHEAD_ENTRIES, 32, 1),
-                ConfigValues.longValue(values, LOG_RETENTION_CHECK_INTERVAL_MS, 300_000, 1));
+                ConfigValues.longValue(values, LOG_RETENTION_CHECK_INTERVAL_MS, 300_000, 1),
+                NetworkConfig.fromMap(values),
+                ConfigValues.booleanValue(values, AUTO_CREATE_TOPICS_ENABLE, true));
     }
 
     /** Reads a Java properties file's entries as configuration. */

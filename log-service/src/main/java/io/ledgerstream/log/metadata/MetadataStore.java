@@ -19,11 +19,27 @@ import org.apache.zookeeper.KeeperException;
  */
 public final class MetadataStore {
     private final CuratorFramework zk;
+    private final String root;
     private final String topicsPath;
 
     public MetadataStore(CuratorFramework zk, String root) {
         this.zk = zk;
+        this.root = root;
         this.topicsPath = root + "/topics";
+    }
+
+    /**
+     * The cluster's id, created by the first broker that asks ({@code <root>/cluster-id}); blocking, for start-up.
+     */
+    public String clusterId() throws Exception {
+        String path = root + "/cluster-id";
+        try {
+            zk.create().creatingParentContainersIfNeeded().forPath(path,
+                    org.apache.kafka.common.Uuid.randomUuid().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (KeeperException.NodeExistsException e) {
+            // Another broker, or an earlier start, created it: use theirs.
+        }
+        return new String(zk.getData().forPath(path), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**
@@ -106,7 +122,7 @@ public final class MetadataStore {
                 KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
                 switch (code) {
                     case OK -> result.complete(new Versioned<>(record, event.getStat().getVersion()));
-                    case BADVERSION -> result.completeExceptionally(new MetadataConflictException(path));
+                    case BADVERSION -> confirmOrConflict(topic, partition, record, path, result);
                     case NONODE -> result.completeExceptionally(new UnknownTopicException(topic + "-" + partition));
                     default -> result.completeExceptionally(KeeperException.create(code, path));
                 }
@@ -115,6 +131,21 @@ public final class MetadataStore {
             result.completeExceptionally(e);
         }
         return result;
+    }
+
+    /**
+     * Curator retries an update after a lost connection; when the first try was applied, the retry sees a newer
+     * version. The update succeeded if the node now holds exactly what we wrote.
+     */
+    private void confirmOrConflict(String topic, int partition, PartitionRecord written, String path,
+                                   CompletableFuture<Versioned<PartitionRecord>> result) {
+        partition(topic, partition).whenComplete((current, error) -> {
+            if (error == null && current.value().equals(written)) {
+                result.complete(current);
+            } else {
+                result.completeExceptionally(new MetadataConflictException(path));
+            }
+        });
     }
 
     private CompletableFuture<Versioned<byte[]>> readNode(String path, String what) {

@@ -38,6 +38,19 @@ public interface PartitionLog extends AutoCloseable {
      */
     CompletableFuture<ReadResult> readAsync(long offset, int maxBytes);
 
+    /**
+     * A future that completes the next time the high watermark moves up (or the log closes), for long-polling
+     * readers. All callers waiting at once share one future, so waiting costs nothing per caller.
+     */
+    CompletableFuture<Void> highWatermarkAdvanced();
+
+    /**
+     * Whether the log refuses appends because a write or a metadata update failed (fenced, bookies lost,
+     * ZooKeeper errors). Reads of acknowledged data still work; the owner should close it and open it again,
+     * which recovers the partition.
+     */
+    boolean failed();
+
     /** The first offset that can be read. */
     long logStartOffset();
 

@@ -80,6 +80,32 @@ public final class RecordBatches {
         }
     }
 
+    /**
+     * Splits the bytes from position to limit into whole batches by their length fields, without copying.
+     *
+     * @throws InvalidRecordBatchException if the bytes do not divide into whole batches
+     */
+    public static java.util.List<ByteBuffer> split(ByteBuffer records) {
+        java.util.List<ByteBuffer> batches = new java.util.ArrayList<>();
+        ByteBuffer rest = records.duplicate();
+        while (rest.hasRemaining()) {
+            if (rest.remaining() < LOG_OVERHEAD) {
+                throw new InvalidRecordBatchException(Reason.TRUNCATED,
+                        rest.remaining() + " trailing bytes do not hold a record batch header");
+            }
+            int size = rest.getInt(rest.position() + LENGTH) + LOG_OVERHEAD;
+            if (size < HEADER_SIZE || size > rest.remaining()) {
+                throw new InvalidRecordBatchException(Reason.TRUNCATED, "Record batch declares " + size
+                        + " bytes but " + rest.remaining() + " remain");
+            }
+            ByteBuffer batch = rest.slice();
+            batch.limit(size);
+            batches.add(batch);
+            rest.position(rest.position() + size);
+        }
+        return batches;
+    }
+
     public static long baseOffset(ByteBuffer batch) {
         return batch.getLong(batch.position() + BASE_OFFSET);
     }

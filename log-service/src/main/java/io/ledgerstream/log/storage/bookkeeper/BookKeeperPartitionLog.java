@@ -68,6 +68,9 @@ public final class BookKeeperPartitionLog implements PartitionLog {
 
     /** The tail of the serialized chain of metadata updates: each applies to the version the previous left. */
     private final AtomicReference<CompletableFuture<Versioned<PartitionRecord>>> lastMetadata;
+    /** Completed and replaced each time the high watermark moves up. */
+    private final AtomicReference<CompletableFuture<Void>> highWatermarkAdvanced =
+            new AtomicReference<>(new CompletableFuture<>());
 
     private final Object lock = new Object();
     // All fields below are guarded by lock.
@@ -141,6 +144,11 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     @Override
     public long highWatermark() {
         return highWatermark;
+    }
+
+    @Override
+    public CompletableFuture<Void> highWatermarkAdvanced() {
+        return highWatermarkAdvanced.get();
     }
 
     @Override
@@ -231,7 +239,8 @@ public final class BookKeeperPartitionLog implements PartitionLog {
      *       or the log without it is still at least {@code retention.bytes}; stop at the first that is kept. The
      *       open segment (and one still being sealed) is never picked.</li>
      *   <li>Compare-and-set the partition record without them and with the log start offset moved to the first
-     *       kept segment. On conflict the log was taken over: nothing is deleted and the log fails.</li>
+     *       kept segment. If that fails (another writer took over, or ZooKeeper failed) nothing is deleted and the
+     *       log fails, to be reopened.</li>
      *   <li>Drop them from memory, then delete their ledgers. A failed delete leaves an unreferenced ledger; it is
      *       logged.</li>
      * </ol>
@@ -287,6 +296,11 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                     LOG.info("Retention deleted {} segment(s) of {}; log start offset is now {}", doomed.size(), name,
                             newStart);
                     return doomed.size();
+                })
+                .whenComplete((n, e) -> {
+                    if (e != null) {
+                        failUnlocked(e);
+                    }
                 });
     }
 
@@ -321,6 +335,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 .thenCompose(v -> sealActiveOnClose())
                 .whenComplete((v, e) -> {
                     segments.values().forEach(Segment::closeReader);
+                    highWatermarkAdvanced.get().complete(null);
                     if (e != null) {
                         result.completeExceptionally(BookKeeperErrors.translate(e, name));
                     } else {
@@ -386,8 +401,13 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                     return;
                 }
             }
-            next.segment.writeHandle.appendAsync(Unpooled.wrappedBuffer(next.batch.duplicate()))
-                    .whenComplete((entryId, error) -> onWritten(next, error));
+            CompletableFuture<Long> written;
+            try {
+                written = next.segment.writeHandle.appendAsync(Unpooled.wrappedBuffer(next.batch.duplicate()));
+            } catch (RuntimeException e) {
+                written = CompletableFuture.failedFuture(e);
+            }
+            written.whenComplete((entryId, error) -> onWritten(next, error));
         }
     }
 
@@ -436,7 +456,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 } else {
                     waiting.forEach(p -> assignEntryLocked(next, p));
                 }
-                seal = sealIfDoneLocked(previous);
+                seal = sealReadyLocked();
             }
             drainLocked();
             complete = claimCompletionsLocked();
@@ -467,7 +487,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 }
             }
             drainLocked();
-            seal = sealIfDoneLocked(append.segment);
+            seal = sealReadyLocked();
             complete = claimCompletionsLocked();
         }
         if (seal != null) {
@@ -493,6 +513,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
 
     /** Completes appends from the head while they are done: in offset order, none after a failed one succeeds. */
     private void drainLocked() {
+        long highWatermarkBefore = highWatermark;
         PendingAppend head;
         while ((head = pending.peekFirst()) != null && head.state != PendingAppend.State.WAITING) {
             pending.pollFirst();
@@ -513,19 +534,39 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 pending.clear();
             }
         }
+        if (highWatermark != highWatermarkBefore) {
+            CompletableFuture<Void> advanced = highWatermarkAdvanced.getAndSet(new CompletableFuture<>());
+            completions.add(() -> advanced.complete(null));
+        }
     }
 
-    /** If a rolled segment has nothing in flight any more, returns the action that seals it, to run unlocked. */
-    private Runnable sealIfDoneLocked(Segment segment) {
-        if (segment == active || segment.inFlight > 0 || segment.sealing || failure != null
-                || segment.writeHandle == null || segment.isSealed()) {
+    /**
+     * Returns the action (to run unlocked) that seals the rolled segments whose every append is acknowledged, in
+     * chain order: a segment is sealed only after every segment before it, so a sealed segment never follows a gap.
+     */
+    private Runnable sealReadyLocked() {
+        if (failure != null) {
             return null;
         }
-        segment.sealing = true;
-        long end = segments.higherKey(segment.baseOffset());
-        CompletableFuture<Void> sealed = new CompletableFuture<>();
-        seals.add(sealed);
-        return () -> sealRolled(segment, end).whenComplete((v, e) -> sealed.complete(null));
+        List<Runnable> actions = new ArrayList<>();
+        for (Map.Entry<Long, Segment> e : segments.entrySet()) {
+            Segment segment = e.getValue();
+            if (segment == active) {
+                break;
+            }
+            if (segment.writeHandle == null || segment.isSealed() || segment.sealing) {
+                continue;
+            }
+            long end = segments.higherKey(segment.baseOffset());
+            if (segment.inFlight > 0 || highWatermark < end) {
+                break;
+            }
+            segment.sealing = true;
+            CompletableFuture<Void> sealed = new CompletableFuture<>();
+            seals.add(sealed);
+            actions.add(() -> sealRolled(segment, end).whenComplete((v, x) -> sealed.complete(null)));
+        }
+        return actions.isEmpty() ? null : () -> actions.forEach(Runnable::run);
     }
 
     /** Step 4 of {@link #roll}: closes a rolled segment's ledger and records it as sealed. */
@@ -534,16 +575,27 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 .thenCompose(v -> updateMetadata(r -> replaceSegment(r, segment.seal(end))))
                 .whenComplete((v, e) -> {
                     if (e != null) {
-                        boolean complete;
-                        synchronized (lock) {
-                            failLocked(BookKeeperErrors.translate(e, name), List.of());
-                            complete = claimCompletionsLocked();
-                        }
-                        if (complete) {
-                            runCompletions();
-                        }
+                        failUnlocked(e);
                     }
                 });
+    }
+
+    private void failUnlocked(Throwable error) {
+        boolean complete;
+        synchronized (lock) {
+            failLocked(BookKeeperErrors.translate(error, name), List.of());
+            complete = claimCompletionsLocked();
+        }
+        if (complete) {
+            runCompletions();
+        }
+    }
+
+    @Override
+    public boolean failed() {
+        synchronized (lock) {
+            return failure != null;
+        }
     }
 
     /** Queues a compare-and-set of the partition record behind the ones already queued; never takes the lock. */

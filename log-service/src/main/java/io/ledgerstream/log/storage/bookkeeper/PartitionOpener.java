@@ -46,9 +46,11 @@ final class PartitionOpener {
      * Opens {@code partition} for writing.
      * <ol>
      *   <li>Read the partition record and its node version {@code v}.</li>
-     *   <li>Fence and seal: open every unsealed segment's ledger with recovery, in chain order. Recovery fences the
+     *   <li>Fence and seal: open every unsealed segment's ledger with recovery, in chain order (sealed segments
+     *       are sealed in chain order by their writer, so only the tail can be unsealed). Recovery fences the
      *       previous writer (its later appends fail) and seals the ledger at the last entry a quorum of bookies
-     *       holds; that entry's header gives the segment's end offset. An empty ledger is dropped. A ledger whose
+     *       holds; that entry's header gives the segment's end offset (and, as the segment's newest timestamp,
+     *       that batch's max timestamp). An empty ledger is dropped. A ledger whose
      *       base offset is above the end of the one before it (the earlier one lost its unacknowledged tail) is
      *       dropped with every later one: appends complete in offset order, so none of their entries was ever
      *       acknowledged.</li>
@@ -83,7 +85,7 @@ final class PartitionOpener {
                                         return CompletableFuture.completedFuture(
                                                 new Opened(stored, sealed.kept, handle));
                                     }
-                                    deleteQuietly(partition, handle.getId());
+                                    handle.closeAsync().whenComplete((x, y) -> deleteQuietly(partition, handle.getId()));
                                     boolean conflict = BookKeeperErrors.unwrap(error) instanceof MetadataConflictException;
                                     if (conflict && attempt < MAX_ATTEMPTS) {
                                         LOG.info("Partition {} changed while opening it (attempt {}); retrying",
@@ -109,7 +111,13 @@ final class PartitionOpener {
         for (SegmentRecord segment : record.segments()) {
             result = result.thenCompose(acc -> {
                 if (segment.sealed()) {
-                    acc.kept.add(segment);
+                    long expected = acc.kept.isEmpty() ? record.logStartOffset()
+                            : acc.kept.get(acc.kept.size() - 1).endOffset();
+                    if (!acc.dropped.isEmpty() || segment.baseOffset() != expected) {
+                        acc.dropped.add(segment.ledgerId());
+                    } else {
+                        acc.kept.add(segment);
+                    }
                     return CompletableFuture.completedFuture(acc);
                 }
                 return recover(segment).thenApply(recovered -> {

@@ -1,0 +1,84 @@
+package io.ledgerstream.log.network;
+
+import io.ledgerstream.log.config.NetworkConfig;
+import io.ledgerstream.log.protocol.ApiHandlers;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kafka-protocol TCP server: frames are a 4-byte big-endian size and a request. A frame larger than
+ * {@code socket.request.max.bytes} (or with a negative size) is refused before it is buffered and closes its
+ * connection; idle connections close after {@code connections.max.idle.ms}.
+ */
+public final class KafkaServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaServer.class);
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel server;
+    private final NetworkConfig config;
+
+    private KafkaServer(EventLoopGroup boss, EventLoopGroup workers, Channel server, NetworkConfig config) {
+        this.boss = boss;
+        this.workers = workers;
+        this.server = server;
+        this.config = config;
+    }
+
+    /** Binds the listener and starts serving. */
+    public static KafkaServer start(NetworkConfig config, ApiHandlers handlers) throws InterruptedException {
+        EventLoopGroup boss = new NioEventLoopGroup(1);
+        EventLoopGroup workers = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        try {
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel channel) {
+                            channel.pipeline()
+                                    .addLast(new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
+                                    .addLast(new LengthFieldBasedFrameDecoder(config.socketRequestMaxBytes(), 0, 4, 0, 4,
+                                            true))
+                                    .addLast(new LengthFieldPrepender(4))
+                                    .addLast(new KafkaConnection(handlers));
+                        }
+                    });
+            Channel server = bootstrap.bind(config.host(), config.port()).sync().channel();
+            int bound = ((InetSocketAddress) server.localAddress()).getPort();
+            LOG.info("Serving the Kafka protocol on {}:{}", config.host(), bound);
+            return new KafkaServer(boss, workers, server, config.withBoundPort(bound));
+        } catch (InterruptedException | RuntimeException e) {
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    /** The listener as bound, with the real port when port 0 was asked for. */
+    public NetworkConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

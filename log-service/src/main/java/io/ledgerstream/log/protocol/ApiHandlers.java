@@ -1,0 +1,57 @@
+package io.ledgerstream.log.protocol;
+
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+
+/** The handlers a broker serves, one per {@link ApiKeys}; an API without a handler is neither advertised nor served. */
+public final class ApiHandlers {
+    private final Map<ApiKeys, ApiHandler<?>> handlers = new EnumMap<>(ApiKeys.class);
+
+    public ApiHandlers register(ApiHandler<?> handler) {
+        if (handlers.putIfAbsent(handler.apiKey(), handler) != null) {
+            throw new IllegalArgumentException("two handlers for " + handler.apiKey());
+        }
+        return this;
+    }
+
+    public boolean serves(ApiKeys key) {
+        return handlers.containsKey(key);
+    }
+
+    public ApiHandler<?> handler(ApiKeys key) {
+        return handlers.get(key);
+    }
+
+    public Collection<ApiHandler<?>> all() {
+        return handlers.values();
+    }
+
+    /**
+     * Runs the request's handler; a version outside the handler's range, or a failure of any kind, becomes the
+     * API's error response.
+     */
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<AbstractResponse> dispatch(RequestContext context, AbstractRequest request) {
+        ApiHandler<AbstractRequest> handler = (ApiHandler<AbstractRequest>) handlers.get(context.header().apiKey());
+        short version = context.apiVersion();
+        if (version < handler.minVersion() || version > handler.maxVersion()) {
+            return CompletableFuture.completedFuture(request.getErrorResponse(
+                    new org.apache.kafka.common.errors.UnsupportedVersionException(context.header().apiKey()
+                            + " version " + version + " is not served; versions " + handler.minVersion() + " to "
+                            + handler.maxVersion() + " are")));
+        }
+        CompletableFuture<AbstractResponse> response;
+        try {
+            response = handler.handle(context, request);
+        } catch (RuntimeException e) {
+            response = CompletableFuture.failedFuture(e);
+        }
+        return response.handle((r, e) -> e == null ? r
+                : request.getErrorResponse(KafkaErrors.forException(e).exception(KafkaErrors.message(e))));
+    }
+}

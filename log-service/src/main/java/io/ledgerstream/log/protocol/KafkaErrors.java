@@ -1,0 +1,71 @@
+package io.ledgerstream.log.protocol;
+
+import io.ledgerstream.log.config.InvalidConfigException;
+import io.ledgerstream.log.metadata.InvalidTopicException;
+import io.ledgerstream.log.metadata.TopicExistsException;
+import io.ledgerstream.log.metadata.UnknownTopicException;
+import io.ledgerstream.log.partition.InvalidRecordBatchException;
+import io.ledgerstream.log.partition.LogClosedException;
+import io.ledgerstream.log.partition.LogFencedException;
+import io.ledgerstream.log.partition.LogStorageException;
+import io.ledgerstream.log.partition.OffsetOutOfRangeException;
+import io.ledgerstream.log.partition.RecordBatchTooLargeException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.protocol.Errors;
+
+/** The one place where the log's exceptions become Kafka wire error codes. */
+public final class KafkaErrors {
+    private KafkaErrors() {
+    }
+
+    public static Errors forException(Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (t instanceof InvalidRecordBatchException invalid) {
+            return invalid.reason() == InvalidRecordBatchException.Reason.UNSUPPORTED_MAGIC
+                    ? Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT : Errors.CORRUPT_MESSAGE;
+        }
+        if (t instanceof RecordBatchTooLargeException) {
+            return Errors.MESSAGE_TOO_LARGE;
+        }
+        if (t instanceof OffsetOutOfRangeException) {
+            return Errors.OFFSET_OUT_OF_RANGE;
+        }
+        if (t instanceof LogFencedException || t instanceof LogClosedException) {
+            return Errors.NOT_LEADER_OR_FOLLOWER;
+        }
+        if (t instanceof LogStorageException) {
+            return Errors.KAFKA_STORAGE_ERROR;
+        }
+        if (t instanceof UnknownTopicException) {
+            return Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        }
+        if (t instanceof TopicExistsException) {
+            return Errors.TOPIC_ALREADY_EXISTS;
+        }
+        if (t instanceof InvalidTopicException) {
+            return Errors.INVALID_TOPIC_EXCEPTION;
+        }
+        if (t instanceof InvalidConfigException) {
+            return Errors.INVALID_CONFIG;
+        }
+        if (t instanceof ApiException) {
+            return Errors.forException(t);
+        }
+        return Errors.UNKNOWN_SERVER_ERROR;
+    }
+
+    /** The message to send with the error: ours when we have one, else Kafka's default for the code. */
+    public static String message(Throwable failure) {
+        Throwable t = unwrap(failure);
+        return t.getMessage() != null ? t.getMessage() : forException(t).message();
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,21 @@
+package io.ledgerstream.log.protocol.handlers;
+
+import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.protocol.ApiHandlers;
+
+/** The set of Kafka APIs a broker serves, each with its handler. */
+public final class BrokerApis {
+    private BrokerApis() {
+    }
+
+    public static ApiHandlers create(LogManager logs, BrokerIdentity identity) {
+        ApiHandlers handlers = new ApiHandlers();
+        return handlers
+                .register(new ApiVersionsHandler(handlers))
+                .register(new MetadataHandler(logs, identity))
+                .register(new ProduceHandler(logs))
+                .register(new FetchHandler(logs))
+                .register(new ListOffsetsHandler(logs))
+                .register(new CreateTopicsHandler(logs));
+    }
+}

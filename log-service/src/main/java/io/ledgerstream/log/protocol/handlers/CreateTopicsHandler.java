@@ -1,0 +1,121 @@
+package io.ledgerstream.log.protocol.handlers;
+
+import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.config.BrokerConfig;
+import io.ledgerstream.log.config.InvalidConfigException;
+import io.ledgerstream.log.config.Replication;
+import io.ledgerstream.log.metadata.TopicNames;
+import io.ledgerstream.log.protocol.ApiHandler;
+import io.ledgerstream.log.protocol.KafkaErrors;
+import io.ledgerstream.log.protocol.RequestContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.CreateTopicsRequest;
+import org.apache.kafka.common.requests.CreateTopicsResponse;
+
+/**
+ * CreateTopics: checks name, partition count, replication factor and configs (all of them, also for validate-only
+ * requests), then creates the topic in the metadata. A replication factor rf becomes E = Qw = rf and
+ * Qa = min(min.insync.replicas, rf).
+ */
+public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest> {
+    private final LogManager logs;
+
+    public CreateTopicsHandler(LogManager logs) {
+        this.logs = logs;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.CREATE_TOPICS;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 7;
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(RequestContext context, CreateTopicsRequest request) {
+        CreateTopicsResponseData response = new CreateTopicsResponseData();
+        List<CompletableFuture<Void>> creating = new ArrayList<>();
+        for (CreateTopicsRequestData.CreatableTopic topic : request.data().topics()) {
+            CreateTopicsResponseData.CreatableTopicResult result = new CreateTopicsResponseData.CreatableTopicResult()
+                    .setName(topic.name()).setTopicId(Uuid.ZERO_UUID).setNumPartitions(-1).setReplicationFactor((short) -1);
+            response.topics().add(result);
+            creating.add(create(topic, request.data().validateOnly()).handle((created, error) -> {
+                if (error != null) {
+                    Errors code = error instanceof InvalidReplicationException ? Errors.INVALID_REPLICATION_FACTOR
+                            : error.getCause() instanceof InvalidReplicationException ? Errors.INVALID_REPLICATION_FACTOR
+                            : KafkaErrors.forException(error);
+                    result.setErrorCode(code.code()).setErrorMessage(KafkaErrors.message(error));
+                } else {
+                    result.setErrorCode(Errors.NONE.code()).setNumPartitions(created.partitions())
+                            .setReplicationFactor((short) created.replicationFactor());
+                }
+                return null;
+            }));
+        }
+        return CompletableFuture.allOf(creating.toArray(CompletableFuture[]::new))
+                .thenApply(v -> new CreateTopicsResponse(response));
+    }
+
+    private record Created(int partitions, int replicationFactor) {
+    }
+
+    /** A replication factor that cannot be served. */
+    private static final class InvalidReplicationException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidReplicationException(String message) {
+            super(message);
+        }
+    }
+
+    private CompletableFuture<Created> create(CreateTopicsRequestData.CreatableTopic topic, boolean validateOnly) {
+        BrokerConfig config = logs.config();
+        int partitions = topic.numPartitions() == -1 ? config.numPartitions() : topic.numPartitions();
+        int factor = topic.replicationFactor() == -1 ? config.defaultReplicationFactor() : topic.replicationFactor();
+        try {
+            TopicNames.validate(topic.name());
+            if (partitions < 1) {
+                throw new org.apache.kafka.common.errors.InvalidPartitionsException(
+                        "Number of partitions must be at least 1, got " + partitions);
+            }
+            if (!topic.assignments().isEmpty()) {
+                throw new org.apache.kafka.common.errors.InvalidReplicaAssignmentException(
+                        "Replica assignments are chosen by BookKeeper; do not give them");
+            }
+            if (factor < 1) {
+                throw new InvalidReplicationException("Replication factor must be at least 1, got " + factor);
+            }
+            Replication replication = Replication.forFactor(factor, Math.min(config.minInsyncReplicas(), factor));
+            Map<String, String> overrides = new HashMap<>();
+            topic.configs().forEach(c -> overrides.put(c.name(), c.value()));
+            config.defaultLogConfig().withOverrides(overrides);
+            if (validateOnly) {
+                return logs.metadata().topic(topic.name()).handle((existing, error) -> {
+                    if (error == null) {
+                        throw new io.ledgerstream.log.metadata.TopicExistsException(topic.name());
+                    }
+                    return new Created(partitions, factor);
+                });
+            }
+            return logs.createTopic(topic.name(), partitions, replication, overrides)
+                    .thenApply(t -> new Created(partitions, factor));
+        } catch (InvalidConfigException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.ledgerstream.log.protocol.handlers;
+
+import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.partition.PartitionLog;
+import io.ledgerstream.log.partition.ReadResult;
+import io.ledgerstream.log.protocol.ApiHandler;
+import io.ledgerstream.log.protocol.KafkaErrors;
+import io.ledgerstream.log.protocol.RequestContext;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.FetchMetadata;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
+
+/**
+ * Fetch, as a long poll: reads every partition asked for; if fewer than {@code min.bytes} came back it waits until
+ * a partition's high watermark moves or {@code max.wait.ms} passes, then reads again. Fetch sessions are not kept:
+ * every response carries session id 0, which tells clients to send full requests, and a request naming a session
+ * gets FETCH_SESSION_ID_NOT_FOUND. With no transactions, the last stable offset is the high watermark under both
+ * isolation levels.
+ */
+public final class FetchHandler implements ApiHandler<FetchRequest> {
+    private final LogManager logs;
+
+    public FetchHandler(LogManager logs) {
+        this.logs = logs;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.FETCH;
+    }
+
+    /** v13 and later name topics by id only. */
+    @Override
+    public short maxVersion() {
+        return 12;
+    }
+
+    private record Wanted(TopicPartition partition, long offset, int maxBytes) {
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(RequestContext context, FetchRequest request) {
+        FetchMetadata session = request.metadata();
+        if (session.sessionId() != FetchMetadata.INVALID_SESSION_ID) {
+            return CompletableFuture.completedFuture(FetchResponse.of(new FetchResponseData()
+                    .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(0)));
+        }
+        List<Wanted> wanted = new ArrayList<>();
+        for (FetchRequestData.FetchTopic topic : request.data().topics()) {
+            for (FetchRequestData.FetchPartition p : topic.partitions()) {
+                wanted.add(new Wanted(new TopicPartition(topic.topic(), p.partition()), p.fetchOffset(),
+                        p.partitionMaxBytes()));
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, request.maxWait()));
+        return poll(wanted, request.minBytes(), Math.max(1, request.maxBytes()), deadline);
+    }
+
+    private CompletableFuture<AbstractResponse> poll(List<Wanted> wanted, int minBytes, int maxBytes, long deadline) {
+        List<CompletableFuture<PartitionRead>> reads = new ArrayList<>();
+        for (Wanted w : wanted) {
+            reads.add(read(w));
+        }
+        return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenCompose(v -> {
+            List<PartitionRead> results = reads.stream().map(CompletableFuture::join).toList();
+            int bytes = results.stream().mapToInt(PartitionRead::bytes).sum();
+            boolean anyError = results.stream().anyMatch(r -> r.data().errorCode() != Errors.NONE.code());
+            long remaining = deadline - System.nanoTime();
+            if (bytes >= minBytes || anyError || remaining <= 0 || results.isEmpty()) {
+                return CompletableFuture.completedFuture(respond(results, maxBytes));
+            }
+            CompletableFuture<?>[] advanced = results.stream().map(PartitionRead::advanced)
+                    .toArray(CompletableFuture[]::new);
+            return CompletableFuture.anyOf(advanced)
+                    .completeOnTimeout(null, remaining, TimeUnit.NANOSECONDS)
+                    .thenCompose(x -> poll(wanted, minBytes, maxBytes, deadline));
+        });
+    }
+
+    private record PartitionRead(TopicPartition partition, FetchResponseData.PartitionData data, List<ByteBuffer> batches,
+                                 CompletableFuture<Void> advanced) {
+        int bytes() {
+            return batches.stream().mapToInt(ByteBuffer::remaining).sum();
+        }
+    }
+
+    private CompletableFuture<PartitionRead> read(Wanted wanted) {
+        FetchResponseData.PartitionData data = new FetchResponseData.PartitionData()
+                .setPartitionIndex(wanted.partition().partition());
+        return logs.log(wanted.partition()).thenCompose(log -> {
+            CompletableFuture<Void> advanced = log.highWatermarkAdvanced();
+            return log.readAsync(wanted.offset(), Math.max(1, wanted.maxBytes()))
+                    .thenApply(result -> success(wanted, data, log, result, advanced));
+        }).exceptionally(error -> new PartitionRead(wanted.partition(), data
+                .setErrorCode(KafkaErrors.forException(error).code())
+                .setHighWatermark(FetchResponse.INVALID_HIGH_WATERMARK)
+                .setLastStableOffset(FetchResponse.INVALID_LAST_STABLE_OFFSET)
+                .setLogStartOffset(FetchResponse.INVALID_LOG_START_OFFSET)
+                .setRecords(MemoryRecords.EMPTY), List.of(), new CompletableFuture<>()));
+    }
+
+    private static PartitionRead success(Wanted wanted, FetchResponseData.PartitionData data, PartitionLog log,
+                                         ReadResult result, CompletableFuture<Void> advanced) {
+        data.setErrorCode(Errors.NONE.code())
+                .setHighWatermark(result.highWatermark())
+                .setLastStableOffset(result.highWatermark())
+                .setLogStartOffset(result.logStartOffset())
+                .setAbortedTransactions(List.of());
+        return new PartitionRead(wanted.partition(), data, result.batches(), advanced);
+    }
+
+    private static AbstractResponse respond(List<PartitionRead> results, int maxBytes) {
+        FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code()).setSessionId(0);
+        int total = 0;
+        FetchResponseData.FetchableTopicResponse topic = null;
+        for (PartitionRead read : results) {
+            if (topic == null || !topic.topic().equals(read.partition().topic())) {
+                topic = new FetchResponseData.FetchableTopicResponse().setTopic(read.partition().topic());
+                response.responses().add(topic);
+            }
+            List<ByteBuffer> batches = read.batches();
+            int size = read.bytes();
+            if (total > 0 && total + size > maxBytes) {
+                batches = List.of();
+                size = 0;
+            }
+            total += size;
+            ByteBuffer joined = ByteBuffer.allocate(size);
+            batches.forEach(b -> joined.put(b.duplicate()));
+            joined.flip();
+            topic.partitions().add(read.data().setRecords(MemoryRecords.readableRecords(joined)));
+        }
+        return FetchResponse.of(response);
+    }
+}

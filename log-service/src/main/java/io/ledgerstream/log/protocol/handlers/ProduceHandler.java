@@ -1,0 +1,101 @@
+package io.ledgerstream.log.protocol.handlers;
+
+import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.partition.AppendResult;
+import io.ledgerstream.log.partition.RecordBatches;
+import io.ledgerstream.log.protocol.ApiHandler;
+import io.ledgerstream.log.protocol.KafkaErrors;
+import io.ledgerstream.log.protocol.RequestContext;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
+
+/**
+ * Produce: every batch of a partition is validated before any is appended, then each is appended as one ledger
+ * entry. acks=1 and acks=all both complete once the ack quorum of bookies has the batch (BookKeeper has no weaker
+ * acknowledgement); acks=0 sends no response.
+ */
+public final class ProduceHandler implements ApiHandler<ProduceRequest> {
+    private final LogManager logs;
+
+    public ProduceHandler(LogManager logs) {
+        this.logs = logs;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.PRODUCE;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 11;
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(RequestContext context, ProduceRequest request) {
+        short acks = request.acks();
+        ProduceResponseData response = new ProduceResponseData();
+        List<CompletableFuture<Void>> partitions = new ArrayList<>();
+        for (ProduceRequestData.TopicProduceData topic : request.data().topicData()) {
+            ProduceResponseData.TopicProduceResponse topicResponse = new ProduceResponseData.TopicProduceResponse()
+                    .setName(topic.name());
+            response.responses().add(topicResponse);
+            for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
+                ProduceResponseData.PartitionProduceResponse result = new ProduceResponseData.PartitionProduceResponse()
+                        .setIndex(partition.index()).setLogAppendTimeMs(-1).setBaseOffset(-1).setLogStartOffset(-1);
+                topicResponse.partitionResponses().add(result);
+                if (acks != 0 && acks != 1 && acks != -1) {
+                    result.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
+                    continue;
+                }
+                partitions.add(append(new TopicPartition(topic.name(), partition.index()),
+                        (MemoryRecords) partition.records()).handle((appended, error) -> {
+                            if (error != null) {
+                                result.setErrorCode(KafkaErrors.forException(error).code())
+                                        .setErrorMessage(KafkaErrors.message(error));
+                            } else {
+                                result.setErrorCode(Errors.NONE.code()).setBaseOffset(appended.baseOffset())
+                                        .setLogStartOffset(appended.logStartOffset());
+                            }
+                            return null;
+                        }));
+            }
+        }
+        if (acks == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.allOf(partitions.toArray(CompletableFuture[]::new))
+                .thenApply(v -> new ProduceResponse(response));
+    }
+
+    private record Appended(long baseOffset, long logStartOffset) {
+    }
+
+    private CompletableFuture<Appended> append(TopicPartition partition, MemoryRecords records) {
+        return logs.logCreatingTopic(partition).thenCompose(log -> {
+            List<ByteBuffer> batches = RecordBatches.split(records.buffer());
+            if (batches.isEmpty()) {
+                throw new org.apache.kafka.common.InvalidRecordException("Produce request for " + partition
+                        + " carries no record batch");
+            }
+            batches.forEach(b -> RecordBatches.validate(b, log.config().maxMessageBytes()));
+            List<CompletableFuture<AppendResult>> appends = new ArrayList<>(batches.size());
+            for (ByteBuffer batch : batches) {
+                appends.add(log.appendAsync(batch));
+            }
+            return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> new Appended(appends.get(0).join().baseOffset(), log.logStartOffset()));
+        });
+    }
+}

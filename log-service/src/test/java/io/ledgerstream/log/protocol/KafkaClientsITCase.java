@@ -1,0 +1,261 @@
+package io.ledgerstream.log.protocol;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ledgerstream.log.broker.Broker;
+import io.ledgerstream.log.config.BrokerConfig;
+import io.ledgerstream.log.testing.LocalBookKeeperCluster;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Real kafka-clients (Admin, Producer, Consumer) against a broker on real in-process ZooKeeper and bookies. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class KafkaClientsITCase {
+    @TempDir
+    static Path dir;
+    private static LocalBookKeeperCluster cluster;
+    private static Broker broker;
+    private static String bootstrap;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = LocalBookKeeperCluster.start(dir.toFile(), 3);
+        broker = Broker.start(cluster.brokerConfig(Map.of("listeners", "PLAINTEXT://127.0.0.1:0",
+                BrokerConfig.NUM_PARTITIONS, "2")), Clock.systemUTC());
+        bootstrap = "127.0.0.1:" + broker.kafkaPort();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (broker != null) {
+            broker.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+
+    private static KafkaProducer<String, String> producer(String compression) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
+        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    }
+
+    private static KafkaConsumer<String, String> consumer() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "200");
+        return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+    }
+
+    private static List<ConsumerRecord<String, String>> readAll(String topic, int partitions, int expected) {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            List<TopicPartition> tps = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                tps.add(new TopicPartition(topic, p));
+            }
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (records.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    @Test
+    void adminCreatesAndDescribesTopicsWithKafkasErrors() throws Exception {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic("described", 3, (short) 2))).all().get(30, TimeUnit.SECONDS);
+            TopicDescription description = admin.describeTopics(List.of("described")).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).get("described");
+            assertThat(description.partitions()).hasSize(3);
+            assertThat(description.partitions().get(0).leader().id()).isEqualTo(0);
+
+            assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("described", 1, (short) 1))).all().get())
+                    .hasCauseInstanceOf(TopicExistsException.class);
+            assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("bad/name", 1, (short) 1))).all().get())
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.InvalidTopicException.class);
+            assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("no-partitions", 0, (short) 1)))
+                    .all().get()).hasCauseInstanceOf(org.apache.kafka.common.errors.InvalidPartitionsException.class);
+            assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("bad-config", 1, (short) 1)
+                    .configs(Map.of("retention.ms", "soon")))).all().get())
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.InvalidConfigurationException.class);
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("described")
+                    .doesNotContain("bad-config", "no-partitions");
+        }
+    }
+
+    @Test
+    void keyedRecordsRoundTripInPartitionOrderWithContiguousOffsets() throws Exception {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic("orders", 3, (short) 2))).all().get(30, TimeUnit.SECONDS);
+        }
+        int count = 20_000;
+        Map<Integer, List<String>> sentPerPartition = new HashMap<>();
+        try (KafkaProducer<String, String> producer = producer("none")) {
+            List<Future<RecordMetadata>> sends = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                ProducerRecord<String, String> record = new ProducerRecord<>("orders", "key-" + (i % 97), "value-" + i);
+                record.headers().add("n", Integer.toString(i).getBytes(UTF_8));
+                sends.add(producer.send(record));
+            }
+            for (int i = 0; i < count; i++) {
+                RecordMetadata metadata = sends.get(i).get(30, TimeUnit.SECONDS);
+                sentPerPartition.computeIfAbsent(metadata.partition(), p -> new ArrayList<>()).add("value-" + i);
+            }
+        }
+        List<ConsumerRecord<String, String>> read = readAll("orders", 3, count);
+        assertThat(read).hasSize(count);
+        Map<Integer, List<ConsumerRecord<String, String>>> readPerPartition = new HashMap<>();
+        read.forEach(r -> readPerPartition.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(r));
+        for (Map.Entry<Integer, List<ConsumerRecord<String, String>>> e : readPerPartition.entrySet()) {
+            List<ConsumerRecord<String, String>> records = e.getValue();
+            assertThat(records).extracting(ConsumerRecord::value).containsExactlyElementsOf(sentPerPartition.get(e.getKey()));
+            for (int i = 0; i < records.size(); i++) {
+                assertThat(records.get(i).offset()).isEqualTo(i);
+                String n = new String(records.get(i).headers().lastHeader("n").value(), UTF_8);
+                assertThat(records.get(i).value()).isEqualTo("value-" + n);
+                assertThat(records.get(i).key()).isEqualTo("key-" + (Integer.parseInt(n) % 97));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gzip", "snappy", "lz4", "zstd"})
+    void compressedBatchesAreStoredAsSentAndReadBack(String codec) throws Exception {
+        String topic = "compressed-" + codec;
+        try (KafkaProducer<String, String> producer = producer(codec)) {
+            for (int i = 0; i < 500; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, "k" + i, "compressible value " + i + " ".repeat(100)));
+            }
+            producer.flush();
+        }
+        List<ConsumerRecord<String, String>> read = readAll(topic, 1, 500);
+        assertThat(read).extracting(ConsumerRecord::key)
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 500).mapToObj(i -> "k" + i).toList());
+    }
+
+    @Test
+    void nullValuesTimestampsAndOffsetsByTime() throws Exception {
+        String topic = "timed";
+        long base = 1_700_000_000_000L;
+        try (KafkaProducer<String, String> producer = producer("none")) {
+            for (int i = 0; i < 10; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, base + i * 1000L, "k" + i, i % 2 == 0 ? null : "v" + i))
+                        .get(30, TimeUnit.SECONDS);
+            }
+        }
+        List<ConsumerRecord<String, String>> read = readAll(topic, 1, 10);
+        assertThat(read).hasSize(10);
+        assertThat(read.get(4).value()).isNull();
+        assertThat(read.get(5).value()).isEqualTo("v5");
+        assertThat(read.get(7).timestamp()).isEqualTo(base + 7000);
+
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            Map<TopicPartition, OffsetAndTimestamp> byTime = consumer.offsetsForTimes(Map.of(tp, base + 3500));
+            assertThat(byTime.get(tp).offset()).isEqualTo(4);
+            assertThat(byTime.get(tp).timestamp()).isEqualTo(base + 4000);
+            assertThat(consumer.beginningOffsets(List.of(tp)).get(tp)).isZero();
+            assertThat(consumer.endOffsets(List.of(tp)).get(tp)).isEqualTo(10);
+            assertThat(consumer.offsetsForTimes(Map.of(tp, base + 60_000)).get(tp)).isNull();
+        }
+    }
+
+    @Test
+    void aMalformedFrameClosesOnlyItsConnection() throws Exception {
+        String topic = "survivor";
+        try (KafkaProducer<String, String> producer = producer("none")) {
+            producer.send(new ProducerRecord<>(topic, 0, "before", "x")).get(30, TimeUnit.SECONDS);
+        }
+        for (byte[] garbage : List.of(new byte[] {0, 0, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8},
+                new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0},
+                new byte[] {0x7f, 0, 0, 0})) {
+            try (Socket socket = new Socket("127.0.0.1", broker.kafkaPort())) {
+                socket.setSoTimeout(10_000);
+                DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+                out.write(garbage);
+                out.flush();
+                assertThat(closedByBroker(new DataInputStream(socket.getInputStream()))).isTrue();
+            }
+        }
+        try (KafkaProducer<String, String> producer = producer("none")) {
+            producer.send(new ProducerRecord<>(topic, 0, "after", "y")).get(30, TimeUnit.SECONDS);
+        }
+        assertThat(readAll(topic, 1, 2)).extracting(ConsumerRecord::key).containsExactly("before", "after");
+    }
+
+    private static boolean closedByBroker(DataInputStream in) {
+        try {
+            return in.read() == -1;
+        } catch (EOFException e) {
+            return true;
+        } catch (IOException e) {
+            return e.getMessage() != null && e.getMessage().contains("reset");
+        }
+    }
+
+    @Test
+    void producingToAnUnknownTopicCreatesIt() throws Exception {
+        try (KafkaProducer<String, String> producer = producer("none")) {
+            producer.send(new ProducerRecord<>("auto-created", "k", "v")).get(30, TimeUnit.SECONDS);
+        }
+        try (Admin admin = admin()) {
+            assertThat(admin.describeTopics(List.of("auto-created")).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get("auto-created").partitions()).hasSize(2);
+        } catch (ExecutionException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

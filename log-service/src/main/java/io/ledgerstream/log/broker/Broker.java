@@ -3,6 +3,7 @@ package io.ledgerstream.log.broker;
 import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.NetworkConfig;
 import io.ledgerstream.log.metadata.MetadataStore;
+import io.ledgerstream.log.metadata.ProducerIdAllocator;
 import io.ledgerstream.log.network.KafkaServer;
 import io.ledgerstream.log.protocol.handlers.BrokerApis;
 import io.ledgerstream.log.protocol.handlers.BrokerIdentity;
@@ -82,7 +83,8 @@ public final class Broker implements AutoCloseable {
                     network.advertisedPort(), metadata.clusterId());
             KafkaServer server;
             try {
-                server = KafkaServer.start(network, BrokerApis.create(logs, identity));
+                server = KafkaServer.start(network, BrokerApis.create(logs, identity,
+                        new ProducerIdAllocator(zk, config.metadataRoot())));
             } catch (Exception | Error e) {
                 scheduler.shutdownNow();
                 throw e;

@@ -29,6 +29,11 @@ public final class RecordBatches {
     private static final int LAST_OFFSET_DELTA = 23;
     private static final int MAX_TIMESTAMP = 35;
     private static final int RECORD_COUNT = 57;
+    private static final int PRODUCER_ID = 43;
+    private static final int PRODUCER_EPOCH = 51;
+    private static final int BASE_SEQUENCE = 53;
+    private static final int TRANSACTIONAL_FLAG = 0x10;
+    private static final int CONTROL_FLAG = 0x20;
     /** Bytes before the part counted by the length field: base offset and the length itself. */
     private static final int LOG_OVERHEAD = 12;
 
@@ -126,6 +131,25 @@ public final class RecordBatches {
 
     public static int recordCount(ByteBuffer batch) {
         return batch.getInt(batch.position() + RECORD_COUNT);
+    }
+
+    /** The idempotent producer's id, or -1 for a batch without one. */
+    public static long producerId(ByteBuffer batch) {
+        return batch.getLong(batch.position() + PRODUCER_ID);
+    }
+
+    public static short producerEpoch(ByteBuffer batch) {
+        return batch.getShort(batch.position() + PRODUCER_EPOCH);
+    }
+
+    /** Sequence number of the batch's first record, or -1 without an idempotent producer. */
+    public static int baseSequence(ByteBuffer batch) {
+        return batch.getInt(batch.position() + BASE_SEQUENCE);
+    }
+
+    /** Whether the batch belongs to a transaction, or is a transaction marker. */
+    public static boolean isTransactionalOrControl(ByteBuffer batch) {
+        return (batch.getShort(batch.position() + ATTRIBUTES) & (TRANSACTIONAL_FLAG | CONTROL_FLAG)) != 0;
     }
 
     public static long maxTimestamp(ByteBuffer batch) {

@@ -1,6 +1,7 @@
 package io.ledgerstream.log.protocol.handlers;
 
 import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.metadata.ProducerIdAllocator;
 import io.ledgerstream.log.protocol.ApiHandlers;
 
 /** The set of Kafka APIs a broker serves, each with its handler. */
@@ -8,7 +9,7 @@ public final class BrokerApis {
     private BrokerApis() {
     }
 
-    public static ApiHandlers create(LogManager logs, BrokerIdentity identity) {
+    public static ApiHandlers create(LogManager logs, BrokerIdentity identity, ProducerIdAllocator producerIds) {
         ApiHandlers handlers = new ApiHandlers();
         return handlers
                 .register(new ApiVersionsHandler(handlers))
@@ -16,6 +17,7 @@ public final class BrokerApis {
                 .register(new ProduceHandler(logs))
                 .register(new FetchHandler(logs))
                 .register(new ListOffsetsHandler(logs))
-                .register(new CreateTopicsHandler(logs));
+                .register(new CreateTopicsHandler(logs))
+                .register(new InitProducerIdHandler(producerIds));
     }
 }

@@ -12,6 +12,7 @@ import io.ledgerstream.log.partition.LogClosedException;
 import io.ledgerstream.log.partition.LogException;
 import io.ledgerstream.log.partition.OffsetOutOfRangeException;
 import io.ledgerstream.log.partition.PartitionLog;
+import io.ledgerstream.log.partition.ProducerStateTable;
 import io.ledgerstream.log.partition.ReadResult;
 import io.ledgerstream.log.partition.RecordBatches;
 import io.netty.buffer.Unpooled;
@@ -87,6 +88,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     private final List<CompletableFuture<Void>> seals = new ArrayList<>();
     private final ArrayDeque<Runnable> completions = new ArrayDeque<>();
     private boolean completing;
+    private final ProducerStateTable producers = new ProducerStateTable();
 
     private BookKeeperPartitionLog(TopicPartition partition, Replication replication, LogConfig config,
                                    MetadataStore metadata, BookKeeperLedgers ledgers, Clock clock, long cacheBytes,
@@ -128,7 +130,44 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                                                                 long cacheBytes, int readAheadEntries) {
         return new PartitionOpener(metadata, ledgers, clock).open(partition, replication)
                 .thenApply(opened -> new BookKeeperPartitionLog(partition, replication, config, metadata, ledgers,
-                        clock, cacheBytes, readAheadEntries, opened));
+                        clock, cacheBytes, readAheadEntries, opened))
+                .thenCompose(log -> log.rebuildProducerState().thenApply(v -> log));
+    }
+
+    /**
+     * Bytes of the log's tail read on open to learn each idempotent producer's recent batches. A producer whose
+     * last batch lies further back is met as new: its next batch gets OUT_OF_ORDER_SEQUENCE_NUMBER and
+     * kafka-clients recovers by bumping its epoch (KIP-360), so no duplicate can pass.
+     */
+    static final long PRODUCER_STATE_TAIL_BYTES = 64L << 20;
+
+    private CompletableFuture<Void> rebuildProducerState() {
+        long bytes = 0;
+        long from = highWatermark;
+        for (Segment s : segments.descendingMap().values()) {
+            from = s.baseOffset();
+            bytes += s.sizeBytes();
+            if (bytes >= PRODUCER_STATE_TAIL_BYTES) {
+                break;
+            }
+        }
+        return replayFrom(Math.max(from, logStartOffset));
+    }
+
+    private CompletableFuture<Void> replayFrom(long offset) {
+        if (offset >= highWatermark) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return readAsync(offset, 1 << 20).thenCompose(read -> {
+            long next = offset;
+            synchronized (lock) {
+                for (ByteBuffer batch : read.batches()) {
+                    producers.replay(batch);
+                    next = RecordBatches.nextOffset(batch);
+                }
+            }
+            return next > offset ? replayFrom(next) : CompletableFuture.completedFuture(null);
+        });
     }
 
     @Override
@@ -174,6 +213,9 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         int count = RecordBatches.recordCount(owned);
         PendingAppend append;
         long rollAt = -1;
+        long producerId = RecordBatches.producerId(owned);
+        int firstSeq = RecordBatches.baseSequence(owned);
+        boolean idempotent = producerId >= 0 && firstSeq >= 0;
         synchronized (lock) {
             if (closed != null) {
                 return CompletableFuture.failedFuture(new LogClosedException(name));
@@ -181,11 +223,27 @@ public final class BookKeeperPartitionLog implements PartitionLog {
             if (failure != null) {
                 return CompletableFuture.failedFuture(failure);
             }
+            short producerEpoch = RecordBatches.producerEpoch(owned);
+            int lastSeq = ProducerStateTable.lastSequence(owned);
+            if (idempotent) {
+                try {
+                    CompletableFuture<AppendResult> original = producers.check(producerId, producerEpoch, firstSeq,
+                            lastSeq);
+                    if (original != null) {
+                        return original;
+                    }
+                } catch (RuntimeException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            }
             long base = nextOffset;
             RecordBatches.assign(owned, base, writerEpoch);
             nextOffset = base + count;
             append = new PendingAppend(owned, base, base + count - 1);
             pending.addLast(append);
+            if (idempotent) {
+                producers.record(producerId, producerEpoch, firstSeq, lastSeq, base, base + count - 1, append.future);
+            }
             if (awaitingSegment != null) {
                 awaitingSegment.add(append);
             } else if (shouldRoll(cfg, owned.remaining())) {

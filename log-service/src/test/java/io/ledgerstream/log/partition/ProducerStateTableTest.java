@@ -1,0 +1,58 @@
+package io.ledgerstream.log.partition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.junit.jupiter.api.Test;
+
+class ProducerStateTableTest {
+    private final ProducerStateTable table = new ProducerStateTable();
+
+    private CompletableFuture<AppendResult> accept(long pid, short epoch, int first, int last, long offset) {
+        assertThat(table.check(pid, epoch, first, last)).isNull();
+        CompletableFuture<AppendResult> future = CompletableFuture.completedFuture(
+                new AppendResult(offset, offset + last - first));
+        table.record(pid, epoch, first, last, offset, offset + last - first, future);
+        return future;
+    }
+
+    @Test
+    void inSequenceBatchesAreAcceptedAndARetryGetsTheOriginalOffsets() {
+        CompletableFuture<AppendResult> first = accept(7, (short) 0, 0, 9, 100);
+        accept(7, (short) 0, 10, 14, 110);
+        assertThat(table.check(7, (short) 0, 0, 9)).isSameAs(first);
+        assertThat(table.check(7, (short) 0, 15, 20)).isNull();
+    }
+
+    @Test
+    void gapsOldEpochsAndNewEpochsNotAtZeroAreRefused() {
+        accept(7, (short) 1, 0, 4, 0);
+        assertThatThrownBy(() -> table.check(7, (short) 1, 6, 8)).isInstanceOf(OutOfOrderSequenceException.class)
+                .hasMessageContaining("5 was expected");
+        assertThatThrownBy(() -> table.check(7, (short) 0, 5, 8)).isInstanceOf(InvalidProducerEpochException.class);
+        assertThatThrownBy(() -> table.check(7, (short) 2, 5, 8)).isInstanceOf(OutOfOrderSequenceException.class);
+        assertThat(table.check(7, (short) 2, 0, 3)).as("a bumped epoch restarts at 0").isNull();
+        assertThatThrownBy(() -> table.check(8, (short) 0, 3, 4)).as("unknown producer")
+                .isInstanceOf(OutOfOrderSequenceException.class);
+    }
+
+    @Test
+    void onlyTheLastFiveBatchesAreRemembered() {
+        for (int i = 0; i < 6; i++) {
+            accept(1, (short) 0, i * 10, i * 10 + 9, i * 10L);
+        }
+        assertThatThrownBy(() -> table.check(1, (short) 0, 0, 9)).isInstanceOf(OutOfOrderSequenceException.class);
+        assertThat(table.check(1, (short) 0, 10, 19)).isNotNull();
+    }
+
+    @Test
+    void sequencesWrapAfterIntegerMaxValue() {
+        accept(3, (short) 0, 0, 0, 0);
+        // Jump near the wrap through a replayed batch is not possible with check(); record directly.
+        table.record(3, (short) 0, Integer.MAX_VALUE - 1, Integer.MAX_VALUE, 1, 2, CompletableFuture.completedFuture(null));
+        assertThat(table.check(3, (short) 0, 0, 5)).isNull();
+    }
+}

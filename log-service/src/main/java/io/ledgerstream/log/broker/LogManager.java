@@ -141,6 +141,81 @@ public final class LogManager implements AutoCloseable {
         });
     }
 
+    /**
+     * Deletes a topic: closes its open logs, reads its partitions' segment chains, deletes the metadata, then the
+     * ledgers (a ledger that cannot be deleted is only garbage: nothing refers to it any more).
+     */
+    public CompletableFuture<Void> deleteTopic(String name) {
+        return metadata.topic(name).thenCompose(topic -> {
+            List<CompletableFuture<Void>> closing = new ArrayList<>();
+            List<CompletableFuture<io.ledgerstream.log.metadata.PartitionRecord>> records = new ArrayList<>();
+            for (int p = 0; p < topic.partitions(); p++) {
+                TopicPartition tp = new TopicPartition(name, p);
+                CompletableFuture<PartitionLog> open = logs.remove(tp);
+                if (open != null) {
+                    closing.add(open.thenCompose(PartitionLog::closeAsync).exceptionally(e -> null));
+                }
+            }
+            return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).thenCompose(v -> {
+                for (int p = 0; p < topic.partitions(); p++) {
+                    records.add(metadata.partition(name, p).thenApply(versioned -> versioned.value()));
+                }
+                return CompletableFuture.allOf(records.toArray(CompletableFuture[]::new));
+            }).thenCompose(v -> metadata.deleteTopic(name)).thenApply(v -> {
+                for (CompletableFuture<io.ledgerstream.log.metadata.PartitionRecord> record : records) {
+                    factory.deleteData(record.join()).whenComplete((x, e) -> {
+                        if (e != null) {
+                            LOG.warn("Deleted topic {} left ledgers behind: {}", name, e.toString());
+                        }
+                    });
+                }
+                LOG.info("Deleted topic {}", name);
+                return null;
+            });
+        });
+    }
+
+    /**
+     * Changes a topic's configuration overrides (compare-and-set on the topic record) and applies them to its
+     * open logs.
+     */
+    public CompletableFuture<Void> alterTopicConfig(String name,
+                                                    java.util.function.UnaryOperator<Map<String, String>> change,
+                                                    boolean validateOnly) {
+        return metadata.versionedTopic(name).thenCompose(current -> {
+            Map<String, String> overrides = change.apply(new java.util.HashMap<>(current.value().configOverrides()));
+            LogConfig logConfig = config.defaultLogConfig().withOverrides(overrides);
+            if (validateOnly) {
+                return CompletableFuture.completedFuture(null);
+            }
+            TopicRecord topic = current.value();
+            TopicRecord updated = new TopicRecord(name, topic.partitions(), topic.replication(), overrides,
+                    topic.createdAtMs());
+            return metadata.updateTopic(updated, topic.partitions(), current.version()).thenApply(v -> {
+                for (int p = 0; p < topic.partitions(); p++) {
+                    CompletableFuture<PartitionLog> open = logs.get(new TopicPartition(name, p));
+                    if (open != null) {
+                        open.thenAccept(log -> log.updateConfig(logConfig));
+                    }
+                }
+                return null;
+            });
+        });
+    }
+
+    /** Raises a topic's partition count to {@code total}. */
+    public CompletableFuture<Void> createPartitions(String name, int total) {
+        return metadata.versionedTopic(name).thenCompose(current -> {
+            TopicRecord topic = current.value();
+            if (total <= topic.partitions()) {
+                throw new org.apache.kafka.common.errors.InvalidPartitionsException("Topic " + name + " has "
+                        + topic.partitions() + " partitions; the new count " + total + " must be larger");
+            }
+            return metadata.updateTopic(new TopicRecord(name, total, topic.replication(), topic.configOverrides(),
+                    topic.createdAtMs()), topic.partitions(), current.version());
+        });
+    }
+
     /** Runs retention on every open log. */
     public CompletableFuture<Integer> enforceRetention() {
         List<CompletableFuture<Integer>> runs = new ArrayList<>();

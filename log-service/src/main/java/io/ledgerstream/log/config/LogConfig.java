@@ -21,9 +21,12 @@ public record LogConfig(long segmentBytes, long segmentMs, long retentionMs, lon
     public static final String RETENTION_MS = "retention.ms";
     public static final String RETENTION_BYTES = "retention.bytes";
     public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+    /** Accepted with its only supported value, {@code delete}, so that tools that set it explicitly work. */
+    public static final String CLEANUP_POLICY = "cleanup.policy";
 
     /** Every key this record understands. */
-    public static final Set<String> KEYS = Set.of(SEGMENT_BYTES, SEGMENT_MS, RETENTION_MS, RETENTION_BYTES, MAX_MESSAGE_BYTES);
+    public static final Set<String> KEYS = Set.of(SEGMENT_BYTES, SEGMENT_MS, RETENTION_MS, RETENTION_BYTES, MAX_MESSAGE_BYTES,
+            CLEANUP_POLICY);
 
     /** Kafka's defaults: 1 GiB segments, 7 days per segment and of retention, no size limit, 1 MiB batches. */
     public static final LogConfig DEFAULTS = new LogConfig(1L << 30, 7L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, -1, 1024 * 1024 + 12);
@@ -57,6 +60,10 @@ public record LogConfig(long segmentBytes, long segmentMs, long retentionMs, lon
                 throw new InvalidConfigException(key, overrides.get(key), "not a topic configuration the log honours " + KEYS);
             }
         }
+        String policy = overrides.get(CLEANUP_POLICY);
+        if (policy != null && !policy.trim().equals("delete")) {
+            throw new InvalidConfigException(CLEANUP_POLICY, policy, "only 'delete' is supported");
+        }
         return new LogConfig(
                 ConfigValues.longValue(overrides, SEGMENT_BYTES, segmentBytes, 1024),
                 ConfigValues.longValue(overrides, SEGMENT_MS, segmentMs, 1),
@@ -73,6 +80,7 @@ public record LogConfig(long segmentBytes, long segmentMs, long retentionMs, lon
         map.put(RETENTION_MS, Long.toString(retentionMs));
         map.put(RETENTION_BYTES, Long.toString(retentionBytes));
         map.put(MAX_MESSAGE_BYTES, Integer.toString(maxMessageBytes));
+        map.put(CLEANUP_POLICY, "delete");
         return map;
     }
 }

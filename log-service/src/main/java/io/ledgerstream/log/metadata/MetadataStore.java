@@ -80,6 +80,63 @@ public final class MetadataStore {
         return readNode(topicPath(name), name).thenApply(v -> MetadataCodec.decodeTopic(v.value()));
     }
 
+    /** The topic's record with its node version, for compare-and-set updates. */
+    public CompletableFuture<Versioned<TopicRecord>> versionedTopic(String name) {
+        return readNode(topicPath(name), name).thenApply(v -> new Versioned<>(MetadataCodec.decodeTopic(v.value()),
+                v.version()));
+    }
+
+    /**
+     * Replaces a topic's record if its node is still at {@code expectedVersion}, creating the partition nodes the
+     * new record adds in the same transaction.
+     */
+    public CompletableFuture<Void> updateTopic(TopicRecord updated, int previousPartitions, int expectedVersion) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        try {
+            List<CuratorOp> ops = new ArrayList<>();
+            ops.add(zk.transactionOp().setData().withVersion(expectedVersion)
+                    .forPath(topicPath(updated.name()), MetadataCodec.encode(updated)));
+            byte[] empty = MetadataCodec.encode(PartitionRecord.empty());
+            for (int p = previousPartitions; p < updated.partitions(); p++) {
+                ops.add(zk.transactionOp().create().withMode(CreateMode.PERSISTENT)
+                        .forPath(partitionPath(updated.name(), p), empty));
+            }
+            zk.transaction().inBackground((BackgroundCallback) (client, event) -> {
+                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+                switch (code) {
+                    case OK -> result.complete(null);
+                    case BADVERSION, NODEEXISTS -> result.completeExceptionally(
+                            new MetadataConflictException(topicPath(updated.name())));
+                    case NONODE -> result.completeExceptionally(new UnknownTopicException(updated.name()));
+                    default -> result.completeExceptionally(KeeperException.create(code, topicPath(updated.name())));
+                }
+            }).forOperations(ops);
+        } catch (Exception e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    /** Deletes a topic's metadata (its record and its partitions' records). */
+    public CompletableFuture<Void> deleteTopic(String name) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        try {
+            zk.delete().guaranteed().deletingChildrenIfNeeded().inBackground((BackgroundCallback) (client, event) -> {
+                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+                if (code == KeeperException.Code.OK) {
+                    result.complete(null);
+                } else if (code == KeeperException.Code.NONODE) {
+                    result.completeExceptionally(new UnknownTopicException(name));
+                } else {
+                    result.completeExceptionally(KeeperException.create(code, topicPath(name)));
+                }
+            }).forPath(topicPath(name));
+        } catch (Exception e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
     /** Names of all topics. */
     public CompletableFuture<List<String>> topicNames() {
         CompletableFuture<List<String>> result = new CompletableFuture<>();

@@ -8,7 +8,11 @@ import org.apache.kafka.common.TopicPartition;
 /** Opens partition logs for writing on some storage; opening one fences any other writer of that partition. */
 public interface PartitionLogFactory extends AutoCloseable {
 
+    /** Opens a partition for writing, fencing any other writer of it. */
     CompletableFuture<PartitionLog> open(TopicPartition partition, Replication replication, LogConfig config);
+
+    /** Deletes the stored data of a partition whose metadata is already gone: every segment of {@code record}. */
+    CompletableFuture<Void> deleteData(io.ledgerstream.log.metadata.PartitionRecord record);
 
     /** Releases the storage client; logs opened through it must be closed first. */
     @Override

@@ -50,6 +50,10 @@ public final class KafkaErrors {
         if (t instanceof InvalidConfigException) {
             return Errors.INVALID_CONFIG;
         }
+        if (t instanceof io.ledgerstream.log.metadata.MetadataConflictException) {
+            // Another update of the same metadata won; the client may retry.
+            return Errors.REQUEST_TIMED_OUT;
+        }
         if (t instanceof ApiException) {
             return Errors.forException(t);
         }

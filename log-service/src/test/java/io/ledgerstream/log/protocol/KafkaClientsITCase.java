@@ -24,6 +24,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -133,6 +139,46 @@ class KafkaClientsITCase {
                     .hasCauseInstanceOf(org.apache.kafka.common.errors.InvalidConfigurationException.class);
             assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("described")
                     .doesNotContain("bad-config", "no-partitions");
+        }
+    }
+
+    @Test
+    void adminDescribesAltersGrowsAndDeletesTopics() throws Exception {
+        try (Admin admin = admin();
+             KafkaProducer<String, String> producer = producer("none")) {
+            admin.createTopics(List.of(new NewTopic("configured", 1, (short) 2)
+                    .configs(Map.of("retention.ms", "60000")))).all().get(30, TimeUnit.SECONDS);
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "configured");
+            Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            assertThat(config.get("retention.ms").value()).isEqualTo("60000");
+            assertThat(config.get("retention.ms").source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+            assertThat(config.get("segment.bytes").value()).isEqualTo(Long.toString(1L << 30));
+            assertThat(config.get("segment.bytes").isDefault()).isTrue();
+
+            producer.send(new ProducerRecord<>("configured", 0, "k", "x".repeat(2000))).get(30, TimeUnit.SECONDS);
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(
+                    new AlterConfigOp(new ConfigEntry("max.message.bytes", "1000"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("retention.ms", null), AlterConfigOp.OpType.DELETE))))
+                    .all().get(30, TimeUnit.SECONDS);
+            config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            assertThat(config.get("max.message.bytes").value()).isEqualTo("1000");
+            assertThat(config.get("retention.ms").isDefault()).isTrue();
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>("configured", 0, "k", "x".repeat(2000)))
+                    .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(RecordTooLargeException.class);
+            assertThatThrownBy(() -> admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+                    new ConfigEntry("retention.ms", "later"), AlterConfigOp.OpType.SET)))).all().get())
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.InvalidConfigurationException.class);
+
+            admin.createPartitions(Map.of("configured", NewPartitions.increaseTo(3))).all().get(30, TimeUnit.SECONDS);
+            assertThat(admin.describeTopics(List.of("configured")).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get("configured").partitions()).hasSize(3);
+            assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
+            assertThat(admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS)).isNotBlank();
+
+            admin.deleteTopics(List.of("configured")).all().get(30, TimeUnit.SECONDS);
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain("configured");
+            assertThatThrownBy(() -> admin.deleteTopics(List.of("configured")).all().get())
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.UnknownTopicOrPartitionException.class);
         }
     }
 

@@ -18,6 +18,12 @@ public final class BrokerApis {
                 .register(new FetchHandler(logs))
                 .register(new ListOffsetsHandler(logs))
                 .register(new CreateTopicsHandler(logs))
-                .register(new InitProducerIdHandler(producerIds));
+                .register(new InitProducerIdHandler(producerIds))
+                .register(new DeleteTopicsHandler(logs))
+                .register(new CreatePartitionsHandler(logs))
+                .register(new DescribeClusterHandler(identity))
+                .register(new DescribeConfigsHandler(logs))
+                .register(new IncrementalAlterConfigsHandler(logs))
+                .register(new AlterConfigsHandler(logs));
     }
 }

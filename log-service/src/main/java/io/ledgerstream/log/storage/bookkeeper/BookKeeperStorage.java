@@ -51,6 +51,19 @@ public final class BookKeeperStorage implements PartitionLogFactory {
     }
 
     @Override
+    public CompletableFuture<Void> deleteData(io.ledgerstream.log.metadata.PartitionRecord record) {
+        CompletableFuture<?>[] deletes = record.segments().stream()
+                .map(s -> ledgers.delete(s.ledgerId()).exceptionally(e -> {
+                    if (!BookKeeperErrors.isNoSuchLedger(e)) {
+                        throw BookKeeperErrors.translate(e, "ledger " + s.ledgerId());
+                    }
+                    return null;
+                }))
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(deletes);
+    }
+
+    @Override
     public void close() {
         try {
             bookKeeper.close();

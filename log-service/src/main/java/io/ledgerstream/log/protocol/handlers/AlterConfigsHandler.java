@@ -1,0 +1,69 @@
+package io.ledgerstream.log.protocol.handlers;
+
+import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.protocol.ApiHandler;
+import io.ledgerstream.log.protocol.KafkaErrors;
+import io.ledgerstream.log.protocol.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.AlterConfigsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.AlterConfigsRequest;
+import org.apache.kafka.common.requests.AlterConfigsResponse;
+
+/** AlterConfigs (the legacy, replace-all form) for topics: the given configs become the topic's only overrides. */
+public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest> {
+    private final LogManager logs;
+
+    public AlterConfigsHandler(LogManager logs) {
+        this.logs = logs;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.ALTER_CONFIGS;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 2;
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(RequestContext context, AlterConfigsRequest request) {
+        AlterConfigsResponseData response = new AlterConfigsResponseData();
+        List<CompletableFuture<Void>> changes = new ArrayList<>();
+        for (AlterConfigsRequestData.AlterConfigsResource resource : request.data().resources()) {
+            AlterConfigsResponseData.AlterConfigsResourceResponse result =
+                    new AlterConfigsResponseData.AlterConfigsResourceResponse()
+                            .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
+            response.responses().add(result);
+            CompletableFuture<Void> change;
+            if (ConfigResource.Type.forId(resource.resourceType()) != ConfigResource.Type.TOPIC) {
+                change = CompletableFuture.failedFuture(new InvalidRequestException(
+                        "Only topic configurations can be altered; broker settings are static"));
+            } else {
+                change = logs.alterTopicConfig(resource.resourceName(), overrides -> {
+                    overrides.clear();
+                    resource.configs().forEach(c -> overrides.put(c.name(), c.value()));
+                    return overrides;
+                }, request.data().validateOnly());
+            }
+            changes.add(change.handle((v, e) -> {
+                result.setErrorCode(e == null ? Errors.NONE.code() : KafkaErrors.forException(e).code());
+                if (e != null) {
+                    result.setErrorMessage(KafkaErrors.message(e));
+                }
+                return null;
+            }));
+        }
+        return CompletableFuture.allOf(changes.toArray(CompletableFuture[]::new))
+                .thenApply(v -> new AlterConfigsResponse(response));
+    }
+}

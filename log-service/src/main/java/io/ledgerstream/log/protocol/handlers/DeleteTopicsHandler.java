@@ -1,0 +1,64 @@
+package io.ledgerstream.log.protocol.handlers;
+
+import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.protocol.ApiHandler;
+import io.ledgerstream.log.protocol.KafkaErrors;
+import io.ledgerstream.log.protocol.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.DeleteTopicsRequest;
+import org.apache.kafka.common.requests.DeleteTopicsResponse;
+
+/** DeleteTopics by name: the topic's logs are closed, its metadata deleted, then its ledgers. */
+public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest> {
+    private final LogManager logs;
+
+    public DeleteTopicsHandler(LogManager logs) {
+        this.logs = logs;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.DELETE_TOPICS;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 6;
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(RequestContext context, DeleteTopicsRequest request) {
+        DeleteTopicsResponseData response = new DeleteTopicsResponseData();
+        List<String> names = new ArrayList<>(request.data().topicNames());
+        for (DeleteTopicsRequestData.DeleteTopicState state : request.data().topics()) {
+            names.add(state.name());
+        }
+        List<CompletableFuture<Void>> deletions = new ArrayList<>();
+        for (String name : names) {
+            DeleteTopicsResponseData.DeletableTopicResult result = new DeleteTopicsResponseData.DeletableTopicResult()
+                    .setName(name);
+            response.responses().add(result);
+            if (name == null) {
+                result.setErrorCode(Errors.UNSUPPORTED_VERSION.code())
+                        .setErrorMessage("Topics are deleted by name; topic ids are not supported");
+                continue;
+            }
+            deletions.add(logs.deleteTopic(name).handle((v, e) -> {
+                result.setErrorCode(e == null ? Errors.NONE.code() : KafkaErrors.forException(e).code());
+                if (e != null) {
+                    result.setErrorMessage(KafkaErrors.message(e));
+                }
+                return null;
+            }));
+        }
+        return CompletableFuture.allOf(deletions.toArray(CompletableFuture[]::new))
+                .thenApply(v -> new DeleteTopicsResponse(response));
+    }
+}

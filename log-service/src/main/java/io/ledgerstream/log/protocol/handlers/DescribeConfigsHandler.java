@@ -1,0 +1,91 @@
+package io.ledgerstream.log.protocol.handlers;
+
+import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.config.LogConfig;
+import io.ledgerstream.log.protocol.ApiHandler;
+import io.ledgerstream.log.protocol.KafkaErrors;
+import io.ledgerstream.log.protocol.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DescribeConfigsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.DescribeConfigsRequest;
+import org.apache.kafka.common.requests.DescribeConfigsResponse;
+
+/**
+ * DescribeConfigs: a topic's effective values of the configs the log honours, each marked as a topic override or
+ * the broker default. Broker resources answer with no entries: broker settings are static and not exposed yet.
+ */
+public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequest> {
+    private final LogManager logs;
+
+    public DescribeConfigsHandler(LogManager logs) {
+        this.logs = logs;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.DESCRIBE_CONFIGS;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 4;
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(RequestContext context, DescribeConfigsRequest request) {
+        DescribeConfigsResponseData response = new DescribeConfigsResponseData();
+        List<CompletableFuture<Void>> lookups = new ArrayList<>();
+        for (DescribeConfigsRequestData.DescribeConfigsResource resource : request.data().resources()) {
+            DescribeConfigsResponseData.DescribeConfigsResult result = new DescribeConfigsResponseData.DescribeConfigsResult()
+                    .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
+            response.results().add(result);
+            ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
+            if (type == ConfigResource.Type.BROKER) {
+                result.setErrorCode(Errors.NONE.code());
+                continue;
+            }
+            if (type != ConfigResource.Type.TOPIC) {
+                result.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("Unsupported resource type " + type);
+                continue;
+            }
+            lookups.add(logs.metadata().topic(resource.resourceName()).handle((topic, error) -> {
+                if (error != null) {
+                    result.setErrorCode(KafkaErrors.forException(error).code()).setErrorMessage(KafkaErrors.message(error));
+                    return null;
+                }
+                Map<String, String> overrides = topic.configOverrides();
+                LogConfig effective = logs.config().defaultLogConfig().withOverrides(overrides);
+                for (Map.Entry<String, String> entry : effective.asMap().entrySet()) {
+                    if (resource.configurationKeys() != null && !resource.configurationKeys().contains(entry.getKey())) {
+                        continue;
+                    }
+                    boolean overridden = overrides.containsKey(entry.getKey());
+                    result.configs().add(new DescribeConfigsResponseData.DescribeConfigsResourceResult()
+                            .setName(entry.getKey())
+                            .setValue(entry.getValue())
+                            .setReadOnly(false)
+                            .setIsSensitive(false)
+                            .setConfigSource((overridden ? DescribeConfigsResponse.ConfigSource.TOPIC_CONFIG
+                                    : DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG).id())
+                            .setConfigType((entry.getKey().equals(LogConfig.CLEANUP_POLICY)
+                                    ? DescribeConfigsResponse.ConfigType.LIST
+                                    : entry.getKey().equals(LogConfig.MAX_MESSAGE_BYTES)
+                                    ? DescribeConfigsResponse.ConfigType.INT
+                                    : DescribeConfigsResponse.ConfigType.LONG).id()));
+                }
+                result.setErrorCode(Errors.NONE.code());
+                return null;
+            }));
+        }
+        return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new))
+                .thenApply(v -> new DescribeConfigsResponse(response));
+    }
+}

@@ -1,0 +1,90 @@
+package io.ledgerstream.log.protocol.handlers;
+
+import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.protocol.ApiHandler;
+import io.ledgerstream.log.protocol.KafkaErrors;
+import io.ledgerstream.log.protocol.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
+import org.apache.kafka.common.requests.IncrementalAlterConfigsResponse;
+
+/**
+ * IncrementalAlterConfigs for topics: SET and DELETE of the configs the log honours, validated before anything is
+ * stored and applied to open logs at once. APPEND and SUBTRACT (list configs) and broker configs are refused.
+ */
+public final class IncrementalAlterConfigsHandler implements ApiHandler<IncrementalAlterConfigsRequest> {
+    private final LogManager logs;
+
+    public IncrementalAlterConfigsHandler(LogManager logs) {
+        this.logs = logs;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.INCREMENTAL_ALTER_CONFIGS;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 1;
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(RequestContext context, IncrementalAlterConfigsRequest request) {
+        IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
+        List<CompletableFuture<Void>> changes = new ArrayList<>();
+        for (IncrementalAlterConfigsRequestData.AlterConfigsResource resource : request.data().resources()) {
+            IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse result =
+                    new IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse()
+                            .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
+            response.responses().add(result);
+            CompletableFuture<Void> change;
+            if (ConfigResource.Type.forId(resource.resourceType()) != ConfigResource.Type.TOPIC) {
+                change = CompletableFuture.failedFuture(new InvalidRequestException(
+                        "Only topic configurations can be altered; broker settings are static"));
+            } else {
+                boolean validateOnly = request.data().validateOnly();
+                change = logs.alterTopicConfig(resource.resourceName(), overrides -> {
+                    apply(resource, overrides);
+                    return overrides;
+                }, validateOnly);
+            }
+            changes.add(change.handle((v, e) -> {
+                result.setErrorCode(e == null ? Errors.NONE.code() : KafkaErrors.forException(e).code());
+                if (e != null) {
+                    result.setErrorMessage(KafkaErrors.message(e));
+                }
+                return null;
+            }));
+        }
+        return CompletableFuture.allOf(changes.toArray(CompletableFuture[]::new))
+                .thenApply(v -> new IncrementalAlterConfigsResponse(response));
+    }
+
+    private static void apply(IncrementalAlterConfigsRequestData.AlterConfigsResource resource,
+                              Map<String, String> overrides) {
+        for (IncrementalAlterConfigsRequestData.AlterableConfig config : resource.configs()) {
+            AlterConfigOp.OpType op = AlterConfigOp.OpType.forId(config.configOperation());
+            if (op == AlterConfigOp.OpType.SET) {
+                overrides.put(config.name(), config.value());
+            } else if (op == AlterConfigOp.OpType.DELETE) {
+                overrides.remove(config.name());
+            } else {
+                throw new InvalidConfigurationException("Operation " + op + " on " + config.name()
+                        + " is not supported; use SET or DELETE");
+            }
+        }
+    }
+}

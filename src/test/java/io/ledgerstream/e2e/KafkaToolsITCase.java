@@ -1,0 +1,186 @@
+package io.ledgerstream.e2e;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.ledgerstream.log.standalone.StandalonePlatform;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Exit;
+import org.apache.kafka.tools.ConsoleProducer;
+import org.apache.kafka.tools.TopicCommand;
+import org.apache.kafka.tools.consumer.ConsoleConsumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Kafka's own command-line tools (in-process) and kcat (librdkafka) against the standalone platform. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class KafkaToolsITCase {
+    @TempDir
+    static Path dir;
+    private static StandalonePlatform platform;
+    private static String bootstrap;
+
+    @BeforeAll
+    static void start() throws Exception {
+        platform = StandalonePlatform.start(new StandalonePlatform.Settings(new File(dir.toFile(), "data"),
+                FreePorts.consecutive(1), FreePorts.consecutive(3), 3,
+                Map.of("listeners", "PLAINTEXT://127.0.0.1:0")), Clock.systemUTC());
+        bootstrap = "127.0.0.1:" + platform.broker().kafkaPort();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    /** Thrown instead of exiting the JVM when a tool calls Kafka's Exit. */
+    private static final class ToolExit extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ToolExit(int code) {
+            super("exit " + code);
+        }
+    }
+
+    private interface Tool {
+        void run() throws Exception;
+    }
+
+    /** Runs a tool with {@code stdin}, returning what it printed; fails if it exits non-zero. */
+    private static synchronized String runTool(String stdin, Tool tool) throws Exception {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        InputStream in = System.in;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, UTF_8));
+        System.setErr(new PrintStream(errors, true, UTF_8));
+        System.setIn(new ByteArrayInputStream(stdin.getBytes(UTF_8)));
+        // Tools call Exit from inside their own error handling; the first call is the tool's verdict.
+        java.util.concurrent.atomic.AtomicInteger firstExit = new java.util.concurrent.atomic.AtomicInteger(-1);
+        Exit.setExitProcedure((code, message) -> {
+            firstExit.compareAndSet(-1, code);
+            throw new ToolExit(code);
+        });
+        try {
+            tool.run();
+        } catch (ToolExit e) {
+            assertThat(firstExit.get()).as("exit code; output:%n%s%nerrors:%n%s", captured.toString(UTF_8),
+                    errors.toString(UTF_8)).isZero();
+        } finally {
+            Exit.resetExitProcedure();
+            System.setOut(out);
+            System.setErr(err);
+            System.setIn(in);
+        }
+        return captured.toString(UTF_8);
+    }
+
+    @Test
+    void topicCommandConsoleProducerAndConsoleConsumerWork() throws Exception {
+        runTool("", () -> TopicCommand.main("--bootstrap-server", bootstrap, "--create", "--topic", "tools",
+                "--partitions", "2", "--replication-factor", "2", "--config", "retention.ms=86400000"));
+        String described = runTool("", () -> TopicCommand.main("--bootstrap-server", bootstrap, "--describe",
+                "--topic", "tools"));
+        assertThat(described).contains("Topic: tools").contains("PartitionCount: 2").contains("ReplicationFactor: 1")
+                .contains("retention.ms=86400000");
+
+        runTool("one\ntwo\nthree\n", () -> ConsoleProducer.main(new String[] {"--bootstrap-server", bootstrap,
+                "--topic", "tools", "--property", "parse.key=false"}));
+        String consumed = runTool("", () -> ConsoleConsumer.main(new String[] {"--bootstrap-server", bootstrap,
+                "--topic", "tools", "--partition", "0", "--offset", "earliest", "--max-messages", "3",
+                "--timeout-ms", "20000"}));
+        String consumedOther = runTool("", () -> ConsoleConsumer.main(new String[] {"--bootstrap-server", bootstrap,
+                "--topic", "tools", "--partition", "1", "--offset", "earliest", "--timeout-ms", "3000"}));
+        List<String> lines = new ArrayList<>(consumed.lines().toList());
+        lines.addAll(consumedOther.lines().toList());
+        assertThat(lines).containsExactlyInAnyOrder("one", "two", "three");
+
+        runTool("", () -> TopicCommand.main("--bootstrap-server", bootstrap, "--delete", "--topic", "tools"));
+        String listed = runTool("", () -> TopicCommand.main("--bootstrap-server", bootstrap, "--list"));
+        assertThat(listed.lines().toList()).doesNotContain("tools");
+    }
+
+    private static boolean kcatInstalled() {
+        try {
+            return new ProcessBuilder("kcat", "-V").redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static String kcat(String stdin, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("kcat", "-b", bootstrap));
+        command.addAll(List.of(args));
+        Path err = Files.createTempFile(dir, "kcat", ".err");
+        Process process = new ProcessBuilder(command).redirectError(err.toFile()).start();
+        process.getOutputStream().write(stdin.getBytes(UTF_8));
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("kcat finished").isTrue();
+        assertThat(process.exitValue()).as("kcat %s exit code; stderr: %s", command, Files.readString(err)).isZero();
+        return out;
+    }
+
+    @Test
+    void kcatReadsMetadataProducesAndConsumes() throws Exception {
+        // CI installs kcat (.ci/run sets LEDGERSTREAM_REQUIRE_KCAT); elsewhere the test needs it on the PATH.
+        assumeTrue(kcatInstalled() || System.getenv("LEDGERSTREAM_REQUIRE_KCAT") != null, "kcat is not installed");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", bootstrap), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>("kcat", 0, "java-key", "from-java")).get(30, TimeUnit.SECONDS);
+        }
+        assertThat(kcat("", "-L", "-t", "kcat")).contains("topic \"kcat\" with 1 partitions")
+                .contains("partition 0, leader 0");
+
+        kcat("plain-1\nplain-2\n", "-P", "-t", "kcat", "-p", "0");
+        kcat("zipped-1\nzipped-2\n", "-P", "-t", "kcat", "-p", "0", "-z", "gzip");
+        kcat("snappy-1\n", "-P", "-t", "kcat", "-p", "0", "-z", "snappy");
+        assertThat(kcat("", "-C", "-t", "kcat", "-p", "0", "-o", "beginning", "-e", "-q", "-f", "%o %s\\n")
+                .lines().toList())
+                .containsExactly("0 from-java", "1 plain-1", "2 plain-2", "3 zipped-1", "4 zipped-2", "5 snappy-1");
+
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new StringDeserializer())) {
+            TopicPartition tp = new TopicPartition("kcat", 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (values.size() < 6 && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    values.add(r.value());
+                }
+            }
+        }
+        assertThat(values).containsExactly("from-java", "plain-1", "plain-2", "zipped-1", "zipped-2", "snappy-1");
+    }
+}

@@ -282,6 +282,73 @@ class KafkaClientsITCase {
         assertThat(readAll(topic, 1, 2)).extracting(ConsumerRecord::key).containsExactly("before", "after");
     }
 
+    @Test
+    void randomTruncatedAndOversizedFramesLeaveTheBrokerServingAndTheDataIntact() throws Exception {
+        String topic = "fuzzed";
+        try (KafkaProducer<String, String> producer = producer("none")) {
+            for (int i = 0; i < 50; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, "k" + i, "v" + i));
+            }
+            producer.flush();
+        }
+        java.util.Random random = new java.util.Random(20261124L);
+        byte[] apiVersions = validApiVersionsFrame();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (int i = 0; i < 300 && System.nanoTime() < deadline; i++) {
+            java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(frame);
+            switch (i % 6) {
+                case 0 -> {
+                    byte[] garbage = new byte[random.nextInt(200)];
+                    random.nextBytes(garbage);
+                    out.write(garbage);
+                }
+                case 1 -> {
+                    byte[] body = new byte[random.nextInt(100) + 1];
+                    random.nextBytes(body);
+                    out.writeInt(body.length);
+                    out.write(body);
+                }
+                case 2 -> out.write(apiVersions, 0, 4 + random.nextInt(apiVersions.length - 4));
+                case 3 -> out.writeInt(Integer.MAX_VALUE - random.nextInt(1000));
+                case 4 -> out.writeInt(-1 - random.nextInt(1000));
+                default -> {
+                    byte[] body = apiVersions.clone();
+                    for (int flip = 0; flip < 3; flip++) {
+                        body[4 + random.nextInt(body.length - 4)] = (byte) random.nextInt(256);
+                    }
+                    out.write(body);
+                }
+            }
+            try (Socket socket = new Socket("127.0.0.1", broker.kafkaPort())) {
+                socket.setSoTimeout(2_000);
+                socket.getOutputStream().write(frame.toByteArray());
+                socket.shutdownOutput();
+                // The broker answers, closes, or waits for the rest of a truncated frame; any of these is fine.
+                socket.getInputStream().read();
+            } catch (IOException e) {
+                // Reset or timeout on this connection only.
+            }
+        }
+        try (KafkaProducer<String, String> producer = producer("none")) {
+            producer.send(new ProducerRecord<>(topic, 0, "k50", "v50")).get(30, TimeUnit.SECONDS);
+        }
+        assertThat(readAll(topic, 1, 51)).extracting(ConsumerRecord::value)
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(0, 50).mapToObj(i -> "v" + i).toList());
+    }
+
+    private static byte[] validApiVersionsFrame() {
+        org.apache.kafka.common.requests.ApiVersionsRequest request =
+                new org.apache.kafka.common.requests.ApiVersionsRequest.Builder().build((short) 3);
+        org.apache.kafka.common.requests.RequestHeader header = new org.apache.kafka.common.requests.RequestHeader(
+                org.apache.kafka.common.protocol.ApiKeys.API_VERSIONS, (short) 3, "fuzz", 1);
+        java.nio.ByteBuffer body = org.apache.kafka.common.requests.RequestUtils.serialize(header.data(),
+                header.headerVersion(), request.data(), (short) 3);
+        java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(4 + body.remaining());
+        frame.putInt(body.remaining()).put(body);
+        return frame.array();
+    }
+
     private static boolean closedByBroker(DataInputStream in) {
         try {
             return in.read() == -1;

@@ -51,6 +51,9 @@ public interface PartitionLog extends AutoCloseable {
      */
     boolean failed();
 
+    /** This writer's epoch, stamped into every batch it appends as the partition leader epoch. */
+    int leaderEpoch();
+
     /** The first offset that can be read. */
     long logStartOffset();
 
@@ -70,6 +73,14 @@ public interface PartitionLog extends AutoCloseable {
      * @return the number of segments deleted
      */
     CompletableFuture<Integer> enforceRetention();
+
+    /**
+     * Moves the log start offset up to {@code offset} (-1: the high watermark), as Kafka's DeleteRecords does:
+     * reads below it fail from then on and whole segments below it are deleted.
+     *
+     * @return the new log start offset; fails with {@link OffsetOutOfRangeException} beyond the high watermark
+     */
+    CompletableFuture<Long> deleteRecordsBefore(long offset);
 
     /** Completes the appends in flight, seals the open segment and releases the log. */
     CompletableFuture<Void> closeAsync();

@@ -215,6 +215,28 @@ public abstract class PartitionLogContractTest {
     }
 
     @Test
+    void deleteRecordsMovesTheLogStartIntoASegmentAndItSurvivesReopening(TestInfo test) throws Exception {
+        PartitionLog log = openLog(test, config(4096));
+        for (int i = 0; i < 30; i++) {
+            await(log.appendAsync(TestBatches.batch("d" + i, 2, 400, clock().millis())));
+        }
+        assertThat(await(log.deleteRecordsBefore(31))).isEqualTo(31);
+        assertThat(failureOf(log.readAsync(30, 1000))).isInstanceOf(OffsetOutOfRangeException.class);
+        assertThat(readAll(log, 31, 1 << 20)).extracting(KeyAtOffset::key).startsWith("d15-1", "d16-0");
+        assertThat(await(log.deleteRecordsBefore(5))).as("never moves back").isEqualTo(31);
+        assertThat(failureOf(log.deleteRecordsBefore(61))).isInstanceOf(OffsetOutOfRangeException.class);
+        await(log.closeAsync());
+
+        PartitionLog reopened = openLog(test, config(4096));
+        assertThat(reopened.logStartOffset()).isEqualTo(31);
+        assertThat(reopened.highWatermark()).isEqualTo(60);
+        assertThat(readAll(reopened, 31, 1 << 20)).hasSize(29);
+        assertThat(await(reopened.deleteRecordsBefore(-1))).as("-1 means the high watermark").isEqualTo(60);
+        assertThat(await(reopened.appendAsync(TestBatches.single("after", clock().millis()))).baseOffset())
+                .isEqualTo(60);
+    }
+
+    @Test
     void malformedBatchesAreRefusedAndNothingIsWritten(TestInfo test) throws Exception {
         PartitionLog log = openLog(test, LogConfig.DEFAULTS.withOverrides(
                 java.util.Map.of(LogConfig.MAX_MESSAGE_BYTES, "2000")));

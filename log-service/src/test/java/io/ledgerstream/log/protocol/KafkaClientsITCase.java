@@ -249,13 +249,31 @@ class KafkaClientsITCase {
         assertThat(read.get(7).timestamp()).isEqualTo(base + 7000);
 
         TopicPartition tp = new TopicPartition(topic, 0);
-        try (KafkaConsumer<String, String> consumer = consumer()) {
+        try (KafkaConsumer<String, String> consumer = consumer();
+             Admin admin = admin()) {
             Map<TopicPartition, OffsetAndTimestamp> byTime = consumer.offsetsForTimes(Map.of(tp, base + 3500));
             assertThat(byTime.get(tp).offset()).isEqualTo(4);
             assertThat(byTime.get(tp).timestamp()).isEqualTo(base + 4000);
             assertThat(consumer.beginningOffsets(List.of(tp)).get(tp)).isZero();
             assertThat(consumer.endOffsets(List.of(tp)).get(tp)).isEqualTo(10);
             assertThat(consumer.offsetsForTimes(Map.of(tp, base + 60_000)).get(tp)).isNull();
+            org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo newest = admin.listOffsets(
+                    Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.maxTimestamp())).partitionResult(tp)
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(newest.offset()).isEqualTo(9);
+            assertThat(newest.timestamp()).isEqualTo(base + 9000);
+
+            assertThat(admin.deleteRecords(Map.of(tp, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(6)))
+                    .all().get(30, TimeUnit.SECONDS)).isNull();
+            assertThat(consumer.beginningOffsets(List.of(tp)).get(tp)).isEqualTo(6);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            List<Long> offsets = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (offsets.size() < 4 && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(300)).forEach(r -> offsets.add(r.offset()));
+            }
+            assertThat(offsets).containsExactly(6L, 7L, 8L, 9L);
         }
     }
 

@@ -24,6 +24,8 @@ public final class BrokerApis {
                 .register(new DescribeClusterHandler(identity))
                 .register(new DescribeConfigsHandler(logs))
                 .register(new IncrementalAlterConfigsHandler(logs))
-                .register(new AlterConfigsHandler(logs));
+                .register(new AlterConfigsHandler(logs))
+                .register(new DeleteRecordsHandler(logs))
+                .register(new OffsetForLeaderEpochHandler(logs));
     }
 }

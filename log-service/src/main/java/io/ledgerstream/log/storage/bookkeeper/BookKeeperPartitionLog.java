@@ -186,6 +186,11 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     }
 
     @Override
+    public int leaderEpoch() {
+        return writerEpoch;
+    }
+
+    @Override
     public CompletableFuture<Void> highWatermarkAdvanced() {
         return highWatermarkAdvanced.get();
     }
@@ -293,7 +298,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     /**
      * Applies retention.
      * <ol>
-     *   <li>From the oldest, pick sealed segments while the newest record of each is older than {@code retention.ms}
+     *   <li>Wait until segments being sealed are sealed. From the oldest, pick sealed segments while the newest record of each is older than {@code retention.ms}
      *       or the log without it is still at least {@code retention.bytes}; stop at the first that is kept. The
      *       open segment (and one still being sealed) is never picked.</li>
      *   <li>Compare-and-set the partition record without them and with the log start offset moved to the first
@@ -305,6 +310,15 @@ public final class BookKeeperPartitionLog implements PartitionLog {
      */
     @Override
     public CompletableFuture<Integer> enforceRetention() {
+        // Segments rolled but still being sealed become candidates once sealed: wait for them first.
+        CompletableFuture<?>[] sealing;
+        synchronized (lock) {
+            sealing = seals.toArray(CompletableFuture[]::new);
+        }
+        return CompletableFuture.allOf(sealing).thenCompose(v -> applyRetention());
+    }
+
+    private CompletableFuture<Integer> applyRetention() {
         LogConfig cfg = config;
         long now = clock.millis();
         List<Segment> doomed = new ArrayList<>();
@@ -334,6 +348,43 @@ public final class BookKeeperPartitionLog implements PartitionLog {
             }
             newStart = segments.higherKey(doomed.get(doomed.size() - 1).baseOffset());
         }
+        return truncateHead(doomed, newStart, "Retention");
+    }
+
+    @Override
+    public CompletableFuture<Long> deleteRecordsBefore(long offset) {
+        long hw = highWatermark;
+        long target = offset == -1 ? hw : offset;
+        if (target < 0 || target > hw) {
+            return CompletableFuture.failedFuture(new OffsetOutOfRangeException(target, logStartOffset, hw));
+        }
+        CompletableFuture<?>[] sealing;
+        synchronized (lock) {
+            sealing = seals.toArray(CompletableFuture[]::new);
+        }
+        return CompletableFuture.allOf(sealing).thenCompose(v -> {
+            if (target <= logStartOffset) {
+                return CompletableFuture.completedFuture(logStartOffset);
+            }
+            List<Segment> doomed = new ArrayList<>();
+            synchronized (lock) {
+                for (Segment s : segments.values()) {
+                    Long next = segments.higherKey(s.baseOffset());
+                    if (!s.isSealed() || next == null || next > target) {
+                        break;
+                    }
+                    doomed.add(s);
+                }
+            }
+            return truncateHead(doomed, target, "DeleteRecords").thenApply(n -> logStartOffset);
+        });
+    }
+
+    /**
+     * Moves the log start offset up to {@code newStart}, dropping {@code doomed} (whole sealed segments below it):
+     * compare-and-set the partition record first, then drop them from memory and delete their ledgers.
+     */
+    private CompletableFuture<Integer> truncateHead(List<Segment> doomed, long newStart, String why) {
         Set<Long> ids = new HashSet<>();
         doomed.forEach(s -> ids.add(s.ledgerId()));
         return updateMetadata(r -> new PartitionRecord(Math.max(r.logStartOffset(), newStart), r.writerEpoch(),
@@ -346,13 +397,13 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                         s.closeReader().handle((x, e) -> ledgers.delete(s.ledgerId())).thenCompose(f -> f)
                                 .whenComplete((x, e) -> {
                                     if (e != null && !BookKeeperErrors.isNoSuchLedger(e)) {
-                                        LOG.warn("Retention could not delete ledger {} of {}: {}", s.ledgerId(), name,
+                                        LOG.warn("{} could not delete ledger {} of {}: {}", why, s.ledgerId(), name,
                                                 e.toString());
                                     }
                                 });
                     }
-                    LOG.info("Retention deleted {} segment(s) of {}; log start offset is now {}", doomed.size(), name,
-                            newStart);
+                    LOG.info("{} deleted {} segment(s) of {}; log start offset is now {}", why, doomed.size(), name,
+                            logStartOffset);
                     return doomed.size();
                 })
                 .whenComplete((n, e) -> {
@@ -622,6 +673,11 @@ public final class BookKeeperPartitionLog implements PartitionLog {
             segment.sealing = true;
             CompletableFuture<Void> sealed = new CompletableFuture<>();
             seals.add(sealed);
+            sealed.whenComplete((v, x) -> {
+                synchronized (lock) {
+                    seals.remove(sealed);
+                }
+            });
             actions.add(() -> sealRolled(segment, end).whenComplete((v, x) -> sealed.complete(null)));
         }
         return actions.isEmpty() ? null : () -> actions.forEach(Runnable::run);

@@ -111,9 +111,7 @@ final class PartitionOpener {
         for (SegmentRecord segment : record.segments()) {
             result = result.thenCompose(acc -> {
                 if (segment.sealed()) {
-                    long expected = acc.kept.isEmpty() ? record.logStartOffset()
-                            : acc.kept.get(acc.kept.size() - 1).endOffset();
-                    if (!acc.dropped.isEmpty() || segment.baseOffset() != expected) {
+                    if (!acc.dropped.isEmpty() || !follows(acc, record, segment)) {
                         acc.dropped.add(segment.ledgerId());
                     } else {
                         acc.kept.add(segment);
@@ -121,9 +119,7 @@ final class PartitionOpener {
                     return CompletableFuture.completedFuture(acc);
                 }
                 return recover(segment).thenApply(recovered -> {
-                    long expected = acc.kept.isEmpty() ? record.logStartOffset()
-                            : acc.kept.get(acc.kept.size() - 1).endOffset();
-                    boolean afterGap = !acc.dropped.isEmpty() || recovered.baseOffset() != expected;
+                    boolean afterGap = !acc.dropped.isEmpty() || !follows(acc, record, recovered);
                     if (recovered.entryCount() == 0 || afterGap) {
                         acc.dropped.add(recovered.ledgerId());
                     } else {
@@ -134,6 +130,15 @@ final class PartitionOpener {
             });
         }
         return result;
+    }
+
+    /**
+     * Whether a segment continues the chain kept so far: it starts where the last kept one ends, or, as the first,
+     * at or below the log start offset (DeleteRecords may move the start into a segment).
+     */
+    private static boolean follows(FenceResult acc, PartitionRecord record, SegmentRecord segment) {
+        return acc.kept.isEmpty() ? segment.baseOffset() <= record.logStartOffset()
+                : segment.baseOffset() == acc.kept.get(acc.kept.size() - 1).endOffset();
     }
 
     private CompletableFuture<SegmentRecord> recover(SegmentRecord segment) {

@@ -108,6 +108,11 @@ public final class LogManager implements AutoCloseable {
         }).thenCompose(f -> f);
     }
 
+    /** How many bookies accept writes now. */
+    public CompletableFuture<Integer> writableBookies() {
+        return factory.writableNodes();
+    }
+
     /** The broker configuration the logs were opened with. */
     public BrokerConfig config() {
         return config;

@@ -11,6 +11,9 @@ public interface PartitionLogFactory extends AutoCloseable {
     /** Opens a partition for writing, fencing any other writer of it. */
     CompletableFuture<PartitionLog> open(TopicPartition partition, Replication replication, LogConfig config);
 
+    /** How many storage nodes (bookies) accept writes now: the most replicas a new topic can ask for. */
+    CompletableFuture<Integer> writableNodes();
+
     /** Deletes the stored data of a partition whose metadata is already gone: every segment of {@code record}. */
     CompletableFuture<Void> deleteData(io.ledgerstream.log.metadata.PartitionRecord record);
 

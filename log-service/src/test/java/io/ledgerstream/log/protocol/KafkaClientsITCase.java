@@ -132,6 +132,9 @@ class KafkaClientsITCase {
                     .hasCauseInstanceOf(TopicExistsException.class);
             assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("bad/name", 1, (short) 1))).all().get())
                     .hasCauseInstanceOf(org.apache.kafka.common.errors.InvalidTopicException.class);
+            assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("too-replicated", 1, (short) 4)))
+                    .all().get()).hasCauseInstanceOf(org.apache.kafka.common.errors.InvalidReplicationFactorException.class)
+                    .hasMessageContaining("3 writable bookies");
             assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("no-partitions", 0, (short) 1)))
                     .all().get()).hasCauseInstanceOf(org.apache.kafka.common.errors.InvalidPartitionsException.class);
             assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("bad-config", 1, (short) 1)

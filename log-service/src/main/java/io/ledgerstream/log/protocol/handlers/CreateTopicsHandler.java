@@ -102,15 +102,21 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             Map<String, String> overrides = new HashMap<>();
             topic.configs().forEach(c -> overrides.put(c.name(), c.value()));
             config.defaultLogConfig().withOverrides(overrides);
+            CompletableFuture<Void> enoughBookies = logs.writableBookies().thenAccept(bookies -> {
+                if (replication.writeQuorum() > bookies) {
+                    throw new InvalidReplicationException("Replication factor " + factor + " is larger than the "
+                            + bookies + " writable bookies");
+                }
+            });
             if (validateOnly) {
-                return logs.metadata().topic(topic.name()).handle((existing, error) -> {
+                return enoughBookies.thenCompose(v -> logs.metadata().topic(topic.name()).handle((existing, error) -> {
                     if (error == null) {
                         throw new io.ledgerstream.log.metadata.TopicExistsException(topic.name());
                     }
                     return new Created(partitions, factor);
-                });
+                }));
             }
-            return logs.createTopic(topic.name(), partitions, replication, overrides)
+            return enoughBookies.thenCompose(v -> logs.createTopic(topic.name(), partitions, replication, overrides))
                     .thenApply(t -> new Created(partitions, factor));
         } catch (InvalidConfigException e) {
             return CompletableFuture.failedFuture(e);

@@ -51,6 +51,16 @@ public final class BookKeeperStorage implements PartitionLogFactory {
     }
 
     @Override
+    public CompletableFuture<Integer> writableNodes() {
+        if (bookKeeper instanceof org.apache.bookkeeper.client.BookKeeper client) {
+            return client.getMetadataClientDriver().getRegistrationClient().getWritableBookies()
+                    .thenApply(bookies -> bookies.getValue().size());
+        }
+        return CompletableFuture.failedFuture(new IllegalStateException("unexpected BookKeeper client "
+                + bookKeeper.getClass()));
+    }
+
+    @Override
     public CompletableFuture<Void> deleteData(io.ledgerstream.log.metadata.PartitionRecord record) {
         CompletableFuture<?>[] deletes = record.segments().stream()
                 .map(s -> ledgers.delete(s.ledgerId()).exceptionally(e -> {

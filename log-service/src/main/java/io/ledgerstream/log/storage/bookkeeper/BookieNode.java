@@ -62,6 +62,9 @@ public final class BookieNode implements AutoCloseable {
         conf.setJournalDirName(journal.getPath());
         conf.setLedgerDirNames(new String[] {ledgers.getPath()});
         conf.setJournalSyncData(true);
+        // Fsync as soon as the journal queue is empty instead of waiting for more entries to group: a producer
+        // waiting on its acknowledgement is not going to send more.
+        conf.setJournalFlushWhenQueueEmpty(true);
         conf.setHttpServerEnabled(false);
         conf.setEntryLogSizeLimit(128L * 1024 * 1024);
         conf.setDiskUsageThreshold(0.99f);

@@ -190,7 +190,7 @@ class KafkaClientsITCase {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic("orders", 3, (short) 2))).all().get(30, TimeUnit.SECONDS);
         }
-        int count = 20_000;
+        int count = 100_000;
         Map<Integer, List<String>> sentPerPartition = new HashMap<>();
         try (KafkaProducer<String, String> producer = producer("none")) {
             List<Future<RecordMetadata>> sends = new ArrayList<>();
@@ -356,6 +356,66 @@ class KafkaClientsITCase {
         }
         assertThat(readAll(topic, 1, 51)).extracting(ConsumerRecord::value)
                 .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(0, 50).mapToObj(i -> "v" + i).toList());
+    }
+
+    @Test
+    void aFetchWithNoDataWaitsForMaxWaitAndAnAppendWakesItAtOnce() throws Exception {
+        String topic = "long-poll";
+        try (KafkaProducer<String, String> producer = producer("none")) {
+            producer.send(new ProducerRecord<>(topic, 0, "first", "x")).get(30, TimeUnit.SECONDS);
+        }
+        try (Socket socket = new Socket("127.0.0.1", broker.kafkaPort())) {
+            socket.setSoTimeout(30_000);
+            long start = System.nanoTime();
+            org.apache.kafka.common.requests.FetchResponse empty = fetch(socket, topic, 1, 800, 1);
+            long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(empty.responseData(Map.of(), (short) 12).values()).allSatisfy(p ->
+                    assertThat(org.apache.kafka.common.requests.FetchResponse.recordsSize(p)).isZero());
+            assertThat(waitedMs).as("held for max.wait.ms").isBetween(700L, 10_000L);
+
+            java.util.concurrent.CompletableFuture<Void> append = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try (KafkaProducer<String, String> producer = producer("none")) {
+                    producer.send(new ProducerRecord<>(topic, 0, "second", "y")).get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            start = System.nanoTime();
+            org.apache.kafka.common.requests.FetchResponse woken = fetch(socket, topic, 1, 20_000, 2);
+            long wokenMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            append.get(30, TimeUnit.SECONDS);
+            assertThat(woken.responseData(Map.of(), (short) 12).values()).anySatisfy(p ->
+                    assertThat(org.apache.kafka.common.requests.FetchResponse.recordsSize(p)).isPositive());
+            assertThat(wokenMs).as("woken by the append, long before max.wait.ms").isLessThan(15_000L);
+        }
+    }
+
+    /** Sends one Fetch v12 for partition 0 of {@code topic} at {@code offset} and reads its response. */
+    private static org.apache.kafka.common.requests.FetchResponse fetch(Socket socket, String topic, long offset,
+                                                                         int maxWaitMs, int correlationId)
+            throws IOException {
+        short version = 12;
+        Map<TopicPartition, org.apache.kafka.common.requests.FetchRequest.PartitionData> partitions = new java.util.LinkedHashMap<>();
+        partitions.put(new TopicPartition(topic, 0), new org.apache.kafka.common.requests.FetchRequest.PartitionData(
+                org.apache.kafka.common.Uuid.ZERO_UUID, offset, 0, 1 << 20, java.util.Optional.empty()));
+        org.apache.kafka.common.requests.FetchRequest request = org.apache.kafka.common.requests.FetchRequest.Builder
+                .forConsumer(version, maxWaitMs, 1, partitions).build(version);
+        org.apache.kafka.common.requests.RequestHeader header = new org.apache.kafka.common.requests.RequestHeader(
+                org.apache.kafka.common.protocol.ApiKeys.FETCH, version, "long-poll-test", correlationId);
+        java.nio.ByteBuffer body = org.apache.kafka.common.requests.RequestUtils.serialize(header.data(),
+                header.headerVersion(), request.data(), version);
+        DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+        out.writeInt(body.remaining());
+        out.write(body.array(), body.arrayOffset() + body.position(), body.remaining());
+        out.flush();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        byte[] response = new byte[in.readInt()];
+        in.readFully(response);
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(response);
+        org.apache.kafka.common.requests.ResponseHeader.parse(buffer,
+                org.apache.kafka.common.protocol.ApiKeys.FETCH.responseHeaderVersion(version));
+        return org.apache.kafka.common.requests.FetchResponse.parse(
+                new org.apache.kafka.common.protocol.ByteBufferAccessor(buffer), version);
     }
 
     private static byte[] validApiVersionsFrame() {

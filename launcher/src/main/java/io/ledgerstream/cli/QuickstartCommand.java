@@ -1,14 +1,13 @@
 package io.ledgerstream.cli;
 
 import io.ledgerstream.log.standalone.StandalonePlatform;
-import io.ledgerstream.log.config.NetworkConfig;
-import java.io.File;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,20 +19,8 @@ import picocli.CommandLine.Option;
                 + "append record batches to a topic, read them back and verify them, then stop.",
                 "Run it again on the same folder: the earlier records are still there."})
 final class QuickstartCommand implements Callable<Integer> {
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data",
-            description = "Folder for all data (default: ${DEFAULT-VALUE}).")
-    File dataDir;
-
-    @Option(names = "--zookeeper-port", defaultValue = "2181", description = "ZooKeeper port (default: ${DEFAULT-VALUE}).")
-    int zookeeperPort;
-
-    @Option(names = "--kafka-port", defaultValue = "9092",
-            description = "Port for Kafka clients on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    int kafkaPort;
-
-    @Option(names = "--bookie-port", defaultValue = "3181",
-            description = "Port of the first of 3 bookies (default: ${DEFAULT-VALUE}).")
-    int bookiePort;
+    @Mixin
+    PlatformOptions platform;
 
     @Option(names = "--batches", defaultValue = "200",
             description = "Batches appended to each partition (default: ${DEFAULT-VALUE}).")
@@ -42,15 +29,16 @@ final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        out.printf(Locale.ROOT, "Ledgerstream quick start: standalone platform with data in %s%n", dataDir.getAbsolutePath());
+        StandalonePlatform.Settings settings = platform.settings(3, Map.of());
+        out.printf(Locale.ROOT, "Ledgerstream quick start: standalone platform with data in %s%n",
+                settings.dataDir().getAbsolutePath());
         long start = System.nanoTime();
-        try (StandalonePlatform platform = StandalonePlatform.start(new StandalonePlatform.Settings(
-                dataDir, zookeeperPort, bookiePort, 3, Map.of(NetworkConfig.LISTENERS, "PLAINTEXT://127.0.0.1:" + kafkaPort)),
-                Clock.systemUTC())) {
+        try (StandalonePlatform started = StandalonePlatform.start(settings, Clock.systemUTC())) {
             out.printf(Locale.ROOT, "  started ZooKeeper (%s), 3 bookies (ports %d-%d, journal fsync on) and a broker "
-                            + "(Kafka protocol on 127.0.0.1:%d) in %.1f s%n", platform.zookeeperConnect(), bookiePort,
-                    bookiePort + 2, platform.broker().kafkaPort(), (System.nanoTime() - start) / 1e9);
-            new QuickstartCheck(platform.broker().logs(), out).run(batches, 16, 1024);
+                            + "(Kafka protocol on 127.0.0.1:%d) in %.1f s%n", started.zookeeperConnect(),
+                    settings.firstBookiePort(), settings.firstBookiePort() + 2, started.broker().kafkaPort(),
+                    (System.nanoTime() - start) / 1e9);
+            new QuickstartCheck(started.broker().logs(), out).run(batches, 16, 1024);
         }
         out.println("  stopped cleanly; run it again and the records above are still there.");
         out.println("This check exercises the partition log on BookKeeper directly. Kafka clients can use the broker "

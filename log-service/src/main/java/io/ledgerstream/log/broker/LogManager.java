@@ -34,6 +34,8 @@ public final class LogManager implements AutoCloseable {
     private final BrokerConfig config;
     private final Clock clock;
     private final Map<TopicPartition, CompletableFuture<PartitionLog>> logs = new ConcurrentHashMap<>();
+    /** Topics being deleted: neither opened nor auto-created until the deletion is over. */
+    private final java.util.Set<String> deleting = ConcurrentHashMap.newKeySet();
 
     public LogManager(MetadataStore metadata, PartitionLogFactory factory, BrokerConfig config, Clock clock) {
         this.metadata = metadata;
@@ -99,6 +101,9 @@ public final class LogManager implements AutoCloseable {
     }
 
     private CompletableFuture<TopicRecord> createTopicIfAbsent(String name) {
+        if (deleting.contains(name)) {
+            return CompletableFuture.failedFuture(new UnknownTopicException(name + " (being deleted)"));
+        }
         return createTopic(name, config.numPartitions(), null, Map.of()).handle((created, error) -> {
             if (error == null) {
                 return CompletableFuture.completedFuture(created);
@@ -120,6 +125,9 @@ public final class LogManager implements AutoCloseable {
 
     /** The log of a partition, opened for writing on first use. */
     public CompletableFuture<PartitionLog> log(TopicPartition partition) {
+        if (deleting.contains(partition.topic())) {
+            return CompletableFuture.failedFuture(new UnknownTopicException(partition + " (being deleted)"));
+        }
         CompletableFuture<PartitionLog> existing = logs.get(partition);
         if (existing != null && existing.isDone() && !existing.isCompletedExceptionally() && existing.join().failed()
                 && logs.remove(partition, existing)) {
@@ -151,7 +159,10 @@ public final class LogManager implements AutoCloseable {
      * ledgers (a ledger that cannot be deleted is only garbage: nothing refers to it any more).
      */
     public CompletableFuture<Void> deleteTopic(String name) {
-        return metadata.topic(name).thenCompose(topic -> {
+        if (!deleting.add(name)) {
+            return CompletableFuture.failedFuture(new UnknownTopicException(name + " (being deleted)"));
+        }
+        return metadata.topic(name).<Void>thenCompose(topic -> {
             List<CompletableFuture<Void>> closing = new ArrayList<>();
             List<CompletableFuture<io.ledgerstream.log.metadata.PartitionRecord>> records = new ArrayList<>();
             for (int p = 0; p < topic.partitions(); p++) {
@@ -166,7 +177,7 @@ public final class LogManager implements AutoCloseable {
                     records.add(metadata.partition(name, p).thenApply(versioned -> versioned.value()));
                 }
                 return CompletableFuture.allOf(records.toArray(CompletableFuture[]::new));
-            }).thenCompose(v -> metadata.deleteTopic(name)).thenApply(v -> {
+            }).thenCompose(v -> metadata.deleteTopic(name)).<Void>thenApply(v -> {
                 for (CompletableFuture<io.ledgerstream.log.metadata.PartitionRecord> record : records) {
                     factory.deleteData(record.join()).whenComplete((x, e) -> {
                         if (e != null) {
@@ -174,10 +185,21 @@ public final class LogManager implements AutoCloseable {
                         }
                     });
                 }
+                // An open that was already under way when the deletion began may have finished since.
+                logs.keySet().removeIf(tp -> {
+                    if (!tp.topic().equals(name)) {
+                        return false;
+                    }
+                    CompletableFuture<PartitionLog> late = logs.get(tp);
+                    if (late != null) {
+                        late.thenCompose(PartitionLog::closeAsync).exceptionally(e -> null);
+                    }
+                    return true;
+                });
                 LOG.info("Deleted topic {}", name);
                 return null;
             });
-        });
+        }).whenComplete((v, e) -> deleting.remove(name));
     }
 
     /**

@@ -22,10 +22,16 @@ public final class MetadataStore {
     private final String root;
     private final String topicsPath;
 
+    /** Binds to {@code root}, creating its folders if needed (blocking, once, at start-up). */
     public MetadataStore(CuratorFramework zk, String root) {
         this.zk = zk;
         this.root = root;
         this.topicsPath = root + "/topics";
+        try {
+            zk.createContainers(topicsPath);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot create the metadata root " + topicsPath + " in ZooKeeper", e);
+        }
     }
 
     /**
@@ -50,7 +56,6 @@ public final class MetadataStore {
     public CompletableFuture<Void> createTopic(TopicRecord topic) {
         CompletableFuture<Void> result = new CompletableFuture<>();
         try {
-            zk.createContainers(topicsPath);
             List<CuratorOp> ops = new ArrayList<>();
             ops.add(zk.transactionOp().create().withMode(CreateMode.PERSISTENT)
                     .forPath(topicPath(topic.name()), MetadataCodec.encode(topic)));

@@ -45,6 +45,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closed) {
+            ((ByteBuf) msg).release();
+            return;
+        }
         queued.addLast((ByteBuf) msg);
         if (queued.size() >= MAX_QUEUED) {
             ctx.channel().config().setAutoRead(false);
@@ -55,8 +59,14 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void next(ChannelHandlerContext ctx) {
+        if (closed) {
+            queued.forEach(ByteBuf::release);
+            queued.clear();
+            busy = false;
+            return;
+        }
         ByteBuf frame = queued.pollFirst();
-        if (frame == null || closed) {
+        if (frame == null) {
             busy = false;
             ctx.channel().config().setAutoRead(true);
             return;
@@ -87,10 +97,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         } finally {
             frame.release();
         }
-        RequestContext context = new RequestContext(header, ctx.channel().remoteAddress());
+        RequestContext context = new RequestContext(header, ctx.channel().remoteAddress(), ctx.executor());
         handlers.dispatch(context, request).whenComplete((response, error) -> ctx.executor().execute(() -> {
             if (error != null) {
-                close(ctx, "handler failed for " + header.apiKey() + ": " + error);
+                close(ctx, header.apiKey() + " request failed: " + io.ledgerstream.log.protocol.KafkaErrors.message(error));
             } else if (response == null) {
                 next(ctx);
             } else {

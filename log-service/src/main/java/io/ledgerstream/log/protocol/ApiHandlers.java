@@ -51,7 +51,16 @@ public final class ApiHandlers {
         } catch (RuntimeException e) {
             response = CompletableFuture.failedFuture(e);
         }
-        return response.handle((r, e) -> e == null ? r
-                : request.getErrorResponse(KafkaErrors.forException(e).exception(KafkaErrors.message(e))));
+        return response.handle((r, e) -> {
+            if (e == null) {
+                return r;
+            }
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause() : e;
+            if (cause instanceof CloseConnectionException close) {
+                throw close;
+            }
+            return request.getErrorResponse(KafkaErrors.forException(e).exception(KafkaErrors.message(e)));
+        });
     }
 }

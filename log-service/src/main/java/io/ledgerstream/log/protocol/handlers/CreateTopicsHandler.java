@@ -2,7 +2,6 @@ package io.ledgerstream.log.protocol.handlers;
 
 import io.ledgerstream.log.broker.LogManager;
 import io.ledgerstream.log.config.BrokerConfig;
-import io.ledgerstream.log.config.InvalidConfigException;
 import io.ledgerstream.log.config.Replication;
 import io.ledgerstream.log.metadata.TopicNames;
 import io.ledgerstream.log.protocol.ApiHandler;
@@ -54,10 +53,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             response.topics().add(result);
             creating.add(create(topic, request.data().validateOnly()).handle((created, error) -> {
                 if (error != null) {
-                    Errors code = error instanceof InvalidReplicationException ? Errors.INVALID_REPLICATION_FACTOR
-                            : error.getCause() instanceof InvalidReplicationException ? Errors.INVALID_REPLICATION_FACTOR
-                            : KafkaErrors.forException(error);
-                    result.setErrorCode(code.code()).setErrorMessage(KafkaErrors.message(error));
+                    result.setErrorCode(KafkaErrors.forException(error).code()).setErrorMessage(KafkaErrors.message(error));
                 } else {
                     result.setErrorCode(Errors.NONE.code()).setNumPartitions(created.partitions())
                             .setReplicationFactor((short) created.replicationFactor());
@@ -70,15 +66,6 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
     }
 
     private record Created(int partitions, int replicationFactor) {
-    }
-
-    /** A replication factor that cannot be served. */
-    private static final class InvalidReplicationException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        InvalidReplicationException(String message) {
-            super(message);
-        }
     }
 
     private CompletableFuture<Created> create(CreateTopicsRequestData.CreatableTopic topic, boolean validateOnly) {
@@ -96,7 +83,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                         "Replica assignments are chosen by BookKeeper; do not give them");
             }
             if (factor < 1) {
-                throw new InvalidReplicationException("Replication factor must be at least 1, got " + factor);
+                throw new org.apache.kafka.common.errors.InvalidReplicationFactorException("Replication factor must be at least 1, got " + factor);
             }
             Replication replication = Replication.forFactor(factor, Math.min(config.minInsyncReplicas(), factor));
             Map<String, String> overrides = new HashMap<>();
@@ -104,7 +91,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             config.defaultLogConfig().withOverrides(overrides);
             CompletableFuture<Void> enoughBookies = logs.writableBookies().thenAccept(bookies -> {
                 if (replication.writeQuorum() > bookies) {
-                    throw new InvalidReplicationException("Replication factor " + factor + " is larger than the "
+                    throw new org.apache.kafka.common.errors.InvalidReplicationFactorException("Replication factor " + factor + " is larger than the "
                             + bookies + " writable bookies");
                 }
             });
@@ -118,8 +105,6 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             }
             return enoughBookies.thenCompose(v -> logs.createTopic(topic.name(), partitions, replication, overrides))
                     .thenApply(t -> new Created(partitions, factor));
-        } catch (InvalidConfigException e) {
-            return CompletableFuture.failedFuture(e);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

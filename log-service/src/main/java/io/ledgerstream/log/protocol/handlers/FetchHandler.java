@@ -65,28 +65,45 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             }
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, request.maxWait()));
-        return poll(wanted, request.minBytes(), Math.max(1, request.maxBytes()), deadline);
+        return poll(context, wanted, request.minBytes(), Math.max(1, request.maxBytes()), deadline);
     }
 
-    private CompletableFuture<AbstractResponse> poll(List<Wanted> wanted, int minBytes, int maxBytes, long deadline) {
-        List<CompletableFuture<PartitionRead>> reads = new ArrayList<>();
-        for (Wanted w : wanted) {
-            reads.add(read(w));
-        }
-        return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenCompose(v -> {
-            List<PartitionRead> results = reads.stream().map(CompletableFuture::join).toList();
+    private CompletableFuture<AbstractResponse> poll(RequestContext context, List<Wanted> wanted, int minBytes,
+                                                     int maxBytes, long deadline) {
+        return readAll(wanted, maxBytes).thenCompose(results -> {
             int bytes = results.stream().mapToInt(PartitionRead::bytes).sum();
             boolean anyError = results.stream().anyMatch(r -> r.data().errorCode() != Errors.NONE.code());
             long remaining = deadline - System.nanoTime();
             if (bytes >= minBytes || anyError || remaining <= 0 || results.isEmpty()) {
-                return CompletableFuture.completedFuture(respond(results, maxBytes));
+                return CompletableFuture.completedFuture(respond(results));
             }
             CompletableFuture<?>[] advanced = results.stream().map(PartitionRead::advanced)
                     .toArray(CompletableFuture[]::new);
+            // Woken on a storage callback thread or the timer: read again on the connection's own event loop.
             return CompletableFuture.anyOf(advanced)
                     .completeOnTimeout(null, remaining, TimeUnit.NANOSECONDS)
-                    .thenCompose(x -> poll(wanted, minBytes, maxBytes, deadline));
+                    .thenComposeAsync(x -> poll(context, wanted, minBytes, maxBytes, deadline),
+                            context.connectionExecutor());
         });
+    }
+
+    /**
+     * Reads the partitions in request order, each up to its own limit and what is left of the response's: only
+     * the first partition with data may go over (one whole batch), as in Kafka; later ones then return no records.
+     */
+    private CompletableFuture<List<PartitionRead>> readAll(List<Wanted> wanted, int maxBytes) {
+        CompletableFuture<List<PartitionRead>> results = CompletableFuture.completedFuture(new ArrayList<>());
+        for (Wanted w : wanted) {
+            results = results.thenCompose(list -> {
+                int used = list.stream().mapToInt(PartitionRead::bytes).sum();
+                int budget = Math.max(0, maxBytes - used);
+                return read(w, Math.max(1, Math.min(w.maxBytes(), budget))).thenApply(read -> {
+                    list.add(used > 0 && read.bytes() > budget ? read.withoutRecords() : read);
+                    return list;
+                });
+            });
+        }
+        return results;
     }
 
     private record PartitionRead(TopicPartition partition, FetchResponseData.PartitionData data, List<ByteBuffer> batches,
@@ -94,14 +111,18 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         int bytes() {
             return batches.stream().mapToInt(ByteBuffer::remaining).sum();
         }
+
+        PartitionRead withoutRecords() {
+            return new PartitionRead(partition, data, List.of(), advanced);
+        }
     }
 
-    private CompletableFuture<PartitionRead> read(Wanted wanted) {
+    private CompletableFuture<PartitionRead> read(Wanted wanted, int maxBytes) {
         FetchResponseData.PartitionData data = new FetchResponseData.PartitionData()
                 .setPartitionIndex(wanted.partition().partition());
         return logs.log(wanted.partition()).thenCompose(log -> {
             CompletableFuture<Void> advanced = log.highWatermarkAdvanced();
-            return log.readAsync(wanted.offset(), Math.max(1, wanted.maxBytes()))
+            return log.readAsync(wanted.offset(), maxBytes)
                     .thenApply(result -> success(wanted, data, log, result, advanced));
         }).exceptionally(error -> new PartitionRead(wanted.partition(), data
                 .setErrorCode(KafkaErrors.forException(error).code())
@@ -121,24 +142,16 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         return new PartitionRead(wanted.partition(), data, result.batches(), advanced);
     }
 
-    private static AbstractResponse respond(List<PartitionRead> results, int maxBytes) {
+    private static AbstractResponse respond(List<PartitionRead> results) {
         FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code()).setSessionId(0);
-        int total = 0;
         FetchResponseData.FetchableTopicResponse topic = null;
         for (PartitionRead read : results) {
             if (topic == null || !topic.topic().equals(read.partition().topic())) {
                 topic = new FetchResponseData.FetchableTopicResponse().setTopic(read.partition().topic());
                 response.responses().add(topic);
             }
-            List<ByteBuffer> batches = read.batches();
-            int size = read.bytes();
-            if (total > 0 && total + size > maxBytes) {
-                batches = List.of();
-                size = 0;
-            }
-            total += size;
-            ByteBuffer joined = ByteBuffer.allocate(size);
-            batches.forEach(b -> joined.put(b.duplicate()));
+            ByteBuffer joined = ByteBuffer.allocate(read.bytes());
+            read.batches().forEach(b -> joined.put(b.duplicate()));
             joined.flip();
             topic.partitions().add(read.data().setRecords(MemoryRecords.readableRecords(joined)));
         }

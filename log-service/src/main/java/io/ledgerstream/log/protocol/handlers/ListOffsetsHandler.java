@@ -114,6 +114,9 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
                         continue;
                     }
                     for (Record record : batch) {
+                        if (record.offset() < log.logStartOffset()) {
+                            continue;
+                        }
                         if (max ? record.timestamp() > current.timestamp() : record.timestamp() >= target) {
                             current = new Found(record.offset(), record.timestamp());
                             if (!max) {

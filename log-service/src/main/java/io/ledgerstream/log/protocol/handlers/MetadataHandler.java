@@ -44,10 +44,10 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, MetadataRequest request) {
         MetadataRequestData data = request.data();
-        CompletableFuture<List<String>> names = data.topics() == null
+        CompletableFuture<List<String>> names = request.isAllTopics()
                 ? logs.metadata().topicNames()
                 : CompletableFuture.completedFuture(data.topics().stream().map(MetadataRequestData.MetadataRequestTopic::name).toList());
-        boolean autoCreate = data.topics() != null && data.allowAutoTopicCreation();
+        boolean autoCreate = !request.isAllTopics() && data.allowAutoTopicCreation();
         return names.thenCompose(topics -> {
             List<CompletableFuture<MetadataResponseData.MetadataResponseTopic>> described = new ArrayList<>();
             for (String name : topics) {

@@ -4,6 +4,7 @@ import io.ledgerstream.log.broker.LogManager;
 import io.ledgerstream.log.partition.AppendResult;
 import io.ledgerstream.log.partition.RecordBatches;
 import io.ledgerstream.log.protocol.ApiHandler;
+import io.ledgerstream.log.protocol.CloseConnectionException;
 import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
 import java.nio.ByteBuffer;
@@ -72,11 +73,23 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                         }));
             }
         }
+        CompletableFuture<Void> all = CompletableFuture.allOf(partitions.toArray(CompletableFuture[]::new));
         if (acks == 0) {
-            return CompletableFuture.completedFuture(null);
+            // No response; but the next request waits until these appends are issued and done, and a failure
+            // closes the connection so the producer notices.
+            return all.thenApply(v -> {
+                for (ProduceResponseData.TopicProduceResponse topic : response.responses()) {
+                    for (ProduceResponseData.PartitionProduceResponse p : topic.partitionResponses()) {
+                        if (p.errorCode() != Errors.NONE.code()) {
+                            throw new CloseConnectionException("acks=0 produce to " + topic.name() + "-" + p.index()
+                                    + " failed: " + Errors.forCode(p.errorCode()));
+                        }
+                    }
+                }
+                return null;
+            });
         }
-        return CompletableFuture.allOf(partitions.toArray(CompletableFuture[]::new))
-                .thenApply(v -> new ProduceResponse(response));
+        return all.thenApply(v -> new ProduceResponse(response));
     }
 
     private record Appended(long baseOffset, long logStartOffset) {
@@ -85,9 +98,12 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private CompletableFuture<Appended> append(TopicPartition partition, MemoryRecords records) {
         return logs.logCreatingTopic(partition).thenCompose(log -> {
             List<ByteBuffer> batches = RecordBatches.split(records.buffer());
-            if (batches.isEmpty()) {
+            if (batches.size() != 1) {
                 throw new org.apache.kafka.common.InvalidRecordException("Produce request for " + partition
-                        + " carries no record batch");
+                        + " carries " + batches.size() + " record batches; exactly one is expected");
+            }
+            if (RecordBatches.isTransactionalOrControl(batches.get(0))) {
+                throw new org.apache.kafka.common.InvalidRecordException("Transactional batches are not supported");
             }
             batches.forEach(b -> RecordBatches.validate(b, log.config().maxMessageBytes()));
             List<CompletableFuture<AppendResult>> appends = new ArrayList<>(batches.size());

@@ -137,7 +137,9 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     /**
      * Bytes of the log's tail read on open to learn each idempotent producer's recent batches. A producer whose
      * last batch lies further back is met as new: its next batch gets OUT_OF_ORDER_SEQUENCE_NUMBER and
-     * kafka-clients recovers by bumping its epoch (KIP-360), so no duplicate can pass.
+     * kafka-clients recovers by bumping its epoch (KIP-360). A retry of a batch that was stored more than this far
+     * back before the partition was reopened is therefore stored again: persisting producer state with each
+     * sealed segment would close that window.
      */
     static final long PRODUCER_STATE_TAIL_BYTES = 64L << 20;
 

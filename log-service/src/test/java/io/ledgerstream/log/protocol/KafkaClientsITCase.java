@@ -430,6 +430,18 @@ class KafkaClientsITCase {
         return frame.array();
     }
 
+    @Test
+    void idleConnectionsAreClosedAfterConnectionsMaxIdleMs() throws Exception {
+        // A second broker on the same cluster, with a short idle limit; it serves no partition here.
+        try (Broker idleBroker = Broker.start(cluster.brokerConfig(Map.of("listeners", "PLAINTEXT://127.0.0.1:0",
+                "connections.max.idle.ms", "300", "broker.id", "7")), Clock.systemUTC());
+             Socket socket = new Socket("127.0.0.1", idleBroker.kafkaPort())) {
+            socket.setSoTimeout(10_000);
+            assertThat(closedByBroker(new DataInputStream(socket.getInputStream())))
+                    .as("closed by the broker, not by the read timeout").isTrue();
+        }
+    }
+
     private static boolean closedByBroker(DataInputStream in) {
         try {
             return in.read() == -1;

@@ -47,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * <p>A write that fails (fenced, or too few bookies) fails with every append after it, even one BookKeeper may
  * still store: nothing is reported acknowledged out of order. The log then refuses appends until reopened.
  *
+ * <p>The class is longer than our usual: the write pipeline, rollover, sealing, retention and the producer state
+ * share one lock and one chain of metadata updates, and their invariants are easiest to check in one place. The
+ * write pipeline is the first candidate to move into a class of its own.
+ *
  * <p>Thread-safe.
  */
 public final class BookKeeperPartitionLog implements PartitionLog {

@@ -7,8 +7,6 @@ import io.ledgerstream.log.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -44,17 +42,12 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
                     new AlterConfigsResponseData.AlterConfigsResourceResponse()
                             .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(result);
-            CompletableFuture<Void> change;
-            if (ConfigResource.Type.forId(resource.resourceType()) != ConfigResource.Type.TOPIC) {
-                change = CompletableFuture.failedFuture(new InvalidRequestException(
-                        "Only topic configurations can be altered; broker settings are static"));
-            } else {
-                change = logs.alterTopicConfig(resource.resourceName(), overrides -> {
-                    overrides.clear();
-                    resource.configs().forEach(c -> overrides.put(c.name(), c.value()));
-                    return overrides;
-                }, request.data().validateOnly());
-            }
+            CompletableFuture<Void> change = TopicConfigChange.apply(logs, resource.resourceType(),
+                    resource.resourceName(), overrides -> {
+                        overrides.clear();
+                        resource.configs().forEach(c -> overrides.put(c.name(), c.value()));
+                        return overrides;
+                    }, request.data().validateOnly());
             changes.add(change.handle((v, e) -> {
                 result.setErrorCode(e == null ? Errors.NONE.code() : KafkaErrors.forException(e).code());
                 if (e != null) {

@@ -9,9 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
-import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -50,17 +48,11 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
                     new IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse()
                             .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(result);
-            CompletableFuture<Void> change;
-            if (ConfigResource.Type.forId(resource.resourceType()) != ConfigResource.Type.TOPIC) {
-                change = CompletableFuture.failedFuture(new InvalidRequestException(
-                        "Only topic configurations can be altered; broker settings are static"));
-            } else {
-                boolean validateOnly = request.data().validateOnly();
-                change = logs.alterTopicConfig(resource.resourceName(), overrides -> {
-                    apply(resource, overrides);
-                    return overrides;
-                }, validateOnly);
-            }
+            CompletableFuture<Void> change = TopicConfigChange.apply(logs, resource.resourceType(),
+                    resource.resourceName(), overrides -> {
+                        apply(resource, overrides);
+                        return overrides;
+                    }, request.data().validateOnly());
             changes.add(change.handle((v, e) -> {
                 result.setErrorCode(e == null ? Errors.NONE.code() : KafkaErrors.forException(e).code());
                 if (e != null) {

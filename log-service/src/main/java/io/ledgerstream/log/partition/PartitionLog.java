@@ -54,6 +54,14 @@ public interface PartitionLog extends AutoCloseable {
     /** This writer's epoch, stamped into every batch it appends as the partition leader epoch. */
     int leaderEpoch();
 
+    /**
+     * Where a search for a record by time can start without missing anything: the base offset of the first
+     * segment whose newest record is at or after {@code timestamp} (for {@link Long#MAX_VALUE}: of the segment
+     * holding the newest timestamp of all), or the high watermark when there is none. Segments before it are
+     * skipped without reading them.
+     */
+    long timestampSearchStart(long timestamp);
+
     /** The first offset that can be read. */
     long logStartOffset();
 

@@ -195,6 +195,22 @@ public abstract class PartitionLogContractTest {
     }
 
     @Test
+    void timestampSearchesSkipSegmentsWhoseRecordsAreAllOlder(TestInfo test) throws Exception {
+        PartitionLog log = openLog(test, LogConfig.DEFAULTS.withOverrides(java.util.Map.of(LogConfig.SEGMENT_MS, "1000")));
+        long t0 = clock().millis();
+        for (int segment = 0; segment < 3; segment++) {
+            await(log.appendAsync(TestBatches.batch("t" + segment, 3, 50, clock().millis())));
+            await(log.appendAsync(TestBatches.batch("u" + segment, 3, 50, clock().millis())));
+            clock().advance(2000);
+        }
+        assertThat(log.timestampSearchStart(t0)).isZero();
+        assertThat(log.timestampSearchStart(t0 + 1000)).isEqualTo(6);
+        assertThat(log.timestampSearchStart(t0 + 4000)).isEqualTo(12);
+        assertThat(log.timestampSearchStart(Long.MAX_VALUE)).as("the segment with the newest record").isEqualTo(12);
+        assertThat(log.timestampSearchStart(t0 + 60_000)).as("nothing that new").isEqualTo(18);
+    }
+
+    @Test
     void retentionBySizeKeepsTheNewestSegmentsWithinTheLimit(TestInfo test) throws Exception {
         LogConfig config = LogConfig.DEFAULTS.withOverrides(java.util.Map.of(
                 LogConfig.SEGMENT_BYTES, "4096", LogConfig.RETENTION_BYTES, "8192"));

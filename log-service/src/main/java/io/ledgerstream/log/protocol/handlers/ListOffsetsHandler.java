@@ -23,8 +23,8 @@ import org.apache.kafka.common.requests.ListOffsetsResponse;
 
 /**
  * ListOffsets: earliest (log start offset) and latest (high watermark) at once; by timestamp and max timestamp by
- * reading the partition from its start, skipping batches by their max timestamp. That read is linear in the log's
- * size: a time index is future work.
+ * skipping whole segments by their newest timestamp, then reading on from the first that can hold the answer and
+ * skipping batches by their max timestamp. A finer time index (within a segment) is future work.
  */
 public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> {
     private static final int SCAN_BYTES = 1 << 20;
@@ -90,13 +90,13 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
             return CompletableFuture.completedFuture(new Found(log.highWatermark(), -1));
         }
         if (timestamp == ListOffsetsRequest.MAX_TIMESTAMP) {
-            return scan(log, log.logStartOffset(), Long.MIN_VALUE, new Found(-1, -1), true);
+            return scan(log, log.timestampSearchStart(Long.MAX_VALUE), Long.MIN_VALUE, new Found(-1, -1), true);
         }
         if (timestamp < 0) {
             return CompletableFuture.failedFuture(new org.apache.kafka.common.errors.UnsupportedVersionException(
                     "Offset spec " + timestamp + " is not supported"));
         }
-        return scan(log, log.logStartOffset(), timestamp, new Found(-1, -1), false);
+        return scan(log, log.timestampSearchStart(timestamp), timestamp, new Found(-1, -1), false);
     }
 
     /** Reads on from {@code next}: the first record at or after {@code target}, or the newest record when {@code max}. */

@@ -192,6 +192,24 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     }
 
     @Override
+    public long timestampSearchStart(long timestamp) {
+        long start = logStartOffset;
+        long newest = Long.MIN_VALUE;
+        long newestAt = highWatermark;
+        for (Segment s : segments.values()) {
+            long from = Math.max(start, s.baseOffset());
+            if (timestamp != Long.MAX_VALUE && s.maxTimestamp() >= timestamp) {
+                return from;
+            }
+            if (s.maxTimestamp() > newest) {
+                newest = s.maxTimestamp();
+                newestAt = from;
+            }
+        }
+        return timestamp == Long.MAX_VALUE ? newestAt : highWatermark;
+    }
+
+    @Override
     public int leaderEpoch() {
         return writerEpoch;
     }

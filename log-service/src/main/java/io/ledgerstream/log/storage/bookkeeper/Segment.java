@@ -91,6 +91,11 @@ final class Segment {
         return createdAtMs;
     }
 
+    /** Newest record timestamp seen, or -1. */
+    long maxTimestamp() {
+        return maxTimestamp;
+    }
+
     /** Newest record timestamp seen, or the creation time when batches carried none. */
     long retentionTimestamp() {
         return maxTimestamp >= 0 ? maxTimestamp : createdAtMs;

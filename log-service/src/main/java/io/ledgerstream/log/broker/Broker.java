@@ -2,6 +2,7 @@ package io.ledgerstream.log.broker;
 
 import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.NetworkConfig;
+import io.ledgerstream.log.group.GroupCoordinator;
 import io.ledgerstream.log.metadata.MetadataStore;
 import io.ledgerstream.log.metadata.ProducerIdAllocator;
 import io.ledgerstream.log.network.KafkaServer;
@@ -31,15 +32,17 @@ public final class Broker implements AutoCloseable {
     private final LogManager logs;
     private final ScheduledExecutorService scheduler;
     private final KafkaServer server;
+    private final GroupCoordinator groups;
 
     private Broker(BrokerConfig config, CuratorFramework zk, BookKeeperStorage storage, LogManager logs,
-                   ScheduledExecutorService scheduler, KafkaServer server) {
+                   ScheduledExecutorService scheduler, KafkaServer server, GroupCoordinator groups) {
         this.config = config;
         this.zk = zk;
         this.storage = storage;
         this.logs = logs;
         this.scheduler = scheduler;
         this.server = server;
+        this.groups = groups;
     }
 
     /** Connects to ZooKeeper and the bookies, starts the retention schedule and the Kafka-protocol listener. */
@@ -81,17 +84,19 @@ public final class Broker implements AutoCloseable {
             }
             BrokerIdentity identity = new BrokerIdentity(config.brokerId(), network.advertisedHost(),
                     network.advertisedPort(), metadata.clusterId());
+            GroupCoordinator groups = new GroupCoordinator(config.groupInitialRebalanceDelayMs());
             KafkaServer server;
             try {
                 server = KafkaServer.start(network, BrokerApis.create(logs, identity,
-                        new ProducerIdAllocator(zk, config.metadataRoot())));
+                        new ProducerIdAllocator(zk, config.metadataRoot()), groups));
             } catch (Exception | Error e) {
                 scheduler.shutdownNow();
+                groups.close();
                 throw e;
             }
             LOG.info("Broker {} started: Kafka protocol on {}:{}, ZooKeeper {}", config.brokerId(),
                     network.host(), server.config().port(), config.zookeeperConnect());
-            return new Broker(config, zk, storage, logs, scheduler, server);
+            return new Broker(config, zk, storage, logs, scheduler, server, groups);
         } catch (Exception | Error e) {
             if (storage != null) {
                 storage.close();
@@ -123,6 +128,7 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        groups.close();
         scheduler.shutdownNow();
         logs.close();
         storage.close();

@@ -23,7 +23,8 @@ public record BrokerConfig(
         int readAheadEntries,
         long retentionCheckIntervalMs,
         NetworkConfig network,
-        boolean autoCreateTopics) {
+        boolean autoCreateTopics,
+        long groupInitialRebalanceDelayMs) {
 
     public static final String BROKER_ID = "broker.id";
     public static final String ZOOKEEPER_CONNECT = "zookeeper.connect";
@@ -43,6 +44,7 @@ public record BrokerConfig(
     public static final String LOG_READ_AHEAD_ENTRIES = "log.read.ahead.entries";
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
     public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
+    public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
 
     public BrokerConfig {
         if (!metadataRoot.startsWith("/") || metadataRoot.endsWith("/")) {
@@ -82,7 +84,8 @@ public record BrokerConfig(
                 ConfigValues.intValue(values, LOG_READ_AHEAD_ENTRIES, 32, 1),
                 ConfigValues.longValue(values, LOG_RETENTION_CHECK_INTERVAL_MS, 300_000, 1),
                 NetworkConfig.fromMap(values),
-                ConfigValues.booleanValue(values, AUTO_CREATE_TOPICS_ENABLE, true));
+                ConfigValues.booleanValue(values, AUTO_CREATE_TOPICS_ENABLE, true),
+                ConfigValues.longValue(values, GROUP_INITIAL_REBALANCE_DELAY_MS, 3000, 0));
     }
 
     /** Reads a Java properties file's entries as configuration. */

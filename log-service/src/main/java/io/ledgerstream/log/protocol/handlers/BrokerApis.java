@@ -1,6 +1,7 @@
 package io.ledgerstream.log.protocol.handlers;
 
 import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.group.GroupCoordinator;
 import io.ledgerstream.log.metadata.ProducerIdAllocator;
 import io.ledgerstream.log.protocol.ApiHandlers;
 
@@ -9,7 +10,8 @@ public final class BrokerApis {
     private BrokerApis() {
     }
 
-    public static ApiHandlers create(LogManager logs, BrokerIdentity identity, ProducerIdAllocator producerIds) {
+    public static ApiHandlers create(LogManager logs, BrokerIdentity identity, ProducerIdAllocator producerIds,
+                                     GroupCoordinator groups) {
         ApiHandlers handlers = new ApiHandlers();
         return handlers
                 .register(new ApiVersionsHandler(handlers))
@@ -26,6 +28,15 @@ public final class BrokerApis {
                 .register(new IncrementalAlterConfigsHandler(logs))
                 .register(new AlterConfigsHandler(logs))
                 .register(new DeleteRecordsHandler(logs))
-                .register(new OffsetForLeaderEpochHandler(logs));
+                .register(new OffsetForLeaderEpochHandler(logs))
+                .register(new FindCoordinatorHandler(identity))
+                .register(new JoinGroupHandler(groups))
+                .register(new SyncGroupHandler(groups))
+                .register(new HeartbeatHandler(groups))
+                .register(new LeaveGroupHandler(groups))
+                .register(new OffsetCommitHandler(groups))
+                .register(new OffsetFetchHandler(groups))
+                .register(new ListGroupsHandler(groups))
+                .register(new DescribeGroupsHandler(groups));
     }
 }

@@ -1,0 +1,49 @@
+package io.ledgerstream.log.protocol.handlers;
+
+import io.ledgerstream.log.group.GroupCoordinator;
+import io.ledgerstream.log.protocol.ApiHandler;
+import io.ledgerstream.log.protocol.RequestContext;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.DescribeGroupsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.DescribeGroupsRequest;
+import org.apache.kafka.common.requests.DescribeGroupsResponse;
+
+/** DescribeGroups: state, protocol and members with their assignments; unknown groups show as Dead. */
+public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsRequest> {
+    private final GroupCoordinator groups;
+
+    public DescribeGroupsHandler(GroupCoordinator groups) {
+        this.groups = groups;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.DESCRIBE_GROUPS;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 5;
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(RequestContext context, DescribeGroupsRequest request) {
+        return groups.describe(request.data().groups()).thenApply(described -> {
+            DescribeGroupsResponseData response = new DescribeGroupsResponseData();
+            described.forEach(g -> {
+                DescribeGroupsResponseData.DescribedGroup group = new DescribeGroupsResponseData.DescribedGroup()
+                        .setErrorCode(Errors.NONE.code()).setGroupId(g.groupId()).setGroupState(g.state())
+                        .setProtocolType(g.protocolType()).setProtocolData(g.protocolName() == null ? "" : g.protocolName());
+                g.members().forEach(m -> group.members().add(new DescribeGroupsResponseData.DescribedGroupMember()
+                        .setMemberId(m.memberId()).setGroupInstanceId(m.groupInstanceId()).setClientId(m.clientId())
+                        .setClientHost(m.clientHost()).setMemberMetadata(m.metadata())
+                        .setMemberAssignment(m.assignment())));
+                response.groups().add(group);
+            });
+            return new DescribeGroupsResponse(response);
+        });
+    }
+}

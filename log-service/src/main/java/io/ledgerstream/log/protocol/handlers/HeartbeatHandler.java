@@ -1,0 +1,36 @@
+package io.ledgerstream.log.protocol.handlers;
+
+import io.ledgerstream.log.group.GroupCoordinator;
+import io.ledgerstream.log.protocol.ApiHandler;
+import io.ledgerstream.log.protocol.RequestContext;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.HeartbeatResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.HeartbeatRequest;
+import org.apache.kafka.common.requests.HeartbeatResponse;
+
+/** Heartbeat: keeps a member's session alive and tells it when a rebalance has started. */
+public final class HeartbeatHandler implements ApiHandler<HeartbeatRequest> {
+    private final GroupCoordinator groups;
+
+    public HeartbeatHandler(GroupCoordinator groups) {
+        this.groups = groups;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.HEARTBEAT;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 4;
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(RequestContext context, HeartbeatRequest request) {
+        return groups.heartbeat(request.data().groupId(), request.data().memberId(), request.data().generationId())
+                .thenApply(error -> new HeartbeatResponse(new HeartbeatResponseData().setErrorCode(error.code())));
+    }
+}

@@ -1,0 +1,44 @@
+package io.ledgerstream.log.protocol.handlers;
+
+import io.ledgerstream.log.group.GroupCoordinator;
+import io.ledgerstream.log.protocol.ApiHandler;
+import io.ledgerstream.log.protocol.RequestContext;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.ListGroupsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ListGroupsRequest;
+import org.apache.kafka.common.requests.ListGroupsResponse;
+
+/** ListGroups: every group this broker coordinates, filtered by state when asked. */
+public final class ListGroupsHandler implements ApiHandler<ListGroupsRequest> {
+    private final GroupCoordinator groups;
+
+    public ListGroupsHandler(GroupCoordinator groups) {
+        this.groups = groups;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.LIST_GROUPS;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 4;
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(RequestContext context, ListGroupsRequest request) {
+        return groups.describe(null).thenApply(all -> {
+            ListGroupsResponseData response = new ListGroupsResponseData().setErrorCode(Errors.NONE.code());
+            all.stream()
+                    .filter(g -> request.data().statesFilter().isEmpty()
+                            || request.data().statesFilter().contains(g.state()))
+                    .forEach(g -> response.groups().add(new ListGroupsResponseData.ListedGroup()
+                            .setGroupId(g.groupId()).setProtocolType(g.protocolType()).setGroupState(g.state())));
+            return new ListGroupsResponse(response);
+        });
+    }
+}

@@ -1,0 +1,92 @@
+package io.ledgerstream.log.protocol.handlers;
+
+import io.ledgerstream.log.group.CommittedOffset;
+import io.ledgerstream.log.group.GroupCoordinator;
+import io.ledgerstream.log.protocol.ApiHandler;
+import io.ledgerstream.log.protocol.RequestContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.OffsetFetchResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.OffsetFetchRequest;
+import org.apache.kafka.common.requests.OffsetFetchResponse;
+
+/** OffsetFetch of one group (v0-v7) or several (v8): the given partitions, or every partition with a commit. */
+public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> {
+    private final GroupCoordinator groups;
+
+    public OffsetFetchHandler(GroupCoordinator groups) {
+        this.groups = groups;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.OFFSET_FETCH;
+    }
+
+    /** v9 and later belong to the new consumer protocol (member epochs). */
+    @Override
+    public short maxVersion() {
+        return 8;
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(RequestContext context, OffsetFetchRequest request) {
+        OffsetFetchRequestData data = request.data();
+        if (context.apiVersion() < 8) {
+            List<TopicPartition> partitions = data.topics() == null ? null : partitionsOf(data.topics().stream()
+                    .map(t -> new OffsetFetchRequestData.OffsetFetchRequestTopics().setName(t.name())
+                            .setPartitionIndexes(t.partitionIndexes())).toList());
+            return groups.committed(data.groupId(), partitions).thenApply(committed -> {
+                OffsetFetchResponseData response = new OffsetFetchResponseData().setErrorCode(Errors.NONE.code());
+                for (OffsetFetchResponseData.OffsetFetchResponseTopics t : topics(committed)) {
+                    OffsetFetchResponseData.OffsetFetchResponseTopic topic =
+                            new OffsetFetchResponseData.OffsetFetchResponseTopic().setName(t.name());
+                    t.partitions().forEach(p -> topic.partitions().add(
+                            new OffsetFetchResponseData.OffsetFetchResponsePartition()
+                                    .setPartitionIndex(p.partitionIndex()).setCommittedOffset(p.committedOffset())
+                                    .setCommittedLeaderEpoch(p.committedLeaderEpoch()).setMetadata(p.metadata())
+                                    .setErrorCode(Errors.NONE.code())));
+                    response.topics().add(topic);
+                }
+                return new OffsetFetchResponse(response, context.apiVersion());
+            });
+        }
+        List<CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup>> lookups = new ArrayList<>();
+        for (OffsetFetchRequestData.OffsetFetchRequestGroup group : data.groups()) {
+            List<TopicPartition> partitions = group.topics() == null ? null : partitionsOf(group.topics());
+            lookups.add(groups.committed(group.groupId(), partitions).thenApply(committed ->
+                    new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(group.groupId())
+                            .setErrorCode(Errors.NONE.code()).setTopics(topics(committed))));
+        }
+        return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            OffsetFetchResponseData response = new OffsetFetchResponseData();
+            lookups.forEach(l -> response.groups().add(l.join()));
+            return new OffsetFetchResponse(response, context.apiVersion());
+        });
+    }
+
+    private static List<TopicPartition> partitionsOf(List<OffsetFetchRequestData.OffsetFetchRequestTopics> topics) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        topics.forEach(t -> t.partitionIndexes().forEach(p -> partitions.add(new TopicPartition(t.name(), p))));
+        return partitions;
+    }
+
+    private static List<OffsetFetchResponseData.OffsetFetchResponseTopics> topics(
+            Map<TopicPartition, CommittedOffset> committed) {
+        Map<String, OffsetFetchResponseData.OffsetFetchResponseTopics> topics = new LinkedHashMap<>();
+        committed.forEach((tp, offset) -> topics.computeIfAbsent(tp.topic(),
+                name -> new OffsetFetchResponseData.OffsetFetchResponseTopics().setName(name)).partitions()
+                .add(new OffsetFetchResponseData.OffsetFetchResponsePartitions().setPartitionIndex(tp.partition())
+                        .setCommittedOffset(offset.offset()).setCommittedLeaderEpoch(offset.leaderEpoch())
+                        .setMetadata(offset.metadata()).setErrorCode(Errors.NONE.code())));
+        return new ArrayList<>(topics.values());
+    }
+}

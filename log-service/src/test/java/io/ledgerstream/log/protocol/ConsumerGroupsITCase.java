@@ -1,0 +1,174 @@
+package io.ledgerstream.log.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ledgerstream.log.broker.Broker;
+import io.ledgerstream.log.testing.Await;
+import io.ledgerstream.log.testing.LocalBookKeeperCluster;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real kafka-clients consumers in groups against the broker's classic group coordinator. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ConsumerGroupsITCase {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path dir;
+    private static LocalBookKeeperCluster cluster;
+    private static Broker broker;
+    private static String bootstrap;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = LocalBookKeeperCluster.start(dir.toFile(), 3);
+        broker = Broker.start(cluster.brokerConfig(Map.of("listeners", "PLAINTEXT://127.0.0.1:0",
+                "group.initial.rebalance.delay.ms", "300")), Clock.systemUTC());
+        bootstrap = "127.0.0.1:" + broker.kafkaPort();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (broker != null) {
+            broker.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static KafkaConsumer<String, String> consumer(String group, String instanceId) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        if (instanceId != null) {
+            p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+        }
+        return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+    }
+
+    private static void createTopic(String name, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 2))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Polls every consumer in turn until each holds {@code sizes[i]} partitions and together all of them. */
+    private static void awaitAssignment(List<KafkaConsumer<String, String>> consumers, int total, int... sizes) {
+        Await.until("assignment " + java.util.Arrays.toString(sizes), WAIT, () -> {
+            Set<TopicPartition> all = new HashSet<>();
+            boolean sized = true;
+            for (int i = 0; i < consumers.size(); i++) {
+                consumers.get(i).poll(Duration.ofMillis(100));
+                all.addAll(consumers.get(i).assignment());
+                sized &= consumers.get(i).assignment().size() == sizes[i];
+            }
+            return sized && all.size() == total;
+        });
+    }
+
+    @Test
+    void membersSharePartitionsAndRebalanceWhenOneJoinsOrDies() throws Exception {
+        createTopic("shared", 6);
+        KafkaConsumer<String, String> a = consumer("sharing", null);
+        KafkaConsumer<String, String> b = consumer("sharing", null);
+        KafkaConsumer<String, String> c = consumer("sharing", "static-c");
+        try {
+            a.subscribe(List.of("shared"));
+            b.subscribe(List.of("shared"));
+            awaitAssignment(List.of(a, b), 6, 3, 3);
+
+            c.subscribe(List.of("shared"));
+            awaitAssignment(List.of(a, b, c), 6, 2, 2, 2);
+
+            // A static member leaves no LeaveGroup behind when it closes: its partitions move once its session expires.
+            c.close();
+            awaitAssignment(List.of(a, b), 6, 3, 3);
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    @Test
+    void committedOffsetsSurviveAConsumerRestartWithNothingLostOrRedelivered() throws Exception {
+        createTopic("committed", 2);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < 200; i++) {
+                producer.send(new ProducerRecord<>("committed", i % 2, "k", Integer.toString(i)));
+            }
+            producer.flush();
+        }
+        List<String> seen = new ArrayList<>();
+        try (KafkaConsumer<String, String> first = consumer("resuming", null)) {
+            first.subscribe(List.of("committed"));
+            Await.until("100 records", WAIT, () -> {
+                for (ConsumerRecord<String, String> r : first.poll(Duration.ofMillis(100))) {
+                    if (seen.size() < 100) {
+                        seen.add(r.value());
+                        first.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()),
+                                new OffsetAndMetadata(r.offset() + 1)));
+                    }
+                }
+                return seen.size() >= 100;
+            });
+        }
+        try (KafkaConsumer<String, String> second = consumer("resuming", null)) {
+            second.subscribe(List.of("committed"));
+            Await.until("the remaining records", WAIT, () -> {
+                second.poll(Duration.ofMillis(100)).forEach(r -> seen.add(r.value()));
+                return seen.size() >= 200;
+            });
+        }
+        assertThat(seen).hasSize(200).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void consumersThatAssignPartitionsCommitThroughTheGroup() throws Exception {
+        createTopic("assigned", 1);
+        TopicPartition tp = new TopicPartition("assigned", 0);
+        try (KafkaConsumer<String, String> consumer = consumer("assigning", null)) {
+            consumer.assign(List.of(tp));
+            consumer.commitSync(Map.of(tp, new OffsetAndMetadata(42, "checkpoint-7")));
+            OffsetAndMetadata committed = consumer.committed(Set.of(tp)).get(tp);
+            assertThat(committed.offset()).isEqualTo(42);
+            assertThat(committed.metadata()).isEqualTo("checkpoint-7");
+        }
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            assertThat(admin.listConsumerGroupOffsets("assigning").partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS).get(tp).offset()).isEqualTo(42);
+            assertThat(admin.listGroups().all().get(30, TimeUnit.SECONDS))
+                    .anySatisfy(g -> assertThat(g.groupId()).isEqualTo("assigning"));
+        }
+    }
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Kafka's own perf tools (ProducerPerformance, EndToEndLatency) against our standalone broker and against an
+# Kafka's own perf tools (ProducerPerformance, ConsumerPerformance, EndToEndLatency) against our standalone broker and against an
 # Apache Kafka broker (single node, KRaft) started here on loopback, in one run: Kafka with default flushing and
 # with log.flush.interval.messages=1 (fsync every write, as our bookie journals do).
 # Usage: bench/kafka-compare.sh [records]   (default 1000000; 1 KiB records, acks=all, topic of 3 partitions)
@@ -43,15 +43,18 @@ measure() {
   "${KJAVA[@]}" org.apache.kafka.tools.ProducerPerformance --topic perf --num-records "$RECORDS" \
     --record-size 1024 --throughput -1 --producer-props "bootstrap.servers=$2" acks=all \
     | tail -1 > "$WORK/$1.produce"
+  "${KJAVA[@]}" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$2" --topic perf \
+    --messages "$RECORDS" --timeout 120000 | tail -1 > "$WORK/$1.consume"
   "${KJAVA[@]}" org.apache.kafka.tools.EndToEndLatency "$2" e2e "$E2E_RECORDS" all 1024 > "$WORK/$1.e2e" 2>&1 || true
   printf '%-26s %s\n' "$1 produce:" "$(cat "$WORK/$1.produce")"
+  printf '%-26s %s\n' "$1 consume:" "$(cat "$WORK/$1.consume")"
   printf '%-26s %s\n' "$1 end-to-end:" "$(grep -E 'Avg latency|Percentiles' "$WORK/$1.e2e" | tr '\n' ' ')"
   grep -qE 'Avg latency' "$WORK/$1.e2e" || tail -5 "$WORK/$1.e2e" >&2
 }
 
 # Ledgerstream: the standalone platform, replication factor 2 (two bookies fsync every entry, Qa = 2).
 "$ROOT/bin/ledgerstream" standalone --data-dir "$WORK/ledgerstream" --kafka-port 19092 --zookeeper-port 12181 \
-  --bookie-port 13181 > "$WORK/ledgerstream.log" 2>&1 &
+  --bookie-port 13181 --set group.initial.rebalance.delay.ms=0 > "$WORK/ledgerstream.log" 2>&1 &
 PIDS+=($!)
 wait_port 19092
 measure ledgerstream 127.0.0.1:19092 2

@@ -81,7 +81,7 @@ public record BrokerConfig(
                         ConfigValues.longValue(values, LOG_RETENTION_BYTES, d.retentionBytes(), -1),
                         ConfigValues.intValue(values, MESSAGE_MAX_BYTES, d.maxMessageBytes(), 0)),
                 ConfigValues.longValue(values, LOG_CACHE_BYTES, 8L << 20, 0),
-                ConfigValues.intValue(values, LOG_READ_AHEAD_ENTRIES, 32, 1),
+                ConfigValues.intValue(values, LOG_READ_AHEAD_ENTRIES, 256, 1),
                 ConfigValues.longValue(values, LOG_RETENTION_CHECK_INTERVAL_MS, 300_000, 1),
                 NetworkConfig.fromMap(values),
                 ConfigValues.booleanValue(values, AUTO_CREATE_TOPICS_ENABLE, true),

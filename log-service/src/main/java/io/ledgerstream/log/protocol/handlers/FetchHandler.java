@@ -88,10 +88,21 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
     }
 
     /**
-     * Reads the partitions in request order, each up to its own limit and what is left of the response's: only
-     * the first partition with data may go over (one whole batch), as in Kafka; later ones then return no records.
+     * Reads the partitions, each up to its own limit and what is left of the response's: only the first partition
+     * with data may go over (one whole batch), as in Kafka; later ones then return no records. When the partition
+     * limits together fit in the response limit (the usual case) the reads run in parallel; otherwise one after
+     * another, so that a fetch of many partitions never reads far more than it can send.
      */
     private CompletableFuture<List<PartitionRead>> readAll(List<Wanted> wanted, int maxBytes) {
+        long wantedBytes = wanted.stream().mapToLong(w -> Math.max(1, w.maxBytes())).sum();
+        if (wantedBytes <= maxBytes) {
+            List<CompletableFuture<PartitionRead>> reads = new ArrayList<>();
+            for (Wanted w : wanted) {
+                reads.add(read(w, Math.max(1, w.maxBytes())));
+            }
+            return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> new ArrayList<>(reads.stream().map(CompletableFuture::join).toList()));
+        }
         CompletableFuture<List<PartitionRead>> results = CompletableFuture.completedFuture(new ArrayList<>());
         for (Wanted w : wanted) {
             results = results.thenCompose(list -> {
@@ -150,11 +161,29 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                 topic = new FetchResponseData.FetchableTopicResponse().setTopic(read.partition().topic());
                 response.responses().add(topic);
             }
-            ByteBuffer joined = ByteBuffer.allocate(read.bytes());
-            read.batches().forEach(b -> joined.put(b.duplicate()));
-            joined.flip();
-            topic.partitions().add(read.data().setRecords(MemoryRecords.readableRecords(joined)));
+            topic.partitions().add(read.data().setRecords(MemoryRecords.readableRecords(join(read.batches()))));
         }
         return FetchResponse.of(response);
+    }
+
+    /** The batches as one buffer: a view when they are adjacent in one array (reads from bookies), else a copy. */
+    private static ByteBuffer join(List<ByteBuffer> batches) {
+        if (batches.isEmpty()) {
+            return ByteBuffer.allocate(0);
+        }
+        ByteBuffer first = batches.get(0);
+        int size = 0;
+        boolean adjacent = first.hasArray();
+        for (ByteBuffer b : batches) {
+            adjacent &= b.hasArray() && b.array() == first.array()
+                    && b.arrayOffset() + b.position() == first.arrayOffset() + first.position() + size;
+            size += b.remaining();
+        }
+        if (adjacent) {
+            return ByteBuffer.wrap(first.array(), first.arrayOffset() + first.position(), size).slice();
+        }
+        ByteBuffer joined = ByteBuffer.allocate(size);
+        batches.forEach(b -> joined.put(b.duplicate()));
+        return joined.flip();
     }
 }

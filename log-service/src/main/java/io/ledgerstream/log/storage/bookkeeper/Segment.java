@@ -182,18 +182,31 @@ final class Segment {
         return (int) Math.max(1, Math.min(readAhead, wanted));
     }
 
+    /**
+     * The entries' batches, trimmed to {@code maxBytes} (at least one) and to batches below {@code limitOffset},
+     * copied once into one array: the batches are adjacent slices of it, so a reader can send them as one buffer.
+     */
     private static List<ByteBuffer> toBatches(LedgerEntries entries, int maxBytes, long limitOffset) {
         try (entries) {
-            List<ByteBuffer> batches = new ArrayList<>();
+            List<io.netty.buffer.ByteBuf> kept = new ArrayList<>();
             int size = 0;
             for (LedgerEntry entry : entries) {
-                ByteBuffer batch = ByteBuffer.wrap(entry.getEntryBytes());
-                if (RecordBatches.baseOffset(batch) >= limitOffset
-                        || (!batches.isEmpty() && size + batch.remaining() > maxBytes)) {
+                io.netty.buffer.ByteBuf buffer = entry.getEntryBuffer();
+                long base = buffer.getLong(buffer.readerIndex());
+                if (base >= limitOffset || (!kept.isEmpty() && size + buffer.readableBytes() > maxBytes)) {
                     break;
                 }
-                batches.add(batch.asReadOnlyBuffer());
-                size += batch.remaining();
+                kept.add(buffer);
+                size += buffer.readableBytes();
+            }
+            byte[] bytes = new byte[size];
+            List<ByteBuffer> batches = new ArrayList<>(kept.size());
+            int at = 0;
+            for (io.netty.buffer.ByteBuf buffer : kept) {
+                int length = buffer.readableBytes();
+                buffer.getBytes(buffer.readerIndex(), bytes, at, length);
+                batches.add(ByteBuffer.wrap(bytes, at, length).slice());
+                at += length;
             }
             return batches;
         }

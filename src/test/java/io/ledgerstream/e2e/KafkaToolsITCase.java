@@ -48,7 +48,8 @@ class KafkaToolsITCase {
     static void start() throws Exception {
         platform = StandalonePlatform.start(new StandalonePlatform.Settings(new File(dir.toFile(), "data"),
                 FreePorts.consecutive(1), FreePorts.consecutive(3), 3,
-                Map.of("listeners", "PLAINTEXT://127.0.0.1:0")), Clock.systemUTC());
+                Map.of("listeners", "PLAINTEXT://127.0.0.1:0", "group.initial.rebalance.delay.ms", "0")),
+                Clock.systemUTC());
         bootstrap = "127.0.0.1:" + platform.broker().kafkaPort();
     }
 
@@ -127,6 +128,53 @@ class KafkaToolsITCase {
         assertThat(listed.lines().toList()).doesNotContain("tools");
     }
 
+    @Test
+    void consumerGroupCommandListsDescribesWithLagResetsAndDeletes() throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", bootstrap), new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < 10; i++) {
+                producer.send(new ProducerRecord<>("grouped", 0, "k" + i, "v" + i)).get(30, TimeUnit.SECONDS);
+            }
+        }
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("group.id", "tools-group");
+        props.put("enable.auto.commit", "false");
+        props.put("auto.offset.reset", "earliest");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of("grouped"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200));
+            }
+            consumer.commitSync(Map.of(new TopicPartition("grouped", 0),
+                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(4)));
+        }
+        String command = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand";
+        assertThat(runTool("", () -> groupCommand("--bootstrap-server", bootstrap, "--list")).lines().toList())
+                .contains("tools-group");
+        String described = runTool("", () -> groupCommand("--bootstrap-server", bootstrap, "--describe",
+                "--group", "tools-group"));
+        assertThat(described.lines().filter(l -> l.contains("grouped")).findFirst().orElseThrow()
+                .trim().split("\\s+")).as(command + " --describe").contains("4", "10", "6");
+
+        runTool("", () -> groupCommand("--bootstrap-server", bootstrap, "--reset-offsets", "--group", "tools-group",
+                "--topic", "grouped", "--to-earliest", "--execute"));
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", bootstrap))) {
+            assertThat(admin.listConsumerGroupOffsets("tools-group").partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS).get(new TopicPartition("grouped", 0)).offset()).isZero();
+        }
+        runTool("", () -> groupCommand("--bootstrap-server", bootstrap, "--delete", "--group", "tools-group"));
+        assertThat(runTool("", () -> groupCommand("--bootstrap-server", bootstrap, "--list")).lines().toList())
+                .doesNotContain("tools-group");
+    }
+
+    private static void groupCommand(String... args) throws Exception {
+        org.apache.kafka.tools.consumer.group.ConsumerGroupCommand.main(args);
+    }
+
     private static boolean kcatInstalled() {
         try {
             return new ProcessBuilder("kcat", "-V").redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
@@ -182,5 +230,10 @@ class KafkaToolsITCase {
             }
         }
         assertThat(values).containsExactly("from-java", "plain-1", "plain-2", "zipped-1", "zipped-2", "snappy-1");
+
+        // kcat's balanced consumer joins a group and reads the partition from the start.
+        assertThat(kcat("", "-G", "kcat-group", "-X", "auto.offset.reset=earliest", "-c", "6", "-q", "-f", "%s\\n",
+                "kcat").lines().toList())
+                .containsExactly("from-java", "plain-1", "plain-2", "zipped-1", "zipped-2", "snappy-1");
     }
 }

@@ -332,6 +332,51 @@ public final class GroupCoordinator implements AutoCloseable {
         });
     }
 
+    /** Deletes groups without members, with their offsets. */
+    public CompletableFuture<Map<String, Errors>> deleteGroups(List<String> groupIds) {
+        return onThread(() -> {
+            Map<String, Errors> results = new LinkedHashMap<>();
+            for (String id : groupIds) {
+                ClassicGroup group = groups.get(id);
+                if (group == null) {
+                    results.put(id, Errors.GROUP_ID_NOT_FOUND);
+                } else if (!group.members.isEmpty()) {
+                    results.put(id, Errors.NON_EMPTY_GROUP);
+                } else {
+                    cancel(group.joinDeadline);
+                    groups.remove(id);
+                    results.put(id, Errors.NONE);
+                }
+            }
+            return done(results);
+        });
+    }
+
+    /**
+     * Deletes a group's committed offsets of some partitions. While the group has members, it is treated as
+     * subscribed to every topic (subscriptions are opaque to the coordinator) and nothing is deleted.
+     */
+    public CompletableFuture<Map<TopicPartition, Errors>> deleteOffsets(String groupId,
+                                                                        List<TopicPartition> partitions) {
+        return onThread(() -> {
+            ClassicGroup group = groups.get(groupId);
+            if (group == null) {
+                return CompletableFuture.failedFuture(new org.apache.kafka.common.errors.GroupIdNotFoundException(
+                        "Group " + groupId + " does not exist"));
+            }
+            Map<TopicPartition, Errors> results = new LinkedHashMap<>();
+            for (TopicPartition tp : partitions) {
+                if (!group.members.isEmpty()) {
+                    results.put(tp, Errors.GROUP_SUBSCRIBED_TO_TOPIC);
+                } else {
+                    group.offsets.remove(tp);
+                    results.put(tp, Errors.NONE);
+                }
+            }
+            return done(results);
+        });
+    }
+
     private void removeMember(ClassicGroup group, GroupMember member, Errors pendingError) {
         group.members.remove(member.memberId);
         cancel(member.sessionExpiry);

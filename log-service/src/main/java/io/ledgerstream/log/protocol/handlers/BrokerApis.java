@@ -37,6 +37,8 @@ public final class BrokerApis {
                 .register(new OffsetCommitHandler(groups))
                 .register(new OffsetFetchHandler(groups))
                 .register(new ListGroupsHandler(groups))
-                .register(new DescribeGroupsHandler(groups));
+                .register(new DescribeGroupsHandler(groups))
+                .register(new DeleteGroupsHandler(groups))
+                .register(new OffsetDeleteHandler(groups));
     }
 }

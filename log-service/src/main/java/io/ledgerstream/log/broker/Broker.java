@@ -3,6 +3,7 @@ package io.ledgerstream.log.broker;
 import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.NetworkConfig;
 import io.ledgerstream.log.group.GroupCoordinator;
+import io.ledgerstream.log.group.OffsetStore;
 import io.ledgerstream.log.metadata.MetadataStore;
 import io.ledgerstream.log.metadata.ProducerIdAllocator;
 import io.ledgerstream.log.network.KafkaServer;
@@ -85,6 +86,13 @@ public final class Broker implements AutoCloseable {
             BrokerIdentity identity = new BrokerIdentity(config.brokerId(), network.advertisedHost(),
                     network.advertisedPort(), metadata.clusterId());
             GroupCoordinator groups = new GroupCoordinator(config.groupInitialRebalanceDelayMs());
+            try {
+                groups.load(OffsetStore.open(logs, config.offsetsSnapshotRecords()).get(60, TimeUnit.SECONDS)).get(60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                groups.close();
+                scheduler.shutdownNow();
+                throw e;
+            }
             KafkaServer server;
             try {
                 server = KafkaServer.start(network, BrokerApis.create(logs, identity,

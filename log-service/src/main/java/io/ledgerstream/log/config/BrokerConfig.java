@@ -24,7 +24,8 @@ public record BrokerConfig(
         long retentionCheckIntervalMs,
         NetworkConfig network,
         boolean autoCreateTopics,
-        long groupInitialRebalanceDelayMs) {
+        long groupInitialRebalanceDelayMs,
+        long offsetsSnapshotRecords) {
 
     public static final String BROKER_ID = "broker.id";
     public static final String ZOOKEEPER_CONNECT = "zookeeper.connect";
@@ -45,6 +46,7 @@ public record BrokerConfig(
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
     public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
     public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    public static final String OFFSETS_SNAPSHOT_RECORDS = "offsets.snapshot.records";
 
     public BrokerConfig {
         if (!metadataRoot.startsWith("/") || metadataRoot.endsWith("/")) {
@@ -85,7 +87,8 @@ public record BrokerConfig(
                 ConfigValues.longValue(values, LOG_RETENTION_CHECK_INTERVAL_MS, 300_000, 1),
                 NetworkConfig.fromMap(values),
                 ConfigValues.booleanValue(values, AUTO_CREATE_TOPICS_ENABLE, true),
-                ConfigValues.longValue(values, GROUP_INITIAL_REBALANCE_DELAY_MS, 3000, 0));
+                ConfigValues.longValue(values, GROUP_INITIAL_REBALANCE_DELAY_MS, 3000, 0),
+                ConfigValues.longValue(values, OFFSETS_SNAPSHOT_RECORDS, 10_000, 1));
     }
 
     /** Reads a Java properties file's entries as configuration. */

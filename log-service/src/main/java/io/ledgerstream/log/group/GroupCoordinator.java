@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * SyncGroup, so every client-side assignor (range, round-robin, sticky, cooperative-sticky) works. Sessions expire
  * members that stop heartbeating; a join, leave or expiry starts a rebalance. Committed offsets are kept per group.
  *
- * <p>All group state lives on one thread; every call hops onto it and returns a future.
- * Committed offsets are held in memory only: they do not yet survive a broker restart.
+ * <p>All group state lives on one thread; every call hops onto it and returns a future. Committed offsets are
+ * answered from memory and made durable through the {@link OffsetStore} before a commit is acknowledged; group
+ * membership is not stored: after a broker restart members simply join again.
  */
 public final class GroupCoordinator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCoordinator.class);
@@ -34,6 +35,8 @@ public final class GroupCoordinator implements AutoCloseable {
     });
     private final long initialRebalanceDelayMs;
     private final Map<String, ClassicGroup> groups = new LinkedHashMap<>();
+    /** Where commits become durable; null keeps them in memory only (tests of the protocol alone). */
+    private OffsetStore store;
 
     /** @param initialRebalanceDelayMs how long a new group waits for more members before its first rebalance */
     public GroupCoordinator(long initialRebalanceDelayMs) {
@@ -62,6 +65,17 @@ public final class GroupCoordinator implements AutoCloseable {
             }
         });
         return result;
+    }
+
+    /** Loads the offsets the store holds and makes every later commit durable in it before it is acknowledged. */
+    public CompletableFuture<Void> load(OffsetStore offsetStore) {
+        return onThread(() -> offsetStore.replay().thenApplyAsync(offsets -> {
+            offsets.forEach((group, committed) ->
+                    groups.computeIfAbsent(group, ClassicGroup::new).offsets.putAll(committed));
+            store = offsetStore;
+            LOG.info("Loaded committed offsets of {} group(s)", offsets.size());
+            return null;
+        }, thread));
     }
 
     public CompletableFuture<JoinResult> join(JoinRequest request) {
@@ -280,13 +294,29 @@ public final class GroupCoordinator implements AutoCloseable {
                 error = Errors.REBALANCE_IN_PROGRESS;
             }
             Map<TopicPartition, Errors> results = new LinkedHashMap<>();
-            for (Map.Entry<TopicPartition, CommittedOffset> e : offsets.entrySet()) {
-                if (error == Errors.NONE) {
-                    group.offsets.put(e.getKey(), e.getValue());
+            if (error != Errors.NONE || store == null) {
+                for (Map.Entry<TopicPartition, CommittedOffset> e : offsets.entrySet()) {
+                    if (error == Errors.NONE) {
+                        group.offsets.put(e.getKey(), e.getValue());
+                    }
+                    results.put(e.getKey(), error);
                 }
-                results.put(e.getKey(), error);
+                return done(results);
             }
-            return done(results);
+            return store.append(groupId, offsets).handleAsync((v, failure) -> {
+                Errors outcome = Errors.NONE;
+                if (failure != null) {
+                    LOG.warn("Could not store offsets of group {}: {}", groupId, failure.toString());
+                    outcome = Errors.COORDINATOR_NOT_AVAILABLE;
+                } else {
+                    groups.computeIfAbsent(groupId, ClassicGroup::new).offsets.putAll(offsets);
+                    maybeSnapshot();
+                }
+                for (TopicPartition tp : offsets.keySet()) {
+                    results.put(tp, outcome);
+                }
+                return results;
+            }, thread);
         });
     }
 
@@ -345,6 +375,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 } else {
                     cancel(group.joinDeadline);
                     groups.remove(id);
+                    forget(id, group.offsets.keySet());
                     results.put(id, Errors.NONE);
                 }
             }
@@ -373,8 +404,34 @@ public final class GroupCoordinator implements AutoCloseable {
                     results.put(tp, Errors.NONE);
                 }
             }
+            forget(groupId, results.entrySet().stream().filter(e -> e.getValue() == Errors.NONE)
+                    .map(Map.Entry::getKey).toList());
             return done(results);
         });
+    }
+
+    /** Writes deletions of a group's offsets to the store (tombstones); a failure is logged, not fatal. */
+    private void forget(String groupId, java.util.Collection<TopicPartition> partitions) {
+        if (store == null || partitions.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, CommittedOffset> tombstones = new LinkedHashMap<>();
+        partitions.forEach(tp -> tombstones.put(tp, null));
+        store.append(groupId, tombstones).whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.warn("Could not store the deletion of offsets of group {}: {}", groupId, e.toString());
+            }
+        });
+    }
+
+    private void maybeSnapshot() {
+        if (store != null && store.snapshotDue()) {
+            store.snapshot().whenComplete((v, e) -> {
+                if (e != null) {
+                    LOG.warn("Could not write an offsets snapshot: {}", e.toString());
+                }
+            });
+        }
     }
 
     private void removeMember(ClassicGroup group, GroupMember member, Errors pendingError) {

@@ -46,9 +46,15 @@ class ConsumerGroupsITCase {
     @BeforeAll
     static void start() throws Exception {
         cluster = LocalBookKeeperCluster.start(dir.toFile(), 3);
-        broker = Broker.start(cluster.brokerConfig(Map.of("listeners", "PLAINTEXT://127.0.0.1:0",
-                "group.initial.rebalance.delay.ms", "300")), Clock.systemUTC());
-        bootstrap = "127.0.0.1:" + broker.kafkaPort();
+        broker = startBroker();
+    }
+
+    /** Snapshots every 50 offset records, so that the restart test sees the replay bounded. */
+    private static Broker startBroker() throws Exception {
+        Broker started = Broker.start(cluster.brokerConfig(Map.of("listeners", "PLAINTEXT://127.0.0.1:0",
+                "group.initial.rebalance.delay.ms", "300", "offsets.snapshot.records", "50")), Clock.systemUTC());
+        bootstrap = "127.0.0.1:" + started.kafkaPort();
+        return started;
     }
 
     @AfterAll
@@ -151,6 +157,34 @@ class ConsumerGroupsITCase {
             });
         }
         assertThat(seen).hasSize(200).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void committedOffsetsSurviveABrokerRestart() throws Exception {
+        createTopic("durable", 2);
+        TopicPartition p0 = new TopicPartition("durable", 0);
+        TopicPartition p1 = new TopicPartition("durable", 1);
+        try (KafkaConsumer<String, String> consumer = consumer("durable-group", null)) {
+            consumer.assign(List.of(p0, p1));
+            for (int i = 1; i <= 40; i++) {
+                consumer.commitSync(Map.of(p0, new OffsetAndMetadata(i), p1, new OffsetAndMetadata(100 + i, "m" + i)));
+            }
+            TopicPartition internal = new TopicPartition("__consumer_offsets", 0);
+            Await.until("a snapshot to move the start of the offsets topic", WAIT,
+                    () -> consumer.beginningOffsets(List.of(internal)).get(internal) > 0);
+        }
+        broker.close();
+        broker = startBroker();
+        try (KafkaConsumer<String, String> consumer = consumer("durable-group", null)) {
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.of(p0, p1));
+            assertThat(committed.get(p0).offset()).isEqualTo(40);
+            assertThat(committed.get(p1).offset()).isEqualTo(140);
+            assertThat(committed.get(p1).metadata()).isEqualTo("m40");
+            TopicPartition internal = new TopicPartition("__consumer_offsets", 0);
+            assertThat(consumer.beginningOffsets(List.of(internal)).get(internal))
+                    .as("the snapshot's start survived: replay does not read every commit")
+                    .isPositive();
+        }
     }
 
     @Test

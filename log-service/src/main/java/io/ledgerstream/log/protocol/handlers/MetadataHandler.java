@@ -67,7 +67,8 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
 
     private CompletableFuture<MetadataResponseData.MetadataResponseTopic> describe(String name, boolean autoCreate) {
         MetadataResponseData.MetadataResponseTopic topic = new MetadataResponseData.MetadataResponseTopic()
-                .setName(name).setTopicId(Uuid.ZERO_UUID).setIsInternal(false);
+                .setName(name).setTopicId(Uuid.ZERO_UUID)
+                .setIsInternal(name.equals(io.ledgerstream.log.group.OffsetStore.TOPIC));
         try {
             TopicNames.validate(name);
         } catch (RuntimeException e) {

@@ -1,0 +1,181 @@
+package io.ledgerstream.log.group;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.metadata.TopicExistsException;
+import io.ledgerstream.log.partition.PartitionLog;
+import io.ledgerstream.log.partition.ReadResult;
+import io.ledgerstream.log.partition.RecordBatches;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.SimpleRecord;
+
+/**
+ * Committed offsets made durable in an internal topic of our own log, {@code __consumer_offsets}: every commit is a
+ * record (key: group, topic, partition; value: offset, leader epoch, metadata; a null value deletes), replayed when
+ * the broker starts. Replay is bounded: every {@code offsets.snapshot.records} records (10,000 by default) a snapshot
+ * of all offsets is written and the log start offset moved to it (DeleteRecords), so a start reads one snapshot and
+ * at most that many commits after it.
+ *
+ * <p>Called only from the group coordinator's thread.
+ */
+public final class OffsetStore {
+    public static final String TOPIC = "__consumer_offsets";
+    private static final int RECORDS_PER_BATCH = 500;
+    private static final byte FORMAT = 1;
+
+    private final PartitionLog log;
+    private final long snapshotEvery;
+    private long sinceSnapshot;
+    /**
+     * Every offset written so far, acknowledged or not: a snapshot must hold every record that precedes it in the
+     * log, since the records before it are deleted.
+     */
+    private final Map<String, Map<TopicPartition, CommittedOffset>> written = new HashMap<>();
+
+    private OffsetStore(PartitionLog log, long snapshotEvery) {
+        this.log = log;
+        this.snapshotEvery = snapshotEvery;
+    }
+
+    /** Opens the internal topic (creating it with one partition on first use). */
+    public static CompletableFuture<OffsetStore> open(LogManager logs, long snapshotEvery) {
+        return logs.createTopic(TOPIC, 1, null, Map.of()).handle((t, e) -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause != null && !(cause instanceof TopicExistsException)) {
+                throw new CompletionException(cause);
+            }
+            return null;
+        }).thenCompose(v -> logs.log(new TopicPartition(TOPIC, 0))).thenApply(log -> new OffsetStore(log, snapshotEvery));
+    }
+
+    /** Reads the topic from its start: every group's offsets as the last record for each key says. */
+    public CompletableFuture<Map<String, Map<TopicPartition, CommittedOffset>>> replay() {
+        return replayFrom(log.logStartOffset(), written).thenApply(v -> {
+            Map<String, Map<TopicPartition, CommittedOffset>> copy = new HashMap<>();
+            written.forEach((group, offsets) -> copy.put(group, new HashMap<>(offsets)));
+            return copy;
+        });
+    }
+
+    private CompletableFuture<Void> replayFrom(long offset, Map<String, Map<TopicPartition, CommittedOffset>> into) {
+        if (offset >= log.highWatermark()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return log.readAsync(offset, 1 << 20).thenCompose((ReadResult read) -> {
+            long next = offset;
+            for (ByteBuffer buffer : read.batches()) {
+                for (RecordBatch batch : MemoryRecords.readableRecords(buffer.duplicate()).batches()) {
+                    for (Record record : batch) {
+                        if (record.offset() >= offset) {
+                            apply(record, into);
+                            sinceSnapshot++;
+                        }
+                    }
+                }
+                next = RecordBatches.nextOffset(buffer);
+            }
+            return next > offset ? replayFrom(next, into) : CompletableFuture.<Void>completedFuture(null);
+        });
+    }
+
+    /** Appends commits (a null offset deletes); completes once they are durable. */
+    public CompletableFuture<Void> append(String group, Map<TopicPartition, CommittedOffset> commits) {
+        List<SimpleRecord> records = new ArrayList<>();
+        commits.forEach((tp, offset) -> {
+            records.add(record(group, tp, offset));
+            if (offset == null) {
+                Map<TopicPartition, CommittedOffset> offsets = written.get(group);
+                if (offsets != null) {
+                    offsets.remove(tp);
+                }
+            } else {
+                written.computeIfAbsent(group, g -> new HashMap<>()).put(tp, offset);
+            }
+        });
+        sinceSnapshot += records.size();
+        return appendAll(records);
+    }
+
+    /** Whether enough has been written since the last snapshot to write a new one. */
+    public boolean snapshotDue() {
+        return sinceSnapshot >= snapshotEvery;
+    }
+
+    /** Writes every offset written so far as a snapshot and moves the log start to its first record. */
+    public CompletableFuture<Void> snapshot() {
+        List<SimpleRecord> records = new ArrayList<>();
+        written.forEach((group, offsets) -> offsets.forEach((tp, offset) -> records.add(record(group, tp, offset))));
+        sinceSnapshot = 0;
+        long start = log.highWatermark();
+        if (records.isEmpty()) {
+            return log.deleteRecordsBefore(-1).thenApply(v -> null);
+        }
+        List<CompletableFuture<io.ledgerstream.log.partition.AppendResult>> appends = new ArrayList<>();
+        for (int i = 0; i < records.size(); i += RECORDS_PER_BATCH) {
+            appends.add(log.appendAsync(MemoryRecords.withRecords(Compression.NONE,
+                    records.subList(i, Math.min(records.size(), i + RECORDS_PER_BATCH)).toArray(SimpleRecord[]::new))
+                    .buffer()));
+        }
+        return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new))
+                .thenCompose(v -> log.deleteRecordsBefore(Math.max(start, appends.get(0).join().baseOffset())))
+                .thenApply(v -> null);
+    }
+
+    private CompletableFuture<Void> appendAll(List<SimpleRecord> records) {
+        List<CompletableFuture<?>> appends = new ArrayList<>();
+        for (int i = 0; i < records.size(); i += RECORDS_PER_BATCH) {
+            appends.add(log.appendAsync(MemoryRecords.withRecords(Compression.NONE,
+                    records.subList(i, Math.min(records.size(), i + RECORDS_PER_BATCH)).toArray(SimpleRecord[]::new))
+                    .buffer()));
+        }
+        return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new));
+    }
+
+    private static SimpleRecord record(String group, TopicPartition tp, CommittedOffset offset) {
+        byte[] key = (group + '\u0000' + tp.topic() + '\u0000' + tp.partition()).getBytes(UTF_8);
+        if (offset == null) {
+            return new SimpleRecord(System.currentTimeMillis(), key, null);
+        }
+        byte[] metadata = offset.metadata() == null ? new byte[0] : offset.metadata().getBytes(UTF_8);
+        ByteBuffer value = ByteBuffer.allocate(1 + 8 + 4 + 4 + metadata.length)
+                .put(FORMAT).putLong(offset.offset()).putInt(offset.leaderEpoch()).putInt(metadata.length).put(metadata);
+        return new SimpleRecord(System.currentTimeMillis(), key, value.array());
+    }
+
+    private static void apply(Record record, Map<String, Map<TopicPartition, CommittedOffset>> into) {
+        byte[] keyBytes = new byte[record.keySize()];
+        record.key().get(keyBytes);
+        String[] key = new String(keyBytes, UTF_8).split("\u0000", 3);
+        TopicPartition tp = new TopicPartition(key[1], Integer.parseInt(key[2]));
+        if (!record.hasValue()) {
+            Map<TopicPartition, CommittedOffset> group = into.get(key[0]);
+            if (group != null) {
+                group.remove(tp);
+            }
+            return;
+        }
+        ByteBuffer value = record.value();
+        byte format = value.get();
+        if (format != FORMAT) {
+            throw new IllegalStateException("Unknown offset record format " + format + " in " + TOPIC);
+        }
+        long offset = value.getLong();
+        int epoch = value.getInt();
+        byte[] metadata = new byte[value.getInt()];
+        value.get(metadata);
+        into.computeIfAbsent(key[0], g -> new HashMap<>()).put(tp, new CommittedOffset(offset, epoch,
+                new String(metadata, UTF_8)));
+    }
+}

@@ -126,6 +126,49 @@ class ConsumerGroupsITCase {
     }
 
     @Test
+    void aCooperativeStickyGroupRebalancesIncrementallyAndTwoGroupsEachReadEverything() throws Exception {
+        createTopic("cooperative", 4);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < 40; i++) {
+                producer.send(new ProducerRecord<>("cooperative", i % 4, "k", Integer.toString(i)));
+            }
+            producer.flush();
+        }
+        KafkaConsumer<String, String> a = cooperativeConsumer("coop");
+        KafkaConsumer<String, String> b = cooperativeConsumer("coop");
+        try (KafkaConsumer<String, String> other = consumer("coop-other", null)) {
+            a.subscribe(List.of("cooperative"));
+            awaitAssignment(List.of(a), 4, 4);
+            Set<TopicPartition> before = new HashSet<>(a.assignment());
+            b.subscribe(List.of("cooperative"));
+            awaitAssignment(List.of(a, b), 4, 2, 2);
+            assertThat(before).as("the first member kept what it still owns (incremental)").containsAll(a.assignment());
+
+            other.subscribe(List.of("cooperative"));
+            List<String> values = new ArrayList<>();
+            Await.until("the second group reads everything", WAIT, () -> {
+                other.poll(Duration.ofMillis(100)).forEach(r -> values.add(r.value()));
+                return values.size() >= 40;
+            });
+            assertThat(values).hasSize(40).doesNotHaveDuplicates();
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    private static KafkaConsumer<String, String> cooperativeConsumer(String group) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
+        return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+    }
+
+    @Test
     void committedOffsetsSurviveAConsumerRestartWithNothingLostOrRedelivered() throws Exception {
         createTopic("committed", 2);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),

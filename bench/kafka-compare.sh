@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Kafka's own perf tools (ProducerPerformance, ConsumerPerformance, EndToEndLatency) against our standalone broker and against an
+# Kafka's own perf tools (ProducerPerformance, ConsumerPerformance, EndToEndLatency) and our GroupBenchmark
+# (group start-up of 10 consumers on 30 partitions, commit throughput) against our standalone broker and against an
 # Apache Kafka broker (single node, KRaft) started here on loopback, in one run: Kafka with default flushing and
 # with log.flush.interval.messages=1 (fsync every write, as our bookie journals do).
 # Usage: bench/kafka-compare.sh [records]   (default 1000000; 1 KiB records, acks=all, topic of 3 partitions)
@@ -18,7 +19,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "Building Ledgerstream and resolving Apache Kafka 4.1.1 ..." >&2
-(cd "$ROOT" && mvn -B -q -DskipTests -pl launcher -am package) >&2
+(cd "$ROOT" && mvn -B -q -DskipTests -pl launcher,bench -am package) >&2
 (cd "$ROOT/bench/kafka" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$WORK/kafka-cp.txt") >&2
 KCP="$(cat "$WORK/kafka-cp.txt")"
 cat > "$WORK/log4j2.xml" <<'XML'
@@ -48,6 +49,8 @@ measure() {
   "${KJAVA[@]}" org.apache.kafka.tools.EndToEndLatency "$2" e2e "$E2E_RECORDS" all 1024 > "$WORK/$1.e2e" 2>&1 || true
   printf '%-26s %s\n' "$1 produce:" "$(cat "$WORK/$1.produce")"
   printf '%-26s %s\n' "$1 consume:" "$(cat "$WORK/$1.consume")"
+  java -cp "$ROOT/bench/target/ledgerstream-bench.jar:$(cat "$ROOT/bench/target/classpath.txt")" \
+    io.ledgerstream.bench.GroupBenchmark "$2" "$3" "$1" 2>/dev/null | tail -1
   printf '%-26s %s\n' "$1 end-to-end:" "$(grep -E 'Avg latency|Percentiles' "$WORK/$1.e2e" | tr '\n' ' ')"
   grep -qE 'Avg latency' "$WORK/$1.e2e" || tail -5 "$WORK/$1.e2e" >&2
 }

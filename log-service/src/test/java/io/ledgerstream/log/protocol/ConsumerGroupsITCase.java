@@ -2,11 +2,9 @@ package io.ledgerstream.log.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ledgerstream.log.broker.Broker;
 import io.ledgerstream.log.testing.Await;
-import io.ledgerstream.log.testing.LocalBookKeeperCluster;
+import io.ledgerstream.log.testing.LocalBroker;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,31 +37,21 @@ class ConsumerGroupsITCase {
 
     @TempDir
     static Path dir;
-    private static LocalBookKeeperCluster cluster;
-    private static Broker broker;
+    private static LocalBroker local;
     private static String bootstrap;
 
+    /** Snapshots every 50 offset records, so that the restart test sees the replay bounded. */
     @BeforeAll
     static void start() throws Exception {
-        cluster = LocalBookKeeperCluster.start(dir.toFile(), 3);
-        broker = startBroker();
-    }
-
-    /** Snapshots every 50 offset records, so that the restart test sees the replay bounded. */
-    private static Broker startBroker() throws Exception {
-        Broker started = Broker.start(cluster.brokerConfig(Map.of("listeners", "PLAINTEXT://127.0.0.1:0",
-                "group.initial.rebalance.delay.ms", "300", "offsets.snapshot.records", "50")), Clock.systemUTC());
-        bootstrap = "127.0.0.1:" + started.kafkaPort();
-        return started;
+        local = LocalBroker.start(dir.toFile(), Map.of("group.initial.rebalance.delay.ms", "300",
+                "offsets.snapshot.records", "50"));
+        bootstrap = local.bootstrap();
     }
 
     @AfterAll
     static void stop() {
-        if (broker != null) {
-            broker.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (local != null) {
+            local.close();
         }
     }
 
@@ -216,8 +204,8 @@ class ConsumerGroupsITCase {
             Await.until("a snapshot to move the start of the offsets topic", WAIT,
                     () -> consumer.beginningOffsets(List.of(internal)).get(internal) > 0);
         }
-        broker.close();
-        broker = startBroker();
+        local.restart();
+        bootstrap = local.bootstrap();
         try (KafkaConsumer<String, String> consumer = consumer("durable-group", null)) {
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.of(p0, p1));
             assertThat(committed.get(p0).offset()).isEqualTo(40);

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerstream.log.broker.Broker;
 import io.ledgerstream.log.config.BrokerConfig;
-import io.ledgerstream.log.testing.LocalBookKeeperCluster;
+import io.ledgerstream.log.testing.LocalBroker;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -58,25 +58,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KafkaClientsITCase {
     @TempDir
     static Path dir;
-    private static LocalBookKeeperCluster cluster;
+    private static LocalBroker local;
     private static Broker broker;
     private static String bootstrap;
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = LocalBookKeeperCluster.start(dir.toFile(), 3);
-        broker = Broker.start(cluster.brokerConfig(Map.of("listeners", "PLAINTEXT://127.0.0.1:0",
-                BrokerConfig.NUM_PARTITIONS, "2")), Clock.systemUTC());
-        bootstrap = "127.0.0.1:" + broker.kafkaPort();
+        local = LocalBroker.start(dir.toFile(), Map.of(BrokerConfig.NUM_PARTITIONS, "2"));
+        broker = local.broker();
+        bootstrap = local.bootstrap();
     }
 
     @AfterAll
     static void stop() {
-        if (broker != null) {
-            broker.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (local != null) {
+            local.close();
         }
     }
 
@@ -433,7 +429,7 @@ class KafkaClientsITCase {
     @Test
     void idleConnectionsAreClosedAfterConnectionsMaxIdleMs() throws Exception {
         // A second broker on the same cluster, with a short idle limit; it serves no partition here.
-        try (Broker idleBroker = Broker.start(cluster.brokerConfig(Map.of("listeners", "PLAINTEXT://127.0.0.1:0",
+        try (Broker idleBroker = Broker.start(local.cluster().brokerConfig(Map.of("listeners", "PLAINTEXT://127.0.0.1:0",
                 "connections.max.idle.ms", "300", "broker.id", "7")), Clock.systemUTC());
              Socket socket = new Socket("127.0.0.1", idleBroker.kafkaPort())) {
             socket.setSoTimeout(10_000);

@@ -60,6 +60,16 @@ public final class KafkaErrors {
         return Errors.UNKNOWN_SERVER_ERROR;
     }
 
+    /** The wire code for an outcome: NONE when there was no failure. */
+    public static short code(Throwable failureOrNull) {
+        return failureOrNull == null ? Errors.NONE.code() : forException(failureOrNull).code();
+    }
+
+    /** The message for an outcome: null when there was no failure. */
+    public static String messageOrNull(Throwable failureOrNull) {
+        return failureOrNull == null ? null : message(failureOrNull);
+    }
+
     /** The message to send with the error: ours when we have one, else Kafka's default for the code. */
     public static String message(Throwable failure) {
         Throwable t = unwrap(failure);

@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.AlterConfigsRequest;
 import org.apache.kafka.common.requests.AlterConfigsResponse;
@@ -49,10 +48,7 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
                         return overrides;
                     }, request.data().validateOnly());
             changes.add(change.handle((v, e) -> {
-                result.setErrorCode(e == null ? Errors.NONE.code() : KafkaErrors.forException(e).code());
-                if (e != null) {
-                    result.setErrorMessage(KafkaErrors.message(e));
-                }
+                result.setErrorCode(KafkaErrors.code(e)).setErrorMessage(KafkaErrors.messageOrNull(e));
                 return null;
             }));
         }

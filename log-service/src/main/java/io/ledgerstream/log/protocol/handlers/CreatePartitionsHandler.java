@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.CreatePartitionsRequest;
 import org.apache.kafka.common.requests.CreatePartitionsResponse;
@@ -53,10 +52,7 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
                     })
                     : logs.createPartitions(topic.name(), topic.count());
             changes.add(change.handle((v, e) -> {
-                result.setErrorCode(e == null ? Errors.NONE.code() : KafkaErrors.forException(e).code());
-                if (e != null) {
-                    result.setErrorMessage(KafkaErrors.message(e));
-                }
+                result.setErrorCode(KafkaErrors.code(e)).setErrorMessage(KafkaErrors.messageOrNull(e));
                 return null;
             }));
         }

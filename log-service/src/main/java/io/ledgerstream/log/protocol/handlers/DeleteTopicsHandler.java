@@ -51,10 +51,7 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                 continue;
             }
             deletions.add(logs.deleteTopic(name).handle((v, e) -> {
-                result.setErrorCode(e == null ? Errors.NONE.code() : KafkaErrors.forException(e).code());
-                if (e != null) {
-                    result.setErrorMessage(KafkaErrors.message(e));
-                }
+                result.setErrorCode(KafkaErrors.code(e)).setErrorMessage(KafkaErrors.messageOrNull(e));
                 return null;
             }));
         }

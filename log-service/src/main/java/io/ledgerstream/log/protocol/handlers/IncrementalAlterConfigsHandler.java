@@ -13,7 +13,6 @@ import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
 import org.apache.kafka.common.requests.IncrementalAlterConfigsResponse;
@@ -54,10 +53,7 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
                         return overrides;
                     }, request.data().validateOnly());
             changes.add(change.handle((v, e) -> {
-                result.setErrorCode(e == null ? Errors.NONE.code() : KafkaErrors.forException(e).code());
-                if (e != null) {
-                    result.setErrorMessage(KafkaErrors.message(e));
-                }
+                result.setErrorCode(KafkaErrors.code(e)).setErrorMessage(KafkaErrors.messageOrNull(e));
                 return null;
             }));
         }

@@ -1,7 +1,6 @@
 package io.ledgerstream.log.protocol.handlers;
 
 import io.ledgerstream.log.broker.LogManager;
-import io.ledgerstream.log.partition.AppendResult;
 import io.ledgerstream.log.partition.RecordBatches;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.CloseConnectionException;
@@ -22,8 +21,8 @@ import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
 
 /**
- * Produce: every batch of a partition is validated before any is appended, then each is appended as one ledger
- * entry. acks=1 and acks=all both complete once the ack quorum of bookies has the batch (BookKeeper has no weaker
+ * Produce: exactly one non-transactional batch per partition, as Kafka requires from v3 on, appended as one
+ * ledger entry. acks=1 and acks=all both complete once the ack quorum of bookies has the batch (BookKeeper has no weaker
  * acknowledgement); acks=0 sends no response.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequest> {
@@ -105,13 +104,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             if (RecordBatches.isTransactionalOrControl(batches.get(0))) {
                 throw new org.apache.kafka.common.InvalidRecordException("Transactional batches are not supported");
             }
-            batches.forEach(b -> RecordBatches.validate(b, log.config().maxMessageBytes()));
-            List<CompletableFuture<AppendResult>> appends = new ArrayList<>(batches.size());
-            for (ByteBuffer batch : batches) {
-                appends.add(log.appendAsync(batch));
-            }
-            return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new))
-                    .thenApply(v -> new Appended(appends.get(0).join().baseOffset(), log.logStartOffset()));
+            // The log validates the batch (magic, size, CRC) before it writes anything.
+            return log.appendAsync(batches.get(0))
+                    .thenApply(appended -> new Appended(appended.baseOffset(), log.logStartOffset()));
         });
     }
 }

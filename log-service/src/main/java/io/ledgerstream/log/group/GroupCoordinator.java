@@ -46,7 +46,8 @@ public final class GroupCoordinator implements AutoCloseable {
     /** A JoinGroup request. */
     public record JoinRequest(String groupId, String memberId, String groupInstanceId, String clientId,
                               String clientHost, int sessionTimeoutMs, int rebalanceTimeoutMs, String protocolType,
-                              Map<String, byte[]> protocols, boolean requireKnownMemberId) {
+                              Map<String, byte[]> protocols, boolean requireKnownMemberId,
+                              boolean skipAssignmentSupported) {
     }
 
     private <T> CompletableFuture<T> onThread(Supplier<CompletableFuture<T>> work) {
@@ -92,6 +93,11 @@ public final class GroupCoordinator implements AutoCloseable {
             String newId = (r.clientId().isEmpty() ? "member" : r.clientId()) + "-" + UUID.randomUUID();
             if (r.groupInstanceId() != null) {
                 GroupMember previous = group.memberByInstanceId(r.groupInstanceId());
+                if (previous != null && group.state == ClassicGroup.State.STABLE
+                        && sameProtocols(previous.protocols, r.protocols())
+                        && (r.skipAssignmentSupported() || !previous.memberId.equals(group.leaderId))) {
+                    return done(replaceStaticMember(group, previous, newId, r));
+                }
                 if (previous != null) {
                     // A static member restarted: the new incarnation replaces (and fences) the old one.
                     removeMember(group, previous, Errors.FENCED_INSTANCE_ID);
@@ -131,6 +137,45 @@ public final class GroupCoordinator implements AutoCloseable {
         }
         maybeCompleteJoin(group);
         return joined;
+    }
+
+    /**
+     * A static member restarted while its group is stable and asks for what it asked before: it takes over the old
+     * member's place and assignment under a new member id, and the group does not rebalance. A leader is told to
+     * skip the assignment (JoinGroup v9), so it does not compute a new one.
+     */
+    private JoinResult replaceStaticMember(ClassicGroup group, GroupMember previous, String newId, JoinRequest r) {
+        GroupMember member = new GroupMember(newId, r.groupInstanceId(), r.clientId(), r.clientHost());
+        member.sessionTimeoutMs = r.sessionTimeoutMs();
+        member.rebalanceTimeoutMs = r.rebalanceTimeoutMs();
+        member.protocols = new LinkedHashMap<>(r.protocols());
+        member.assignment = previous.assignment;
+        boolean leader = previous.memberId.equals(group.leaderId);
+        removeMember(group, previous, Errors.FENCED_INSTANCE_ID);
+        group.members.put(newId, member);
+        armSession(group, member);
+        if (leader) {
+            group.leaderId = newId;
+        }
+        LOG.info("Static member {} of group {} rejoined as {} without a rebalance", r.groupInstanceId(),
+                group.groupId, newId);
+        return new JoinResult(Errors.NONE, group.generation, group.protocolType, group.protocolName, group.leaderId,
+                newId, leader ? membersForLeader(group) : List.of(), leader);
+    }
+
+    private static boolean sameProtocols(Map<String, byte[]> a, Map<String, byte[]> b) {
+        if (!a.keySet().equals(b.keySet())) {
+            return false;
+        }
+        return a.entrySet().stream().allMatch(e -> java.util.Arrays.equals(e.getValue(), b.get(e.getKey())));
+    }
+
+    private static List<JoinResult.Member> membersForLeader(ClassicGroup group) {
+        List<JoinResult.Member> all = new ArrayList<>();
+        for (GroupMember m : group.members.values()) {
+            all.add(new JoinResult.Member(m.memberId, m.groupInstanceId, m.protocols.get(group.protocolName)));
+        }
+        return all;
     }
 
     private void prepareRebalance(ClassicGroup group) {
@@ -182,14 +227,11 @@ public final class GroupCoordinator implements AutoCloseable {
             group.leaderId = group.members.keySet().iterator().next();
         }
         group.state = ClassicGroup.State.COMPLETING_REBALANCE;
-        List<JoinResult.Member> all = new ArrayList<>();
-        for (GroupMember m : group.members.values()) {
-            all.add(new JoinResult.Member(m.memberId, m.groupInstanceId, m.protocols.get(group.protocolName)));
-        }
+        List<JoinResult.Member> all = membersForLeader(group);
         for (GroupMember m : group.members.values()) {
             boolean leader = m.memberId.equals(group.leaderId);
             m.pendingJoin.complete(new JoinResult(Errors.NONE, group.generation, group.protocolType,
-                    group.protocolName, group.leaderId, m.memberId, leader ? all : List.of()));
+                    group.protocolName, group.leaderId, m.memberId, leader ? all : List.of(), false));
             m.pendingJoin = null;
             armSession(group, m);
         }

@@ -114,6 +114,53 @@ class ConsumerGroupsITCase {
     }
 
     @Test
+    void aRestartedStaticMemberTakesBackItsPartitionsWithoutARebalance() throws Exception {
+        createTopic("static", 4);
+        List<String> aEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
+        KafkaConsumer<String, String> a = consumer("statics", "static-a");
+        KafkaConsumer<String, String> b = consumer("statics", "static-b");
+        KafkaConsumer<String, String> restarted = consumer("statics", "static-b");
+        try {
+            a.subscribe(List.of("static"), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+                    aEvents.add("revoked " + partitions);
+                }
+
+                @Override
+                public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+                    aEvents.add("assigned " + partitions);
+                }
+            });
+            b.subscribe(List.of("static"));
+            awaitAssignment(List.of(a, b), 4, 2, 2);
+            Set<TopicPartition> aOwned = new HashSet<>(a.assignment());
+            Set<TopicPartition> bOwned = new HashSet<>(b.assignment());
+            List<String> eventsBefore = List.copyOf(aEvents);
+
+            b.close();
+            restarted.subscribe(List.of("static"));
+            Await.until("the restarted member owns its partitions", WAIT, () -> {
+                restarted.poll(Duration.ofMillis(100));
+                a.poll(Duration.ofMillis(100));
+                return restarted.assignment().equals(bOwned);
+            });
+            // Longer than the session timeout of the old incarnation: nothing expires, nothing moves.
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(7);
+            while (System.nanoTime() < until) {
+                restarted.poll(Duration.ofMillis(200));
+                a.poll(Duration.ofMillis(200));
+            }
+            assertThat(a.assignment()).isEqualTo(aOwned);
+            assertThat(restarted.assignment()).isEqualTo(bOwned);
+            assertThat(aEvents).as("the other member saw no rebalance").isEqualTo(eventsBefore);
+        } finally {
+            a.close();
+            restarted.close();
+        }
+    }
+
+    @Test
     void aCooperativeStickyGroupRebalancesIncrementallyAndTwoGroupsEachReadEverything() throws Exception {
         createTopic("cooperative", 4);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),

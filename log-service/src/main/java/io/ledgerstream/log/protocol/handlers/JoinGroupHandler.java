@@ -43,7 +43,7 @@ public final class JoinGroupHandler implements ApiHandler<JoinGroupRequest> {
         GroupCoordinator.JoinRequest join = new GroupCoordinator.JoinRequest(data.groupId(), data.memberId(),
                 data.groupInstanceId(), context.header().clientId() == null ? "" : context.header().clientId(), host,
                 data.sessionTimeoutMs(), context.apiVersion() >= 1 ? data.rebalanceTimeoutMs() : data.sessionTimeoutMs(),
-                data.protocolType(), protocols, context.apiVersion() >= 4);
+                data.protocolType(), protocols, context.apiVersion() >= 4, context.apiVersion() >= 9);
         return groups.join(join).thenApply(result -> {
             JoinGroupResponseData response = new JoinGroupResponseData()
                     .setErrorCode(result.error().code())
@@ -51,7 +51,8 @@ public final class JoinGroupHandler implements ApiHandler<JoinGroupRequest> {
                     .setProtocolType(result.protocolType())
                     .setProtocolName(result.protocolName())
                     .setLeader(result.leaderId())
-                    .setMemberId(result.memberId());
+                    .setMemberId(result.memberId())
+                    .setSkipAssignment(result.skipAssignment());
             result.members().forEach(m -> response.members().add(new JoinGroupResponseData.JoinGroupResponseMember()
                     .setMemberId(m.memberId()).setGroupInstanceId(m.groupInstanceId()).setMetadata(m.metadata())));
             return new JoinGroupResponse(response, context.apiVersion());

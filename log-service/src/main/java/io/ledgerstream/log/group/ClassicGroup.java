@@ -1,10 +1,8 @@
 package io.ledgerstream.log.group;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.kafka.common.TopicPartition;
 
@@ -20,8 +18,11 @@ final class ClassicGroup {
     String protocolName;
     String leaderId;
     final Map<String, GroupMember> members = new LinkedHashMap<>();
-    /** Member ids handed out with MEMBER_ID_REQUIRED, not yet joined. */
-    final Set<String> pendingMemberIds = new HashSet<>();
+    /**
+     * Member ids handed out with MEMBER_ID_REQUIRED, not yet joined, each with its expiry. A join phase waits for
+     * them too, so consumers that start together land in one rebalance.
+     */
+    final Map<String, ScheduledFuture<?>> pendingMemberIds = new HashMap<>();
     ScheduledFuture<?> joinDeadline;
     /** Whether the join phase of a new group still waits for more members (group.initial.rebalance.delay.ms). */
     boolean initialDelay;
@@ -41,7 +42,7 @@ final class ClassicGroup {
     }
 
     boolean allMembersJoined() {
-        return members.values().stream().allMatch(m -> m.pendingJoin != null);
+        return pendingMemberIds.isEmpty() && members.values().stream().allMatch(m -> m.pendingJoin != null);
     }
 
     int rebalanceTimeoutMs() {

@@ -103,7 +103,11 @@ public final class GroupCoordinator implements AutoCloseable {
                     removeMember(group, previous, Errors.FENCED_INSTANCE_ID);
                 }
             } else if (r.requireKnownMemberId()) {
-                group.pendingMemberIds.add(newId);
+                group.pendingMemberIds.put(newId, thread.schedule(() -> {
+                    if (group.pendingMemberIds.remove(newId) != null) {
+                        maybeCompleteJoin(group);
+                    }
+                }, Math.max(1, r.sessionTimeoutMs()), TimeUnit.MILLISECONDS));
                 return done(JoinResult.error(Errors.MEMBER_ID_REQUIRED, newId));
             }
             member = new GroupMember(newId, r.groupInstanceId(), r.clientId(), r.clientHost());
@@ -111,9 +115,11 @@ public final class GroupCoordinator implements AutoCloseable {
         } else {
             member = group.members.get(r.memberId());
             if (member == null) {
-                if (!group.pendingMemberIds.remove(r.memberId())) {
+                java.util.concurrent.Future<?> expiry = group.pendingMemberIds.remove(r.memberId());
+                if (expiry == null) {
                     return done(JoinResult.error(Errors.UNKNOWN_MEMBER_ID, r.memberId()));
                 }
+                cancel(expiry);
                 member = new GroupMember(r.memberId(), r.groupInstanceId(), r.clientId(), r.clientHost());
                 group.members.put(r.memberId(), member);
             }
@@ -190,8 +196,8 @@ public final class GroupCoordinator implements AutoCloseable {
         boolean newGroup = group.state == ClassicGroup.State.EMPTY && group.generation == 0;
         group.state = ClassicGroup.State.PREPARING_REBALANCE;
         cancel(group.joinDeadline);
-        long delay = newGroup ? initialRebalanceDelayMs : group.rebalanceTimeoutMs();
         group.initialDelay = newGroup && initialRebalanceDelayMs > 0;
+        long delay = group.initialDelay ? initialRebalanceDelayMs : group.rebalanceTimeoutMs();
         group.joinDeadline = thread.schedule(() -> {
             group.initialDelay = false;
             completeJoin(group);

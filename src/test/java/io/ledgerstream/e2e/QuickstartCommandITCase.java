@@ -12,32 +12,36 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's first command, run twice on one folder: the second run finds and re-verifies the first run's records. */
-@Timeout(value = 180, unit = TimeUnit.SECONDS)
+/**
+ * The README's first command, run twice on one folder: the payments job's state table matches the payments topic
+ * exactly, and the second run resumes from the first run's savepoint and carries the table on.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class QuickstartCommandITCase {
 
     @TempDir
     Path dir;
 
     @Test
-    void quickstartVerifiesItsRecordsAndFindsThemAgainOnTheNextRun() {
+    void theMainJobsTableMatchesItsInputAndResumesOnTheNextRun() {
         String[] args = {"quickstart", "--data-dir", dir.resolve("data").toString(),
                 "--zookeeper-port", Integer.toString(FreePorts.consecutive(1)),
-                "--bookie-port", Integer.toString(FreePorts.consecutive(3)), "--kafka-port", "0", "--batches", "20"};
+                "--bookie-port", Integer.toString(FreePorts.consecutive(3)), "--kafka-port", "0",
+                "--payments", "2000", "--rate", "0", "--customers", "12"};
 
         String first = run(args);
-        assertThat(first).contains("topic quickstart: created, 3 partitions, 0 records from earlier runs")
-                .contains("appended 60 batches (960 records of 1024 bytes)")
-                .contains("read back all 960 records").contains("stopped cleanly");
+        assertThat(first).contains("no earlier state")
+                .contains("state table matches the 2,000 payments in the topic exactly: 12 customers")
+                .contains("job stopped with a savepoint").contains("stopped cleanly");
 
         String second = run(args);
-        assertThat(second).contains("topic quickstart: found, 3 partitions, 960 records from earlier runs")
-                .contains("read back all 1,920 records");
+        assertThat(second).contains("resuming the job's state from savepoints")
+                .contains("state table matches the 4,000 payments in the topic exactly: 12 customers");
     }
 
     @Test
     void badOptionsExitNonZeroWithOneLine() {
-        assertThat(Ledgerstream.commandLine().execute("quickstart", "--batches", "many")).isEqualTo(2);
+        assertThat(Ledgerstream.commandLine().execute("quickstart", "--payments", "many")).isEqualTo(2);
         assertThat(Ledgerstream.commandLine().execute("no-such-command")).isEqualTo(2);
         assertThat(Ledgerstream.commandLine().execute("standalone", "--help")).isZero();
     }

@@ -1,6 +1,6 @@
 /**
  * Event processors: Flink DataStream jobs that read topics through flink-connector-kafka, keep keyed state tables
- * in RocksDB and write topics. Empty until the event-processor work lands; the module exists so the build layout
- * is final.
+ * in RocksDB and write topics. Each job takes its source and sink from outside, so tests and other deployments can
+ * feed it from anywhere.
  */
 package io.ledgerstream.jobs;

@@ -1,0 +1,55 @@
+package io.ledgerstream.jobs.kafka;
+
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a topic's record values into events with a parser. A record the parser rejects (it throws
+ * {@link MalformedEventException}) is skipped with a log line naming its topic, partition and offset, and counted in
+ * the {@code malformedEvents} metric: one bad event must not stop a job forever.
+ */
+public final class EventDeserializer<T> implements KafkaRecordDeserializationSchema<T> {
+    private static final Logger LOG = LoggerFactory.getLogger(EventDeserializer.class);
+
+    private final SerializableFunction<byte[], T> parser;
+    private final TypeInformation<T> type;
+    private transient Counter malformed;
+
+    public EventDeserializer(SerializableFunction<byte[], T> parser, TypeInformation<T> type) {
+        this.parser = parser;
+        this.type = type;
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        malformed = context.getMetricGroup().counter("malformedEvents");
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<T> out) {
+        if (record.value() == null) {
+            return;
+        }
+        try {
+            out.collect(parser.apply(record.value()));
+        } catch (MalformedEventException e) {
+            if (malformed != null) {
+                malformed.inc();
+            }
+            LOG.warn("Skipping a malformed event at {}-{} offset {}: {}", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+        }
+    }
+
+    @Override
+    public TypeInformation<T> getProducedType() {
+        return type;
+    }
+}

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code ledgerstream} command: one entry point with a sub-command per way to run the platform. */
 @Command(name = "ledgerstream", mixinStandardHelpOptions = true, version = "Ledgerstream 0.1.0-SNAPSHOT",
         description = "An event streaming platform: a Kafka-protocol log on BookKeeper, processed by Flink.",
-        subcommands = {QuickstartCommand.class, StandaloneCommand.class, BookieCommand.class, BrokerCommand.class})
+        subcommands = {QuickstartCommand.class, StandaloneCommand.class, BookieCommand.class, BrokerCommand.class,
+                FlinkClusterCommand.class, SubmitCommand.class})
 public final class Ledgerstream implements Runnable {
 
     @CommandLine.Spec
@@ -24,6 +25,8 @@ public final class Ledgerstream implements Runnable {
     /** The command line with its error handling: one line naming the problem, non-zero exit. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Ledgerstream());
+        // Everything after the jar belongs to the job: submit [OPTIONS] JAR [JOB ARGS...].
+        cli.getSubcommands().get("submit").setStopAtPositional(true);
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine c = e.getCommandLine();
             c.getErr().println("ledgerstream: " + e.getMessage() + " (try '" + c.getCommandSpec().qualifiedName()

@@ -1,0 +1,212 @@
+package io.ledgerstream.cli.flink;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
+import org.apache.flink.runtime.jobmanager.JobManagerProcessSpec;
+import org.apache.flink.runtime.jobmanager.JobManagerProcessUtils;
+import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Flink session cluster on this machine: one JobManager (REST API and web UI on {@code restPort}) and some
+ * TaskManagers, each a JVM of its own running Flink's own entry points on the stock Flink classpath (from Maven
+ * artifacts; see the flink-cluster module). Configuration, logs and checkpoints live under one folder.
+ */
+public final class LocalFlinkCluster implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalFlinkCluster.class);
+    private static final String JOB_MANAGER = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
+    private static final String TASK_MANAGER = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
+    /** The module access Flink's own start scripts grant its JVMs on Java 17. */
+    private static final List<String> JVM_ACCESS = List.of(
+            "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+            "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+            "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.text=ALL-UNNAMED",
+            "--add-opens=java.base/java.time=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
+
+    /** How to lay out the cluster. */
+    public record Settings(Path dir, int taskManagers, int slotsPerTaskManager, int restPort, int rpcPort) {
+        public String restAddress() {
+            return "http://127.0.0.1:" + restPort;
+        }
+    }
+
+    private final Settings settings;
+    private final List<Process> processes = new ArrayList<>();
+
+    private LocalFlinkCluster(Settings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Starts the JobManager and TaskManagers and returns once every TaskManager has registered.
+     *
+     * @param classpath the Flink classpath (what a Flink distribution's lib folder holds)
+     * @throws IllegalStateException when the cluster is not up within {@code timeout}; its logs are named
+     */
+    public static LocalFlinkCluster start(Settings settings, String classpath, Duration timeout) throws Exception {
+        Path conf = settings.dir().resolve("conf");
+        Path logs = settings.dir().resolve("log");
+        Files.createDirectories(conf);
+        Files.createDirectories(logs);
+        Map<String, String> config = config(settings);
+        StringBuilder yaml = new StringBuilder();
+        config.forEach((key, value) -> yaml.append(key).append(": ").append(value).append('\n'));
+        Files.writeString(conf.resolve("config.yaml"), yaml, StandardCharsets.UTF_8);
+        Files.writeString(conf.resolve("log4j2.xml"), LOG4J, StandardCharsets.UTF_8);
+        LocalFlinkCluster cluster = new LocalFlinkCluster(settings);
+        try {
+            // What Flink's start scripts work out before starting a JVM: its memory flags and the derived sizes.
+            Configuration flink = Configuration.fromMap(config);
+            JobManagerProcessSpec jobManager = JobManagerProcessUtils.processSpecFromConfig(flink);
+            cluster.launch(JOB_MANAGER, "jobmanager", classpath,
+                    JobManagerProcessUtils.generateJvmParametersStr(jobManager, flink),
+                    JobManagerProcessUtils.generateDynamicConfigsStr(jobManager));
+            TaskExecutorProcessSpec taskManager = TaskExecutorProcessUtils.processSpecFromConfig(flink);
+            for (int i = 0; i < settings.taskManagers(); i++) {
+                cluster.launch(TASK_MANAGER, "taskmanager-" + i, classpath,
+                        ProcessMemoryUtils.generateJvmParametersStr(taskManager),
+                        TaskExecutorProcessUtils.generateDynamicConfigsStr(taskManager));
+            }
+            cluster.awaitTaskManagers(timeout);
+            return cluster;
+        } catch (Exception e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    private void launch(String mainClass, String name, String classpath, String jvmMemory, String dynamicConfig)
+            throws IOException {
+        Path conf = settings.dir().resolve("conf");
+        Path log = settings.dir().resolve("log").resolve(name + ".log");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(jvmMemory.trim().split("\\s+")));
+        command.addAll(JVM_ACCESS);
+        command.add("-Dlog.file=" + log);
+        command.add("-Dlog4j.configurationFile=" + conf.resolve("log4j2.xml").toUri());
+        command.add("-cp");
+        command.add(classpath);
+        command.add(mainClass);
+        command.add("--configDir");
+        command.add(conf.toString());
+        command.addAll(List.of(dynamicConfig.trim().split("\\s+")));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(settings.dir().resolve("log").resolve(name + ".out")
+                        .toFile()))
+                .start();
+        processes.add(process);
+        LOG.info("Started Flink {} (pid {}), log in {}", name, process.pid(), log);
+    }
+
+    private void awaitTaskManagers(Duration timeout) throws Exception {
+        FlinkRestClient rest = new FlinkRestClient(settings.restAddress());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (Process p : processes) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("A Flink process exited with code " + p.exitValue()
+                            + " while starting; see the logs in " + settings.dir().resolve("log"));
+                }
+            }
+            try {
+                Map<String, Object> overview = rest.overview();
+                if (((Number) overview.get("taskmanagers")).intValue() >= settings.taskManagers()) {
+                    return;
+                }
+            } catch (IOException e) {
+                // Not listening yet.
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The Flink cluster did not come up within " + timeout.toSeconds()
+                        + " s; see the logs in " + settings.dir().resolve("log"));
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** Stops the TaskManagers, then the JobManager (SIGTERM, then SIGKILL after 30 s). */
+    @Override
+    public void close() {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            Process p = processes.get(i);
+            p.destroy();
+            try {
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+        processes.clear();
+    }
+
+    private static Map<String, String> config(Settings s) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("jobmanager.rpc.address", "127.0.0.1");
+        c.put("jobmanager.rpc.port", Integer.toString(s.rpcPort()));
+        c.put("jobmanager.bind-host", "127.0.0.1");
+        c.put("jobmanager.memory.process.size", "1600m");
+        c.put("taskmanager.bind-host", "127.0.0.1");
+        c.put("taskmanager.host", "127.0.0.1");
+        c.put("taskmanager.memory.process.size", "1728m");
+        c.put("taskmanager.numberOfTaskSlots", Integer.toString(s.slotsPerTaskManager()));
+        c.put("parallelism.default", "1");
+        c.put("rest.address", "127.0.0.1");
+        c.put("rest.bind-address", "127.0.0.1");
+        c.put("rest.port", Integer.toString(s.restPort()));
+        c.put("state.backend.type", "rocksdb");
+        c.put("execution.checkpointing.incremental", "true");
+        c.put("execution.checkpointing.dir", s.dir().resolve("checkpoints").toUri().toString());
+        c.put("execution.checkpointing.savepoint-dir", s.dir().resolve("savepoints").toUri().toString());
+        c.put("web.submit.enable", "true");
+        c.put("web.tmpdir", s.dir().resolve("web").toString());
+        c.put("io.tmp.dirs", s.dir().resolve("tmp").toString());
+        return c;
+    }
+
+    private static final String LOG4J = String.format(Locale.ROOT, """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Configuration status="WARN">
+              <Appenders>
+                <File name="file" fileName="${sys:log.file}">
+                  <PatternLayout pattern="%%d{yyyy-MM-dd HH:mm:ss,SSS} %%-5level %%c - %%msg%%n"/>
+                </File>
+              </Appenders>
+              <Loggers>
+                <Root level="INFO"><AppenderRef ref="file"/></Root>
+              </Loggers>
+            </Configuration>
+            """);
+}

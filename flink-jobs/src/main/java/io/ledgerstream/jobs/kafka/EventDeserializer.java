@@ -11,20 +11,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a topic's record values into events with a parser. A record the parser rejects (it throws
+ * Reads a topic's records into events with a parser. A record the parser rejects (it throws
  * {@link MalformedEventException}) is skipped with a log line naming its topic, partition and offset, and counted in
  * the {@code malformedEvents} metric: one bad event must not stop a job forever.
  */
 public final class EventDeserializer<T> implements KafkaRecordDeserializationSchema<T> {
     private static final Logger LOG = LoggerFactory.getLogger(EventDeserializer.class);
 
-    private final SerializableFunction<byte[], T> parser;
+    /** Turns a record's key and value (either may be null) into an event. */
+    @FunctionalInterface
+    public interface RecordParser<T> extends java.io.Serializable {
+        T parse(byte[] key, byte[] value);
+    }
+
+    private final RecordParser<T> parser;
     private final TypeInformation<T> type;
     private transient Counter malformed;
 
-    public EventDeserializer(SerializableFunction<byte[], T> parser, TypeInformation<T> type) {
+    private EventDeserializer(RecordParser<T> parser, TypeInformation<T> type) {
         this.parser = parser;
         this.type = type;
+    }
+
+    /** Events parsed from record values alone; records without a value are skipped. */
+    public static <T> EventDeserializer<T> ofValues(SerializableFunction<byte[], T> parser, TypeInformation<T> type) {
+        return new EventDeserializer<>((key, value) -> value == null ? null : parser.apply(value), type);
+    }
+
+    /** Events parsed from keys and values, tombstones (null values) included; a null result is skipped. */
+    public static <T> EventDeserializer<T> ofRecords(RecordParser<T> parser, TypeInformation<T> type) {
+        return new EventDeserializer<>(parser, type);
     }
 
     @Override
@@ -34,11 +50,11 @@ public final class EventDeserializer<T> implements KafkaRecordDeserializationSch
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<T> out) {
-        if (record.value() == null) {
-            return;
-        }
         try {
-            out.collect(parser.apply(record.value()));
+            T event = parser.parse(record.key(), record.value());
+            if (event != null) {
+                out.collect(event);
+            }
         } catch (MalformedEventException e) {
             if (malformed != null) {
                 malformed.inc();

@@ -60,7 +60,7 @@ public final class PaymentsJob {
         String rejectedTopic = params.get("rejected-topic", REJECTED);
         buildPipeline(env,
                 topics.source(params.get("payments-topic", PAYMENTS), params.get("group-id", GROUP),
-                        new EventDeserializer<>(PaymentsJson::parsePayment, Types.POJO(Payment.class))),
+                        EventDeserializer.ofValues(PaymentsJson::parsePayment, Types.POJO(Payment.class))),
                 topics.sink(new KeyedEventSerializer<CustomerTotal>(totalsTopic, t -> t.customerId,
                         PaymentsJson::write)),
                 topics.sink(new KeyedEventSerializer<Payment>(rejectedTopic, p -> p.customerId, PaymentsJson::write)),

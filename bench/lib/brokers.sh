@@ -1,0 +1,72 @@
+# Sourced by the comparison scripts in bench/: builds what they run, and starts our standalone platform or an
+# Apache Kafka 4.1.1 broker (single node, KRaft) on loopback. The caller sets ROOT and WORK and traps cleanup.
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+
+build_all() {
+  echo "Building Ledgerstream and resolving Apache Kafka 4.1.1 ..." >&2
+  (cd "$ROOT" && mvn -B -q -DskipTests -pl launcher,bench -am package) >&2
+  (cd "$ROOT/bench/kafka" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$WORK/kafka-cp.txt") >&2
+  KCP="$(cat "$WORK/kafka-cp.txt")"
+  cat > "$WORK/log4j2.xml" <<'XML'
+<Configuration status="WARN"><Appenders><Console name="c" target="SYSTEM_ERR"><PatternLayout pattern="%d{HH:mm:ss} %-5level %c{1} - %msg%n"/></Console></Appenders>
+<Loggers><Root level="ERROR"><AppenderRef ref="c"/></Root></Loggers></Configuration>
+XML
+  KJAVA=(java -Xmx1g "-Dlog4j2.configurationFile=$WORK/log4j2.xml" -cp "$KCP")
+  BENCH_CP="$ROOT/bench/target/ledgerstream-bench.jar:$(cat "$ROOT/bench/target/classpath.txt")"
+}
+
+wait_port() {
+  for _ in $(seq 1 240); do
+    (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.5
+  done
+  echo "nothing listens on port $1" >&2
+  return 1
+}
+
+# start_ledgerstream: the standalone platform on 127.0.0.1:19092; sets LEDGERSTREAM_PID.
+start_ledgerstream() {
+  "$ROOT/bin/ledgerstream" standalone --data-dir "$WORK/ledgerstream" --kafka-port 19092 --zookeeper-port 12181 \
+    --bookie-port 13181 --set group.initial.rebalance.delay.ms=0 > "$WORK/ledgerstream.log" 2>&1 &
+  LEDGERSTREAM_PID=$!
+  PIDS+=("$LEDGERSTREAM_PID")
+  wait_port 19092
+}
+
+# start_kafka NAME EXTRA_PROPERTY: a fresh Kafka broker on 127.0.0.1:29092; sets KAFKA_PID.
+start_kafka() {
+  local dir="$WORK/$1"
+  mkdir -p "$dir"
+  cat > "$dir/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:29093
+listeners=PLAINTEXT://127.0.0.1:29092,CONTROLLER://127.0.0.1:29093
+advertised.listeners=PLAINTEXT://127.0.0.1:29092
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$dir/logs
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+$2
+PROPS
+  "${KJAVA[@]}" kafka.tools.StorageTool format -t "$("${KJAVA[@]}" kafka.tools.StorageTool random-uuid)" \
+    -c "$dir/server.properties" >/dev/null
+  "${KJAVA[@]}" kafka.Kafka "$dir/server.properties" > "$dir/kafka.log" 2>&1 &
+  KAFKA_PID=$!
+  PIDS+=("$KAFKA_PID")
+  wait_port 29092
+}
+
+# stop PID: stops a broker started above and waits for it.
+stop() {
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}

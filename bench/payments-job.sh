@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The payments job (local Flink cluster, parallelism 2, RocksDB, checkpoint every 10 s) fed by our standalone
+# platform and by Apache Kafka (single node, KRaft, default flushing and fsync on every write), in one run:
+# throughput catching up a backlog, and end-to-end latency from produce to the upsert seen on the output topic.
+# Usage: bench/payments-job.sh [backlog] [rate] [seconds]   (default 300000 payments; 2000/s for 20 s)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ARGS=("${1:-300000}" "${2:-2000}" "${3:-20}")
+WORK="$(mktemp -d /tmp/ledgerstream-payments-bench.XXXXXX)"
+# shellcheck source=lib/brokers.sh
+. "$ROOT/bench/lib/brokers.sh"
+trap cleanup EXIT
+build_all
+# shellcheck source=../bin/lib/java-options.sh
+. "$ROOT/bin/lib/java-options.sh"
+
+# run NAME BOOTSTRAP REPLICATION_FACTOR
+run() {
+  java "${LEDGERSTREAM_OPENS[@]}" "-Dlog4j2.configurationFile=$WORK/log4j2.xml" -cp "$BENCH_CP" \
+    io.ledgerstream.bench.PaymentsJobBenchmark "$2" "$3" "$1" "${ARGS[@]}" 2>"$WORK/$1.err" | tail -1 \
+    || { tail -20 "$WORK/$1.err" >&2; return 1; }
+}
+
+start_ledgerstream
+run ledgerstream 127.0.0.1:19092 2
+stop "$LEDGERSTREAM_PID"
+
+start_kafka kafka-default ""
+run kafka-default 127.0.0.1:29092 1
+stop "$KAFKA_PID"
+
+start_kafka kafka-fsync "log.flush.interval.messages=1"
+run kafka-fsync 127.0.0.1:29092 1
+stop "$KAFKA_PID"

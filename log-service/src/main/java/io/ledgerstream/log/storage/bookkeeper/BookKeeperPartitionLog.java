@@ -63,6 +63,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     private final Replication replication;
     private final Clock clock;
     private final BatchCache cache;
+    private final ReadAhead readAhead = new ReadAhead();
     private final int readAheadEntries;
     private final int writerEpoch;
     /** Segments by base offset; readers use it without the lock. */
@@ -146,6 +147,9 @@ public final class BookKeeperPartitionLog implements PartitionLog {
      * sealed segment would close that window.
      */
     static final long PRODUCER_STATE_TAIL_BYTES = 64L << 20;
+    /** Bounds of one read-ahead chunk: the size of the read that triggered it, within these. */
+    private static final int MIN_READ_AHEAD_BYTES = 64 << 10;
+    private static final int MAX_READ_AHEAD_BYTES = 4 << 20;
 
     private CompletableFuture<Void> rebuildProducerState() {
         long bytes = 0;
@@ -303,12 +307,15 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         if (cached != null) {
             return CompletableFuture.completedFuture(new ReadResult(cached, hw, start));
         }
-        Map.Entry<Long, Segment> segment = segments.floorEntry(offset);
-        if (segment == null) {
+        if (segments.floorEntry(offset) == null) {
             return CompletableFuture.failedFuture(new OffsetOutOfRangeException(offset, logStartOffset, hw));
         }
-        return segment.getValue().read(offset, maxBytes, hw, readAheadEntries).handle((batches, error) -> {
+        int chunkBytes = Math.max(MIN_READ_AHEAD_BYTES, Math.min(maxBytes, MAX_READ_AHEAD_BYTES));
+        return readAhead.read(offset, maxBytes, from -> readSegment(from, maxBytes, hw)).handle((batches, error) -> {
             if (error == null) {
+                if (!batches.isEmpty()) {
+                    readAheadFrom(RecordBatches.nextOffset(batches.get(batches.size() - 1)), chunkBytes);
+                }
                 return new ReadResult(batches, hw, start);
             }
             if (offset < logStartOffset) {
@@ -317,6 +324,24 @@ public final class BookKeeperPartitionLog implements PartitionLog {
             }
             throw BookKeeperErrors.translate(error, name);
         });
+    }
+
+    private CompletableFuture<List<ByteBuffer>> readSegment(long offset, int maxBytes, long limitOffset) {
+        Map.Entry<Long, Segment> segment = segments.floorEntry(offset);
+        if (segment == null) {
+            return CompletableFuture.failedFuture(new OffsetOutOfRangeException(offset, logStartOffset,
+                    highWatermark));
+        }
+        return segment.getValue().read(offset, maxBytes, limitOffset, readAheadEntries);
+    }
+
+    /** Starts reading the next chunk for a consumer catching up, unless it is in the tail cache or not written. */
+    private void readAheadFrom(long offset, int chunkBytes) {
+        long hw = highWatermark;
+        if (offset >= hw || cache.read(offset, 1, hw) != null) {
+            return;
+        }
+        readAhead.prefetch(offset, readSegment(offset, chunkBytes, hw));
     }
 
     /**

@@ -34,6 +34,7 @@ public final class BookKeeperStorage implements PartitionLogFactory {
         conf.setMetadataServiceUri(config.bookkeeperMetadataUri());
         conf.setZkTimeout(config.zookeeperSessionTimeoutMs());
         conf.setUseV2WireProtocol(config.bookkeeperV2Protocol());
+        conf.setBatchReadEnabled(true);
         // Appends are paced by the partition logs' pipelines, not by a client-wide rate limit.
         conf.setThrottleValue(0);
         return new BookKeeperStorage(BookKeeper.newBuilder(conf).build(), metadata, config, clock);

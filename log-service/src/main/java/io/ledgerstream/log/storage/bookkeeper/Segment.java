@@ -20,6 +20,8 @@ import org.apache.bookkeeper.client.api.WriteHandle;
  */
 final class Segment {
     private static final int DEFAULT_ENTRY_SIZE = 16 * 1024;
+    /** Most bytes one batch read asks a bookie for: below the bookies' default 5 MiB frame limit. */
+    private static final int MAX_BATCH_READ_BYTES = 3 << 20;
 
     private final BookKeeperLedgers ledgers;
     private final long ledgerId;
@@ -137,7 +139,11 @@ final class Segment {
     CompletableFuture<List<ByteBuffer>> read(long offset, int maxBytes, long limitOffset, int readAhead) {
         return locate(offset).thenCompose(first -> {
             long last = Math.max(first, Math.min(lastReadableEntryId, first + entriesFor(maxBytes, readAhead) - 1));
-            return handle().thenCompose(h -> h.readAsync(first, last));
+            // One request per bookie for the whole range (BookKeeper's batch read; it falls back to a read per
+            // entry when the ensemble is wider than the write quorum). The bookie stops after maxSize bytes.
+            int count = (int) (last - first + 1);
+            long maxSize = Math.min(maxBytes, MAX_BATCH_READ_BYTES);
+            return handle().thenCompose(h -> h.batchReadAsync(first, count, maxSize));
         }).thenApply(entries -> toBatches(entries, maxBytes, limitOffset));
     }
 

@@ -1,0 +1,66 @@
+package io.ledgerstream.log.storage.bookkeeper;
+
+import io.ledgerstream.log.partition.RecordBatches;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
+
+/**
+ * Read-ahead for a consumer catching up from the bookies. When a read from the bookies ends at offset N, the chunk
+ * from N is requested at once, so the consumer's next fetch finds it in memory (or already on its way) instead of
+ * waiting a whole bookie round trip. One chunk per partition: a read at another offset (a second consumer, a seek)
+ * simply does not use it, and the next read-ahead replaces it. Batches of the log never change once written, so a
+ * chunk cannot go stale; the caller still checks the log's start offset before using one.
+ */
+final class ReadAhead {
+    /** Batches read ahead from {@code offset}. */
+    private record Chunk(long offset, CompletableFuture<List<ByteBuffer>> batches) {
+    }
+
+    private final AtomicReference<Chunk> next = new AtomicReference<>();
+
+    /**
+     * The batches from {@code offset} on, at most {@code maxBytes} of them (at least one batch), from the chunk read
+     * ahead if there is one for exactly this offset, otherwise from {@code read}. What is left of a chunk beyond
+     * {@code maxBytes} stays as the next chunk.
+     */
+    CompletableFuture<List<ByteBuffer>> read(long offset, int maxBytes,
+                                             LongFunction<CompletableFuture<List<ByteBuffer>>> read) {
+        Chunk chunk = next.get();
+        if (chunk == null || chunk.offset() != offset || !next.compareAndSet(chunk, null)) {
+            return read.apply(offset);
+        }
+        // A failed read-ahead costs nothing more than the read it replaced.
+        return chunk.batches().handle((batches, error) -> error == null ? batches : null)
+                .thenCompose(batches -> batches == null || batches.isEmpty() ? read.apply(offset)
+                        : CompletableFuture.completedFuture(keep(batches, maxBytes)));
+    }
+
+    /** Starts reading the chunk from {@code offset}, replacing any earlier one. */
+    void prefetch(long offset, CompletableFuture<List<ByteBuffer>> batches) {
+        next.set(new Chunk(offset, batches));
+    }
+
+    private List<ByteBuffer> keep(List<ByteBuffer> batches, int maxBytes) {
+        List<ByteBuffer> kept = new ArrayList<>();
+        int size = 0;
+        int i = 0;
+        for (; i < batches.size(); i++) {
+            ByteBuffer batch = batches.get(i);
+            if (!kept.isEmpty() && size + batch.remaining() > maxBytes) {
+                break;
+            }
+            kept.add(batch);
+            size += batch.remaining();
+        }
+        if (i < batches.size()) {
+            List<ByteBuffer> rest = List.copyOf(batches.subList(i, batches.size()));
+            next.compareAndSet(null, new Chunk(RecordBatches.baseOffset(rest.get(0)),
+                    CompletableFuture.completedFuture(rest)));
+        }
+        return kept;
+    }
+}

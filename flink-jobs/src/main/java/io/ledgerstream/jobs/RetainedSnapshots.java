@@ -2,11 +2,15 @@ package io.ledgerstream.jobs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Finds the snapshot a job should resume from on a local filesystem: the newest completed checkpoint or savepoint
@@ -18,26 +22,56 @@ public final class RetainedSnapshots {
     private RetainedSnapshots() {
     }
 
-    /** The folder of the newest completed snapshot under {@code roots}, if there is one. */
+    /**
+     * The folder of the newest completed snapshot under {@code roots}, if there is one. Flink deletes old
+     * checkpoints while a job runs: files that vanish during the search are skipped.
+     */
     public static Optional<Path> latest(Path... roots) {
-        return Stream.of(roots).filter(Files::isDirectory).flatMap(RetainedSnapshots::metadataFiles)
-                .max(Comparator.comparing(RetainedSnapshots::modified))
-                .map(Path::getParent);
+        List<Path> found = new ArrayList<>();
+        for (Path root : roots) {
+            if (Files.isDirectory(root)) {
+                collect(root, found);
+            }
+        }
+        Path newest = null;
+        long newestTime = Long.MIN_VALUE;
+        for (Path metadata : found) {
+            try {
+                long time = Files.getLastModifiedTime(metadata).toMillis();
+                if (time > newestTime) {
+                    newest = metadata;
+                    newestTime = time;
+                }
+            } catch (NoSuchFileException e) {
+                // Deleted since it was found.
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not read " + metadata, e);
+            }
+        }
+        return Optional.ofNullable(newest).map(Path::getParent);
     }
 
-    private static Stream<Path> metadataFiles(Path root) {
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(f -> f.getFileName().toString().equals(METADATA)).toList().stream();
+    private static void collect(Path root, List<Path> found) {
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (file.getFileName().toString().equals(METADATA)) {
+                        found.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("Could not list snapshots under " + root, e);
-        }
-    }
-
-    private static long modified(Path file) {
-        try {
-            return Files.getLastModifiedTime(file).toMillis();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

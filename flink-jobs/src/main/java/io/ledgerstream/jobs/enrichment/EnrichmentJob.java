@@ -1,5 +1,6 @@
 package io.ledgerstream.jobs.enrichment;
 
+import io.ledgerstream.jobs.EventTime;
 import io.ledgerstream.jobs.JobEnvironment;
 import io.ledgerstream.jobs.kafka.EventDeserializer;
 import io.ledgerstream.jobs.kafka.KafkaTopics;
@@ -37,9 +38,9 @@ public final class EnrichmentJob {
     public static void buildPipeline(StreamExecutionEnvironment env, Source<Order, ?, ?> orders,
                                      Source<CustomerRecord, ?, ?> customers, Sink<EnrichedOrder> enriched,
                                      Duration maxWait) {
-        DataStream<Order> orderStream = env.fromSource(orders, WatermarkStrategy.<Order>forBoundedOutOfOrderness(
-                        Duration.ofSeconds(5)).withTimestampAssigner((o, ts) -> o.timestamp)
-                .withIdleness(Duration.ofSeconds(30)), "orders").uid("orders-source");
+        DataStream<Order> orderStream = env.fromSource(orders,
+                EventTime.<Order>watermarks((order, recordTimestamp) -> order.timestamp), "orders")
+                .uid("orders-source");
         DataStream<CustomerRecord> customerStream = env.fromSource(customers, WatermarkStrategy.noWatermarks(),
                 "customers").uid("customers-source");
         orderStream.connect(customerStream)

@@ -1,11 +1,11 @@
 package io.ledgerstream.jobs.payments;
 
+import io.ledgerstream.jobs.EventTime;
 import io.ledgerstream.jobs.JobEnvironment;
 import io.ledgerstream.jobs.kafka.EventDeserializer;
 import io.ledgerstream.jobs.kafka.KafkaTopics;
 import io.ledgerstream.jobs.kafka.KeyedEventSerializer;
 import java.time.Duration;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -29,10 +29,6 @@ public final class PaymentsJob {
     public static final String REJECTED = "payments-rejected";
     public static final String GROUP = "ledgerstream-payments";
     public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofDays(1);
-    /** How far out of order payments may arrive, in event time. */
-    public static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(5);
-    /** A partition without payments for this long does not hold back the watermark. */
-    public static final Duration IDLENESS = Duration.ofSeconds(30);
 
     private PaymentsJob() {
     }
@@ -40,10 +36,8 @@ public final class PaymentsJob {
     /** Wires the processor between a source of payments and sinks for the table's changes and rejected payments. */
     public static void buildPipeline(StreamExecutionEnvironment env, Source<Payment, ?, ?> payments,
                                      Sink<CustomerTotal> totals, Sink<Payment> rejected, Duration dedupWindow) {
-        WatermarkStrategy<Payment> watermarks = WatermarkStrategy.<Payment>forBoundedOutOfOrderness(OUT_OF_ORDERNESS)
-                .withTimestampAssigner((payment, recordTimestamp) -> payment.timestamp)
-                .withIdleness(IDLENESS);
-        SingleOutputStreamOperator<CustomerTotal> table = env.fromSource(payments, watermarks, "payments")
+        SingleOutputStreamOperator<CustomerTotal> table = env.fromSource(payments,
+                        EventTime.<Payment>watermarks((payment, recordTimestamp) -> payment.timestamp), "payments")
                 .uid("payments-source")
                 .keyBy(payment -> payment.customerId)
                 .process(new PaymentTotals(dedupWindow))

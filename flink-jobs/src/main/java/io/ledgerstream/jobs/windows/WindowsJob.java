@@ -4,6 +4,7 @@ import static io.ledgerstream.jobs.json.JsonFields.bytes;
 import static io.ledgerstream.jobs.json.JsonFields.instantText;
 import static io.ledgerstream.jobs.json.JsonFields.newObject;
 
+import io.ledgerstream.jobs.EventTime;
 import io.ledgerstream.jobs.JobEnvironment;
 import io.ledgerstream.jobs.kafka.EventDeserializer;
 import io.ledgerstream.jobs.kafka.KafkaTopics;
@@ -11,7 +12,6 @@ import io.ledgerstream.jobs.kafka.KeyedEventSerializer;
 import io.ledgerstream.jobs.payments.Payment;
 import io.ledgerstream.jobs.payments.PaymentsJob;
 import io.ledgerstream.jobs.payments.PaymentsJson;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -39,12 +39,9 @@ public final class WindowsJob {
 
     public static void buildPipeline(StreamExecutionEnvironment env, Source<Payment, ?, ?> payments,
                                      Sink<MinuteTotal> totals, Sink<Payment> late) {
-        WatermarkStrategy<Payment> watermarks = WatermarkStrategy
-                .<Payment>forBoundedOutOfOrderness(PaymentsJob.OUT_OF_ORDERNESS)
-                .withTimestampAssigner((payment, recordTimestamp) -> payment.timestamp)
-                .withIdleness(PaymentsJob.IDLENESS);
-        SingleOutputStreamOperator<MinuteTotal> minutes = MinuteTotals.of(
-                env.fromSource(payments, watermarks, "payments").uid("payments-source"));
+        SingleOutputStreamOperator<MinuteTotal> minutes = MinuteTotals.of(env.fromSource(payments,
+                EventTime.<Payment>watermarks((payment, recordTimestamp) -> payment.timestamp), "payments")
+                .uid("payments-source"));
         minutes.sinkTo(totals).uid("minute-totals-sink").name("minute totals");
         minutes.getSideOutput(MinuteTotals.LATE).sinkTo(late).uid("late-sink").name("late payments");
     }

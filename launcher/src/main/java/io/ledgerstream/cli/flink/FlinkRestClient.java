@@ -2,14 +2,12 @@ package io.ledgerstream.cli.flink;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -38,18 +36,19 @@ public final class FlinkRestClient {
         return send(HttpRequest.newBuilder(uri("/overview")).GET());
     }
 
-    /** Uploads a job jar; returns the id the cluster gave it. */
+    /** Uploads a job jar, streamed from its file; returns the id the cluster gave it. */
     public String uploadJar(Path jar) throws IOException, InterruptedException {
         String boundary = "ledgerstream-" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
-                + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
-                .getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(Files.readAllBytes(jar));
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        String name = jar.getFileName().toString().replace("\"", "");
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.concat(
+                HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\nContent-Disposition: form-data; "
+                        + "name=\"jarfile\"; filename=\"" + name + "\"\r\nContent-Type: application/x-java-archive"
+                        + "\r\n\r\n", StandardCharsets.UTF_8),
+                HttpRequest.BodyPublishers.ofFile(jar),
+                HttpRequest.BodyPublishers.ofString("\r\n--" + boundary + "--\r\n", StandardCharsets.UTF_8));
         Map<String, Object> answer = send(HttpRequest.newBuilder(uri("/jars/upload"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+                .POST(body));
         String file = String.valueOf(answer.get("filename"));
         return file.substring(file.lastIndexOf('/') + 1);
     }

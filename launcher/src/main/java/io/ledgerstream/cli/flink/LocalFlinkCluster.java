@@ -74,7 +74,9 @@ public final class LocalFlinkCluster implements AutoCloseable {
         Files.createDirectories(logs);
         Map<String, String> config = config(settings);
         StringBuilder yaml = new StringBuilder();
-        config.forEach((key, value) -> yaml.append(key).append(": ").append(value).append('\n'));
+        // Single-quoted YAML scalars: a path may hold characters YAML would otherwise read as syntax.
+        config.forEach((key, value) -> yaml.append(key).append(": '").append(value.replace("'", "''"))
+                .append("'\n"));
         Files.writeString(conf.resolve("config.yaml"), yaml, StandardCharsets.UTF_8);
         Files.writeString(conf.resolve("log4j2.xml"), LOG4J, StandardCharsets.UTF_8);
         LocalFlinkCluster cluster = new LocalFlinkCluster(settings);

@@ -5,6 +5,7 @@ import io.ledgerstream.jobs.RetainedSnapshots;
 import io.ledgerstream.jobs.payments.PaymentsJob;
 import io.ledgerstream.jobs.payments.SamplePayments;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -84,7 +86,7 @@ public final class MainJobRun {
             long settleDeadline = Long.MAX_VALUE;
             while (!stop.getAsBoolean()) {
                 view.refresh(Duration.ofMillis(250));
-                failIfJobEnded(job);
+                JobStatus status = runningStatus(job);
                 if (fed.isDone() && expected == null) {
                     long total = fed.get();
                     expected = PaymentsAudit.of(bootstrap, PaymentsJob.PAYMENTS);
@@ -94,7 +96,7 @@ public final class MainJobRun {
                     }
                     settleDeadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
                 }
-                String progress = progress(feeder.acknowledged(), count, view, job, started);
+                String progress = progress(feeder.acknowledged(), count, view, status, started);
                 if (expected != null && view.rows().equals(expected.table())) {
                     view.print(progress);
                     out.printf(Locale.ROOT, "  state table matches the %,d payments in the topic exactly: %d "
@@ -112,7 +114,7 @@ public final class MainJobRun {
                     lastPrint = System.nanoTime();
                 }
             }
-            view.print(progress(feeder.acknowledged(), count, view, job, started));
+            view.print(progress(feeder.acknowledged(), count, view, runningStatus(job), started));
             out.println("  stopped by request before the table was checked");
             return new Result(resume, feeder.acknowledged(), -1, view.rows().size());
         } finally {
@@ -139,9 +141,10 @@ public final class MainJobRun {
             if (status.isGloballyTerminalState()) {
                 return;
             }
+            // Within the quick start's Ctrl-C allowance, with time left to stop the platform.
             String path = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
-                    .get(120, TimeUnit.SECONDS);
-            out.println("  job stopped with a savepoint: " + flinkDir.relativize(Path.of(java.net.URI.create(path))));
+                    .get(60, TimeUnit.SECONDS);
+            out.println("  job stopped with a savepoint: " + flinkDir.relativize(Path.of(URI.create(path))));
         } catch (Exception e) {
             out.println("  could not stop the job with a savepoint (" + e.getMessage() + "); the next run resumes "
                     + "from its last checkpoint");
@@ -149,7 +152,8 @@ public final class MainJobRun {
         }
     }
 
-    private static void failIfJobEnded(JobClient job) throws Exception {
+    /** The job's status while it runs; fails with the job's own failure once it has ended. */
+    private static JobStatus runningStatus(JobClient job) throws Exception {
         JobStatus status = job.getJobStatus().get(30, TimeUnit.SECONDS);
         if (status.isGloballyTerminalState()) {
             try {
@@ -159,16 +163,11 @@ public final class MainJobRun {
             }
             throw new IllegalStateException("The payments job ended on its own (" + status + ")");
         }
+        return status;
     }
 
-    private static String progress(long fed, long count, StateTableView view, JobClient job, long startedNanos) {
+    private static String progress(long fed, long count, StateTableView view, JobStatus status, long startedNanos) {
         double seconds = Math.max(0.001, (System.nanoTime() - startedNanos) / 1e9);
-        String status;
-        try {
-            status = job.getJobStatus().get(5, TimeUnit.SECONDS).toString();
-        } catch (Exception e) {
-            status = "UNKNOWN";
-        }
         return String.format(Locale.ROOT, "fed %,d/%,d payments (%,.0f/s) · %,d row changes · job %s · %.0f s",
                 fed, count, fed / seconds, view.changes(), status, seconds);
     }
@@ -179,7 +178,7 @@ public final class MainJobRun {
                 return "customer " + e.getKey() + " should be " + e.getValue() + " but is " + actual.get(e.getKey());
             }
         }
-        Set<String> extra = new java.util.TreeSet<>(actual.keySet());
+        Set<String> extra = new TreeSet<>(actual.keySet());
         extra.removeAll(expected.keySet());
         return "unexpected customers " + extra;
     }

@@ -24,9 +24,18 @@ public record LogConfig(long segmentBytes, long segmentMs, long retentionMs, lon
     /** Accepted with its only supported value, {@code delete}, so that tools that set it explicitly work. */
     public static final String CLEANUP_POLICY = "cleanup.policy";
 
+    /**
+     * The table schema of the topic, kept for clients (the Flink catalog) and never read by the log: a string of at
+     * most {@value #MAX_SCHEMA_CHARS} characters.
+     */
+    public static final String SCHEMA = "ledgerstream.schema";
+    static final int MAX_SCHEMA_CHARS = 65_536;
+    /** Keys stored and described for clients but not part of these values. */
+    public static final Set<String> CLIENT_KEYS = Set.of(SCHEMA);
+
     /** Every key this record understands. */
     public static final Set<String> KEYS = Set.of(SEGMENT_BYTES, SEGMENT_MS, RETENTION_MS, RETENTION_BYTES, MAX_MESSAGE_BYTES,
-            CLEANUP_POLICY);
+            CLEANUP_POLICY, SCHEMA);
 
     /** Kafka's defaults: 1 GiB segments, 7 days per segment and of retention, no size limit, 1 MiB batches. */
     public static final LogConfig DEFAULTS = new LogConfig(1L << 30, 7L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, -1, 1024 * 1024 + 12);
@@ -59,6 +68,11 @@ public record LogConfig(long segmentBytes, long segmentMs, long retentionMs, lon
             if (!KEYS.contains(key)) {
                 throw new InvalidConfigException(key, overrides.get(key), "not a topic configuration the log honours " + KEYS);
             }
+        }
+        String schema = overrides.get(SCHEMA);
+        if (schema != null && schema.length() > MAX_SCHEMA_CHARS) {
+            throw new InvalidConfigException(SCHEMA, schema.length() + " characters", "must be at most "
+                    + MAX_SCHEMA_CHARS + " characters");
         }
         String policy = overrides.get(CLEANUP_POLICY);
         if (policy != null && !policy.trim().equals("delete")) {

@@ -1,12 +1,14 @@
 package io.ledgerstream.log.group;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -94,7 +96,7 @@ public final class GroupCoordinator implements AutoCloseable {
             if (r.groupInstanceId() != null) {
                 GroupMember previous = group.memberByInstanceId(r.groupInstanceId());
                 if (previous != null && group.state == ClassicGroup.State.STABLE
-                        && sameProtocols(previous.protocols, r.protocols())
+                        && keepsSelectedProtocol(group, previous, r.protocols())
                         && (r.skipAssignmentSupported() || !previous.memberId.equals(group.leaderId))) {
                     return done(replaceStaticMember(group, previous, newId, r));
                 }
@@ -115,7 +117,7 @@ public final class GroupCoordinator implements AutoCloseable {
         } else {
             member = group.members.get(r.memberId());
             if (member == null) {
-                java.util.concurrent.Future<?> expiry = group.pendingMemberIds.remove(r.memberId());
+                Future<?> expiry = group.pendingMemberIds.remove(r.memberId());
                 if (expiry == null) {
                     return done(JoinResult.error(Errors.UNKNOWN_MEMBER_ID, r.memberId()));
                 }
@@ -169,11 +171,23 @@ public final class GroupCoordinator implements AutoCloseable {
                 newId, leader ? membersForLeader(group) : List.of(), leader);
     }
 
-    private static boolean sameProtocols(Map<String, byte[]> a, Map<String, byte[]> b) {
-        if (!a.keySet().equals(b.keySet())) {
+    /**
+     * Whether the group would still choose its current protocol with this member's new protocols in place of its
+     * old ones. The metadata itself may differ (a restarted consumer no longer owns partitions); as in Kafka, only a
+     * change of the selected protocol needs a rebalance.
+     */
+    private static boolean keepsSelectedProtocol(ClassicGroup group, GroupMember previous,
+                                                 Map<String, byte[]> protocols) {
+        if (group.protocolName == null || !protocols.containsKey(group.protocolName)) {
             return false;
         }
-        return a.entrySet().stream().allMatch(e -> java.util.Arrays.equals(e.getValue(), b.get(e.getKey())));
+        Map<String, byte[]> old = previous.protocols;
+        previous.protocols = protocols;
+        try {
+            return group.protocolName.equals(group.commonProtocol());
+        } finally {
+            previous.protocols = old;
+        }
     }
 
     private static List<JoinResult.Member> membersForLeader(ClassicGroup group) {
@@ -285,12 +299,17 @@ public final class GroupCoordinator implements AutoCloseable {
         });
     }
 
-    public CompletableFuture<Errors> heartbeat(String groupId, String memberId, int generation) {
+    /** A Heartbeat; {@code groupInstanceId} is null for dynamic members. */
+    public CompletableFuture<Errors> heartbeat(String groupId, String memberId, String groupInstanceId,
+                                               int generation) {
         return onThread(() -> {
             ClassicGroup group = groups.get(groupId);
             GroupMember member = group == null ? null : group.members.get(memberId);
             if (member == null) {
-                return done(Errors.UNKNOWN_MEMBER_ID);
+                // An old incarnation of a static member that a newer one replaced is told it was fenced.
+                boolean replaced = group != null && groupInstanceId != null
+                        && group.memberByInstanceId(groupInstanceId) != null;
+                return done(replaced ? Errors.FENCED_INSTANCE_ID : Errors.UNKNOWN_MEMBER_ID);
             }
             armSession(group, member);
             if (generation != group.generation) {
@@ -459,7 +478,7 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /** Writes deletions of a group's offsets to the store (tombstones); a failure is logged, not fatal. */
-    private void forget(String groupId, java.util.Collection<TopicPartition> partitions) {
+    private void forget(String groupId, Collection<TopicPartition> partitions) {
         if (store == null || partitions.isEmpty()) {
             return;
         }
@@ -523,7 +542,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 : member.sessionTimeoutMs), TimeUnit.MILLISECONDS);
     }
 
-    private static void cancel(java.util.concurrent.Future<?> future) {
+    private static void cancel(Future<?> future) {
         if (future != null) {
             future.cancel(false);
         }

@@ -7,15 +7,18 @@ import io.ledgerstream.log.testing.LocalBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -113,50 +116,82 @@ class ConsumerGroupsITCase {
         }
     }
 
-    @Test
-    void aRestartedStaticMemberTakesBackItsPartitionsWithoutARebalance() throws Exception {
-        createTopic("static", 4);
-        List<String> aEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
-        KafkaConsumer<String, String> a = consumer("statics", "static-a");
-        KafkaConsumer<String, String> b = consumer("statics", "static-b");
-        KafkaConsumer<String, String> restarted = consumer("statics", "static-b");
-        try {
-            a.subscribe(List.of("static"), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
-                    aEvents.add("revoked " + partitions);
-                }
-
-                @Override
-                public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
-                    aEvents.add("assigned " + partitions);
-                }
-            });
-            b.subscribe(List.of("static"));
-            awaitAssignment(List.of(a, b), 4, 2, 2);
-            Set<TopicPartition> aOwned = new HashSet<>(a.assignment());
-            Set<TopicPartition> bOwned = new HashSet<>(b.assignment());
-            List<String> eventsBefore = List.copyOf(aEvents);
-
-            b.close();
-            restarted.subscribe(List.of("static"));
-            Await.until("the restarted member owns its partitions", WAIT, () -> {
-                restarted.poll(Duration.ofMillis(100));
-                a.poll(Duration.ofMillis(100));
-                return restarted.assignment().equals(bOwned);
-            });
-            // Longer than the session timeout of the old incarnation: nothing expires, nothing moves.
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(7);
-            while (System.nanoTime() < until) {
-                restarted.poll(Duration.ofMillis(200));
-                a.poll(Duration.ofMillis(200));
+    /** A consumer subscribed to a topic whose rebalance callbacks are recorded. */
+    private static KafkaConsumer<String, String> recorded(String group, String instanceId, String topic,
+                                                          List<String> events) {
+        KafkaConsumer<String, String> consumer = consumer(group, instanceId);
+        consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                events.add("revoked " + partitions);
             }
-            assertThat(a.assignment()).isEqualTo(aOwned);
-            assertThat(restarted.assignment()).isEqualTo(bOwned);
-            assertThat(aEvents).as("the other member saw no rebalance").isEqualTo(eventsBefore);
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                events.add("assigned " + partitions);
+            }
+        });
+        return consumer;
+    }
+
+    /**
+     * Restarts one static member of a stable two-member group and checks that it takes back exactly what it owned
+     * while the other member sees no rebalance, for longer than the old incarnation's session timeout.
+     */
+    private static KafkaConsumer<String, String> restartWithoutRebalance(KafkaConsumer<String, String> restarting,
+                                                                         String instanceId,
+                                                                         KafkaConsumer<String, String> other,
+                                                                         List<String> otherEvents,
+                                                                         List<String> restartedEvents) {
+        Set<TopicPartition> owned = new HashSet<>(restarting.assignment());
+        Set<TopicPartition> othersOwned = new HashSet<>(other.assignment());
+        List<String> before = List.copyOf(otherEvents);
+        restarting.close();
+        KafkaConsumer<String, String> restarted = recorded("statics", instanceId, "static", restartedEvents);
+        Await.until(instanceId + " owns its partitions again", WAIT, () -> {
+            restarted.poll(Duration.ofMillis(100));
+            other.poll(Duration.ofMillis(100));
+            return restarted.assignment().equals(owned);
+        });
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(7);
+        while (System.nanoTime() < until) {
+            restarted.poll(Duration.ofMillis(200));
+            other.poll(Duration.ofMillis(200));
+        }
+        assertThat(restarted.assignment()).isEqualTo(owned);
+        assertThat(other.assignment()).isEqualTo(othersOwned);
+        assertThat(otherEvents).as("the other member saw no rebalance").isEqualTo(before);
+        return restarted;
+    }
+
+    @Test
+    void restartedStaticMembersTakeBackTheirPartitionsWithoutARebalanceLeaderIncluded() throws Exception {
+        createTopic("static", 4);
+        List<String> aEvents = new CopyOnWriteArrayList<>();
+        List<String> bEvents = new CopyOnWriteArrayList<>();
+        KafkaConsumer<String, String> a = recorded("statics", "static-a", "static", aEvents);
+        awaitAssignment(List.of(a), 4, 4);
+        KafkaConsumer<String, String> b = recorded("statics", "static-b", "static", bEvents);
+        KafkaConsumer<String, String> dynamic = consumer("statics", null);
+        try {
+            awaitAssignment(List.of(a, b), 4, 2, 2);
+            // A third member comes and goes, so both static members have been through more than one rebalance
+            // and now join with partitions they own in their metadata.
+            dynamic.subscribe(List.of("static"));
+            List<KafkaConsumer<String, String>> three = List.of(a, b, dynamic);
+            Await.until("three members share the partitions", WAIT, () -> {
+                three.forEach(c -> c.poll(Duration.ofMillis(100)));
+                return three.stream().noneMatch(c -> c.assignment().isEmpty());
+            });
+            dynamic.close();
+            awaitAssignment(List.of(a, b), 4, 2, 2);
+
+            b = restartWithoutRebalance(b, "static-b", a, aEvents, bEvents);
+            // static-a joined first: it leads the group, and a restarted leader keeps the assignment too.
+            a = restartWithoutRebalance(a, "static-a", b, bEvents, aEvents);
         } finally {
             a.close();
-            restarted.close();
+            b.close();
         }
     }
 

@@ -6,6 +6,7 @@ import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -63,7 +64,10 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                 }
                 Map<String, String> overrides = topic.configOverrides();
                 LogConfig effective = logs.config().defaultLogConfig().withOverrides(overrides);
-                for (Map.Entry<String, String> entry : effective.asMap().entrySet()) {
+                Map<String, String> described = new LinkedHashMap<>(effective.asMap());
+                LogConfig.CLIENT_KEYS.stream().filter(overrides::containsKey)
+                        .forEach(key -> described.put(key, overrides.get(key)));
+                for (Map.Entry<String, String> entry : described.entrySet()) {
                     if (resource.configurationKeys() != null && !resource.configurationKeys().contains(entry.getKey())) {
                         continue;
                     }
@@ -77,6 +81,8 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                                     : DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG).id())
                             .setConfigType((entry.getKey().equals(LogConfig.CLEANUP_POLICY)
                                     ? DescribeConfigsResponse.ConfigType.LIST
+                                    : LogConfig.CLIENT_KEYS.contains(entry.getKey())
+                                    ? DescribeConfigsResponse.ConfigType.STRING
                                     : entry.getKey().equals(LogConfig.MAX_MESSAGE_BYTES)
                                     ? DescribeConfigsResponse.ConfigType.INT
                                     : DescribeConfigsResponse.ConfigType.LONG).id()));

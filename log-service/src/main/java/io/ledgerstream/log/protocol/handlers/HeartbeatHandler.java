@@ -30,7 +30,8 @@ public final class HeartbeatHandler implements ApiHandler<HeartbeatRequest> {
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, HeartbeatRequest request) {
-        return groups.heartbeat(request.data().groupId(), request.data().memberId(), request.data().generationId())
+        return groups.heartbeat(request.data().groupId(), request.data().memberId(),
+                request.data().groupInstanceId(), request.data().generationId())
                 .thenApply(error -> new HeartbeatResponse(new HeartbeatResponseData().setErrorCode(error.code())));
     }
 }

@@ -149,7 +149,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     static final long PRODUCER_STATE_TAIL_BYTES = 64L << 20;
     /** Bounds of one read-ahead chunk: the size of the read that triggered it, within these. */
     private static final int MIN_READ_AHEAD_BYTES = 64 << 10;
-    private static final int MAX_READ_AHEAD_BYTES = 4 << 20;
+    private static final int MAX_READ_AHEAD_BYTES = Segment.MAX_BATCH_READ_BYTES;
 
     private CompletableFuture<Void> rebuildProducerState() {
         long bytes = 0;
@@ -338,7 +338,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     /** Starts reading the next chunk for a consumer catching up, unless it is in the tail cache or not written. */
     private void readAheadFrom(long offset, int chunkBytes) {
         long hw = highWatermark;
-        if (offset >= hw || cache.read(offset, 1, hw) != null) {
+        if (offset >= hw || readAhead.holds(offset) || cache.read(offset, 1, hw) != null) {
             return;
         }
         readAhead.prefetch(offset, readSegment(offset, chunkBytes, hw));

@@ -34,7 +34,8 @@ public final class BookKeeperStorage implements PartitionLogFactory {
         conf.setMetadataServiceUri(config.bookkeeperMetadataUri());
         conf.setZkTimeout(config.zookeeperSessionTimeoutMs());
         conf.setUseV2WireProtocol(config.bookkeeperV2Protocol());
-        conf.setBatchReadEnabled(true);
+        // Batch reads exist only in the v2 protocol; with v3 the client reads entry by entry.
+        conf.setBatchReadEnabled(config.bookkeeperV2Protocol());
         // Appends are paced by the partition logs' pipelines, not by a client-wide rate limit.
         conf.setThrottleValue(0);
         return new BookKeeperStorage(BookKeeper.newBuilder(conf).build(), metadata, config, clock);

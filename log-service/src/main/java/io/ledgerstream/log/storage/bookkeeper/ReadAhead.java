@@ -7,15 +7,20 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Read-ahead for a consumer catching up from the bookies. When a read from the bookies ends at offset N, the chunk
  * from N is requested at once, so the consumer's next fetch finds it in memory (or already on its way) instead of
  * waiting a whole bookie round trip. One chunk per partition: a read at another offset (a second consumer, a seek)
  * simply does not use it, and the next read-ahead replaces it. Batches of the log never change once written, so a
- * chunk cannot go stale; the caller still checks the log's start offset before using one.
+ * chunk cannot go stale; the caller still checks the log's start offset before using one. A chunk stays until it
+ * is used or replaced: memory is one chunk per partition read from the bookies.
  */
 final class ReadAhead {
+    private static final Logger LOG = LoggerFactory.getLogger(ReadAhead.class);
+
     /** Batches read ahead from {@code offset}. */
     private record Chunk(long offset, CompletableFuture<List<ByteBuffer>> batches) {
     }
@@ -34,9 +39,20 @@ final class ReadAhead {
             return read.apply(offset);
         }
         // A failed read-ahead costs nothing more than the read it replaced.
-        return chunk.batches().handle((batches, error) -> error == null ? batches : null)
+        return chunk.batches().handle((batches, error) -> {
+                    if (error != null) {
+                        LOG.debug("Read-ahead from offset {} failed; reading again: {}", offset, error.toString());
+                    }
+                    return error == null ? batches : null;
+                })
                 .thenCompose(batches -> batches == null || batches.isEmpty() ? read.apply(offset)
                         : CompletableFuture.completedFuture(keep(batches, maxBytes)));
+    }
+
+    /** Whether the chunk held starts at {@code offset} (the rest of a chunk a read did not take all of). */
+    boolean holds(long offset) {
+        Chunk chunk = next.get();
+        return chunk != null && chunk.offset() == offset;
     }
 
     /** Starts reading the chunk from {@code offset}, replacing any earlier one. */

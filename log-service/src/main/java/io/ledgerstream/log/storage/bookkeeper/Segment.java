@@ -1,5 +1,6 @@
 package io.ledgerstream.log.storage.bookkeeper;
 
+import io.netty.buffer.ByteBuf;
 import io.ledgerstream.log.metadata.SegmentRecord;
 import io.ledgerstream.log.partition.RecordBatches;
 import java.nio.ByteBuffer;
@@ -21,7 +22,7 @@ import org.apache.bookkeeper.client.api.WriteHandle;
 final class Segment {
     private static final int DEFAULT_ENTRY_SIZE = 16 * 1024;
     /** Most bytes one batch read asks a bookie for: below the bookies' default 5 MiB frame limit. */
-    private static final int MAX_BATCH_READ_BYTES = 3 << 20;
+    static final int MAX_BATCH_READ_BYTES = 3 << 20;
 
     private final BookKeeperLedgers ledgers;
     private final long ledgerId;
@@ -194,10 +195,10 @@ final class Segment {
      */
     private static List<ByteBuffer> toBatches(LedgerEntries entries, int maxBytes, long limitOffset) {
         try (entries) {
-            List<io.netty.buffer.ByteBuf> kept = new ArrayList<>();
+            List<ByteBuf> kept = new ArrayList<>();
             int size = 0;
             for (LedgerEntry entry : entries) {
-                io.netty.buffer.ByteBuf buffer = entry.getEntryBuffer();
+                ByteBuf buffer = entry.getEntryBuffer();
                 long base = buffer.getLong(buffer.readerIndex());
                 if (base >= limitOffset || (!kept.isEmpty() && size + buffer.readableBytes() > maxBytes)) {
                     break;
@@ -208,7 +209,7 @@ final class Segment {
             byte[] bytes = new byte[size];
             List<ByteBuffer> batches = new ArrayList<>(kept.size());
             int at = 0;
-            for (io.netty.buffer.ByteBuf buffer : kept) {
+            for (ByteBuf buffer : kept) {
                 int length = buffer.readableBytes();
                 buffer.getBytes(buffer.readerIndex(), bytes, at, length);
                 batches.add(ByteBuffer.wrap(bytes, at, length).slice());

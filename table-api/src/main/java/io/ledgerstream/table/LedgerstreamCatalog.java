@@ -1,0 +1,392 @@
+package io.ledgerstream.table;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.table.catalog.AbstractCatalog;
+import org.apache.flink.table.catalog.CatalogBaseTable;
+import org.apache.flink.table.catalog.CatalogDatabase;
+import org.apache.flink.table.catalog.CatalogDatabaseImpl;
+import org.apache.flink.table.catalog.CatalogFunction;
+import org.apache.flink.table.catalog.CatalogPartition;
+import org.apache.flink.table.catalog.CatalogPartitionSpec;
+import org.apache.flink.table.catalog.ObjectPath;
+import org.apache.flink.table.catalog.ResolvedCatalogBaseTable;
+import org.apache.flink.table.catalog.ResolvedCatalogTable;
+import org.apache.flink.table.catalog.exceptions.CatalogException;
+import org.apache.flink.table.catalog.exceptions.DatabaseAlreadyExistException;
+import org.apache.flink.table.catalog.exceptions.DatabaseNotEmptyException;
+import org.apache.flink.table.catalog.exceptions.DatabaseNotExistException;
+import org.apache.flink.table.catalog.exceptions.FunctionAlreadyExistException;
+import org.apache.flink.table.catalog.exceptions.FunctionNotExistException;
+import org.apache.flink.table.catalog.exceptions.PartitionNotExistException;
+import org.apache.flink.table.catalog.exceptions.TableAlreadyExistException;
+import org.apache.flink.table.catalog.exceptions.TableNotExistException;
+import org.apache.flink.table.catalog.exceptions.TableNotPartitionedException;
+import org.apache.flink.table.catalog.stats.CatalogColumnStatistics;
+import org.apache.flink.table.catalog.stats.CatalogTableStatistics;
+import org.apache.flink.table.expressions.Expression;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * A Flink catalog in which every topic of a Ledgerstream (Kafka-protocol) cluster is a table. The one database
+ * holds them all. {@code CREATE TABLE} creates the topic and stores its schema in the topic's metadata,
+ * {@code DROP TABLE} deletes both, {@code ALTER TABLE} changes the topic settings the log honours. Tables with a
+ * primary key read and write as upsert changelogs (a tombstone deletes), the others as append streams.
+ *
+ * <p>WITH options of {@code CREATE TABLE}: {@code partitions} (default 3), {@code replication-factor} (the broker's
+ * default), and the topic settings {@code retention.ms}, {@code retention.bytes}, {@code segment.bytes},
+ * {@code segment.ms}, {@code max.message.bytes}.
+ */
+public final class LedgerstreamCatalog extends AbstractCatalog {
+    public static final String DEFAULT_DATABASE = "default";
+    static final String PARTITIONS = "partitions";
+    static final String REPLICATION_FACTOR = "replication-factor";
+    static final List<String> TOPIC_SETTINGS = List.of("retention.ms", "retention.bytes", "segment.bytes",
+            "segment.ms", "max.message.bytes");
+    private static final int DEFAULT_PARTITIONS = 3;
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private final String bootstrapServers;
+    private Admin admin;
+
+    public LedgerstreamCatalog(String name, String bootstrapServers) {
+        super(name, DEFAULT_DATABASE);
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    @Override
+    public void open() {
+        admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+    }
+
+    @Override
+    public void close() {
+        if (admin != null) {
+            admin.close();
+        }
+    }
+
+    // ---- tables ----
+
+    @Override
+    public List<String> listTables(String databaseName) throws DatabaseNotExistException {
+        requireDatabase(databaseName);
+        return call(admin.listTopics().names()).stream().filter(t -> !t.startsWith("__")).sorted().toList();
+    }
+
+    @Override
+    public List<String> listViews(String databaseName) throws DatabaseNotExistException {
+        requireDatabase(databaseName);
+        return List.of();
+    }
+
+    @Override
+    public CatalogBaseTable getTable(ObjectPath path) throws TableNotExistException {
+        if (!tableExists(path)) {
+            throw new TableNotExistException(getName(), path);
+        }
+        Optional<String> stored = storedSchema(path.getObjectName());
+        TopicSchema schema;
+        try {
+            schema = stored.map(TopicSchema::fromJson).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw new CatalogException("Topic " + path.getObjectName() + " has a schema this catalog cannot read: "
+                    + e.getMessage(), e);
+        }
+        return TopicTables.table(path.getObjectName(), schema, bootstrapServers,
+                schema == null ? "topic without a schema: raw key and value" : "");
+    }
+
+    @Override
+    public boolean tableExists(ObjectPath path) {
+        return databaseExists(path.getDatabaseName())
+                && call(admin.listTopics().names()).contains(path.getObjectName());
+    }
+
+    @Override
+    public void createTable(ObjectPath path, CatalogBaseTable table, boolean ignoreIfExists)
+            throws TableAlreadyExistException, DatabaseNotExistException {
+        requireDatabase(path.getDatabaseName());
+        if (!(table instanceof ResolvedCatalogTable resolved)) {
+            throw new CatalogException("Only tables (not views) can be created in a Ledgerstream catalog");
+        }
+        TopicSchema schema;
+        try {
+            schema = TopicTables.schemaOf(resolved.getResolvedSchema());
+        } catch (IllegalArgumentException e) {
+            throw new CatalogException("Cannot create table " + path.getObjectName() + ": " + e.getMessage(), e);
+        }
+        Map<String, String> options = new HashMap<>(table.getOptions());
+        int partitions = Integer.parseInt(options.getOrDefault(PARTITIONS, Integer.toString(DEFAULT_PARTITIONS)));
+        Optional<Short> replication = Optional.ofNullable(options.get(REPLICATION_FACTOR)).map(Short::parseShort);
+        Map<String, String> configs = new HashMap<>();
+        for (String key : options.keySet()) {
+            if (TOPIC_SETTINGS.contains(key)) {
+                configs.put(key, options.get(key));
+            } else if (!key.equals(PARTITIONS) && !key.equals(REPLICATION_FACTOR)) {
+                throw new CatalogException("Option '" + key + "' is not one a Ledgerstream table takes: "
+                        + PARTITIONS + ", " + REPLICATION_FACTOR + ", " + TOPIC_SETTINGS);
+            }
+        }
+        configs.put(TopicSchema.CONFIG, schema.toJson());
+        try {
+            call(admin.createTopics(List.of(new NewTopic(path.getObjectName(), Optional.of(partitions), replication)
+                    .configs(configs))).all());
+        } catch (CatalogException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                if (ignoreIfExists) {
+                    return;
+                }
+                throw new TableAlreadyExistException(getName(), path, e.getCause());
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void dropTable(ObjectPath path, boolean ignoreIfNotExists) throws TableNotExistException {
+        try {
+            call(admin.deleteTopics(List.of(path.getObjectName())).all());
+        } catch (CatalogException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                if (ignoreIfNotExists) {
+                    return;
+                }
+                throw new TableNotExistException(getName(), path, e.getCause());
+            }
+            throw e;
+        }
+    }
+
+    /** Changes the topic settings among the table's options; the schema itself cannot change yet. */
+    @Override
+    public void alterTable(ObjectPath path, CatalogBaseTable newTable, boolean ignoreIfNotExists)
+            throws TableNotExistException {
+        if (!tableExists(path)) {
+            if (ignoreIfNotExists) {
+                return;
+            }
+            throw new TableNotExistException(getName(), path);
+        }
+        if (newTable instanceof ResolvedCatalogBaseTable<?> resolved) {
+            Optional<String> stored = storedSchema(path.getObjectName());
+            TopicSchema wanted = TopicTables.schemaOf(resolved.getResolvedSchema());
+            if (stored.isPresent() && !TopicSchema.fromJson(stored.get()).equals(wanted)) {
+                throw new CatalogException("Changing the columns or key of " + path.getObjectName()
+                        + " is not supported; only its topic settings " + TOPIC_SETTINGS);
+            }
+        }
+        List<AlterConfigOp> ops = newTable.getOptions().entrySet().stream()
+                .filter(e -> TOPIC_SETTINGS.contains(e.getKey()))
+                .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
+                .toList();
+        if (!ops.isEmpty()) {
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, path.getObjectName());
+            call(admin.incrementalAlterConfigs(Map.of(topic, ops)).all());
+        }
+    }
+
+    @Override
+    public void renameTable(ObjectPath path, String newName, boolean ignoreIfNotExists) {
+        throw new CatalogException("Topics cannot be renamed");
+    }
+
+    private Optional<String> storedSchema(String topic) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config = call(admin.describeConfigs(List.of(resource)).all()).get(resource);
+        ConfigEntry entry = config == null ? null : config.get(TopicSchema.CONFIG);
+        return entry == null || entry.value() == null || entry.value().isEmpty() ? Optional.empty()
+                : Optional.of(entry.value());
+    }
+
+    private <T> T call(org.apache.kafka.common.KafkaFuture<T> future) {
+        try {
+            return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new CatalogException("The cluster at " + bootstrapServers + " refused: " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new CatalogException("The cluster at " + bootstrapServers + " did not answer within "
+                    + TIMEOUT_SECONDS + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CatalogException("Interrupted talking to " + bootstrapServers, e);
+        }
+    }
+
+    // ---- the one database ----
+
+    @Override
+    public List<String> listDatabases() {
+        return List.of(DEFAULT_DATABASE);
+    }
+
+    @Override
+    public CatalogDatabase getDatabase(String databaseName) throws DatabaseNotExistException {
+        requireDatabase(databaseName);
+        return new CatalogDatabaseImpl(Map.of(), "every topic of " + bootstrapServers);
+    }
+
+    @Override
+    public boolean databaseExists(String databaseName) {
+        return DEFAULT_DATABASE.equals(databaseName);
+    }
+
+    private void requireDatabase(String databaseName) throws DatabaseNotExistException {
+        if (!databaseExists(databaseName)) {
+            throw new DatabaseNotExistException(getName(), databaseName);
+        }
+    }
+
+    @Override
+    public void createDatabase(String name, CatalogDatabase database, boolean ignoreIfExists)
+            throws DatabaseAlreadyExistException {
+        throw new CatalogException("A Ledgerstream catalog has one database, '" + DEFAULT_DATABASE + "'");
+    }
+
+    @Override
+    public void dropDatabase(String name, boolean ignoreIfNotExists, boolean cascade)
+            throws DatabaseNotEmptyException {
+        throw new CatalogException("A Ledgerstream catalog has one database, '" + DEFAULT_DATABASE + "'");
+    }
+
+    @Override
+    public void alterDatabase(String name, CatalogDatabase newDatabase, boolean ignoreIfNotExists) {
+        throw new CatalogException("A Ledgerstream catalog has one database, '" + DEFAULT_DATABASE + "'");
+    }
+
+    // ---- what topics do not have: partitions in Flink's sense, functions, statistics ----
+
+    @Override
+    public List<CatalogPartitionSpec> listPartitions(ObjectPath path) throws TableNotPartitionedException {
+        throw new TableNotPartitionedException(getName(), path);
+    }
+
+    @Override
+    public List<CatalogPartitionSpec> listPartitions(ObjectPath path, CatalogPartitionSpec spec)
+            throws TableNotPartitionedException {
+        throw new TableNotPartitionedException(getName(), path);
+    }
+
+    @Override
+    public List<CatalogPartitionSpec> listPartitionsByFilter(ObjectPath path, List<Expression> filters)
+            throws TableNotPartitionedException {
+        throw new TableNotPartitionedException(getName(), path);
+    }
+
+    @Override
+    public CatalogPartition getPartition(ObjectPath path, CatalogPartitionSpec spec)
+            throws PartitionNotExistException {
+        throw new PartitionNotExistException(getName(), path, spec);
+    }
+
+    @Override
+    public boolean partitionExists(ObjectPath path, CatalogPartitionSpec spec) {
+        return false;
+    }
+
+    @Override
+    public void createPartition(ObjectPath path, CatalogPartitionSpec spec, CatalogPartition partition,
+                                boolean ignoreIfExists) throws TableNotPartitionedException {
+        throw new TableNotPartitionedException(getName(), path);
+    }
+
+    @Override
+    public void dropPartition(ObjectPath path, CatalogPartitionSpec spec, boolean ignoreIfNotExists)
+            throws PartitionNotExistException {
+        throw new PartitionNotExistException(getName(), path, spec);
+    }
+
+    @Override
+    public void alterPartition(ObjectPath path, CatalogPartitionSpec spec, CatalogPartition partition,
+                               boolean ignoreIfNotExists) throws PartitionNotExistException {
+        throw new PartitionNotExistException(getName(), path, spec);
+    }
+
+    @Override
+    public List<String> listFunctions(String databaseName) {
+        return List.of();
+    }
+
+    @Override
+    public CatalogFunction getFunction(ObjectPath path) throws FunctionNotExistException {
+        throw new FunctionNotExistException(getName(), path);
+    }
+
+    @Override
+    public boolean functionExists(ObjectPath path) {
+        return false;
+    }
+
+    @Override
+    public void createFunction(ObjectPath path, CatalogFunction function, boolean ignoreIfExists)
+            throws FunctionAlreadyExistException {
+        throw new CatalogException("A Ledgerstream catalog holds no functions");
+    }
+
+    @Override
+    public void alterFunction(ObjectPath path, CatalogFunction function, boolean ignoreIfNotExists)
+            throws FunctionNotExistException {
+        throw new FunctionNotExistException(getName(), path);
+    }
+
+    @Override
+    public void dropFunction(ObjectPath path, boolean ignoreIfNotExists) throws FunctionNotExistException {
+        throw new FunctionNotExistException(getName(), path);
+    }
+
+    @Override
+    public CatalogTableStatistics getTableStatistics(ObjectPath path) {
+        return CatalogTableStatistics.UNKNOWN;
+    }
+
+    @Override
+    public CatalogColumnStatistics getTableColumnStatistics(ObjectPath path) {
+        return CatalogColumnStatistics.UNKNOWN;
+    }
+
+    @Override
+    public CatalogTableStatistics getPartitionStatistics(ObjectPath path, CatalogPartitionSpec spec) {
+        return CatalogTableStatistics.UNKNOWN;
+    }
+
+    @Override
+    public CatalogColumnStatistics getPartitionColumnStatistics(ObjectPath path, CatalogPartitionSpec spec) {
+        return CatalogColumnStatistics.UNKNOWN;
+    }
+
+    @Override
+    public void alterTableStatistics(ObjectPath path, CatalogTableStatistics statistics, boolean ignoreIfNotExists) {
+        throw new CatalogException("Statistics are not stored");
+    }
+
+    @Override
+    public void alterTableColumnStatistics(ObjectPath path, CatalogColumnStatistics statistics,
+                                           boolean ignoreIfNotExists) {
+        throw new CatalogException("Statistics are not stored");
+    }
+
+    @Override
+    public void alterPartitionStatistics(ObjectPath path, CatalogPartitionSpec spec,
+                                         CatalogTableStatistics statistics, boolean ignoreIfNotExists) {
+        throw new CatalogException("Statistics are not stored");
+    }
+
+    @Override
+    public void alterPartitionColumnStatistics(ObjectPath path, CatalogPartitionSpec spec,
+                                               CatalogColumnStatistics statistics, boolean ignoreIfNotExists) {
+        throw new CatalogException("Statistics are not stored");
+    }
+}

@@ -1,0 +1,214 @@
+package io.ledgerstream.table;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ledgerstream.log.testing.Await;
+import io.ledgerstream.log.testing.LocalBroker;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.TableResult;
+import org.apache.flink.types.Row;
+import org.apache.flink.types.RowKind;
+import org.apache.flink.util.CloseableIterator;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Ledgerstream catalog through Flink SQL (a local Flink cluster with RocksDB state) against the standalone
+ * platform: topics as tables, and a projection kept current by key.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class CatalogITCase {
+    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    private static LocalBroker platform;
+    private static TableEnvironment sql;
+
+    @BeforeAll
+    static void start() throws Exception {
+        platform = LocalBroker.start(dir.toFile(), Map.of());
+        sql = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
+        sql.getConfig().set("state.backend.type", "rocksdb");
+        sql.getConfig().set("execution.checkpointing.interval", "1 s");
+        sql.getConfig().set("parallelism.default", "1");
+        sql.executeSql("CREATE CATALOG lc WITH ('type' = 'ledgerstream', 'bootstrap-servers' = '"
+                + platform.bootstrap() + "')");
+        sql.useCatalog("lc");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    void topicsAreTablesThatTheCatalogCreatesDescribesAndDrops() throws Exception {
+        sql.executeSql("CREATE TABLE orders (order_id STRING, customer_id STRING, amount DECIMAL(10, 2), "
+                + "PRIMARY KEY (order_id) NOT ENFORCED) WITH ('partitions' = '2', 'retention.ms' = '86400000')");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", platform.bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic("plain", 1, (short) 2))).all().get(30, TimeUnit.SECONDS);
+            assertThat(admin.describeTopics(List.of("orders")).allTopicNames().get().get("orders").partitions())
+                    .hasSize(2);
+            ConfigResource orders = new ConfigResource(ConfigResource.Type.TOPIC, "orders");
+            assertThat(admin.describeConfigs(List.of(orders)).all().get().get(orders).get("retention.ms").value())
+                    .isEqualTo("86400000");
+
+            assertThat(rows("SHOW TABLES")).extracting(r -> r.getField(0)).contains("orders", "plain");
+            // name, type, nullable, key
+            assertThat(rows("DESCRIBE orders")).extracting(r -> r.getField(0) + " " + r.getField(1) + " "
+                    + r.getField(2) + " " + r.getField(3)).containsExactly("order_id STRING false PRI(order_id)",
+                    "customer_id STRING true null", "amount DECIMAL(10, 2) true null");
+            assertThat(rows("DESCRIBE plain")).extracting(r -> r.getField(0) + " " + r.getField(1))
+                    .containsExactly("key BYTES", "value BYTES");
+
+            sql.executeSql("ALTER TABLE orders SET ('retention.ms' = '3600000')");
+            assertThat(admin.describeConfigs(List.of(orders)).all().get().get(orders).get("retention.ms").value())
+                    .isEqualTo("3600000");
+
+            sql.executeSql("DROP TABLE orders");
+            assertThat(admin.listTopics().names().get()).doesNotContain("orders").contains("plain");
+            assertThat(rows("SHOW TABLES")).extracting(r -> r.getField(0)).doesNotContain("orders");
+        }
+        assertThatThrownBy(() -> sql.executeSql("CREATE TABLE bad (x INT) WITH ('colour' = 'blue')"))
+                .hasStackTraceContaining("Option 'colour' is not one a Ledgerstream table takes");
+    }
+
+    @Test
+    void aProjectionFollowsInsertsUpdatesAndDeletesByKey() throws Exception {
+        sql.executeSql("CREATE TABLE payments (payment_id STRING, customer_id STRING, amount DECIMAL(18, 2), "
+                + "PRIMARY KEY (payment_id) NOT ENFORCED)");
+        sql.executeSql("CREATE TABLE customer_totals (customer_id STRING, payments BIGINT, total DECIMAL(18, 2), "
+                + "PRIMARY KEY (customer_id) NOT ENFORCED)");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                platform.bootstrap()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            // Change events as another service would write them: the key columns as the key, the row as the value.
+            payment(producer, "p1", "ada", "10.00");
+            payment(producer, "p2", "ada", "5.50");
+            payment(producer, "p3", "bob", "7.00");
+            producer.flush();
+            TableResult projection = sql.executeSql("INSERT INTO customer_totals SELECT customer_id, COUNT(*), "
+                    + "CAST(SUM(amount) AS DECIMAL(18, 2)) FROM payments GROUP BY customer_id");
+            try (TopicTable totals = new TopicTable("customer_totals")) {
+                totals.await(Map.of("ada", "2 15.50", "bob", "1 7.00"));
+
+                // An update of a payment (same key), then deletions (tombstones): the projection follows by key.
+                payment(producer, "p1", "ada", "12.00");
+                producer.flush();
+                totals.await(Map.of("ada", "2 17.50", "bob", "1 7.00"));
+                producer.send(new ProducerRecord<>("payments", key("payment_id", "p3"), null));
+                producer.send(new ProducerRecord<>("payments", key("payment_id", "p2"), null));
+                producer.flush();
+                totals.await(Map.of("ada", "1 12.00"));
+
+                // Read as of now: a bounded scan of the projection (to the offsets at the start of the query); its
+                // changelog, applied by key, is the table at that moment.
+                Map<String, String> now = new HashMap<>();
+                try (CloseableIterator<Row> it = sql.executeSql("SELECT customer_id, payments, total FROM "
+                        + "customer_totals /*+ OPTIONS('scan.bounded.mode' = 'latest-offset') */").collect()) {
+                    it.forEachRemaining(r -> {
+                        if (r.getKind() == RowKind.INSERT || r.getKind() == RowKind.UPDATE_AFTER) {
+                            now.put((String) r.getField(0), r.getField(1) + " " + r.getField(2));
+                        } else {
+                            now.remove((String) r.getField(0));
+                        }
+                    });
+                }
+                assertThat(now).isEqualTo(Map.of("ada", "1 12.00"));
+            } finally {
+                projection.getJobClient().orElseThrow().cancel().get(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static void payment(KafkaProducer<byte[], byte[]> producer, String id, String customer, String amount) {
+        producer.send(new ProducerRecord<>("payments", key("payment_id", id), ("{\"payment_id\":\"" + id
+                + "\",\"customer_id\":\"" + customer + "\",\"amount\":" + amount + "}")
+                .getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static List<Row> rows(String statement) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        try (CloseableIterator<Row> it = sql.executeSql(statement).collect()) {
+            it.forEachRemaining(rows::add);
+        }
+        return rows;
+    }
+
+    private static byte[] key(String field, String value) {
+        return ("{\"" + field + "\":\"" + value + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The latest row per key of an upsert topic, as "payments total" strings; a tombstone removes the key. */
+    private static final class TopicTable implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final Map<String, String> rows = new HashMap<>();
+
+        TopicTable(String topic) {
+            consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", platform.bootstrap(),
+                    "fetch.max.wait.ms", "100"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+        }
+
+        void await(Map<String, String> expected) {
+            Await.until("the projection holds " + expected, WAIT, () -> {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    String customer = field(r.key(), "customer_id");
+                    if (r.value() == null) {
+                        rows.remove(customer);
+                    } else {
+                        rows.put(customer, field(r.value(), "payments") + " "
+                                + new BigDecimal(field(r.value(), "total")).setScale(2));
+                    }
+                }
+                return rows.equals(expected);
+            });
+        }
+
+        private static String field(byte[] json, String name) {
+            try {
+                JsonNode node = JSON.readTree(json);
+                return node.get(name).asText();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+}

@@ -68,7 +68,16 @@ public final class LedgerstreamCatalog extends AbstractCatalog {
 
     @Override
     public void open() {
-        admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+        // kafka-clients loads its config classes through the context class loader; in a SQL client that is not the
+        // loader that holds this jar (and kafka-clients with it).
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(Admin.class.getClassLoader());
+        try {
+            admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
     }
 
     @Override

@@ -41,7 +41,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * A Flink catalog in which every topic of a Ledgerstream (Kafka-protocol) cluster is a table. The one database
- * holds them all. {@code CREATE TABLE} creates the topic and stores its schema in the topic's metadata,
+ * holds them all. {@code CREATE TABLE} creates the topic and stores its schema in the topic's metadata (on a topic
+ * that exists without a schema, it only stores the schema),
  * {@code DROP TABLE} deletes both, {@code ALTER TABLE} changes the topic settings the log honours. Tables with a
  * primary key read and write as upsert changelogs (a tombstone deletes), the others as append streams.
  *
@@ -154,13 +155,19 @@ public final class LedgerstreamCatalog extends AbstractCatalog {
             call(admin.createTopics(List.of(new NewTopic(path.getObjectName(), Optional.of(partitions), replication)
                     .configs(configs))).all());
         } catch (CatalogException e) {
-            if (e.getCause() instanceof TopicExistsException) {
-                if (ignoreIfExists) {
-                    return;
-                }
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+            if (storedSchema(path.getObjectName()).isEmpty()) {
+                // A topic that other clients write, declared as a table: it keeps its data and gains the schema.
+                ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, path.getObjectName());
+                call(admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(
+                        new ConfigEntry(TopicSchema.CONFIG, schema.toJson()), AlterConfigOp.OpType.SET)))).all());
+                return;
+            }
+            if (!ignoreIfExists) {
                 throw new TableAlreadyExistException(getName(), path, e.getCause());
             }
-            throw e;
         }
     }
 

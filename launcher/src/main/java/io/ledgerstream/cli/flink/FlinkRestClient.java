@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,19 @@ public final class FlinkRestClient {
     /** The job's state, e.g. RUNNING, FAILED, CANCELED. */
     public String jobState(String jobId) throws IOException, InterruptedException {
         return String.valueOf(send(HttpRequest.newBuilder(uri("/jobs/" + jobId)).GET()).get("state"));
+    }
+
+    /** Ids of the jobs that are not finished (running, restarting, ...). */
+    @SuppressWarnings("unchecked")
+    public List<String> activeJobIds() throws IOException, InterruptedException {
+        Object jobs = send(HttpRequest.newBuilder(uri("/jobs/overview")).GET()).get("jobs");
+        List<String> active = new ArrayList<>();
+        for (Map<String, Object> job : (List<Map<String, Object>>) jobs) {
+            if (!List.of("FINISHED", "CANCELED", "FAILED").contains(String.valueOf(job.get("state")))) {
+                active.add(String.valueOf(job.get("jid")));
+            }
+        }
+        return active;
     }
 
     public void cancel(String jobId) throws IOException, InterruptedException {

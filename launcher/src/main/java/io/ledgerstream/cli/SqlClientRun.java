@@ -1,0 +1,126 @@
+package io.ledgerstream.cli;
+
+import io.ledgerstream.cli.flink.FlinkClasspath;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One run of Flink's SQL client in a JVM of its own, set up for Ledgerstream: a configuration (local execution, or
+ * a cluster's REST address; RocksDB; checkpoints under the data folder), an init script that registers and uses the
+ * catalog {@value #CATALOG}, and the catalog's jar handed to the session. Logs go to the data folder.
+ */
+final class SqlClientRun {
+    static final String CATALOG = "ledgerstream";
+    private static final String LOG4J = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Configuration status="OFF">
+              <Appenders>
+                <File name="file" fileName="%s">
+                  <PatternLayout pattern="%%d{HH:mm:ss.SSS} %%-5level %%c{1} - %%msg%%n"/>
+                </File>
+              </Appenders>
+              <Loggers>
+                <Root level="INFO"><AppenderRef ref="file"/></Root>
+              </Loggers>
+            </Configuration>
+            """;
+
+    private final String bootstrapServers;
+    private final String cluster;
+    private final Path home;
+
+    /** @param cluster a Flink REST address ({@code HOST:PORT}), or null to run queries inside the client */
+    SqlClientRun(String bootstrapServers, String cluster, File dataDir) {
+        this.bootstrapServers = bootstrapServers;
+        this.cluster = cluster;
+        this.home = dataDir.getAbsoluteFile().toPath().resolve("sql-client");
+    }
+
+    /**
+     * Runs the client: interactively on this terminal when {@code script} is null, otherwise the script with its
+     * output relayed to {@code out}.
+     *
+     * @param init statements to run after the catalog is registered, or null
+     * @return the client's exit code
+     */
+    int run(Path init, Path script, PrintStream out) throws IOException, InterruptedException {
+        Path conf = home.resolve("conf");
+        Files.createDirectories(conf);
+        Files.createDirectories(home.resolve("log"));
+        writeConfig(conf.resolve("config.yaml"), script != null);
+        Path initFile = conf.resolve("init.sql");
+        StringBuilder initSql = new StringBuilder("CREATE CATALOG " + CATALOG + " WITH ('type' = 'ledgerstream', "
+                + "'bootstrap-servers' = '" + bootstrapServers.replace("'", "''") + "');\nUSE CATALOG " + CATALOG
+                + ";\n");
+        if (init != null) {
+            initSql.append(Files.readString(init, StandardCharsets.UTF_8)).append('\n');
+        }
+        Files.writeString(initFile, initSql, StandardCharsets.UTF_8);
+        Files.writeString(conf.resolve("log4j2.xml"), LOG4J.formatted(home.resolve("log/sql-client.log")),
+                StandardCharsets.UTF_8);
+
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of("--add-opens=java.base/java.lang=ALL-UNNAMED",
+                "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED"));
+        command.add("-Dlog4j.configurationFile=" + conf.resolve("log4j2.xml").toUri());
+        command.add("-Dlog4j2.StatusLogger.level=OFF");
+        command.add("-cp");
+        command.add(FlinkClasspath.read() + File.pathSeparator + FlinkClasspath.sqlClient());
+        command.addAll(List.of("org.apache.flink.table.client.SqlClient", "embedded", "-i", initFile.toString(),
+                "-j", FlinkClasspath.sqlJar().toString()));
+        if (script != null) {
+            command.addAll(List.of("-f", script.toAbsolutePath().toString()));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("FLINK_CONF_DIR", conf.toString());
+        if (script == null) {
+            return builder.inheritIO().start().waitFor();
+        }
+        Process process = builder.start();
+        process.getOutputStream().close();
+        try (InputStream output = process.getInputStream()) {
+            output.transferTo(out);
+        }
+        out.flush();
+        return process.waitFor();
+    }
+
+    /** The folder the client keeps its configuration, logs and checkpoints in. */
+    Path home() {
+        return home;
+    }
+
+    private void writeConfig(Path file, boolean script) throws IOException {
+        Map<String, String> config = new LinkedHashMap<>();
+        if (cluster == null) {
+            config.put("execution.target", "local");
+        } else {
+            String[] hostPort = cluster.replaceFirst("^https?://", "").split(":");
+            config.put("execution.target", "remote");
+            config.put("rest.address", hostPort[0]);
+            config.put("rest.port", hostPort.length > 1 ? hostPort[1] : "8081");
+        }
+        config.put("parallelism.default", "1");
+        config.put("state.backend.type", "rocksdb");
+        config.put("execution.checkpointing.incremental", "true");
+        config.put("execution.checkpointing.interval", "10 s");
+        config.put("execution.checkpointing.dir", home.resolve("checkpoints").toUri().toString());
+        if (script) {
+            config.put("sql-client.execution.result-mode", "tableau");
+        }
+        StringBuilder yaml = new StringBuilder();
+        config.forEach((k, v) -> yaml.append(k).append(": '").append(v.replace("'", "''")).append("'\n"));
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+    }
+}

@@ -2,7 +2,6 @@ package io.ledgerstream.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ledgerstream.cli.Ledgerstream;
 import io.ledgerstream.cli.flink.FlinkClasspath;
 import io.ledgerstream.cli.flink.FlinkRestClient;
 import io.ledgerstream.cli.flink.LocalFlinkCluster;
@@ -12,8 +11,6 @@ import io.ledgerstream.jobs.payments.PaymentsJson;
 import io.ledgerstream.jobs.payments.SamplePayments;
 import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.LocalBroker;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,7 +69,7 @@ class FlinkClusterITCase {
             }
 
             String rest = flink.settings().restAddress();
-            String submitted = submit("--cluster", rest, "--parallelism", "2",
+            String submitted = CommandOutput.run("submit", "--cluster", rest, "--parallelism", "2",
                     System.getProperty("ledgerstream.job.jar"), "--bootstrap-servers", bootstrap,
                     "--checkpoint-interval", "1000");
             Matcher id = Pattern.compile("as job ([0-9a-f]{32})").matcher(submitted);
@@ -110,27 +107,5 @@ class FlinkClusterITCase {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String submit(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        int exit;
-        try {
-            exit = Ledgerstream.commandLine().execute(args(args));
-        } finally {
-            System.setOut(original);
-        }
-        String output = captured.toString(StandardCharsets.UTF_8);
-        assertThat(exit).as("exit code; output:%n%s", output).isZero();
-        return output;
-    }
-
-    private static String[] args(String... rest) {
-        String[] all = new String[rest.length + 1];
-        all[0] = "submit";
-        System.arraycopy(rest, 0, all, 1, rest.length);
-        return all;
     }
 }

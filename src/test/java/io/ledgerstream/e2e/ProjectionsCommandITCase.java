@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ledgerstream.cli.Ledgerstream;
 import io.ledgerstream.cli.flink.FlinkClasspath;
 import io.ledgerstream.cli.flink.FlinkRestClient;
 import io.ledgerstream.cli.flink.LocalFlinkCluster;
@@ -14,9 +13,7 @@ import io.ledgerstream.jobs.payments.PaymentsJson;
 import io.ledgerstream.jobs.payments.SamplePayments;
 import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.LocalBroker;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -69,9 +66,9 @@ class ProjectionsCommandITCase {
             send(producer, sample, 300, counts, totals, expected);
 
             String rest = flink.settings().restAddress();
-            String output = run("projections", "--cluster", rest, "--bootstrap-servers", platform.bootstrap(),
-                    "--data-dir", dir.resolve("data").toString(), "--dir",
-                    System.getProperty("ledgerstream.projections.dir"));
+            String output = CommandOutput.run("projections", "--cluster", rest,
+                    "--bootstrap-servers", platform.bootstrap(), "--data-dir", dir.resolve("data").toString(),
+                    "--dir", System.getProperty("ledgerstream.projections.dir"));
             assertThat(output).contains("Successfully initialized").contains("Job ID").doesNotContain("[ERROR]");
 
             try (KafkaConsumer<byte[], byte[]> table = new KafkaConsumer<>(Map.of("bootstrap.servers",
@@ -127,20 +124,5 @@ class ProjectionsCommandITCase {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String run(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        int exit;
-        try {
-            exit = Ledgerstream.commandLine().execute(args);
-        } finally {
-            System.setOut(original);
-        }
-        String output = captured.toString(StandardCharsets.UTF_8);
-        assertThat(exit).as("exit code; output:%n%s", output).isZero();
-        return output;
     }
 }

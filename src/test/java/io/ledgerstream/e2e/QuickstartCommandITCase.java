@@ -3,9 +3,6 @@ package io.ledgerstream.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ledgerstream.cli.Ledgerstream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -29,12 +26,12 @@ class QuickstartCommandITCase {
                 "--bookie-port", Integer.toString(FreePorts.consecutive(3)), "--kafka-port", "0",
                 "--payments", "2000", "--rate", "0", "--customers", "12"};
 
-        String first = run(args);
+        String first = CommandOutput.run(args);
         assertThat(first).contains("no earlier state")
                 .contains("state table matches the 2,000 payments in the topic exactly: 12 customers")
                 .contains("job stopped with a savepoint").contains("stopped cleanly");
 
-        String second = run(args);
+        String second = CommandOutput.run(args);
         assertThat(second).contains("resuming the job's state from savepoints")
                 .contains("state table matches the 4,000 payments in the topic exactly: 12 customers");
     }
@@ -44,20 +41,5 @@ class QuickstartCommandITCase {
         assertThat(Ledgerstream.commandLine().execute("quickstart", "--payments", "many")).isEqualTo(2);
         assertThat(Ledgerstream.commandLine().execute("no-such-command")).isEqualTo(2);
         assertThat(Ledgerstream.commandLine().execute("standalone", "--help")).isZero();
-    }
-
-    private static String run(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        int exit;
-        try {
-            exit = Ledgerstream.commandLine().execute(args);
-        } finally {
-            System.setOut(original);
-        }
-        String output = captured.toString(StandardCharsets.UTF_8);
-        assertThat(exit).as("exit code; output:%n%s", output).isZero();
-        return output;
     }
 }

@@ -2,11 +2,7 @@ package io.ledgerstream.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ledgerstream.cli.Ledgerstream;
 import io.ledgerstream.log.testing.LocalBroker;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,7 +34,7 @@ class SqlCommandITCase {
                     "SELECT id, UPPER(word) AS shout FROM words "
                             + "/*+ OPTIONS('scan.bounded.mode' = 'latest-offset') */;",
                     ""));
-            String output = run("sql", "--bootstrap-servers", platform.bootstrap(), "--data-dir",
+            String output = CommandOutput.run("sql", "--bootstrap-servers", platform.bootstrap(), "--data-dir",
                     dir.resolve("data").toString(), "-f", script.toString());
 
             assertThat(output).contains("Successfully initialized").doesNotContain("[ERROR]");
@@ -51,20 +47,5 @@ class SqlCommandITCase {
                         .as("the table's topic").hasSize(2);
             }
         }
-    }
-
-    private static String run(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        int exit;
-        try {
-            exit = Ledgerstream.commandLine().execute(args);
-        } finally {
-            System.setOut(original);
-        }
-        String output = captured.toString(StandardCharsets.UTF_8);
-        assertThat(exit).as("exit code; output:%n%s", output).isZero();
-        return output;
     }
 }

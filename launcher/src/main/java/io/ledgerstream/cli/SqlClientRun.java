@@ -1,5 +1,6 @@
 package io.ledgerstream.cli;
 
+import io.ledgerstream.cli.flink.FileLogging;
 import io.ledgerstream.cli.flink.FlinkClasspath;
 import java.io.File;
 import java.io.IOException;
@@ -20,19 +21,6 @@ import java.util.Map;
  */
 final class SqlClientRun {
     static final String CATALOG = "ledgerstream";
-    private static final String LOG4J = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <Configuration status="OFF">
-              <Appenders>
-                <File name="file" fileName="%s">
-                  <PatternLayout pattern="%%d{HH:mm:ss.SSS} %%-5level %%c{1} - %%msg%%n"/>
-                </File>
-              </Appenders>
-              <Loggers>
-                <Root level="INFO"><AppenderRef ref="file"/></Root>
-              </Loggers>
-            </Configuration>
-            """;
 
     private final String bootstrapServers;
     private final String cluster;
@@ -65,8 +53,8 @@ final class SqlClientRun {
             initSql.append(Files.readString(init, StandardCharsets.UTF_8)).append('\n');
         }
         Files.writeString(initFile, initSql, StandardCharsets.UTF_8);
-        Files.writeString(conf.resolve("log4j2.xml"), LOG4J.formatted(home.resolve("log/sql-client.log")),
-                StandardCharsets.UTF_8);
+        Files.writeString(conf.resolve("log4j2.xml"),
+                FileLogging.log4j2(home.resolve("log/sql-client.log").toString()), StandardCharsets.UTF_8);
 
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
@@ -78,7 +77,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         config.forEach((key, value) -> yaml.append(key).append(": '").append(value.replace("'", "''"))
                 .append("'\n"));
         Files.writeString(conf.resolve("config.yaml"), yaml, StandardCharsets.UTF_8);
-        Files.writeString(conf.resolve("log4j2.xml"), LOG4J, StandardCharsets.UTF_8);
+        Files.writeString(conf.resolve("log4j2.xml"), FileLogging.log4j2("${sys:log.file}"), StandardCharsets.UTF_8);
         LocalFlinkCluster cluster = new LocalFlinkCluster(settings);
         try {
             // What Flink's start scripts work out before starting a JVM: its memory flags and the derived sizes.
@@ -197,18 +196,4 @@ public final class LocalFlinkCluster implements AutoCloseable {
         c.put("io.tmp.dirs", s.dir().resolve("tmp").toString());
         return c;
     }
-
-    private static final String LOG4J = String.format(Locale.ROOT, """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <Configuration status="WARN">
-              <Appenders>
-                <File name="file" fileName="${sys:log.file}">
-                  <PatternLayout pattern="%%d{yyyy-MM-dd HH:mm:ss,SSS} %%-5level %%c - %%msg%%n"/>
-                </File>
-              </Appenders>
-              <Loggers>
-                <Root level="INFO"><AppenderRef ref="file"/></Root>
-              </Loggers>
-            </Configuration>
-            """);
 }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.LocalBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
@@ -156,6 +159,80 @@ class CatalogITCase {
                 .getBytes(StandardCharsets.UTF_8)));
     }
 
+    @Test
+    void aProjectionRestartedFromASavepointContinuesExactly() throws Exception {
+        sql.executeSql("CREATE TABLE clicks (user_id STRING, n INT)");
+        sql.executeSql("CREATE TABLE click_totals (user_id STRING, clicks BIGINT, total BIGINT, "
+                + "PRIMARY KEY (user_id) NOT ENFORCED)");
+        String projection = "INSERT INTO click_totals SELECT user_id, COUNT(*), CAST(SUM(n) AS BIGINT) FROM clicks "
+                + "GROUP BY user_id";
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                platform.bootstrap()), new ByteArraySerializer(), new ByteArraySerializer());
+             KafkaConsumer<byte[], byte[]> output = new KafkaConsumer<>(Map.of("bootstrap.servers",
+                     platform.bootstrap()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            click(producer, "ada", 1);
+            click(producer, "ada", 2);
+            click(producer, "bob", 5);
+            TableResult first = sql.executeSql(projection);
+            List<TopicPartition> partitions = output.partitionsFor("click_totals").stream()
+                    .map(p -> new TopicPartition("click_totals", p.partition())).toList();
+            output.assign(partitions);
+            output.seekToBeginning(partitions);
+            Map<String, String> rows = new HashMap<>();
+            List<String> written = new ArrayList<>();
+            awaitClicks(output, rows, written, Map.of("ada", "2 3", "bob", "1 5"));
+            String savepoint = first.getJobClient().orElseThrow().stopWithSavepoint(false,
+                    dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get(120, TimeUnit.SECONDS);
+
+            // While it is stopped, two more clicks; the restarted query must count them, and only them.
+            click(producer, "ada", 10);
+            click(producer, "cyd", 7);
+            written.clear();
+            TableEnvironment resumed = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
+            resumed.getConfig().set("state.backend.type", "rocksdb");
+            resumed.getConfig().set("parallelism.default", "1");
+            resumed.getConfig().set("execution.state-recovery.path", savepoint);
+            resumed.executeSql("CREATE CATALOG lc WITH ('type' = 'ledgerstream', 'bootstrap-servers' = '"
+                    + platform.bootstrap() + "')");
+            resumed.useCatalog("lc");
+            TableResult second = resumed.executeSql(projection);
+            try {
+                awaitClicks(output, rows, written, Map.of("ada", "3 13", "bob", "1 5", "cyd", "1 7"));
+                assertThat(written).as("rows written after the restart: one per new click, none replayed")
+                        .containsExactlyInAnyOrder("ada 3 13", "cyd 1 7");
+            } finally {
+                second.getJobClient().orElseThrow().cancel().get(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static void click(KafkaProducer<byte[], byte[]> producer, String user, int n) throws Exception {
+        producer.send(new ProducerRecord<>("clicks", null, ("{\"user_id\":\"" + user + "\",\"n\":" + n + "}")
+                .getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+    }
+
+    private static void awaitClicks(KafkaConsumer<byte[], byte[]> output, Map<String, String> rows,
+                                    List<String> written, Map<String, String> expected) {
+        Await.until("click totals " + expected, WAIT, () -> {
+            for (ConsumerRecord<byte[], byte[]> r : output.poll(Duration.ofMillis(200))) {
+                JsonNode value = tree(r.value());
+                String row = value.get("clicks").asLong() + " " + value.get("total").asLong();
+                rows.put(value.get("user_id").asText(), row);
+                written.add(value.get("user_id").asText() + " " + row);
+            }
+            return rows.equals(expected);
+        });
+    }
+
+    private static JsonNode tree(byte[] json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static List<Row> rows(String statement) throws Exception {
         List<Row> rows = new ArrayList<>();
         try (CloseableIterator<Row> it = sql.executeSql(statement).collect()) {
@@ -201,8 +278,8 @@ class CatalogITCase {
             try {
                 JsonNode node = JSON.readTree(json);
                 return node.get(name).asText();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
 

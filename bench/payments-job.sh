@@ -3,11 +3,10 @@
 # platform and by Apache Kafka (single node, KRaft, default flushing and fsync on every write), in one run:
 # throughput catching up a backlog, and end-to-end latency from produce to the upsert seen on the output topic.
 # Usage: bench/payments-job.sh [backlog] [rate] [seconds]   (default 300000 payments; 2000/s for 20 s)
-# ROUNDS=N (default 2) repeats the three runs, alternating their order.
+# ROUNDS=N (default 2) repeats the three runs, alternating their order (see in_rounds in lib/brokers.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ARGS=("${1:-300000}" "${2:-2000}" "${3:-20}")
-ROUNDS="${ROUNDS:-2}"
 WORK="$(mktemp -d /tmp/ledgerstream-payments-bench.XXXXXX)"
 # shellcheck source=lib/brokers.sh
 . "$ROOT/bench/lib/brokers.sh"
@@ -23,15 +22,4 @@ run() {
     || { tail -20 "$WORK/$1.err" >&2; return 1; }
 }
 
-ledgerstream() { start_ledgerstream; run ledgerstream 127.0.0.1:19092 2; stop "$LEDGERSTREAM_PID"; rm -rf "$WORK/ledgerstream"; }
-kafka_default() { start_kafka kafka-default ""; run kafka-default 127.0.0.1:29092 1; stop "$KAFKA_PID"; rm -rf "$WORK/kafka-default"; }
-kafka_fsync() { start_kafka kafka-fsync "log.flush.interval.messages=1"; run kafka-fsync 127.0.0.1:29092 1; stop "$KAFKA_PID"; rm -rf "$WORK/kafka-fsync"; }
-
-# Alternate the order between rounds, so that no broker always runs first (on a cold machine) or last.
-for round in $(seq 1 "$ROUNDS"); do
-  if [ $((round % 2)) -eq 1 ]; then
-    ledgerstream; kafka_fsync; kafka_default
-  else
-    kafka_default; kafka_fsync; ledgerstream
-  fi
-done
+in_rounds run

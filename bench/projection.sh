@@ -3,6 +3,7 @@
 # by Apache Kafka (single node, KRaft, default flushing and fsync on every write), in one run: events/s and the time
 # until the projection is current.
 # Usage: bench/projection.sh [events] [keys]   (default 1000000 events over 100000 keys)
+# ROUNDS=N (default 2) repeats the three runs, alternating their order (see in_rounds in lib/brokers.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ARGS=("${1:-1000000}" "${2:-100000}")
@@ -22,14 +23,4 @@ run() {
     || { tail -20 "$WORK/$1.err" >&2; return 1; }
 }
 
-start_ledgerstream
-run ledgerstream 127.0.0.1:19092 2
-stop "$LEDGERSTREAM_PID"
-
-start_kafka kafka-default ""
-run kafka-default 127.0.0.1:29092 1
-stop "$KAFKA_PID"
-
-start_kafka kafka-fsync "log.flush.interval.messages=1"
-run kafka-fsync 127.0.0.1:29092 1
-stop "$KAFKA_PID"
+in_rounds run

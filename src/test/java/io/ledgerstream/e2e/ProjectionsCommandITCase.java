@@ -66,29 +66,33 @@ class ProjectionsCommandITCase {
             send(producer, sample, 300, counts, totals, expected);
 
             String rest = flink.settings().restAddress();
-            String output = CommandOutput.run("projections", "--cluster", rest,
-                    "--bootstrap-servers", platform.bootstrap(), "--data-dir", dir.resolve("data").toString(),
-                    "--dir", System.getProperty("ledgerstream.projections.dir"));
-            assertThat(output).contains("Successfully initialized").contains("Job ID").doesNotContain("[ERROR]");
-
-            try (KafkaConsumer<byte[], byte[]> table = new KafkaConsumer<>(Map.of("bootstrap.servers",
-                    platform.bootstrap()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                Map<String, String> rows = new HashMap<>();
-                Await.until("the projection's topic exists", WAIT,
-                        () -> !table.partitionsFor("payments_by_currency").isEmpty());
-                List<TopicPartition> partitions = table.partitionsFor("payments_by_currency").stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-                table.assign(partitions);
-                table.seekToBeginning(partitions);
-                awaitRows(table, rows, expected);
-
-                // The projection keeps running on the cluster: more payments move the totals on.
-                send(producer, sample, 100, counts, totals, expected);
-                awaitRows(table, rows, expected);
-            }
             FlinkRestClient client = new FlinkRestClient(rest);
-            for (String job : client.activeJobIds()) {
-                client.cancel(job);
+            try {
+                String output = CommandOutput.run("projections", "--cluster", rest,
+                        "--bootstrap-servers", platform.bootstrap(), "--data-dir", dir.resolve("data").toString(),
+                        "--dir", System.getProperty("ledgerstream.projections.dir"));
+                assertThat(output).contains("Successfully initialized").contains("Job ID")
+                        .doesNotContain("[ERROR]");
+
+                try (KafkaConsumer<byte[], byte[]> table = new KafkaConsumer<>(Map.of("bootstrap.servers",
+                        platform.bootstrap()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                    Map<String, String> rows = new HashMap<>();
+                    Await.until("the projection's topic exists", WAIT,
+                            () -> !table.partitionsFor("payments_by_currency").isEmpty());
+                    List<TopicPartition> partitions = table.partitionsFor("payments_by_currency").stream()
+                            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    table.assign(partitions);
+                    table.seekToBeginning(partitions);
+                    awaitRows(table, rows, expected);
+
+                    // The projection keeps running on the cluster: more payments move the totals on.
+                    send(producer, sample, 100, counts, totals, expected);
+                    awaitRows(table, rows, expected);
+                }
+            } finally {
+                for (String job : client.activeJobIds()) {
+                    client.cancel(job);
+                }
             }
         }
     }

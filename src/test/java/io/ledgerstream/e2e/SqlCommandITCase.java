@@ -28,6 +28,7 @@ class SqlCommandITCase {
         try (LocalBroker platform = LocalBroker.start(dir.resolve("platform").toFile(), Map.of())) {
             Path script = dir.resolve("script.sql");
             Files.writeString(script, String.join("\n",
+                    "SET 'table.dml-sync' = 'true';",
                     "CREATE TABLE words (id INT, word STRING) WITH ('partitions' = '2');",
                     "INSERT INTO words VALUES (1, 'hello'), (2, 'world');",
                     "SHOW TABLES;",

@@ -44,8 +44,10 @@ final class ProjectionsCommand implements Callable<Integer> {
         SqlClientRun client = new SqlClientRun(bootstrapServers, cluster, dataDir);
         StringBuilder script = new StringBuilder();
         for (Path file : files) {
-            script.append("-- ").append(file.getFileName()).append('\n')
-                    .append(Files.readString(file, StandardCharsets.UTF_8)).append('\n');
+            // Each file ends its own statements: a missing final ';' does not run into the next file.
+            String statements = Files.readString(file, StandardCharsets.UTF_8).strip();
+            script.append("-- ").append(file.getFileName()).append('\n').append(statements)
+                    .append(statements.endsWith(";") ? "\n\n" : ";\n\n");
         }
         Files.createDirectories(client.home());
         Path all = client.home().resolve("projections.sql");

@@ -6,6 +6,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import sun.misc.Signal;
 
 /**
  * One run of Flink's SQL client in a JVM of its own, set up for Ledgerstream: a configuration (local execution, or
@@ -41,9 +43,22 @@ final class SqlClientRun {
      * @return the client's exit code
      */
     int run(Path init, Path script, PrintStream out) throws IOException, InterruptedException {
-        Path conf = home.resolve("conf");
-        Files.createDirectories(conf);
         Files.createDirectories(home.resolve("log"));
+        // A folder of its own per session, so that sessions on one data folder do not overwrite each other's setup.
+        Path conf = Files.createTempDirectory(home, "session-");
+        try {
+            return run(conf, init, script, out);
+        } finally {
+            try (var files = Files.list(conf)) {
+                for (Path file : files.toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+            Files.deleteIfExists(conf);
+        }
+    }
+
+    private int run(Path conf, Path init, Path script, PrintStream out) throws IOException, InterruptedException {
         writeConfig(conf.resolve("config.yaml"), script != null);
         Path initFile = conf.resolve("init.sql");
         StringBuilder initSql = new StringBuilder("CREATE CATALOG " + CATALOG + " WITH ('type' = 'ledgerstream', "
@@ -72,19 +87,28 @@ final class SqlClientRun {
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("FLINK_CONF_DIR", conf.toString());
-        if (script == null) {
-            return builder.inheritIO().start().waitFor();
+        Process process = (script == null ? builder.inheritIO() : builder).start();
+        // The client dies with this process, whatever ends it.
+        Thread reaper = new Thread(process::destroy, "ledgerstream-sql-client-stop");
+        Runtime.getRuntime().addShutdownHook(reaper);
+        try {
+            if (script == null) {
+                // Ctrl-C belongs to the client (it cancels the running query); this process waits for it to exit.
+                Signal.handle(new Signal("INT"), signal -> { });
+            } else {
+                process.getOutputStream().close();
+                try (InputStream output = process.getInputStream()) {
+                    output.transferTo(out);
+                }
+                out.flush();
+            }
+            return process.waitFor();
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(reaper);
         }
-        Process process = builder.start();
-        process.getOutputStream().close();
-        try (InputStream output = process.getInputStream()) {
-            output.transferTo(out);
-        }
-        out.flush();
-        return process.waitFor();
     }
 
-    /** The folder the client keeps its configuration, logs and checkpoints in. */
+    /** The folder the client keeps its sessions' setup, logs and checkpoints in. */
     Path home() {
         return home;
     }
@@ -92,18 +116,23 @@ final class SqlClientRun {
     private void writeConfig(Path file, boolean script) throws IOException {
         Map<String, String> config = new LinkedHashMap<>();
         if (cluster == null) {
+            // Queries run inside the client: state and checkpoints are set up here.
             config.put("execution.target", "local");
+            config.put("parallelism.default", "1");
+            config.put("state.backend.type", "rocksdb");
+            config.put("execution.checkpointing.incremental", "true");
+            config.put("execution.checkpointing.interval", "10 s");
+            config.put("execution.checkpointing.dir", home.resolve("checkpoints").toUri().toString());
         } else {
-            String[] hostPort = cluster.replaceFirst("^https?://", "").split(":");
+            // On a cluster, its own configuration decides state, checkpoints and parallelism.
+            URI address = URI.create(cluster.contains("://") ? cluster : "http://" + cluster);
+            if (!"http".equals(address.getScheme()) || address.getHost() == null) {
+                throw new IllegalArgumentException("--cluster takes HOST:PORT or http://HOST:PORT, not " + cluster);
+            }
             config.put("execution.target", "remote");
-            config.put("rest.address", hostPort[0]);
-            config.put("rest.port", hostPort.length > 1 ? hostPort[1] : "8081");
+            config.put("rest.address", address.getHost());
+            config.put("rest.port", Integer.toString(address.getPort() > 0 ? address.getPort() : 8081));
         }
-        config.put("parallelism.default", "1");
-        config.put("state.backend.type", "rocksdb");
-        config.put("execution.checkpointing.incremental", "true");
-        config.put("execution.checkpointing.interval", "10 s");
-        config.put("execution.checkpointing.dir", home.resolve("checkpoints").toUri().toString());
         if (script) {
             config.put("sql-client.execution.result-mode", "tableau");
         }

@@ -35,6 +35,7 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -60,7 +61,7 @@ public final class LedgerstreamCatalog extends AbstractCatalog {
     private static final long TIMEOUT_SECONDS = 30;
 
     private final String bootstrapServers;
-    private Admin admin;
+    private volatile Admin admin;
 
     public LedgerstreamCatalog(String name, String bootstrapServers) {
         super(name, DEFAULT_DATABASE);
@@ -75,7 +76,11 @@ public final class LedgerstreamCatalog extends AbstractCatalog {
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(Admin.class.getClassLoader());
         try {
-            admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+            if (admin == null) {
+                admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+            }
+        } catch (RuntimeException e) {
+            throw new CatalogException("Cannot create a client for " + bootstrapServers + ": " + e.getMessage(), e);
         } finally {
             thread.setContextClassLoader(previous);
         }
@@ -83,8 +88,10 @@ public final class LedgerstreamCatalog extends AbstractCatalog {
 
     @Override
     public void close() {
-        if (admin != null) {
-            admin.close();
+        Admin client = admin;
+        admin = null;
+        if (client != null) {
+            client.close();
         }
     }
 
@@ -108,20 +115,19 @@ public final class LedgerstreamCatalog extends AbstractCatalog {
             throw new TableNotExistException(getName(), path);
         }
         Optional<String> stored = storedSchema(path.getObjectName());
-        TopicSchema schema;
         try {
-            schema = stored.map(TopicSchema::fromJson).orElse(null);
-        } catch (IllegalArgumentException e) {
+            TopicSchema schema = stored.map(TopicSchema::fromJson).orElse(null);
+            return TopicTables.table(path.getObjectName(), schema, bootstrapServers,
+                    schema == null ? "topic without a schema: raw key and value" : "");
+        } catch (RuntimeException e) {
             throw new CatalogException("Topic " + path.getObjectName() + " has a schema this catalog cannot read: "
                     + e.getMessage(), e);
         }
-        return TopicTables.table(path.getObjectName(), schema, bootstrapServers,
-                schema == null ? "topic without a schema: raw key and value" : "");
     }
 
     @Override
     public boolean tableExists(ObjectPath path) {
-        return databaseExists(path.getDatabaseName())
+        return databaseExists(path.getDatabaseName()) && !path.getObjectName().startsWith("__")
                 && call(admin.listTopics().names()).contains(path.getObjectName());
     }
 
@@ -132,15 +138,21 @@ public final class LedgerstreamCatalog extends AbstractCatalog {
         if (!(table instanceof ResolvedCatalogTable resolved)) {
             throw new CatalogException("Only tables (not views) can be created in a Ledgerstream catalog");
         }
+        if (!resolved.getResolvedSchema().getWatermarkSpecs().isEmpty()) {
+            throw new CatalogException("Cannot create table " + path.getObjectName() + ": watermarks are not kept "
+                    + "with a topic's schema yet; declare them in a view or a temporary table over it");
+        }
         TopicSchema schema;
+        int partitions;
+        Optional<Short> replication;
+        Map<String, String> options = new HashMap<>(table.getOptions());
         try {
             schema = TopicTables.schemaOf(resolved.getResolvedSchema());
+            partitions = Integer.parseInt(options.getOrDefault(PARTITIONS, Integer.toString(DEFAULT_PARTITIONS)));
+            replication = Optional.ofNullable(options.get(REPLICATION_FACTOR)).map(Short::parseShort);
         } catch (IllegalArgumentException e) {
             throw new CatalogException("Cannot create table " + path.getObjectName() + ": " + e.getMessage(), e);
         }
-        Map<String, String> options = new HashMap<>(table.getOptions());
-        int partitions = Integer.parseInt(options.getOrDefault(PARTITIONS, Integer.toString(DEFAULT_PARTITIONS)));
-        Optional<Short> replication = Optional.ofNullable(options.get(REPLICATION_FACTOR)).map(Short::parseShort);
         Map<String, String> configs = new HashMap<>();
         for (String key : options.keySet()) {
             if (TOPIC_SETTINGS.contains(key)) {
@@ -159,10 +171,12 @@ public final class LedgerstreamCatalog extends AbstractCatalog {
                 throw e;
             }
             if (storedSchema(path.getObjectName()).isEmpty()) {
-                // A topic that other clients write, declared as a table: it keeps its data and gains the schema.
+                // A topic that other clients write, declared as a table: it keeps its data and gains the schema and
+                // the topic settings given.
                 ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, path.getObjectName());
-                call(admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(
-                        new ConfigEntry(TopicSchema.CONFIG, schema.toJson()), AlterConfigOp.OpType.SET)))).all());
+                List<AlterConfigOp> ops = configs.entrySet().stream().map(c -> new AlterConfigOp(
+                        new ConfigEntry(c.getKey(), c.getValue()), AlterConfigOp.OpType.SET)).toList();
+                call(admin.incrementalAlterConfigs(Map.of(topic, ops)).all());
                 return;
             }
             if (!ignoreIfExists) {
@@ -173,6 +187,12 @@ public final class LedgerstreamCatalog extends AbstractCatalog {
 
     @Override
     public void dropTable(ObjectPath path, boolean ignoreIfNotExists) throws TableNotExistException {
+        if (!databaseExists(path.getDatabaseName()) || path.getObjectName().startsWith("__")) {
+            if (ignoreIfNotExists) {
+                return;
+            }
+            throw new TableNotExistException(getName(), path);
+        }
         try {
             call(admin.deleteTopics(List.of(path.getObjectName())).all());
         } catch (CatalogException e) {
@@ -186,7 +206,12 @@ public final class LedgerstreamCatalog extends AbstractCatalog {
         }
     }
 
-    /** Changes the topic settings among the table's options; the schema itself cannot change yet. */
+    /**
+     * Applies the topic settings among the table's options ({@code ALTER TABLE ... SET}); the schema cannot change
+     * yet. A setting is removed with Kafka's tools ({@code kafka-configs --delete-config}): Flink hands the catalog
+     * the table's options without the topic settings, so a {@code RESET} cannot be told apart from an unrelated
+     * change.
+     */
     @Override
     public void alterTable(ObjectPath path, CatalogBaseTable newTable, boolean ignoreIfNotExists)
             throws TableNotExistException {
@@ -198,10 +223,21 @@ public final class LedgerstreamCatalog extends AbstractCatalog {
         }
         if (newTable instanceof ResolvedCatalogBaseTable<?> resolved) {
             Optional<String> stored = storedSchema(path.getObjectName());
-            TopicSchema wanted = TopicTables.schemaOf(resolved.getResolvedSchema());
-            if (stored.isPresent() && !TopicSchema.fromJson(stored.get()).equals(wanted)) {
-                throw new CatalogException("Changing the columns or key of " + path.getObjectName()
-                        + " is not supported; only its topic settings " + TOPIC_SETTINGS);
+            try {
+                TopicSchema wanted = TopicTables.schemaOf(resolved.getResolvedSchema());
+                if (stored.isPresent() && !TopicSchema.fromJson(stored.get()).equals(wanted)) {
+                    throw new CatalogException("Changing the columns or key of " + path.getObjectName()
+                            + " is not supported; only its topic settings " + TOPIC_SETTINGS);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new CatalogException("Cannot alter table " + path.getObjectName() + ": " + e.getMessage(), e);
+            }
+        }
+        Map<String, String> current = getTable(path).getOptions();
+        for (String key : newTable.getOptions().keySet()) {
+            if (!TOPIC_SETTINGS.contains(key) && !current.containsKey(key)) {
+                throw new CatalogException("Option '" + key + "' cannot be changed on a Ledgerstream table; its topic "
+                        + "settings can: " + TOPIC_SETTINGS);
             }
         }
         List<AlterConfigOp> ops = newTable.getOptions().entrySet().stream()
@@ -227,7 +263,7 @@ public final class LedgerstreamCatalog extends AbstractCatalog {
                 : Optional.of(entry.value());
     }
 
-    private <T> T call(org.apache.kafka.common.KafkaFuture<T> future) {
+    private <T> T call(KafkaFuture<T> future) {
         try {
             return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

@@ -69,6 +69,10 @@ class CatalogITCase {
 
     @AfterAll
     static void stop() {
+        if (sql != null) {
+            sql.useCatalog("default_catalog");
+            sql.executeSql("DROP CATALOG lc");  // closes the catalog's client
+        }
         if (platform != null) {
             platform.close();
         }
@@ -104,6 +108,15 @@ class CatalogITCase {
         }
         assertThatThrownBy(() -> sql.executeSql("CREATE TABLE bad (x INT) WITH ('colour' = 'blue')"))
                 .hasStackTraceContaining("Option 'colour' is not one a Ledgerstream table takes");
+        assertThatThrownBy(() -> sql.executeSql("CREATE TABLE timed (x INT, ts TIMESTAMP(3), "
+                + "WATERMARK FOR ts AS ts - INTERVAL '5' SECOND)"))
+                .hasStackTraceContaining("watermarks are not kept");
+        sql.executeSql("CREATE TABLE twice (x INT)");
+        assertThatThrownBy(() -> sql.executeSql("CREATE TABLE twice (x INT)")).hasStackTraceContaining("twice");
+        sql.executeSql("CREATE TABLE IF NOT EXISTS twice (x INT)");
+        sql.executeSql("DROP TABLE twice");
+        sql.executeSql("DROP TABLE IF EXISTS twice");
+        assertThatThrownBy(() -> sql.executeSql("DROP TABLE twice")).hasStackTraceContaining("twice");
     }
 
     @Test
@@ -203,6 +216,8 @@ class CatalogITCase {
                         .containsExactlyInAnyOrder("ada 3 13", "cyd 1 7");
             } finally {
                 second.getJobClient().orElseThrow().cancel().get(60, TimeUnit.SECONDS);
+                resumed.useCatalog("default_catalog");
+                resumed.executeSql("DROP CATALOG lc");
             }
         }
     }

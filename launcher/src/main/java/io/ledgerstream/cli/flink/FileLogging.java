@@ -5,8 +5,10 @@ public final class FileLogging {
     private FileLogging() {
     }
 
-    /** @param fileName the log file, or a Log4j lookup such as {@code ${sys:log.file}} */
+    /** @param fileName the log file (XML-escaped here), or a Log4j lookup such as {@code ${sys:log.file}} */
     public static String log4j2(String fileName) {
+        String escaped = fileName.startsWith("${sys:") ? fileName : fileName.replace("&", "&amp;")
+                .replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
         return """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <Configuration status="OFF">
@@ -19,6 +21,6 @@ public final class FileLogging {
                     <Root level="INFO"><AppenderRef ref="file"/></Root>
                   </Loggers>
                 </Configuration>
-                """.formatted(fileName);
+                """.formatted(escaped);
     }
 }

@@ -34,14 +34,21 @@ public final class FlinkClasspath {
             return existing(Path.of(named));
         }
         Path target = home().resolve("table-api/target");
+        Path newest = null;
         if (Files.isDirectory(target)) {
             try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "ledgerstream-table-api-*-sql.jar")) {
                 for (Path jar : jars) {
-                    return jar;
+                    if (newest == null || Files.getLastModifiedTime(jar).compareTo(
+                            Files.getLastModifiedTime(newest)) > 0) {
+                        newest = jar;
+                    }
                 }
             }
         }
-        throw missing(target.resolve("ledgerstream-table-api-*-sql.jar"));
+        if (newest == null) {
+            throw missing(target.resolve("ledgerstream-table-api-*-sql.jar"));
+        }
+        return newest;
     }
 
     private static String classpath(String property, String relative) throws IOException {

@@ -33,7 +33,7 @@ public record LogConfig(long segmentBytes, long segmentMs, long retentionMs, lon
     /** Keys stored and described for clients but not part of these values. */
     public static final Set<String> CLIENT_KEYS = Set.of(SCHEMA);
 
-    /** Every key this record understands. */
+    /** Every topic config key accepted: this record's, and the ones kept for clients ({@link #CLIENT_KEYS}). */
     public static final Set<String> KEYS = Set.of(SEGMENT_BYTES, SEGMENT_MS, RETENTION_MS, RETENTION_BYTES, MAX_MESSAGE_BYTES,
             CLEANUP_POLICY, SCHEMA);
 

@@ -162,7 +162,11 @@ public final class LedgerstreamCatalog extends AbstractCatalog {
                         + PARTITIONS + ", " + REPLICATION_FACTOR + ", " + TOPIC_SETTINGS);
             }
         }
-        configs.put(TopicSchema.CONFIG, schema.toJson());
+        try {
+            configs.put(TopicSchema.CONFIG, schema.toJson());
+        } catch (IllegalArgumentException e) {
+            throw new CatalogException("Cannot create table " + path.getObjectName() + ": " + e.getMessage(), e);
+        }
         try {
             call(admin.createTopics(List.of(new NewTopic(path.getObjectName(), Optional.of(partitions), replication)
                     .configs(configs))).all());

@@ -6,18 +6,21 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The table schema a topic carries in the log's metadata (the topic config {@value #CONFIG}): columns with their
  * Flink SQL types, the primary key (empty: an append-only table) and the value format. Versioned, so a later
- * release can change the layout and still read this one.
+ * release can change the layout and still read this one; at most {@value #MAX_BYTES} bytes of JSON.
  */
 public record TopicSchema(int version, List<Column> columns, List<String> primaryKey, String format) {
     /** The topic config that holds the schema. */
     public static final String CONFIG = "ledgerstream.schema";
     public static final int CURRENT_VERSION = 1;
+    /** The Kafka protocol's limit on a config value (a string with a 16-bit length), in UTF-8 bytes. */
+    public static final int MAX_BYTES = Short.MAX_VALUE;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One column: its name and its type as Flink SQL writes it (e.g. {@code DECIMAL(18, 2) NOT NULL}). */
@@ -45,11 +48,17 @@ public record TopicSchema(int version, List<Column> columns, List<String> primar
         columns.forEach(c -> cols.addObject().put("name", c.name()).put("type", c.type()));
         ArrayNode key = node.putArray("primary_key");
         primaryKey.forEach(key::add);
+        String json;
         try {
-            return JSON.writeValueAsString(node);
+            json = JSON.writeValueAsString(node);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (json.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+            throw new IllegalArgumentException("the table's schema takes more than " + MAX_BYTES
+                    + " bytes, the most a topic config can hold");
+        }
+        return json;
     }
 
     /** @throws IllegalArgumentException naming what is wrong with the stored schema */

@@ -25,11 +25,10 @@ public record LogConfig(long segmentBytes, long segmentMs, long retentionMs, lon
     public static final String CLEANUP_POLICY = "cleanup.policy";
 
     /**
-     * The table schema of the topic, kept for clients (the Flink catalog) and never read by the log: a string of at
-     * most {@value #MAX_SCHEMA_CHARS} characters.
+     * The table schema of the topic, kept for clients (the Flink catalog) and never read by the log. The Kafka
+     * protocol bounds it, like every config value, to 32,767 bytes.
      */
     public static final String SCHEMA = "ledgerstream.schema";
-    static final int MAX_SCHEMA_CHARS = 65_536;
     /** Keys stored and described for clients but not part of these values. */
     public static final Set<String> CLIENT_KEYS = Set.of(SCHEMA);
 
@@ -68,11 +67,6 @@ public record LogConfig(long segmentBytes, long segmentMs, long retentionMs, lon
             if (!KEYS.contains(key)) {
                 throw new InvalidConfigException(key, overrides.get(key), "not a topic configuration the log honours " + KEYS);
             }
-        }
-        String schema = overrides.get(SCHEMA);
-        if (schema != null && schema.length() > MAX_SCHEMA_CHARS) {
-            throw new InvalidConfigException(SCHEMA, schema.length() + " characters", "must be at most "
-                    + MAX_SCHEMA_CHARS + " characters");
         }
         String policy = overrides.get(CLEANUP_POLICY);
         if (policy != null && !policy.trim().equals("delete")) {

@@ -168,6 +168,16 @@ class KafkaClientsITCase {
                     new ConfigEntry("retention.ms", "later"), AlterConfigOp.OpType.SET)))).all().get())
                     .hasCauseInstanceOf(org.apache.kafka.common.errors.InvalidConfigurationException.class);
 
+            // The table schema kept for the Flink catalog: stored and described as given.
+            String schema = "{\"version\":1,\"columns\":[{\"name\":\"k\",\"type\":\"STRING\"}]}";
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+                    new ConfigEntry("ledgerstream.schema", schema), AlterConfigOp.OpType.SET))))
+                    .all().get(30, TimeUnit.SECONDS);
+            config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            assertThat(config.get("ledgerstream.schema").value()).isEqualTo(schema);
+            assertThat(config.get("ledgerstream.schema").source())
+                    .isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+
             admin.createPartitions(Map.of("configured", NewPartitions.increaseTo(3))).all().get(30, TimeUnit.SECONDS);
             assertThat(admin.describeTopics(List.of("configured")).allTopicNames().get(30, TimeUnit.SECONDS)
                     .get("configured").partitions()).hasSize(3);

@@ -21,7 +21,9 @@ class QuickstartCommandITCase {
 
     @Test
     void theMainJobsTableMatchesItsInputAndResumesOnTheNextRun() {
-        String[] args = {"quickstart", "--data-dir", dir.resolve("data").toString(),
+        // Relative, as the README's command gives it (the default is ./data).
+        String dataDir = Path.of("").toAbsolutePath().relativize(dir.resolve("data")).toString();
+        String[] args = {"quickstart", "--data-dir", dataDir,
                 "--zookeeper-port", Integer.toString(FreePorts.consecutive(1)),
                 "--bookie-port", Integer.toString(FreePorts.consecutive(3)), "--kafka-port", "0",
                 "--payments", "2000", "--rate", "0", "--customers", "12"};

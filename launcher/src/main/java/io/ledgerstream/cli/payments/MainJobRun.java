@@ -53,7 +53,7 @@ public final class MainJobRun {
     /** @param flinkDir where checkpoints and savepoints are kept, across runs */
     public MainJobRun(String bootstrap, Path flinkDir, PrintStream out, boolean terminal) {
         this.bootstrap = bootstrap;
-        this.flinkDir = flinkDir;
+        this.flinkDir = flinkDir.toAbsolutePath();
         this.out = out;
         this.terminal = terminal;
     }

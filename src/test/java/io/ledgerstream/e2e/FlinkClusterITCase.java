@@ -63,8 +63,7 @@ class FlinkClusterITCase {
                     producer.send(new ProducerRecord<>("payments", p.customerId.getBytes(StandardCharsets.UTF_8),
                             PaymentsJson.write(p)));
                     CustomerTotal t = expected.get(p.customerId);
-                    expected.put(p.customerId, t == null
-                            ? new CustomerTotal(p.customerId, p.currency, 1, p.amount, p.timestamp) : t.plus(p));
+                    expected.put(p.customerId, t == null ? CustomerTotal.first(p) : t.plus(p));
                 }
             }
 

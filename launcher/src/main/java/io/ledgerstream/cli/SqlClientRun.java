@@ -2,6 +2,7 @@ package io.ledgerstream.cli;
 
 import io.ledgerstream.cli.flink.FileLogging;
 import io.ledgerstream.cli.flink.FlinkClasspath;
+import io.ledgerstream.cli.flink.FlinkJvm;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,10 +73,8 @@ final class SqlClientRun {
                 FileLogging.log4j2(home.resolve("log/sql-client.log").toString()), StandardCharsets.UTF_8);
 
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("--add-opens=java.base/java.lang=ALL-UNNAMED",
-                "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED"));
+        command.add(FlinkJvm.java());
+        command.addAll(FlinkJvm.MODULE_ACCESS);
         command.add("-Dlog4j.configurationFile=" + conf.resolve("log4j2.xml").toUri());
         command.add("-Dlog4j2.StatusLogger.level=OFF");
         command.add("-cp");
@@ -136,8 +135,6 @@ final class SqlClientRun {
         if (script) {
             config.put("sql-client.execution.result-mode", "tableau");
         }
-        StringBuilder yaml = new StringBuilder();
-        config.forEach((k, v) -> yaml.append(k).append(": '").append(v.replace("'", "''")).append("'\n"));
-        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        FlinkJvm.writeConfig(file, config);
     }
 }

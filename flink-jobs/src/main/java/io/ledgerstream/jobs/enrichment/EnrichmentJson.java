@@ -28,7 +28,10 @@ public final class EnrichmentJson {
     }
 
     public static Order parseOrder(byte[] json) {
-        JsonNode node = object(json);
+        return order(object(json));
+    }
+
+    private static Order order(JsonNode node) {
         return new Order(text(node, "order_id"), text(node, "customer_id"), positive(node, "amount"),
                 text(node, "currency"), instant(node, "timestamp"));
     }
@@ -52,8 +55,7 @@ public final class EnrichmentJson {
     }
 
     public static byte[] write(CustomerRecord customer) {
-        return bytes(newObject().put("name", customer.name).put("tier", customer.tier)
-                .put("country", customer.country));
+        return bytes(customerFields(newObject(), customer));
     }
 
     public static byte[] write(EnrichedOrder enriched) {
@@ -61,21 +63,24 @@ public final class EnrichmentJson {
         if (enriched.customer == null) {
             node.putNull("customer");
         } else {
-            node.putObject("customer").put("name", enriched.customer.name).put("tier", enriched.customer.tier)
-                    .put("country", enriched.customer.country);
+            customerFields(node.putObject("customer"), enriched.customer);
         }
         return bytes(node);
     }
 
     public static EnrichedOrder parseEnriched(byte[] json) {
         JsonNode node = object(json);
-        Order order = parseOrder(json);
+        Order order = order(node);
         JsonNode customer = node.get("customer");
         if (customer == null || customer.isNull()) {
             return new EnrichedOrder(order, null);
         }
         return new EnrichedOrder(order, new CustomerRecord(order.customerId, text(customer, "name"),
                 optionalText(customer, "tier"), optionalText(customer, "country")));
+    }
+
+    private static ObjectNode customerFields(ObjectNode node, CustomerRecord customer) {
+        return node.put("name", customer.name).put("tier", customer.tier).put("country", customer.country);
     }
 
     private static ObjectNode orderFields(Order order) {

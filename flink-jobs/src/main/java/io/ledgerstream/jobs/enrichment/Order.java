@@ -1,5 +1,6 @@
 package io.ledgerstream.jobs.enrichment;
 
+import io.ledgerstream.jobs.Decimals;
 import java.math.BigDecimal;
 import java.util.Objects;
 
@@ -26,7 +27,7 @@ public class Order {
     public boolean equals(Object o) {
         return o instanceof Order other && timestamp == other.timestamp && Objects.equals(orderId, other.orderId)
                 && Objects.equals(customerId, other.customerId) && Objects.equals(currency, other.currency)
-                && (amount == null ? other.amount == null : other.amount != null && amount.compareTo(other.amount) == 0);
+                && Decimals.sameValue(amount, other.amount);
     }
 
     @Override

@@ -1,8 +1,6 @@
 package io.ledgerstream.jobs.enrichment;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -70,9 +68,9 @@ public class OrderEnrichment extends KeyedCoProcessFunction<String, Order, Custo
     }
 
     private void flush(CustomerRecord with, Context context, Collector<EnrichedOrder> out) throws Exception {
-        List<Order> orders = new ArrayList<>();
-        waiting.get().forEach(orders::add);
-        orders.forEach(order -> out.collect(new EnrichedOrder(order, with)));
+        for (Order order : waiting.get()) {
+            out.collect(new EnrichedOrder(order, with));
+        }
         waiting.clear();
         Long at = deadline.value();
         if (at != null) {

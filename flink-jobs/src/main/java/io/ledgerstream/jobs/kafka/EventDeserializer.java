@@ -1,5 +1,6 @@
 package io.ledgerstream.jobs.kafka;
 
+import java.io.Serializable;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -20,7 +21,7 @@ public final class EventDeserializer<T> implements KafkaRecordDeserializationSch
 
     /** Turns a record's key and value (either may be null) into an event. */
     @FunctionalInterface
-    public interface RecordParser<T> extends java.io.Serializable {
+    public interface RecordParser<T> extends Serializable {
         T parse(byte[] key, byte[] value);
     }
 

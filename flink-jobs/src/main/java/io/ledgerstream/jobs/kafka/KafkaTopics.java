@@ -27,7 +27,6 @@ public final class KafkaTopics {
                 .setGroupId(groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(events)
-                .setProperty("commit.offsets.on.checkpoint", "true")
                 .build();
     }
 

@@ -1,5 +1,6 @@
 package io.ledgerstream.jobs.payments;
 
+import io.ledgerstream.jobs.Decimals;
 import java.math.BigDecimal;
 import java.util.Objects;
 
@@ -26,6 +27,11 @@ public class CustomerTotal {
         this.updatedAt = updatedAt;
     }
 
+    /** The row of a customer's first payment. */
+    public static CustomerTotal first(Payment payment) {
+        return new CustomerTotal(payment.customerId, payment.currency, 1, payment.amount, payment.timestamp);
+    }
+
     /** This row with one more payment counted. */
     public CustomerTotal plus(Payment payment) {
         return new CustomerTotal(customerId, currency, payments + 1, total.add(payment.amount),
@@ -36,7 +42,7 @@ public class CustomerTotal {
     public boolean equals(Object o) {
         return o instanceof CustomerTotal t && payments == t.payments && updatedAt == t.updatedAt
                 && Objects.equals(customerId, t.customerId) && Objects.equals(currency, t.currency)
-                && (total == null ? t.total == null : t.total != null && total.compareTo(t.total) == 0);
+                && Decimals.sameValue(total, t.total);
     }
 
     @Override

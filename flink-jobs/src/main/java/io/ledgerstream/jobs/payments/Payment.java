@@ -1,5 +1,6 @@
 package io.ledgerstream.jobs.payments;
 
+import io.ledgerstream.jobs.Decimals;
 import java.math.BigDecimal;
 import java.util.Objects;
 
@@ -30,7 +31,7 @@ public class Payment {
     public boolean equals(Object o) {
         return o instanceof Payment p && timestamp == p.timestamp && Objects.equals(paymentId, p.paymentId)
                 && Objects.equals(customerId, p.customerId) && Objects.equals(currency, p.currency)
-                && (amount == null ? p.amount == null : p.amount != null && amount.compareTo(p.amount) == 0);
+                && Decimals.sameValue(amount, p.amount);
     }
 
     @Override

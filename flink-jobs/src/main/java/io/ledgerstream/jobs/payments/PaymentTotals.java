@@ -54,9 +54,7 @@ public class PaymentTotals extends KeyedProcessFunction<String, Payment, Custome
             context.output(REJECTED, payment);
             return;
         }
-        CustomerTotal updated = current == null
-                ? new CustomerTotal(payment.customerId, payment.currency, 1, payment.amount, payment.timestamp)
-                : current.plus(payment);
+        CustomerTotal updated = current == null ? CustomerTotal.first(payment) : current.plus(payment);
         seen.put(payment.paymentId, true);
         totals.update(updated);
         out.collect(updated);

@@ -1,5 +1,6 @@
 package io.ledgerstream.jobs.windows;
 
+import io.ledgerstream.jobs.Decimals;
 import java.math.BigDecimal;
 import java.util.Objects;
 
@@ -28,7 +29,7 @@ public class MinuteTotal {
     public boolean equals(Object o) {
         return o instanceof MinuteTotal m && windowStart == m.windowStart && windowEnd == m.windowEnd
                 && payments == m.payments && Objects.equals(currency, m.currency)
-                && (total == null ? m.total == null : m.total != null && total.compareTo(m.total) == 0);
+                && Decimals.sameValue(total, m.total);
     }
 
     @Override

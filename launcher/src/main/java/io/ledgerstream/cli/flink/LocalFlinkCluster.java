@@ -28,23 +28,6 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalFlinkCluster.class);
     private static final String JOB_MANAGER = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
     private static final String TASK_MANAGER = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
-    /** The module access Flink's own start scripts grant its JVMs on Java 17. */
-    private static final List<String> JVM_ACCESS = List.of(
-            "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
-            "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-            "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.net=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.text=ALL-UNNAMED",
-            "--add-opens=java.base/java.time=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
     /** How to lay out the cluster. */
     public record Settings(Path dir, int taskManagers, int slotsPerTaskManager, int restPort, int rpcPort) {
@@ -72,11 +55,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         Files.createDirectories(conf);
         Files.createDirectories(logs);
         Map<String, String> config = config(settings);
-        StringBuilder yaml = new StringBuilder();
-        // Single-quoted YAML scalars: a path may hold characters YAML would otherwise read as syntax.
-        config.forEach((key, value) -> yaml.append(key).append(": '").append(value.replace("'", "''"))
-                .append("'\n"));
-        Files.writeString(conf.resolve("config.yaml"), yaml, StandardCharsets.UTF_8);
+        FlinkJvm.writeConfig(conf.resolve("config.yaml"), config);
         Files.writeString(conf.resolve("log4j2.xml"), FileLogging.log4j2("${sys:log.file}"), StandardCharsets.UTF_8);
         LocalFlinkCluster cluster = new LocalFlinkCluster(settings);
         try {
@@ -109,9 +88,9 @@ public final class LocalFlinkCluster implements AutoCloseable {
         Path conf = settings.dir().resolve("conf");
         Path log = settings.dir().resolve("log").resolve(name + ".log");
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(FlinkJvm.java());
         command.addAll(List.of(jvmMemory.trim().split("\\s+")));
-        command.addAll(JVM_ACCESS);
+        command.addAll(FlinkJvm.MODULE_ACCESS);
         command.add("-Dlog.file=" + log);
         command.add("-Dlog4j.configurationFile=" + conf.resolve("log4j2.xml").toUri());
         command.add("-cp");

@@ -37,10 +37,6 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * independent fold of the whole payments topic, and stops the job with a savepoint.
  */
 public final class MainJobRun {
-    /** What a run did. */
-    public record Result(Optional<Path> resumedFrom, long fed, long paymentsInTopic, int customers) {
-    }
-
     private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(2);
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(120);
     private static final int PARALLELISM = 2;
@@ -64,7 +60,7 @@ public final class MainJobRun {
      *
      * @throws IllegalStateException when the table does not settle on the expected rows in time, or the job fails
      */
-    public Result run(long count, int perSecond, int customers, BooleanSupplier stop) throws Exception {
+    public void run(long count, int perSecond, int customers, BooleanSupplier stop) throws Exception {
         createTopics();
         Path checkpoints = flinkDir.resolve("checkpoints");
         Path savepoints = flinkDir.resolve("savepoints");
@@ -101,7 +97,7 @@ public final class MainJobRun {
                     view.print(progress);
                     out.printf(Locale.ROOT, "  state table matches the %,d payments in the topic exactly: %d "
                             + "customers, every count and total%n", expected.payments(), expected.table().size());
-                    return new Result(resume, fed.get(), expected.payments(), expected.table().size());
+                    return;
                 }
                 if (System.nanoTime() > settleDeadline) {
                     view.print(progress);
@@ -116,7 +112,6 @@ public final class MainJobRun {
             }
             view.print(progress(feeder.acknowledged(), count, view, runningStatus(job), started));
             out.println("  stopped by request before the table was checked");
-            return new Result(resume, feeder.acknowledged(), -1, view.rows().size());
         } finally {
             stopWithSavepoint(job, savepoints);
         }

@@ -39,8 +39,7 @@ final class PaymentsAudit {
                     return;
                 }
                 counted[0]++;
-                table.put(p.customerId, current == null
-                        ? new CustomerTotal(p.customerId, p.currency, 1, p.amount, p.timestamp) : current.plus(p));
+                table.put(p.customerId, current == null ? CustomerTotal.first(p) : current.plus(p));
             });
         }
         return new Expected(counted[0], table);

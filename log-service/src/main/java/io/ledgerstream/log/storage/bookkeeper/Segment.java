@@ -1,8 +1,8 @@
 package io.ledgerstream.log.storage.bookkeeper;
 
-import io.netty.buffer.ByteBuf;
 import io.ledgerstream.log.metadata.SegmentRecord;
 import io.ledgerstream.log.partition.RecordBatches;
+import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A broker: its ZooKeeper session, its BookKeeper client, the {@link LogManager} of its partitions, the periodic
- * retention run and the Kafka-protocol server in front of them.
+ * retention and compaction runs and the Kafka-protocol server in front of them.
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
@@ -46,7 +46,7 @@ public final class Broker implements AutoCloseable {
         this.groups = groups;
     }
 
-    /** Connects to ZooKeeper and the bookies, starts the retention schedule and the Kafka-protocol listener. */
+    /** Connects to ZooKeeper and the bookies, starts the retention and compaction schedules and the Kafka-protocol listener. */
     public static Broker start(BrokerConfig config, Clock clock) throws Exception {
         CuratorFramework zk = CuratorFrameworkFactory.builder()
                 .connectString(config.zookeeperConnect())
@@ -65,7 +65,7 @@ public final class Broker implements AutoCloseable {
             storage = BookKeeperStorage.connect(config, metadata, clock);
             LogManager logs = new LogManager(metadata, storage, config, clock);
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "ledgerstream-retention");
+                Thread t = new Thread(r, "ledgerstream-log-maintenance");
                 t.setDaemon(true);
                 return t;
             });
@@ -78,6 +78,16 @@ public final class Broker implements AutoCloseable {
                     LOG.warn("Retention run failed: {}", e.toString());
                 }
             }, interval, interval, TimeUnit.MILLISECONDS);
+            if (config.cleanerEnabled()) {
+                long backoff = config.cleanerBackoffMs();
+                scheduler.scheduleWithFixedDelay(() -> {
+                    try {
+                        logs.compact().join();
+                    } catch (RuntimeException e) {
+                        LOG.warn("Compaction run failed: {}", e.toString());
+                    }
+                }, backoff, backoff, TimeUnit.MILLISECONDS);
+            }
             NetworkConfig network = config.network();
             if (network.port() == 0) {
                 // Clients must be told the real port, so pick it before the APIs that advertise it are built.

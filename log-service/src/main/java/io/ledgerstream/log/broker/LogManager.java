@@ -258,6 +258,29 @@ public final class LogManager implements AutoCloseable {
                 .thenApply(v -> runs.stream().mapToInt(CompletableFuture::join).sum());
     }
 
+    /**
+     * Runs compaction on every open log whose topic compacts, one log after another so that one key map at a time
+     * takes memory.
+     *
+     * @return records removed
+     */
+    public CompletableFuture<Long> compact() {
+        CompletableFuture<Long> removed = CompletableFuture.completedFuture(0L);
+        for (CompletableFuture<PartitionLog> log : logs.values()) {
+            if (!log.isDone() || log.isCompletedExceptionally() || !log.join().config().cleanupPolicy().compacts()) {
+                continue;
+            }
+            PartitionLog partition = log.join();
+            removed = removed.thenCompose(n -> partition.compact()
+                    .thenApply(stats -> n + stats.recordsRemoved())
+                    .exceptionally(e -> {
+                        LOG.warn("Compaction failed on {}: {}", partition.topicPartition(), e.toString());
+                        return n;
+                    }));
+        }
+        return removed;
+    }
+
     /** Closes every open log, waiting for appends in flight. */
     @Override
     public void close() {

@@ -22,6 +22,9 @@ public record BrokerConfig(
         long cacheBytesPerPartition,
         int readAheadEntries,
         long retentionCheckIntervalMs,
+        boolean cleanerEnabled,
+        long cleanerBackoffMs,
+        long cleanerDedupeBufferBytes,
         NetworkConfig network,
         boolean autoCreateTopics,
         long groupInitialRebalanceDelayMs,
@@ -44,6 +47,13 @@ public record BrokerConfig(
     public static final String LOG_CACHE_BYTES = "log.cache.bytes.per.partition";
     public static final String LOG_READ_AHEAD_ENTRIES = "log.read.ahead.entries";
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+    public static final String LOG_CLEANUP_POLICY = "log.cleanup.policy";
+    public static final String LOG_CLEANER_DELETE_RETENTION_MS = "log.cleaner.delete.retention.ms";
+    public static final String LOG_CLEANER_MIN_CLEANABLE_RATIO = "log.cleaner.min.cleanable.ratio";
+    public static final String LOG_CLEANER_MIN_COMPACTION_LAG_MS = "log.cleaner.min.compaction.lag.ms";
+    public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
+    public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
+    public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
     public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
     public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
     public static final String OFFSETS_SNAPSHOT_RECORDS = "offsets.snapshot.records";
@@ -81,10 +91,17 @@ public record BrokerConfig(
                         ConfigValues.longValue(values, LOG_ROLL_MS, d.segmentMs(), 1),
                         ConfigValues.longValue(values, LOG_RETENTION_MS, d.retentionMs(), -1),
                         ConfigValues.longValue(values, LOG_RETENTION_BYTES, d.retentionBytes(), -1),
-                        ConfigValues.intValue(values, MESSAGE_MAX_BYTES, d.maxMessageBytes(), 0)),
+                        ConfigValues.intValue(values, MESSAGE_MAX_BYTES, d.maxMessageBytes(), 0),
+                        ConfigValues.policyValue(values, LOG_CLEANUP_POLICY, d.cleanupPolicy()),
+                        ConfigValues.longValue(values, LOG_CLEANER_DELETE_RETENTION_MS, d.deleteRetentionMs(), 0),
+                        ConfigValues.doubleValue(values, LOG_CLEANER_MIN_CLEANABLE_RATIO, d.minCleanableDirtyRatio(), 0, 1),
+                        ConfigValues.longValue(values, LOG_CLEANER_MIN_COMPACTION_LAG_MS, d.minCompactionLagMs(), 0)),
                 ConfigValues.longValue(values, LOG_CACHE_BYTES, 8L << 20, 0),
                 ConfigValues.intValue(values, LOG_READ_AHEAD_ENTRIES, 256, 1),
                 ConfigValues.longValue(values, LOG_RETENTION_CHECK_INTERVAL_MS, 300_000, 1),
+                ConfigValues.booleanValue(values, LOG_CLEANER_ENABLE, true),
+                ConfigValues.longValue(values, LOG_CLEANER_BACKOFF_MS, 15_000, 1),
+                ConfigValues.longValue(values, LOG_CLEANER_DEDUPE_BUFFER_SIZE, 128L << 20, 1L << 20),
                 NetworkConfig.fromMap(values),
                 ConfigValues.booleanValue(values, AUTO_CREATE_TOPICS_ENABLE, true),
                 ConfigValues.longValue(values, GROUP_INITIAL_REBALANCE_DELAY_MS, 3000, 0),

@@ -32,6 +32,28 @@ final class ConfigValues {
         return (int) parsed;
     }
 
+    static double doubleValue(Map<String, String> values, String key, double defaultValue, double min, double max) {
+        String raw = values.get(key);
+        if (raw == null) {
+            return defaultValue;
+        }
+        double parsed;
+        try {
+            parsed = Double.parseDouble(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException(key, raw, "not a number");
+        }
+        if (!(parsed >= min && parsed <= max)) {
+            throw new InvalidConfigException(key, raw, "must be between " + min + " and " + max);
+        }
+        return parsed;
+    }
+
+    static CleanupPolicy policyValue(Map<String, String> values, String key, CleanupPolicy defaultValue) {
+        String raw = values.get(key);
+        return raw == null ? defaultValue : CleanupPolicy.parse(key, raw);
+    }
+
     static boolean booleanValue(Map<String, String> values, String key, boolean defaultValue) {
         String raw = values.get(key);
         if (raw == null) {

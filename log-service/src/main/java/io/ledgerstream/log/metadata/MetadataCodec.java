@@ -19,16 +19,18 @@ import java.util.TreeMap;
  * <pre>
  * topic     v1: kind=1, version=1, name UTF, partitions int, ensemble int, writeQuorum int, ackQuorum int,
  *               createdAtMs long, overrideCount int, (key UTF, value UTF) * overrideCount
- * partition v1: kind=2, version=1, logStartOffset long, writerEpoch long, segmentCount int,
+ * partition v2: kind=2, version=2, logStartOffset long, writerEpoch long, cleanOffset long, segmentCount int,
  *               (ledgerId long, baseOffset long, sealed boolean, endOffset long, lastEntryId long,
  *                sizeBytes long, maxTimestamp long, createdAtMs long) * segmentCount
+ * partition v1: as v2 without cleanOffset (read as 0: nothing compacted)
  * </pre>
- * A reader refuses versions it does not know rather than guessing.
+ * Records are written in the newest version. A reader refuses versions it does not know rather than guessing.
  */
 public final class MetadataCodec {
     private static final byte TOPIC = 1;
     private static final byte PARTITION = 2;
     private static final byte VERSION_1 = 1;
+    private static final byte VERSION_2 = 2;
 
     private MetadataCodec() {
     }
@@ -53,7 +55,7 @@ public final class MetadataCodec {
     }
 
     public static TopicRecord decodeTopic(byte[] bytes) {
-        return read(bytes, TOPIC, in -> {
+        return read(bytes, TOPIC, VERSION_1, (in, version) -> {
             String name = in.readUTF();
             int partitions = in.readInt();
             Replication replication = new Replication(in.readInt(), in.readInt(), in.readInt());
@@ -70,9 +72,10 @@ public final class MetadataCodec {
     public static byte[] encode(PartitionRecord partition) {
         return write(out -> {
             out.writeByte(PARTITION);
-            out.writeByte(VERSION_1);
+            out.writeByte(VERSION_2);
             out.writeLong(partition.logStartOffset());
             out.writeLong(partition.writerEpoch());
+            out.writeLong(partition.cleanOffset());
             out.writeInt(partition.segments().size());
             for (SegmentRecord s : partition.segments()) {
                 out.writeLong(s.ledgerId());
@@ -88,16 +91,17 @@ public final class MetadataCodec {
     }
 
     public static PartitionRecord decodePartition(byte[] bytes) {
-        return read(bytes, PARTITION, in -> {
+        return read(bytes, PARTITION, VERSION_2, (in, version) -> {
             long logStart = in.readLong();
             long writerEpoch = in.readLong();
+            long cleanOffset = version >= VERSION_2 ? in.readLong() : 0;
             int count = in.readInt();
             List<SegmentRecord> segments = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 segments.add(new SegmentRecord(in.readLong(), in.readLong(), in.readBoolean(), in.readLong(),
                         in.readLong(), in.readLong(), in.readLong(), in.readLong()));
             }
-            return new PartitionRecord(logStart, writerEpoch, segments);
+            return new PartitionRecord(logStart, writerEpoch, cleanOffset, segments);
         });
     }
 
@@ -106,7 +110,7 @@ public final class MetadataCodec {
     }
 
     private interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
+        T read(DataInputStream in, byte version) throws IOException;
     }
 
     private static byte[] write(Writer writer) {
@@ -119,17 +123,17 @@ public final class MetadataCodec {
         return bytes.toByteArray();
     }
 
-    private static <T> T read(byte[] bytes, byte expectedKind, Reader<T> reader) {
+    private static <T> T read(byte[] bytes, byte expectedKind, byte newestVersion, Reader<T> reader) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte kind = in.readByte();
             if (kind != expectedKind) {
                 throw new MetadataFormatException("expected record kind " + expectedKind + " but found " + kind, null);
             }
             byte version = in.readByte();
-            if (version != VERSION_1) {
+            if (version < VERSION_1 || version > newestVersion) {
                 throw new MetadataFormatException("unknown format version " + version + " of record kind " + kind, null);
             }
-            T value = reader.read(in);
+            T value = reader.read(in, version);
             if (in.available() > 0) {
                 throw new MetadataFormatException(in.available() + " unexpected trailing bytes in record kind " + kind, null);
             }

@@ -1,6 +1,9 @@
 package io.ledgerstream.log.partition;
 
-/** A batch refused before anything was written: not a well-formed, intact Kafka v2 record batch. */
+/**
+ * A batch refused before anything was written: not a well-formed, intact Kafka v2 record batch, or one the topic
+ * cannot take.
+ */
 public final class InvalidRecordBatchException extends LogException {
     private static final long serialVersionUID = 1L;
 
@@ -13,7 +16,9 @@ public final class InvalidRecordBatchException extends LogException {
         /** The CRC32C over the batch does not match the one it carries. */
         CRC_MISMATCH,
         /** Header fields that contradict each other or the bytes given. */
-        INVALID_HEADER
+        INVALID_HEADER,
+        /** A record without a key, sent to a compacted topic. */
+        MISSING_KEY
     }
 
     private final Reason reason;

@@ -83,6 +83,16 @@ public interface PartitionLog extends AutoCloseable {
     CompletableFuture<Integer> enforceRetention();
 
     /**
+     * Compacts the sealed segments when {@code cleanup.policy} includes {@code compact} and the part not yet
+     * compacted is large enough ({@code min.cleanable.dirty.ratio}, {@code min.compaction.lag.ms}): only the latest
+     * record of each key stays, tombstones go after {@code delete.retention.ms}, every kept record keeps its
+     * offset. Reads then find gaps in the offsets, as Kafka consumers expect of compacted topics.
+     *
+     * @return what the run did; {@link CompactionStats#NONE} when there was nothing to do
+     */
+    CompletableFuture<CompactionStats> compact();
+
+    /**
      * Moves the log start offset up to {@code offset} (-1: the high watermark), as Kafka's DeleteRecords does:
      * reads below it fail from then on and whole segments below it are deleted.
      *

@@ -4,8 +4,9 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * Batches read from a partition, in offset order and contiguous, each a view of one whole Kafka v2 record batch as
- * it was stored; callers must not modify them. The first batch holds the offset asked for (it may start below it).
+ * Batches read from a partition, in offset order, each a view of one whole Kafka v2 record batch as it was stored;
+ * callers must not modify them. The first batch holds the offset asked for (it may start below it), except in a
+ * compacted log, where the offsets have gaps: the first batch then holds the next offset that remains.
  *
  * @param batches        whole batches; empty when the read was at the high watermark
  * @param highWatermark  offset after the last acknowledged record at the time of the read

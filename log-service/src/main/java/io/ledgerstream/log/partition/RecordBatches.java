@@ -26,7 +26,8 @@ public final class RecordBatches {
     private static final int MAGIC = 16;
     private static final int CRC = 17;
     private static final int ATTRIBUTES = 21;
-    private static final int LAST_OFFSET_DELTA = 23;
+    /** Position of the last offset delta in the header. */
+    public static final int LAST_OFFSET_DELTA = 23;
     private static final int MAX_TIMESTAMP = 35;
     private static final int RECORD_COUNT = 57;
     private static final int PRODUCER_ID = 43;
@@ -82,6 +83,27 @@ public final class RecordBatches {
         if (count < 1 || lastOffsetDelta(batch) != count - 1) {
             throw new InvalidRecordBatchException(Reason.INVALID_HEADER, "Record batch has " + count
                     + " records but last offset delta " + lastOffsetDelta(batch) + "; expected count - 1");
+        }
+    }
+
+    /**
+     * Checks that every record of a valid batch has a key, as a compacted topic requires (decompressing the batch
+     * when it is compressed).
+     *
+     * @throws InvalidRecordBatchException naming {@code partition} if one has none
+     */
+    public static void requireKeys(ByteBuffer batch, String partition) {
+        for (org.apache.kafka.common.record.MutableRecordBatch b
+                : org.apache.kafka.common.record.MemoryRecords.readableRecords(batch.duplicate()).batches()) {
+            try (org.apache.kafka.common.utils.CloseableIterator<org.apache.kafka.common.record.Record> records =
+                         b.streamingIterator(org.apache.kafka.common.utils.BufferSupplier.NO_CACHING)) {
+                while (records.hasNext()) {
+                    if (!records.next().hasKey()) {
+                        throw new InvalidRecordBatchException(Reason.MISSING_KEY,
+                                "Compacted topic cannot accept a record without a key (" + partition + ")");
+                    }
+                }
+            }
         }
     }
 

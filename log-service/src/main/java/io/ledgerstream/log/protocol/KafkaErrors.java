@@ -23,8 +23,11 @@ public final class KafkaErrors {
     public static Errors forException(Throwable failure) {
         Throwable t = unwrap(failure);
         if (t instanceof InvalidRecordBatchException invalid) {
-            return invalid.reason() == InvalidRecordBatchException.Reason.UNSUPPORTED_MAGIC
-                    ? Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT : Errors.CORRUPT_MESSAGE;
+            return switch (invalid.reason()) {
+                case UNSUPPORTED_MAGIC -> Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT;
+                case MISSING_KEY -> Errors.INVALID_RECORD;
+                default -> Errors.CORRUPT_MESSAGE;
+            };
         }
         if (t instanceof RecordBatchTooLargeException) {
             return Errors.MESSAGE_TOO_LARGE;

@@ -20,8 +20,30 @@ class ConfigTest {
                 .hasMessageContaining("lots");
         assertThatThrownBy(() -> LogConfig.DEFAULTS.withOverrides(Map.of("retention.ms", "-5")))
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("retention.ms");
-        assertThatThrownBy(() -> LogConfig.DEFAULTS.withOverrides(Map.of("cleanup.policy", "compact")))
+        assertThatThrownBy(() -> LogConfig.DEFAULTS.withOverrides(Map.of("cleanup.policy", "shred")))
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("cleanup.policy");
+        assertThatThrownBy(() -> LogConfig.DEFAULTS.withOverrides(Map.of("min.cleanable.dirty.ratio", "1.5")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("min.cleanable.dirty.ratio");
+    }
+
+    @Test
+    void cleanupPoliciesReadAsKafkaWritesThem() {
+        assertThat(LogConfig.DEFAULTS.cleanupPolicy()).isEqualTo(CleanupPolicy.DELETE);
+        LogConfig compact = LogConfig.DEFAULTS.withOverrides(Map.of("cleanup.policy", "compact",
+                "delete.retention.ms", "1000", "min.cleanable.dirty.ratio", "0.25", "min.compaction.lag.ms", "5"));
+        assertThat(compact.cleanupPolicy().compacts()).isTrue();
+        assertThat(compact.cleanupPolicy().deletes()).isFalse();
+        assertThat(compact.deleteRetentionMs()).isEqualTo(1000);
+        assertThat(compact.minCleanableDirtyRatio()).isEqualTo(0.25);
+        assertThat(compact.minCompactionLagMs()).isEqualTo(5);
+        assertThat(LogConfig.DEFAULTS.withOverrides(compact.asMap())).isEqualTo(compact);
+        for (String both : new String[] {"compact,delete", "delete, compact"}) {
+            CleanupPolicy policy = LogConfig.DEFAULTS.withOverrides(Map.of("cleanup.policy", both)).cleanupPolicy();
+            assertThat(policy).isEqualTo(CleanupPolicy.COMPACT_DELETE);
+            assertThat(policy.compacts() && policy.deletes()).isTrue();
+        }
+        assertThat(BrokerConfig.fromMap(Map.of("log.cleanup.policy", "compact")).defaultLogConfig().cleanupPolicy())
+                .isEqualTo(CleanupPolicy.COMPACT);
     }
 
     @Test

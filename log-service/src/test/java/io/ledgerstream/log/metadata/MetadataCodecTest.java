@@ -19,12 +19,24 @@ class MetadataCodecTest {
 
     @Test
     void partitionRecordsRoundTrip() {
-        PartitionRecord partition = new PartitionRecord(40, 7, List.of(
+        PartitionRecord partition = new PartitionRecord(40, 7, 90, List.of(
                 SegmentRecord.open(11, 40, 1000).seal(90, 9, 8192, 1234),
                 SegmentRecord.open(12, 90, 2000)));
         assertThat(MetadataCodec.decodePartition(MetadataCodec.encode(partition))).isEqualTo(partition);
         assertThat(MetadataCodec.decodePartition(MetadataCodec.encode(PartitionRecord.empty())))
                 .isEqualTo(PartitionRecord.empty());
+    }
+
+    @Test
+    void partitionRecordsOfTheFirstVersionReadAsNeverCompacted() {
+        PartitionRecord partition = new PartitionRecord(40, 7, 90, List.of(SegmentRecord.open(12, 90, 2000)));
+        byte[] v2 = MetadataCodec.encode(partition);
+        // Version 1 is version 2 without the 8-byte clean offset that follows the writer epoch.
+        byte[] v1 = new byte[v2.length - 8];
+        System.arraycopy(v2, 0, v1, 0, 18);
+        System.arraycopy(v2, 26, v1, 18, v2.length - 26);
+        v1[1] = 1;
+        assertThat(MetadataCodec.decodePartition(v1)).isEqualTo(new PartitionRecord(40, 7, 0, partition.segments()));
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +77,23 @@ public abstract class PartitionLogContractTest {
             ReadResult result = await(log.readAsync(next, maxBytes));
             assertThat(result.batches()).as("read at %d below the high watermark", next).isNotEmpty();
             for (KeyAtOffset r : TestBatches.records(result.batches())) {
+                if (r.offset() >= next) {
+                    records.add(r);
+                }
+            }
+            next = RecordBatches.nextOffset(result.batches().get(result.batches().size() - 1));
+        }
+        return records;
+    }
+
+    /** Reads from {@code from} to the high watermark with values, in reads of at most {@code maxBytes}. */
+    private static List<TestBatches.Entry> readEntries(PartitionLog log, long from, int maxBytes) throws Exception {
+        List<TestBatches.Entry> records = new ArrayList<>();
+        long next = from;
+        while (next < log.highWatermark()) {
+            ReadResult result = await(log.readAsync(next, maxBytes));
+            assertThat(result.batches()).as("read at %d below the high watermark", next).isNotEmpty();
+            for (TestBatches.Entry r : TestBatches.entries(result.batches())) {
                 if (r.offset() >= next) {
                     records.add(r);
                 }
@@ -250,6 +268,126 @@ public abstract class PartitionLogContractTest {
         assertThat(await(reopened.deleteRecordsBefore(-1))).as("-1 means the high watermark").isEqualTo(60);
         assertThat(await(reopened.appendAsync(TestBatches.single("after", clock().millis()))).baseOffset())
                 .isEqualTo(60);
+    }
+
+    private static LogConfig compacted(Map<String, String> more) {
+        Map<String, String> overrides = new java.util.HashMap<>(Map.of(LogConfig.SEGMENT_BYTES, "4096",
+                LogConfig.SEGMENT_MS, "60000", LogConfig.CLEANUP_POLICY, "compact"));
+        overrides.putAll(more);
+        return LogConfig.DEFAULTS.withOverrides(overrides);
+    }
+
+    /**
+     * Writes {@code count} updates of ten keys (k3's last one a tombstone), then rolls by age so that a last record
+     * opens a segment of its own. Returns everything written, in offset order.
+     */
+    private List<TestBatches.Entry> writeUpdates(PartitionLog log, int count, String round) throws Exception {
+        List<TestBatches.Entry> written = new ArrayList<>();
+        long base = log.highWatermark();
+        for (int i = 0; i < count; i++) {
+            String key = "k" + (i % 10);
+            String value = key.equals("k3") && i >= count - 10 ? null : round + "-" + i;
+            await(log.appendAsync(TestBatches.keyed(key, value, clock().millis())));
+            written.add(new TestBatches.Entry(base + i, key, value));
+        }
+        clock().advance(61_000);
+        await(log.appendAsync(TestBatches.keyed("tail-" + round, "t", clock().millis())));
+        written.add(new TestBatches.Entry(base + count, "tail-" + round, "t"));
+        return written;
+    }
+
+    /** The records a compaction of everything below {@code end} keeps: the last of each key, and all from end. */
+    private static List<TestBatches.Entry> latestPerKey(List<TestBatches.Entry> written, long end,
+                                                        boolean keepTombstones) {
+        Map<String, Long> last = new java.util.HashMap<>();
+        written.stream().filter(e -> e.offset() < end).forEach(e -> last.put(e.key(), e.offset()));
+        return written.stream().filter(e -> e.offset() >= end
+                || last.get(e.key()) == e.offset() && (keepTombstones || e.value() != null)).toList();
+    }
+
+    @Test
+    void compactionKeepsTheLatestRecordOfEachKeyAtItsOffsetAndSurvivesReopening(TestInfo test) throws Exception {
+        PartitionLog log = openLog(test, compacted(Map.of()));
+        List<TestBatches.Entry> written = writeUpdates(log, 300, "a");
+        assertThat(readEntries(log, 0, 1 << 20)).as("nothing compacted yet").isEqualTo(written);
+
+        CompactionStats stats = await(log.compact());
+        List<TestBatches.Entry> expected = latestPerKey(written, 300, true);
+        assertThat(expected).hasSize(11).contains(new TestBatches.Entry(293, "k3", null));
+        assertThat(stats.recordsRead()).isEqualTo(300);
+        assertThat(stats.recordsRemoved()).isEqualTo(290);
+        assertThat(stats.bytesAfter()).isLessThan(stats.bytesBefore() / 10);
+        assertThat(readEntries(log, 0, 1 << 20)).isEqualTo(expected);
+        assertThat(readEntries(log, 0, 1)).as("one batch per read").isEqualTo(expected);
+        assertReadsInGapsGoOnAtTheNextRecord(log, expected);
+        assertThat(log.logStartOffset()).isZero();
+
+        await(log.closeAsync());
+        PartitionLog reopened = openLog(test, compacted(Map.of()));
+        assertThat(reopened.highWatermark()).isEqualTo(301);
+        assertThat(readEntries(reopened, 0, 1 << 20)).isEqualTo(expected);
+        assertReadsInGapsGoOnAtTheNextRecord(reopened, expected);
+        assertThat(await(reopened.compact())).as("nothing dirty").isEqualTo(CompactionStats.NONE);
+        assertThat(await(reopened.appendAsync(TestBatches.keyed("k1", "after", clock().millis()))).baseOffset())
+                .isEqualTo(301);
+    }
+
+    private static void assertReadsInGapsGoOnAtTheNextRecord(PartitionLog log, List<TestBatches.Entry> kept)
+            throws Exception {
+        for (long offset = 0; offset < log.highWatermark(); offset++) {
+            long at = offset;
+            TestBatches.Entry next = kept.stream().filter(e -> e.offset() >= at).findFirst().orElseThrow();
+            List<TestBatches.Entry> read = TestBatches.entries(await(log.readAsync(offset, 1)).batches());
+            assertThat(read.stream().filter(e -> e.offset() >= at).findFirst())
+                    .as("first record read at offset %d", offset).contains(next);
+        }
+    }
+
+    @Test
+    void tombstonesGoAfterDeleteRetentionAndLaterRunsCompactAgain(TestInfo test) throws Exception {
+        PartitionLog log = openLog(test, compacted(Map.of(LogConfig.DELETE_RETENTION_MS, "90000")));
+        List<TestBatches.Entry> written = new ArrayList<>(writeUpdates(log, 100, "a"));
+        await(log.compact());
+        assertThat(readEntries(log, 0, 1 << 20)).as("the tombstone is young")
+                .isEqualTo(latestPerKey(written, 100, true));
+
+        // The second round is larger than what the first left, so the dirty ratio (0.5) is reached.
+        written.addAll(writeUpdates(log, 200, "b"));
+        clock().advance(60_000);
+        CompactionStats stats = await(log.compact());
+        assertThat(stats.segmentsRead()).isGreaterThan(1);
+        long end = written.get(written.size() - 1).offset();
+        List<TestBatches.Entry> expected = latestPerKey(written, end, false);
+        assertThat(expected).extracting(TestBatches.Entry::key).doesNotContain("k3")
+                .contains("tail-a", "tail-b", "k0");
+        assertThat(readEntries(log, 0, 1 << 20)).as("k3's tombstones are past delete.retention.ms")
+                .isEqualTo(expected);
+
+        await(log.appendAsync(TestBatches.keyed("k1", "c", clock().millis())));
+        assertThat(await(log.compact())).as("a few dirty records are below the dirty ratio")
+                .isEqualTo(CompactionStats.NONE);
+    }
+
+    @Test
+    void compactionWaitsForMinCompactionLag(TestInfo test) throws Exception {
+        PartitionLog log = openLog(test, compacted(Map.of(LogConfig.MIN_COMPACTION_LAG_MS, "120000")));
+        List<TestBatches.Entry> written = writeUpdates(log, 50, "a");
+        assertThat(await(log.compact())).isEqualTo(CompactionStats.NONE);
+        assertThat(readEntries(log, 0, 1 << 20)).isEqualTo(written);
+        clock().advance(120_000);
+        assertThat(await(log.compact()).recordsRemoved()).isEqualTo(40);
+    }
+
+    @Test
+    void aCompactedLogRefusesRecordsWithoutAKey(TestInfo test) throws Exception {
+        PartitionLog log = openLog(test, compacted(Map.of()));
+        await(log.appendAsync(TestBatches.keyed("k", "v", clock().millis())));
+        Throwable refused = failureOf(log.appendAsync(TestBatches.keyless("v", clock().millis())));
+        assertThat(refused).isInstanceOf(InvalidRecordBatchException.class).hasMessageContaining("without a key");
+        assertThat(((InvalidRecordBatchException) refused).reason())
+                .isEqualTo(InvalidRecordBatchException.Reason.MISSING_KEY);
+        assertThat(log.highWatermark()).isEqualTo(1);
+        assertThat(await(log.compact())).as("nothing is sealed yet").isEqualTo(CompactionStats.NONE);
     }
 
     @Test

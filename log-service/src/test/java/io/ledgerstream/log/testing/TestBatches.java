@@ -34,6 +34,37 @@ public final class TestBatches {
                 new SimpleRecord(timestamp, key.getBytes(UTF_8), ("value-of-" + key).getBytes(UTF_8))).buffer();
     }
 
+    /** One record per batch: {@code value} under {@code key}; a null value makes it a tombstone. */
+    public static ByteBuffer keyed(String key, String value, long timestamp) {
+        return MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(timestamp, key.getBytes(UTF_8),
+                value == null ? null : value.getBytes(UTF_8))).buffer();
+    }
+
+    /** One record per batch without a key. */
+    public static ByteBuffer keyless(String value, long timestamp) {
+        return MemoryRecords.withRecords(Compression.NONE,
+                new SimpleRecord(timestamp, null, value.getBytes(UTF_8))).buffer();
+    }
+
+    /** A record as read back with its value: null for a tombstone. */
+    public record Entry(long offset, String key, String value) {
+    }
+
+    /** The records of stored batches with their values, in order. */
+    public static List<Entry> entries(List<ByteBuffer> batches) {
+        List<Entry> result = new ArrayList<>();
+        for (ByteBuffer batch : batches) {
+            for (RecordBatch b : MemoryRecords.readableRecords(batch.duplicate()).batches()) {
+                b.ensureValid();
+                for (Record r : b) {
+                    result.add(new Entry(r.offset(), r.hasKey() ? UTF_8.decode(r.key()).toString() : null,
+                            r.hasValue() ? UTF_8.decode(r.value()).toString() : null));
+                }
+            }
+        }
+        return result;
+    }
+
     /** A record as read back: its offset and key. */
     public record KeyAtOffset(long offset, String key) {
     }

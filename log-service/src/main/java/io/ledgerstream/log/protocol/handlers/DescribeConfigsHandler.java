@@ -79,13 +79,7 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                             .setIsSensitive(false)
                             .setConfigSource((overridden ? DescribeConfigsResponse.ConfigSource.TOPIC_CONFIG
                                     : DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG).id())
-                            .setConfigType((entry.getKey().equals(LogConfig.CLEANUP_POLICY)
-                                    ? DescribeConfigsResponse.ConfigType.LIST
-                                    : LogConfig.CLIENT_KEYS.contains(entry.getKey())
-                                    ? DescribeConfigsResponse.ConfigType.STRING
-                                    : entry.getKey().equals(LogConfig.MAX_MESSAGE_BYTES)
-                                    ? DescribeConfigsResponse.ConfigType.INT
-                                    : DescribeConfigsResponse.ConfigType.LONG).id()));
+                            .setConfigType(typeOf(entry.getKey()).id()));
                 }
                 result.setErrorCode(Errors.NONE.code());
                 return null;
@@ -93,5 +87,15 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
         }
         return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new))
                 .thenApply(v -> new DescribeConfigsResponse(response));
+    }
+
+    private static DescribeConfigsResponse.ConfigType typeOf(String key) {
+        return switch (key) {
+            case LogConfig.CLEANUP_POLICY -> DescribeConfigsResponse.ConfigType.LIST;
+            case LogConfig.MAX_MESSAGE_BYTES -> DescribeConfigsResponse.ConfigType.INT;
+            case LogConfig.MIN_CLEANABLE_DIRTY_RATIO -> DescribeConfigsResponse.ConfigType.DOUBLE;
+            default -> LogConfig.CLIENT_KEYS.contains(key) ? DescribeConfigsResponse.ConfigType.STRING
+                    : DescribeConfigsResponse.ConfigType.LONG;
+        };
     }
 }

@@ -8,6 +8,7 @@ import io.ledgerstream.log.metadata.SegmentRecord;
 import io.ledgerstream.log.metadata.Versioned;
 import io.ledgerstream.log.partition.AppendResult;
 import io.ledgerstream.log.partition.BatchCache;
+import io.ledgerstream.log.partition.CompactionStats;
 import io.ledgerstream.log.partition.LogClosedException;
 import io.ledgerstream.log.partition.LogException;
 import io.ledgerstream.log.partition.OffsetOutOfRangeException;
@@ -71,6 +72,12 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     private volatile LogConfig config;
     private volatile long logStartOffset;
     private volatile long highWatermark;
+    /** Where the part not yet compacted begins; changed only by compaction. */
+    private volatile long cleanOffset;
+    private final long keyBudgetBytes;
+    /** The tail of the chain of retention, DeleteRecords and compaction runs: one at a time, in call order. */
+    private final AtomicReference<CompletableFuture<?>> maintenance =
+            new AtomicReference<>(CompletableFuture.completedFuture(null));
 
     /** The tail of the serialized chain of metadata updates: each applies to the version the previous left. */
     private final AtomicReference<CompletableFuture<Versioned<PartitionRecord>>> lastMetadata;
@@ -97,7 +104,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
 
     private BookKeeperPartitionLog(TopicPartition partition, Replication replication, LogConfig config,
                                    MetadataStore metadata, BookKeeperLedgers ledgers, Clock clock, long cacheBytes,
-                                   int readAheadEntries, PartitionOpener.Opened opened) {
+                                   int readAheadEntries, long keyBudgetBytes, PartitionOpener.Opened opened) {
         this.partition = partition;
         this.name = partition.toString();
         this.replication = replication;
@@ -107,6 +114,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         this.clock = clock;
         this.cache = new BatchCache(cacheBytes);
         this.readAheadEntries = readAheadEntries;
+        this.keyBudgetBytes = keyBudgetBytes;
         PartitionRecord record = opened.metadata().value();
         this.writerEpoch = (int) record.writerEpoch();
         for (SegmentRecord sealed : opened.sealedSegments()) {
@@ -120,6 +128,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         this.nextOffset = open.baseOffset();
         this.highWatermark = open.baseOffset();
         this.logStartOffset = record.logStartOffset();
+        this.cleanOffset = record.cleanOffset();
         this.lastMetadata = new AtomicReference<>(CompletableFuture.completedFuture(opened.metadata()));
     }
 
@@ -128,14 +137,16 @@ public final class BookKeeperPartitionLog implements PartitionLog {
      *
      * @param cacheBytes       bytes of recent batches kept in memory for tailing readers
      * @param readAheadEntries most entries fetched from bookies by one read
+     * @param keyBudgetBytes   memory one compaction run may use for the latest offset of each key
      */
     public static CompletableFuture<BookKeeperPartitionLog> open(TopicPartition partition, Replication replication,
                                                                 LogConfig config, MetadataStore metadata,
                                                                 BookKeeperLedgers ledgers, Clock clock,
-                                                                long cacheBytes, int readAheadEntries) {
+                                                                long cacheBytes, int readAheadEntries,
+                                                                long keyBudgetBytes) {
         return new PartitionOpener(metadata, ledgers, clock).open(partition, replication)
                 .thenApply(opened -> new BookKeeperPartitionLog(partition, replication, config, metadata, ledgers,
-                        clock, cacheBytes, readAheadEntries, opened))
+                        clock, cacheBytes, readAheadEntries, keyBudgetBytes, opened))
                 .thenCompose(log -> log.rebuildProducerState().thenApply(v -> log));
     }
 
@@ -238,6 +249,9 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         LogConfig cfg = config;
         try {
             RecordBatches.validate(batch, cfg.maxMessageBytes());
+            if (cfg.cleanupPolicy().compacts()) {
+                RecordBatches.requireKeys(batch, name);
+            }
         } catch (LogException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -307,7 +321,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         if (cached != null) {
             return CompletableFuture.completedFuture(new ReadResult(cached, hw, start));
         }
-        if (segments.floorEntry(offset) == null) {
+        if (segmentAtOrAfter(offset) == null) {
             return CompletableFuture.failedFuture(new OffsetOutOfRangeException(offset, logStartOffset, hw));
         }
         int chunkBytes = Math.max(MIN_READ_AHEAD_BYTES, Math.min(maxBytes, MAX_READ_AHEAD_BYTES));
@@ -326,13 +340,34 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         });
     }
 
+    /**
+     * Reads from the segment holding {@code offset}. Compaction leaves gaps: when that segment has nothing at or
+     * after the offset (or none holds it), the read goes on at the next segment. When compaction replaced the
+     * segment while it was read, the read starts again on the new one.
+     */
     private CompletableFuture<List<ByteBuffer>> readSegment(long offset, int maxBytes, long limitOffset) {
-        Map.Entry<Long, Segment> segment = segments.floorEntry(offset);
-        if (segment == null) {
+        Map.Entry<Long, Segment> entry = segmentAtOrAfter(offset);
+        if (entry == null) {
             return CompletableFuture.failedFuture(new OffsetOutOfRangeException(offset, logStartOffset,
                     highWatermark));
         }
-        return segment.getValue().read(offset, maxBytes, limitOffset, readAheadEntries);
+        Segment segment = entry.getValue();
+        long from = Math.max(offset, segment.baseOffset());
+        return segment.read(from, maxBytes, limitOffset, readAheadEntries)
+                .exceptionallyCompose(error -> segment.isReplaced() ? readSegment(offset, maxBytes, limitOffset)
+                        : CompletableFuture.failedFuture(error))
+                .thenCompose(batches -> {
+                    Long next = segments.higherKey(segment.baseOffset());
+                    return batches.isEmpty() && next != null && next < limitOffset
+                            ? readSegment(next, maxBytes, limitOffset)
+                            : CompletableFuture.completedFuture(batches);
+                });
+    }
+
+    /** The segment holding {@code offset}, or else the first after it (compaction may leave none holding it). */
+    private Map.Entry<Long, Segment> segmentAtOrAfter(long offset) {
+        Map.Entry<Long, Segment> floor = segments.floorEntry(offset);
+        return floor != null ? floor : segments.ceilingEntry(offset);
     }
 
     /** Starts reading the next chunk for a consumer catching up, unless it is in the tail cache or not written. */
@@ -359,12 +394,34 @@ public final class BookKeeperPartitionLog implements PartitionLog {
      */
     @Override
     public CompletableFuture<Integer> enforceRetention() {
+        if (!config.cleanupPolicy().deletes()) {
+            return CompletableFuture.completedFuture(0);
+        }
         // Segments rolled but still being sealed become candidates once sealed: wait for them first.
+        return exclusively(() -> afterSealing().thenCompose(v -> applyRetention()));
+    }
+
+    /** Runs {@code run} after every retention, DeleteRecords and compaction run asked for before it has ended. */
+    private <T> CompletableFuture<T> exclusively(java.util.function.Supplier<CompletableFuture<T>> run) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        maintenance.getAndSet(result).handle((v, e) -> null).thenCompose(v -> run.get())
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        result.completeExceptionally(e);
+                    } else {
+                        result.complete(v);
+                    }
+                });
+        return result;
+    }
+
+    /** Completes once the segments being sealed now are sealed. */
+    private CompletableFuture<Void> afterSealing() {
         CompletableFuture<?>[] sealing;
         synchronized (lock) {
             sealing = seals.toArray(CompletableFuture[]::new);
         }
-        return CompletableFuture.allOf(sealing).thenCompose(v -> applyRetention());
+        return CompletableFuture.allOf(sealing);
     }
 
     private CompletableFuture<Integer> applyRetention() {
@@ -407,11 +464,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         if (target < 0 || target > hw) {
             return CompletableFuture.failedFuture(new OffsetOutOfRangeException(target, logStartOffset, hw));
         }
-        CompletableFuture<?>[] sealing;
-        synchronized (lock) {
-            sealing = seals.toArray(CompletableFuture[]::new);
-        }
-        return CompletableFuture.allOf(sealing).thenCompose(v -> {
+        return exclusively(() -> afterSealing().thenCompose(v -> {
             if (target <= logStartOffset) {
                 return CompletableFuture.completedFuture(logStartOffset);
             }
@@ -426,7 +479,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 }
             }
             return truncateHead(doomed, target, "DeleteRecords").thenApply(n -> logStartOffset);
-        });
+        }));
     }
 
     /**
@@ -436,21 +489,28 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     private CompletableFuture<Integer> truncateHead(List<Segment> doomed, long newStart, String why) {
         Set<Long> ids = new HashSet<>();
         doomed.forEach(s -> ids.add(s.ledgerId()));
-        return updateMetadata(r -> new PartitionRecord(Math.max(r.logStartOffset(), newStart), r.writerEpoch(),
-                r.segments().stream().filter(s -> !ids.contains(s.ledgerId())).toList()))
+        // Empty segments left by compaction are not in memory; those wholly below the new start go as well.
+        Set<Long> empty = new HashSet<>();
+        return updateMetadata(r -> {
+            empty.clear();
+            List<SegmentRecord> kept = new ArrayList<>();
+            for (SegmentRecord s : r.segments()) {
+                if (s.sealed() && s.entryCount() == 0 && s.endOffset() <= newStart) {
+                    empty.add(s.ledgerId());
+                } else if (!ids.contains(s.ledgerId())) {
+                    kept.add(s);
+                }
+            }
+            return new PartitionRecord(Math.max(r.logStartOffset(), newStart), r.writerEpoch(), r.cleanOffset(), kept);
+        })
                 .thenApply(v -> {
                     logStartOffset = Math.max(logStartOffset, newStart);
                     doomed.forEach(s -> segments.remove(s.baseOffset()));
                     cache.truncateBelow(newStart);
                     for (Segment s : doomed) {
-                        s.closeReader().handle((x, e) -> ledgers.delete(s.ledgerId())).thenCompose(f -> f)
-                                .whenComplete((x, e) -> {
-                                    if (e != null && !BookKeeperErrors.isNoSuchLedger(e)) {
-                                        LOG.warn("{} could not delete ledger {} of {}: {}", why, s.ledgerId(), name,
-                                                e.toString());
-                                    }
-                                });
+                        deleteLedgerAfter(s.closeReader(), s.ledgerId(), why);
                     }
+                    empty.forEach(id -> deleteLedgerAfter(CompletableFuture.completedFuture(null), id, why));
                     LOG.info("{} deleted {} segment(s) of {}; log start offset is now {}", why, doomed.size(), name,
                             logStartOffset);
                     return doomed.size();
@@ -460,6 +520,120 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                         failUnlocked(e);
                     }
                 });
+    }
+
+    /**
+     * Compacts the log when its policy says so and enough of it is dirty.
+     * <ol>
+     *   <li>Wait for other maintenance and for segments being sealed. Take the sealed segments from the first up
+     *       to the first that is dirty (not yet compacted) but younger than {@code min.compaction.lag.ms}. Go on
+     *       only if the dirty bytes among them are at least {@code min.cleanable.dirty.ratio} of their bytes.</li>
+     *   <li>Write the compacted segments to new ledgers ({@link SegmentCompactor}).</li>
+     *   <li>Compare-and-set the partition record with the new segments in place of the sealed ones covering the
+     *       same offsets, and the new clean offset. If those are no longer there as they were, drop the new
+     *       ledgers; if the update fails, drop them and fail the log, like every failed metadata update.</li>
+     *   <li>Put the new segments in memory, drop the tail cache and read-ahead below them, then delete the old
+     *       ledgers (a read of one that fails meanwhile starts again on the new segment).</li>
+     * </ol>
+     */
+    @Override
+    public CompletableFuture<CompactionStats> compact() {
+        if (!config.cleanupPolicy().compacts()) {
+            return CompletableFuture.completedFuture(CompactionStats.NONE);
+        }
+        return exclusively(() -> afterSealing().thenCompose(v -> compactNow()));
+    }
+
+    private CompletableFuture<CompactionStats> compactNow() {
+        LogConfig cfg = config;
+        long now = clock.millis();
+        long clean = cleanOffset;
+        List<Segment> inputs = new ArrayList<>();
+        synchronized (lock) {
+            if (closed != null || failure != null || !cfg.cleanupPolicy().compacts()) {
+                return CompletableFuture.completedFuture(CompactionStats.NONE);
+            }
+            long total = 0;
+            long dirty = 0;
+            for (Segment s : segments.values()) {
+                boolean isDirty = s.endOffset() > clean;
+                if (!s.isSealed() || isDirty && now - s.retentionTimestamp() < cfg.minCompactionLagMs()) {
+                    break;
+                }
+                inputs.add(s);
+                total += s.sizeBytes();
+                dirty += isDirty ? s.sizeBytes() : 0;
+            }
+            if (dirty == 0 || dirty < cfg.minCleanableDirtyRatio() * total) {
+                return CompletableFuture.completedFuture(CompactionStats.NONE);
+            }
+        }
+        SegmentCompactor compactor = new SegmentCompactor(ledgers, replication, partition, cfg, now, keyBudgetBytes);
+        return compactor.compact(inputs, clean).thenCompose(result -> swapIn(result, compactor));
+    }
+
+    /** Steps 3 and 4 of {@link #compact}. */
+    private CompletableFuture<CompactionStats> swapIn(SegmentCompactor.Result result, SegmentCompactor compactor) {
+        List<SegmentRecord> replaced = new ArrayList<>();
+        return updateMetadata(r -> {
+            replaced.clear();
+            List<SegmentRecord> chain = new ArrayList<>();
+            long at = result.start();
+            for (SegmentRecord s : r.segments()) {
+                if (s.sealed() && s.baseOffset() >= result.start() && s.endOffset() <= result.end()) {
+                    if (s.baseOffset() != at) {
+                        break;
+                    }
+                    if (replaced.isEmpty()) {
+                        chain.addAll(result.segments());
+                    }
+                    replaced.add(s);
+                    at = s.endOffset();
+                } else {
+                    chain.add(s);
+                }
+            }
+            if (at != result.end()) {
+                replaced.clear();
+                return r;
+            }
+            return new PartitionRecord(r.logStartOffset(), r.writerEpoch(), result.cleanOffset(), chain);
+        }).handle((v, error) -> {
+            if (error != null || replaced.isEmpty()) {
+                compactor.discard();
+                if (error != null) {
+                    failUnlocked(error);
+                    throw BookKeeperErrors.translate(error, name);
+                }
+                LOG.info("Compaction of {} dropped: its segments changed meanwhile", name);
+                return CompactionStats.NONE;
+            }
+            Set<Long> oldIds = new HashSet<>();
+            replaced.forEach(s -> oldIds.add(s.ledgerId()));
+            List<Segment> old = segments.values().stream().filter(s -> oldIds.contains(s.ledgerId())).toList();
+            for (SegmentRecord record : result.segments()) {
+                if (record.entryCount() > 0) {
+                    segments.put(record.baseOffset(), Segment.sealed(ledgers, record));
+                }
+            }
+            for (Segment s : old) {
+                s.replaced();
+                segments.remove(s.baseOffset(), s);
+            }
+            cleanOffset = result.cleanOffset();
+            cache.truncateBelow(result.end());
+            readAhead.clear();
+            for (SegmentRecord s : replaced) {
+                CompletableFuture<Void> released = old.stream().filter(o -> o.ledgerId() == s.ledgerId())
+                        .findFirst().map(Segment::closeReader).orElse(CompletableFuture.completedFuture(null));
+                deleteLedgerAfter(released, s.ledgerId(), "Compaction");
+            }
+            CompactionStats stats = result.stats();
+            LOG.info("Compacted {} segment(s) of {} into {}: {} of {} records removed, {} -> {} bytes; clean up to {}",
+                    stats.segmentsRead(), name, stats.segmentsWritten(), stats.recordsRemoved(), stats.recordsRead(),
+                    stats.bytesBefore(), stats.bytesAfter(), result.cleanOffset());
+            return stats;
+        });
     }
 
     /**
@@ -754,6 +928,15 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         }
     }
 
+    /** Deletes a ledger the chain no longer refers to once {@code released}; a failure only leaves garbage. */
+    private void deleteLedgerAfter(CompletableFuture<Void> released, long ledgerId, String why) {
+        released.handle((x, e) -> ledgers.delete(ledgerId)).thenCompose(f -> f).whenComplete((x, e) -> {
+            if (e != null && !BookKeeperErrors.isNoSuchLedger(e)) {
+                LOG.warn("{} could not delete ledger {} of {}: {}", why, ledgerId, name, e.toString());
+            }
+        });
+    }
+
     @Override
     public boolean failed() {
         synchronized (lock) {
@@ -761,12 +944,19 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         }
     }
 
-    /** Queues a compare-and-set of the partition record behind the ones already queued; never takes the lock. */
+    /**
+     * Queues a compare-and-set of the partition record behind the ones already queued; never takes the lock. A
+     * change that returns the record it was given writes nothing.
+     */
     private CompletableFuture<Void> updateMetadata(UnaryOperator<PartitionRecord> change) {
         CompletableFuture<Versioned<PartitionRecord>> next = new CompletableFuture<>();
         lastMetadata.getAndSet(next)
-                .thenCompose(current -> metadata.compareAndSetPartition(partition.topic(), partition.partition(),
-                        change.apply(current.value()), current.version()))
+                .thenCompose(current -> {
+                    PartitionRecord changed = change.apply(current.value());
+                    return changed == current.value() ? CompletableFuture.completedFuture(current)
+                            : metadata.compareAndSetPartition(partition.topic(), partition.partition(), changed,
+                                    current.version());
+                })
                 .whenComplete((stored, error) -> {
                     if (error != null) {
                         next.completeExceptionally(error);

@@ -49,7 +49,8 @@ public final class BookKeeperStorage implements PartitionLogFactory {
     @Override
     public CompletableFuture<PartitionLog> open(TopicPartition partition, Replication replication, LogConfig logConfig) {
         return BookKeeperPartitionLog.open(partition, replication, logConfig, metadata, ledgers, clock,
-                config.cacheBytesPerPartition(), config.readAheadEntries()).thenApply(log -> log);
+                config.cacheBytesPerPartition(), config.readAheadEntries(), config.cleanerDedupeBufferBytes())
+                .thenApply(log -> log);
     }
 
     @Override

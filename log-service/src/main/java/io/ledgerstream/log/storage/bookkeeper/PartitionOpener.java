@@ -76,7 +76,8 @@ final class PartitionOpener {
                         List<SegmentRecord> chain = new ArrayList<>(sealed.kept);
                         chain.add(SegmentRecord.open(handle.getId(), next, clock.millis()));
                         PartitionRecord updated = new PartitionRecord(
-                                current.value().logStartOffset(), current.value().writerEpoch() + 1, chain);
+                                current.value().logStartOffset(), current.value().writerEpoch() + 1,
+                                current.value().cleanOffset(), chain);
                         return metadata.compareAndSetPartition(partition.topic(), partition.partition(), updated,
                                         current.version())
                                 .handle((stored, error) -> {

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * Read-ahead for a consumer catching up from the bookies. When a read from the bookies ends at offset N, the chunk
  * from N is requested at once, so the consumer's next fetch finds it in memory (or already on its way) instead of
  * waiting a whole bookie round trip. One chunk per partition: a read at another offset (a second consumer, a seek)
- * simply does not use it, and the next read-ahead replaces it. Batches of the log never change once written, so a
- * chunk cannot go stale; the caller still checks the log's start offset before using one. A chunk stays until it
+ * simply does not use it, and the next read-ahead replaces it. Batches only change by compaction, which clears the
+ * chunk; a chunk read just before that holds the same records and more, never others. A chunk stays until it
  * is used or replaced: memory is one chunk per partition read from the bookies.
  */
 final class ReadAhead {
@@ -53,6 +53,11 @@ final class ReadAhead {
     boolean holds(long offset) {
         Chunk chunk = next.get();
         return chunk != null && chunk.offset() == offset;
+    }
+
+    /** Drops the chunk held, for when the batches it read were rewritten (compaction). */
+    void clear() {
+        next.set(null);
     }
 
     /** Starts reading the chunk from {@code offset}, replacing any earlier one. */

@@ -45,6 +45,7 @@ final class Segment {
     private volatile long sizeBytes;
     private volatile long maxTimestamp;
     private volatile long endOffset;
+    private volatile boolean replaced;
     private CompletableFuture<ReadHandle> readHandle;
 
     private Segment(BookKeeperLedgers ledgers, long ledgerId, long baseOffset, long createdAtMs, WriteHandle writeHandle,
@@ -135,17 +136,60 @@ final class Segment {
     /**
      * Reads whole batches from the one holding {@code offset}: one range read of the entries estimated to fill
      * {@code maxBytes} (at most {@code readAhead} entries), then trimmed to {@code maxBytes} and to batches below
-     * {@code limitOffset}.
+     * {@code limitOffset}. In a compacted segment the offset may fall in a gap left by removed records: the
+     * batches then start at the first offset after it, and the result is empty when the segment holds nothing at
+     * or after it.
      */
     CompletableFuture<List<ByteBuffer>> read(long offset, int maxBytes, long limitOffset, int readAhead) {
-        return locate(offset).thenCompose(first -> {
-            long last = Math.max(first, Math.min(lastReadableEntryId, first + entriesFor(maxBytes, readAhead) - 1));
-            // One request per bookie for the whole range (BookKeeper's batch read; it falls back to a read per
-            // entry when the ensemble is wider than the write quorum). The bookie stops after maxSize bytes.
-            int count = (int) (last - first + 1);
-            long maxSize = Math.min(maxBytes, MAX_BATCH_READ_BYTES);
-            return handle().thenCompose(h -> h.batchReadAsync(first, count, maxSize));
-        }).thenApply(entries -> toBatches(entries, maxBytes, limitOffset));
+        return locate(offset).thenCompose(first -> readFrom(first, offset, maxBytes, limitOffset, readAhead));
+    }
+
+    private CompletableFuture<List<ByteBuffer>> readFrom(long first, long offset, int maxBytes, long limitOffset,
+                                                         int readAhead) {
+        long last = Math.max(first, Math.min(lastReadableEntryId, first + entriesFor(maxBytes, readAhead) - 1));
+        // One request per bookie for the whole range (BookKeeper's batch read; it falls back to a read per
+        // entry when the ensemble is wider than the write quorum). The bookie stops after maxSize bytes.
+        int count = (int) (last - first + 1);
+        long maxSize = Math.min(maxBytes, MAX_BATCH_READ_BYTES);
+        return handle().thenCompose(h -> h.batchReadAsync(first, count, maxSize))
+                .thenCompose(entries -> {
+                    List<ByteBuffer> batches = toBatches(entries, offset, maxBytes, limitOffset);
+                    // Only the entry located can end below the offset (compaction removed its later records).
+                    if (batches.isEmpty() && first < lastReadableEntryId && limitOffset > offset) {
+                        return readFrom(first + 1, offset, maxBytes, limitOffset, readAhead);
+                    }
+                    return CompletableFuture.completedFuture(batches);
+                });
+    }
+
+    /**
+     * Reads the batches of entries {@code first} onwards, at most {@code maxEntries} of them and about
+     * {@code maxBytes} (at least one), for a scan of the whole segment.
+     */
+    CompletableFuture<List<ByteBuffer>> readEntries(long first, int maxEntries, int maxBytes) {
+        int count = (int) Math.min(maxEntries, lastReadableEntryId - first + 1);
+        return handle().thenCompose(h -> h.batchReadAsync(first, count, Math.min(maxBytes, MAX_BATCH_READ_BYTES)))
+                .thenApply(entries -> toBatches(entries, -1, maxBytes, Long.MAX_VALUE));
+    }
+
+    /** Id of the last entry readable: the last of a sealed segment, the last acknowledged of an open one. */
+    long lastEntryId() {
+        return lastReadableEntryId;
+    }
+
+    /** Offset after the segment's last record once sealed; -1 while open. */
+    long endOffset() {
+        return endOffset;
+    }
+
+    /** Marks a sealed segment as replaced by a compacted one: its ledger is about to be deleted. */
+    void replaced() {
+        replaced = true;
+    }
+
+    /** Whether compaction replaced this segment, so a failed read should look the offset up again. */
+    boolean isReplaced() {
+        return replaced;
     }
 
     /** Releases the read handle of a sealed segment (the write handle is closed by the partition log). */
@@ -190,10 +234,11 @@ final class Segment {
     }
 
     /**
-     * The entries' batches, trimmed to {@code maxBytes} (at least one) and to batches below {@code limitOffset},
-     * copied once into one array: the batches are adjacent slices of it, so a reader can send them as one buffer.
+     * The entries' batches, without those that end below {@code offset}, trimmed to {@code maxBytes} (at least one)
+     * and to batches below {@code limitOffset}, copied once into one array: the batches are adjacent slices of it,
+     * so a reader can send them as one buffer.
      */
-    private static List<ByteBuffer> toBatches(LedgerEntries entries, int maxBytes, long limitOffset) {
+    private static List<ByteBuffer> toBatches(LedgerEntries entries, long offset, int maxBytes, long limitOffset) {
         try (entries) {
             List<ByteBuf> kept = new ArrayList<>();
             int size = 0;
@@ -202,6 +247,9 @@ final class Segment {
                 long base = buffer.getLong(buffer.readerIndex());
                 if (base >= limitOffset || (!kept.isEmpty() && size + buffer.readableBytes() > maxBytes)) {
                     break;
+                }
+                if (base + buffer.getInt(buffer.readerIndex() + RecordBatches.LAST_OFFSET_DELTA) < offset) {
+                    continue;
                 }
                 kept.add(buffer);
                 size += buffer.readableBytes();

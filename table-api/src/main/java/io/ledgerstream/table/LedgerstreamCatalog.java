@@ -45,18 +45,23 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * holds them all. {@code CREATE TABLE} creates the topic and stores its schema in the topic's metadata (on a topic
  * that exists without a schema, it only stores the schema),
  * {@code DROP TABLE} deletes both, {@code ALTER TABLE} changes the topic settings the log honours. Tables with a
- * primary key read and write as upsert changelogs (a tombstone deletes), the others as append streams.
+ * primary key read and write as upsert changelogs (a tombstone deletes), the others as append streams. A table
+ * with a primary key is created as a compacted topic ({@code cleanup.policy=compact}, unless the options say
+ * otherwise), so its topic keeps the latest row of each key and storage stays bounded by the number of keys.
  *
  * <p>WITH options of {@code CREATE TABLE}: {@code partitions} (default 3), {@code replication-factor} (the broker's
  * default), and the topic settings {@code retention.ms}, {@code retention.bytes}, {@code segment.bytes},
- * {@code segment.ms}, {@code max.message.bytes}.
+ * {@code segment.ms}, {@code max.message.bytes}, {@code cleanup.policy}, {@code delete.retention.ms},
+ * {@code min.cleanable.dirty.ratio}, {@code min.compaction.lag.ms}.
  */
 public final class LedgerstreamCatalog extends AbstractCatalog {
     public static final String DEFAULT_DATABASE = "default";
     static final String PARTITIONS = "partitions";
     static final String REPLICATION_FACTOR = "replication-factor";
+    static final String CLEANUP_POLICY = "cleanup.policy";
     static final List<String> TOPIC_SETTINGS = List.of("retention.ms", "retention.bytes", "segment.bytes",
-            "segment.ms", "max.message.bytes");
+            "segment.ms", "max.message.bytes", CLEANUP_POLICY, "delete.retention.ms", "min.cleanable.dirty.ratio",
+            "min.compaction.lag.ms");
     private static final int DEFAULT_PARTITIONS = 3;
     private static final long TIMEOUT_SECONDS = 30;
 
@@ -162,6 +167,10 @@ public final class LedgerstreamCatalog extends AbstractCatalog {
                         + PARTITIONS + ", " + REPLICATION_FACTOR + ", " + TOPIC_SETTINGS);
             }
         }
+        boolean compactByDefault = schema.upsert() && !configs.containsKey(CLEANUP_POLICY);
+        if (compactByDefault) {
+            configs.put(CLEANUP_POLICY, "compact");
+        }
         try {
             configs.put(TopicSchema.CONFIG, schema.toJson());
         } catch (IllegalArgumentException e) {
@@ -176,7 +185,10 @@ public final class LedgerstreamCatalog extends AbstractCatalog {
             }
             if (storedSchema(path.getObjectName()).isEmpty()) {
                 // A topic that other clients write, declared as a table: it keeps its data and gains the schema and
-                // the topic settings given.
+                // the topic settings given, but its cleanup policy changes only when asked for.
+                if (compactByDefault) {
+                    configs.remove(CLEANUP_POLICY);
+                }
                 ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, path.getObjectName());
                 List<AlterConfigOp> ops = configs.entrySet().stream().map(c -> new AlterConfigOp(
                         new ConfigEntry(c.getKey(), c.getValue()), AlterConfigOp.OpType.SET)).toList();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.LocalBroker;
 import java.io.IOException;
@@ -57,7 +58,8 @@ class CatalogITCase {
 
     @BeforeAll
     static void start() throws Exception {
-        platform = LocalBroker.start(dir.toFile(), Map.of());
+        // Compaction runs often, so that a test sees it.
+        platform = LocalBroker.start(dir.toFile(), Map.of(BrokerConfig.LOG_CLEANER_BACKOFF_MS, "200"));
         sql = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
         sql.getConfig().set("state.backend.type", "rocksdb");
         sql.getConfig().set("execution.checkpointing.interval", "1 s");
@@ -164,6 +166,75 @@ class CatalogITCase {
                 projection.getJobClient().orElseThrow().cancel().get(60, TimeUnit.SECONDS);
             }
         }
+    }
+
+    @Test
+    void aKeyedTableIsACompactedTopicThatKeepsTheLatestRowOfEachKey() throws Exception {
+        sql.executeSql("CREATE TABLE prices (symbol STRING, price BIGINT, PRIMARY KEY (symbol) NOT ENFORCED) "
+                + "WITH ('partitions' = '1', 'segment.bytes' = '1024')");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", platform.bootstrap()))) {
+            ConfigResource prices = new ConfigResource(ConfigResource.Type.TOPIC, "prices");
+            assertThat(admin.describeConfigs(List.of(prices)).all().get().get(prices).get("cleanup.policy").value())
+                    .isEqualTo("compact");
+        }
+        sql.executeSql("CREATE TEMPORARY TABLE ticks (n BIGINT) WITH ('connector' = 'datagen', "
+                + "'number-of-rows' = '500', 'fields.n.kind' = 'sequence', 'fields.n.start' = '1', "
+                + "'fields.n.end' = '500')");
+        // 500 updates of five symbols (a projection: each tick updates its symbol's row), then 40 rows of their
+        // own keys that push the updates into sealed segments.
+        sql.executeSql("INSERT INTO prices SELECT CONCAT('s', CAST(MOD(n, 5) AS STRING)), MAX(n) FROM ticks "
+                + "GROUP BY CONCAT('s', CAST(MOD(n, 5) AS STRING))").await(120, TimeUnit.SECONDS);
+        sql.executeSql("INSERT INTO prices SELECT CONCAT('filler-', CAST(n AS STRING)), MAX(n) FROM ticks "
+                + "WHERE n <= 40 GROUP BY CONCAT('filler-', CAST(n AS STRING))").await(120, TimeUnit.SECONDS);
+        Map<String, String> latest = new HashMap<>(Map.of("s0", "500", "s1", "496", "s2", "497", "s3", "498",
+                "s4", "499"));
+        for (int n = 1; n <= 40; n++) {
+            latest.put("filler-" + n, Integer.toString(n));
+        }
+
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
+                platform.bootstrap()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition("prices", 0);
+            assertThat(consumer.endOffsets(List.of(tp)).get(tp)).as("a row written per tick").isEqualTo(540);
+        }
+        List<String> stored = new ArrayList<>();
+        Await.until("the topic compacted to one record per key", WAIT, () -> {
+            stored.clear();
+            stored.addAll(storedRecords("prices"));
+            return stored.size() == latest.size();
+        });
+        assertThat(stored).as("the latest row of each key, in the order written")
+                .containsExactlyInAnyOrderElementsOf(latest.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).toList())
+                .startsWith("s1=496", "s2=497", "s3=498", "s4=499", "s0=500");
+
+        Map<String, String> now = new HashMap<>();
+        try (CloseableIterator<Row> it = sql.executeSql("SELECT symbol, price FROM prices "
+                + "/*+ OPTIONS('scan.bounded.mode' = 'latest-offset') */").collect()) {
+            it.forEachRemaining(r -> now.put((String) r.getField(0), String.valueOf(r.getField(1))));
+        }
+        assertThat(now).as("the table as of now, read back through Flink").isEqualTo(latest);
+        sql.executeSql("DROP TEMPORARY TABLE ticks");
+    }
+
+    /** Every record of a one-partition upsert topic of (symbol, price), as "symbol=price", in offset order. */
+    private static List<String> storedRecords(String topic) {
+        List<String> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
+                platform.bootstrap(), "fetch.max.wait.ms", "100"), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            while (consumer.position(tp) < end) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    JsonNode value = tree(r.value());
+                    records.add(value.get("symbol").asText() + "=" + value.get("price").asLong());
+                }
+            }
+        }
+        return records;
     }
 
     private static void payment(KafkaProducer<byte[], byte[]> producer, String id, String customer, String amount) {

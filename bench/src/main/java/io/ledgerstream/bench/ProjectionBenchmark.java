@@ -43,7 +43,10 @@ public final class ProjectionBenchmark {
         int keys = args.length > 4 ? Integer.parseInt(args[4]) : 100_000;
 
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic("events", 3, rf), new NewTopic("projection", 3, rf)))
+            // The projection's topic as the catalog creates keyed tables: compacted, here with segments small
+            // enough that the log cleaner (ours or Kafka's) works during the run.
+            admin.createTopics(List.of(new NewTopic("events", 3, rf), new NewTopic("projection", 3, rf)
+                            .configs(Map.of("cleanup.policy", "compact", "segment.bytes", Integer.toString(16 << 20)))))
                     .all().get(60, TimeUnit.SECONDS);
         }
         SplittableRandom random = new SplittableRandom(5);

@@ -69,24 +69,9 @@ public final class Broker implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            long interval = config.retentionCheckIntervalMs();
-            scheduler.scheduleWithFixedDelay(() -> {
-                // A run that throws would cancel every later run, so failures end here, logged.
-                try {
-                    logs.enforceRetention().join();
-                } catch (RuntimeException e) {
-                    LOG.warn("Retention run failed: {}", e.toString());
-                }
-            }, interval, interval, TimeUnit.MILLISECONDS);
+            every(scheduler, config.retentionCheckIntervalMs(), "Retention", () -> logs.enforceRetention().join());
             if (config.cleanerEnabled()) {
-                long backoff = config.cleanerBackoffMs();
-                scheduler.scheduleWithFixedDelay(() -> {
-                    try {
-                        logs.compact().join();
-                    } catch (RuntimeException e) {
-                        LOG.warn("Compaction run failed: {}", e.toString());
-                    }
-                }, backoff, backoff, TimeUnit.MILLISECONDS);
+                every(scheduler, config.cleanerBackoffMs(), "Compaction", () -> logs.compact().join());
             }
             NetworkConfig network = config.network();
             if (network.port() == 0) {
@@ -122,6 +107,18 @@ public final class Broker implements AutoCloseable {
             zk.close();
             throw e;
         }
+    }
+
+    /** Runs {@code run} every {@code intervalMs}; a run that fails is logged and the next one still comes. */
+    private static void every(ScheduledExecutorService scheduler, long intervalMs, String what, Runnable run) {
+        scheduler.scheduleWithFixedDelay(() -> {
+            // A run that throws would cancel every later run, so failures end here, logged.
+            try {
+                run.run();
+            } catch (RuntimeException e) {
+                LOG.warn("{} run failed: {}", what, e.toString());
+            }
+        }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
     }
 
     private static int freePort(String host) throws java.io.IOException {

@@ -1,52 +1,78 @@
 package io.ledgerstream.log.broker;
 
+import io.ledgerstream.log.cluster.BrokerRegistrar;
+import io.ledgerstream.log.cluster.ClusterView;
+import io.ledgerstream.log.cluster.Controller;
 import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.NetworkConfig;
 import io.ledgerstream.log.group.GroupCoordinator;
 import io.ledgerstream.log.group.OffsetStore;
+import io.ledgerstream.log.metadata.BrokerRegistration;
 import io.ledgerstream.log.metadata.MetadataStore;
+import io.ledgerstream.log.metadata.PartitionLeaders;
 import io.ledgerstream.log.metadata.ProducerIdAllocator;
 import io.ledgerstream.log.network.KafkaServer;
 import io.ledgerstream.log.protocol.handlers.BrokerApis;
 import io.ledgerstream.log.protocol.handlers.BrokerIdentity;
 import io.ledgerstream.log.storage.bookkeeper.BookKeeperStorage;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A broker: its ZooKeeper session, its BookKeeper client, the {@link LogManager} of its partitions, the periodic
- * retention and compaction runs and the Kafka-protocol server in front of them.
+ * A broker: its ZooKeeper session, its BookKeeper client, the {@link LogManager} of the partitions it leads, the
+ * periodic retention and compaction runs, its part in the cluster (registration, controller election, group
+ * coordination while it leads the offsets partition) and the Kafka-protocol server in front of them.
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
+    /** How long start-up waits for the group coordinator to be placed (and loaded, when it is this broker). */
+    private static final long COORDINATOR_WAIT_MS = 60_000;
+
     private final BrokerConfig config;
     private final CuratorFramework zk;
     private final BookKeeperStorage storage;
+    private final ClusterView cluster;
     private final LogManager logs;
     private final ScheduledExecutorService scheduler;
-    private final KafkaServer server;
     private final GroupCoordinator groups;
+    private KafkaServer server;
+    private BrokerRegistrar registrar;
+    private Controller controller;
+    /** The leader epoch of the offsets partition this broker coordinates groups in; -1 when it does not. */
+    private int coordinatingEpoch = -1;
 
-    private Broker(BrokerConfig config, CuratorFramework zk, BookKeeperStorage storage, LogManager logs,
-                   ScheduledExecutorService scheduler, KafkaServer server, GroupCoordinator groups) {
+    private Broker(BrokerConfig config, CuratorFramework zk, BookKeeperStorage storage, ClusterView cluster,
+                   LogManager logs, ScheduledExecutorService scheduler, GroupCoordinator groups) {
         this.config = config;
         this.zk = zk;
         this.storage = storage;
+        this.cluster = cluster;
         this.logs = logs;
         this.scheduler = scheduler;
-        this.server = server;
         this.groups = groups;
     }
 
-    /** Connects to ZooKeeper and the bookies, starts the retention and compaction schedules and the Kafka-protocol listener. */
+    /**
+     * Starts a broker.
+     * <ol>
+     *   <li>Connect to ZooKeeper and the bookies; start watching the live brokers and partition leaders.</li>
+     *   <li>Start the retention and compaction schedules and the Kafka-protocol listener.</li>
+     *   <li>Register as a live broker and join the controller election.</li>
+     *   <li>Create the offsets topic if there is none; coordinate groups whenever this broker leads its partition.
+     *       Wait (bounded) until some broker does, and has loaded it if it is this one.</li>
+     * </ol>
+     */
     public static Broker start(BrokerConfig config, Clock clock) throws Exception {
         CuratorFramework zk = CuratorFrameworkFactory.builder()
                 .connectString(config.zookeeperConnect())
@@ -55,7 +81,9 @@ public final class Broker implements AutoCloseable {
                 .retryPolicy(new ExponentialBackoffRetry(200, 10, 5_000))
                 .build();
         zk.start();
+        Broker broker = null;
         BookKeeperStorage storage = null;
+        ClusterView cluster = null;
         try {
             if (!zk.blockUntilConnected(config.zookeeperSessionTimeoutMs(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("Could not reach ZooKeeper at " + config.zookeeperConnect()
@@ -63,50 +91,114 @@ public final class Broker implements AutoCloseable {
             }
             MetadataStore metadata = new MetadataStore(zk, config.metadataRoot());
             storage = BookKeeperStorage.connect(config, metadata, clock);
-            LogManager logs = new LogManager(metadata, storage, config, clock);
+            cluster = ClusterView.start(metadata);
+            LogManager logs = new LogManager(metadata, storage, config, clock, cluster);
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "ledgerstream-log-maintenance");
                 t.setDaemon(true);
                 return t;
             });
+            broker = new Broker(config, zk, storage, cluster, logs, scheduler,
+                    new GroupCoordinator(config.groupInitialRebalanceDelayMs()));
             every(scheduler, config.retentionCheckIntervalMs(), "Retention", () -> logs.enforceRetention().join());
             if (config.cleanerEnabled()) {
                 every(scheduler, config.cleanerBackoffMs(), "Compaction", () -> logs.compact().join());
             }
-            NetworkConfig network = config.network();
-            if (network.port() == 0) {
-                // Clients must be told the real port, so pick it before the APIs that advertise it are built.
-                network = network.withBoundPort(freePort(network.host()));
-            }
-            BrokerIdentity identity = new BrokerIdentity(config.brokerId(), network.advertisedHost(),
-                    network.advertisedPort(), metadata.clusterId());
-            GroupCoordinator groups = new GroupCoordinator(config.groupInitialRebalanceDelayMs());
-            try {
-                groups.load(OffsetStore.open(logs, config.offsetsSnapshotRecords()).get(60, TimeUnit.SECONDS)).get(60, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                groups.close();
-                scheduler.shutdownNow();
-                throw e;
-            }
-            KafkaServer server;
-            try {
-                server = KafkaServer.start(network, BrokerApis.create(logs, identity,
-                        new ProducerIdAllocator(zk, config.metadataRoot()), groups));
-            } catch (Exception | Error e) {
-                scheduler.shutdownNow();
-                groups.close();
-                throw e;
-            }
-            LOG.info("Broker {} started: Kafka protocol on {}:{}, ZooKeeper {}", config.brokerId(),
-                    network.host(), server.config().port(), config.zookeeperConnect());
-            return new Broker(config, zk, storage, logs, scheduler, server, groups);
+            broker.serve(metadata);
+            return broker;
         } catch (Exception | Error e) {
-            if (storage != null) {
-                storage.close();
+            if (broker != null) {
+                broker.close();
+            } else {
+                if (cluster != null) {
+                    cluster.close();
+                }
+                if (storage != null) {
+                    storage.close();
+                }
+                zk.close();
             }
-            zk.close();
             throw e;
         }
+    }
+
+    private void serve(MetadataStore metadata) throws Exception {
+        NetworkConfig network = config.network();
+        if (network.port() == 0) {
+            // Clients must be told the real port, so pick it before the APIs that advertise it are built.
+            network = network.withBoundPort(freePort(network.host()));
+        }
+        BrokerIdentity identity = new BrokerIdentity(config.brokerId(), network.advertisedHost(),
+                network.advertisedPort(), metadata.clusterId());
+        cluster.onLeadersChanged(topic -> {
+            if (topic.equals(OffsetStore.TOPIC)) {
+                followCoordinator();
+            }
+        });
+        zk.getConnectionStateListenable().addListener((client, state) -> onConnectionState(state));
+        server = KafkaServer.start(network, BrokerApis.create(logs, identity,
+                new ProducerIdAllocator(zk, config.metadataRoot()), groups, () -> controllerId()));
+        registrar = BrokerRegistrar.register(metadata, new BrokerRegistration(config.brokerId(),
+                network.advertisedHost(), network.advertisedPort(), config.rack()));
+        controller = Controller.start(metadata, cluster, config.brokerId());
+        logs.createTopicIfAbsent(OffsetStore.TOPIC, 1).get(60, TimeUnit.SECONDS);
+        // Leaders assigned before this broker started raise no change event: take up what it leads already.
+        logs.openLedPartitions();
+        followCoordinator();
+        awaitCoordinator();
+        LOG.info("Broker {} started: Kafka protocol on {}:{}, ZooKeeper {}", config.brokerId(),
+                network.host(), server.config().port(), config.zookeeperConnect());
+    }
+
+    /** Coordinates groups while this broker leads the offsets partition, from the epoch it was given on. */
+    private synchronized void followCoordinator() {
+        Optional<PartitionLeaders.Leader> leader = cluster.leader(new TopicPartition(OffsetStore.TOPIC, 0));
+        boolean leads = leader.isPresent() && leader.get().brokerId() == config.brokerId();
+        if (leads && coordinatingEpoch != leader.get().epoch()) {
+            coordinatingEpoch = leader.get().epoch();
+            groups.activate(OffsetStore.open(logs, config.offsetsSnapshotRecords()));
+        } else if (!leads && coordinatingEpoch >= 0) {
+            coordinatingEpoch = -1;
+            groups.deactivate();
+        }
+    }
+
+    private void awaitCoordinator() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COORDINATOR_WAIT_MS);
+        TopicPartition offsets = new TopicPartition(OffsetStore.TOPIC, 0);
+        while (System.nanoTime() < deadline) {
+            Optional<PartitionLeaders.Leader> leader = cluster.leader(offsets);
+            if (leader.isPresent() && cluster.liveBrokers().containsKey(leader.get().brokerId())
+                    && (leader.get().brokerId() != config.brokerId() || groups.isActive())) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        LOG.warn("No group coordinator after {} ms; group requests get COORDINATOR_NOT_AVAILABLE until there is one",
+                COORDINATOR_WAIT_MS);
+    }
+
+    /**
+     * A broker that may have lost its ZooKeeper session stops writing at once: its partitions may be given to
+     * another broker as soon as the session expires. Once reconnected it opens those it still leads.
+     */
+    private void onConnectionState(ConnectionState state) {
+        if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
+            logs.closeAllLogs("the ZooKeeper connection is " + state);
+            synchronized (this) {
+                coordinatingEpoch = -1;
+                groups.deactivate();
+            }
+        } else if (state == ConnectionState.RECONNECTED) {
+            logs.openLedPartitions();
+            followCoordinator();
+        }
+    }
+
+    /** The controller's id as this broker knows it; -1 when unknown. */
+    private int controllerId() {
+        Controller c = controller;
+        return c == null ? -1 : c.controllerId();
     }
 
     /** Runs {@code run} every {@code intervalMs}; a run that fails is logged and the next one still comes. */
@@ -140,14 +232,44 @@ public final class Broker implements AutoCloseable {
         return server.config().port();
     }
 
+    /** Stops serving, leaves the cluster (its partitions move to other brokers) and closes the logs cleanly. */
     @Override
     public void close() {
-        server.close();
+        closeQuietly(server);
+        closeQuietly(controller);
+        closeQuietly(registrar);
         groups.close();
         scheduler.shutdownNow();
         logs.close();
+        cluster.close();
         storage.close();
         zk.close();
         LOG.info("Broker {} stopped", config.brokerId());
+    }
+
+    /**
+     * Stops as if the process died: no log is closed or sealed and the ZooKeeper session ends at once, so the
+     * controller moves the partitions and their new leaders recover the open ledgers. For fault tests.
+     */
+    public void halt() {
+        closeQuietly(server);
+        closeQuietly(controller);
+        groups.close();
+        scheduler.shutdownNow();
+        cluster.close();
+        zk.close();
+        storage.close();
+        LOG.info("Broker {} halted", config.brokerId());
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warn("Closing {} failed: {}", closeable.getClass().getSimpleName(), e.toString());
+        }
     }
 }

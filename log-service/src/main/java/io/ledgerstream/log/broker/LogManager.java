@@ -1,9 +1,11 @@
 package io.ledgerstream.log.broker;
 
+import io.ledgerstream.log.cluster.ClusterView;
 import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.LogConfig;
 import io.ledgerstream.log.config.Replication;
 import io.ledgerstream.log.metadata.MetadataStore;
+import io.ledgerstream.log.metadata.PartitionLeaders;
 import io.ledgerstream.log.metadata.TopicNames;
 import io.ledgerstream.log.metadata.TopicRecord;
 import io.ledgerstream.log.metadata.UnknownTopicException;
@@ -17,12 +19,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedLeaderEpochException;
+import org.apache.kafka.common.errors.LeaderNotAvailableException;
+import org.apache.kafka.common.errors.UnknownLeaderEpochException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The topics and open partition logs of one broker: creates topics in the metadata, opens each partition's log on
- * first use (fencing any earlier writer) and keeps it open, and closes them all on shutdown.
+ * The topics and open partition logs of one broker: creates topics in the metadata (with their first leaders),
+ * opens the log of each partition this broker leads (fencing any earlier writer) in the leader epoch the controller
+ * gave it, closes it when the partition moves to another broker, and closes them all on shutdown. A partition this
+ * broker does not lead is refused with NOT_LEADER_OR_FOLLOWER.
  *
  * <p>Thread-safe.
  */
@@ -33,15 +41,26 @@ public final class LogManager implements AutoCloseable {
     private final PartitionLogFactory factory;
     private final BrokerConfig config;
     private final Clock clock;
+    private final ClusterView cluster;
+    private final int brokerId;
     private final Map<TopicPartition, CompletableFuture<PartitionLog>> logs = new ConcurrentHashMap<>();
     /** Topics being deleted: neither opened nor auto-created until the deletion is over. */
     private final java.util.Set<String> deleting = ConcurrentHashMap.newKeySet();
 
-    public LogManager(MetadataStore metadata, PartitionLogFactory factory, BrokerConfig config, Clock clock) {
+    public LogManager(MetadataStore metadata, PartitionLogFactory factory, BrokerConfig config, Clock clock,
+                      ClusterView cluster) {
         this.metadata = metadata;
         this.factory = factory;
         this.config = config;
         this.clock = clock;
+        this.cluster = cluster;
+        this.brokerId = config.brokerId();
+        cluster.onLeadersChanged(this::leadersChanged);
+    }
+
+    /** The cluster as this broker sees it. */
+    public ClusterView cluster() {
+        return cluster;
     }
 
     public MetadataStore metadata() {
@@ -64,7 +83,7 @@ public final class LogManager implements AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return metadata.createTopic(topic).thenApply(v -> topic);
+        return metadata.createTopic(topic, cluster.placeNewTopic(partitions)).thenApply(v -> topic);
     }
 
     /**
@@ -81,7 +100,7 @@ public final class LogManager implements AutoCloseable {
             if (!(cause instanceof UnknownTopicException) || !config.autoCreateTopics()) {
                 return CompletableFuture.<PartitionLog>failedFuture(cause);
             }
-            return createTopicIfAbsent(partition.topic()).thenCompose(t -> log(partition));
+            return createTopicIfAbsent(partition.topic(), config.numPartitions()).thenCompose(t -> log(partition));
         }).thenCompose(f -> f);
     }
 
@@ -96,15 +115,16 @@ public final class LogManager implements AutoCloseable {
             if (!(cause instanceof UnknownTopicException) || !allowed || !config.autoCreateTopics()) {
                 return CompletableFuture.<TopicRecord>failedFuture(cause);
             }
-            return createTopicIfAbsent(name);
+            return createTopicIfAbsent(name, config.numPartitions());
         }).thenCompose(f -> f);
     }
 
-    private CompletableFuture<TopicRecord> createTopicIfAbsent(String name) {
+    /** The topic's record, creating it with {@code partitions} and the broker's defaults if it does not exist. */
+    public CompletableFuture<TopicRecord> createTopicIfAbsent(String name, int partitions) {
         if (deleting.contains(name)) {
             return CompletableFuture.failedFuture(new UnknownTopicException(name + " (being deleted)"));
         }
-        return createTopic(name, config.numPartitions(), null, Map.of()).handle((created, error) -> {
+        return createTopic(name, partitions, null, Map.of()).handle((created, error) -> {
             if (error == null) {
                 return CompletableFuture.completedFuture(created);
             }
@@ -123,19 +143,67 @@ public final class LogManager implements AutoCloseable {
         return config;
     }
 
-    /** The log of a partition, opened for writing on first use. */
+    /**
+     * The log of a partition this broker leads, opened for writing on first use in the assigned leader epoch.
+     *
+     * @return fails with {@link NotLeaderOrFollowerException} when another broker leads it,
+     *     {@link LeaderNotAvailableException} when none does yet, {@link UnknownTopicException} when it does not exist
+     */
     public CompletableFuture<PartitionLog> log(TopicPartition partition) {
         if (deleting.contains(partition.topic())) {
             return CompletableFuture.failedFuture(new UnknownTopicException(partition + " (being deleted)"));
         }
+        return cluster.currentLeader(partition).thenCompose(leader -> {
+            if (leader.isEmpty()) {
+                return metadata.topic(partition.topic()).thenCompose(topic -> {
+                    if (partition.partition() < 0 || partition.partition() >= topic.partitions()) {
+                        throw new UnknownTopicException(partition.toString());
+                    }
+                    throw new LeaderNotAvailableException("No leader is assigned to " + partition + " yet");
+                });
+            }
+            if (leader.get().brokerId() != brokerId) {
+                return CompletableFuture.failedFuture(new NotLeaderOrFollowerException("Broker " + brokerId
+                        + " does not lead " + partition + "; broker " + leader.get().brokerId() + " does"));
+            }
+            return openAsLeader(partition, leader.get().epoch());
+        });
+    }
+
+    /**
+     * The log of a partition this broker leads, for a request that names the leader epoch it expects (-1: none).
+     *
+     * @return fails as {@link #log(TopicPartition)} does, and with {@link FencedLeaderEpochException} when the
+     *     client's epoch is older than this leader's, {@link UnknownLeaderEpochException} when it is newer (the
+     *     client knows of a leader this broker has not heard of yet)
+     */
+    public CompletableFuture<PartitionLog> log(TopicPartition partition, int currentLeaderEpoch) {
+        return log(partition).thenApply(log -> {
+            if (currentLeaderEpoch >= 0 && currentLeaderEpoch < log.leaderEpoch()) {
+                throw new FencedLeaderEpochException("Leader epoch " + currentLeaderEpoch + " of " + partition
+                        + " is older than this leader's, " + log.leaderEpoch());
+            }
+            if (currentLeaderEpoch > log.leaderEpoch()) {
+                throw new UnknownLeaderEpochException("Leader epoch " + currentLeaderEpoch + " of " + partition
+                        + " is newer than this leader's, " + log.leaderEpoch());
+            }
+            return log;
+        });
+    }
+
+    private CompletableFuture<PartitionLog> openAsLeader(TopicPartition partition, int epoch) {
         CompletableFuture<PartitionLog> existing = logs.get(partition);
-        if (existing != null && existing.isDone() && !existing.isCompletedExceptionally() && existing.join().failed()
-                && logs.remove(partition, existing)) {
-            // A failed log refuses appends; closing it and opening again recovers the partition.
-            LOG.info("Reopening partition log {} after a failure", partition);
-            existing.join().closeAsync().exceptionally(e -> null);
+        if (existing != null && existing.isDone() && !existing.isCompletedExceptionally()) {
+            PartitionLog open = existing.join();
+            if ((open.failed() || open.leaderEpoch() < epoch) && logs.remove(partition, existing)) {
+                // A failed log refuses appends; closing it and opening again recovers the partition. One of an
+                // older epoch was opened before this broker was given the partition again.
+                LOG.info("Reopening partition log {} in leader epoch {}{}", partition, epoch,
+                        open.failed() ? " after a failure" : "");
+                open.closeAsync().exceptionally(e -> null);
+            }
         }
-        CompletableFuture<PartitionLog> log = logs.computeIfAbsent(partition, this::open);
+        CompletableFuture<PartitionLog> log = logs.computeIfAbsent(partition, tp -> open(tp, epoch));
         log.whenComplete((l, e) -> {
             if (e != null) {
                 logs.remove(partition, log);
@@ -144,14 +212,79 @@ public final class LogManager implements AutoCloseable {
         return log;
     }
 
-    private CompletableFuture<PartitionLog> open(TopicPartition partition) {
+    private CompletableFuture<PartitionLog> open(TopicPartition partition, int epoch) {
         return metadata.topic(partition.topic()).thenCompose(topic -> {
             if (partition.partition() < 0 || partition.partition() >= topic.partitions()) {
                 throw new UnknownTopicException(partition.toString());
             }
             LogConfig logConfig = config.defaultLogConfig().withOverrides(topic.configOverrides());
-            return factory.open(partition, topic.replication(), logConfig);
+            return factory.open(partition, topic.replication(), logConfig, epoch);
         });
+    }
+
+    /**
+     * Follows a change of a topic's leaders: closes the logs of partitions that moved away (or to a newer epoch),
+     * and opens at once those this broker now leads, so that a failover does not wait for the first request.
+     */
+    private void leadersChanged(String topic) {
+        PartitionLeaders leaders = cluster.leaders(topic).orElse(null);
+        for (Map.Entry<TopicPartition, CompletableFuture<PartitionLog>> e : logs.entrySet()) {
+            TopicPartition tp = e.getKey();
+            if (!tp.topic().equals(topic)) {
+                continue;
+            }
+            PartitionLeaders.Leader leader = leaders == null || tp.partition() >= leaders.partitions().size()
+                    ? null : leaders.leader(tp.partition());
+            CompletableFuture<PartitionLog> open = e.getValue();
+            boolean stale = open.isDone() && !open.isCompletedExceptionally()
+                    && leader != null && open.join().leaderEpoch() < leader.epoch();
+            if ((leader == null || leader.brokerId() != brokerId || stale) && logs.remove(tp, open)) {
+                LOG.info("Partition {} is now led by broker {}; closing its log here", tp,
+                        leader == null ? "none" : leader.brokerId() + " in epoch " + leader.epoch());
+                open.thenCompose(PartitionLog::closeAsync).exceptionally(x -> null);
+            }
+        }
+        openLedPartitions(topic, leaders);
+    }
+
+    private void openLedPartitions(String topic, PartitionLeaders leaders) {
+        if (leaders == null || deleting.contains(topic)) {
+            return;
+        }
+        for (int p = 0; p < leaders.partitions().size(); p++) {
+            TopicPartition tp = new TopicPartition(topic, p);
+            if (leaders.leader(p).brokerId() == brokerId && !logs.containsKey(tp)) {
+                log(tp).whenComplete((l, e) -> {
+                    if (e != null) {
+                        LOG.info("Could not open {}, led by this broker: {}", tp, e.toString());
+                    }
+                });
+            }
+        }
+    }
+
+    /**
+     * Closes every open log without waiting, for when this broker may have lost its ZooKeeper session: no write
+     * is accepted until the partition is opened again, which needs ZooKeeper (and fences a writer appointed
+     * meanwhile, if any).
+     */
+    public void closeAllLogs(String why) {
+        if (!logs.isEmpty()) {
+            LOG.warn("Closing every partition log: {}", why);
+        }
+        for (TopicPartition tp : List.copyOf(logs.keySet())) {
+            CompletableFuture<PartitionLog> open = logs.remove(tp);
+            if (open != null) {
+                open.thenCompose(PartitionLog::closeAsync).exceptionally(x -> null);
+            }
+        }
+    }
+
+    /** Opens the logs of every partition this broker leads (after a reconnection to ZooKeeper). */
+    public void openLedPartitions() {
+        for (String topic : cluster.topicsWithLeaders()) {
+            openLedPartitions(topic, cluster.leaders(topic).orElse(null));
+        }
     }
 
     /**

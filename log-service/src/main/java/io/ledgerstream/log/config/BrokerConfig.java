@@ -10,6 +10,7 @@ import java.util.TreeMap;
  */
 public record BrokerConfig(
         int brokerId,
+        String rack,
         String zookeeperConnect,
         int zookeeperSessionTimeoutMs,
         String metadataRoot,
@@ -31,6 +32,7 @@ public record BrokerConfig(
         long offsetsSnapshotRecords) {
 
     public static final String BROKER_ID = "broker.id";
+    public static final String BROKER_RACK = "broker.rack";
     public static final String ZOOKEEPER_CONNECT = "zookeeper.connect";
     public static final String ZOOKEEPER_SESSION_TIMEOUT_MS = "zookeeper.session.timeout.ms";
     public static final String METADATA_ROOT = "metadata.root";
@@ -77,6 +79,7 @@ public record BrokerConfig(
         LogConfig d = LogConfig.DEFAULTS;
         return new BrokerConfig(
                 ConfigValues.intValue(values, BROKER_ID, 0, 0),
+                values.getOrDefault(BROKER_RACK, "").trim(),
                 ConfigValues.stringValue(values, ZOOKEEPER_CONNECT, "127.0.0.1:2181"),
                 ConfigValues.intValue(values, ZOOKEEPER_SESSION_TIMEOUT_MS, 18_000, 1000),
                 ConfigValues.stringValue(values, METADATA_ROOT, "/ledgerstream"),

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
+import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +39,11 @@ public final class GroupCoordinator implements AutoCloseable {
     });
     private final long initialRebalanceDelayMs;
     private final Map<String, ClassicGroup> groups = new LinkedHashMap<>();
-    /** Where commits become durable; null keeps them in memory only (tests of the protocol alone). */
+    /** Where commits become durable; null while inactive. */
     private OffsetStore store;
+    private volatile Role role = Role.INACTIVE;
+    /** Counts activations and deactivations, so a load that a later call overtook does not take effect. */
+    private int activations;
 
     /** @param initialRebalanceDelayMs how long a new group waits for more members before its first rebalance */
     public GroupCoordinator(long initialRebalanceDelayMs) {
@@ -70,19 +75,85 @@ public final class GroupCoordinator implements AutoCloseable {
         return result;
     }
 
-    /** Loads the offsets the store holds and makes every later commit durable in it before it is acknowledged. */
-    public CompletableFuture<Void> load(OffsetStore offsetStore) {
-        return onThread(() -> offsetStore.replay().thenApplyAsync(offsets -> {
-            offsets.forEach((group, committed) ->
-                    groups.computeIfAbsent(group, ClassicGroup::new).offsets.putAll(committed));
-            store = offsetStore;
-            LOG.info("Loaded committed offsets of {} group(s)", offsets.size());
-            return null;
-        }, thread));
+    /** Whether this broker coordinates groups: it leads the offsets partition and has loaded it. */
+    private enum Role { INACTIVE, LOADING, ACTIVE }
+
+    /**
+     * Makes this broker the groups' coordinator: loads the offsets the store holds, then answers group requests
+     * and makes every later commit durable in the store before it is acknowledged. Until the load is done, group
+     * requests get COORDINATOR_LOAD_IN_PROGRESS. A {@link #deactivate} meanwhile wins.
+     */
+    public CompletableFuture<Void> activate(CompletableFuture<OffsetStore> opening) {
+        return onThread(() -> {
+            int attempt = ++activations;
+            role = Role.LOADING;
+            return opening.thenCompose(OffsetStore::replay).<Void>thenApplyAsync(offsets -> {
+                if (attempt != activations || role != Role.LOADING) {
+                    return null;
+                }
+                offsets.forEach((group, committed) ->
+                        groups.computeIfAbsent(group, ClassicGroup::new).offsets.putAll(committed));
+                store = opening.join();
+                role = Role.ACTIVE;
+                LOG.info("Coordinating groups: loaded the committed offsets of {} group(s)", offsets.size());
+                return null;
+            }, thread);
+        }).whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.warn("Could not load the committed offsets: {}", e.toString());
+                deactivate();
+            }
+        });
+    }
+
+    /**
+     * Stops coordinating (the offsets partition moved to another broker): members waiting for a join or a sync
+     * get NOT_COORDINATOR and find the new coordinator, every group is forgotten here.
+     */
+    public CompletableFuture<Void> deactivate() {
+        return onThread(() -> {
+            activations++;
+            if (role != Role.INACTIVE) {
+                LOG.info("No longer coordinating groups");
+            }
+            role = Role.INACTIVE;
+            store = null;
+            for (ClassicGroup group : groups.values()) {
+                cancel(group.joinDeadline);
+                group.pendingMemberIds.values().forEach(GroupCoordinator::cancel);
+                for (GroupMember member : group.members.values()) {
+                    cancel(member.sessionExpiry);
+                    if (member.pendingJoin != null) {
+                        member.pendingJoin.complete(JoinResult.error(Errors.NOT_COORDINATOR, member.memberId));
+                    }
+                    if (member.pendingSync != null) {
+                        member.pendingSync.complete(SyncResult.error(Errors.NOT_COORDINATOR));
+                    }
+                }
+            }
+            groups.clear();
+            return done(null);
+        });
+    }
+
+    /** Whether group requests are answered here now. */
+    public boolean isActive() {
+        return role == Role.ACTIVE;
+    }
+
+    /** Runs group work on the coordinator's thread if this broker coordinates, else fails with the right error. */
+    private <T> CompletableFuture<T> asCoordinator(Supplier<CompletableFuture<T>> work) {
+        return onThread(() -> switch (role) {
+            case ACTIVE -> work.get();
+            case LOADING -> CompletableFuture.failedFuture(new CoordinatorLoadInProgressException(
+                    "The committed offsets are being loaded"));
+            case INACTIVE -> CompletableFuture.failedFuture(new NotCoordinatorException(
+                    "This broker is not the group coordinator"));
+        });
     }
 
     public CompletableFuture<JoinResult> join(JoinRequest request) {
-        return onThread(() -> doJoin(request));
+        return asCoordinator(() -> doJoin(request));
     }
 
     private CompletableFuture<JoinResult> doJoin(JoinRequest r) {
@@ -261,7 +332,7 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public CompletableFuture<SyncResult> sync(String groupId, int generation, String memberId,
                                               Map<String, byte[]> assignments) {
-        return onThread(() -> {
+        return asCoordinator(() -> {
             ClassicGroup group = groups.get(groupId);
             GroupMember member = group == null ? null : group.members.get(memberId);
             if (member == null) {
@@ -302,7 +373,7 @@ public final class GroupCoordinator implements AutoCloseable {
     /** A Heartbeat; {@code groupInstanceId} is null for dynamic members. */
     public CompletableFuture<Errors> heartbeat(String groupId, String memberId, String groupInstanceId,
                                                int generation) {
-        return onThread(() -> {
+        return asCoordinator(() -> {
             ClassicGroup group = groups.get(groupId);
             GroupMember member = group == null ? null : group.members.get(memberId);
             if (member == null) {
@@ -322,7 +393,7 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** Removes members (by member id, or by instance id when the member id is empty). */
     public CompletableFuture<List<Errors>> leave(String groupId, List<String[]> memberAndInstanceIds) {
-        return onThread(() -> {
+        return asCoordinator(() -> {
             ClassicGroup group = groups.get(groupId);
             List<Errors> results = new ArrayList<>();
             for (String[] ids : memberAndInstanceIds) {
@@ -345,7 +416,7 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public CompletableFuture<Map<TopicPartition, Errors>> commit(String groupId, int generation, String memberId,
                                                                  Map<TopicPartition, CommittedOffset> offsets) {
-        return onThread(() -> {
+        return asCoordinator(() -> {
             ClassicGroup group = groups.computeIfAbsent(groupId, ClassicGroup::new);
             Errors error = Errors.NONE;
             if (generation < 0 && memberId.isEmpty()) {
@@ -390,7 +461,7 @@ public final class GroupCoordinator implements AutoCloseable {
     /** Committed offsets of a group: of the given partitions (null: all it has). */
     public CompletableFuture<Map<TopicPartition, CommittedOffset>> committed(String groupId,
                                                                              List<TopicPartition> partitions) {
-        return onThread(() -> {
+        return asCoordinator(() -> {
             ClassicGroup group = groups.get(groupId);
             Map<TopicPartition, CommittedOffset> result = new LinkedHashMap<>();
             if (partitions == null) {
@@ -408,7 +479,7 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     public CompletableFuture<List<GroupSummary>> describe(List<String> groupIds) {
-        return onThread(() -> {
+        return asCoordinator(() -> {
             List<GroupSummary> result = new ArrayList<>();
             for (String id : groupIds == null ? new ArrayList<>(groups.keySet()) : groupIds) {
                 ClassicGroup group = groups.get(id);
@@ -431,7 +502,7 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** Deletes groups without members, with their offsets. */
     public CompletableFuture<Map<String, Errors>> deleteGroups(List<String> groupIds) {
-        return onThread(() -> {
+        return asCoordinator(() -> {
             Map<String, Errors> results = new LinkedHashMap<>();
             for (String id : groupIds) {
                 ClassicGroup group = groups.get(id);
@@ -456,7 +527,7 @@ public final class GroupCoordinator implements AutoCloseable {
      */
     public CompletableFuture<Map<TopicPartition, Errors>> deleteOffsets(String groupId,
                                                                         List<TopicPartition> partitions) {
-        return onThread(() -> {
+        return asCoordinator(() -> {
             ClassicGroup group = groups.get(groupId);
             if (group == null) {
                 return CompletableFuture.failedFuture(new org.apache.kafka.common.errors.GroupIdNotFoundException(

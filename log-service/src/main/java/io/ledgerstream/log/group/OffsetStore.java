@@ -49,15 +49,9 @@ public final class OffsetStore {
         this.snapshotEvery = snapshotEvery;
     }
 
-    /** Opens the internal topic (creating it with one partition on first use). */
+    /** Opens the internal topic's partition, which this broker must lead (the topic is created at start-up). */
     public static CompletableFuture<OffsetStore> open(LogManager logs, long snapshotEvery) {
-        return logs.createTopic(TOPIC, 1, null, Map.of()).handle((t, e) -> {
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (cause != null && !(cause instanceof TopicExistsException)) {
-                throw new CompletionException(cause);
-            }
-            return null;
-        }).thenCompose(v -> logs.log(new TopicPartition(TOPIC, 0))).thenApply(log -> new OffsetStore(log, snapshotEvery));
+        return logs.log(new TopicPartition(TOPIC, 0)).thenApply(log -> new OffsetStore(log, snapshotEvery));
     }
 
     /** Reads the topic from its start: every group's offsets as the last record for each key says. */

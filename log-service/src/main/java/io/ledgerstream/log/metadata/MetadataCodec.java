@@ -23,12 +23,16 @@ import java.util.TreeMap;
  *               (ledgerId long, baseOffset long, sealed boolean, endOffset long, lastEntryId long,
  *                sizeBytes long, maxTimestamp long, createdAtMs long) * segmentCount
  * partition v1: as v2 without cleanOffset (read as 0: nothing compacted)
+ * broker    v1: kind=3, version=1, id int, host UTF, port int, rack UTF
+ * leaders   v1: kind=4, version=1, partitionCount int, (brokerId int, epoch int) * partitionCount
  * </pre>
  * Records are written in the newest version. A reader refuses versions it does not know rather than guessing.
  */
 public final class MetadataCodec {
     private static final byte TOPIC = 1;
     private static final byte PARTITION = 2;
+    private static final byte BROKER = 3;
+    private static final byte LEADERS = 4;
     private static final byte VERSION_1 = 1;
     private static final byte VERSION_2 = 2;
 
@@ -102,6 +106,45 @@ public final class MetadataCodec {
                         in.readLong(), in.readLong(), in.readLong(), in.readLong()));
             }
             return new PartitionRecord(logStart, writerEpoch, cleanOffset, segments);
+        });
+    }
+
+    public static byte[] encode(BrokerRegistration broker) {
+        return write(out -> {
+            out.writeByte(BROKER);
+            out.writeByte(VERSION_1);
+            out.writeInt(broker.id());
+            out.writeUTF(broker.host());
+            out.writeInt(broker.port());
+            out.writeUTF(broker.rack());
+        });
+    }
+
+    public static BrokerRegistration decodeBroker(byte[] bytes) {
+        return read(bytes, BROKER, VERSION_1, (in, version) ->
+                new BrokerRegistration(in.readInt(), in.readUTF(), in.readInt(), in.readUTF()));
+    }
+
+    public static byte[] encode(PartitionLeaders leaders) {
+        return write(out -> {
+            out.writeByte(LEADERS);
+            out.writeByte(VERSION_1);
+            out.writeInt(leaders.partitions().size());
+            for (PartitionLeaders.Leader l : leaders.partitions()) {
+                out.writeInt(l.brokerId());
+                out.writeInt(l.epoch());
+            }
+        });
+    }
+
+    public static PartitionLeaders decodeLeaders(byte[] bytes) {
+        return read(bytes, LEADERS, VERSION_1, (in, version) -> {
+            int count = in.readInt();
+            List<PartitionLeaders.Leader> leaders = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                leaders.add(new PartitionLeaders.Leader(in.readInt(), in.readInt()));
+            }
+            return new PartitionLeaders(leaders);
         });
     }
 

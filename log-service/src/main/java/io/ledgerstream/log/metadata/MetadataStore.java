@@ -12,7 +12,9 @@ import org.apache.zookeeper.KeeperException;
 
 /**
  * Topic and partition metadata in ZooKeeper. Layout under the root ({@code /ledgerstream} by default):
- * {@code /topics/<topic>} holds a {@link TopicRecord}, {@code /topics/<topic>/<partition>} a {@link PartitionRecord}.
+ * {@code /topics/<topic>} holds a {@link TopicRecord}, {@code /topics/<topic>/<partition>} a {@link PartitionRecord},
+ * {@code /leaders/<topic>} the topic's {@link PartitionLeaders}, {@code /brokers/<id>} (ephemeral) a live broker's
+ * {@link BrokerRegistration}, and {@code /controller} the controller election.
  * Every update is a compare-and-set on the node version; all calls are asynchronous.
  *
  * <p>Thread-safe: holds no state beyond the (thread-safe) Curator client, which the caller owns.
@@ -21,14 +23,20 @@ public final class MetadataStore {
     private final CuratorFramework zk;
     private final String root;
     private final String topicsPath;
+    private final String leadersPath;
+    private final String brokersPath;
 
     /** Binds to {@code root}, creating its folders if needed (blocking, once, at start-up). */
     public MetadataStore(CuratorFramework zk, String root) {
         this.zk = zk;
         this.root = root;
         this.topicsPath = root + "/topics";
+        this.leadersPath = root + "/leaders";
+        this.brokersPath = root + "/brokers";
         try {
             zk.createContainers(topicsPath);
+            zk.createContainers(leadersPath);
+            zk.createContainers(brokersPath);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot create the metadata root " + topicsPath + " in ZooKeeper", e);
         }
@@ -48,12 +56,42 @@ public final class MetadataStore {
         return new String(zk.getData().forPath(path), java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /** The ZooKeeper client the store works through. */
+    public CuratorFramework zk() {
+        return zk;
+    }
+
+    /** Where topic records live: {@code <root>/topics}. */
+    public String topicsPath() {
+        return topicsPath;
+    }
+
+    /** Where live brokers register: {@code <root>/brokers}. */
+    public String brokersPath() {
+        return brokersPath;
+    }
+
+    /** Where topics' leader assignments live: {@code <root>/leaders}. */
+    public String leadersPath() {
+        return leadersPath;
+    }
+
+    /** The path of the controller election. */
+    public String controllerPath() {
+        return root + "/controller";
+    }
+
+    /** Creates a topic and its empty partitions in one ZooKeeper transaction, without leaders yet. */
+    public CompletableFuture<Void> createTopic(TopicRecord topic) {
+        return createTopic(topic, null);
+    }
+
     /**
-     * Creates a topic and its empty partitions in one ZooKeeper transaction.
+     * Creates a topic, its empty partitions and (unless null) their leaders in one ZooKeeper transaction.
      *
      * @return completes exceptionally with {@link TopicExistsException} if the name is taken
      */
-    public CompletableFuture<Void> createTopic(TopicRecord topic) {
+    public CompletableFuture<Void> createTopic(TopicRecord topic, PartitionLeaders leaders) {
         CompletableFuture<Void> result = new CompletableFuture<>();
         try {
             List<CuratorOp> ops = new ArrayList<>();
@@ -63,6 +101,10 @@ public final class MetadataStore {
             for (int p = 0; p < topic.partitions(); p++) {
                 ops.add(zk.transactionOp().create().withMode(CreateMode.PERSISTENT)
                         .forPath(partitionPath(topic.name(), p), empty));
+            }
+            if (leaders != null) {
+                ops.add(zk.transactionOp().create().withMode(CreateMode.PERSISTENT)
+                        .forPath(leadersPath(topic.name()), MetadataCodec.encode(leaders)));
             }
             zk.transaction().inBackground((BackgroundCallback) (client, event) -> {
                 KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
@@ -122,6 +164,60 @@ public final class MetadataStore {
         return result;
     }
 
+    /**
+     * A topic's leaders with the node version; completes exceptionally with {@link UnknownTopicException} when
+     * none were assigned yet.
+     */
+    public CompletableFuture<Versioned<PartitionLeaders>> leaders(String topic) {
+        return readNode(leadersPath(topic), topic).thenApply(v -> new Versioned<>(MetadataCodec.decodeLeaders(v.value()),
+                v.version()));
+    }
+
+    /**
+     * Stores a topic's leaders if the node is still at {@code expectedVersion} (-1: if there is no node yet).
+     *
+     * @return completes exceptionally with {@link MetadataConflictException} if the node moved on
+     */
+    public CompletableFuture<Void> setLeaders(String topic, PartitionLeaders leaders, int expectedVersion) {
+        String path = leadersPath(topic);
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        BackgroundCallback callback = (client, event) -> {
+            KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+            switch (code) {
+                case OK -> result.complete(null);
+                case BADVERSION, NODEEXISTS -> result.completeExceptionally(new MetadataConflictException(path));
+                case NONODE -> result.completeExceptionally(new UnknownTopicException(topic));
+                default -> result.completeExceptionally(KeeperException.create(code, path));
+            }
+        };
+        try {
+            if (expectedVersion < 0) {
+                zk.create().withMode(CreateMode.PERSISTENT).inBackground(callback)
+                        .forPath(path, MetadataCodec.encode(leaders));
+            } else {
+                zk.setData().withVersion(expectedVersion).inBackground(callback)
+                        .forPath(path, MetadataCodec.encode(leaders));
+            }
+        } catch (Exception e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    /** Deletes a topic's leaders in the background, retried until done (guaranteed); absent ones are fine. */
+    public void deleteLeaders(String topic) {
+        try {
+            zk.delete().quietly().guaranteed().inBackground().forPath(leadersPath(topic));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot delete the leaders of " + topic, e);
+        }
+    }
+
+    /** Names of the topics that have leaders assigned. */
+    public CompletableFuture<List<String>> topicsWithLeaders() {
+        return children(leadersPath);
+    }
+
     /** Deletes a topic's metadata (its record and its partitions' records). */
     public CompletableFuture<Void> deleteTopic(String name) {
         CompletableFuture<Void> result = new CompletableFuture<>();
@@ -136,6 +232,7 @@ public final class MetadataStore {
                     result.completeExceptionally(KeeperException.create(code, topicPath(name)));
                 }
             }).forPath(topicPath(name));
+            deleteLeaders(name);
         } catch (Exception e) {
             result.completeExceptionally(e);
         }
@@ -144,6 +241,10 @@ public final class MetadataStore {
 
     /** Names of all topics. */
     public CompletableFuture<List<String>> topicNames() {
+        return children(topicsPath);
+    }
+
+    private CompletableFuture<List<String>> children(String parent) {
         CompletableFuture<List<String>> result = new CompletableFuture<>();
         try {
             zk.getChildren().inBackground((BackgroundCallback) (client, event) -> {
@@ -153,9 +254,9 @@ public final class MetadataStore {
                 } else if (code == KeeperException.Code.NONODE) {
                     result.complete(List.of());
                 } else {
-                    result.completeExceptionally(KeeperException.create(code, topicsPath));
+                    result.completeExceptionally(KeeperException.create(code, parent));
                 }
-            }).forPath(topicsPath);
+            }).forPath(parent);
         } catch (Exception e) {
             result.completeExceptionally(e);
         }
@@ -231,6 +332,10 @@ public final class MetadataStore {
 
     private String topicPath(String topic) {
         return topicsPath + "/" + topic;
+    }
+
+    private String leadersPath(String topic) {
+        return leadersPath + "/" + topic;
     }
 
     private String partitionPath(String topic, int partition) {

@@ -1,8 +1,10 @@
 package io.ledgerstream.log.protocol.handlers;
 
+import io.ledgerstream.log.cluster.ClusterView;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntSupplier;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
@@ -10,12 +12,16 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.DescribeClusterRequest;
 import org.apache.kafka.common.requests.DescribeClusterResponse;
 
-/** DescribeCluster: the cluster id, this broker, and this broker as controller. */
+/** DescribeCluster: the cluster id, the live brokers and the controller. */
 public final class DescribeClusterHandler implements ApiHandler<DescribeClusterRequest> {
+    private final ClusterView cluster;
     private final BrokerIdentity identity;
+    private final IntSupplier controllerId;
 
-    public DescribeClusterHandler(BrokerIdentity identity) {
+    public DescribeClusterHandler(ClusterView cluster, BrokerIdentity identity, IntSupplier controllerId) {
+        this.cluster = cluster;
         this.identity = identity;
+        this.controllerId = controllerId;
     }
 
     @Override
@@ -33,9 +39,9 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
         DescribeClusterResponseData data = new DescribeClusterResponseData()
                 .setErrorCode(Errors.NONE.code())
                 .setClusterId(identity.clusterId())
-                .setControllerId(identity.brokerId());
-        data.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker()
-                .setBrokerId(identity.brokerId()).setHost(identity.host()).setPort(identity.port()));
+                .setControllerId(controllerId.getAsInt());
+        cluster.liveBrokers().values().forEach(b -> data.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker()
+                .setBrokerId(b.id()).setHost(b.host()).setPort(b.port()).setRack(b.rack().isEmpty() ? null : b.rack())));
         return CompletableFuture.completedFuture(new DescribeClusterResponse(data));
     }
 }

@@ -47,7 +47,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         return 12;
     }
 
-    private record Wanted(TopicPartition partition, long offset, int maxBytes) {
+    private record Wanted(TopicPartition partition, long offset, int maxBytes, int currentLeaderEpoch) {
     }
 
     @Override
@@ -61,7 +61,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         for (FetchRequestData.FetchTopic topic : request.data().topics()) {
             for (FetchRequestData.FetchPartition p : topic.partitions()) {
                 wanted.add(new Wanted(new TopicPartition(topic.topic(), p.partition()), p.fetchOffset(),
-                        p.partitionMaxBytes()));
+                        p.partitionMaxBytes(), p.currentLeaderEpoch()));
             }
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, request.maxWait()));
@@ -131,7 +131,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
     private CompletableFuture<PartitionRead> read(Wanted wanted, int maxBytes) {
         FetchResponseData.PartitionData data = new FetchResponseData.PartitionData()
                 .setPartitionIndex(wanted.partition().partition());
-        return logs.log(wanted.partition()).thenCompose(log -> {
+        return logs.log(wanted.partition(), wanted.currentLeaderEpoch()).thenCompose(log -> {
             CompletableFuture<Void> advanced = log.highWatermarkAdvanced();
             return log.readAsync(wanted.offset(), maxBytes)
                     .thenApply(result -> success(wanted, data, log, result, advanced));

@@ -62,7 +62,8 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
                                 .setOffset(ListOffsetsResponse.UNKNOWN_OFFSET)
                                 .setLeaderEpoch(ListOffsetsResponse.UNKNOWN_EPOCH);
                 topicResponse.partitions().add(result);
-                lookups.add(logs.log(new TopicPartition(topic.name(), partition.partitionIndex()))
+                lookups.add(logs.log(new TopicPartition(topic.name(), partition.partitionIndex()),
+                                partition.currentLeaderEpoch())
                         .thenCompose(log -> lookup(log, partition.timestamp()))
                         .handle((found, error) -> {
                             if (error != null) {

@@ -8,6 +8,9 @@ import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
+import io.ledgerstream.log.metadata.PartitionLeaders;
+import org.apache.kafka.common.TopicPartition;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.MetadataRequestData;
@@ -19,16 +22,21 @@ import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.MetadataResponse;
 
 /**
- * Metadata: this broker leads every partition (one broker; BookKeeper holds the replicas), with the partition's
- * writer epoch as leader epoch. Unknown topics are created when auto-creation is on and the client allows it.
+ * Metadata: the live brokers, the controller, and each partition's leader and leader epoch as the controller
+ * assigned them. A broker holds no copy of a partition (BookKeeper's bookies do), and every live broker can take
+ * over any partition; so a partition's replicas and in-sync replicas are the live brokers, its leader first. A
+ * partition whose leader is not live (a failover under way) is LEADER_NOT_AVAILABLE. Unknown topics are created when
+ * auto-creation is on and the client allows it.
  */
 public final class MetadataHandler implements ApiHandler<MetadataRequest> {
     private final LogManager logs;
     private final BrokerIdentity identity;
+    private final IntSupplier controllerId;
 
-    public MetadataHandler(LogManager logs, BrokerIdentity identity) {
+    public MetadataHandler(LogManager logs, BrokerIdentity identity, IntSupplier controllerId) {
         this.logs = logs;
         this.identity = identity;
+        this.controllerId = controllerId;
     }
 
     @Override
@@ -56,9 +64,10 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
             return CompletableFuture.allOf(described.toArray(CompletableFuture[]::new)).thenApply(v -> {
                 MetadataResponseData response = new MetadataResponseData()
                         .setClusterId(identity.clusterId())
-                        .setControllerId(identity.brokerId());
-                response.brokers().add(new MetadataResponseData.MetadataResponseBroker()
-                        .setNodeId(identity.brokerId()).setHost(identity.host()).setPort(identity.port()));
+                        .setControllerId(controllerId.getAsInt());
+                logs.cluster().liveBrokers().values().forEach(b -> response.brokers().add(
+                        new MetadataResponseData.MetadataResponseBroker().setNodeId(b.id()).setHost(b.host())
+                                .setPort(b.port()).setRack(b.rack().isEmpty() ? null : b.rack())));
                 described.forEach(d -> response.topics().add(d.join()));
                 return new MetadataResponse(response, context.apiVersion());
             });
@@ -80,18 +89,27 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
 
     private CompletableFuture<MetadataResponseData.MetadataResponseTopic> partitions(
             TopicRecord record, MetadataResponseData.MetadataResponseTopic topic) {
+        List<Integer> live = logs.cluster().liveBrokerIds();
         List<CompletableFuture<MetadataResponseData.MetadataResponsePartition>> partitions = new ArrayList<>();
         for (int p = 0; p < record.partitions(); p++) {
             int index = p;
-            partitions.add(logs.metadata().partition(record.name(), p).thenApply(versioned ->
-                    new MetadataResponseData.MetadataResponsePartition()
-                            .setPartitionIndex(index)
-                            .setErrorCode(Errors.NONE.code())
-                            .setLeaderId(identity.brokerId())
-                            .setLeaderEpoch((int) versioned.value().writerEpoch())
-                            .setReplicaNodes(List.of(identity.brokerId()))
-                            .setIsrNodes(List.of(identity.brokerId()))
-                            .setOfflineReplicas(List.of())));
+            partitions.add(logs.cluster().currentLeader(new TopicPartition(record.name(), p)).thenApply(leader -> {
+                MetadataResponseData.MetadataResponsePartition partition =
+                        new MetadataResponseData.MetadataResponsePartition().setPartitionIndex(index)
+                                .setOfflineReplicas(List.of());
+                if (leader.isEmpty() || !live.contains(leader.get().brokerId())) {
+                    return partition.setErrorCode(Errors.LEADER_NOT_AVAILABLE.code()).setLeaderId(-1)
+                            .setLeaderEpoch(leader.map(PartitionLeaders.Leader::epoch).orElse(-1))
+                            .setReplicaNodes(live).setIsrNodes(live);
+                }
+                List<Integer> replicas = new ArrayList<>(List.of(leader.get().brokerId()));
+                live.stream().filter(id -> id != leader.get().brokerId()).forEach(replicas::add);
+                return partition.setErrorCode(Errors.NONE.code())
+                        .setLeaderId(leader.get().brokerId())
+                        .setLeaderEpoch(leader.get().epoch())
+                        .setReplicaNodes(replicas)
+                        .setIsrNodes(replicas);
+            }));
         }
         return CompletableFuture.allOf(partitions.toArray(CompletableFuture[]::new)).thenApply(v -> {
             partitions.forEach(p -> topic.partitions().add(p.join()));

@@ -137,14 +137,15 @@ public final class BookKeeperPartitionLog implements PartitionLog {
      *
      * @param cacheBytes       bytes of recent batches kept in memory for tailing readers
      * @param readAheadEntries most entries fetched from bookies by one read
+     * @param epoch            the leader epoch to write in; -1 for the one after the last writer's
      * @param keyBudgetBytes   memory one compaction run may use for the latest offset of each key
      */
     public static CompletableFuture<BookKeeperPartitionLog> open(TopicPartition partition, Replication replication,
-                                                                LogConfig config, MetadataStore metadata,
+                                                                int epoch, LogConfig config, MetadataStore metadata,
                                                                 BookKeeperLedgers ledgers, Clock clock,
                                                                 long cacheBytes, int readAheadEntries,
                                                                 long keyBudgetBytes) {
-        return new PartitionOpener(metadata, ledgers, clock).open(partition, replication)
+        return new PartitionOpener(metadata, ledgers, clock).open(partition, replication, epoch)
                 .thenApply(opened -> new BookKeeperPartitionLog(partition, replication, config, metadata, ledgers,
                         clock, cacheBytes, readAheadEntries, keyBudgetBytes, opened))
                 .thenCompose(log -> log.rebuildProducerState().thenApply(v -> log));

@@ -47,8 +47,9 @@ public final class BookKeeperStorage implements PartitionLogFactory {
     }
 
     @Override
-    public CompletableFuture<PartitionLog> open(TopicPartition partition, Replication replication, LogConfig logConfig) {
-        return BookKeeperPartitionLog.open(partition, replication, logConfig, metadata, ledgers, clock,
+    public CompletableFuture<PartitionLog> open(TopicPartition partition, Replication replication, LogConfig logConfig,
+                                                int epoch) {
+        return BookKeeperPartitionLog.open(partition, replication, epoch, logConfig, metadata, ledgers, clock,
                 config.cacheBytesPerPartition(), config.readAheadEntries(), config.cleanerDedupeBufferBytes())
                 .thenApply(log -> log);
     }

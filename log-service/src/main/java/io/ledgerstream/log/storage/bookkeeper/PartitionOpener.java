@@ -56,19 +56,22 @@ final class PartitionOpener {
      *       acknowledged.</li>
      *   <li>Create a new ledger for the next offset, with the topic's ensemble, write and ack quorums.</li>
      *   <li>Compare-and-set at {@code v} a record with the sealed segments, the new open segment and the writer
-     *       epoch plus one. On conflict (another writer is opening or writing) delete the new ledger and start
+     *       epoch: the leader epoch given, or the last writer's plus one. A leader epoch below the last writer's
+     *       fails at once with {@link LogFencedException}, before anything is fenced. On conflict (another writer is opening or writing) delete the new ledger and start
      *       again from step 1, at most five times, then fail with {@link LogFencedException}. On any other
      *       failure delete the new ledger and fail.</li>
      *   <li>Delete the dropped ledgers. A failure here only leaves an unreferenced ledger behind; it is logged.</li>
      * </ol>
      */
-    CompletableFuture<Opened> open(TopicPartition partition, Replication replication) {
-        return attempt(partition, replication, 1);
+    CompletableFuture<Opened> open(TopicPartition partition, Replication replication, int epoch) {
+        return attempt(partition, replication, epoch, 1);
     }
 
-    private CompletableFuture<Opened> attempt(TopicPartition partition, Replication replication, int attempt) {
+    private CompletableFuture<Opened> attempt(TopicPartition partition, Replication replication, int epoch,
+                                              int attempt) {
         return metadata.partition(partition.topic(), partition.partition())
-                .thenCompose(current -> fenceAndSeal(current.value()).thenCompose(sealed -> {
+                .thenCompose(current -> refuseOlderEpoch(partition, current.value(), epoch)
+                        .thenCompose(v -> fenceAndSeal(current.value())).thenCompose(sealed -> {
                     long next = sealed.kept.isEmpty()
                             ? current.value().logStartOffset()
                             : sealed.kept.get(sealed.kept.size() - 1).endOffset();
@@ -76,7 +79,8 @@ final class PartitionOpener {
                         List<SegmentRecord> chain = new ArrayList<>(sealed.kept);
                         chain.add(SegmentRecord.open(handle.getId(), next, clock.millis()));
                         PartitionRecord updated = new PartitionRecord(
-                                current.value().logStartOffset(), current.value().writerEpoch() + 1,
+                                current.value().logStartOffset(),
+                                epoch >= 0 ? epoch : current.value().writerEpoch() + 1,
                                 current.value().cleanOffset(), chain);
                         return metadata.compareAndSetPartition(partition.topic(), partition.partition(), updated,
                                         current.version())
@@ -91,7 +95,7 @@ final class PartitionOpener {
                                     if (conflict && attempt < MAX_ATTEMPTS) {
                                         LOG.info("Partition {} changed while opening it (attempt {}); retrying",
                                                 partition, attempt);
-                                        return attempt(partition, replication, attempt + 1);
+                                        return attempt(partition, replication, epoch, attempt + 1);
                                     }
                                     return CompletableFuture.<Opened>failedFuture(conflict
                                             ? new LogFencedException("Partition " + partition
@@ -100,6 +104,15 @@ final class PartitionOpener {
                                 }).thenCompose(f -> f);
                     });
                 }));
+    }
+
+    private static CompletableFuture<Void> refuseOlderEpoch(TopicPartition partition, PartitionRecord record,
+                                                            int epoch) {
+        if (epoch >= 0 && record.writerEpoch() > epoch) {
+            return CompletableFuture.failedFuture(new LogFencedException("Partition " + partition
+                    + " was opened in leader epoch " + record.writerEpoch() + ", after epoch " + epoch, null));
+        }
+        return CompletableFuture.completedFuture(null);
     }
 
     /** Segments after step 2: sealed ones to keep, in order, and ledger ids to drop. */

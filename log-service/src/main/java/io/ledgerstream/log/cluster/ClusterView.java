@@ -1,0 +1,200 @@
+package io.ledgerstream.log.cluster;
+
+import io.ledgerstream.log.metadata.BrokerRegistration;
+import io.ledgerstream.log.metadata.MetadataCodec;
+import io.ledgerstream.log.metadata.MetadataStore;
+import io.ledgerstream.log.metadata.PartitionLeaders;
+import io.ledgerstream.log.metadata.UnknownTopicException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What one broker knows of the cluster: the live brokers and every topic's partition leaders, kept current from
+ * ZooKeeper by watches. Listeners hear of changes on Curator's event thread and must not block.
+ *
+ * <p>Thread-safe.
+ */
+public final class ClusterView implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterView.class);
+
+    private final MetadataStore metadata;
+    private final CuratorCache brokerCache;
+    private final CuratorCache leaderCache;
+    private final ConcurrentSkipListMap<Integer, BrokerRegistration> live = new ConcurrentSkipListMap<>();
+    private final Map<String, PartitionLeaders> leaders = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> leaderListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> brokerListeners = new CopyOnWriteArrayList<>();
+
+    private ClusterView(MetadataStore metadata) {
+        this.metadata = metadata;
+        this.brokerCache = CuratorCache.build(metadata.zk(), metadata.brokersPath());
+        this.leaderCache = CuratorCache.build(metadata.zk(), metadata.leadersPath());
+    }
+
+    /** Starts watching and waits (bounded) until both caches hold what ZooKeeper holds now. */
+    public static ClusterView start(MetadataStore metadata) throws InterruptedException {
+        ClusterView view = new ClusterView(metadata);
+        CountDownLatch ready = new CountDownLatch(2);
+        view.brokerCache.listenable().addListener(CuratorCacheListener.builder()
+                .forCreatesAndChanges((before, node) -> view.brokerChanged(node, false))
+                .forDeletes(node -> view.brokerChanged(node, true))
+                .forInitialized(ready::countDown)
+                .build());
+        view.leaderCache.listenable().addListener(CuratorCacheListener.builder()
+                .forCreatesAndChanges((before, node) -> view.leadersChanged(node, false))
+                .forDeletes(node -> view.leadersChanged(node, true))
+                .forInitialized(ready::countDown)
+                .build());
+        view.brokerCache.start();
+        view.leaderCache.start();
+        if (!ready.await(30, TimeUnit.SECONDS)) {
+            view.close();
+            throw new IllegalStateException("The cluster's brokers and leaders could not be read from ZooKeeper");
+        }
+        return view;
+    }
+
+    private void brokerChanged(ChildData node, boolean deleted) {
+        String name = childName(node, metadata.brokersPath());
+        if (name == null) {
+            return;
+        }
+        try {
+            int id = Integer.parseInt(name);
+            if (deleted) {
+                live.remove(id);
+            } else {
+                live.put(id, MetadataCodec.decodeBroker(node.getData()));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Ignoring the unreadable broker registration {}: {}", node.getPath(), e.toString());
+            return;
+        }
+        brokerListeners.forEach(Runnable::run);
+    }
+
+    private void leadersChanged(ChildData node, boolean deleted) {
+        String topic = childName(node, metadata.leadersPath());
+        if (topic == null) {
+            return;
+        }
+        if (deleted) {
+            leaders.remove(topic);
+        } else {
+            try {
+                leaders.put(topic, MetadataCodec.decodeLeaders(node.getData()));
+            } catch (RuntimeException e) {
+                LOG.warn("Ignoring the unreadable leaders of {}: {}", topic, e.toString());
+                return;
+            }
+        }
+        leaderListeners.forEach(l -> l.accept(topic));
+    }
+
+    private static String childName(ChildData node, String parent) {
+        String path = node.getPath();
+        return path.length() > parent.length() + 1 && path.startsWith(parent + "/")
+                && path.indexOf('/', parent.length() + 1) < 0 ? path.substring(parent.length() + 1) : null;
+    }
+
+    /** The live brokers by id. */
+    public Map<Integer, BrokerRegistration> liveBrokers() {
+        return new TreeMap<>(live);
+    }
+
+    /** Ids of the live brokers, ascending. */
+    public List<Integer> liveBrokerIds() {
+        return List.copyOf(live.keySet());
+    }
+
+    /** The leaders of a topic as last seen, if assigned. */
+    public Optional<PartitionLeaders> leaders(String topic) {
+        return Optional.ofNullable(leaders.get(topic));
+    }
+
+    /** The leader of a partition as last seen; empty when none is assigned (yet). */
+    public Optional<PartitionLeaders.Leader> leader(TopicPartition partition) {
+        PartitionLeaders topic = leaders.get(partition.topic());
+        if (topic == null || partition.partition() >= topic.partitions().size()) {
+            return Optional.empty();
+        }
+        return Optional.of(topic.leader(partition.partition()));
+    }
+
+    /**
+     * The leader of a partition, read from ZooKeeper when this view has not seen it yet (a topic created a moment
+     * ago by another broker).
+     */
+    public CompletableFuture<Optional<PartitionLeaders.Leader>> currentLeader(TopicPartition partition) {
+        Optional<PartitionLeaders.Leader> known = leader(partition);
+        if (known.isPresent()) {
+            return CompletableFuture.completedFuture(known);
+        }
+        return metadata.leaders(partition.topic()).handle((versioned, error) -> {
+            if (error != null || partition.partition() >= versioned.value().partitions().size()) {
+                if (error != null && !(unwrap(error) instanceof UnknownTopicException)) {
+                    LOG.debug("Reading the leaders of {} failed: {}", partition, error.toString());
+                }
+                return Optional.empty();
+            }
+            return Optional.of(versioned.value().leader(partition.partition()));
+        });
+    }
+
+    /**
+     * Leaders for a new topic of {@code partitions} partitions, each on the live broker that leads the fewest
+     * partitions so far, in epoch 1; null when no broker is live (the controller assigns them later).
+     */
+    public PartitionLeaders placeNewTopic(int partitions) {
+        List<Integer> ids = liveBrokerIds();
+        if (ids.isEmpty()) {
+            return null;
+        }
+        Map<Integer, Integer> load = LeaderPlacement.loads(leaders.values(), ids);
+        List<PartitionLeaders.Leader> placed = new java.util.ArrayList<>(partitions);
+        for (int p = 0; p < partitions; p++) {
+            placed.add(new PartitionLeaders.Leader(LeaderPlacement.takeLeastLoaded(load), 1));
+        }
+        return new PartitionLeaders(placed);
+    }
+
+    /** Names of the topics whose leaders this view holds. */
+    public java.util.Set<String> topicsWithLeaders() {
+        return java.util.Set.copyOf(leaders.keySet());
+    }
+
+    /** Calls {@code listener} with a topic's name whenever its leaders change or go. */
+    public void onLeadersChanged(Consumer<String> listener) {
+        leaderListeners.add(listener);
+    }
+
+    /** Calls {@code listener} whenever a broker registers or goes. */
+    public void onBrokersChanged(Runnable listener) {
+        brokerListeners.add(listener);
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    @Override
+    public void close() {
+        brokerCache.close();
+        leaderCache.close();
+    }
+}

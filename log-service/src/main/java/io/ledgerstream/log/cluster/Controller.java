@@ -1,0 +1,268 @@
+package io.ledgerstream.log.cluster;
+
+import io.ledgerstream.log.metadata.MetadataConflictException;
+import io.ledgerstream.log.metadata.MetadataStore;
+import io.ledgerstream.log.metadata.PartitionLeaders;
+import io.ledgerstream.log.metadata.PartitionLeaders.Leader;
+import io.ledgerstream.log.metadata.TopicRecord;
+import io.ledgerstream.log.metadata.UnknownTopicException;
+import io.ledgerstream.log.metadata.Versioned;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster's controller: one broker at a time, elected through ZooKeeper (Curator's {@link LeaderLatch}),
+ * assigns every partition a leader among the live brokers.
+ * <ul>
+ *   <li>A partition whose leader is not live (or that has none) gets the live broker leading the fewest
+ *       partitions.</li>
+ *   <li>Then leaders move from the busiest broker to the least busy until no broker leads more than one partition
+ *       more than another, so a broker that joins takes its share.</li>
+ *   <li>Every move bumps the leader epoch above both the old assignment's and the partition's last writer's.</li>
+ *   <li>Assignments are written compare-and-set per topic; a lost race runs the whole pass again.</li>
+ * </ul>
+ * A pass runs when this broker is elected, when a broker registers or goes, and when a topic appears, changes or
+ * goes. Passes run one at a time on the controller's own thread; changes meanwhile coalesce into one more pass.
+ */
+public final class Controller implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+    private static final long RETRY_MS = 500;
+
+    private final MetadataStore metadata;
+    private final ClusterView view;
+    private final int brokerId;
+    private final LeaderLatch latch;
+    private final CuratorCache topics;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ledgerstream-controller");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean passQueued = new AtomicBoolean();
+
+    private Controller(MetadataStore metadata, ClusterView view, int brokerId) {
+        this.metadata = metadata;
+        this.view = view;
+        this.brokerId = brokerId;
+        this.latch = new LeaderLatch(metadata.zk(), metadata.controllerPath(), Integer.toString(brokerId));
+        this.topics = CuratorCache.build(metadata.zk(), metadata.topicsPath());
+    }
+
+    /** Joins the controller election; this broker acts as controller whenever it wins. */
+    public static Controller start(MetadataStore metadata, ClusterView view, int brokerId) throws Exception {
+        Controller controller = new Controller(metadata, view, brokerId);
+        controller.latch.addListener(new LeaderLatchListener() {
+            @Override
+            public void isLeader() {
+                LOG.info("Broker {} is the controller", brokerId);
+                controller.requestPass();
+            }
+
+            @Override
+            public void notLeader() {
+                LOG.info("Broker {} is no longer the controller", brokerId);
+            }
+        });
+        view.onBrokersChanged(controller::requestPass);
+        // Topic records only (depth 1): partition records change with every segment and do not matter here.
+        controller.topics.listenable().addListener(CuratorCacheListener.builder()
+                .forAll((type, before, node) -> {
+                    String path = (node != null ? node : before).getPath();
+                    if (path.split("/").length == metadata.topicsPath().split("/").length + 1) {
+                        controller.requestPass();
+                    }
+                })
+                .build());
+        controller.topics.start();
+        controller.latch.start();
+        return controller;
+    }
+
+    /** Whether this broker is the controller now. */
+    public boolean isActive() {
+        return latch.hasLeadership();
+    }
+
+    /** The id of the controller as this broker last knew it, or -1. */
+    public int controllerId() {
+        try {
+            String id = latch.getLeader().getId();
+            return id.isEmpty() ? -1 : Integer.parseInt(id);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private void requestPass() {
+        if (passQueued.compareAndSet(false, true)) {
+            thread.execute(this::pass);
+        }
+    }
+
+    private void pass() {
+        passQueued.set(false);
+        if (!latch.hasLeadership()) {
+            return;
+        }
+        try {
+            assignLeaders();
+        } catch (RuntimeException e) {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (!(cause instanceof MetadataConflictException)) {
+                LOG.warn("Assigning partition leaders failed; trying again: {}", cause.toString());
+            }
+            if (passQueued.compareAndSet(false, true)) {
+                thread.schedule(this::pass, RETRY_MS, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** One pass over every topic: blocking ZooKeeper calls on the controller's own thread. */
+    private void assignLeaders() {
+        List<Integer> live = view.liveBrokerIds();
+        if (live.isEmpty()) {
+            return;
+        }
+        Map<String, Versioned<PartitionLeaders>> current = new TreeMap<>();
+        Map<String, PartitionLeaders> wanted = new TreeMap<>();
+        for (String name : metadata.topicNames().join()) {
+            TopicRecord topic;
+            try {
+                topic = metadata.topic(name).join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof UnknownTopicException) {
+                    continue;
+                }
+                throw e;
+            }
+            Versioned<PartitionLeaders> assigned = leadersOf(name);
+            current.put(name, assigned);
+            List<Leader> leaders = new ArrayList<>(assigned == null ? List.of() : assigned.value().partitions());
+            while (leaders.size() < topic.partitions()) {
+                leaders.add(new Leader(-1, 0));
+            }
+            wanted.put(name, new PartitionLeaders(leaders));
+        }
+        Set<String> moved = placeOrphans(wanted, live);
+        moved.addAll(balance(wanted, live));
+        for (String name : wanted.keySet()) {
+            Versioned<PartitionLeaders> before = current.get(name);
+            PartitionLeaders after = withEpochs(name, before == null ? null : before.value(), wanted.get(name));
+            if (before == null || !before.value().equals(after)) {
+                metadata.setLeaders(name, after, before == null ? -1 : before.version()).join();
+                LOG.info("Leaders of {}: {}", name, describe(after));
+            }
+        }
+        List<String> names = metadata.topicNames().join();
+        for (String stale : metadata.topicsWithLeaders().join()) {
+            if (!names.contains(stale)) {
+                metadata.deleteLeaders(stale);
+            }
+        }
+    }
+
+    private Versioned<PartitionLeaders> leadersOf(String topic) {
+        try {
+            return metadata.leaders(topic).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UnknownTopicException) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** Gives every partition without a live leader the live broker leading the fewest; returns topics changed. */
+    private static Set<String> placeOrphans(Map<String, PartitionLeaders> wanted, List<Integer> live) {
+        Map<Integer, Integer> load = LeaderPlacement.loads(wanted.values(), live);
+        Set<String> changed = new HashSet<>();
+        for (Map.Entry<String, PartitionLeaders> topic : wanted.entrySet()) {
+            List<Leader> leaders = topic.getValue().partitions();
+            for (int p = 0; p < leaders.size(); p++) {
+                if (!load.containsKey(leaders.get(p).brokerId())) {
+                    int target = LeaderPlacement.takeLeastLoaded(load);
+                    topic.setValue(topic.getValue().with(p, new Leader(target, leaders.get(p).epoch())));
+                    leaders = topic.getValue().partitions();
+                    changed.add(topic.getKey());
+                }
+            }
+        }
+        return changed;
+    }
+
+    /** Moves leaders from the busiest live broker to the least busy while they differ by more than one. */
+    private static Set<String> balance(Map<String, PartitionLeaders> wanted, List<Integer> live) {
+        Set<String> changed = new HashSet<>();
+        while (true) {
+            Map<Integer, Integer> load = LeaderPlacement.loads(wanted.values(), live);
+            int busiest = load.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            int idlest = LeaderPlacement.takeLeastLoaded(load);
+            load.merge(idlest, -1, Integer::sum);
+            if (load.get(busiest) - load.get(idlest) <= 1) {
+                return changed;
+            }
+            outer:
+            for (Map.Entry<String, PartitionLeaders> topic : wanted.entrySet()) {
+                List<Leader> leaders = topic.getValue().partitions();
+                for (int p = leaders.size() - 1; p >= 0; p--) {
+                    if (leaders.get(p).brokerId() == busiest) {
+                        topic.setValue(topic.getValue().with(p, new Leader(idlest, leaders.get(p).epoch())));
+                        changed.add(topic.getKey());
+                        break outer;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The wanted leaders with epochs: unchanged where the broker is unchanged, else above the old epoch and the
+     * partition's last writer epoch.
+     */
+    private PartitionLeaders withEpochs(String topic, PartitionLeaders before, PartitionLeaders wanted) {
+        List<Leader> result = new ArrayList<>();
+        for (int p = 0; p < wanted.partitions().size(); p++) {
+            Leader next = wanted.leader(p);
+            Leader old = before != null && p < before.partitions().size() ? before.leader(p) : null;
+            if (old != null && old.brokerId() == next.brokerId()) {
+                result.add(old);
+                continue;
+            }
+            long writerEpoch = metadata.partition(topic, p).join().value().writerEpoch();
+            int epoch = (int) Math.max(old == null ? 0 : old.epoch(), writerEpoch) + 1;
+            result.add(new Leader(next.brokerId(), epoch));
+        }
+        return new PartitionLeaders(result);
+    }
+
+    private static String describe(PartitionLeaders leaders) {
+        Map<Integer, String> byPartition = new HashMap<>();
+        for (int p = 0; p < leaders.partitions().size(); p++) {
+            byPartition.put(p, leaders.leader(p).brokerId() + "@" + leaders.leader(p).epoch());
+        }
+        return byPartition.toString();
+    }
+
+    @Override
+    public void close() throws Exception {
+        thread.shutdownNow();
+        topics.close();
+        latch.close();
+    }
+}

@@ -24,10 +24,15 @@ final class PlatformOptions {
             description = "Port of the first bookie; the others follow (default: ${DEFAULT-VALUE}).")
     int bookiePort;
 
-    /** The platform's settings with {@code bookies} bookies; a {@code listeners} key in {@code broker} wins. */
+    /** The platform's settings with {@code bookies} bookies and one broker; a {@code listeners} key in {@code broker} wins. */
     StandalonePlatform.Settings settings(int bookies, Map<String, String> broker) {
+        return settings(bookies, 1, broker);
+    }
+
+    /** The platform's settings with {@code bookies} bookies and {@code brokers} brokers. */
+    StandalonePlatform.Settings settings(int bookies, int brokers, Map<String, String> broker) {
         Map<String, String> values = new HashMap<>(broker);
         values.putIfAbsent(NetworkConfig.LISTENERS, "PLAINTEXT://127.0.0.1:" + kafkaPort);
-        return new StandalonePlatform.Settings(dataDir, zookeeperPort, bookiePort, bookies, values);
+        return new StandalonePlatform.Settings(dataDir, zookeeperPort, bookiePort, bookies, values, brokers);
     }
 }

@@ -14,7 +14,7 @@ public record NetworkConfig(String host, int port, String advertisedHost, int ad
     public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
 
-    static NetworkConfig fromMap(Map<String, String> values) {
+    public static NetworkConfig fromMap(Map<String, String> values) {
         String listener = ConfigValues.stringValue(values, LISTENERS, "PLAINTEXT://127.0.0.1:9092");
         String advertised = ConfigValues.stringValue(values, ADVERTISED_LISTENERS, listener);
         String[] bind = parse(LISTENERS, listener);

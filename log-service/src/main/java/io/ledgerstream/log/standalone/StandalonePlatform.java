@@ -2,6 +2,7 @@ package io.ledgerstream.log.standalone;
 
 import io.ledgerstream.log.broker.Broker;
 import io.ledgerstream.log.config.BrokerConfig;
+import io.ledgerstream.log.config.NetworkConfig;
 import io.ledgerstream.log.storage.bookkeeper.BookieNode;
 import java.io.File;
 import java.time.Clock;
@@ -17,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole log in one process: ZooKeeper, bookies and a broker, all data under one folder
- * ({@code zookeeper/}, {@code bookie-N/}). Starting it again on the same folder and ports finds every acknowledged
- * batch where it was.
+ * The whole log in one process: ZooKeeper, bookies and one or more brokers, all data under one folder
+ * ({@code zookeeper/}, {@code bookie-N/}; brokers keep nothing of their own). Starting it again on the same folder
+ * and ports finds every acknowledged batch where it was.
  */
 public final class StandalonePlatform implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StandalonePlatform.class);
@@ -31,9 +32,17 @@ public final class StandalonePlatform implements AutoCloseable {
      * @param zookeeperPort    ZooKeeper's client port (0 picks a free one)
      * @param firstBookiePort  bookie N listens on {@code firstBookiePort + N}; fixed, as ports identify bookies
      * @param brokerSettings   broker configuration keys ({@code zookeeper.connect} is set by the platform)
+     * @param brokers          how many brokers: broker N gets {@code broker.id} N and the listener's port plus N
+     *                         (or a free port when the listener's is 0)
      */
     public record Settings(File dataDir, int zookeeperPort, int firstBookiePort, int bookies,
-                           Map<String, String> brokerSettings) {
+                           Map<String, String> brokerSettings, int brokers) {
+
+        /** One broker. */
+        public Settings(File dataDir, int zookeeperPort, int firstBookiePort, int bookies,
+                        Map<String, String> brokerSettings) {
+            this(dataDir, zookeeperPort, firstBookiePort, bookies, brokerSettings, 1);
+        }
 
         /** The embedded default: {@code ./data}, ZooKeeper on 2181, 3 bookies on 3181-3183. */
         public static Settings defaults(File dataDir) {
@@ -43,12 +52,12 @@ public final class StandalonePlatform implements AutoCloseable {
 
     private final EmbeddedZooKeeper zooKeeper;
     private final List<BookieNode> bookies;
-    private final Broker broker;
+    private final List<Broker> brokers;
 
-    private StandalonePlatform(EmbeddedZooKeeper zooKeeper, List<BookieNode> bookies, Broker broker) {
+    private StandalonePlatform(EmbeddedZooKeeper zooKeeper, List<BookieNode> bookies, List<Broker> brokers) {
         this.zooKeeper = zooKeeper;
         this.bookies = bookies;
-        this.broker = broker;
+        this.brokers = brokers;
     }
 
     /**
@@ -57,7 +66,7 @@ public final class StandalonePlatform implements AutoCloseable {
      *   <li>Start ZooKeeper on its folder.</li>
      *   <li>Create BookKeeper's cluster metadata if this is the first start.</li>
      *   <li>Start the bookies and wait (bounded) until all have registered.</li>
-     *   <li>Start the broker against them.</li>
+     *   <li>Start the brokers against them, one after another.</li>
      * </ol>
      * Whatever started is stopped again if a later step fails.
      */
@@ -84,10 +93,15 @@ public final class StandalonePlatform implements AutoCloseable {
                 }
                 awaitBookies(zk, config.bookkeeperLedgersRoot() + "/available", settings.bookies());
             }
-            Broker broker = Broker.start(config, clock);
-            LOG.info("Standalone platform up: ZooKeeper {}, {} bookies, data in {}", zooKeeper.connectString(),
-                    bookies.size(), settings.dataDir().getAbsolutePath());
-            return new StandalonePlatform(zooKeeper, bookies, broker);
+            List<Broker> brokers = new ArrayList<>();
+            for (int id = 0; id < settings.brokers(); id++) {
+                Broker broker = Broker.start(brokerConfig(brokerSettings, id), clock);
+                started.add(broker);
+                brokers.add(broker);
+            }
+            LOG.info("Standalone platform up: ZooKeeper {}, {} bookies, {} broker(s), data in {}",
+                    zooKeeper.connectString(), bookies.size(), brokers.size(), settings.dataDir().getAbsolutePath());
+            return new StandalonePlatform(zooKeeper, bookies, brokers);
         } catch (Exception | Error e) {
             for (int i = started.size() - 1; i >= 0; i--) {
                 try {
@@ -98,6 +112,20 @@ public final class StandalonePlatform implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Broker {@code id}'s settings: its id, and its own port when there are several. */
+    private static BrokerConfig brokerConfig(Map<String, String> settings, int id) {
+        if (id == 0) {
+            return BrokerConfig.fromMap(settings);
+        }
+        Map<String, String> own = new HashMap<>(settings);
+        own.put(BrokerConfig.BROKER_ID, Integer.toString(id));
+        NetworkConfig network = NetworkConfig.fromMap(settings);
+        own.put(NetworkConfig.LISTENERS, "PLAINTEXT://" + network.host() + ":"
+                + (network.port() == 0 ? 0 : network.port() + id));
+        own.remove(NetworkConfig.ADVERTISED_LISTENERS);
+        return BrokerConfig.fromMap(own);
     }
 
     private static void awaitBookies(CuratorFramework zk, String availablePath, int expected) throws Exception {
@@ -115,8 +143,14 @@ public final class StandalonePlatform implements AutoCloseable {
         }
     }
 
+    /** The first broker (id 0). */
     public Broker broker() {
-        return broker;
+        return brokers.get(0);
+    }
+
+    /** Every broker, by id. */
+    public List<Broker> brokers() {
+        return List.copyOf(brokers);
     }
 
     public String zookeeperConnect() {
@@ -127,10 +161,12 @@ public final class StandalonePlatform implements AutoCloseable {
         return List.copyOf(bookies);
     }
 
-    /** Stops the broker (closing its logs cleanly), then the bookies, then ZooKeeper. */
+    /** Stops the brokers (closing their logs cleanly), then the bookies, then ZooKeeper. */
     @Override
     public void close() {
-        broker.close();
+        for (int i = brokers.size() - 1; i >= 0; i--) {
+            brokers.get(i).close();
+        }
         for (int i = bookies.size() - 1; i >= 0; i--) {
             bookies.get(i).close();
         }

@@ -227,6 +227,11 @@ public final class Broker implements AutoCloseable {
         return logs;
     }
 
+    /** This broker's ZooKeeper client, for tools and fault tests that act on its session. */
+    public CuratorFramework zookeeper() {
+        return zk;
+    }
+
     /** The port the Kafka-protocol listener is bound to. */
     public int kafkaPort() {
         return server.config().port();

@@ -81,7 +81,7 @@ public record BrokerConfig(
                 ConfigValues.intValue(values, BROKER_ID, 0, 0),
                 values.getOrDefault(BROKER_RACK, "").trim(),
                 ConfigValues.stringValue(values, ZOOKEEPER_CONNECT, "127.0.0.1:2181"),
-                ConfigValues.intValue(values, ZOOKEEPER_SESSION_TIMEOUT_MS, 18_000, 1000),
+                ConfigValues.intValue(values, ZOOKEEPER_SESSION_TIMEOUT_MS, 6_000, 1000),
                 ConfigValues.stringValue(values, METADATA_ROOT, "/ledgerstream"),
                 ConfigValues.stringValue(values, BOOKKEEPER_LEDGERS_ROOT, "/ledgers"),
                 ConfigValues.booleanValue(values, BOOKKEEPER_V2_PROTOCOL, true),

@@ -237,15 +237,18 @@ public final class Broker implements AutoCloseable {
         return server.config().port();
     }
 
-    /** Stops serving, leaves the cluster (its partitions move to other brokers) and closes the logs cleanly. */
+    /**
+     * Stops serving, closes the logs cleanly (sealing their open ledgers), then leaves the cluster, so the brokers
+     * that take the partitions over find nothing to recover.
+     */
     @Override
     public void close() {
         closeQuietly(server);
         closeQuietly(controller);
-        closeQuietly(registrar);
         groups.close();
         scheduler.shutdownNow();
         logs.close();
+        closeQuietly(registrar);
         cluster.close();
         storage.close();
         zk.close();

@@ -44,6 +44,8 @@ public final class LogManager implements AutoCloseable {
     private final ClusterView cluster;
     private final int brokerId;
     private final Map<TopicPartition, CompletableFuture<PartitionLog>> logs = new ConcurrentHashMap<>();
+    /** Set by {@link #close}: no log opens after it. */
+    private volatile boolean closed;
     /** Topics being deleted: neither opened nor auto-created until the deletion is over. */
     private final java.util.Set<String> deleting = ConcurrentHashMap.newKeySet();
 
@@ -150,6 +152,10 @@ public final class LogManager implements AutoCloseable {
      *     {@link LeaderNotAvailableException} when none does yet, {@link UnknownTopicException} when it does not exist
      */
     public CompletableFuture<PartitionLog> log(TopicPartition partition) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new NotLeaderOrFollowerException("Broker " + brokerId
+                    + " is shutting down"));
+        }
         if (deleting.contains(partition.topic())) {
             return CompletableFuture.failedFuture(new UnknownTopicException(partition + " (being deleted)"));
         }
@@ -414,9 +420,10 @@ public final class LogManager implements AutoCloseable {
         return removed;
     }
 
-    /** Closes every open log, waiting for appends in flight. */
+    /** Closes every open log, waiting for appends in flight; no log opens afterwards. */
     @Override
     public void close() {
+        closed = true;
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (CompletableFuture<PartitionLog> log : logs.values()) {
             closing.add(log.thenCompose(PartitionLog::closeAsync).exceptionally(e -> {

@@ -1,7 +1,8 @@
 package io.ledgerstream.log.partition;
 
 /**
- * The storage below the log failed (for example fewer bookies than the ack quorum are writable). The write
+ * The storage below the log failed (a bookie error, a ZooKeeper error; too few bookies is
+ * {@link NotEnoughBookiesException}). The write
  * that met it, and every later one, fails; the log must be reopened (which recovers it) before it accepts writes.
  */
 public final class LogStorageException extends LogException {

@@ -8,6 +8,7 @@ import io.ledgerstream.log.partition.InvalidRecordBatchException;
 import io.ledgerstream.log.partition.LogClosedException;
 import io.ledgerstream.log.partition.LogFencedException;
 import io.ledgerstream.log.partition.LogStorageException;
+import io.ledgerstream.log.partition.NotEnoughBookiesException;
 import io.ledgerstream.log.partition.OffsetOutOfRangeException;
 import io.ledgerstream.log.partition.RecordBatchTooLargeException;
 import java.util.concurrent.CompletionException;
@@ -37,6 +38,9 @@ public final class KafkaErrors {
         }
         if (t instanceof LogFencedException || t instanceof LogClosedException) {
             return Errors.NOT_LEADER_OR_FOLLOWER;
+        }
+        if (t instanceof NotEnoughBookiesException) {
+            return Errors.NOT_ENOUGH_REPLICAS;
         }
         if (t instanceof LogStorageException) {
             return Errors.KAFKA_STORAGE_ERROR;

@@ -4,6 +4,7 @@ import io.ledgerstream.log.metadata.MetadataConflictException;
 import io.ledgerstream.log.partition.LogException;
 import io.ledgerstream.log.partition.LogFencedException;
 import io.ledgerstream.log.partition.LogStorageException;
+import io.ledgerstream.log.partition.NotEnoughBookiesException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.apache.bookkeeper.client.api.BKException;
@@ -29,6 +30,10 @@ final class BookKeeperErrors {
             int code = bk.getCode();
             if (code == BKException.Code.LedgerFencedException || code == BKException.Code.LedgerClosedException) {
                 return new LogFencedException("Partition " + partition + " was taken over by another writer", t);
+            }
+            if (code == BKException.Code.NotEnoughBookiesException) {
+                return new NotEnoughBookiesException("Partition " + partition + ": fewer bookies accept writes "
+                        + "than its ensemble and ack quorum need", t);
             }
             return new LogStorageException("BookKeeper failed for partition " + partition + ": "
                     + BKException.getMessage(code), t);

@@ -38,6 +38,7 @@ public final class Broker implements AutoCloseable {
 
     /** How long start-up waits for the group coordinator to be placed (and loaded, when it is this broker). */
     private static final long COORDINATOR_WAIT_MS = 60_000;
+    private static final long COORDINATOR_RETRY_MS = 500;
 
     private final BrokerConfig config;
     private final CuratorFramework zk;
@@ -139,7 +140,7 @@ public final class Broker implements AutoCloseable {
         server = KafkaServer.start(network, BrokerApis.create(logs, identity,
                 new ProducerIdAllocator(zk, config.metadataRoot()), groups, () -> controllerId()));
         registrar = BrokerRegistrar.register(metadata, new BrokerRegistration(config.brokerId(),
-                network.advertisedHost(), network.advertisedPort(), config.rack()));
+                network.advertisedHost(), network.advertisedPort(), config.rack()), config.zookeeperSessionTimeoutMs());
         controller = Controller.start(metadata, cluster, config.brokerId());
         logs.createTopicIfAbsent(OffsetStore.TOPIC, 1).get(60, TimeUnit.SECONDS);
         // Leaders assigned before this broker started raise no change event: take up what it leads already.
@@ -155,8 +156,21 @@ public final class Broker implements AutoCloseable {
         Optional<PartitionLeaders.Leader> leader = cluster.leader(new TopicPartition(OffsetStore.TOPIC, 0));
         boolean leads = leader.isPresent() && leader.get().brokerId() == config.brokerId();
         if (leads && coordinatingEpoch != leader.get().epoch()) {
-            coordinatingEpoch = leader.get().epoch();
-            groups.activate(OffsetStore.open(logs, config.offsetsSnapshotRecords()));
+            int epoch = leader.get().epoch();
+            coordinatingEpoch = epoch;
+            groups.activate(OffsetStore.open(logs, config.offsetsSnapshotRecords())).whenComplete((v, e) -> {
+                if (e != null) {
+                    // Opening the partition failed (bookies, a concurrent handover): try again shortly.
+                    synchronized (this) {
+                        if (coordinatingEpoch == epoch) {
+                            coordinatingEpoch = -1;
+                        }
+                    }
+                    if (!scheduler.isShutdown()) {
+                        scheduler.schedule(this::followCoordinator, COORDINATOR_RETRY_MS, TimeUnit.MILLISECONDS);
+                    }
+                }
+            });
         } else if (!leads && coordinatingEpoch >= 0) {
             coordinatingEpoch = -1;
             groups.deactivate();

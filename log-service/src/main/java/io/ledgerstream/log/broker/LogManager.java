@@ -46,6 +46,8 @@ public final class LogManager implements AutoCloseable {
     private final Map<TopicPartition, CompletableFuture<PartitionLog>> logs = new ConcurrentHashMap<>();
     /** Set by {@link #close}: no log opens after it. */
     private volatile boolean closed;
+    /** Set while the ZooKeeper connection is suspended: what this broker knows of leaders may be stale. */
+    private volatile boolean suspended;
     /** Topics being deleted: neither opened nor auto-created until the deletion is over. */
     private final java.util.Set<String> deleting = ConcurrentHashMap.newKeySet();
 
@@ -152,9 +154,9 @@ public final class LogManager implements AutoCloseable {
      *     {@link LeaderNotAvailableException} when none does yet, {@link UnknownTopicException} when it does not exist
      */
     public CompletableFuture<PartitionLog> log(TopicPartition partition) {
-        if (closed) {
+        if (closed || suspended) {
             return CompletableFuture.failedFuture(new NotLeaderOrFollowerException("Broker " + brokerId
-                    + " is shutting down"));
+                    + (closed ? " is shutting down" : " has lost touch with ZooKeeper")));
         }
         if (deleting.contains(partition.topic())) {
             return CompletableFuture.failedFuture(new UnknownTopicException(partition + " (being deleted)"));
@@ -209,13 +211,28 @@ public final class LogManager implements AutoCloseable {
                 open.closeAsync().exceptionally(e -> null);
             }
         }
-        CompletableFuture<PartitionLog> log = logs.computeIfAbsent(partition, tp -> open(tp, epoch));
+        CompletableFuture<PartitionLog> log = logs.computeIfAbsent(partition, tp -> open(tp, epoch)
+                .thenApply(opened -> stillLed(tp, opened)));
         log.whenComplete((l, e) -> {
             if (e != null) {
                 logs.remove(partition, log);
             }
         });
         return log;
+    }
+
+    /**
+     * A log just opened, if this broker still leads the partition in its epoch; the leaders may have changed while
+     * it opened, after the change event found nothing to close.
+     */
+    private PartitionLog stillLed(TopicPartition partition, PartitionLog opened) {
+        PartitionLeaders.Leader leader = cluster.leader(partition).orElse(null);
+        if (leader != null && (leader.brokerId() != brokerId || leader.epoch() != opened.leaderEpoch())) {
+            opened.closeAsync().exceptionally(x -> null);
+            throw new NotLeaderOrFollowerException("Partition " + partition + " moved to broker " + leader.brokerId()
+                    + " in epoch " + leader.epoch() + " while broker " + brokerId + " opened it");
+        }
+        return opened;
     }
 
     private CompletableFuture<PartitionLog> open(TopicPartition partition, int epoch) {
@@ -275,6 +292,7 @@ public final class LogManager implements AutoCloseable {
      * meanwhile, if any).
      */
     public void closeAllLogs(String why) {
+        suspended = true;
         if (!logs.isEmpty()) {
             LOG.warn("Closing every partition log: {}", why);
         }
@@ -286,8 +304,9 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
-    /** Opens the logs of every partition this broker leads (after a reconnection to ZooKeeper). */
+    /** Serves again after a reconnection to ZooKeeper and opens the logs of every partition this broker leads. */
     public void openLedPartitions() {
+        suspended = false;
         for (String topic : cluster.topicsWithLeaders()) {
             openLedPartitions(topic, cluster.leaders(topic).orElse(null));
         }

@@ -6,6 +6,7 @@ import io.ledgerstream.log.metadata.MetadataStore;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.data.Stat;
 
 /**
  * Keeps this broker registered as live: an ephemeral node under the brokers path that goes with the broker's
@@ -19,18 +20,30 @@ public final class BrokerRegistrar implements AutoCloseable {
     }
 
     /**
-     * Registers the broker and waits (bounded) until the node exists.
+     * Registers the broker and waits (bounded) until the node exists. A node of the same id held by another session
+     * is waited out for up to twice the session timeout: it is this broker's own, left by a process that died
+     * a moment ago, until that session expires.
      *
-     * @throws IllegalStateException if it could not be created in time (another live broker has the id)
+     * @throws IllegalStateException if another session still holds the id after that (a second live broker has it)
      */
-    public static BrokerRegistrar register(MetadataStore metadata, BrokerRegistration broker) throws Exception {
-        PersistentNode node = new PersistentNode(metadata.zk(), CreateMode.EPHEMERAL, false,
-                metadata.brokersPath() + "/" + broker.id(), MetadataCodec.encode(broker));
+    public static BrokerRegistrar register(MetadataStore metadata, BrokerRegistration broker, long sessionTimeoutMs)
+            throws Exception {
+        String path = metadata.brokersPath() + "/" + broker.id();
+        long session = metadata.zk().getZookeeperClient().getZooKeeper().getSessionId();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2 * sessionTimeoutMs);
+        Stat existing;
+        while ((existing = metadata.zk().checkExists().forPath(path)) != null && existing.getEphemeralOwner() != session) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Broker id " + broker.id() + " is registered by another live broker");
+            }
+            Thread.sleep(100);
+        }
+        PersistentNode node = new PersistentNode(metadata.zk(), CreateMode.EPHEMERAL, false, path,
+                MetadataCodec.encode(broker));
         node.start();
         if (!node.waitForInitialCreate(30, TimeUnit.SECONDS)) {
             node.close();
-            throw new IllegalStateException("Could not register broker " + broker.id() + " in ZooKeeper; is another "
-                    + "live broker using broker.id " + broker.id() + "?");
+            throw new IllegalStateException("Could not register broker " + broker.id() + " in ZooKeeper in time");
         }
         return new BrokerRegistrar(node);
     }

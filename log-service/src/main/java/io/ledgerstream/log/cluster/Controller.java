@@ -55,6 +55,8 @@ public final class Controller implements AutoCloseable {
         return t;
     });
     private final AtomicBoolean passQueued = new AtomicBoolean();
+    /** The controller's id as last read from the election; -1 when unknown. Read by request handlers. */
+    private volatile int knownControllerId = -1;
 
     private Controller(MetadataStore metadata, ClusterView view, int brokerId) {
         this.metadata = metadata;
@@ -71,16 +73,22 @@ public final class Controller implements AutoCloseable {
             @Override
             public void isLeader() {
                 LOG.info("Broker {} is the controller", brokerId);
+                controller.knownControllerId = brokerId;
                 controller.requestPass();
             }
 
             @Override
             public void notLeader() {
                 LOG.info("Broker {} is no longer the controller", brokerId);
+                controller.refreshControllerId();
             }
         });
-        view.onBrokersChanged(controller::requestPass);
-        // Topic records only (depth 1): partition records change with every segment and do not matter here.
+        view.onBrokersChanged(() -> {
+            controller.requestPass();
+            controller.refreshControllerId();
+        });
+        // Passes follow topic records only (depth 1); partition records, which change with every segment, are
+        // cached too but ignored.
         controller.topics.listenable().addListener(CuratorCacheListener.builder()
                 .forAll((type, before, node) -> {
                     String path = (node != null ? node : before).getPath();
@@ -91,6 +99,7 @@ public final class Controller implements AutoCloseable {
                 .build());
         controller.topics.start();
         controller.latch.start();
+        controller.refreshControllerId();
         return controller;
     }
 
@@ -99,13 +108,24 @@ public final class Controller implements AutoCloseable {
         return latch.hasLeadership();
     }
 
-    /** The id of the controller as this broker last knew it, or -1. */
+    /** The id of the controller as this broker last knew it, or -1; never blocks. */
     public int controllerId() {
+        return knownControllerId;
+    }
+
+    /** Reads who won the election, on the controller's thread (it blocks on ZooKeeper). */
+    private void refreshControllerId() {
         try {
-            String id = latch.getLeader().getId();
-            return id.isEmpty() ? -1 : Integer.parseInt(id);
-        } catch (Exception e) {
-            return -1;
+            thread.execute(() -> {
+                try {
+                    String id = latch.getLeader().getId();
+                    knownControllerId = id.isEmpty() ? -1 : Integer.parseInt(id);
+                } catch (Exception e) {
+                    LOG.debug("Could not read the controller's id: {}", e.toString());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Closed.
         }
     }
 
@@ -141,17 +161,22 @@ public final class Controller implements AutoCloseable {
         }
         Map<String, Versioned<PartitionLeaders>> current = new TreeMap<>();
         Map<String, PartitionLeaders> wanted = new TreeMap<>();
-        for (String name : metadata.topicNames().join()) {
+        // Leaders first, names second: a topic created in between is then never taken for a deleted one.
+        List<String> withLeaders = metadata.topicsWithLeaders().join();
+        List<String> names = metadata.topicNames().join();
+        for (String name : names) {
             TopicRecord topic;
+            Versioned<PartitionLeaders> assigned;
             try {
                 topic = metadata.topic(name).join();
+                assigned = leadersOf(name);
             } catch (CompletionException e) {
-                if (e.getCause() instanceof UnknownTopicException) {
-                    continue;
+                if (!(e.getCause() instanceof UnknownTopicException)) {
+                    // One unreadable topic must not hold up the others' failover.
+                    LOG.warn("Skipping topic {} in this pass: {}", name, e.getCause().toString());
                 }
-                throw e;
+                continue;
             }
-            Versioned<PartitionLeaders> assigned = leadersOf(name);
             current.put(name, assigned);
             List<Leader> leaders = new ArrayList<>(assigned == null ? List.of() : assigned.value().partitions());
             while (leaders.size() < topic.partitions()) {
@@ -165,12 +190,17 @@ public final class Controller implements AutoCloseable {
             Versioned<PartitionLeaders> before = current.get(name);
             PartitionLeaders after = withEpochs(name, before == null ? null : before.value(), wanted.get(name));
             if (before == null || !before.value().equals(after)) {
-                metadata.setLeaders(name, after, before == null ? -1 : before.version()).join();
-                LOG.info("Leaders of {}: {}", name, describe(after));
+                try {
+                    metadata.setLeaders(name, after, before == null ? -1 : before.version()).join();
+                    LOG.info("Leaders of {}: {}", name, describe(after));
+                } catch (CompletionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicException)) {
+                        throw e;
+                    }
+                }
             }
         }
-        List<String> names = metadata.topicNames().join();
-        for (String stale : metadata.topicsWithLeaders().join()) {
+        for (String stale : withLeaders) {
             if (!names.contains(stale)) {
                 metadata.deleteLeaders(stale);
             }

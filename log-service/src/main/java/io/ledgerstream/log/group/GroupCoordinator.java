@@ -84,8 +84,10 @@ public final class GroupCoordinator implements AutoCloseable {
      * requests get COORDINATOR_LOAD_IN_PROGRESS. A {@link #deactivate} meanwhile wins.
      */
     public CompletableFuture<Void> activate(CompletableFuture<OffsetStore> opening) {
+        int[] attemptHolder = new int[1];
         return onThread(() -> {
             int attempt = ++activations;
+            attemptHolder[0] = attempt;
             role = Role.LOADING;
             return opening.thenCompose(OffsetStore::replay).<Void>thenApplyAsync(offsets -> {
                 if (attempt != activations || role != Role.LOADING) {
@@ -101,7 +103,10 @@ public final class GroupCoordinator implements AutoCloseable {
         }).whenComplete((v, e) -> {
             if (e != null) {
                 LOG.warn("Could not load the committed offsets: {}", e.toString());
-                deactivate();
+                onThread(() -> {
+                    // A later activation or deactivation has taken over; leave it be.
+                    return attemptHolder[0] == activations ? deactivate() : done(null);
+                });
             }
         });
     }
@@ -479,6 +484,10 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     public CompletableFuture<List<GroupSummary>> describe(List<String> groupIds) {
+        if (groupIds == null && role != Role.ACTIVE) {
+            // ListGroups goes to every broker; one that coordinates nothing has nothing to list.
+            return CompletableFuture.completedFuture(List.of());
+        }
         return asCoordinator(() -> {
             List<GroupSummary> result = new ArrayList<>();
             for (String id : groupIds == null ? new ArrayList<>(groups.keySet()) : groupIds) {

@@ -204,10 +204,10 @@ public final class MetadataStore {
         return result;
     }
 
-    /** Deletes a topic's leaders in the background, retried until done (guaranteed); absent ones are fine. */
+    /** Deletes a topic's leaders in the background; absent ones are fine. */
     public void deleteLeaders(String topic) {
         try {
-            zk.delete().quietly().guaranteed().inBackground().forPath(leadersPath(topic));
+            zk.delete().quietly().inBackground().forPath(leadersPath(topic));
         } catch (Exception e) {
             throw new IllegalStateException("Cannot delete the leaders of " + topic, e);
         }

@@ -151,6 +151,11 @@ class ClusterFailoverITCase {
             firstOffsets.forEach((p, offset) -> assertThat(offset).as("first offset read of partition %d", p)
                     .isEqualTo(committed.get(new TopicPartition("events", p)).offset()));
         }
+        try (Admin admin = admin()) {
+            // The admin client asks every broker; those that coordinate nothing list nothing, without an error.
+            assertThat(admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS))
+                    .extracting(org.apache.kafka.clients.admin.ConsumerGroupListing::groupId).containsExactly("readers");
+        }
     }
 
     @Test

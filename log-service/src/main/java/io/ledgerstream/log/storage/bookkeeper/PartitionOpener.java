@@ -67,8 +67,23 @@ final class PartitionOpener {
         return attempt(partition, replication, epoch, 1);
     }
 
+    /**
+     * One attempt; a ledger of the record read that no longer exists (its writer removed an empty one from the
+     * chain and deleted it meanwhile) means the record is stale: read it again, like a lost compare-and-set.
+     */
     private CompletableFuture<Opened> attempt(TopicPartition partition, Replication replication, int epoch,
                                               int attempt) {
+        return attemptOnce(partition, replication, epoch, attempt).exceptionallyCompose(error -> {
+            if (BookKeeperErrors.isNoSuchLedger(error) && attempt < MAX_ATTEMPTS) {
+                LOG.info("A ledger of {} went while opening it (attempt {}); retrying", partition, attempt);
+                return attempt(partition, replication, epoch, attempt + 1);
+            }
+            return CompletableFuture.failedFuture(error);
+        });
+    }
+
+    private CompletableFuture<Opened> attemptOnce(TopicPartition partition, Replication replication, int epoch,
+                                                  int attempt) {
         return metadata.partition(partition.topic(), partition.partition())
                 .thenCompose(current -> refuseOlderEpoch(partition, current.value(), epoch)
                         .thenCompose(v -> fenceAndSeal(current.value())).thenCompose(sealed -> {

@@ -3,7 +3,6 @@ package io.ledgerstream.log.group;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.ledgerstream.log.broker.LogManager;
-import io.ledgerstream.log.metadata.TopicExistsException;
 import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.ReadResult;
 import io.ledgerstream.log.partition.RecordBatches;
@@ -13,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -32,10 +30,13 @@ import org.apache.kafka.common.record.SimpleRecord;
  */
 public final class OffsetStore {
     public static final String TOPIC = "__consumer_offsets";
+    private static final TopicPartition PARTITION = new TopicPartition(TOPIC, 0);
     private static final int RECORDS_PER_BATCH = 500;
     private static final byte FORMAT = 1;
 
-    private final PartitionLog log;
+    private final LogManager logs;
+    /** The partition log last written; replaced by its reopened successor after a failure. */
+    private volatile PartitionLog log;
     private final long snapshotEvery;
     private long sinceSnapshot;
     /**
@@ -44,14 +45,15 @@ public final class OffsetStore {
      */
     private final Map<String, Map<TopicPartition, CommittedOffset>> written = new HashMap<>();
 
-    private OffsetStore(PartitionLog log, long snapshotEvery) {
+    private OffsetStore(LogManager logs, PartitionLog log, long snapshotEvery) {
+        this.logs = logs;
         this.log = log;
         this.snapshotEvery = snapshotEvery;
     }
 
     /** Opens the internal topic's partition, which this broker must lead (the topic is created at start-up). */
     public static CompletableFuture<OffsetStore> open(LogManager logs, long snapshotEvery) {
-        return logs.log(new TopicPartition(TOPIC, 0)).thenApply(log -> new OffsetStore(log, snapshotEvery));
+        return logs.log(PARTITION).thenApply(log -> new OffsetStore(logs, log, snapshotEvery));
     }
 
     /** Reads the topic from its start: every group's offsets as the last record for each key says. */
@@ -112,6 +114,18 @@ public final class OffsetStore {
         List<SimpleRecord> records = new ArrayList<>();
         written.forEach((group, offsets) -> offsets.forEach((tp, offset) -> records.add(record(group, tp, offset))));
         sinceSnapshot = 0;
+        return writable().thenCompose(log -> snapshotTo(log, records));
+    }
+
+    /**
+     * The log to write to: the same one while it is healthy, else the one the broker reopened (a failed log refuses
+     * appends, and the broker reopens it on the next request). Fails if this broker no longer leads the partition.
+     */
+    private CompletableFuture<PartitionLog> writable() {
+        return logs.log(PARTITION).thenApply(current -> log = current);
+    }
+
+    private CompletableFuture<Void> snapshotTo(PartitionLog log, List<SimpleRecord> records) {
         long start = log.highWatermark();
         if (records.isEmpty()) {
             return log.deleteRecordsBefore(-1).thenApply(v -> null);
@@ -128,13 +142,15 @@ public final class OffsetStore {
     }
 
     private CompletableFuture<Void> appendAll(List<SimpleRecord> records) {
-        List<CompletableFuture<?>> appends = new ArrayList<>();
-        for (int i = 0; i < records.size(); i += RECORDS_PER_BATCH) {
-            appends.add(log.appendAsync(MemoryRecords.withRecords(Compression.NONE,
-                    records.subList(i, Math.min(records.size(), i + RECORDS_PER_BATCH)).toArray(SimpleRecord[]::new))
-                    .buffer()));
-        }
-        return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new));
+        return writable().thenCompose(log -> {
+            List<CompletableFuture<?>> appends = new ArrayList<>();
+            for (int i = 0; i < records.size(); i += RECORDS_PER_BATCH) {
+                appends.add(log.appendAsync(MemoryRecords.withRecords(Compression.NONE,
+                        records.subList(i, Math.min(records.size(), i + RECORDS_PER_BATCH)).toArray(SimpleRecord[]::new))
+                        .buffer()));
+            }
+            return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new));
+        });
     }
 
     private static SimpleRecord record(String group, TopicPartition tp, CommittedOffset offset) {

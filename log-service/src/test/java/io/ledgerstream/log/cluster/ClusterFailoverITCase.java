@@ -17,8 +17,10 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.curator.framework.CuratorFramework;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -33,14 +35,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three brokers, four bookies, each broker with its own ZooKeeper session: leaders die, the controller moves their
- * partitions, and every acknowledged record is read back exactly once, in order.
+ * Three brokers, four bookies, each broker with its own ZooKeeper session: leaders die or lose their session, the
+ * controller moves their partitions, and every acknowledged record is read back exactly once, in order.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ClusterFailoverITCase {
@@ -191,6 +195,58 @@ class ClusterFailoverITCase {
             });
             assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(3);
         }
+    }
+
+    @Test
+    void aLeaderWhoseZooKeeperSessionExpiresLosesNoAcknowledgedWrite() throws Exception {
+        cluster = LocalCluster.start(dir.toFile(), 3, 4, Map.of());
+        createTopic("payments", 3);
+        TopicPartition tp = new TopicPartition("payments", 0);
+        List<Placed> acked = new CopyOnWriteArrayList<>();
+        List<Exception> failures = new CopyOnWriteArrayList<>();
+        int total = 20_000;
+        int epochBefore = -1;
+        int victim = -1;
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (int i = 0; i < total; i++) {
+                int number = i;
+                producer.send(new ProducerRecord<>("payments", i % PARTITIONS, "k" + i, Integer.toString(i)),
+                        (m, e) -> {
+                            if (e != null) {
+                                failures.add(e);
+                            } else {
+                                acked.add(new Placed(m.partition(), m.offset(), number));
+                            }
+                        });
+                if (i == total / 4) {
+                    producer.flush();
+                    victim = cluster.awaitLiveLeader(tp, WAIT);
+                    epochBefore = cluster.broker(victim).logs().cluster().leader(tp).orElseThrow().epoch();
+                    expireSession(cluster.broker(victim).zookeeper());
+                }
+            }
+            producer.flush();
+        }
+        int before = epochBefore;
+        Await.until("a new leader epoch of " + tp, WAIT, () -> cluster.running().stream()
+                .map(id -> cluster.broker(id).logs().cluster().leader(tp))
+                .allMatch(l -> l.isPresent() && l.get().epoch() > before));
+        assertThat(cluster.running()).as("the broker stays up and rejoins").contains(victim);
+        assertThat(failures).as("sends that failed").isEmpty();
+        assertEveryAcknowledgedRecordReadOnceInOrder("payments", acked, total);
+    }
+
+    /** Ends a ZooKeeper session from the server's side: a second handle on it closes it, as an expiry would. */
+    private static void expireSession(CuratorFramework client) throws Exception {
+        ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper twin = new ZooKeeper(client.getZookeeperClient().getCurrentConnectionString(), 6000, event -> {
+            if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+        }, zk.getSessionId(), zk.getSessionPasswd());
+        assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
+        twin.close();
     }
 
     private void assertEveryAcknowledgedRecordReadOnceInOrder(String topic, List<Placed> acked, int total) {

@@ -53,11 +53,16 @@ public final class StandalonePlatform implements AutoCloseable {
     private final EmbeddedZooKeeper zooKeeper;
     private final List<BookieNode> bookies;
     private final List<Broker> brokers;
+    private final Settings settings;
+    private final String bookkeeperMetadataUri;
 
-    private StandalonePlatform(EmbeddedZooKeeper zooKeeper, List<BookieNode> bookies, List<Broker> brokers) {
+    private StandalonePlatform(EmbeddedZooKeeper zooKeeper, List<BookieNode> bookies, List<Broker> brokers,
+                               Settings settings, String bookkeeperMetadataUri) {
         this.zooKeeper = zooKeeper;
         this.bookies = bookies;
         this.brokers = brokers;
+        this.settings = settings;
+        this.bookkeeperMetadataUri = bookkeeperMetadataUri;
     }
 
     /**
@@ -101,7 +106,7 @@ public final class StandalonePlatform implements AutoCloseable {
             }
             LOG.info("Standalone platform up: ZooKeeper {}, {} bookies, {} broker(s), data in {}",
                     zooKeeper.connectString(), bookies.size(), brokers.size(), settings.dataDir().getAbsolutePath());
-            return new StandalonePlatform(zooKeeper, bookies, brokers);
+            return new StandalonePlatform(zooKeeper, bookies, brokers, settings, config.bookkeeperMetadataUri());
         } catch (Exception | Error e) {
             for (int i = started.size() - 1; i >= 0; i--) {
                 try {
@@ -157,8 +162,25 @@ public final class StandalonePlatform implements AutoCloseable {
         return zooKeeper.connectString();
     }
 
-    public List<BookieNode> bookies() {
-        return List.copyOf(bookies);
+    /** The bookies by index; null for one stopped by {@link #stopBookie}. */
+    public synchronized List<BookieNode> bookies() {
+        return java.util.Collections.unmodifiableList(new ArrayList<>(bookies));
+    }
+
+    /** Stops bookie {@code index} (its data stays), for fault runs. */
+    public synchronized void stopBookie(int index) {
+        BookieNode bookie = bookies.set(index, null);
+        if (bookie != null) {
+            bookie.close();
+        }
+    }
+
+    /** Starts bookie {@code index} again on its folder and port. */
+    public synchronized void startBookie(int index) throws Exception {
+        if (bookies.get(index) == null) {
+            bookies.set(index, BookieNode.start(new File(settings.dataDir(), "bookie-" + index),
+                    settings.firstBookiePort() + index, bookkeeperMetadataUri));
+        }
     }
 
     /** Stops the brokers (closing their logs cleanly), then the bookies, then ZooKeeper. */
@@ -168,7 +190,9 @@ public final class StandalonePlatform implements AutoCloseable {
             brokers.get(i).close();
         }
         for (int i = bookies.size() - 1; i >= 0; i--) {
-            bookies.get(i).close();
+            if (bookies.get(i) != null) {
+                bookies.get(i).close();
+            }
         }
         zooKeeper.close();
         LOG.info("Standalone platform stopped");

@@ -141,7 +141,7 @@ public final class Broker implements AutoCloseable {
                 new ProducerIdAllocator(zk, config.metadataRoot()), groups, () -> controllerId()));
         registrar = BrokerRegistrar.register(metadata, new BrokerRegistration(config.brokerId(),
                 network.advertisedHost(), network.advertisedPort(), config.rack()), config.zookeeperSessionTimeoutMs());
-        controller = Controller.start(metadata, cluster, config.brokerId());
+        controller = Controller.start(metadata, cluster, config.brokerId(), config.leaderBalanceDelayMs());
         logs.createTopicIfAbsent(OffsetStore.TOPIC, 1).get(60, TimeUnit.SECONDS);
         // Leaders assigned before this broker started raise no change event: take up what it leads already.
         logs.openLedPartitions();

@@ -36,6 +36,8 @@ public final class ClusterView implements AutoCloseable {
     private final CuratorCache brokerCache;
     private final CuratorCache leaderCache;
     private final ConcurrentSkipListMap<Integer, BrokerRegistration> live = new ConcurrentSkipListMap<>();
+    /** When this view first saw each live broker (System.nanoTime). */
+    private final Map<Integer, Long> liveSince = new ConcurrentHashMap<>();
     private final Map<String, PartitionLeaders> leaders = new ConcurrentHashMap<>();
     private final List<Consumer<String>> leaderListeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> brokerListeners = new CopyOnWriteArrayList<>();
@@ -78,8 +80,10 @@ public final class ClusterView implements AutoCloseable {
             int id = Integer.parseInt(name);
             if (deleted) {
                 live.remove(id);
+                liveSince.remove(id);
             } else {
                 live.put(id, MetadataCodec.decodeBroker(node.getData()));
+                liveSince.putIfAbsent(id, System.nanoTime());
             }
         } catch (RuntimeException e) {
             LOG.warn("Ignoring the unreadable broker registration {}: {}", node.getPath(), e.toString());
@@ -120,6 +124,12 @@ public final class ClusterView implements AutoCloseable {
     /** Ids of the live brokers, ascending. */
     public List<Integer> liveBrokerIds() {
         return List.copyOf(live.keySet());
+    }
+
+    /** How long this view has seen broker {@code id} live, in milliseconds; 0 if it is not live. */
+    public long liveForMs(int id) {
+        Long since = liveSince.get(id);
+        return since == null ? 0 : java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
     }
 
     /** The leaders of a topic as last seen, if assigned. */

@@ -9,10 +9,8 @@ import io.ledgerstream.log.metadata.UnknownTopicException;
 import io.ledgerstream.log.metadata.Versioned;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -33,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A partition whose leader is not live (or that has none) gets the live broker leading the fewest
  *       partitions.</li>
  *   <li>Then leaders move from the busiest broker to the least busy until no broker leads more than one partition
- *       more than another, so a broker that joins takes its share.</li>
+ *       more than another, so a broker that joins takes its share once it has been live for the balance delay (a
+ *       broker that comes and goes does not pull leaders back and forth).</li>
  *   <li>Every move bumps the leader epoch above both the old assignment's and the partition's last writer's.</li>
  *   <li>Assignments are written compare-and-set per topic; a lost race runs the whole pass again.</li>
  * </ul>
@@ -47,6 +46,7 @@ public final class Controller implements AutoCloseable {
     private final MetadataStore metadata;
     private final ClusterView view;
     private final int brokerId;
+    private final long balanceDelayMs;
     private final LeaderLatch latch;
     private final CuratorCache topics;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -58,17 +58,24 @@ public final class Controller implements AutoCloseable {
     /** The controller's id as last read from the election; -1 when unknown. Read by request handlers. */
     private volatile int knownControllerId = -1;
 
-    private Controller(MetadataStore metadata, ClusterView view, int brokerId) {
+    private Controller(MetadataStore metadata, ClusterView view, int brokerId, long balanceDelayMs) {
         this.metadata = metadata;
         this.view = view;
         this.brokerId = brokerId;
+        this.balanceDelayMs = balanceDelayMs;
         this.latch = new LeaderLatch(metadata.zk(), metadata.controllerPath(), Integer.toString(brokerId));
         this.topics = CuratorCache.build(metadata.zk(), metadata.topicsPath());
     }
 
-    /** Joins the controller election; this broker acts as controller whenever it wins. */
-    public static Controller start(MetadataStore metadata, ClusterView view, int brokerId) throws Exception {
-        Controller controller = new Controller(metadata, view, brokerId);
+    /**
+     * Joins the controller election; this broker acts as controller whenever it wins.
+     *
+     * @param balanceDelayMs how long a broker must have been live before leaders move to it to even out the load
+     *                       (a partition without a live leader goes to any live broker at once)
+     */
+    public static Controller start(MetadataStore metadata, ClusterView view, int brokerId, long balanceDelayMs)
+            throws Exception {
+        Controller controller = new Controller(metadata, view, brokerId, balanceDelayMs);
         controller.latch.addListener(new LeaderLatchListener() {
             @Override
             public void isLeader() {
@@ -184,8 +191,15 @@ public final class Controller implements AutoCloseable {
             }
             wanted.put(name, new PartitionLeaders(leaders));
         }
-        Set<String> moved = placeOrphans(wanted, live);
-        moved.addAll(balance(wanted, live));
+        placeOrphans(wanted, live);
+        List<Integer> settled = live.stream().filter(id -> view.liveForMs(id) >= balanceDelayMs).toList();
+        if (!settled.isEmpty()) {
+            balance(wanted, settled);
+        }
+        if (settled.size() < live.size()) {
+            long wait = live.stream().mapToLong(id -> balanceDelayMs - view.liveForMs(id)).max().orElse(0);
+            thread.schedule(this::requestPass, Math.max(1, wait), TimeUnit.MILLISECONDS);
+        }
         for (String name : wanted.keySet()) {
             Versioned<PartitionLeaders> before = current.get(name);
             PartitionLeaders after = withEpochs(name, before == null ? null : before.value(), wanted.get(name));
@@ -218,10 +232,9 @@ public final class Controller implements AutoCloseable {
         }
     }
 
-    /** Gives every partition without a live leader the live broker leading the fewest; returns topics changed. */
-    private static Set<String> placeOrphans(Map<String, PartitionLeaders> wanted, List<Integer> live) {
+    /** Gives every partition without a live leader the live broker leading the fewest. */
+    private static void placeOrphans(Map<String, PartitionLeaders> wanted, List<Integer> live) {
         Map<Integer, Integer> load = LeaderPlacement.loads(wanted.values(), live);
-        Set<String> changed = new HashSet<>();
         for (Map.Entry<String, PartitionLeaders> topic : wanted.entrySet()) {
             List<Leader> leaders = topic.getValue().partitions();
             for (int p = 0; p < leaders.size(); p++) {
@@ -229,23 +242,20 @@ public final class Controller implements AutoCloseable {
                     int target = LeaderPlacement.takeLeastLoaded(load);
                     topic.setValue(topic.getValue().with(p, new Leader(target, leaders.get(p).epoch())));
                     leaders = topic.getValue().partitions();
-                    changed.add(topic.getKey());
                 }
             }
         }
-        return changed;
     }
 
     /** Moves leaders from the busiest live broker to the least busy while they differ by more than one. */
-    private static Set<String> balance(Map<String, PartitionLeaders> wanted, List<Integer> live) {
-        Set<String> changed = new HashSet<>();
+    private static void balance(Map<String, PartitionLeaders> wanted, List<Integer> live) {
         while (true) {
             Map<Integer, Integer> load = LeaderPlacement.loads(wanted.values(), live);
             int busiest = load.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
             int idlest = LeaderPlacement.takeLeastLoaded(load);
             load.merge(idlest, -1, Integer::sum);
             if (load.get(busiest) - load.get(idlest) <= 1) {
-                return changed;
+                return;
             }
             outer:
             for (Map.Entry<String, PartitionLeaders> topic : wanted.entrySet()) {
@@ -253,7 +263,6 @@ public final class Controller implements AutoCloseable {
                 for (int p = leaders.size() - 1; p >= 0; p--) {
                     if (leaders.get(p).brokerId() == busiest) {
                         topic.setValue(topic.getValue().with(p, new Leader(idlest, leaders.get(p).epoch())));
-                        changed.add(topic.getKey());
                         break outer;
                     }
                 }

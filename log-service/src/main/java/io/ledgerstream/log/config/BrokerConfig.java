@@ -29,6 +29,7 @@ public record BrokerConfig(
         NetworkConfig network,
         boolean autoCreateTopics,
         long groupInitialRebalanceDelayMs,
+        long leaderBalanceDelayMs,
         long offsetsSnapshotRecords) {
 
     public static final String BROKER_ID = "broker.id";
@@ -58,6 +59,7 @@ public record BrokerConfig(
     public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
     public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
     public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    public static final String LEADER_BALANCE_DELAY_MS = "leader.balance.delay.ms";
     public static final String OFFSETS_SNAPSHOT_RECORDS = "offsets.snapshot.records";
 
     public BrokerConfig {
@@ -108,6 +110,7 @@ public record BrokerConfig(
                 NetworkConfig.fromMap(values),
                 ConfigValues.booleanValue(values, AUTO_CREATE_TOPICS_ENABLE, true),
                 ConfigValues.longValue(values, GROUP_INITIAL_REBALANCE_DELAY_MS, 3000, 0),
+                ConfigValues.longValue(values, LEADER_BALANCE_DELAY_MS, 10_000, 0),
                 ConfigValues.longValue(values, OFFSETS_SNAPSHOT_RECORDS, 10_000, 1));
     }
 

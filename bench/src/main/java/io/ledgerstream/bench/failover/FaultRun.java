@@ -18,11 +18,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A bounded fault run: three brokers (each its own JVM) and four bookies, an idempotent acks=all producer and a
@@ -100,15 +98,7 @@ public final class FaultRun {
     /** Sends until {@code producing} turns false, then flushes: every send ends acknowledged or failed. */
     private static void produce(String bootstrap, java.util.concurrent.atomic.AtomicBoolean producing,
                                 Map<Long, Boolean> acked, AtomicLong failed) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "300000");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = PatientProducer.create(bootstrap, 5)) {
             long n = 0;
             try {
                 while (producing.get()) {

@@ -16,6 +16,7 @@ public record BrokerConfig(
         String metadataRoot,
         String bookkeeperLedgersRoot,
         boolean bookkeeperV2Protocol,
+        String bookieRacks,
         int defaultReplicationFactor,
         int minInsyncReplicas,
         int numPartitions,
@@ -39,6 +40,7 @@ public record BrokerConfig(
     public static final String METADATA_ROOT = "metadata.root";
     public static final String BOOKKEEPER_LEDGERS_ROOT = "bookkeeper.ledgers.root";
     public static final String BOOKKEEPER_V2_PROTOCOL = "bookkeeper.use.v2.protocol";
+    public static final String BOOKKEEPER_BOOKIE_RACKS = "bookkeeper.bookie.racks";
     public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
     public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
     public static final String NUM_PARTITIONS = "num.partitions";
@@ -87,6 +89,7 @@ public record BrokerConfig(
                 ConfigValues.stringValue(values, METADATA_ROOT, "/ledgerstream"),
                 ConfigValues.stringValue(values, BOOKKEEPER_LEDGERS_ROOT, "/ledgers"),
                 ConfigValues.booleanValue(values, BOOKKEEPER_V2_PROTOCOL, true),
+                values.getOrDefault(BOOKKEEPER_BOOKIE_RACKS, "").trim(),
                 ConfigValues.intValue(values, DEFAULT_REPLICATION_FACTOR, 2, 1),
                 ConfigValues.intValue(values, MIN_INSYNC_REPLICAS,
                         Math.min(2, ConfigValues.intValue(values, DEFAULT_REPLICATION_FACTOR, 2, 1)), 1),

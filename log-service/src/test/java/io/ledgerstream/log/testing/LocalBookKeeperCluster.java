@@ -20,16 +20,27 @@ public final class LocalBookKeeperCluster implements AutoCloseable {
     private final EmbeddedZooKeeper zooKeeper;
     private final CuratorFramework zk;
     private final int[] bookiePorts;
+    private final String[] bookieHosts;
     private final List<BookieNode> bookies = new ArrayList<>();
 
-    private LocalBookKeeperCluster(File dir, EmbeddedZooKeeper zooKeeper, CuratorFramework zk, int[] bookiePorts) {
+    private LocalBookKeeperCluster(File dir, EmbeddedZooKeeper zooKeeper, CuratorFramework zk, int[] bookiePorts,
+                                   String[] bookieHosts) {
         this.dir = dir;
         this.zooKeeper = zooKeeper;
         this.zk = zk;
         this.bookiePorts = bookiePorts;
+        this.bookieHosts = bookieHosts;
     }
 
     public static LocalBookKeeperCluster start(File dir, int bookieCount) throws Exception {
+        String[] hosts = new String[bookieCount];
+        java.util.Arrays.fill(hosts, "127.0.0.1");
+        return start(dir, hosts);
+    }
+
+    /** Starts one bookie per host given (loopback addresses such as 127.0.0.2), each on a free port. */
+    public static LocalBookKeeperCluster start(File dir, String... bookieHosts) throws Exception {
+        int bookieCount = bookieHosts.length;
         EmbeddedZooKeeper zooKeeper = EmbeddedZooKeeper.start(new File(dir, "zookeeper"), 0);
         CuratorFramework zk = CuratorFrameworkFactory.newClient(zooKeeper.connectString(), 20_000, 10_000,
                 new RetryOneTime(100));
@@ -39,7 +50,7 @@ public final class LocalBookKeeperCluster implements AutoCloseable {
         for (int i = 0; i < bookieCount; i++) {
             ports[i] = freePort();
         }
-        LocalBookKeeperCluster cluster = new LocalBookKeeperCluster(dir, zooKeeper, zk, ports);
+        LocalBookKeeperCluster cluster = new LocalBookKeeperCluster(dir, zooKeeper, zk, ports, bookieHosts);
         for (int i = 0; i < bookieCount; i++) {
             cluster.bookies.add(null);
             cluster.startBookie(i);
@@ -77,9 +88,9 @@ public final class LocalBookKeeperCluster implements AutoCloseable {
     }
 
     public void startBookie(int index) throws Exception {
-        bookies.set(index, BookieNode.start(new File(dir, "bookie-" + index), bookiePorts[index],
+        bookies.set(index, BookieNode.start(new File(dir, "bookie-" + index), bookieHosts[index], bookiePorts[index],
                 "zk+null://" + zookeeperConnect() + "/ledgers"));
-        String path = "/ledgers/available/127.0.0.1:" + bookiePorts[index];
+        String path = "/ledgers/available/" + bookieHosts[index] + ":" + bookiePorts[index];
         Await.until("bookie " + index + " to register", java.time.Duration.ofSeconds(30), () -> {
             try {
                 return zk.checkExists().forPath(path) != null;

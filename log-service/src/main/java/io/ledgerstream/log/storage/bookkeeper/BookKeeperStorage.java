@@ -1,6 +1,7 @@
 package io.ledgerstream.log.storage.bookkeeper;
 
 import io.ledgerstream.log.config.BrokerConfig;
+import io.ledgerstream.log.config.InvalidConfigException;
 import io.ledgerstream.log.config.LogConfig;
 import io.ledgerstream.log.config.Replication;
 import io.ledgerstream.log.metadata.MetadataStore;
@@ -38,6 +39,17 @@ public final class BookKeeperStorage implements PartitionLogFactory {
         conf.setBatchReadEnabled(config.bookkeeperV2Protocol());
         // Appends are paced by the partition logs' pipelines, not by a client-wide rate limit.
         conf.setThrottleValue(0);
+        if (!config.bookieRacks().isEmpty()) {
+            try {
+                ConfiguredRacks.parse(config.bookieRacks());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigException(BrokerConfig.BOOKKEEPER_BOOKIE_RACKS, config.bookieRacks(),
+                        e.getMessage());
+            }
+            // BookKeeper's default placement policy is rack-aware; it only needs to know the racks.
+            conf.setProperty("reppDnsResolverClass", ConfiguredRacks.class.getName());
+            conf.setProperty(ConfiguredRacks.PROPERTY, config.bookieRacks());
+        }
         return new BookKeeperStorage(BookKeeper.newBuilder(conf).build(), metadata, config, clock);
     }
 

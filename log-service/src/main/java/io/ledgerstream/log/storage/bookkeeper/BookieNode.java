@@ -19,10 +19,12 @@ import org.slf4j.LoggerFactory;
 public final class BookieNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BookieNode.class);
 
+    private final String host;
     private final int port;
     private final LifecycleComponentStack stack;
 
-    private BookieNode(int port, LifecycleComponentStack stack) {
+    private BookieNode(String host, int port, LifecycleComponentStack stack) {
+        this.host = host;
         this.port = port;
         this.stack = stack;
     }
@@ -49,6 +51,14 @@ public final class BookieNode implements AutoCloseable {
      * port across restarts: it is its identity in the cluster.
      */
     public static BookieNode start(File dataDir, int port, String metadataServiceUri) throws Exception {
+        return start(dataDir, "127.0.0.1", port, metadataServiceUri);
+    }
+
+    /**
+     * Starts a bookie advertised as {@code host:port} (its identity in the cluster; on one machine, another
+     * loopback address such as 127.0.0.2 lets rack placement tell bookies apart, since racks go by host).
+     */
+    public static BookieNode start(File dataDir, String host, int port, String metadataServiceUri) throws Exception {
         File journal = new File(dataDir, "journal");
         File ledgers = new File(dataDir, "ledgers");
         if (!journal.isDirectory() && !journal.mkdirs() || !ledgers.isDirectory() && !ledgers.mkdirs()) {
@@ -57,7 +67,7 @@ public final class BookieNode implements AutoCloseable {
         ServerConfiguration conf = new ServerConfiguration();
         conf.setMetadataServiceUri(metadataServiceUri);
         conf.setBookiePort(port);
-        conf.setAdvertisedAddress("127.0.0.1");
+        conf.setAdvertisedAddress(host);
         conf.setAllowLoopback(true);
         conf.setJournalDirName(journal.getPath());
         conf.setLedgerDirNames(new String[] {ledgers.getPath()});
@@ -72,8 +82,8 @@ public final class BookieNode implements AutoCloseable {
         EmbeddedServer server = EmbeddedServer.builder(new BookieConfiguration(conf)).build();
         LifecycleComponentStack stack = server.getLifecycleComponentStack();
         stack.start();
-        LOG.info("Bookie 127.0.0.1:{} started with data in {}", port, dataDir);
-        return new BookieNode(port, stack);
+        LOG.info("Bookie {}:{} started with data in {}", host, port, dataDir);
+        return new BookieNode(host, port, stack);
     }
 
     public int port() {
@@ -82,7 +92,7 @@ public final class BookieNode implements AutoCloseable {
 
     /** The bookie's identity in the cluster. */
     public String bookieId() {
-        return "127.0.0.1:" + port;
+        return host + ":" + port;
     }
 
     /** Stops the bookie; its data stays in its folder for a restart. */

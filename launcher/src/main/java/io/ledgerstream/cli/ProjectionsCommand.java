@@ -1,5 +1,6 @@
 package io.ledgerstream.cli;
 
+import io.ledgerstream.cli.flink.FlinkClasspath;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +39,8 @@ final class ProjectionsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path folder = dir != null ? dir : Path.of(System.getProperty("ledgerstream.home", "."),
-                "table-api", "src", "main", "resources", "projections");
+        Path folder = dir != null ? dir
+                : FlinkClasspath.home().resolve("table-api/src/main/resources/projections");
         List<Path> files = sqlFiles(folder);
         SqlClientRun client = new SqlClientRun(bootstrapServers, cluster, dataDir);
         StringBuilder script = new StringBuilder();

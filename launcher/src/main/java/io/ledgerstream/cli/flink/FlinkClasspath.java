@@ -57,7 +57,8 @@ public final class FlinkClasspath {
         return Files.readString(path, StandardCharsets.UTF_8).trim();
     }
 
-    private static Path home() {
+    /** The checkout the launcher runs from ({@code ledgerstream.home}, set by {@code bin/ledgerstream}). */
+    public static Path home() {
         return Path.of(System.getProperty("ledgerstream.home", "."));
     }
 

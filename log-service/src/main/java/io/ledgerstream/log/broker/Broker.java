@@ -181,9 +181,8 @@ public final class Broker implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COORDINATOR_WAIT_MS);
         TopicPartition offsets = new TopicPartition(OffsetStore.TOPIC, 0);
         while (System.nanoTime() < deadline) {
-            Optional<PartitionLeaders.Leader> leader = cluster.leader(offsets);
-            if (leader.isPresent() && cluster.liveBrokers().containsKey(leader.get().brokerId())
-                    && (leader.get().brokerId() != config.brokerId() || groups.isActive())) {
+            Optional<BrokerRegistration> coordinator = cluster.liveLeader(offsets);
+            if (coordinator.isPresent() && (coordinator.get().id() != config.brokerId() || groups.isActive())) {
                 return;
             }
             Thread.sleep(20);
@@ -257,10 +256,7 @@ public final class Broker implements AutoCloseable {
      */
     @Override
     public void close() {
-        closeQuietly(server);
-        closeQuietly(controller);
-        groups.close();
-        scheduler.shutdownNow();
+        stopServing();
         logs.close();
         closeQuietly(registrar);
         cluster.close();
@@ -274,14 +270,19 @@ public final class Broker implements AutoCloseable {
      * controller moves the partitions and their new leaders recover the open ledgers. For fault tests.
      */
     public void halt() {
-        closeQuietly(server);
-        closeQuietly(controller);
-        groups.close();
-        scheduler.shutdownNow();
+        stopServing();
         cluster.close();
         zk.close();
         storage.close();
         LOG.info("Broker {} halted", config.brokerId());
+    }
+
+    /** Stops taking requests, leaves the controller election and stops coordinating and maintenance. */
+    private void stopServing() {
+        closeQuietly(server);
+        closeQuietly(controller);
+        groups.close();
+        scheduler.shutdownNow();
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

@@ -151,19 +151,31 @@ public final class ClusterView implements AutoCloseable {
      * ago by another broker).
      */
     public CompletableFuture<Optional<PartitionLeaders.Leader>> currentLeader(TopicPartition partition) {
-        Optional<PartitionLeaders.Leader> known = leader(partition);
-        if (known.isPresent()) {
-            return CompletableFuture.completedFuture(known);
+        return currentLeaders(partition.topic()).thenApply(topic -> topic
+                .filter(t -> partition.partition() < t.partitions().size())
+                .map(t -> t.leader(partition.partition())));
+    }
+
+    /** A topic's leaders, read from ZooKeeper (once) when this view has not seen them yet. */
+    public CompletableFuture<Optional<PartitionLeaders>> currentLeaders(String topic) {
+        PartitionLeaders known = leaders.get(topic);
+        if (known != null) {
+            return CompletableFuture.completedFuture(Optional.of(known));
         }
-        return metadata.leaders(partition.topic()).handle((versioned, error) -> {
-            if (error != null || partition.partition() >= versioned.value().partitions().size()) {
-                if (error != null && !(unwrap(error) instanceof UnknownTopicException)) {
-                    LOG.debug("Reading the leaders of {} failed: {}", partition, error.toString());
+        return metadata.leaders(topic).handle((versioned, error) -> {
+            if (error != null) {
+                if (!(unwrap(error) instanceof UnknownTopicException)) {
+                    LOG.debug("Reading the leaders of {} failed: {}", topic, error.toString());
                 }
                 return Optional.empty();
             }
-            return Optional.of(versioned.value().leader(partition.partition()));
+            return Optional.of(versioned.value());
         });
+    }
+
+    /** The live broker leading a partition as last seen; empty when none is assigned or its leader is not live. */
+    public Optional<BrokerRegistration> liveLeader(TopicPartition partition) {
+        return leader(partition).map(l -> live.get(l.brokerId()));
     }
 
     /**

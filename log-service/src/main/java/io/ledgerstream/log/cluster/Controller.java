@@ -110,11 +110,6 @@ public final class Controller implements AutoCloseable {
         return controller;
     }
 
-    /** Whether this broker is the controller now. */
-    public boolean isActive() {
-        return latch.hasLeadership();
-    }
-
     /** The id of the controller as this broker last knew it, or -1; never blocks. */
     public int controllerId() {
         return knownControllerId;

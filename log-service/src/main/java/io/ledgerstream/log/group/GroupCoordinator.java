@@ -84,14 +84,18 @@ public final class GroupCoordinator implements AutoCloseable {
      * requests get COORDINATOR_LOAD_IN_PROGRESS. A {@link #deactivate} meanwhile wins.
      */
     public CompletableFuture<Void> activate(CompletableFuture<OffsetStore> opening) {
-        int[] attemptHolder = new int[1];
         return onThread(() -> {
             int attempt = ++activations;
-            attemptHolder[0] = attempt;
             role = Role.LOADING;
-            return opening.thenCompose(OffsetStore::replay).<Void>thenApplyAsync(offsets -> {
+            return opening.thenCompose(OffsetStore::replay).<Void>handleAsync((offsets, error) -> {
                 if (attempt != activations || role != Role.LOADING) {
+                    // A later activation or deactivation has taken over; leave it be.
                     return null;
+                }
+                if (error != null) {
+                    LOG.warn("Could not load the committed offsets: {}", error.toString());
+                    deactivate();
+                    throw new java.util.concurrent.CompletionException(error);
                 }
                 offsets.forEach((group, committed) ->
                         groups.computeIfAbsent(group, ClassicGroup::new).offsets.putAll(committed));
@@ -100,14 +104,6 @@ public final class GroupCoordinator implements AutoCloseable {
                 LOG.info("Coordinating groups: loaded the committed offsets of {} group(s)", offsets.size());
                 return null;
             }, thread);
-        }).whenComplete((v, e) -> {
-            if (e != null) {
-                LOG.warn("Could not load the committed offsets: {}", e.toString());
-                onThread(() -> {
-                    // A later activation or deactivation has taken over; leave it be.
-                    return attemptHolder[0] == activations ? deactivate() : done(null);
-                });
-            }
         });
     }
 

@@ -119,13 +119,10 @@ class CompactedTopicsITCase {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
             long end = consumer.endOffsets(List.of(tp)).get(tp);
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (consumer.position(tp) < end) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("reading " + topic + " did not reach offset " + end);
-                }
+            Await.until("reading " + topic + " to offset " + end, WAIT, () -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add(new Seen(r.offset(), r.key(), r.value())));
-            }
+                return consumer.position(tp) >= end;
+            });
         }
         return seen;
     }

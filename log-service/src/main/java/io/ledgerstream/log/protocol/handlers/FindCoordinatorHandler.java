@@ -65,7 +65,6 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
 
     /** The live broker leading the offsets partition, which coordinates every group; null if there is none. */
     private BrokerRegistration coordinator() {
-        return cluster.leader(new TopicPartition(OffsetStore.TOPIC, 0))
-                .map(leader -> cluster.liveBrokers().get(leader.brokerId())).orElse(null);
+        return cluster.liveLeader(new TopicPartition(OffsetStore.TOPIC, 0)).orElse(null);
     }
 }

@@ -1,6 +1,7 @@
 package io.ledgerstream.log.protocol.handlers;
 
 import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.metadata.PartitionLeaders;
 import io.ledgerstream.log.metadata.TopicNames;
 import io.ledgerstream.log.metadata.TopicRecord;
 import io.ledgerstream.log.protocol.ApiHandler;
@@ -8,10 +9,9 @@ import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntSupplier;
-import io.ledgerstream.log.metadata.PartitionLeaders;
-import org.apache.kafka.common.TopicPartition;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntSupplier;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
@@ -87,33 +87,38 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
                 .exceptionally(e -> topic.setErrorCode(KafkaErrors.forException(e).code()));
     }
 
+    /** The topic's partitions with their leaders, the topic's leaders read once (from ZooKeeper if not cached). */
     private CompletableFuture<MetadataResponseData.MetadataResponseTopic> partitions(
             TopicRecord record, MetadataResponseData.MetadataResponseTopic topic) {
         List<Integer> live = logs.cluster().liveBrokerIds();
-        List<CompletableFuture<MetadataResponseData.MetadataResponsePartition>> partitions = new ArrayList<>();
-        for (int p = 0; p < record.partitions(); p++) {
-            int index = p;
-            partitions.add(logs.cluster().currentLeader(new TopicPartition(record.name(), p)).thenApply(leader -> {
-                MetadataResponseData.MetadataResponsePartition partition =
-                        new MetadataResponseData.MetadataResponsePartition().setPartitionIndex(index)
-                                .setOfflineReplicas(List.of());
-                if (leader.isEmpty() || !live.contains(leader.get().brokerId())) {
-                    return partition.setErrorCode(Errors.LEADER_NOT_AVAILABLE.code()).setLeaderId(-1)
-                            .setLeaderEpoch(leader.map(PartitionLeaders.Leader::epoch).orElse(-1))
-                            .setReplicaNodes(live).setIsrNodes(live);
-                }
-                List<Integer> replicas = new ArrayList<>(List.of(leader.get().brokerId()));
-                live.stream().filter(id -> id != leader.get().brokerId()).forEach(replicas::add);
-                return partition.setErrorCode(Errors.NONE.code())
-                        .setLeaderId(leader.get().brokerId())
-                        .setLeaderEpoch(leader.get().epoch())
-                        .setReplicaNodes(replicas)
-                        .setIsrNodes(replicas);
-            }));
-        }
-        return CompletableFuture.allOf(partitions.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            partitions.forEach(p -> topic.partitions().add(p.join()));
+        return logs.cluster().currentLeaders(record.name()).thenApply(leaders -> {
+            for (int p = 0; p < record.partitions(); p++) {
+                int index = p;
+                Optional<PartitionLeaders.Leader> leader = leaders
+                        .filter(l -> index < l.partitions().size()).map(l -> l.leader(index));
+                topic.partitions().add(describe(p, leader, live));
+            }
             return topic.setErrorCode(Errors.NONE.code());
         });
+    }
+
+    private static MetadataResponseData.MetadataResponsePartition describe(int index,
+                                                                          Optional<PartitionLeaders.Leader> leader,
+                                                                          List<Integer> live) {
+        MetadataResponseData.MetadataResponsePartition partition =
+                new MetadataResponseData.MetadataResponsePartition().setPartitionIndex(index)
+                        .setOfflineReplicas(List.of());
+        if (leader.isEmpty() || !live.contains(leader.get().brokerId())) {
+            return partition.setErrorCode(Errors.LEADER_NOT_AVAILABLE.code()).setLeaderId(-1)
+                    .setLeaderEpoch(leader.map(PartitionLeaders.Leader::epoch).orElse(-1))
+                    .setReplicaNodes(live).setIsrNodes(live);
+        }
+        List<Integer> replicas = new ArrayList<>(List.of(leader.get().brokerId()));
+        live.stream().filter(id -> id != leader.get().brokerId()).forEach(replicas::add);
+        return partition.setErrorCode(Errors.NONE.code())
+                .setLeaderId(leader.get().brokerId())
+                .setLeaderEpoch(leader.get().epoch())
+                .setReplicaNodes(replicas)
+                .setIsrNodes(replicas);
     }
 }

@@ -130,13 +130,13 @@ final class SegmentCompactor {
                         if (latest.full()) {
                             LOG.info("Compaction of {} stops at offset {}: the key map holds {} keys, its budget",
                                     partition, RecordBatches.nextOffset(batch), latest.size());
-                            return new long[] {batches.size(), RecordBatches.nextOffset(batch)};
+                            return new Step<>(batches.size(), RecordBatches.nextOffset(batch));
                         }
                     }
-                    return new long[] {batches.size(), -1};
+                    return new Step<>(batches.size(), -1L);
                 })
-                .thenCompose(step -> step[1] >= 0 ? CompletableFuture.completedFuture(step[1])
-                        : scanSegment(segment, entry + step[0], from));
+                .thenCompose(step -> step.result() >= 0 ? CompletableFuture.completedFuture(step.result())
+                        : scanSegment(segment, entry + step.entriesRead(), from));
     }
 
     /** Steps 2 and 3 for {@code inputs[index]} from entry {@code entry} on. */
@@ -153,27 +153,30 @@ final class SegmentCompactor {
         if (entry > segment.lastEntryId()) {
             return endOfSegment(segment).thenCompose(v -> rewrite(inputs, index + 1, 0, cleanEnd));
         }
+        MemoryRecords.RecordFilter filter = filterFor(cleanEnd);
         return segment.readEntries(entry, ENTRIES_PER_READ, Segment.MAX_BATCH_READ_BYTES)
                 .thenApplyAsync(batches -> {
                     List<ByteBuffer> kept = new ArrayList<>(batches.size());
                     for (ByteBuffer batch : batches) {
-                        ByteBuffer filtered = filter(batch, cleanEnd);
+                        ByteBuffer filtered = filter(batch, filter);
                         if (filtered.hasRemaining()) {
                             kept.add(filtered);
                         }
                     }
-                    return new Object[] {batches.size(), kept};
+                    return new Step<>(batches.size(), kept);
                 })
-                .thenCompose(step -> {
-                    @SuppressWarnings("unchecked")
-                    List<ByteBuffer> kept = (List<ByteBuffer>) step[1];
-                    return write(kept).thenCompose(v -> rewrite(inputs, index, entry + (int) step[0], cleanEnd));
-                });
+                .thenCompose(step -> write(step.result())
+                        .thenCompose(v -> rewrite(inputs, index, entry + step.entriesRead(), cleanEnd)));
     }
 
-    private ByteBuffer filter(ByteBuffer batch, long cleanEnd) {
+    /** What one read of entries gave: how many entries it covered, and its outcome. */
+    private record Step<T>(int entriesRead, T result) {
+    }
+
+    /** Step 2's rule: keep the latest record of each key; drop keyless records and expired tombstones. */
+    private MemoryRecords.RecordFilter filterFor(long cleanEnd) {
         long tombstoneHorizon = now - config.deleteRetentionMs();
-        MemoryRecords.RecordFilter filter = new MemoryRecords.RecordFilter(now, config.deleteRetentionMs()) {
+        return new MemoryRecords.RecordFilter(now, config.deleteRetentionMs()) {
             @Override
             protected BatchRetentionResult checkBatchRetention(RecordBatch batch) {
                 return new BatchRetentionResult(BatchRetention.DELETE_EMPTY, false);
@@ -187,6 +190,9 @@ final class SegmentCompactor {
                 return record.hasValue() || record.offset() >= cleanEnd || batch.maxTimestamp() >= tombstoneHorizon;
             }
         };
+    }
+
+    private ByteBuffer filter(ByteBuffer batch, MemoryRecords.RecordFilter filter) {
         MemoryRecords.FilterResult result = MemoryRecords.readableRecords(batch.duplicate())
                 .filterTo(filter, ByteBuffer.allocate(batch.remaining()), BufferSupplier.NO_CACHING);
         recordsRead += result.messagesRead();

@@ -102,6 +102,8 @@ public final class Broker implements AutoCloseable {
             broker = new Broker(config, zk, storage, cluster, logs, scheduler,
                     new GroupCoordinator(config.groupInitialRebalanceDelayMs()));
             every(scheduler, config.retentionCheckIntervalMs(), "Retention", () -> logs.enforceRetention().join());
+            every(scheduler, config.producerIdExpirationCheckIntervalMs(), "Producer id expiry",
+                    logs::expireProducers);
             if (config.cleanerEnabled()) {
                 every(scheduler, config.cleanerBackoffMs(), "Compaction", () -> logs.compact().join());
             }

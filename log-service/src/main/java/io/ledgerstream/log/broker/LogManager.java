@@ -439,6 +439,21 @@ public final class LogManager implements AutoCloseable {
         return removed;
     }
 
+    /**
+     * Forgets, in every open log, the idempotent producers silent for {@code producer.id.expiration.ms}.
+     *
+     * @return producers forgotten
+     */
+    public int expireProducers() {
+        int expired = 0;
+        for (CompletableFuture<PartitionLog> log : logs.values()) {
+            if (log.isDone() && !log.isCompletedExceptionally()) {
+                expired += log.join().expireProducers(config.producerIdExpirationMs());
+            }
+        }
+        return expired;
+    }
+
     /** Closes every open log, waiting for appends in flight; no log opens afterwards. */
     @Override
     public void close() {

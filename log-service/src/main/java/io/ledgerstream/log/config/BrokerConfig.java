@@ -31,7 +31,9 @@ public record BrokerConfig(
         boolean autoCreateTopics,
         long groupInitialRebalanceDelayMs,
         long leaderBalanceDelayMs,
-        long offsetsSnapshotRecords) {
+        long offsetsSnapshotRecords,
+        long producerIdExpirationMs,
+        long producerIdExpirationCheckIntervalMs) {
 
     public static final String BROKER_ID = "broker.id";
     public static final String BROKER_RACK = "broker.rack";
@@ -63,6 +65,8 @@ public record BrokerConfig(
     public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
     public static final String LEADER_BALANCE_DELAY_MS = "leader.balance.delay.ms";
     public static final String OFFSETS_SNAPSHOT_RECORDS = "offsets.snapshot.records";
+    public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
+    public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
 
     public BrokerConfig {
         if (!metadataRoot.startsWith("/") || metadataRoot.endsWith("/")) {
@@ -114,7 +118,9 @@ public record BrokerConfig(
                 ConfigValues.booleanValue(values, AUTO_CREATE_TOPICS_ENABLE, true),
                 ConfigValues.longValue(values, GROUP_INITIAL_REBALANCE_DELAY_MS, 3000, 0),
                 ConfigValues.longValue(values, LEADER_BALANCE_DELAY_MS, 10_000, 0),
-                ConfigValues.longValue(values, OFFSETS_SNAPSHOT_RECORDS, 10_000, 1));
+                ConfigValues.longValue(values, OFFSETS_SNAPSHOT_RECORDS, 10_000, 1),
+                ConfigValues.longValue(values, PRODUCER_ID_EXPIRATION_MS, 86_400_000, 1),
+                ConfigValues.longValue(values, PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, 600_000, 1));
     }
 
     /** Reads a Java properties file's entries as configuration. */

@@ -3,7 +3,6 @@ package io.ledgerstream.log.network;
 import io.ledgerstream.log.protocol.ApiHandlers;
 import io.ledgerstream.log.protocol.RequestContext;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -17,7 +16,6 @@ import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.RequestHeader;
-import org.apache.kafka.common.requests.RequestUtils;
 import org.apache.kafka.common.requests.ResponseHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,24 +108,22 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
 
     private AbstractResponse unsupportedApiVersions() {
-        ApiVersionsResponseData data = new ApiVersionsResponseData().setErrorCode(Errors.UNSUPPORTED_VERSION.code());
-        handlers.all().forEach(h -> data.apiKeys().add(new ApiVersionsResponseData.ApiVersion()
-                .setApiKey(h.apiKey().id).setMinVersion(h.minVersion()).setMaxVersion(h.maxVersion())));
-        return new ApiVersionsResponse(data);
+        return new ApiVersionsResponse(new ApiVersionsResponseData().setErrorCode(Errors.UNSUPPORTED_VERSION.code())
+                .setApiKeys(handlers.advertisedVersions()));
     }
 
     private void writeResponse(ChannelHandlerContext ctx, RequestHeader header, AbstractResponse response,
                                short version) {
-        ByteBuffer bytes;
+        ByteBuf bytes;
         try {
             ResponseHeader responseHeader = header.toResponseHeader();
-            bytes = RequestUtils.serialize(responseHeader.data(), responseHeader.headerVersion(), response.data(),
-                    version);
+            bytes = ByteBufWritable.encode(ctx.alloc(), responseHeader.data(), responseHeader.headerVersion(),
+                    response.data(), version);
         } catch (RuntimeException e) {
             close(ctx, "cannot encode the " + header.apiKey() + " response: " + e);
             return;
         }
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(f -> {
+        ctx.writeAndFlush(bytes).addListener(f -> {
             if (f.isSuccess()) {
                 next(ctx);
             } else {

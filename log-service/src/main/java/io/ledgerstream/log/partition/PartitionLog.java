@@ -93,6 +93,14 @@ public interface PartitionLog extends AutoCloseable {
     CompletableFuture<CompactionStats> compact();
 
     /**
+     * Forgets the idempotent producers whose last batch here is {@code expirationMs} or more old
+     * ({@code producer.id.expiration.ms}), so that the state of producers long gone does not grow without bound.
+     *
+     * @return producers forgotten
+     */
+    int expireProducers(long expirationMs);
+
+    /**
      * Moves the log start offset up to {@code offset} (-1: the high watermark), as Kafka's DeleteRecords does:
      * reads below it fail from then on and whole segments below it are deleted.
      *

@@ -9,9 +9,10 @@ import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 
 /**
- * What one partition knows of each idempotent producer: its epoch and its last five batches (sequence range and
- * offsets), the window kafka-clients may retry within. Decides for each new batch whether it is the next in
- * sequence, a duplicate of a recent one (answered with the original offsets), out of order, or from a fenced epoch.
+ * What one partition knows of each idempotent producer: its epoch, its last five batches (sequence range and
+ * offsets), the window kafka-clients may retry within, and its last batch's timestamp. Decides for each new batch
+ * whether it is the next in sequence, a duplicate of a recent one (answered with the original offsets), out of
+ * order, or from a fenced epoch; forgets producers silent for longer than {@code producer.id.expiration.ms}.
  *
  * <p>Not thread-safe: the partition log calls it under its lock, in offset order.
  */
@@ -26,6 +27,7 @@ public final class ProducerStateTable {
 
     private static final class Producer {
         short epoch;
+        long lastTimestamp;
         final ArrayDeque<BatchMetadata> batches = new ArrayDeque<>(WINDOW);
     }
 
@@ -65,10 +67,11 @@ public final class ProducerStateTable {
         return null;
     }
 
-    /** Records an accepted batch at the offsets it was given. */
+    /** Records an accepted batch at the offsets it was given, with its newest record timestamp. */
     public void record(long producerId, short epoch, int firstSeq, int lastSeq, long firstOffset, long lastOffset,
-                       CompletableFuture<AppendResult> appended) {
+                       long maxTimestamp, CompletableFuture<AppendResult> appended) {
         Producer producer = producers.computeIfAbsent(producerId, id -> new Producer());
+        producer.lastTimestamp = maxTimestamp;
         if (epoch != producer.epoch) {
             producer.epoch = epoch;
             producer.batches.clear();
@@ -89,7 +92,7 @@ public final class ProducerStateTable {
         long base = RecordBatches.baseOffset(batch);
         long last = RecordBatches.lastOffset(batch);
         record(producerId, RecordBatches.producerEpoch(batch), firstSeq, lastSequence(batch), base, last,
-                CompletableFuture.completedFuture(new AppendResult(base, last)));
+                RecordBatches.maxTimestamp(batch), CompletableFuture.completedFuture(new AppendResult(base, last)));
     }
 
     /** Sequence number of the batch's last record (sequences wrap after Integer.MAX_VALUE). */
@@ -100,6 +103,19 @@ public final class ProducerStateTable {
 
     private static int next(int sequence) {
         return sequence == Integer.MAX_VALUE ? 0 : sequence + 1;
+    }
+
+    /**
+     * Forgets the producers whose last batch is {@code expirationMs} or more older than {@code nowMs}, as Kafka
+     * does by the batch timestamp. A forgotten producer that comes back is met as new: a batch not at sequence 0
+     * gets OUT_OF_ORDER_SEQUENCE_NUMBER, and kafka-clients bumps its epoch and goes on.
+     *
+     * @return producers forgotten
+     */
+    public int expire(long nowMs, long expirationMs) {
+        int before = producers.size();
+        producers.values().removeIf(p -> nowMs - p.lastTimestamp >= expirationMs);
+        return before - producers.size();
     }
 
     /** Producers known. */

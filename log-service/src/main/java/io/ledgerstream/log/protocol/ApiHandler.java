@@ -20,6 +20,11 @@ public interface ApiHandler<R extends AbstractRequest> {
         return apiKey().oldestVersion();
     }
 
+    /** Oldest version ApiVersions advertises; usually {@link #minVersion()}. */
+    default short advertisedMinVersion() {
+        return minVersion();
+    }
+
     /** Newest version whose semantics this handler implements; ApiVersions advertises it. */
     short maxVersion();
 

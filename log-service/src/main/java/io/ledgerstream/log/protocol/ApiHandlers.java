@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
@@ -29,6 +30,16 @@ public final class ApiHandlers {
 
     public Collection<ApiHandler<?>> all() {
         return handlers.values();
+    }
+
+    /** What ApiVersions advertises: each API served, with its versions. */
+    public ApiVersionsResponseData.ApiVersionCollection advertisedVersions() {
+        ApiVersionsResponseData.ApiVersionCollection versions = new ApiVersionsResponseData.ApiVersionCollection();
+        for (ApiHandler<?> handler : handlers.values()) {
+            versions.add(new ApiVersionsResponseData.ApiVersion().setApiKey(handler.apiKey().id)
+                    .setMinVersion(handler.advertisedMinVersion()).setMaxVersion(handler.maxVersion()));
+        }
+        return versions;
     }
 
     /**

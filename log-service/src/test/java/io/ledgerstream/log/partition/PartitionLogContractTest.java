@@ -466,6 +466,22 @@ public abstract class PartitionLogContractTest {
     }
 
     @Test
+    void idempotentProducersSilentForTheExpirationAreForgotten(TestInfo test) throws Exception {
+        PartitionLog log = openLog(test, LogConfig.DEFAULTS);
+        long sent = clock().millis();
+        AppendResult stored = await(log.appendAsync(TestBatches.idempotent(42, (short) 0, 0, 3, sent)));
+        assertThat(await(log.appendAsync(TestBatches.idempotent(42, (short) 0, 0, 3, sent))))
+                .as("a retry gets the original offsets").isEqualTo(stored);
+        clock().advance(59_999);
+        assertThat(log.expireProducers(60_000)).isZero();
+        clock().advance(1);
+        assertThat(log.expireProducers(60_000)).isOne();
+        AppendResult again = await(log.appendAsync(TestBatches.idempotent(42, (short) 0, 0, 3, sent)));
+        assertThat(again.baseOffset()).as("stored again: the producer is met as new")
+                .isEqualTo(stored.lastOffset() + 1);
+    }
+
+    @Test
     void appendsAfterCloseFail(TestInfo test) throws Exception {
         PartitionLog log = openLog(test, LogConfig.DEFAULTS);
         await(log.appendAsync(TestBatches.single("a", clock().millis())));

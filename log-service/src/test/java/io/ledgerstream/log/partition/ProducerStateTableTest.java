@@ -12,10 +12,15 @@ class ProducerStateTableTest {
     private final ProducerStateTable table = new ProducerStateTable();
 
     private CompletableFuture<AppendResult> accept(long pid, short epoch, int first, int last, long offset) {
+        return accept(pid, epoch, first, last, offset, 0);
+    }
+
+    private CompletableFuture<AppendResult> accept(long pid, short epoch, int first, int last, long offset,
+                                                   long timestamp) {
         assertThat(table.check(pid, epoch, first, last)).isNull();
         CompletableFuture<AppendResult> future = CompletableFuture.completedFuture(
                 new AppendResult(offset, offset + last - first));
-        table.record(pid, epoch, first, last, offset, offset + last - first, future);
+        table.record(pid, epoch, first, last, offset, offset + last - first, timestamp, future);
         return future;
     }
 
@@ -52,7 +57,23 @@ class ProducerStateTableTest {
     void sequencesWrapAfterIntegerMaxValue() {
         accept(3, (short) 0, 0, 0, 0);
         // Jump near the wrap through a replayed batch is not possible with check(); record directly.
-        table.record(3, (short) 0, Integer.MAX_VALUE - 1, Integer.MAX_VALUE, 1, 2, CompletableFuture.completedFuture(null));
+        table.record(3, (short) 0, Integer.MAX_VALUE - 1, Integer.MAX_VALUE, 1, 2, 0,
+                CompletableFuture.completedFuture(null));
         assertThat(table.check(3, (short) 0, 0, 5)).isNull();
+    }
+
+    @Test
+    void producersSilentForTheExpirationAreForgottenByTheirLastBatchTimestamp() {
+        accept(1, (short) 0, 0, 4, 0, 1_000);
+        accept(1, (short) 0, 5, 9, 5, 5_000);
+        accept(2, (short) 0, 0, 4, 10, 2_000);
+        assertThat(table.expire(6_999, 5_000)).as("producer 2 is 4,999 ms silent").isZero();
+        assertThat(table.expire(7_000, 5_000)).isOne();
+        assertThat(table.size()).isOne();
+        assertThatThrownBy(() -> table.check(2, (short) 0, 5, 9)).as("met as new")
+                .isInstanceOf(OutOfOrderSequenceException.class);
+        assertThat(table.check(1, (short) 0, 10, 14)).as("producer 1 is remembered").isNull();
+        assertThat(table.expire(10_000, 5_000)).isOne();
+        assertThat(table.size()).isZero();
     }
 }

@@ -424,6 +424,45 @@ class KafkaClientsITCase {
                 new org.apache.kafka.common.protocol.ByteBufferAccessor(buffer), version);
     }
 
+    @Test
+    void produceV0IsAdvertisedAsKafkaDoesButAnOldProduceRequestClosesOnlyItsConnection() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", broker.kafkaPort())) {
+            socket.setSoTimeout(30_000);
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.write(validApiVersionsFrame());
+            out.flush();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            byte[] response = new byte[in.readInt()];
+            in.readFully(response);
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(response);
+            org.apache.kafka.common.requests.ResponseHeader.parse(buffer, (short) 0);
+            org.apache.kafka.common.requests.ApiVersionsResponse versions =
+                    org.apache.kafka.common.requests.ApiVersionsResponse.parse(
+                            new org.apache.kafka.common.protocol.ByteBufferAccessor(buffer), (short) 3);
+            org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion produce =
+                    versions.apiVersion(org.apache.kafka.common.protocol.ApiKeys.PRODUCE.id);
+            assertThat(produce.minVersion()).as("librdkafka compresses only for brokers advertising v0").isZero();
+            assertThat(produce.maxVersion()).isGreaterThanOrEqualTo((short) 9);
+        }
+        try (Socket socket = new Socket("127.0.0.1", broker.kafkaPort())) {
+            socket.setSoTimeout(10_000);
+            org.apache.kafka.common.requests.RequestHeader header = new org.apache.kafka.common.requests.RequestHeader(
+                    org.apache.kafka.common.protocol.ApiKeys.PRODUCE, (short) 2, "old-client", 1);
+            java.nio.ByteBuffer encoded = org.apache.kafka.common.protocol.MessageUtil.toByteBufferAccessor(
+                    header.data(), header.headerVersion()).buffer();
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.writeInt(encoded.remaining() + 8);
+            out.write(encoded.array(), encoded.arrayOffset() + encoded.position(), encoded.remaining());
+            out.write(new byte[8]);
+            out.flush();
+            assertThat(closedByBroker(new DataInputStream(socket.getInputStream()))).isTrue();
+        }
+        try (KafkaProducer<String, String> producer = producer("gzip")) {
+            producer.send(new ProducerRecord<>("after-old-produce", 0, "k", "v")).get(30, TimeUnit.SECONDS);
+        }
+        assertThat(readAll("after-old-produce", 1, 1)).extracting(ConsumerRecord::key).containsExactly("k");
+    }
+
     private static byte[] validApiVersionsFrame() {
         org.apache.kafka.common.requests.ApiVersionsRequest request =
                 new org.apache.kafka.common.requests.ApiVersionsRequest.Builder().build((short) 3);

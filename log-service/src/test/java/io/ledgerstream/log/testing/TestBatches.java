@@ -40,6 +40,17 @@ public final class TestBatches {
                 value == null ? null : value.getBytes(UTF_8))).buffer();
     }
 
+    /** A batch of an idempotent producer: {@code count} records from sequence {@code baseSequence}. */
+    public static ByteBuffer idempotent(long producerId, short epoch, int baseSequence, int count, long timestamp) {
+        SimpleRecord[] records = new SimpleRecord[count];
+        for (int i = 0; i < count; i++) {
+            records[i] = new SimpleRecord(timestamp, ("p" + producerId + "-" + (baseSequence + i)).getBytes(UTF_8),
+                    "v".getBytes(UTF_8));
+        }
+        return MemoryRecords.withIdempotentRecords(Compression.NONE, producerId, epoch, baseSequence, records)
+                .buffer();
+    }
+
     /** One record per batch without a key. */
     public static ByteBuffer keyless(String value, long timestamp) {
         return MemoryRecords.withRecords(Compression.NONE,

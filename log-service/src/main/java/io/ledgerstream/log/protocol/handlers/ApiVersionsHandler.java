@@ -36,10 +36,7 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequest> 
             return CompletableFuture.completedFuture(new ApiVersionsResponse(data.setErrorCode(
                     Errors.INVALID_REQUEST.code())));
         }
-        for (ApiHandler<?> handler : handlers.all()) {
-            data.apiKeys().add(new ApiVersionsResponseData.ApiVersion().setApiKey(handler.apiKey().id)
-                    .setMinVersion(handler.minVersion()).setMaxVersion(handler.maxVersion()));
-        }
+        data.setApiKeys(handlers.advertisedVersions());
         return CompletableFuture.completedFuture(new ApiVersionsResponse(data.setErrorCode(Errors.NONE.code())));
     }
 }

@@ -4,6 +4,7 @@ import io.ledgerstream.log.broker.LogManager;
 import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.ReadResult;
 import io.ledgerstream.log.protocol.ApiHandler;
+import io.ledgerstream.log.protocol.BatchListRecords;
 import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
 import java.nio.ByteBuffer;
@@ -161,29 +162,9 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                 topic = new FetchResponseData.FetchableTopicResponse().setTopic(read.partition().topic());
                 response.responses().add(topic);
             }
-            topic.partitions().add(read.data().setRecords(MemoryRecords.readableRecords(join(read.batches()))));
+            topic.partitions().add(read.data().setRecords(read.batches().isEmpty() ? MemoryRecords.EMPTY
+                    : new BatchListRecords(read.batches())));
         }
         return FetchResponse.of(response);
-    }
-
-    /** The batches as one buffer: a view when they are adjacent in one array (reads from bookies), else a copy. */
-    private static ByteBuffer join(List<ByteBuffer> batches) {
-        if (batches.isEmpty()) {
-            return ByteBuffer.allocate(0);
-        }
-        ByteBuffer first = batches.get(0);
-        int size = 0;
-        boolean adjacent = first.hasArray();
-        for (ByteBuffer b : batches) {
-            adjacent &= b.hasArray() && b.array() == first.array()
-                    && b.arrayOffset() + b.position() == first.arrayOffset() + first.position() + size;
-            size += b.remaining();
-        }
-        if (adjacent) {
-            return ByteBuffer.wrap(first.array(), first.arrayOffset() + first.position(), size).slice();
-        }
-        ByteBuffer joined = ByteBuffer.allocate(size);
-        batches.forEach(b -> joined.put(b.duplicate()));
-        return joined.flip();
     }
 }

@@ -37,6 +37,16 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         return ApiKeys.PRODUCE;
     }
 
+    /**
+     * Versions 0 to 2 are advertised though not served, as Apache Kafka 4 does (KAFKA-18659): librdkafka decides
+     * whether a broker takes compressed batches from the Produce versions it advertises, and refuses to compress
+     * for one without v0. A request at such an old version cannot be parsed and closes its connection.
+     */
+    @Override
+    public short advertisedMinVersion() {
+        return ApiKeys.PRODUCE_API_VERSIONS_RESPONSE_MIN_VERSION;
+    }
+
     @Override
     public short maxVersion() {
         return 11;

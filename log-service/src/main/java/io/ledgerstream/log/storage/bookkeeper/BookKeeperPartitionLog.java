@@ -290,7 +290,8 @@ public final class BookKeeperPartitionLog implements PartitionLog {
             append = new PendingAppend(owned, base, base + count - 1);
             pending.addLast(append);
             if (idempotent) {
-                producers.record(producerId, producerEpoch, firstSeq, lastSeq, base, base + count - 1, append.future);
+                producers.record(producerId, producerEpoch, firstSeq, lastSeq, base, base + count - 1,
+                        RecordBatches.maxTimestamp(owned), append.future);
             }
             if (awaitingSegment != null) {
                 awaitingSegment.add(append);
@@ -456,6 +457,13 @@ public final class BookKeeperPartitionLog implements PartitionLog {
             newStart = segments.higherKey(doomed.get(doomed.size() - 1).baseOffset());
         }
         return truncateHead(doomed, newStart, "Retention");
+    }
+
+    @Override
+    public int expireProducers(long expirationMs) {
+        synchronized (lock) {
+            return producers.expire(clock.millis(), expirationMs);
+        }
     }
 
     @Override

@@ -235,33 +235,27 @@ final class Segment {
 
     /**
      * The entries' batches, without those that end below {@code offset}, trimmed to {@code maxBytes} (at least one)
-     * and to batches below {@code limitOffset}, copied once into one array: the batches are adjacent slices of it,
-     * so a reader can send them as one buffer.
+     * and to batches below {@code limitOffset}, each copied out of the client's pooled buffer into an array of its
+     * own: small arrays come cheap from the thread's allocation buffer, where one array for a whole read of
+     * megabytes would be a fresh, zeroed region of the heap every time.
      */
     private static List<ByteBuffer> toBatches(LedgerEntries entries, long offset, int maxBytes, long limitOffset) {
         try (entries) {
-            List<ByteBuf> kept = new ArrayList<>();
+            List<ByteBuffer> batches = new ArrayList<>();
             int size = 0;
             for (LedgerEntry entry : entries) {
                 ByteBuf buffer = entry.getEntryBuffer();
                 long base = buffer.getLong(buffer.readerIndex());
-                if (base >= limitOffset || (!kept.isEmpty() && size + buffer.readableBytes() > maxBytes)) {
+                if (base >= limitOffset || (!batches.isEmpty() && size + buffer.readableBytes() > maxBytes)) {
                     break;
                 }
                 if (base + buffer.getInt(buffer.readerIndex() + RecordBatches.LAST_OFFSET_DELTA) < offset) {
                     continue;
                 }
-                kept.add(buffer);
-                size += buffer.readableBytes();
-            }
-            byte[] bytes = new byte[size];
-            List<ByteBuffer> batches = new ArrayList<>(kept.size());
-            int at = 0;
-            for (ByteBuf buffer : kept) {
-                int length = buffer.readableBytes();
-                buffer.getBytes(buffer.readerIndex(), bytes, at, length);
-                batches.add(ByteBuffer.wrap(bytes, at, length).slice());
-                at += length;
+                byte[] bytes = new byte[buffer.readableBytes()];
+                buffer.getBytes(buffer.readerIndex(), bytes);
+                batches.add(ByteBuffer.wrap(bytes));
+                size += bytes.length;
             }
             return batches;
         }

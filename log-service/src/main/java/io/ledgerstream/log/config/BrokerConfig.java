@@ -21,7 +21,7 @@ public record BrokerConfig(
         int minInsyncReplicas,
         int numPartitions,
         LogConfig defaultLogConfig,
-        long cacheBytesPerPartition,
+        long cacheBytes,
         int readAheadEntries,
         long retentionCheckIntervalMs,
         boolean cleanerEnabled,
@@ -51,7 +51,7 @@ public record BrokerConfig(
     public static final String LOG_RETENTION_MS = "log.retention.ms";
     public static final String LOG_RETENTION_BYTES = "log.retention.bytes";
     public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
-    public static final String LOG_CACHE_BYTES = "log.cache.bytes.per.partition";
+    public static final String LOG_CACHE_BYTES = "log.cache.bytes";
     public static final String LOG_READ_AHEAD_ENTRIES = "log.read.ahead.entries";
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
     public static final String LOG_CLEANUP_POLICY = "log.cleanup.policy";
@@ -108,7 +108,7 @@ public record BrokerConfig(
                         ConfigValues.longValue(values, LOG_CLEANER_DELETE_RETENTION_MS, d.deleteRetentionMs(), 0),
                         ConfigValues.doubleValue(values, LOG_CLEANER_MIN_CLEANABLE_RATIO, d.minCleanableDirtyRatio(), 0, 1),
                         ConfigValues.longValue(values, LOG_CLEANER_MIN_COMPACTION_LAG_MS, d.minCompactionLagMs(), 0)),
-                ConfigValues.longValue(values, LOG_CACHE_BYTES, 8L << 20, 0),
+                ConfigValues.longValue(values, LOG_CACHE_BYTES, Runtime.getRuntime().maxMemory() / 4, 0),
                 ConfigValues.intValue(values, LOG_READ_AHEAD_ENTRIES, 256, 1),
                 ConfigValues.longValue(values, LOG_RETENTION_CHECK_INTERVAL_MS, 300_000, 1),
                 ConfigValues.booleanValue(values, LOG_CLEANER_ENABLE, true),

@@ -8,35 +8,59 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The most recently acknowledged batches of one partition, kept in memory up to a byte budget so that tailing
- * readers never touch the bookies. Batches are added in offset order; the oldest are evicted first.
+ * The most recently acknowledged batches of one partition, kept in memory within the broker's
+ * {@link CacheBudget} so that readers of recent data (tailing consumers, and those catching up on what was just
+ * written) never touch the bookies. Batches are added in offset order; the budget evicts the oldest first.
  *
  * <p>Thread-safe: one writer adds, many readers read concurrently.
  */
 public final class BatchCache {
-    private final long capacityBytes;
+    private final CacheBudget budget;
     private final ConcurrentSkipListMap<Long, ByteBuffer> batches = new ConcurrentSkipListMap<>();
     private final AtomicLong sizeBytes = new AtomicLong();
 
-    public BatchCache(long capacityBytes) {
-        this.capacityBytes = capacityBytes;
+    public BatchCache(CacheBudget budget) {
+        this.budget = budget;
     }
 
-    /** Adds an acknowledged batch (kept as a read-only view) and evicts the oldest beyond the budget. */
+    /** Adds an acknowledged batch (kept as a read-only view); the budget then evicts the oldest beyond it. */
     public void add(ByteBuffer batch) {
-        if (capacityBytes <= 0) {
+        if (!budget.enabled()) {
             return;
         }
         ByteBuffer view = batch.asReadOnlyBuffer();
-        batches.put(RecordBatches.baseOffset(view), view);
-        long size = sizeBytes.addAndGet(view.remaining());
-        while (size > capacityBytes) {
-            Map.Entry<Long, ByteBuffer> oldest = batches.pollFirstEntry();
-            if (oldest == null) {
-                break;
-            }
-            size = sizeBytes.addAndGet(-oldest.getValue().remaining());
+        long base = RecordBatches.baseOffset(view);
+        if (batches.putIfAbsent(base, view) != null) {
+            return;
         }
+        sizeBytes.addAndGet(view.remaining());
+        budget.added(this, base, view.remaining());
+    }
+
+    /** Lets go of the batch at {@code baseOffset}, if still held; called by the budget. */
+    void evict(long baseOffset) {
+        ByteBuffer batch = batches.remove(baseOffset);
+        if (batch != null) {
+            release(batch);
+        }
+    }
+
+    /** Whether the batch at {@code baseOffset} is still held. */
+    boolean holds(long baseOffset) {
+        return batches.containsKey(baseOffset);
+    }
+
+    /** Lets go of everything (the log closed). */
+    public void clear() {
+        Map.Entry<Long, ByteBuffer> e;
+        while ((e = batches.pollFirstEntry()) != null) {
+            release(e.getValue());
+        }
+    }
+
+    private void release(ByteBuffer batch) {
+        sizeBytes.addAndGet(-batch.remaining());
+        budget.released(batch.remaining());
     }
 
     /**
@@ -70,7 +94,7 @@ public final class BatchCache {
         Map.Entry<Long, ByteBuffer> e;
         while ((e = batches.firstEntry()) != null && RecordBatches.nextOffset(e.getValue()) <= offset) {
             if (batches.remove(e.getKey(), e.getValue())) {
-                sizeBytes.addAndGet(-e.getValue().remaining());
+                release(e.getValue());
             }
         }
     }

@@ -17,7 +17,7 @@ class BatchCacheTest {
 
     @Test
     void servesContiguousBatchesFromTheOneHoldingTheOffset() {
-        BatchCache cache = new BatchCache(1 << 20);
+        BatchCache cache = new BatchCache(new CacheBudget(1 << 20));
         for (int i = 0; i < 5; i++) {
             cache.add(batchAt(i * 3L, 3));
         }
@@ -31,7 +31,7 @@ class BatchCacheTest {
     @Test
     void evictsTheOldestBeyondItsBudgetAndMissesWhatItNoLongerHolds() {
         int size = batchAt(0, 3).remaining();
-        BatchCache cache = new BatchCache(size * 3L);
+        BatchCache cache = new BatchCache(new CacheBudget(size * 3L));
         for (int i = 0; i < 5; i++) {
             cache.add(batchAt(i * 3L, 3));
         }
@@ -43,7 +43,7 @@ class BatchCacheTest {
 
     @Test
     void truncationDropsBatchesBelowTheLogStart() {
-        BatchCache cache = new BatchCache(1 << 20);
+        BatchCache cache = new BatchCache(new CacheBudget(1 << 20));
         for (int i = 0; i < 4; i++) {
             cache.add(batchAt(i * 3L, 3));
         }
@@ -54,8 +54,33 @@ class BatchCacheTest {
 
     @Test
     void aZeroBudgetCachesNothing() {
-        BatchCache cache = new BatchCache(0);
+        BatchCache cache = new BatchCache(new CacheBudget(0));
         cache.add(batchAt(0, 1));
         assertThat(cache.read(0, 100, 1)).isNull();
+    }
+
+    @Test
+    void oneBudgetAcrossPartitionsEvictsTheOldestBatchesWhereverTheyAre() {
+        int size = batchAt(0, 3).remaining();
+        CacheBudget budget = new CacheBudget(size * 4L);
+        BatchCache a = new BatchCache(budget);
+        BatchCache b = new BatchCache(budget);
+        a.add(batchAt(0, 3));
+        a.add(batchAt(3, 3));
+        b.add(batchAt(0, 3));
+        b.add(batchAt(3, 3));
+        b.add(batchAt(6, 3));
+        assertThat(budget.usedBytes()).isEqualTo(size * 4L);
+        assertThat(a.read(0, 1 << 20, 6)).as("the oldest of all went").isNull();
+        assertThat(a.read(3, 1 << 20, 6)).extracting(RecordBatches::baseOffset).containsExactly(3L);
+        assertThat(b.read(0, 1 << 20, 9)).extracting(RecordBatches::baseOffset).containsExactly(0L, 3L, 6L);
+
+        a.clear();
+        b.truncateBelow(3);
+        assertThat(budget.usedBytes()).as("cleared and truncated batches are released").isEqualTo(size * 2L);
+        b.add(batchAt(9, 3));
+        b.add(batchAt(12, 3));
+        assertThat(budget.usedBytes()).isEqualTo(size * 4L);
+        assertThat(b.read(3, 1 << 20, 15)).extracting(RecordBatches::baseOffset).containsExactly(3L, 6L, 9L, 12L);
     }
 }

@@ -8,6 +8,7 @@ import io.ledgerstream.log.metadata.SegmentRecord;
 import io.ledgerstream.log.metadata.Versioned;
 import io.ledgerstream.log.partition.AppendResult;
 import io.ledgerstream.log.partition.BatchCache;
+import io.ledgerstream.log.partition.CacheBudget;
 import io.ledgerstream.log.partition.CompactionStats;
 import io.ledgerstream.log.partition.LogClosedException;
 import io.ledgerstream.log.partition.LogException;
@@ -103,8 +104,8 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     private final ProducerStateTable producers = new ProducerStateTable();
 
     private BookKeeperPartitionLog(TopicPartition partition, Replication replication, LogConfig config,
-                                   MetadataStore metadata, BookKeeperLedgers ledgers, Clock clock, long cacheBytes,
-                                   int readAheadEntries, long keyBudgetBytes, PartitionOpener.Opened opened) {
+                                   MetadataStore metadata, BookKeeperLedgers ledgers, Clock clock,
+                                   CacheBudget cacheBudget, int readAheadEntries, long keyBudgetBytes, PartitionOpener.Opened opened) {
         this.partition = partition;
         this.name = partition.toString();
         this.replication = replication;
@@ -112,7 +113,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         this.metadata = metadata;
         this.ledgers = ledgers;
         this.clock = clock;
-        this.cache = new BatchCache(cacheBytes);
+        this.cache = new BatchCache(cacheBudget);
         this.readAheadEntries = readAheadEntries;
         this.keyBudgetBytes = keyBudgetBytes;
         PartitionRecord record = opened.metadata().value();
@@ -135,7 +136,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     /**
      * Opens a partition for writing, fencing any previous writer; see {@link PartitionOpener#open} for the steps.
      *
-     * @param cacheBytes       bytes of recent batches kept in memory for tailing readers
+     * @param cacheBudget      the broker's budget for recent batches kept in memory for readers
      * @param readAheadEntries most entries fetched from bookies by one read
      * @param epoch            the leader epoch to write in; -1 for the one after the last writer's
      * @param keyBudgetBytes   memory one compaction run may use for the latest offset of each key
@@ -143,11 +144,11 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     public static CompletableFuture<BookKeeperPartitionLog> open(TopicPartition partition, Replication replication,
                                                                 int epoch, LogConfig config, MetadataStore metadata,
                                                                 BookKeeperLedgers ledgers, Clock clock,
-                                                                long cacheBytes, int readAheadEntries,
+                                                                CacheBudget cacheBudget, int readAheadEntries,
                                                                 long keyBudgetBytes) {
         return new PartitionOpener(metadata, ledgers, clock).open(partition, replication, epoch)
                 .thenApply(opened -> new BookKeeperPartitionLog(partition, replication, config, metadata, ledgers,
-                        clock, cacheBytes, readAheadEntries, keyBudgetBytes, opened))
+                        clock, cacheBudget, readAheadEntries, keyBudgetBytes, opened))
                 .thenCompose(log -> log.rebuildProducerState().thenApply(v -> log));
     }
 
@@ -676,6 +677,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 .thenCompose(v -> sealActiveOnClose())
                 .whenComplete((v, e) -> {
                     segments.values().forEach(Segment::closeReader);
+                    cache.clear();
                     highWatermarkAdvanced.get().complete(null);
                     if (e != null) {
                         result.completeExceptionally(BookKeeperErrors.translate(e, name));

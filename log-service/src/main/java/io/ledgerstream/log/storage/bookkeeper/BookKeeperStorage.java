@@ -5,6 +5,7 @@ import io.ledgerstream.log.config.InvalidConfigException;
 import io.ledgerstream.log.config.LogConfig;
 import io.ledgerstream.log.config.Replication;
 import io.ledgerstream.log.metadata.MetadataStore;
+import io.ledgerstream.log.partition.CacheBudget;
 import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.PartitionLogFactory;
 import java.time.Clock;
@@ -20,6 +21,7 @@ public final class BookKeeperStorage implements PartitionLogFactory {
     private final MetadataStore metadata;
     private final BrokerConfig config;
     private final Clock clock;
+    private final CacheBudget cacheBudget;
 
     private BookKeeperStorage(BookKeeper bookKeeper, MetadataStore metadata, BrokerConfig config, Clock clock) {
         this.bookKeeper = bookKeeper;
@@ -27,6 +29,7 @@ public final class BookKeeperStorage implements PartitionLogFactory {
         this.metadata = metadata;
         this.config = config;
         this.clock = clock;
+        this.cacheBudget = new CacheBudget(config.cacheBytes());
     }
 
     /** Connects a BookKeeper client to the bookies registered under the broker's ZooKeeper. */
@@ -62,7 +65,7 @@ public final class BookKeeperStorage implements PartitionLogFactory {
     public CompletableFuture<PartitionLog> open(TopicPartition partition, Replication replication, LogConfig logConfig,
                                                 int epoch) {
         return BookKeeperPartitionLog.open(partition, replication, epoch, logConfig, metadata, ledgers, clock,
-                config.cacheBytesPerPartition(), config.readAheadEntries(), config.cleanerDedupeBufferBytes())
+                cacheBudget, config.readAheadEntries(), config.cleanerDedupeBufferBytes())
                 .thenApply(log -> log);
     }
 

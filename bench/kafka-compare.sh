@@ -2,7 +2,7 @@
 # Kafka's own perf tools (ProducerPerformance, ConsumerPerformance, EndToEndLatency) and our GroupBenchmark
 # (group start-up of 10 consumers on 30 partitions, commit throughput) against our standalone broker and against an
 # Apache Kafka broker (single node, KRaft) started here on loopback, in one run: Kafka with default flushing and
-# with log.flush.interval.messages=1 (fsync every write, as our bookie journals do).
+# with log.flush.interval.messages=1 (fsync every write, as our bookie journals do), in rounds of alternating order.
 # Usage: bench/kafka-compare.sh [records]   (default 1000000; 1 KiB records, acks=all, topic of 3 partitions)
 # ONLY_LEDGERSTREAM=1 skips the Kafka runs (for trying a change on our side).
 set -euo pipefail
@@ -32,16 +32,13 @@ measure() {
   grep -qE 'Avg latency' "$WORK/$1.e2e" || tail -5 "$WORK/$1.e2e" >&2
 }
 
-# Ledgerstream: the standalone platform, replication factor 2 (two bookies fsync every entry, Qa = 2).
-start_ledgerstream
-measure ledgerstream 127.0.0.1:19092 2
-stop "$LEDGERSTREAM_PID"
-
-if [ -z "${ONLY_LEDGERSTREAM:-}" ]; then
-  start_kafka kafka-default ""
-  measure kafka-default 127.0.0.1:29092 1
-  stop "$KAFKA_PID"
-  start_kafka kafka-fsync "log.flush.interval.messages=1"
-  measure kafka-fsync 127.0.0.1:29092 1
-  stop "$KAFKA_PID"
+# Ledgerstream: the standalone platform, replication factor 2 (two bookies fsync every entry, Qa = 2). Kafka once
+# with default flushing and once with an fsync per write. $ROUNDS rounds (default 2), the order reversed in every
+# other round so that no broker always runs first on a cold machine.
+if [ -n "${ONLY_LEDGERSTREAM:-}" ]; then
+  start_ledgerstream
+  measure ledgerstream 127.0.0.1:19092 2
+  stop "$LEDGERSTREAM_PID"
+else
+  in_rounds measure
 fi

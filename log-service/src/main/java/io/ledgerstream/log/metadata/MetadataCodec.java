@@ -25,6 +25,9 @@ import java.util.TreeMap;
  * partition v1: as v2 without cleanOffset (read as 0: nothing compacted)
  * broker    v1: kind=3, version=1, id int, host UTF, port int, rack UTF
  * leaders   v1: kind=4, version=1, partitionCount int, (brokerId int, epoch int) * partitionCount
+ * producers v1: kind=5, version=1, offset long, producerCount int, (producerId long, epoch short,
+ *               lastTimestamp long, batchCount int, (firstSeq int, lastSeq int, firstOffset long,
+ *               lastOffset long) * batchCount) * producerCount
  * </pre>
  * Records are written in the newest version. A reader refuses versions it does not know rather than guessing.
  */
@@ -33,6 +36,7 @@ public final class MetadataCodec {
     private static final byte PARTITION = 2;
     private static final byte BROKER = 3;
     private static final byte LEADERS = 4;
+    private static final byte PRODUCERS = 5;
     private static final byte VERSION_1 = 1;
     private static final byte VERSION_2 = 2;
 
@@ -145,6 +149,47 @@ public final class MetadataCodec {
                 leaders.add(new PartitionLeaders.Leader(in.readInt(), in.readInt()));
             }
             return new PartitionLeaders(leaders);
+        });
+    }
+
+    public static byte[] encode(ProducerSnapshot snapshot) {
+        return write(out -> {
+            out.writeByte(PRODUCERS);
+            out.writeByte(VERSION_1);
+            out.writeLong(snapshot.offset());
+            out.writeInt(snapshot.producers().size());
+            for (ProducerSnapshot.Producer p : snapshot.producers()) {
+                out.writeLong(p.producerId());
+                out.writeShort(p.epoch());
+                out.writeLong(p.lastTimestamp());
+                out.writeInt(p.batches().size());
+                for (ProducerSnapshot.Batch b : p.batches()) {
+                    out.writeInt(b.firstSeq());
+                    out.writeInt(b.lastSeq());
+                    out.writeLong(b.firstOffset());
+                    out.writeLong(b.lastOffset());
+                }
+            }
+        });
+    }
+
+    public static ProducerSnapshot decodeProducerSnapshot(byte[] bytes) {
+        return read(bytes, PRODUCERS, VERSION_1, (in, version) -> {
+            long offset = in.readLong();
+            int count = in.readInt();
+            List<ProducerSnapshot.Producer> producers = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                long id = in.readLong();
+                short epoch = in.readShort();
+                long lastTimestamp = in.readLong();
+                int batchCount = in.readInt();
+                List<ProducerSnapshot.Batch> batches = new ArrayList<>(batchCount);
+                for (int j = 0; j < batchCount; j++) {
+                    batches.add(new ProducerSnapshot.Batch(in.readInt(), in.readInt(), in.readLong(), in.readLong()));
+                }
+                producers.add(new ProducerSnapshot.Producer(id, epoch, lastTimestamp, batches));
+            }
+            return new ProducerSnapshot(offset, producers);
         });
     }
 

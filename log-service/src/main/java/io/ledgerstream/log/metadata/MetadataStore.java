@@ -2,6 +2,7 @@ package io.ledgerstream.log.metadata;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.BackgroundCallback;
@@ -14,12 +15,16 @@ import org.apache.zookeeper.KeeperException;
  * Topic and partition metadata in ZooKeeper. Layout under the root ({@code /ledgerstream} by default):
  * {@code /topics/<topic>} holds a {@link TopicRecord}, {@code /topics/<topic>/<partition>} a {@link PartitionRecord},
  * {@code /leaders/<topic>} the topic's {@link PartitionLeaders}, {@code /brokers/<id>} (ephemeral) a live broker's
- * {@link BrokerRegistration}, and {@code /controller} the controller election.
+ * {@link BrokerRegistration}, {@code /topics/<topic>/<partition>/producers} a partition's {@link ProducerSnapshot}
+ * (deleted with the topic), and {@code /controller} the controller election.
  * Every update is a compare-and-set on the node version; all calls are asynchronous.
  *
  * <p>Thread-safe: holds no state beyond the (thread-safe) Curator client, which the caller owns.
  */
 public final class MetadataStore {
+    /** Well under ZooKeeper's default request limit (jute.maxbuffer, 1 MiB), which closes the session if passed. */
+    private static final int MAX_PRODUCER_SNAPSHOT_BYTES = 512 << 10;
+
     private final CuratorFramework zk;
     private final String root;
     private final String topicsPath;
@@ -311,6 +316,71 @@ public final class MetadataStore {
         });
     }
 
+    /** The partition's last producer snapshot, or empty when none was taken. */
+    public CompletableFuture<Optional<ProducerSnapshot>> producerSnapshot(String topic, int partition) {
+        String path = producerStatePath(topic, partition);
+        return readNode(path, path).handle((node, error) -> {
+            if (error == null) {
+                return Optional.of(MetadataCodec.decodeProducerSnapshot(node.value()));
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (cause instanceof UnknownTopicException) {
+                return Optional.empty();
+            }
+            throw new java.util.concurrent.CompletionException(cause);
+        });
+    }
+
+    /**
+     * Stores the partition's producer snapshot over the last one. No version check: a snapshot holds only
+     * acknowledged batches, so even one from a writer fenced since is true, merely older.
+     */
+    public CompletableFuture<Void> saveProducerSnapshot(String topic, int partition, ProducerSnapshot snapshot) {
+        String path = producerStatePath(topic, partition);
+        byte[] data = MetadataCodec.encode(snapshot);
+        if (data.length > MAX_PRODUCER_SNAPSHOT_BYTES) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("a producer snapshot of "
+                    + snapshot.producers().size() + " producers takes " + data.length + " bytes, more than the "
+                    + MAX_PRODUCER_SNAPSHOT_BYTES + " a ZooKeeper node should hold"));
+        }
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        try {
+            zk.setData().inBackground((BackgroundCallback) (client, event) -> {
+                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+                if (code == KeeperException.Code.OK) {
+                    result.complete(null);
+                } else if (code == KeeperException.Code.NONODE) {
+                    createProducerSnapshot(path, data, result);
+                } else {
+                    result.completeExceptionally(KeeperException.create(code, path));
+                }
+            }).forPath(path, data);
+        } catch (Exception e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    private void createProducerSnapshot(String path, byte[] data, CompletableFuture<Void> result) {
+        try {
+            // No parents created: once the topic is deleted, no snapshot of it may linger for a topic of that name.
+            zk.create().inBackground((BackgroundCallback) (client, event) -> {
+                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+                if (code == KeeperException.Code.OK || code == KeeperException.Code.NODEEXISTS) {
+                    // NODEEXISTS: another writer created it meanwhile; its snapshot is as true as ours.
+                    result.complete(null);
+                } else if (code == KeeperException.Code.NONODE) {
+                    result.completeExceptionally(new UnknownTopicException(path));
+                } else {
+                    result.completeExceptionally(KeeperException.create(code, path));
+                }
+            }).forPath(path, data);
+        } catch (Exception e) {
+            result.completeExceptionally(e);
+        }
+    }
+
     private CompletableFuture<Versioned<byte[]>> readNode(String path, String what) {
         CompletableFuture<Versioned<byte[]>> result = new CompletableFuture<>();
         try {
@@ -336,6 +406,10 @@ public final class MetadataStore {
 
     private String leadersPath(String topic) {
         return leadersPath + "/" + topic;
+    }
+
+    private String producerStatePath(String topic, int partition) {
+        return partitionPath(topic, partition) + "/producers";
     }
 
     private String partitionPath(String topic, int partition) {

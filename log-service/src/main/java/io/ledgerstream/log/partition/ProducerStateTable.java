@@ -1,8 +1,11 @@
 package io.ledgerstream.log.partition;
 
 import java.nio.ByteBuffer;
+import io.ledgerstream.log.metadata.ProducerSnapshot;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -116,6 +119,38 @@ public final class ProducerStateTable {
         int before = producers.size();
         producers.values().removeIf(p -> nowMs - p.lastTimestamp >= expirationMs);
         return before - producers.size();
+    }
+
+    /**
+     * What the table knows of batches below {@code offset} (the high watermark: acknowledged batches only), to be
+     * stored and restored on the next open; a producer with no such batch is left out.
+     */
+    public ProducerSnapshot snapshot(long offset) {
+        List<ProducerSnapshot.Producer> kept = new ArrayList<>();
+        producers.forEach((id, producer) -> {
+            List<ProducerSnapshot.Batch> batches = new ArrayList<>();
+            for (BatchMetadata b : producer.batches) {
+                if (b.lastOffset() < offset) {
+                    batches.add(new ProducerSnapshot.Batch(b.firstSeq(), b.lastSeq(), b.firstOffset(), b.lastOffset()));
+                }
+            }
+            if (!batches.isEmpty()) {
+                kept.add(new ProducerSnapshot.Producer(id, producer.epoch, producer.lastTimestamp, batches));
+            }
+        });
+        return new ProducerSnapshot(offset, kept);
+    }
+
+    /** Starts from a stored snapshot; the log after its offset is then replayed on top. */
+    public void restore(ProducerSnapshot snapshot) {
+        producers.clear();
+        for (ProducerSnapshot.Producer p : snapshot.producers()) {
+            for (ProducerSnapshot.Batch b : p.batches()) {
+                record(p.producerId(), p.epoch(), b.firstSeq(), b.lastSeq(), b.firstOffset(), b.lastOffset(),
+                        p.lastTimestamp(), CompletableFuture.completedFuture(
+                                new AppendResult(b.firstOffset(), b.lastOffset())));
+            }
+        }
     }
 
     /** Producers known. */

@@ -76,4 +76,20 @@ class ProducerStateTableTest {
         assertThat(table.expire(10_000, 5_000)).isOne();
         assertThat(table.size()).isZero();
     }
+
+    @Test
+    void aSnapshotHoldsOnlyBatchesBelowItsOffsetAndRestoresThem() {
+        CompletableFuture<AppendResult> first = accept(1, (short) 2, 0, 4, 0, 1_000);
+        accept(1, (short) 2, 5, 9, 5, 2_000);
+        accept(2, (short) 0, 0, 0, 10, 3_000);
+        io.ledgerstream.log.metadata.ProducerSnapshot snapshot = table.snapshot(10);
+        assertThat(snapshot.offset()).isEqualTo(10);
+        assertThat(snapshot.producers()).as("producer 2's batch at 10 is not acknowledged yet").hasSize(1);
+
+        ProducerStateTable restored = new ProducerStateTable();
+        restored.restore(snapshot);
+        assertThat(restored.check(1, (short) 2, 0, 4).join()).isEqualTo(first.join());
+        assertThat(restored.check(1, (short) 2, 10, 12)).isNull();
+        assertThat(restored.check(2, (short) 0, 0, 0)).as("producer 2 is new to the restored table").isNull();
+    }
 }

@@ -4,6 +4,7 @@ import io.ledgerstream.log.config.LogConfig;
 import io.ledgerstream.log.config.Replication;
 import io.ledgerstream.log.metadata.MetadataStore;
 import io.ledgerstream.log.metadata.PartitionRecord;
+import io.ledgerstream.log.metadata.ProducerSnapshot;
 import io.ledgerstream.log.metadata.SegmentRecord;
 import io.ledgerstream.log.metadata.Versioned;
 import io.ledgerstream.log.partition.AppendResult;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -102,6 +104,8 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     private final ArrayDeque<Runnable> completions = new ArrayDeque<>();
     private boolean completing;
     private final ProducerStateTable producers = new ProducerStateTable();
+    private long bytesSinceSnapshot;
+    private boolean snapshotting;
 
     private BookKeeperPartitionLog(TopicPartition partition, Replication replication, LogConfig config,
                                    MetadataStore metadata, BookKeeperLedgers ledgers, Clock clock,
@@ -153,18 +157,55 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     }
 
     /**
-     * Bytes of the log's tail read on open to learn each idempotent producer's recent batches. A producer whose
-     * last batch lies further back is met as new: its next batch gets OUT_OF_ORDER_SEQUENCE_NUMBER and
-     * kafka-clients recovers by bumping its epoch (KIP-360). A retry of a batch that was stored more than this far
-     * back before the partition was reopened is therefore stored again: persisting producer state with each
-     * sealed segment would close that window.
+     * Acknowledged bytes between two producer snapshots, and the log's tail read on open when there is no usable
+     * snapshot (none taken yet, or too old: more than {@link #SNAPSHOT_REPLAY_LIMIT_BYTES} behind). Without a
+     * snapshot, a producer whose last batch lies further back than the tail is met as new: its next batch gets
+     * OUT_OF_ORDER_SEQUENCE_NUMBER and kafka-clients recovers by bumping its epoch (KIP-360).
      */
     static final long PRODUCER_STATE_TAIL_BYTES = 64L << 20;
+    /** Most bytes a reopen replays after a producer snapshot. */
+    private static final long SNAPSHOT_REPLAY_LIMIT_BYTES = 4 * PRODUCER_STATE_TAIL_BYTES;
     /** Bounds of one read-ahead chunk: the size of the read that triggered it, within these. */
     private static final int MIN_READ_AHEAD_BYTES = 64 << 10;
     private static final int MAX_READ_AHEAD_BYTES = Segment.MAX_BATCH_READ_BYTES;
 
+    /**
+     * Learns the idempotent producers on open: from the last producer snapshot and the log after it, or, without
+     * a usable snapshot, from the log's tail.
+     */
     private CompletableFuture<Void> rebuildProducerState() {
+        return metadata.producerSnapshot(partition.topic(), partition.partition())
+                .exceptionally(e -> {
+                    LOG.warn("Cannot read the producer snapshot of {}, replaying the log's tail instead: {}", name,
+                            e.toString());
+                    return Optional.empty();
+                })
+                .thenCompose(stored -> {
+                    if (stored.isPresent() && stored.get().offset() <= highWatermark
+                            && bytesFrom(stored.get().offset()) <= SNAPSHOT_REPLAY_LIMIT_BYTES) {
+                        synchronized (lock) {
+                            producers.restore(stored.get());
+                        }
+                        return replayFrom(Math.max(stored.get().offset(), logStartOffset));
+                    }
+                    return replayFrom(Math.max(tailStart(), logStartOffset));
+                });
+    }
+
+    /** About the bytes from the segment holding {@code offset} to the end. */
+    private long bytesFrom(long offset) {
+        long bytes = 0;
+        for (Segment s : segments.descendingMap().values()) {
+            bytes += s.sizeBytes();
+            if (s.baseOffset() <= offset) {
+                break;
+            }
+        }
+        return bytes;
+    }
+
+    /** Where the last {@link #PRODUCER_STATE_TAIL_BYTES} of the log start (whole segments). */
+    private long tailStart() {
         long bytes = 0;
         long from = highWatermark;
         for (Segment s : segments.descendingMap().values()) {
@@ -174,7 +215,34 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 break;
             }
         }
-        return replayFrom(Math.max(from, logStartOffset));
+        return from;
+    }
+
+    /** Stores a producer snapshot; a failure only means the next open replays more. */
+    private CompletableFuture<Void> saveProducerSnapshot(ProducerSnapshot snapshot) {
+        return metadata.saveProducerSnapshot(partition.topic(), partition.partition(), snapshot)
+                .handle((v, e) -> {
+                    if (e != null) {
+                        LOG.warn("Could not store the producer snapshot of {} at offset {}: {}", name,
+                                snapshot.offset(), e.toString());
+                    }
+                    synchronized (lock) {
+                        snapshotting = false;
+                    }
+                    return null;
+                });
+    }
+
+    /** On a clean close: a snapshot at the end, so that the next open replays nothing. */
+    private CompletableFuture<Void> saveProducerSnapshotOnClose() {
+        ProducerSnapshot snapshot;
+        synchronized (lock) {
+            if (failure != null || producers.size() == 0) {
+                return CompletableFuture.completedFuture(null);
+            }
+            snapshot = producers.snapshot(highWatermark);
+        }
+        return saveProducerSnapshot(snapshot);
     }
 
     private CompletableFuture<Void> replayFrom(long offset) {
@@ -675,6 +743,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 })
                 .thenCompose(f -> f.handle((v, e) -> null))
                 .thenCompose(v -> sealActiveOnClose())
+                .thenCompose(v -> saveProducerSnapshotOnClose())
                 .whenComplete((v, e) -> {
                     segments.values().forEach(Segment::closeReader);
                     cache.clear();
@@ -863,6 +932,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
             PendingAppend done = head;
             if (done.state == PendingAppend.State.WRITTEN) {
                 cache.add(done.batch);
+                bytesSinceSnapshot += done.batch.remaining();
                 done.segment.acknowledged(done.entryId, done.batch);
                 highWatermark = done.lastOffset + 1;
                 AppendResult result = new AppendResult(done.baseOffset, done.lastOffset);
@@ -880,6 +950,12 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         if (highWatermark != highWatermarkBefore) {
             CompletableFuture<Void> advanced = highWatermarkAdvanced.getAndSet(new CompletableFuture<>());
             completions.add(() -> advanced.complete(null));
+        }
+        if (bytesSinceSnapshot >= PRODUCER_STATE_TAIL_BYTES && !snapshotting && producers.size() > 0) {
+            ProducerSnapshot snapshot = producers.snapshot(highWatermark);
+            bytesSinceSnapshot = 0;
+            snapshotting = true;
+            completions.add(() -> saveProducerSnapshot(snapshot));
         }
     }
 

@@ -42,7 +42,7 @@ import org.apache.kafka.common.record.SimpleRecord;
  * number of appends in flight per ledger and time each from submission to acknowledgement.
  *
  * <p>Arguments (all optional): batches per round, in-flight window per partition, partitions, rounds, records per
- * batch, record bytes, tail-cache bytes per partition. Defaults: 20000 64 1 3 16 1024 8388608.
+ * batch, record bytes, cache bytes (the broker's budget for all partitions). Defaults: 20000 64 1 3 16 1024 8388608.
  */
 public final class LogAppendBenchmark {
     private static final Replication REPLICATION = new Replication(3, 2, 2);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.BackgroundCallback;
 import org.apache.curator.framework.api.CuratorEvent;
@@ -15,9 +16,10 @@ import org.apache.zookeeper.KeeperException;
  * Topic and partition metadata in ZooKeeper. Layout under the root ({@code /ledgerstream} by default):
  * {@code /topics/<topic>} holds a {@link TopicRecord}, {@code /topics/<topic>/<partition>} a {@link PartitionRecord},
  * {@code /leaders/<topic>} the topic's {@link PartitionLeaders}, {@code /brokers/<id>} (ephemeral) a live broker's
- * {@link BrokerRegistration}, {@code /topics/<topic>/<partition>/producers} a partition's {@link ProducerSnapshot}
- * (deleted with the topic), and {@code /controller} the controller election.
- * Every update is a compare-and-set on the node version; all calls are asynchronous.
+ * {@link BrokerRegistration}, {@code /producers/<topic>/<partition>} a partition's {@link ProducerSnapshot}
+ * (apart from {@code /topics}, which every broker caches, and deleted with the topic), and {@code /controller} the
+ * controller election. Every update of a record is a compare-and-set on the node version (a producer snapshot is
+ * simply replaced); all calls are asynchronous.
  *
  * <p>Thread-safe: holds no state beyond the (thread-safe) Curator client, which the caller owns.
  */
@@ -30,6 +32,7 @@ public final class MetadataStore {
     private final String topicsPath;
     private final String leadersPath;
     private final String brokersPath;
+    private final String producersPath;
 
     /** Binds to {@code root}, creating its folders if needed (blocking, once, at start-up). */
     public MetadataStore(CuratorFramework zk, String root) {
@@ -38,10 +41,15 @@ public final class MetadataStore {
         this.topicsPath = root + "/topics";
         this.leadersPath = root + "/leaders";
         this.brokersPath = root + "/brokers";
+        this.producersPath = root + "/producers";
         try {
             zk.createContainers(topicsPath);
             zk.createContainers(leadersPath);
             zk.createContainers(brokersPath);
+            // Not a container: ZooKeeper removes an empty container, and a snapshot's creation would then fail.
+            if (zk.checkExists().forPath(producersPath) == null) {
+                zk.create().orSetData().forPath(producersPath);
+            }
         } catch (Exception e) {
             throw new IllegalStateException("Cannot create the metadata root " + topicsPath + " in ZooKeeper", e);
         }
@@ -230,7 +238,12 @@ public final class MetadataStore {
             zk.delete().guaranteed().deletingChildrenIfNeeded().inBackground((BackgroundCallback) (client, event) -> {
                 KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
                 if (code == KeeperException.Code.OK) {
-                    result.complete(null);
+                    // After the topic: a snapshot is only ever created while its topic exists (see below). None
+                    // may have been taken (NONODE); any other failure leaves a snapshot no new topic will read
+                    // before its own first one replaces it, at an offset it checks.
+                    client.delete().guaranteed().deletingChildrenIfNeeded()
+                            .inBackground((BackgroundCallback) (c, deleted) -> result.complete(null))
+                            .forPath(producersPath + "/" + name);
                 } else if (code == KeeperException.Code.NONODE) {
                     result.completeExceptionally(new UnknownTopicException(name));
                 } else {
@@ -323,18 +336,19 @@ public final class MetadataStore {
             if (error == null) {
                 return Optional.of(MetadataCodec.decodeProducerSnapshot(node.value()));
             }
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
                     ? error.getCause() : error;
             if (cause instanceof UnknownTopicException) {
                 return Optional.empty();
             }
-            throw new java.util.concurrent.CompletionException(cause);
+            throw new CompletionException(cause);
         });
     }
 
     /**
      * Stores the partition's producer snapshot over the last one. No version check: a snapshot holds only
-     * acknowledged batches, so even one from a writer fenced since is true, merely older.
+     * acknowledged batches, so even one from a writer fenced since is true, merely older. Completes exceptionally
+     * with {@link UnknownTopicException} when the topic is gone.
      */
     public CompletableFuture<Void> saveProducerSnapshot(String topic, int partition, ProducerSnapshot snapshot) {
         String path = producerStatePath(topic, partition);
@@ -345,13 +359,18 @@ public final class MetadataStore {
                     + MAX_PRODUCER_SNAPSHOT_BYTES + " a ZooKeeper node should hold"));
         }
         CompletableFuture<Void> result = new CompletableFuture<>();
+        replaceProducerSnapshot(topic, path, data, result);
+        return result;
+    }
+
+    private void replaceProducerSnapshot(String topic, String path, byte[] data, CompletableFuture<Void> result) {
         try {
             zk.setData().inBackground((BackgroundCallback) (client, event) -> {
                 KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
                 if (code == KeeperException.Code.OK) {
                     result.complete(null);
                 } else if (code == KeeperException.Code.NONODE) {
-                    createProducerSnapshot(path, data, result);
+                    createProducerSnapshot(topic, path, data, false, result);
                 } else {
                     result.completeExceptionally(KeeperException.create(code, path));
                 }
@@ -359,23 +378,38 @@ public final class MetadataStore {
         } catch (Exception e) {
             result.completeExceptionally(e);
         }
-        return result;
     }
 
-    private void createProducerSnapshot(String path, byte[] data, CompletableFuture<Void> result) {
+    /**
+     * Creates the snapshot node in one transaction with a check that the topic exists, so that a snapshot written
+     * while its topic is deleted can never outlive it and mislead a new topic of the same name.
+     */
+    private void createProducerSnapshot(String topic, String path, byte[] data, boolean withParent,
+                                        CompletableFuture<Void> result) {
         try {
-            // No parents created: once the topic is deleted, no snapshot of it may linger for a topic of that name.
-            zk.create().inBackground((BackgroundCallback) (client, event) -> {
+            List<CuratorOp> ops = new ArrayList<>();
+            ops.add(zk.transactionOp().check().forPath(topicPath(topic)));
+            if (withParent) {
+                ops.add(zk.transactionOp().create().withMode(CreateMode.PERSISTENT)
+                        .forPath(producersPath + "/" + topic));
+            }
+            ops.add(zk.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(path, data));
+            zk.transaction().inBackground((BackgroundCallback) (client, event) -> {
                 KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
-                if (code == KeeperException.Code.OK || code == KeeperException.Code.NODEEXISTS) {
-                    // NODEEXISTS: another writer created it meanwhile; its snapshot is as true as ours.
+                if (code == KeeperException.Code.OK) {
                     result.complete(null);
+                } else if (code == KeeperException.Code.NONODE && !withParent) {
+                    // Either the topic's folder is missing (its first snapshot) or the topic is gone: try with it.
+                    createProducerSnapshot(topic, path, data, true, result);
                 } else if (code == KeeperException.Code.NONODE) {
-                    result.completeExceptionally(new UnknownTopicException(path));
+                    result.completeExceptionally(new UnknownTopicException(topic));
+                } else if (code == KeeperException.Code.NODEEXISTS) {
+                    // Another writer of the partition created it meanwhile: replace theirs as any later one would.
+                    replaceProducerSnapshot(topic, path, data, result);
                 } else {
                     result.completeExceptionally(KeeperException.create(code, path));
                 }
-            }).forPath(path, data);
+            }).forOperations(ops);
         } catch (Exception e) {
             result.completeExceptionally(e);
         }
@@ -409,7 +443,7 @@ public final class MetadataStore {
     }
 
     private String producerStatePath(String topic, int partition) {
-        return partitionPath(topic, partition) + "/producers";
+        return producersPath + "/" + topic + "/" + partition;
     }
 
     private String partitionPath(String topic, int partition) {

@@ -38,24 +38,36 @@ final class ByteBufWritable implements Writable {
         header.addSize(size, cache, headerVersion);
         body.addSize(size, cache, version);
         ByteBufWritable writable = new ByteBufWritable(allocator, size.sizeExcludingZeroCopy());
+        boolean done = false;
         try {
             header.write(writable, cache, headerVersion);
             body.write(writable, cache, version);
-            return writable.finish();
-        } catch (RuntimeException e) {
-            writable.fields.release();
-            writable.out.release();
-            throw e;
+            ByteBuf encoded = writable.finish();
+            done = true;
+            return encoded;
+        } finally {
+            if (!done) {
+                writable.releaseAll();
+            }
         }
     }
 
-    private ByteBuf finish() {
-        if (fields.isReadable()) {
-            out.addComponent(true, fields);
-        } else {
+    /** After a failure: the buffer being filled (unless handed to the composite already) and the composite. */
+    private void releaseAll() {
+        if (fields != null) {
             fields.release();
         }
+        out.release();
+    }
+
+    private ByteBuf finish() {
+        ByteBuf last = fields;
         fields = null;
+        if (last.isReadable()) {
+            out.addComponent(true, last);
+        } else {
+            last.release();
+        }
         return out;
     }
 
@@ -135,7 +147,9 @@ final class ByteBufWritable implements Writable {
             return;
         }
         if (fields.isReadable()) {
-            out.addComponent(true, fields);
+            ByteBuf full = fields;
+            fields = null;
+            out.addComponent(true, full);
             fields = allocator.buffer(FIELDS_AFTER_RECORDS_BYTES);
         }
         out.addComponent(true, Unpooled.wrappedBuffer(buffer.duplicate()));

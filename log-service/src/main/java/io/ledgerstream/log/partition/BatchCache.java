@@ -86,7 +86,8 @@ public final class BatchCache {
             size += batch.remaining();
             expected = RecordBatches.nextOffset(batch);
         }
-        return result;
+        // Empty when the batch found was evicted meanwhile: a miss, not an empty read.
+        return result.isEmpty() ? null : result;
     }
 
     /** Drops batches that end below {@code offset} (after retention moved the log start). */

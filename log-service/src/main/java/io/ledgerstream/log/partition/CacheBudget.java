@@ -58,13 +58,9 @@ public final class CacheBudget {
 
     /** Forgets queue entries whose batch is gone, so that truncated or closed caches do not pile up here. */
     private void dropStale() {
-        order.removeIf(a -> {
-            boolean stale = !a.cache().holds(a.baseOffset());
-            if (stale) {
-                queued.decrementAndGet();
-            }
-            return stale;
-        });
+        order.removeIf(a -> !a.cache().holds(a.baseOffset()));
+        // A count, not exact under concurrent adds and polls: it only decides when to look again.
+        queued.set(order.size());
     }
 
     /** Bytes held by all caches. */

@@ -1,6 +1,5 @@
 package io.ledgerstream.log.protocol;
 
-import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,10 +25,6 @@ public final class ApiHandlers {
 
     public ApiHandler<?> handler(ApiKeys key) {
         return handlers.get(key);
-    }
-
-    public Collection<ApiHandler<?>> all() {
-        return handlers.values();
     }
 
     /** What ApiVersions advertises: each API served, with its versions. */

@@ -83,6 +83,9 @@ public final class StandalonePlatform implements AutoCloseable {
             started.add(zooKeeper);
             Map<String, String> brokerSettings = new HashMap<>(settings.brokerSettings());
             brokerSettings.put(BrokerConfig.ZOOKEEPER_CONNECT, zooKeeper.connectString());
+            // Brokers sharing this JVM share its heap: a quarter of it for their caches together, not each.
+            brokerSettings.putIfAbsent(BrokerConfig.LOG_CACHE_BYTES,
+                    Long.toString(Runtime.getRuntime().maxMemory() / 4 / settings.brokers()));
             BrokerConfig config = BrokerConfig.fromMap(brokerSettings);
 
             List<BookieNode> bookies = new ArrayList<>();

@@ -40,6 +40,16 @@ class MetadataCodecTest {
     }
 
     @Test
+    void producerSnapshotsRoundTrip() {
+        ProducerSnapshot snapshot = new ProducerSnapshot(1234, List.of(
+                new ProducerSnapshot.Producer(7, (short) 3, 1_700_000_000_000L, List.of(
+                        new ProducerSnapshot.Batch(0, 9, 100, 109), new ProducerSnapshot.Batch(10, 19, 200, 209))),
+                new ProducerSnapshot.Producer(8, (short) 0, 5, List.of(
+                        new ProducerSnapshot.Batch(Integer.MAX_VALUE - 1, 0, 300, 301)))));
+        assertThat(MetadataCodec.decodeProducerSnapshot(MetadataCodec.encode(snapshot))).isEqualTo(snapshot);
+    }
+
+    @Test
     void unknownVersionsAndDamagedBytesAreRefused() {
         byte[] bytes = MetadataCodec.encode(PartitionRecord.empty());
         bytes[1] = 9;

@@ -109,7 +109,8 @@ public final class BookKeeperPartitionLog implements PartitionLog {
 
     private BookKeeperPartitionLog(TopicPartition partition, Replication replication, LogConfig config,
                                    MetadataStore metadata, BookKeeperLedgers ledgers, Clock clock,
-                                   CacheBudget cacheBudget, int readAheadEntries, long keyBudgetBytes, PartitionOpener.Opened opened) {
+                                   CacheBudget cacheBudget, int readAheadEntries, long keyBudgetBytes,
+                                   PartitionOpener.Opened opened) {
         this.partition = partition;
         this.name = partition.toString();
         this.replication = replication;
@@ -181,8 +182,11 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                     return Optional.empty();
                 })
                 .thenCompose(stored -> {
+                    // A snapshot within the tail never costs more replay than the tail; an older one is used while
+                    // the log after it stays under the limit.
                     if (stored.isPresent() && stored.get().offset() <= highWatermark
-                            && bytesFrom(stored.get().offset()) <= SNAPSHOT_REPLAY_LIMIT_BYTES) {
+                            && (stored.get().offset() >= tailStart()
+                            || bytesFrom(stored.get().offset()) <= SNAPSHOT_REPLAY_LIMIT_BYTES)) {
                         synchronized (lock) {
                             producers.restore(stored.get());
                         }

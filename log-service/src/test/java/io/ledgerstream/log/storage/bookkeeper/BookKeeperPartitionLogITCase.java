@@ -1,6 +1,7 @@
 package io.ledgerstream.log.storage.bookkeeper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.LogConfig;
@@ -9,6 +10,7 @@ import io.ledgerstream.log.metadata.MetadataStore;
 import io.ledgerstream.log.metadata.ProducerSnapshot;
 import io.ledgerstream.log.metadata.TopicExistsException;
 import io.ledgerstream.log.metadata.TopicRecord;
+import io.ledgerstream.log.metadata.UnknownTopicException;
 import io.ledgerstream.log.partition.AppendResult;
 import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.PartitionLogContractTest;
@@ -103,6 +105,22 @@ class BookKeeperPartitionLogITCase extends PartitionLogContractTest {
                 .isEqualTo(10);
         third.closeAsync().join();
         second.closeAsync().exceptionally(e -> null).join();
+    }
+
+    @Test
+    void aDeletedTopicTakesItsProducerSnapshotAlongAndNoLateOneComesBack() throws Exception {
+        String topic = "snapshot-of-a-deleted-topic";
+        PartitionLog log = open(topic, LogConfig.DEFAULTS);
+        log.appendAsync(TestBatches.idempotent(5, (short) 0, 0, 2, CLOCK.millis())).join();
+        log.closeAsync().join();
+        assertThat(metadata.producerSnapshot(topic, 0).join()).isPresent();
+
+        metadata.deleteTopic(topic).join();
+        assertThat(metadata.producerSnapshot(topic, 0).join()).isEmpty();
+        ProducerSnapshot late = new ProducerSnapshot(2, List.of());
+        assertThatThrownBy(() -> metadata.saveProducerSnapshot(topic, 0, late).join())
+                .hasCauseInstanceOf(UnknownTopicException.class);
+        assertThat(metadata.producerSnapshot(topic, 0).join()).as("a late writer leaves nothing behind").isEmpty();
     }
 
     @Override

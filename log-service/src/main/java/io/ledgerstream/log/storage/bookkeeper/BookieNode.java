@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class BookieNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BookieNode.class);
     private static final int READ_BUFFER_BYTES = 256 << 10;
+    private static final int ARENA_CHUNK_BYTES = 256 << 10;
 
     private final String host;
     private final int port;
@@ -81,6 +82,10 @@ public final class BookieNode implements AutoCloseable {
         // Entries are read through a buffer of this size: BookKeeper's default of 512 bytes makes every read of a
         // 16 KiB batch some thirty system calls, while a consumer catching up reads the entry log sequentially.
         conf.setReadBufferBytes(READ_BUFFER_BYTES);
+        // The memtable copies entries into arena chunks of 4 MiB by default: humongous objects for G1, each one
+        // starting a concurrent cycle, which in a JVM shared with a broker stretched produce latency by pauses of up
+        // to 200 ms. Chunks this size are ordinary young-generation arrays.
+        conf.setSkipListArenaChunkSize(ARENA_CHUNK_BYTES);
         conf.setDiskUsageThreshold(0.99f);
         conf.setDiskUsageWarnThreshold(0.98f);
         EmbeddedServer server = EmbeddedServer.builder(new BookieConfiguration(conf)).build();

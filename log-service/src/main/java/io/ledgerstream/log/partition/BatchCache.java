@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The most recently acknowledged batches of one partition, kept in memory within the broker's
@@ -17,7 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class BatchCache {
     private final CacheBudget budget;
     private final ConcurrentSkipListMap<Long, ByteBuffer> batches = new ConcurrentSkipListMap<>();
-    private final AtomicLong sizeBytes = new AtomicLong();
 
     public BatchCache(CacheBudget budget) {
         this.budget = budget;
@@ -33,7 +31,6 @@ public final class BatchCache {
         if (batches.putIfAbsent(base, view) != null) {
             return;
         }
-        sizeBytes.addAndGet(view.remaining());
         budget.added(this, base, view.remaining());
     }
 
@@ -59,7 +56,6 @@ public final class BatchCache {
     }
 
     private void release(ByteBuffer batch) {
-        sizeBytes.addAndGet(-batch.remaining());
         budget.released(batch.remaining());
     }
 
@@ -70,8 +66,8 @@ public final class BatchCache {
      * @return the batches, or null when the batch holding {@code offset} is not cached
      */
     public List<ByteBuffer> read(long offset, int maxBytes, long limitOffset) {
-        Map.Entry<Long, ByteBuffer> first = batches.floorEntry(offset);
-        if (first == null || RecordBatches.lastOffset(first.getValue()) < offset) {
+        Map.Entry<Long, ByteBuffer> first = holding(offset);
+        if (first == null) {
             return null;
         }
         List<ByteBuffer> result = new ArrayList<>();
@@ -90,6 +86,16 @@ public final class BatchCache {
         return result.isEmpty() ? null : result;
     }
 
+    /** Whether the batch holding {@code offset} is cached. */
+    public boolean covers(long offset) {
+        return holding(offset) != null;
+    }
+
+    private Map.Entry<Long, ByteBuffer> holding(long offset) {
+        Map.Entry<Long, ByteBuffer> batch = batches.floorEntry(offset);
+        return batch == null || RecordBatches.lastOffset(batch.getValue()) < offset ? null : batch;
+    }
+
     /** Drops batches that end below {@code offset} (after retention moved the log start). */
     public void truncateBelow(long offset) {
         Map.Entry<Long, ByteBuffer> e;
@@ -100,8 +106,4 @@ public final class BatchCache {
         }
     }
 
-    /** Bytes held. */
-    public long sizeBytes() {
-        return sizeBytes.get();
-    }
 }

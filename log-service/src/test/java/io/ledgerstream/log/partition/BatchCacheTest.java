@@ -31,11 +31,14 @@ class BatchCacheTest {
     @Test
     void evictsTheOldestBeyondItsBudgetAndMissesWhatItNoLongerHolds() {
         int size = batchAt(0, 3).remaining();
-        BatchCache cache = new BatchCache(new CacheBudget(size * 3L));
+        CacheBudget budget = new CacheBudget(size * 3L);
+        BatchCache cache = new BatchCache(budget);
         for (int i = 0; i < 5; i++) {
             cache.add(batchAt(i * 3L, 3));
         }
-        assertThat(cache.sizeBytes()).isEqualTo(size * 3L);
+        assertThat(budget.usedBytes()).isEqualTo(size * 3L);
+        assertThat(cache.covers(1)).isFalse();
+        assertThat(cache.covers(8)).isTrue();
         assertThat(cache.read(1, 1 << 20, 15)).isNull();
         assertThat(cache.read(7, 1 << 20, 15)).extracting(RecordBatches::baseOffset).containsExactly(6L, 9L, 12L);
         assertThat(cache.read(15, 1 << 20, 100)).as("past the newest batch").isNull();

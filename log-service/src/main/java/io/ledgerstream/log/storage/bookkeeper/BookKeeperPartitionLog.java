@@ -448,7 +448,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     /** Starts reading the next chunk for a consumer catching up, unless it is in the tail cache or not written. */
     private void readAheadFrom(long offset, int chunkBytes) {
         long hw = highWatermark;
-        if (offset >= hw || readAhead.holds(offset) || cache.read(offset, 1, hw) != null) {
+        if (offset >= hw || readAhead.holds(offset) || cache.covers(offset)) {
             return;
         }
         readAhead.prefetch(offset, readSegment(offset, chunkBytes, hw));

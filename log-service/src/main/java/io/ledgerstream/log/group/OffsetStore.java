@@ -35,8 +35,8 @@ public final class OffsetStore {
     private static final byte FORMAT = 1;
 
     private final LogManager logs;
-    /** The partition log last written; replaced by its reopened successor after a failure. */
-    private volatile PartitionLog log;
+    /** The partition log the committed offsets are replayed from when the store is loaded. */
+    private final PartitionLog log;
     private final long snapshotEvery;
     private long sinceSnapshot;
     /**
@@ -122,7 +122,7 @@ public final class OffsetStore {
      * appends, and the broker reopens it on the next request). Fails if this broker no longer leads the partition.
      */
     private CompletableFuture<PartitionLog> writable() {
-        return logs.log(PARTITION).thenApply(current -> log = current);
+        return logs.log(PARTITION);
     }
 
     private CompletableFuture<Void> snapshotTo(PartitionLog log, List<SimpleRecord> records) {

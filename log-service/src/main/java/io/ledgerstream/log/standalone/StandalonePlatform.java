@@ -94,8 +94,7 @@ public final class StandalonePlatform implements AutoCloseable {
                 zk.start();
                 BookieNode.ensureCluster(zk, zooKeeper.connectString(), config.bookkeeperLedgersRoot());
                 for (int i = 0; i < settings.bookies(); i++) {
-                    BookieNode bookie = BookieNode.start(new File(settings.dataDir(), "bookie-" + i),
-                            settings.firstBookiePort() + i, config.bookkeeperMetadataUri());
+                    BookieNode bookie = startBookieNode(settings, i, config.bookkeeperMetadataUri());
                     started.add(bookie);
                     bookies.add(bookie);
                 }
@@ -181,9 +180,14 @@ public final class StandalonePlatform implements AutoCloseable {
     /** Starts bookie {@code index} again on its folder and port. */
     public synchronized void startBookie(int index) throws Exception {
         if (bookies.get(index) == null) {
-            bookies.set(index, BookieNode.start(new File(settings.dataDir(), "bookie-" + index),
-                    settings.firstBookiePort() + index, bookkeeperMetadataUri));
+            bookies.set(index, startBookieNode(settings, index, bookkeeperMetadataUri));
         }
+    }
+
+    /** Bookie {@code index}: its own folder under the data folder, the port after the first bookie's. */
+    private static BookieNode startBookieNode(Settings settings, int index, String metadataUri) throws Exception {
+        return BookieNode.start(new File(settings.dataDir(), "bookie-" + index), settings.firstBookiePort() + index,
+                metadataUri);
     }
 
     /** Stops the brokers (closing their logs cleanly), then the bookies, then ZooKeeper. */

@@ -68,22 +68,27 @@ final class PartitionOpener {
     }
 
     /**
-     * One attempt; a ledger of the record read that no longer exists (its writer removed an empty one from the
-     * chain and deleted it meanwhile) means the record is stale: read it again, like a lost compare-and-set.
+     * Attempts until one succeeds, at most {@link #MAX_ATTEMPTS}: a lost compare-and-set, or a ledger of the record
+     * read that no longer exists (its writer removed an empty one from the chain and deleted it meanwhile), means
+     * the record is stale: read it again.
      */
     private CompletableFuture<Opened> attempt(TopicPartition partition, Replication replication, int epoch,
                                               int attempt) {
-        return attemptOnce(partition, replication, epoch, attempt).exceptionallyCompose(error -> {
-            if (BookKeeperErrors.isNoSuchLedger(error) && attempt < MAX_ATTEMPTS) {
-                LOG.info("A ledger of {} went while opening it (attempt {}); retrying", partition, attempt);
+        return attemptOnce(partition, replication, epoch).exceptionallyCompose(error -> {
+            boolean conflict = BookKeeperErrors.unwrap(error) instanceof MetadataConflictException;
+            if ((conflict || BookKeeperErrors.isNoSuchLedger(error)) && attempt < MAX_ATTEMPTS) {
+                LOG.info("Partition {} changed while opening it (attempt {}, {}); retrying", partition, attempt,
+                        conflict ? "its record moved on" : "a ledger went");
                 return attempt(partition, replication, epoch, attempt + 1);
             }
-            return CompletableFuture.failedFuture(error);
+            return CompletableFuture.failedFuture(conflict
+                    ? new LogFencedException("Partition " + partition
+                            + " kept changing while opening it; another writer owns it", error)
+                    : error);
         });
     }
 
-    private CompletableFuture<Opened> attemptOnce(TopicPartition partition, Replication replication, int epoch,
-                                                  int attempt) {
+    private CompletableFuture<Opened> attemptOnce(TopicPartition partition, Replication replication, int epoch) {
         return metadata.partition(partition.topic(), partition.partition())
                 .thenCompose(current -> refuseOlderEpoch(partition, current.value(), epoch)
                         .thenCompose(v -> fenceAndSeal(current.value())).thenCompose(sealed -> {
@@ -106,15 +111,9 @@ final class PartitionOpener {
                                                 new Opened(stored, sealed.kept, handle));
                                     }
                                     handle.closeAsync().whenComplete((x, y) -> deleteQuietly(partition, handle.getId()));
+                                    // A conflict goes up as it is, for attempt() to retry.
                                     boolean conflict = BookKeeperErrors.unwrap(error) instanceof MetadataConflictException;
-                                    if (conflict && attempt < MAX_ATTEMPTS) {
-                                        LOG.info("Partition {} changed while opening it (attempt {}); retrying",
-                                                partition, attempt);
-                                        return attempt(partition, replication, epoch, attempt + 1);
-                                    }
-                                    return CompletableFuture.<Opened>failedFuture(conflict
-                                            ? new LogFencedException("Partition " + partition
-                                                    + " kept changing while opening it; another writer owns it", error)
+                                    return CompletableFuture.<Opened>failedFuture(conflict ? error
                                             : BookKeeperErrors.translate(error, partition.toString()));
                                 }).thenCompose(f -> f);
                     });

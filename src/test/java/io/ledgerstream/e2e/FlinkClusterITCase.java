@@ -10,6 +10,7 @@ import io.ledgerstream.jobs.payments.Payment;
 import io.ledgerstream.jobs.payments.PaymentsJson;
 import io.ledgerstream.jobs.payments.SamplePayments;
 import io.ledgerstream.log.testing.Await;
+import io.ledgerstream.log.testing.FreePorts;
 import io.ledgerstream.log.testing.LocalBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -12,6 +12,7 @@ import io.ledgerstream.jobs.payments.Payment;
 import io.ledgerstream.jobs.payments.PaymentsJson;
 import io.ledgerstream.jobs.payments.SamplePayments;
 import io.ledgerstream.log.testing.Await;
+import io.ledgerstream.log.testing.FreePorts;
 import io.ledgerstream.log.testing.LocalBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;

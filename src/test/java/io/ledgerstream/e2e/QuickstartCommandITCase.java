@@ -3,6 +3,7 @@ package io.ledgerstream.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ledgerstream.cli.Ledgerstream;
+import io.ledgerstream.log.testing.FreePorts;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

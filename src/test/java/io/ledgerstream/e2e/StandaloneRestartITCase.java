@@ -9,6 +9,7 @@ import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.ReadResult;
 import io.ledgerstream.log.partition.RecordBatches;
 import io.ledgerstream.log.standalone.StandalonePlatform;
+import io.ledgerstream.log.testing.FreePorts;
 import io.ledgerstream.log.testing.TestBatches;
 import io.ledgerstream.log.testing.TestBatches.KeyAtOffset;
 import java.io.File;

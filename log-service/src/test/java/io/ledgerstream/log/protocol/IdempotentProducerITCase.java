@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ledgerstream.log.broker.Broker;
 import io.ledgerstream.log.config.BrokerConfig;
+import io.ledgerstream.log.testing.FreePorts;
 import io.ledgerstream.log.testing.LocalBookKeeperCluster;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,10 +37,7 @@ class IdempotentProducerITCase {
 
     @Test
     void aBrokerRestartInTheMiddleOfAnIdempotentStreamLeavesNoDuplicatesAndNoGaps() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.consecutive(1);
         try (LocalBookKeeperCluster cluster = LocalBookKeeperCluster.start(dir.toFile(), 3)) {
             BrokerConfig config = cluster.brokerConfig(Map.of("listeners", "PLAINTEXT://127.0.0.1:" + port));
             Broker broker = Broker.start(config, Clock.systemUTC());

@@ -4,8 +4,6 @@ import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.standalone.EmbeddedZooKeeper;
 import io.ledgerstream.log.storage.bookkeeper.BookieNode;
 import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,7 +46,7 @@ public final class LocalBookKeeperCluster implements AutoCloseable {
         BookieNode.ensureCluster(zk, zooKeeper.connectString(), "/ledgers");
         int[] ports = new int[bookieCount];
         for (int i = 0; i < bookieCount; i++) {
-            ports[i] = freePort();
+            ports[i] = FreePorts.consecutive(1);
         }
         LocalBookKeeperCluster cluster = new LocalBookKeeperCluster(dir, zooKeeper, zk, ports, bookieHosts);
         for (int i = 0; i < bookieCount; i++) {
@@ -111,9 +109,4 @@ public final class LocalBookKeeperCluster implements AutoCloseable {
         zooKeeper.close();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package io.ledgerstream.log.network;
 
 import io.ledgerstream.log.protocol.ApiHandlers;
+import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
@@ -21,9 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection. Requests are handled one at a time, in arrival order, as Kafka brokers do: the next
- * starts once the previous response was written, so responses leave in request order. A frame that cannot be
- * parsed, or names an API we do not serve, closes this connection with one log line; nothing else is affected.
+ * One client connection. Requests are handled in arrival order and responses leave in that order. A request starts
+ * once the one before it has been answered and its answer written, as in a Kafka broker, with one exception:
+ * consecutive Produce requests overlap. The next starts as soon as the one before has its appends ordered in their
+ * logs, not when the bookies have acknowledged them, so one producer keeps several requests on the bookies at once
+ * and every batch still lands in request order. A frame that cannot be parsed, or names an API we do not serve,
+ * closes this connection with one log line; nothing else is affected.
  *
  * <p>Confined to the channel's event loop; handlers complete elsewhere and hop back to it.
  */
@@ -31,11 +36,31 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaConnection.class);
     /** Frames queued beyond this stop reading from the socket until the queue drains. */
     private static final int MAX_QUEUED = 16;
+    /** Produce requests started and not yet written back; a Kafka producer sends at most five by default. */
+    private static final int MAX_OVERLAPPING_PRODUCE = 8;
 
     private final ApiHandlers handlers;
     private final ArrayDeque<ByteBuf> queued = new ArrayDeque<>();
-    private boolean busy;
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    /** Responses handed to the channel whose write has not completed yet. */
+    private int unwritten;
     private boolean closed;
+
+    /** A started request: its response is written once it and every request before it are answered. */
+    private static final class InFlight {
+        final RequestHeader header;
+        final boolean produce;
+        short responseVersion;
+        boolean ordered;
+        boolean answered;
+        AbstractResponse response;
+
+        InFlight(RequestHeader header, boolean produce) {
+            this.header = header;
+            this.produce = produce;
+            this.responseVersion = header.apiVersion();
+        }
+    }
 
     KafkaConnection(ApiHandlers handlers) {
         this.handlers = handlers;
@@ -51,25 +76,38 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         if (queued.size() >= MAX_QUEUED) {
             ctx.channel().config().setAutoRead(false);
         }
-        if (!busy) {
-            next(ctx);
+        startWhatMay(ctx);
+    }
+
+    /** Starts queued requests for as long as the one at the head of the queue may start. */
+    private void startWhatMay(ChannelHandlerContext ctx) {
+        while (!closed) {
+            ByteBuf frame = queued.peekFirst();
+            if (frame == null) {
+                ctx.channel().config().setAutoRead(true);
+                return;
+            }
+            if (!mayStart(frame)) {
+                return;
+            }
+            start(ctx, queued.pollFirst());
         }
     }
 
-    private void next(ChannelHandlerContext ctx) {
-        if (closed) {
-            queued.forEach(ByteBuf::release);
-            queued.clear();
-            busy = false;
-            return;
+    private boolean mayStart(ByteBuf frame) {
+        if (inFlight.isEmpty()) {
+            return unwritten == 0 || isProduce(frame) && unwritten < MAX_OVERLAPPING_PRODUCE;
         }
-        ByteBuf frame = queued.pollFirst();
-        if (frame == null) {
-            busy = false;
-            ctx.channel().config().setAutoRead(true);
-            return;
-        }
-        busy = true;
+        InFlight last = inFlight.peekLast();
+        return isProduce(frame) && last.produce && last.ordered
+                && inFlight.size() + unwritten < MAX_OVERLAPPING_PRODUCE;
+    }
+
+    private static boolean isProduce(ByteBuf frame) {
+        return frame.readableBytes() >= 2 && frame.getShort(frame.readerIndex()) == ApiKeys.PRODUCE.id;
+    }
+
+    private void start(ChannelHandlerContext ctx, ByteBuf frame) {
         RequestHeader header;
         AbstractRequest request;
         try {
@@ -85,7 +123,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             }
             if (api == ApiKeys.API_VERSIONS && header.apiVersion() > handlers.handler(api).maxVersion()) {
                 // Kafka's rule: answer an unknown ApiVersions version with v0 and our versions, so the client can retry.
-                writeResponse(ctx, header, unsupportedApiVersions(), (short) 0);
+                InFlight answer = new InFlight(header, false);
+                answer.responseVersion = 0;
+                inFlight.addLast(answer);
+                answered(ctx, answer, unsupportedApiVersions());
                 return;
             }
             request = AbstractRequest.parseRequest(api, header.apiVersion(), new ByteBufferAccessor(buffer)).request;
@@ -95,16 +136,41 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         } finally {
             frame.release();
         }
-        RequestContext context = new RequestContext(header, ctx.channel().remoteAddress(), ctx.executor());
+        InFlight started = new InFlight(header, header.apiKey() == ApiKeys.PRODUCE);
+        inFlight.addLast(started);
+        CompletableFuture<Void> ordered = new CompletableFuture<>();
+        RequestContext context = new RequestContext(header, ctx.channel().remoteAddress(), ctx.executor(), ordered);
         handlers.dispatch(context, request).whenComplete((response, error) -> ctx.executor().execute(() -> {
+            ordered.complete(null);
+            started.ordered = true;
             if (error != null) {
-                close(ctx, header.apiKey() + " request failed: " + io.ledgerstream.log.protocol.KafkaErrors.message(error));
-            } else if (response == null) {
-                next(ctx);
+                close(ctx, header.apiKey() + " request failed: " + KafkaErrors.message(error));
             } else {
-                writeResponse(ctx, header, response, header.apiVersion());
+                answered(ctx, started, response);
             }
         }));
+        if (ordered.isDone()) {
+            // Most produce requests find their logs open and are ordered before dispatch returns.
+            started.ordered = true;
+        } else {
+            ordered.whenComplete((v, e) -> ctx.executor().execute(() -> {
+                started.ordered = true;
+                startWhatMay(ctx);
+            }));
+        }
+    }
+
+    /** Records a request's response (null when none is sent) and writes every answered request at the head. */
+    private void answered(ChannelHandlerContext ctx, InFlight request, AbstractResponse response) {
+        request.answered = true;
+        request.response = response;
+        while (!closed && !inFlight.isEmpty() && inFlight.peekFirst().answered) {
+            InFlight head = inFlight.pollFirst();
+            if (head.response != null) {
+                write(ctx, head);
+            }
+        }
+        startWhatMay(ctx);
     }
 
     private AbstractResponse unsupportedApiVersions() {
@@ -112,20 +178,21 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 .setApiKeys(handlers.advertisedVersions()));
     }
 
-    private void writeResponse(ChannelHandlerContext ctx, RequestHeader header, AbstractResponse response,
-                               short version) {
+    private void write(ChannelHandlerContext ctx, InFlight request) {
         ByteBuf bytes;
         try {
-            ResponseHeader responseHeader = header.toResponseHeader();
+            ResponseHeader responseHeader = request.header.toResponseHeader();
             bytes = ByteBufWritable.encode(ctx.alloc(), responseHeader.data(), responseHeader.headerVersion(),
-                    response.data(), version);
+                    request.response.data(), request.responseVersion);
         } catch (RuntimeException e) {
-            close(ctx, "cannot encode the " + header.apiKey() + " response: " + e);
+            close(ctx, "cannot encode the " + request.header.apiKey() + " response: " + e);
             return;
         }
+        unwritten++;
         ctx.writeAndFlush(bytes).addListener(f -> {
+            unwritten--;
             if (f.isSuccess()) {
-                next(ctx);
+                startWhatMay(ctx);
             } else {
                 close(ctx, "write failed: " + f.cause());
             }

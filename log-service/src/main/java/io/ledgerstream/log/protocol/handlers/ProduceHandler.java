@@ -1,6 +1,7 @@
 package io.ledgerstream.log.protocol.handlers;
 
 import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.RecordBatches;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.CloseConnectionException;
@@ -57,6 +58,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         short acks = request.acks();
         ProduceResponseData response = new ProduceResponseData();
         List<CompletableFuture<Void>> partitions = new ArrayList<>();
+        List<CompletableFuture<Void>> issued = new ArrayList<>();
         for (ProduceRequestData.TopicProduceData topic : request.data().topicData()) {
             ProduceResponseData.TopicProduceResponse topicResponse = new ProduceResponseData.TopicProduceResponse()
                     .setName(topic.name());
@@ -69,8 +71,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                     result.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
                     continue;
                 }
+                CompletableFuture<Void> partitionIssued = new CompletableFuture<>();
+                issued.add(partitionIssued);
                 partitions.add(append(new TopicPartition(topic.name(), partition.index()),
-                        (MemoryRecords) partition.records()).handle((appended, error) -> {
+                        (MemoryRecords) partition.records(), partitionIssued).handle((appended, error) -> {
                             if (error != null) {
                                 result.setErrorCode(KafkaErrors.forException(error).code())
                                         .setErrorMessage(KafkaErrors.message(error));
@@ -82,10 +86,11 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                         }));
             }
         }
+        CompletableFuture.allOf(issued.toArray(CompletableFuture[]::new))
+                .whenComplete((v, e) -> context.ordered().complete(null));
         CompletableFuture<Void> all = CompletableFuture.allOf(partitions.toArray(CompletableFuture[]::new));
         if (acks == 0) {
-            // No response; but the next request waits until these appends are issued and done, and a failure
-            // closes the connection so the producer notices.
+            // No response; a failure closes the connection so the producer notices.
             return all.thenApply(v -> {
                 for (ProduceResponseData.TopicProduceResponse topic : response.responses()) {
                     for (ProduceResponseData.PartitionProduceResponse p : topic.partitionResponses()) {
@@ -104,19 +109,35 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private record Appended(long baseOffset, long logStartOffset) {
     }
 
-    private CompletableFuture<Appended> append(TopicPartition partition, MemoryRecords records) {
-        return logs.logCreatingTopic(partition).thenCompose(log -> {
-            List<ByteBuffer> batches = RecordBatches.split(records.buffer());
-            if (batches.size() != 1) {
-                throw new org.apache.kafka.common.InvalidRecordException("Produce request for " + partition
-                        + " carries " + batches.size() + " record batches; exactly one is expected");
+    /**
+     * Appends the partition's batch. {@code issued} completes once the log has the append in its order (or the
+     * append failed before reaching the log); the response comes later, when the bookies acknowledge it.
+     */
+    private CompletableFuture<Appended> append(TopicPartition partition, MemoryRecords records,
+                                               CompletableFuture<Void> issued) {
+        CompletableFuture<Appended> appended = logs.logCreatingTopic(partition).thenCompose(log -> {
+            try {
+                return appendTo(log, partition, records);
+            } finally {
+                issued.complete(null);
             }
-            if (RecordBatches.isTransactionalOrControl(batches.get(0))) {
-                throw new org.apache.kafka.common.InvalidRecordException("Transactional batches are not supported");
-            }
-            // The log validates the batch (magic, size, CRC) before it writes anything.
-            return log.appendAsync(batches.get(0))
-                    .thenApply(appended -> new Appended(appended.baseOffset(), log.logStartOffset()));
         });
+        appended.whenComplete((a, e) -> issued.complete(null));
+        return appended;
+    }
+
+    private static CompletableFuture<Appended> appendTo(PartitionLog log, TopicPartition partition,
+                                                        MemoryRecords records) {
+        List<ByteBuffer> batches = RecordBatches.split(records.buffer());
+        if (batches.size() != 1) {
+            throw new org.apache.kafka.common.InvalidRecordException("Produce request for " + partition
+                    + " carries " + batches.size() + " record batches; exactly one is expected");
+        }
+        if (RecordBatches.isTransactionalOrControl(batches.get(0))) {
+            throw new org.apache.kafka.common.InvalidRecordException("Transactional batches are not supported");
+        }
+        // The log validates the batch (magic, size, CRC) before it writes anything.
+        return log.appendAsync(batches.get(0))
+                .thenApply(appended -> new Appended(appended.baseOffset(), log.logStartOffset()));
     }
 }

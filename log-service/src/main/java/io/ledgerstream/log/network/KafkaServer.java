@@ -53,8 +53,10 @@ public final class KafkaServer implements AutoCloseable {
                         protected void initChannel(SocketChannel channel) {
                             channel.pipeline()
                                     .addLast(new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
-                                    .addLast(new LengthFieldBasedFrameDecoder(config.socketRequestMaxBytes(), 0, 4, 0, 4,
-                                            true))
+                                    // Netty's limit counts the 4-byte size field, Kafka's only what follows it.
+                                    .addLast(new LengthFieldBasedFrameDecoder(
+                                            (int) Math.min(Integer.MAX_VALUE, config.socketRequestMaxBytes() + 4L),
+                                            0, 4, 0, 4, true))
                                     .addLast(new LengthFieldPrepender(4))
                                     .addLast(new KafkaConnection(handlers));
                         }

@@ -61,6 +61,9 @@ public final class KafkaErrors {
             // Another update of the same metadata won; the client may retry.
             return Errors.REQUEST_TIMED_OUT;
         }
+        if (t instanceof java.util.concurrent.TimeoutException) {
+            return Errors.REQUEST_TIMED_OUT;
+        }
         if (t instanceof ApiException) {
             return Errors.forException(t);
         }

@@ -27,6 +27,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -136,8 +137,16 @@ class KafkaClientsITCase {
             assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("bad-config", 1, (short) 1)
                     .configs(Map.of("retention.ms", "soon")))).all().get())
                     .hasCauseInstanceOf(org.apache.kafka.common.errors.InvalidConfigurationException.class);
+            CreateTopicsOptions validateOnly = new CreateTopicsOptions().validateOnly(true);
+            admin.createTopics(List.of(new NewTopic("validated", 4, (short) 2)), validateOnly).all()
+                    .get(30, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("described", 1, (short) 1)),
+                    validateOnly).all().get()).hasCauseInstanceOf(TopicExistsException.class);
+            assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("validated", 0, (short) 1)),
+                    validateOnly).all().get())
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.InvalidPartitionsException.class);
             assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("described")
-                    .doesNotContain("bad-config", "no-partitions");
+                    .doesNotContain("bad-config", "no-partitions", "validated");
         }
     }
 
@@ -400,12 +409,19 @@ class KafkaClientsITCase {
     private static org.apache.kafka.common.requests.FetchResponse fetch(Socket socket, String topic, long offset,
                                                                          int maxWaitMs, int correlationId)
             throws IOException {
+        return fetch(socket, topic, offset, maxWaitMs, correlationId,
+                org.apache.kafka.common.requests.FetchMetadata.LEGACY);
+    }
+
+    private static org.apache.kafka.common.requests.FetchResponse fetch(Socket socket, String topic, long offset,
+            int maxWaitMs, int correlationId, org.apache.kafka.common.requests.FetchMetadata session)
+            throws IOException {
         short version = 12;
         Map<TopicPartition, org.apache.kafka.common.requests.FetchRequest.PartitionData> partitions = new java.util.LinkedHashMap<>();
         partitions.put(new TopicPartition(topic, 0), new org.apache.kafka.common.requests.FetchRequest.PartitionData(
                 org.apache.kafka.common.Uuid.ZERO_UUID, offset, 0, 1 << 20, java.util.Optional.empty()));
         org.apache.kafka.common.requests.FetchRequest request = org.apache.kafka.common.requests.FetchRequest.Builder
-                .forConsumer(version, maxWaitMs, 1, partitions).build(version);
+                .forConsumer(version, maxWaitMs, 1, partitions).metadata(session).build(version);
         org.apache.kafka.common.requests.RequestHeader header = new org.apache.kafka.common.requests.RequestHeader(
                 org.apache.kafka.common.protocol.ApiKeys.FETCH, version, "long-poll-test", correlationId);
         java.nio.ByteBuffer body = org.apache.kafka.common.requests.RequestUtils.serialize(header.data(),
@@ -508,5 +524,145 @@ class KafkaClientsITCase {
         } catch (ExecutionException e) {
             throw new AssertionError(e);
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "1"})
+    void producersWithAcksZeroOrOneAndRequestsInFlightLandEveryRecordInOrder(String acks) {
+        String topic = "acks-" + acks;
+        int count = 20_000;
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        p.put(ProducerConfig.ACKS_CONFIG, acks);
+        // Small batches and no linger: many produce requests, up to five in flight on the one connection.
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "2048");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new StringSerializer())) {
+            for (int i = 0; i < count; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, "k" + i, "v" + i));
+            }
+            producer.flush();
+        }
+        List<ConsumerRecord<String, String>> read = readAll(topic, 1, count);
+        assertThat(read).extracting(ConsumerRecord::value).containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, count).mapToObj(i -> "v" + i).toList());
+        assertThat(read).extracting(ConsumerRecord::offset).containsExactlyElementsOf(
+                java.util.stream.LongStream.range(0, count).boxed().toList());
+    }
+
+    @Test
+    void aConsumerSeeksReadsCommittedAndAnEmptyPollWaitsFetchMaxWait() throws Exception {
+        String topic = "seek-and-wait";
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (KafkaProducer<String, String> producer = producer("none")) {
+            for (int i = 0; i < 5; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, "k" + i, "v" + i)).get(30, TimeUnit.SECONDS);
+            }
+        }
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "800");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, 3);
+            List<ConsumerRecord<String, String>> read = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (read.size() < 2 && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(300)).forEach(read::add);
+            }
+            assertThat(read).extracting(ConsumerRecord::offset).containsExactly(3L, 4L);
+            assertThat(read).extracting(ConsumerRecord::value).containsExactly("v3", "v4");
+        }
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.assign(List.of(tp));
+            consumer.seekToEnd(List.of(tp));
+            assertThat(consumer.poll(Duration.ofMillis(3_000))).isEmpty();
+            double fetches = metric(consumer, "fetch-total");
+            double latency = metric(consumer, "fetch-latency-avg");
+            assertThat(fetches).as("fetches sent during the empty poll").isGreaterThanOrEqualTo(2);
+            assertThat(latency).as("each empty fetch held for about fetch.max.wait.ms").isBetween(700.0, 2_000.0);
+        }
+    }
+
+    private static double metric(KafkaConsumer<?, ?> consumer, String name) {
+        return consumer.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals(name) && e.getKey().group().equals("consumer-fetch-manager-metrics")
+                        && !e.getKey().tags().containsKey("topic"))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                .findFirst().orElseThrow(() -> new AssertionError("no consumer metric " + name));
+    }
+
+    @Test
+    void fullFetchesAreServedWhateverSessionTheyNameAndIncrementalOnesFindNoSession() throws Exception {
+        String topic = "sessionless";
+        try (KafkaProducer<String, String> producer = producer("none")) {
+            producer.send(new ProducerRecord<>(topic, 0, "k", "v")).get(30, TimeUnit.SECONDS);
+        }
+        try (Socket socket = new Socket("127.0.0.1", broker.kafkaPort())) {
+            socket.setSoTimeout(30_000);
+            org.apache.kafka.common.requests.FetchResponse closing = fetch(socket, topic, 0, 0, 1,
+                    new org.apache.kafka.common.requests.FetchMetadata(123, -1));
+            assertThat(closing.error()).isEqualTo(org.apache.kafka.common.protocol.Errors.NONE);
+            assertThat(closing.sessionId()).isZero();
+            assertThat(closing.responseData(Map.of(), (short) 12).values()).anySatisfy(partition ->
+                    assertThat(org.apache.kafka.common.requests.FetchResponse.recordsSize(partition)).isPositive());
+
+            org.apache.kafka.common.requests.FetchResponse incremental = fetch(socket, topic, 0, 0, 2,
+                    new org.apache.kafka.common.requests.FetchMetadata(123, 1));
+            assertThat(incremental.error()).isEqualTo(org.apache.kafka.common.protocol.Errors.FETCH_SESSION_ID_NOT_FOUND);
+        }
+    }
+
+    @Test
+    void aFrameOfSocketRequestMaxBytesIsServedAndALargerOneRefusedBeforeItsBodyArrives() throws Exception {
+        int max = 2048;
+        try (Broker small = Broker.start(local.cluster().brokerConfig(Map.of("listeners", "PLAINTEXT://127.0.0.1:0",
+                "socket.request.max.bytes", Integer.toString(max), "broker.id", "8")), Clock.systemUTC())) {
+            try (Socket socket = new Socket("127.0.0.1", small.kafkaPort())) {
+                socket.setSoTimeout(10_000);
+                byte[] frame = apiVersionsFrameOfSize(max);
+                socket.getOutputStream().write(frame);
+                DataInputStream in = new DataInputStream(socket.getInputStream());
+                int size = in.readInt();
+                assertThat(size).as("an ApiVersions response to a frame of exactly the limit").isPositive();
+                in.readFully(new byte[size]);
+            }
+            try (Socket socket = new Socket("127.0.0.1", small.kafkaPort())) {
+                socket.setSoTimeout(10_000);
+                DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+                out.writeInt(max + 1);
+                out.flush();
+                assertThat(closedByBroker(new DataInputStream(socket.getInputStream())))
+                        .as("closed on the size alone, without waiting for the body").isTrue();
+            }
+        }
+    }
+
+    /** An ApiVersions v3 request whose client software name pads it to exactly {@code size} bytes after the size. */
+    private static byte[] apiVersionsFrameOfSize(int size) {
+        for (int nameLength = 1; nameLength < size; nameLength++) {
+            org.apache.kafka.common.requests.ApiVersionsRequest request =
+                    new org.apache.kafka.common.requests.ApiVersionsRequest.Builder(
+                            new org.apache.kafka.common.message.ApiVersionsRequestData()
+                                    .setClientSoftwareName("x".repeat(nameLength)).setClientSoftwareVersion("1"),
+                            (short) 3, (short) 3).build((short) 3);
+            org.apache.kafka.common.requests.RequestHeader header = new org.apache.kafka.common.requests.RequestHeader(
+                    org.apache.kafka.common.protocol.ApiKeys.API_VERSIONS, (short) 3, "limit", 1);
+            java.nio.ByteBuffer body = org.apache.kafka.common.requests.RequestUtils.serialize(header.data(),
+                    header.headerVersion(), request.data(), (short) 3);
+            if (body.remaining() == size) {
+                java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(4 + size);
+                frame.putInt(size).put(body);
+                return frame.array();
+            }
+        }
+        throw new IllegalStateException("no ApiVersions request of " + size + " bytes");
     }
 }

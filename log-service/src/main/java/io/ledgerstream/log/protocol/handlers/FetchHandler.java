@@ -26,9 +26,10 @@ import org.apache.kafka.common.requests.FetchResponse;
 /**
  * Fetch, as a long poll: reads every partition asked for; if fewer than {@code min.bytes} came back it waits until
  * a partition's high watermark moves or {@code max.wait.ms} passes, then reads again. Fetch sessions are not kept:
- * every response carries session id 0, which tells clients to send full requests, and a request naming a session
- * gets FETCH_SESSION_ID_NOT_FOUND. With no transactions, the last stable offset is the high watermark under both
- * isolation levels.
+ * every response carries session id 0, which tells clients to send full requests. A full request (epoch 0 or -1) is
+ * served whatever session it names, as Kafka does when it closes or replaces a session; an incremental one (epoch
+ * above 0) gets FETCH_SESSION_ID_NOT_FOUND, since no session exists to add it to. With no transactions, the last
+ * stable offset is the high watermark under both isolation levels and no transaction is ever aborted.
  */
 public final class FetchHandler implements ApiHandler<FetchRequest> {
     private final LogManager logs;
@@ -54,7 +55,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, FetchRequest request) {
         FetchMetadata session = request.metadata();
-        if (session.sessionId() != FetchMetadata.INVALID_SESSION_ID) {
+        if (!session.isFull()) {
             return CompletableFuture.completedFuture(FetchResponse.of(new FetchResponseData()
                     .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(0)));
         }

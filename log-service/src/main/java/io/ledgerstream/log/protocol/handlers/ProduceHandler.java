@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -24,7 +25,8 @@ import org.apache.kafka.common.requests.ProduceResponse;
 /**
  * Produce: exactly one non-transactional batch per partition, as Kafka requires from v3 on, appended as one
  * ledger entry. acks=1 and acks=all both complete once the ack quorum of bookies has the batch (BookKeeper has no weaker
- * acknowledgement); acks=0 sends no response.
+ * acknowledgement); acks=0 sends no response. A partition not acknowledged within the request's {@code timeoutMs}
+ * is answered REQUEST_TIMED_OUT, as Kafka does when replication does not finish in time: its batch may still land.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private final LogManager logs;
@@ -56,6 +58,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, ProduceRequest request) {
         short acks = request.acks();
+        // acks=0 waits for nothing in Kafka; here it only decides when a failure closes the connection.
+        int timeoutMs = acks == 0 ? 0 : request.timeout();
         ProduceResponseData response = new ProduceResponseData();
         List<CompletableFuture<Void>> partitions = new ArrayList<>();
         List<CompletableFuture<Void>> issued = new ArrayList<>();
@@ -74,7 +78,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                 CompletableFuture<Void> partitionIssued = new CompletableFuture<>();
                 issued.add(partitionIssued);
                 partitions.add(append(new TopicPartition(topic.name(), partition.index()),
-                        (MemoryRecords) partition.records(), partitionIssued).handle((appended, error) -> {
+                        (MemoryRecords) partition.records(), partitionIssued, timeoutMs).handle((appended, error) -> {
                             if (error != null) {
                                 result.setErrorCode(KafkaErrors.forException(error).code())
                                         .setErrorMessage(KafkaErrors.message(error));
@@ -111,10 +115,11 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
 
     /**
      * Appends the partition's batch. {@code issued} completes once the log has the append in its order (or the
-     * append failed before reaching the log); the response comes later, when the bookies acknowledge it.
+     * append failed before reaching the log); the response comes later, when the bookies acknowledge it, or when
+     * {@code timeoutMs} (if positive) has passed.
      */
     private CompletableFuture<Appended> append(TopicPartition partition, MemoryRecords records,
-                                               CompletableFuture<Void> issued) {
+                                               CompletableFuture<Void> issued, int timeoutMs) {
         CompletableFuture<Appended> appended = logs.logCreatingTopic(partition).thenCompose(log -> {
             try {
                 return appendTo(log, partition, records);
@@ -122,6 +127,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                 issued.complete(null);
             }
         });
+        if (timeoutMs > 0) {
+            // Also bounds a log that never opens, so the connection's next produce is not held back for ever.
+            appended.orTimeout(timeoutMs, TimeUnit.MILLISECONDS);
+        }
         appended.whenComplete((a, e) -> issued.complete(null));
         return appended;
     }

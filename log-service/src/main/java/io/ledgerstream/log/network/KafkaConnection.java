@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * consecutive Produce requests overlap. The next starts as soon as the one before has its appends ordered in their
  * logs, not when the bookies have acknowledged them, so one producer keeps several requests on the bookies at once
  * and every batch still lands in request order. A frame that cannot be parsed, or names an API we do not serve,
- * closes this connection with one log line; nothing else is affected.
+ * closes this connection with one log line; nothing else is affected. Produce requests received before the client
+ * closed the connection are still appended.
  *
  * <p>Confined to the channel's event loop; handlers complete elsewhere and hop back to it.
  */
@@ -44,7 +45,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     /** Responses handed to the channel whose write has not completed yet. */
     private int unwritten;
+    /** Closed by us: nothing more is started. */
     private boolean closed;
+    /** Closed by the client: what it sent before is still served as far as it is Produce, but not answered. */
+    private boolean peerGone;
 
     /** A started request: its response is written once it and every request before it are answered. */
     private static final class InFlight {
@@ -86,6 +90,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             if (frame == null) {
                 ctx.channel().config().setAutoRead(true);
                 return;
+            }
+            if (peerGone && !isProduce(frame)) {
+                queued.pollFirst().release();
+                continue;
             }
             if (!mayStart(frame)) {
                 return;
@@ -179,6 +187,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void write(ChannelHandlerContext ctx, InFlight request) {
+        if (peerGone) {
+            return;
+        }
         ByteBuf bytes;
         try {
             ResponseHeader responseHeader = request.header.toResponseHeader();
@@ -213,11 +224,15 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         close(ctx, cause.toString());
     }
 
+    /**
+     * The client closed the connection. Requests it sent before closing were received and are not all lost with it:
+     * the Produce requests among them are still appended, as a Kafka broker does (a producer with acks=0 closes
+     * right after its last send and expects those records to land); other requests are dropped unanswered.
+     */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        closed = true;
-        queued.forEach(ByteBuf::release);
-        queued.clear();
+        peerGone = true;
+        startWhatMay(ctx);
     }
 
     private void close(ChannelHandlerContext ctx, String reason) {

@@ -94,6 +94,27 @@ class KafkaConnectionTest {
         assertThat(answeredCorrelationIds()).containsExactly(2);
     }
 
+    @Test
+    void produceRequestsReceivedBeforeTheClientClosedAreStillStartedAndOthersDropped() {
+        send(produceRequest(), 1);
+        send(produceRequest(), 2);
+        send(metadataRequest(), 3);
+        send(produceRequest(), 4);
+        channel.close();
+        channel.runPendingTasks();
+        assertThat(produce.correlationIds()).containsExactly(1);
+
+        produce.calls.get(0).context.ordered().complete(null);
+        channel.runPendingTasks();
+        produce.calls.get(1).context.ordered().complete(null);
+        channel.runPendingTasks();
+        produce.calls.forEach(call -> call.response.complete(null));
+        channel.runPendingTasks();
+        assertThat(produce.correlationIds()).containsExactly(1, 2, 4);
+        assertThat(metadata.calls).isEmpty();
+        assertThat(answeredCorrelationIds()).isEmpty();
+    }
+
     private static AbstractRequest produceRequest() {
         return ProduceRequest.builder(new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000))
                 .build((short) 11);

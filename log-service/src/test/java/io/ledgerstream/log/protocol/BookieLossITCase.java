@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.LocalBroker;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +30,20 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.RequestUtils;
+import org.apache.kafka.common.requests.ResponseHeader;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -33,10 +51,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bookies die under an acks=all produce stream (three bookies, replication factor 2: E = Qw = Qa = 2): after the
+ * Bookies fail under producers. They die under an acks=all produce stream (three bookies, replication factor 2: E = Qw = Qa = 2): after the
  * first, the open ledger changes its ensemble and writes go on; after the second, fewer bookies than the ack quorum
  * remain and a produce gets NOT_ENOUGH_REPLICAS; with the bookies back, writes resume, and every acknowledged record
- * is there once, in order.
+ * is there once, in order. They stall: a produce they do not acknowledge within its timeout is answered
+ * REQUEST_TIMED_OUT, and its connection serves the next request once they answer again.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class BookieLossITCase {
@@ -84,6 +103,66 @@ class BookieLossITCase {
             List<String> expected = acked.stream().map(n -> Integer.toString(n)).toList();
             assertThat(read.stream().filter(v -> !v.equals("refused")).toList()).isEqualTo(expected);
         }
+    }
+
+    @Test
+    void aProduceTheBookiesDoNotAcknowledgeInTimeIsAnsweredRequestTimedOutAndTheConnectionGoesOn() throws Exception {
+        try (LocalBroker local = LocalBroker.start(dir.toFile(), Map.of())) {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", local.bootstrap()))) {
+                admin.createTopics(List.of(new NewTopic(TOPIC, Optional.of(1), Optional.of((short) 2))))
+                        .all().get(30, TimeUnit.SECONDS);
+            }
+            try (KafkaProducer<String, String> producer = producer(local, false)) {
+                producer.send(new ProducerRecord<>(TOPIC, 0, "k", "before")).get(30, TimeUnit.SECONDS);
+            }
+            try (Socket socket = new Socket("127.0.0.1", local.broker().kafkaPort())) {
+                socket.setSoTimeout(30_000);
+                for (int i = 0; i < local.cluster().bookieCount(); i++) {
+                    local.cluster().suspendBookie(i);
+                }
+                long start = System.nanoTime();
+                ProduceResponseData.PartitionProduceResponse stalled = produce(socket, "stalled", 1_000, 1);
+                long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                for (int i = 0; i < local.cluster().bookieCount(); i++) {
+                    local.cluster().resumeBookie(i);
+                }
+                assertThat(Errors.forCode(stalled.errorCode())).isEqualTo(Errors.REQUEST_TIMED_OUT);
+                assertThat(waitedMs).as("answered after the request's timeout").isBetween(900L, 20_000L);
+
+                ProduceResponseData.PartitionProduceResponse after = produce(socket, "after", 30_000, 2);
+                assertThat(Errors.forCode(after.errorCode())).isEqualTo(Errors.NONE);
+            }
+            // The timed-out batch reached the bookies' queues and may land once they answer: that is what a
+            // timeout means, in Kafka too. Everything acknowledged is there, in order.
+            assertThat(readAll(local)).isIn(List.of("before", "after"), List.of("before", "stalled", "after"));
+        }
+    }
+
+    /** Sends one Produce v9 of a single record to partition 0 on {@code socket} and reads its partition result. */
+    private static ProduceResponseData.PartitionProduceResponse produce(Socket socket, String value, int timeoutMs,
+                                                                        int correlationId) throws Exception {
+        short version = 9;
+        MemoryRecords records = MemoryRecords.withRecords(Compression.NONE,
+                new SimpleRecord("k".getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)));
+        ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
+        topics.add(new ProduceRequestData.TopicProduceData().setName(TOPIC).setPartitionData(List.of(
+                new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records))));
+        ProduceRequest request = ProduceRequest.builder(new ProduceRequestData().setAcks((short) -1)
+                .setTimeoutMs(timeoutMs).setTopicData(topics)).build(version);
+        RequestHeader header = new RequestHeader(ApiKeys.PRODUCE, version, "stalled-test", correlationId);
+        ByteBuffer body = RequestUtils.serialize(header.data(), header.headerVersion(), request.data(), version);
+        DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+        out.writeInt(body.remaining());
+        out.write(body.array(), body.arrayOffset() + body.position(), body.remaining());
+        out.flush();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        byte[] response = new byte[in.readInt()];
+        in.readFully(response);
+        ByteBuffer buffer = ByteBuffer.wrap(response);
+        assertThat(ResponseHeader.parse(buffer, ApiKeys.PRODUCE.responseHeaderVersion(version)).correlationId())
+                .isEqualTo(correlationId);
+        return ProduceResponse.parse(new ByteBufferAccessor(buffer), version).data().responses().iterator().next()
+                .partitionResponses().get(0);
     }
 
     private static List<Integer> send(KafkaProducer<String, String> producer, int from, int count) throws Exception {

@@ -197,6 +197,14 @@ class KafkaClientsITCase {
             assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain("configured");
             assertThatThrownBy(() -> admin.deleteTopics(List.of("configured")).all().get())
                     .hasCauseInstanceOf(org.apache.kafka.common.errors.UnknownTopicOrPartitionException.class);
+
+            // Topics have no ids here: asking by one finds nothing, with Kafka's error for an unknown id.
+            org.apache.kafka.common.TopicCollection byId = org.apache.kafka.common.TopicCollection.ofTopicIds(
+                    List.of(org.apache.kafka.common.Uuid.randomUuid()));
+            assertThatThrownBy(() -> admin.describeTopics(byId).allTopicIds().get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.UnknownTopicIdException.class);
+            assertThatThrownBy(() -> admin.deleteTopics(byId).all().get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.UnknownTopicIdException.class);
         }
     }
 

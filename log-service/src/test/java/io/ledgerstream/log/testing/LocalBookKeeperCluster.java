@@ -85,6 +85,19 @@ public final class LocalBookKeeperCluster implements AutoCloseable {
         bookies.set(index, null);
     }
 
+    /** Bookie {@code index} stops answering while staying connected, as behind a stalled disk. */
+    public void suspendBookie(int index) {
+        bookies.get(index).suspend();
+    }
+
+    public void resumeBookie(int index) {
+        bookies.get(index).resume();
+    }
+
+    public int bookieCount() {
+        return bookiePorts.length;
+    }
+
     public void startBookie(int index) throws Exception {
         bookies.set(index, BookieNode.start(new File(dir, "bookie-" + index), bookieHosts[index], bookiePorts[index],
                 "zk+null://" + zookeeperConnect() + "/ledgers"));

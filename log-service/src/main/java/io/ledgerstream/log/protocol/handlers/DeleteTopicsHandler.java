@@ -7,6 +7,7 @@ import io.ledgerstream.log.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -38,18 +39,20 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         DeleteTopicsResponseData response = new DeleteTopicsResponseData();
         List<String> names = new ArrayList<>(request.data().topicNames());
         for (DeleteTopicsRequestData.DeleteTopicState state : request.data().topics()) {
-            names.add(state.name());
+            if (!Uuid.ZERO_UUID.equals(state.topicId())) {
+                // Our topics carry no ids (Metadata shows them as zero), so no id names one.
+                response.responses().add(new DeleteTopicsResponseData.DeletableTopicResult()
+                        .setName(null).setTopicId(state.topicId()).setErrorCode(Errors.UNKNOWN_TOPIC_ID.code())
+                        .setErrorMessage("No topic has id " + state.topicId() + ": topics here are named, not numbered"));
+            } else {
+                names.add(state.name());
+            }
         }
         List<CompletableFuture<Void>> deletions = new ArrayList<>();
         for (String name : names) {
             DeleteTopicsResponseData.DeletableTopicResult result = new DeleteTopicsResponseData.DeletableTopicResult()
                     .setName(name);
             response.responses().add(result);
-            if (name == null) {
-                result.setErrorCode(Errors.UNSUPPORTED_VERSION.code())
-                        .setErrorMessage("Topics are deleted by name; topic ids are not supported");
-                continue;
-            }
             deletions.add(logs.deleteTopic(name).handle((v, e) -> {
                 result.setErrorCode(KafkaErrors.code(e)).setErrorMessage(KafkaErrors.messageOrNull(e));
                 return null;

@@ -52,9 +52,15 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, MetadataRequest request) {
         MetadataRequestData data = request.data();
+        // Our topics carry no ids (shown as zero), so a topic asked for by a non-zero id is unknown.
+        List<Uuid> byId = request.isAllTopics() ? List.of() : data.topics().stream()
+                .map(MetadataRequestData.MetadataRequestTopic::topicId).filter(id -> !Uuid.ZERO_UUID.equals(id))
+                .toList();
         CompletableFuture<List<String>> names = request.isAllTopics()
                 ? logs.metadata().topicNames()
-                : CompletableFuture.completedFuture(data.topics().stream().map(MetadataRequestData.MetadataRequestTopic::name).toList());
+                : CompletableFuture.completedFuture(data.topics().stream()
+                        .filter(t -> Uuid.ZERO_UUID.equals(t.topicId()))
+                        .map(MetadataRequestData.MetadataRequestTopic::name).toList());
         boolean autoCreate = !request.isAllTopics() && data.allowAutoTopicCreation();
         return names.thenCompose(topics -> {
             List<CompletableFuture<MetadataResponseData.MetadataResponseTopic>> described = new ArrayList<>();
@@ -69,6 +75,8 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
                         new MetadataResponseData.MetadataResponseBroker().setNodeId(b.id()).setHost(b.host())
                                 .setPort(b.port()).setRack(b.rack().isEmpty() ? null : b.rack())));
                 described.forEach(d -> response.topics().add(d.join()));
+                byId.forEach(id -> response.topics().add(new MetadataResponseData.MetadataResponseTopic()
+                        .setName(null).setTopicId(id).setErrorCode(Errors.UNKNOWN_TOPIC_ID.code())));
                 return new MetadataResponse(response, context.apiVersion());
             });
         });

@@ -23,12 +23,14 @@ public final class BookieNode implements AutoCloseable {
 
     private final String host;
     private final int port;
+    private final EmbeddedServer server;
     private final LifecycleComponentStack stack;
 
-    private BookieNode(String host, int port, LifecycleComponentStack stack) {
+    private BookieNode(String host, int port, EmbeddedServer server) {
         this.host = host;
         this.port = port;
-        this.stack = stack;
+        this.server = server;
+        this.stack = server.getLifecycleComponentStack();
     }
 
     /**
@@ -89,10 +91,9 @@ public final class BookieNode implements AutoCloseable {
         conf.setDiskUsageThreshold(0.99f);
         conf.setDiskUsageWarnThreshold(0.98f);
         EmbeddedServer server = EmbeddedServer.builder(new BookieConfiguration(conf)).build();
-        LifecycleComponentStack stack = server.getLifecycleComponentStack();
-        stack.start();
+        server.getLifecycleComponentStack().start();
         LOG.info("Bookie {}:{} started with data in {}", host, port, dataDir);
-        return new BookieNode(host, port, stack);
+        return new BookieNode(host, port, server);
     }
 
     public int port() {
@@ -102,6 +103,21 @@ public final class BookieNode implements AutoCloseable {
     /** The bookie's identity in the cluster. */
     public String bookieId() {
         return host + ":" + port;
+    }
+
+    /**
+     * Stops answering requests while staying connected and registered, as a bookie behind a stalled disk does; for
+     * fault tests. Writers then wait on it rather than fail.
+     */
+    public void suspend() {
+        server.getBookieService().getServer().suspendProcessing();
+        LOG.info("Bookie {} suspended", bookieId());
+    }
+
+    /** Answers requests again after {@link #suspend}, the ones that waited first. */
+    public void resume() {
+        server.getBookieService().getServer().resumeProcessing();
+        LOG.info("Bookie {} resumed", bookieId());
     }
 
     /** Stops the bookie; its data stays in its folder for a restart. */

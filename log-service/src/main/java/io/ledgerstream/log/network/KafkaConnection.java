@@ -6,6 +6,7 @@ import io.ledgerstream.log.protocol.RequestContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * consecutive Produce requests overlap. The next starts as soon as the one before has its appends ordered in their
  * logs, not when the bookies have acknowledged them, so one producer keeps several requests on the bookies at once
  * and every batch still lands in request order. A frame that cannot be parsed, or names an API we do not serve,
- * closes this connection with one log line; nothing else is affected. Produce requests received before the client
- * closed the connection are still appended.
+ * closes this connection with one log line; nothing else is affected. Requests received before the client closed
+ * its end are still served; a connection we close drops what it had not started.
  *
  * <p>Confined to the channel's event loop; handlers complete elsewhere and hop back to it.
  */
@@ -45,10 +46,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     /** Responses handed to the channel whose write has not completed yet. */
     private int unwritten;
-    /** Closed by us: nothing more is started. */
     private boolean closed;
-    /** Closed by the client: what it sent before is still served as far as it is Produce, but not answered. */
-    private boolean peerGone;
+    /** The client has closed its end: what it sent before is still served, then the connection closes. */
+    private boolean inputShut;
 
     /** A started request: its response is written once it and every request before it are answered. */
     private static final class InFlight {
@@ -88,12 +88,14 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         while (!closed) {
             ByteBuf frame = queued.peekFirst();
             if (frame == null) {
-                ctx.channel().config().setAutoRead(true);
+                if (inputShut) {
+                    if (inFlight.isEmpty() && unwritten == 0) {
+                        ctx.close();
+                    }
+                } else {
+                    ctx.channel().config().setAutoRead(true);
+                }
                 return;
-            }
-            if (peerGone && !isProduce(frame)) {
-                queued.pollFirst().release();
-                continue;
             }
             if (!mayStart(frame)) {
                 return;
@@ -187,9 +189,6 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void write(ChannelHandlerContext ctx, InFlight request) {
-        if (peerGone) {
-            return;
-        }
         ByteBuf bytes;
         try {
             ResponseHeader responseHeader = request.header.toResponseHeader();
@@ -214,6 +213,12 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof IdleStateEvent) {
             close(ctx, "idle beyond connections.max.idle.ms");
+        } else if (event instanceof ChannelInputShutdownEvent) {
+            // The client closed its end (the server allows half-closure). What it sent before is served and
+            // answered as far as it can still be, as a Kafka broker does: a producer with acks=0 closes right after
+            // its last send and expects those records to land. Then the connection closes.
+            inputShut = true;
+            startWhatMay(ctx);
         } else {
             super.userEventTriggered(ctx, event);
         }
@@ -224,15 +229,11 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         close(ctx, cause.toString());
     }
 
-    /**
-     * The client closed the connection. Requests it sent before closing were received and are not all lost with it:
-     * the Produce requests among them are still appended, as a Kafka broker does (a producer with acks=0 closes
-     * right after its last send and expects those records to land); other requests are dropped unanswered.
-     */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        peerGone = true;
-        startWhatMay(ctx);
+        closed = true;
+        queued.forEach(ByteBuf::release);
+        queued.clear();
     }
 
     private void close(ChannelHandlerContext ctx, String reason) {

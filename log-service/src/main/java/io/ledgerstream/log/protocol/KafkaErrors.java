@@ -13,6 +13,7 @@ import io.ledgerstream.log.partition.OffsetOutOfRangeException;
 import io.ledgerstream.log.partition.RecordBatchTooLargeException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -61,7 +62,8 @@ public final class KafkaErrors {
             // Another update of the same metadata won; the client may retry.
             return Errors.REQUEST_TIMED_OUT;
         }
-        if (t instanceof java.util.concurrent.TimeoutException) {
+        if (t instanceof TimeoutException) {
+            // A wait we bound (a produce's timeoutMs) ran out.
             return Errors.REQUEST_TIMED_OUT;
         }
         if (t instanceof ApiException) {

@@ -8,6 +8,7 @@ import io.ledgerstream.log.protocol.RequestContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -95,24 +96,35 @@ class KafkaConnectionTest {
     }
 
     @Test
-    void produceRequestsReceivedBeforeTheClientClosedAreStillStartedAndOthersDropped() {
+    void requestsReceivedBeforeTheClientClosedItsEndAreServedAndAnsweredThenTheConnectionCloses() {
         send(produceRequest(), 1);
         send(produceRequest(), 2);
         send(metadataRequest(), 3);
-        send(produceRequest(), 4);
-        channel.close();
+        channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         channel.runPendingTasks();
         assertThat(produce.correlationIds()).containsExactly(1);
 
         produce.calls.get(0).context.ordered().complete(null);
         channel.runPendingTasks();
-        produce.calls.get(1).context.ordered().complete(null);
+        produce.calls.forEach(call -> call.response.complete(new ProduceResponse(new ProduceResponseData())));
         channel.runPendingTasks();
-        produce.calls.forEach(call -> call.response.complete(null));
+        assertThat(channel.isOpen()).as("open while a request is unanswered").isTrue();
+        metadata.calls.get(0).response.complete(new MetadataResponse(new MetadataResponseData(), (short) 12));
         channel.runPendingTasks();
-        assertThat(produce.correlationIds()).containsExactly(1, 2, 4);
-        assertThat(metadata.calls).isEmpty();
-        assertThat(answeredCorrelationIds()).isEmpty();
+        assertThat(answeredCorrelationIds()).containsExactly(1, 2, 3);
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void aConnectionClosedOnTheBrokerSideDropsAndReleasesWhatItHadNotStarted() {
+        send(produceRequest(), 1);
+        ByteBuf waiting = send(produceRequest(), 2);
+        channel.close();
+        channel.runPendingTasks();
+        produce.calls.get(0).context.ordered().complete(null);
+        channel.runPendingTasks();
+        assertThat(produce.correlationIds()).containsExactly(1);
+        assertThat(waiting.refCnt()).isZero();
     }
 
     private static AbstractRequest produceRequest() {
@@ -124,9 +136,12 @@ class KafkaConnectionTest {
         return new MetadataRequest.Builder(new MetadataRequestData()).build((short) 12);
     }
 
-    private void send(AbstractRequest request, int correlationId) {
+    /** Sends a request's frame (without its size, as the frame decoder passes it on) and returns the frame. */
+    private ByteBuf send(AbstractRequest request, int correlationId) {
         RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "test", correlationId);
-        channel.writeInbound(Unpooled.wrappedBuffer(request.serializeWithHeader(header)));
+        ByteBuf frame = Unpooled.wrappedBuffer(request.serializeWithHeader(header));
+        channel.writeInbound(frame);
+        return frame;
     }
 
     private List<Integer> answeredCorrelationIds() {

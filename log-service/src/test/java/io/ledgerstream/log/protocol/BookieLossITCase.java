@@ -117,14 +117,19 @@ class BookieLossITCase {
             }
             try (Socket socket = new Socket("127.0.0.1", local.broker().kafkaPort())) {
                 socket.setSoTimeout(30_000);
+                ProduceResponseData.PartitionProduceResponse stalled;
+                long waitedMs;
                 for (int i = 0; i < local.cluster().bookieCount(); i++) {
                     local.cluster().suspendBookie(i);
                 }
-                long start = System.nanoTime();
-                ProduceResponseData.PartitionProduceResponse stalled = produce(socket, "stalled", 1_000, 1);
-                long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                for (int i = 0; i < local.cluster().bookieCount(); i++) {
-                    local.cluster().resumeBookie(i);
+                try {
+                    long start = System.nanoTime();
+                    stalled = produce(socket, "stalled", 1_000, 1);
+                    waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                } finally {
+                    for (int i = 0; i < local.cluster().bookieCount(); i++) {
+                        local.cluster().resumeBookie(i);
+                    }
                 }
                 assertThat(Errors.forCode(stalled.errorCode())).isEqualTo(Errors.REQUEST_TIMED_OUT);
                 assertThat(waitedMs).as("answered after the request's timeout").isBetween(900L, 20_000L);

@@ -39,7 +39,12 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         DeleteTopicsResponseData response = new DeleteTopicsResponseData();
         List<String> names = new ArrayList<>(request.data().topicNames());
         for (DeleteTopicsRequestData.DeleteTopicState state : request.data().topics()) {
-            if (!Uuid.ZERO_UUID.equals(state.topicId())) {
+            boolean byId = !Uuid.ZERO_UUID.equals(state.topicId());
+            if (byId == (state.name() != null)) {
+                response.responses().add(new DeleteTopicsResponseData.DeletableTopicResult()
+                        .setName(state.name()).setTopicId(state.topicId()).setErrorCode(Errors.INVALID_REQUEST.code())
+                        .setErrorMessage("A topic to delete needs either a name or an id, not " + (byId ? "both" : "neither")));
+            } else if (byId) {
                 // Our topics carry no ids (Metadata shows them as zero), so no id names one.
                 response.responses().add(new DeleteTopicsResponseData.DeletableTopicResult()
                         .setName(null).setTopicId(state.topicId()).setErrorCode(Errors.UNKNOWN_TOPIC_ID.code())

@@ -75,8 +75,10 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
                         new MetadataResponseData.MetadataResponseBroker().setNodeId(b.id()).setHost(b.host())
                                 .setPort(b.port()).setRack(b.rack().isEmpty() ? null : b.rack())));
                 described.forEach(d -> response.topics().add(d.join()));
+                // A topic's name may be null only from v12 on.
+                String noName = context.apiVersion() >= 12 ? null : "";
                 byId.forEach(id -> response.topics().add(new MetadataResponseData.MetadataResponseTopic()
-                        .setName(null).setTopicId(id).setErrorCode(Errors.UNKNOWN_TOPIC_ID.code())));
+                        .setName(noName).setTopicId(id).setErrorCode(Errors.UNKNOWN_TOPIC_ID.code())));
                 return new MetadataResponse(response, context.apiVersion());
             });
         });

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -58,8 +59,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, ProduceRequest request) {
         short acks = request.acks();
-        // acks=0 waits for nothing in Kafka; here it only decides when a failure closes the connection.
-        int timeoutMs = acks == 0 ? 0 : request.timeout();
+        // 0 or less: no bound. With acks=0 nobody waits for the answer, but the bound still frees the connection.
+        int timeoutMs = request.timeout();
         ProduceResponseData response = new ProduceResponseData();
         List<CompletableFuture<Void>> partitions = new ArrayList<>();
         List<CompletableFuture<Void>> issued = new ArrayList<>();
@@ -120,7 +121,14 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
      */
     private CompletableFuture<Appended> append(TopicPartition partition, MemoryRecords records,
                                                CompletableFuture<Void> issued, int timeoutMs) {
+        // Whoever claims first completes `issued`: the append, once the batch has its place in the log, or the end of
+        // the request (timeout, or a log that failed to open) when the append never started. A timeout during the
+        // append must not let the next request go first.
+        AtomicBoolean claimed = new AtomicBoolean();
         CompletableFuture<Appended> appended = logs.logCreatingTopic(partition).thenCompose(log -> {
+            if (!claimed.compareAndSet(false, true)) {
+                throw new IllegalStateException("Produce to " + partition + " timed out before its log opened");
+            }
             try {
                 return appendTo(log, partition, records);
             } finally {
@@ -131,7 +139,11 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             // Also bounds a log that never opens, so the connection's next produce is not held back for ever.
             appended.orTimeout(timeoutMs, TimeUnit.MILLISECONDS);
         }
-        appended.whenComplete((a, e) -> issued.complete(null));
+        appended.whenComplete((a, e) -> {
+            if (claimed.compareAndSet(false, true)) {
+                issued.complete(null);
+            }
+        });
         return appended;
     }
 

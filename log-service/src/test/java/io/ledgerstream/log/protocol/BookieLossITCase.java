@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.LocalBroker;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import io.ledgerstream.log.testing.RawKafkaRequests;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -34,16 +33,12 @@ import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
-import org.apache.kafka.common.requests.RequestHeader;
-import org.apache.kafka.common.requests.RequestUtils;
-import org.apache.kafka.common.requests.ResponseHeader;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -154,18 +149,7 @@ class BookieLossITCase {
                 new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records))));
         ProduceRequest request = ProduceRequest.builder(new ProduceRequestData().setAcks((short) -1)
                 .setTimeoutMs(timeoutMs).setTopicData(topics)).build(version);
-        RequestHeader header = new RequestHeader(ApiKeys.PRODUCE, version, "stalled-test", correlationId);
-        ByteBuffer body = RequestUtils.serialize(header.data(), header.headerVersion(), request.data(), version);
-        DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-        out.writeInt(body.remaining());
-        out.write(body.array(), body.arrayOffset() + body.position(), body.remaining());
-        out.flush();
-        DataInputStream in = new DataInputStream(socket.getInputStream());
-        byte[] response = new byte[in.readInt()];
-        in.readFully(response);
-        ByteBuffer buffer = ByteBuffer.wrap(response);
-        assertThat(ResponseHeader.parse(buffer, ApiKeys.PRODUCE.responseHeaderVersion(version)).correlationId())
-                .isEqualTo(correlationId);
+        ByteBuffer buffer = RawKafkaRequests.exchange(socket, request, correlationId);
         return ProduceResponse.parse(new ByteBufferAccessor(buffer), version).data().responses().iterator().next()
                 .partitionResponses().get(0);
     }

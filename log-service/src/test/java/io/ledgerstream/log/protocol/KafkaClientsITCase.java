@@ -8,6 +8,7 @@ import io.ledgerstream.log.broker.Broker;
 import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.LocalBroker;
+import io.ledgerstream.log.testing.RawKafkaRequests;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -431,20 +432,7 @@ class KafkaClientsITCase {
                 org.apache.kafka.common.Uuid.ZERO_UUID, offset, 0, 1 << 20, java.util.Optional.empty()));
         org.apache.kafka.common.requests.FetchRequest request = org.apache.kafka.common.requests.FetchRequest.Builder
                 .forConsumer(version, maxWaitMs, 1, partitions).metadata(session).build(version);
-        org.apache.kafka.common.requests.RequestHeader header = new org.apache.kafka.common.requests.RequestHeader(
-                org.apache.kafka.common.protocol.ApiKeys.FETCH, version, "long-poll-test", correlationId);
-        java.nio.ByteBuffer body = org.apache.kafka.common.requests.RequestUtils.serialize(header.data(),
-                header.headerVersion(), request.data(), version);
-        DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-        out.writeInt(body.remaining());
-        out.write(body.array(), body.arrayOffset() + body.position(), body.remaining());
-        out.flush();
-        DataInputStream in = new DataInputStream(socket.getInputStream());
-        byte[] response = new byte[in.readInt()];
-        in.readFully(response);
-        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(response);
-        org.apache.kafka.common.requests.ResponseHeader.parse(buffer,
-                org.apache.kafka.common.protocol.ApiKeys.FETCH.responseHeaderVersion(version));
+        java.nio.ByteBuffer buffer = RawKafkaRequests.exchange(socket, request, correlationId);
         return org.apache.kafka.common.requests.FetchResponse.parse(
                 new org.apache.kafka.common.protocol.ByteBufferAccessor(buffer), version);
     }

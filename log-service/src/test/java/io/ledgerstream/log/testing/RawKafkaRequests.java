@@ -1,0 +1,39 @@
+package io.ledgerstream.log.testing;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.ResponseHeader;
+
+/**
+ * Sends one Kafka request over a plain socket and reads its response, for tests of requests that kafka-clients would
+ * not send as the test needs them (a given session, a given timeout).
+ */
+public final class RawKafkaRequests {
+    private RawKafkaRequests() {
+    }
+
+    /** Sends {@code request} and returns its response's body, positioned after the response header. */
+    public static ByteBuffer exchange(Socket socket, AbstractRequest request, int correlationId) throws IOException {
+        RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "raw-test", correlationId);
+        ByteBuffer frame = request.serializeWithHeader(header);
+        DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+        out.writeInt(frame.remaining());
+        out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
+        out.flush();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        byte[] response = new byte[in.readInt()];
+        in.readFully(response);
+        ByteBuffer body = ByteBuffer.wrap(response);
+        int answered = ResponseHeader.parse(body, request.apiKey().responseHeaderVersion(request.version()))
+                .correlationId();
+        if (answered != correlationId) {
+            throw new IOException("Response to correlation id " + answered + ", expected " + correlationId);
+        }
+        return body;
+    }
+}

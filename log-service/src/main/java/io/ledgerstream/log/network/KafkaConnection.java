@@ -24,13 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection. Requests are handled in arrival order and responses leave in that order. A request starts
- * once the one before it has been answered and its answer written, as in a Kafka broker, with one exception:
- * consecutive Produce requests overlap. The next starts as soon as the one before has its appends ordered in their
- * logs, not when the bookies have acknowledged them, so one producer keeps several requests on the bookies at once
- * and every batch still lands in request order. A frame that cannot be parsed, or names an API we do not serve,
- * closes this connection with one log line; nothing else is affected. Requests received before the client closed
- * its end are still served; a connection we close drops what it had not started.
+ * One client connection: parses its frames, starts their requests as {@link RequestOrder} allows (in arrival order,
+ * consecutive Produce requests overlapping once each is ordered in its logs) and writes the answers in request
+ * order. A frame that cannot be parsed, or names an API we do not serve, closes this connection with one log line;
+ * nothing else is affected. Requests received before the client closed its end are still served; a connection we
+ * close drops what it had not started.
  *
  * <p>Confined to the channel's event loop; handlers complete elsewhere and hop back to it.
  */
@@ -38,33 +36,13 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaConnection.class);
     /** Frames queued beyond this stop reading from the socket until the queue drains. */
     private static final int MAX_QUEUED = 16;
-    /** Produce requests started and not yet written back; a Kafka producer sends at most five by default. */
-    private static final int MAX_OVERLAPPING_PRODUCE = 8;
 
     private final ApiHandlers handlers;
     private final ArrayDeque<ByteBuf> queued = new ArrayDeque<>();
-    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
-    /** Responses handed to the channel whose write has not completed yet. */
-    private int unwritten;
+    private final RequestOrder order = new RequestOrder();
     private boolean closed;
     /** The client has closed its end: what it sent before is still served, then the connection closes. */
     private boolean inputShut;
-
-    /** A started request: its response is written once it and every request before it are answered. */
-    private static final class InFlight {
-        final RequestHeader header;
-        final boolean produce;
-        short responseVersion;
-        boolean ordered;
-        boolean answered;
-        AbstractResponse response;
-
-        InFlight(RequestHeader header, boolean produce) {
-            this.header = header;
-            this.produce = produce;
-            this.responseVersion = header.apiVersion();
-        }
-    }
 
     KafkaConnection(ApiHandlers handlers) {
         this.handlers = handlers;
@@ -89,7 +67,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             ByteBuf frame = queued.peekFirst();
             if (frame == null) {
                 if (inputShut) {
-                    if (inFlight.isEmpty() && unwritten == 0) {
+                    if (order.idle()) {
                         ctx.close();
                     }
                 } else {
@@ -97,20 +75,11 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 }
                 return;
             }
-            if (!mayStart(frame)) {
+            if (!order.mayStart(isProduce(frame))) {
                 return;
             }
             start(ctx, queued.pollFirst());
         }
-    }
-
-    private boolean mayStart(ByteBuf frame) {
-        if (inFlight.isEmpty()) {
-            return unwritten == 0 || isProduce(frame) && unwritten < MAX_OVERLAPPING_PRODUCE;
-        }
-        InFlight last = inFlight.peekLast();
-        return isProduce(frame) && last.produce && last.ordered
-                && inFlight.size() + unwritten < MAX_OVERLAPPING_PRODUCE;
     }
 
     private static boolean isProduce(ByteBuf frame) {
@@ -133,10 +102,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             }
             if (api == ApiKeys.API_VERSIONS && header.apiVersion() > handlers.handler(api).maxVersion()) {
                 // Kafka's rule: answer an unknown ApiVersions version with v0 and our versions, so the client can retry.
-                InFlight answer = new InFlight(header, false);
-                answer.responseVersion = 0;
-                inFlight.addLast(answer);
-                answered(ctx, answer, unsupportedApiVersions());
+                answered(ctx, order.start(header, false, (short) 0), unsupportedApiVersions());
                 return;
             }
             request = AbstractRequest.parseRequest(api, header.apiVersion(), new ByteBufferAccessor(buffer)).request;
@@ -146,13 +112,11 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         } finally {
             frame.release();
         }
-        InFlight started = new InFlight(header, header.apiKey() == ApiKeys.PRODUCE);
-        inFlight.addLast(started);
+        RequestOrder.Started started = order.start(header, header.apiKey() == ApiKeys.PRODUCE, header.apiVersion());
         CompletableFuture<Void> ordered = new CompletableFuture<>();
         RequestContext context = new RequestContext(header, ctx.channel().remoteAddress(), ctx.executor(), ordered);
         handlers.dispatch(context, request).whenComplete((response, error) -> ctx.executor().execute(() -> {
             ordered.complete(null);
-            started.ordered = true;
             if (error != null) {
                 close(ctx, header.apiKey() + " request failed: " + KafkaErrors.message(error));
             } else {
@@ -161,23 +125,21 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         }));
         if (ordered.isDone()) {
             // Most produce requests find their logs open and are ordered before dispatch returns.
-            started.ordered = true;
+            order.ordered(started);
         } else {
             ordered.whenComplete((v, e) -> ctx.executor().execute(() -> {
-                started.ordered = true;
+                order.ordered(started);
                 startWhatMay(ctx);
             }));
         }
     }
 
     /** Records a request's response (null when none is sent) and writes every answered request at the head. */
-    private void answered(ChannelHandlerContext ctx, InFlight request, AbstractResponse response) {
-        request.answered = true;
-        request.response = response;
-        while (!closed && !inFlight.isEmpty() && inFlight.peekFirst().answered) {
-            InFlight head = inFlight.pollFirst();
-            if (head.response != null) {
-                write(ctx, head);
+    private void answered(ChannelHandlerContext ctx, RequestOrder.Started request, AbstractResponse response) {
+        order.answered(request, response);
+        for (RequestOrder.Started next; !closed && (next = order.nextToWrite()) != null; ) {
+            if (next.response() != null) {
+                write(ctx, next);
             }
         }
         startWhatMay(ctx);
@@ -188,19 +150,19 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 .setApiKeys(handlers.advertisedVersions()));
     }
 
-    private void write(ChannelHandlerContext ctx, InFlight request) {
+    private void write(ChannelHandlerContext ctx, RequestOrder.Started request) {
         ByteBuf bytes;
         try {
             ResponseHeader responseHeader = request.header.toResponseHeader();
             bytes = ByteBufWritable.encode(ctx.alloc(), responseHeader.data(), responseHeader.headerVersion(),
-                    request.response.data(), request.responseVersion);
+                    request.response().data(), request.responseVersion);
         } catch (RuntimeException e) {
             close(ctx, "cannot encode the " + request.header.apiKey() + " response: " + e);
             return;
         }
-        unwritten++;
+        order.writing();
         ctx.writeAndFlush(bytes).addListener(f -> {
-            unwritten--;
+            order.written();
             if (f.isSuccess()) {
                 startWhatMay(ctx);
             } else {

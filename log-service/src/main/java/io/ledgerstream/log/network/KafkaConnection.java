@@ -123,6 +123,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 answered(ctx, started, response);
             }
         }));
+        // Only a Produce lets the next request start before its answer; for any other, being answered is enough.
+        if (!started.produce) {
+            return;
+        }
         if (ordered.isDone()) {
             // Most produce requests find their logs open and are ordered before dispatch returns.
             order.ordered(started);

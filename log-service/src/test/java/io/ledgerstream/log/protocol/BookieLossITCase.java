@@ -46,10 +46,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bookies fail under producers. They die under an acks=all produce stream (three bookies, replication factor 2: E = Qw = Qa = 2): after the
- * first, the open ledger changes its ensemble and writes go on; after the second, fewer bookies than the ack quorum
- * remain and a produce gets NOT_ENOUGH_REPLICAS; with the bookies back, writes resume, and every acknowledged record
- * is there once, in order. They stall: a produce they do not acknowledge within its timeout is answered
+ * Bookies fail under producers. They die under an acks=all produce stream (three bookies, replication factor 2:
+ * E = Qw = Qa = 2): after the first, the open ledger changes its ensemble and writes go on; after the second, fewer
+ * bookies than the ack quorum remain and a produce gets NOT_ENOUGH_REPLICAS; with the bookies back, writes resume,
+ * and every acknowledged record is there once, in order. They stall: a produce they do not acknowledge within its timeout is answered
  * REQUEST_TIMED_OUT, and its connection serves the next request once they answer again.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -114,17 +114,13 @@ class BookieLossITCase {
                 socket.setSoTimeout(30_000);
                 ProduceResponseData.PartitionProduceResponse stalled;
                 long waitedMs;
-                for (int i = 0; i < local.cluster().bookieCount(); i++) {
-                    local.cluster().suspendBookie(i);
-                }
+                local.cluster().suspendBookies();
                 try {
                     long start = System.nanoTime();
                     stalled = produce(socket, "stalled", 1_000, 1);
                     waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 } finally {
-                    for (int i = 0; i < local.cluster().bookieCount(); i++) {
-                        local.cluster().resumeBookie(i);
-                    }
+                    local.cluster().resumeBookies();
                 }
                 assertThat(Errors.forCode(stalled.errorCode())).isEqualTo(Errors.REQUEST_TIMED_OUT);
                 assertThat(waitedMs).as("answered after the request's timeout").isBetween(900L, 20_000L);

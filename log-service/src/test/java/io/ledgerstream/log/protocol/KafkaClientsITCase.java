@@ -84,20 +84,31 @@ class KafkaClientsITCase {
     }
 
     private static KafkaProducer<String, String> producer(String compression) {
+        return producer(Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression));
+    }
+
+    /** A producer without idempotence, acks=all and 5 ms linger unless {@code overrides} say otherwise. */
+    private static KafkaProducer<String, String> producer(Map<String, String> overrides) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
+        p.putAll(overrides);
         return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 
     private static KafkaConsumer<String, String> consumer() {
+        return consumer(Map.of());
+    }
+
+    /** A consumer without auto-commit and with 200 ms fetch waits unless {@code overrides} say otherwise. */
+    private static KafkaConsumer<String, String> consumer(Map<String, String> overrides) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "200");
+        p.putAll(overrides);
         return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     }
 
@@ -528,16 +539,10 @@ class KafkaClientsITCase {
     void producersWithAcksZeroOrOneAndRequestsInFlightLandEveryRecordInOrder(String acks) {
         String topic = "acks-" + acks;
         int count = 20_000;
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
-        p.put(ProducerConfig.ACKS_CONFIG, acks);
         // Small batches and no linger: many produce requests, up to five in flight on the one connection.
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "2048");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = producer(Map.of(ProducerConfig.ACKS_CONFIG, acks,
+                ProducerConfig.BATCH_SIZE_CONFIG, "2048", ProducerConfig.LINGER_MS_CONFIG, "0",
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5"))) {
             for (int i = 0; i < count; i++) {
                 producer.send(new ProducerRecord<>(topic, 0, "k" + i, "v" + i));
             }
@@ -559,25 +564,20 @@ class KafkaClientsITCase {
                 producer.send(new ProducerRecord<>(topic, 0, "k" + i, "v" + i)).get(30, TimeUnit.SECONDS);
             }
         }
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "800");
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-                new StringDeserializer())) {
+        Map<String, String> readCommittedSlowFetches = Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "800");
+        try (KafkaConsumer<String, String> consumer = consumer(readCommittedSlowFetches)) {
             consumer.assign(List.of(tp));
             consumer.seek(tp, 3);
             List<ConsumerRecord<String, String>> read = new ArrayList<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (read.size() < 2 && System.nanoTime() < deadline) {
+            Await.until("offsets 3 and 4 read", Duration.ofSeconds(30), () -> {
                 consumer.poll(Duration.ofMillis(300)).forEach(read::add);
-            }
+                return read.size() >= 2;
+            });
             assertThat(read).extracting(ConsumerRecord::offset).containsExactly(3L, 4L);
             assertThat(read).extracting(ConsumerRecord::value).containsExactly("v3", "v4");
         }
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-                new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = consumer(readCommittedSlowFetches)) {
             consumer.assign(List.of(tp));
             consumer.seekToEnd(List.of(tp));
             List<ConsumerRecord<String, String>> none = new ArrayList<>();

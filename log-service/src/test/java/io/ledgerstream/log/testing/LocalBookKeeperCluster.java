@@ -85,17 +85,13 @@ public final class LocalBookKeeperCluster implements AutoCloseable {
         bookies.set(index, null);
     }
 
-    /** Bookie {@code index} stops answering while staying connected, as behind a stalled disk. */
-    public void suspendBookie(int index) {
-        bookies.get(index).suspend();
+    /** Every running bookie stops answering while staying connected, as behind a stalled disk. */
+    public void suspendBookies() {
+        bookies.stream().filter(java.util.Objects::nonNull).forEach(BookieNode::suspend);
     }
 
-    public void resumeBookie(int index) {
-        bookies.get(index).resume();
-    }
-
-    public int bookieCount() {
-        return bookiePorts.length;
+    public void resumeBookies() {
+        bookies.stream().filter(java.util.Objects::nonNull).forEach(BookieNode::resume);
     }
 
     public void startBookie(int index) throws Exception {

@@ -40,18 +40,18 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         List<String> names = new ArrayList<>(request.data().topicNames());
         for (DeleteTopicsRequestData.DeleteTopicState state : request.data().topics()) {
             boolean byId = !Uuid.ZERO_UUID.equals(state.topicId());
-            if (byId == (state.name() != null)) {
-                response.responses().add(new DeleteTopicsResponseData.DeletableTopicResult()
-                        .setName(state.name()).setTopicId(state.topicId()).setErrorCode(Errors.INVALID_REQUEST.code())
-                        .setErrorMessage("A topic to delete needs either a name or an id, not " + (byId ? "both" : "neither")));
-            } else if (byId) {
-                // Our topics carry no ids (Metadata shows them as zero), so no id names one.
-                response.responses().add(new DeleteTopicsResponseData.DeletableTopicResult()
-                        .setName(null).setTopicId(state.topicId()).setErrorCode(Errors.UNKNOWN_TOPIC_ID.code())
-                        .setErrorMessage("No topic has id " + state.topicId() + ": topics here are named, not numbered"));
-            } else {
+            boolean byName = state.name() != null;
+            if (byName && !byId) {
                 names.add(state.name());
+                continue;
             }
+            // Our topics carry no ids (Metadata shows them as zero), so no id names one.
+            Errors error = byId && !byName ? Errors.UNKNOWN_TOPIC_ID : Errors.INVALID_REQUEST;
+            String message = byId && !byName
+                    ? "No topic has id " + state.topicId() + ": topics here are named, not numbered"
+                    : "A topic to delete needs either a name or an id, not " + (byId ? "both" : "neither");
+            response.responses().add(new DeleteTopicsResponseData.DeletableTopicResult().setName(state.name())
+                    .setTopicId(state.topicId()).setErrorCode(error.code()).setErrorMessage(message));
         }
         List<CompletableFuture<Void>> deletions = new ArrayList<>();
         for (String name : names) {

@@ -127,6 +127,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         AtomicBoolean claimed = new AtomicBoolean();
         CompletableFuture<Appended> appended = logs.logCreatingTopic(partition).thenCompose(log -> {
             if (!claimed.compareAndSet(false, true)) {
+                // The request already ended (timed out) while the log opened: the batch is not appended.
                 throw new IllegalStateException("Produce to " + partition + " timed out before its log opened");
             }
             try {

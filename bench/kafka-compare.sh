@@ -4,11 +4,13 @@
 # Apache Kafka broker (single node, KRaft) started here on loopback, in one run: Kafka with default flushing and
 # with log.flush.interval.messages=1 (fsync every write, as our bookie journals do), in rounds of alternating order.
 # Usage: bench/kafka-compare.sh [records]   (default 1000000; 1 KiB records, acks=all, topic of 3 partitions)
-# ONLY_LEDGERSTREAM=1 skips the Kafka runs (for trying a change on our side).
+# ONLY_LEDGERSTREAM=1 skips the Kafka runs (for trying a change on our side). COMPRESSION=lz4 (or gzip, snappy,
+# zstd) makes the producers compress their batches, which both brokers then decompress to validate.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RECORDS="${1:-1000000}"
 E2E_RECORDS="${E2E_RECORDS:-5000}"
+COMPRESSION="${COMPRESSION:-none}"
 WORK="$(mktemp -d /tmp/ledgerstream-kafka-bench.XXXXXX)"
 # shellcheck source=lib/brokers.sh
 . "$ROOT/bench/lib/brokers.sh"
@@ -21,6 +23,7 @@ measure() {
     --partitions 3 --replication-factor "$3" >/dev/null
   "${KJAVA[@]}" org.apache.kafka.tools.ProducerPerformance --topic perf --num-records "$RECORDS" \
     --record-size 1024 --throughput -1 --producer-props "bootstrap.servers=$2" acks=all \
+    "compression.type=$COMPRESSION" \
     | tail -1 > "$WORK/$1.produce"
   "${KJAVA[@]}" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$2" --topic perf \
     --messages "$RECORDS" --timeout 120000 | tail -1 > "$WORK/$1.consume"

@@ -252,6 +252,11 @@ public final class Broker implements AutoCloseable {
         return server.config().port();
     }
 
+    /** Client connections open now. */
+    public int openConnections() {
+        return server.openConnections();
+    }
+
     /**
      * Stops serving, closes the logs cleanly (sealing their open ledgers), then leaves the cluster, so the brokers
      * that take the partitions over find nothing to recover.

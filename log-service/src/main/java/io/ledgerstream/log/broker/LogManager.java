@@ -81,9 +81,9 @@ public final class LogManager implements AutoCloseable {
         TopicRecord topic;
         try {
             TopicNames.validate(name);
-            config.defaultLogConfig().withOverrides(configOverrides);
-            topic = new TopicRecord(name, partitions, replication != null ? replication : config.defaultReplication(),
-                    configOverrides, clock.millis());
+            Replication chosen = replication != null ? replication : config.defaultReplication();
+            topicLogConfig(configOverrides, chosen);
+            topic = new TopicRecord(name, partitions, chosen, configOverrides, clock.millis());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -369,7 +369,7 @@ public final class LogManager implements AutoCloseable {
                                                     boolean validateOnly) {
         return metadata.versionedTopic(name).thenCompose(current -> {
             Map<String, String> overrides = change.apply(new java.util.HashMap<>(current.value().configOverrides()));
-            LogConfig logConfig = config.defaultLogConfig().withOverrides(overrides);
+            LogConfig logConfig = topicLogConfig(overrides, current.value().replication());
             if (validateOnly) {
                 return CompletableFuture.completedFuture(null);
             }
@@ -386,6 +386,20 @@ public final class LogManager implements AutoCloseable {
                 return null;
             });
         });
+    }
+
+    /**
+     * A topic's settings: the broker's defaults with its overrides, which must name topic configs with valid values,
+     * and a {@code min.insync.replicas} no larger than its replication factor (an ack quorum BookKeeper can form).
+     */
+    public LogConfig topicLogConfig(Map<String, String> overrides, Replication replication) {
+        LogConfig logConfig = config.defaultLogConfig().withOverrides(overrides);
+        if (logConfig.minInsyncReplicas() > replication.writeQuorum()) {
+            throw new io.ledgerstream.log.config.InvalidConfigException(LogConfig.MIN_INSYNC_REPLICAS,
+                    logConfig.minInsyncReplicas(), "must not exceed the topic's replication factor "
+                            + replication.writeQuorum());
+        }
+        return logConfig;
     }
 
     /** Raises a topic's partition count to {@code total}. */

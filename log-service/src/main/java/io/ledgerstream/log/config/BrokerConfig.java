@@ -58,6 +58,15 @@ public record BrokerConfig(
     public static final String LOG_CLEANER_DELETE_RETENTION_MS = "log.cleaner.delete.retention.ms";
     public static final String LOG_CLEANER_MIN_CLEANABLE_RATIO = "log.cleaner.min.cleanable.ratio";
     public static final String LOG_CLEANER_MIN_COMPACTION_LAG_MS = "log.cleaner.min.compaction.lag.ms";
+    public static final String LOG_CLEANER_MAX_COMPACTION_LAG_MS = "log.cleaner.max.compaction.lag.ms";
+    public static final String LOG_ROLL_JITTER_MS = "log.roll.jitter.ms";
+    public static final String LOG_MESSAGE_TIMESTAMP_TYPE = "log.message.timestamp.type";
+    public static final String LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "log.message.timestamp.before.max.ms";
+    public static final String LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS = "log.message.timestamp.after.max.ms";
+    public static final String COMPRESSION_TYPE = "compression.type";
+    public static final String COMPRESSION_GZIP_LEVEL = "compression.gzip.level";
+    public static final String COMPRESSION_LZ4_LEVEL = "compression.lz4.level";
+    public static final String COMPRESSION_ZSTD_LEVEL = "compression.zstd.level";
     public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
     public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
     public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
@@ -84,7 +93,6 @@ public record BrokerConfig(
 
     /** Reads and validates every key; keys not given take the documented defaults. */
     public static BrokerConfig fromMap(Map<String, String> values) {
-        LogConfig d = LogConfig.DEFAULTS;
         return new BrokerConfig(
                 ConfigValues.intValue(values, BROKER_ID, 0, 0),
                 values.getOrDefault(BROKER_RACK, "").trim(),
@@ -98,16 +106,7 @@ public record BrokerConfig(
                 ConfigValues.intValue(values, MIN_INSYNC_REPLICAS,
                         Math.min(2, ConfigValues.intValue(values, DEFAULT_REPLICATION_FACTOR, 2, 1)), 1),
                 ConfigValues.intValue(values, NUM_PARTITIONS, 1, 1),
-                new LogConfig(
-                        ConfigValues.longValue(values, LOG_SEGMENT_BYTES, d.segmentBytes(), 1024),
-                        ConfigValues.longValue(values, LOG_ROLL_MS, d.segmentMs(), 1),
-                        ConfigValues.longValue(values, LOG_RETENTION_MS, d.retentionMs(), -1),
-                        ConfigValues.longValue(values, LOG_RETENTION_BYTES, d.retentionBytes(), -1),
-                        ConfigValues.intValue(values, MESSAGE_MAX_BYTES, d.maxMessageBytes(), 0),
-                        ConfigValues.policyValue(values, LOG_CLEANUP_POLICY, d.cleanupPolicy()),
-                        ConfigValues.longValue(values, LOG_CLEANER_DELETE_RETENTION_MS, d.deleteRetentionMs(), 0),
-                        ConfigValues.doubleValue(values, LOG_CLEANER_MIN_CLEANABLE_RATIO, d.minCleanableDirtyRatio(), 0, 1),
-                        ConfigValues.longValue(values, LOG_CLEANER_MIN_COMPACTION_LAG_MS, d.minCompactionLagMs(), 0)),
+                defaultLogConfig(values),
                 ConfigValues.longValue(values, LOG_CACHE_BYTES, Runtime.getRuntime().maxMemory() / 4, 0),
                 ConfigValues.intValue(values, LOG_READ_AHEAD_ENTRIES, 256, 1),
                 ConfigValues.longValue(values, LOG_RETENTION_CHECK_INTERVAL_MS, 300_000, 1),
@@ -121,6 +120,38 @@ public record BrokerConfig(
                 ConfigValues.longValue(values, OFFSETS_SNAPSHOT_RECORDS, 10_000, 1),
                 ConfigValues.longValue(values, PRODUCER_ID_EXPIRATION_MS, 86_400_000, 1),
                 ConfigValues.longValue(values, PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, 600_000, 1));
+    }
+
+    /** The topic settings of topics without overrides, from the broker's {@code log.*} keys and Kafka's defaults. */
+    private static LogConfig defaultLogConfig(Map<String, String> values) {
+        LogConfig d = LogConfig.DEFAULTS;
+        MessageTimestamps t = d.timestamps();
+        TopicCompression c = d.compression();
+        String timestampType = values.get(LOG_MESSAGE_TIMESTAMP_TYPE);
+        String compressionType = values.get(COMPRESSION_TYPE);
+        return new LogConfig(
+                ConfigValues.longValue(values, LOG_SEGMENT_BYTES, d.segmentBytes(), 1024),
+                ConfigValues.longValue(values, LOG_ROLL_MS, d.segmentMs(), 1),
+                ConfigValues.longValue(values, LOG_ROLL_JITTER_MS, d.segmentJitterMs(), 0),
+                ConfigValues.longValue(values, LOG_RETENTION_MS, d.retentionMs(), -1),
+                ConfigValues.longValue(values, LOG_RETENTION_BYTES, d.retentionBytes(), -1),
+                ConfigValues.intValue(values, MESSAGE_MAX_BYTES, d.maxMessageBytes(), 0),
+                ConfigValues.policyValue(values, LOG_CLEANUP_POLICY, d.cleanupPolicy()),
+                ConfigValues.longValue(values, LOG_CLEANER_DELETE_RETENTION_MS, d.deleteRetentionMs(), 0),
+                ConfigValues.doubleValue(values, LOG_CLEANER_MIN_CLEANABLE_RATIO, d.minCleanableDirtyRatio(), 0, 1),
+                ConfigValues.longValue(values, LOG_CLEANER_MIN_COMPACTION_LAG_MS, d.minCompactionLagMs(), 0),
+                ConfigValues.longValue(values, LOG_CLEANER_MAX_COMPACTION_LAG_MS, d.maxCompactionLagMs(), 1),
+                d.minInsyncReplicas(),
+                new MessageTimestamps(
+                        timestampType == null ? t.type()
+                                : MessageTimestamps.parseType(LOG_MESSAGE_TIMESTAMP_TYPE, timestampType),
+                        ConfigValues.longValue(values, LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS, t.beforeMaxMs(), 0),
+                        ConfigValues.longValue(values, LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS, t.afterMaxMs(), 0)),
+                new TopicCompression(
+                        compressionType == null ? c.type() : TopicCompression.parseType(COMPRESSION_TYPE, compressionType),
+                        ConfigValues.intValue(values, COMPRESSION_GZIP_LEVEL, c.gzipLevel(), Integer.MIN_VALUE),
+                        ConfigValues.intValue(values, COMPRESSION_LZ4_LEVEL, c.lz4Level(), Integer.MIN_VALUE),
+                        ConfigValues.intValue(values, COMPRESSION_ZSTD_LEVEL, c.zstdLevel(), Integer.MIN_VALUE)));
     }
 
     /** Reads a Java properties file's entries as configuration. */

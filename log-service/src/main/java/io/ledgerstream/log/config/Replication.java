@@ -32,4 +32,13 @@ public record Replication(int ensembleSize, int writeQuorum, int ackQuorum) {
         }
         return new Replication(replicationFactor, replicationFactor, minInsyncReplicas);
     }
+
+    /**
+     * This replication with the ack quorum a topic's {@code min.insync.replicas} sets (0: unchanged), never above
+     * the write quorum.
+     */
+    public Replication withMinInsyncReplicas(int minInsyncReplicas) {
+        return minInsyncReplicas <= 0 ? this
+                : new Replication(ensembleSize, writeQuorum, Math.min(minInsyncReplicas, writeQuorum));
+    }
 }

@@ -20,32 +20,31 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ResponseHeader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One client connection: parses its frames, starts their requests as {@link RequestOrder} allows (in arrival order,
  * consecutive Produce requests overlapping once each is ordered in its logs) and writes the answers in request
- * order. A frame that cannot be parsed, or names an API we do not serve, closes this connection with one log line;
- * nothing else is affected. Requests received before the client closed its end are still served; a connection we
+ * order. A frame that cannot be parsed, or names an API we do not serve, closes this connection with one log line
+ * (at most one a minute per client host, {@link ConnectionCloseLog}); nothing else is affected. Requests received before the client closed its end are still served; a connection we
  * close drops what it had not started.
  *
  * <p>Confined to the channel's event loop; handlers complete elsewhere and hop back to it.
  */
 final class KafkaConnection extends ChannelInboundHandlerAdapter {
-    private static final Logger LOG = LoggerFactory.getLogger(KafkaConnection.class);
     /** Frames queued beyond this stop reading from the socket until the queue drains. */
     private static final int MAX_QUEUED = 16;
 
     private final ApiHandlers handlers;
+    private final ConnectionCloseLog closeLog;
     private final ArrayDeque<ByteBuf> queued = new ArrayDeque<>();
     private final RequestOrder order = new RequestOrder();
     private boolean closed;
     /** The client has closed its end: what it sent before is still served, then the connection closes. */
     private boolean inputShut;
 
-    KafkaConnection(ApiHandlers handlers) {
+    KafkaConnection(ApiHandlers handlers, ConnectionCloseLog closeLog) {
         this.handlers = handlers;
+        this.closeLog = closeLog;
     }
 
     @Override
@@ -100,8 +99,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             if (!handlers.serves(api)) {
                 throw new IllegalArgumentException("API " + api + " is not served");
             }
-            if (api == ApiKeys.API_VERSIONS && header.apiVersion() > handlers.handler(api).maxVersion()) {
-                // Kafka's rule: answer an unknown ApiVersions version with v0 and our versions, so the client can retry.
+            if (api == ApiKeys.API_VERSIONS
+                    && (header.apiVersion() < 0 || header.apiVersion() > handlers.handler(api).maxVersion())) {
+                // Kafka's rule: answer an unknown ApiVersions version, too high or negative, with v0 and our versions,
+                // so the client can retry; its body is not parsed.
                 answered(ctx, order.start(header, false, (short) 0), unsupportedApiVersions());
                 return;
             }
@@ -205,7 +206,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private void close(ChannelHandlerContext ctx, String reason) {
         if (!closed) {
             closed = true;
-            LOG.info("Closing connection from {}: {}", ctx.channel().remoteAddress(), reason);
+            closeLog.closed(ctx.channel().remoteAddress(), reason);
         }
         queued.forEach(ByteBuf::release);
         queued.clear();

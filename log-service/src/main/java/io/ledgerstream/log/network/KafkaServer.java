@@ -15,6 +15,7 @@ import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,13 +26,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaServer.class);
+    /** At most one line per client host this often about connections the broker closes. */
+    private static final long CLOSE_LOG_INTERVAL_MS = 60_000;
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel server;
     private final NetworkConfig config;
 
-    private KafkaServer(EventLoopGroup boss, EventLoopGroup workers, Channel server, NetworkConfig config) {
+    private final AtomicInteger connections;
+
+    private KafkaServer(EventLoopGroup boss, EventLoopGroup workers, Channel server, NetworkConfig config,
+                        AtomicInteger connections) {
+        this.connections = connections;
         this.boss = boss;
         this.workers = workers;
         this.server = server;
@@ -40,6 +47,8 @@ public final class KafkaServer implements AutoCloseable {
 
     /** Binds the listener and starts serving. */
     public static KafkaServer start(NetworkConfig config, ApiHandlers handlers) throws InterruptedException {
+        AtomicInteger connections = new AtomicInteger();
+        ConnectionCloseLog closeLog = new ConnectionCloseLog(java.time.Clock.systemUTC(), CLOSE_LOG_INTERVAL_MS);
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup workers = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
         try {
@@ -53,6 +62,8 @@ public final class KafkaServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
+                            connections.incrementAndGet();
+                            channel.closeFuture().addListener(f -> connections.decrementAndGet());
                             channel.pipeline()
                                     .addLast(new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
                                     // Netty's limit counts the 4-byte size field, Kafka's only what follows it.
@@ -60,18 +71,23 @@ public final class KafkaServer implements AutoCloseable {
                                             (int) Math.min(Integer.MAX_VALUE, config.socketRequestMaxBytes() + 4L),
                                             0, 4, 0, 4, true))
                                     .addLast(new LengthFieldPrepender(4))
-                                    .addLast(new KafkaConnection(handlers));
+                                    .addLast(new KafkaConnection(handlers, closeLog));
                         }
                     });
             Channel server = bootstrap.bind(config.host(), config.port()).sync().channel();
             int bound = ((InetSocketAddress) server.localAddress()).getPort();
             LOG.info("Serving the Kafka protocol on {}:{}", config.host(), bound);
-            return new KafkaServer(boss, workers, server, config.withBoundPort(bound));
+            return new KafkaServer(boss, workers, server, config.withBoundPort(bound), connections);
         } catch (InterruptedException | RuntimeException e) {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    /** Client connections open now. */
+    public int openConnections() {
+        return connections.get();
     }
 
     /** The listener as bound, with the real port when port 0 was asked for. */

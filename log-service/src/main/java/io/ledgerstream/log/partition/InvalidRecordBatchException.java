@@ -1,8 +1,10 @@
 package io.ledgerstream.log.partition;
 
+import java.util.List;
+
 /**
  * A batch refused before anything was written: not a well-formed, intact Kafka v2 record batch, or one the topic
- * cannot take.
+ * cannot take. Refusals of single records carry their {@link RecordError}s.
  */
 public final class InvalidRecordBatchException extends LogException {
     private static final long serialVersionUID = 1L;
@@ -17,18 +19,33 @@ public final class InvalidRecordBatchException extends LogException {
         CRC_MISMATCH,
         /** Header fields that contradict each other or the bytes given. */
         INVALID_HEADER,
-        /** A record without a key, sent to a compacted topic. */
-        MISSING_KEY
+        /** Records that cannot be read: an unknown codec, bytes that do not decompress, lengths that lie. */
+        CORRUPT_RECORDS,
+        /** Records that can be read but break a rule of the format or of the topic (keys, offsets, control). */
+        INVALID_RECORD,
+        /** A record timestamp outside the bounds the topic sets. */
+        INVALID_TIMESTAMP
     }
 
     private final Reason reason;
+    private final transient List<RecordError> recordErrors;
 
     public InvalidRecordBatchException(Reason reason, String message) {
+        this(reason, message, List.of());
+    }
+
+    public InvalidRecordBatchException(Reason reason, String message, List<RecordError> recordErrors) {
         super(message, null);
         this.reason = reason;
+        this.recordErrors = List.copyOf(recordErrors);
     }
 
     public Reason reason() {
         return reason;
+    }
+
+    /** The records refused one by one, in batch order; empty when the batch as a whole is refused. */
+    public List<RecordError> recordErrors() {
+        return recordErrors;
     }
 }

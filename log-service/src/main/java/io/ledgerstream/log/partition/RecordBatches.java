@@ -33,6 +33,7 @@ public final class RecordBatches {
     private static final int PRODUCER_ID = 43;
     private static final int PRODUCER_EPOCH = 51;
     private static final int BASE_SEQUENCE = 53;
+    private static final int LOG_APPEND_TIME_FLAG = 0x08;
     private static final int TRANSACTIONAL_FLAG = 0x10;
     private static final int CONTROL_FLAG = 0x20;
     /** Bytes before the part counted by the length field: base offset and the length itself. */
@@ -81,29 +82,9 @@ public final class RecordBatches {
         }
         int count = recordCount(batch);
         if (count < 1 || lastOffsetDelta(batch) != count - 1) {
-            throw new InvalidRecordBatchException(Reason.INVALID_HEADER, "Record batch has " + count
+            // Kafka's INVALID_RECORD: an offset range that does not match the record count.
+            throw new InvalidRecordBatchException(Reason.INVALID_RECORD, "Record batch has " + count
                     + " records but last offset delta " + lastOffsetDelta(batch) + "; expected count - 1");
-        }
-    }
-
-    /**
-     * Checks that every record of a valid batch has a key, as a compacted topic requires (decompressing the batch
-     * when it is compressed).
-     *
-     * @throws InvalidRecordBatchException naming {@code partition} if one has none
-     */
-    public static void requireKeys(ByteBuffer batch, String partition) {
-        for (org.apache.kafka.common.record.MutableRecordBatch b
-                : org.apache.kafka.common.record.MemoryRecords.readableRecords(batch.duplicate()).batches()) {
-            try (org.apache.kafka.common.utils.CloseableIterator<org.apache.kafka.common.record.Record> records =
-                         b.streamingIterator(org.apache.kafka.common.utils.BufferSupplier.NO_CACHING)) {
-                while (records.hasNext()) {
-                    if (!records.next().hasKey()) {
-                        throw new InvalidRecordBatchException(Reason.MISSING_KEY,
-                                "Compacted topic cannot accept a record without a key (" + partition + ")");
-                    }
-                }
-            }
         }
     }
 
@@ -169,6 +150,11 @@ public final class RecordBatches {
         return batch.getInt(batch.position() + BASE_SEQUENCE);
     }
 
+    /** Whether the batch is a control batch (a transaction marker), which only the broker writes. */
+    public static boolean isControl(ByteBuffer batch) {
+        return (batch.getShort(batch.position() + ATTRIBUTES) & CONTROL_FLAG) != 0;
+    }
+
     /** Whether the batch belongs to a transaction, or is a transaction marker. */
     public static boolean isTransactionalOrControl(ByteBuffer batch) {
         return (batch.getShort(batch.position() + ATTRIBUTES) & (TRANSACTIONAL_FLAG | CONTROL_FLAG)) != 0;
@@ -176,6 +162,28 @@ public final class RecordBatches {
 
     public static long maxTimestamp(ByteBuffer batch) {
         return batch.getLong(batch.position() + MAX_TIMESTAMP);
+    }
+
+    /** Whether the batch's records carry the time it was appended rather than their producer's. */
+    public static boolean logAppendTime(ByteBuffer batch) {
+        return (batch.getShort(batch.position() + ATTRIBUTES) & LOG_APPEND_TIME_FLAG) != 0;
+    }
+
+    /**
+     * Sets the batch's timestamp type and newest timestamp, as Kafka's broker does on append, recomputing the CRC
+     * when they change; the records are untouched. Consumers read every record of a log-append-time batch at
+     * {@code maxTimestamp}.
+     */
+    public static void setMaxTimestamp(ByteBuffer batch, boolean logAppendTime, long maxTimestamp) {
+        int p = batch.position();
+        short attributes = batch.getShort(p + ATTRIBUTES);
+        short wanted = (short) (logAppendTime ? attributes | LOG_APPEND_TIME_FLAG : attributes & ~LOG_APPEND_TIME_FLAG);
+        if (wanted == attributes && maxTimestamp(batch) == maxTimestamp) {
+            return;
+        }
+        batch.putShort(p + ATTRIBUTES, wanted);
+        batch.putLong(p + MAX_TIMESTAMP, maxTimestamp);
+        batch.putInt(p + CRC, (int) Crc32C.compute(batch, ATTRIBUTES, batch.remaining() - ATTRIBUTES));
     }
 
     /** Writes the offsets and the writer's epoch into the header, leaving records and CRC untouched. */

@@ -26,8 +26,9 @@ public final class KafkaErrors {
         Throwable t = unwrap(failure);
         if (t instanceof InvalidRecordBatchException invalid) {
             return switch (invalid.reason()) {
-                case UNSUPPORTED_MAGIC -> Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT;
-                case MISSING_KEY -> Errors.INVALID_RECORD;
+                // Kafka 4 takes only v2 batches in Produce and refuses others as invalid records.
+                case UNSUPPORTED_MAGIC, INVALID_RECORD -> Errors.INVALID_RECORD;
+                case INVALID_TIMESTAMP -> Errors.INVALID_TIMESTAMP;
                 default -> Errors.CORRUPT_MESSAGE;
             };
         }

@@ -70,4 +70,35 @@ class ConfigTest {
                 .hasMessageContaining("min.insync.replicas");
         assertThatThrownBy(() -> new Replication(2, 3, 2)).isInstanceOf(InvalidConfigException.class);
     }
+
+    @Test
+    void kafkaTopicConfigsAreReadOrAcceptedWithoutEffect() {
+        LogConfig config = LogConfig.DEFAULTS.withOverrides(Map.of("message.timestamp.type", "LogAppendTime",
+                "message.timestamp.before.max.ms", "1000", "compression.type", "zstd", "compression.zstd.level", "9",
+                "min.insync.replicas", "3", "max.compaction.lag.ms", "5000", "segment.jitter.ms", "700",
+                "flush.messages", "1", "preallocate", "true"));
+        assertThat(config.timestamps().type()).isEqualTo(org.apache.kafka.common.record.TimestampType.LOG_APPEND_TIME);
+        assertThat(config.timestamps().beforeMaxMs()).isEqualTo(1000);
+        assertThat(config.compression().recompressionFor(org.apache.kafka.common.record.CompressionType.ZSTD))
+                .as("already zstd").isNull();
+        assertThat(config.compression().recompressionFor(org.apache.kafka.common.record.CompressionType.NONE).type())
+                .isEqualTo(org.apache.kafka.common.record.CompressionType.ZSTD);
+        assertThat(config.minInsyncReplicas()).isEqualTo(3);
+        assertThat(config.maxCompactionLagMs()).isEqualTo(5000);
+        assertThat(LogConfig.DEFAULTS.withOverrides(config.asMap())).isEqualTo(config);
+        for (long base = 0; base < 100; base++) {
+            assertThat(config.rollJitterMs("t-0", base)).isBetween(0L, 699L)
+                    .isEqualTo(config.rollJitterMs("t-0", base));
+        }
+        assertThat(LogConfig.DEFAULTS.rollJitterMs("t-0", 5)).isZero();
+
+        assertThatThrownBy(() -> LogConfig.DEFAULTS.withOverrides(Map.of("flush.messages", "0")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("flush.messages");
+        assertThatThrownBy(() -> LogConfig.DEFAULTS.withOverrides(Map.of("retention.hours", "1")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("Unknown topic config name: retention.hours");
+        assertThatThrownBy(() -> LogConfig.DEFAULTS.withOverrides(Map.of("min.compaction.lag.ms", "10",
+                "max.compaction.lag.ms", "5"))).isInstanceOf(InvalidConfigException.class);
+        assertThatThrownBy(() -> LogConfig.DEFAULTS.withOverrides(Map.of("compression.gzip.level", "0")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("compression.gzip.level");
+    }
 }

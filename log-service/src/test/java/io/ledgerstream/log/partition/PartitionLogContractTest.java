@@ -332,6 +332,21 @@ public abstract class PartitionLogContractTest {
                 .isEqualTo(301);
     }
 
+    @Test
+    void maxCompactionLagCompactsADirtySegmentBelowTheDirtyRatio(TestInfo test) throws Exception {
+        PartitionLog log = openLog(test, compacted(Map.of(LogConfig.MIN_CLEANABLE_DIRTY_RATIO, "0.99",
+                LogConfig.MAX_COMPACTION_LAG_MS, "300000")));
+        List<TestBatches.Entry> written = new ArrayList<>(writeUpdates(log, 300, "a"));
+        assertThat(await(log.compact()).recordsRemoved()).as("all dirty: the ratio is met").isEqualTo(290);
+        written.addAll(writeUpdates(log, 20, "b"));
+        assertThat(await(log.compact())).as("a few dirty records, young").isEqualTo(CompactionStats.NONE);
+        clock().advance(300_000);
+        assertThat(await(log.compact()).recordsRemoved()).as("dirty for longer than max.compaction.lag.ms")
+                .isPositive();
+        long end = written.get(written.size() - 1).offset();
+        assertThat(readEntries(log, 0, 1 << 20)).isEqualTo(latestPerKey(written, end, true));
+    }
+
     private static void assertReadsInGapsGoOnAtTheNextRecord(PartitionLog log, List<TestBatches.Entry> kept)
             throws Exception {
         for (long offset = 0; offset < log.highWatermark(); offset++) {
@@ -383,9 +398,9 @@ public abstract class PartitionLogContractTest {
         PartitionLog log = openLog(test, compacted(Map.of()));
         await(log.appendAsync(TestBatches.keyed("k", "v", clock().millis())));
         Throwable refused = failureOf(log.appendAsync(TestBatches.keyless("v", clock().millis())));
-        assertThat(refused).isInstanceOf(InvalidRecordBatchException.class).hasMessageContaining("without a key");
+        assertThat(refused).isInstanceOf(InvalidRecordBatchException.class).hasMessageContaining("without key");
         assertThat(((InvalidRecordBatchException) refused).reason())
-                .isEqualTo(InvalidRecordBatchException.Reason.MISSING_KEY);
+                .isEqualTo(InvalidRecordBatchException.Reason.INVALID_RECORD);
         assertThat(log.highWatermark()).isEqualTo(1);
         assertThat(await(log.compact())).as("nothing is sealed yet").isEqualTo(CompactionStats.NONE);
     }

@@ -92,7 +92,7 @@ class CompactedTopicsITCase {
             ExecutionException keyless = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> producer.send(new ProducerRecord<>(topic, null, "no key")).get(30, TimeUnit.SECONDS));
             assertThat(keyless.getCause()).isInstanceOf(InvalidRecordException.class)
-                    .hasMessageContaining("without a key");
+                    .hasMessageContaining("without key");
         }
         List<Seen> expected = new ArrayList<>(latest.values());
         expected.addAll(fillers);

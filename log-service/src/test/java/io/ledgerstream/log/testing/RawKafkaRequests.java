@@ -36,4 +36,33 @@ public final class RawKafkaRequests {
         }
         return body;
     }
+
+    /**
+     * Sends {@code frame} (a request header and body, without the size prefix) as one frame and returns the answer's
+     * bytes (response header included), or null when the broker closed the connection instead.
+     */
+    public static ByteBuffer exchangeFrame(Socket socket, byte[] frame) throws IOException {
+        DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+        out.writeInt(frame.length);
+        out.write(frame);
+        out.flush();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        int size;
+        try {
+            size = in.readInt();
+        } catch (java.io.EOFException | java.net.SocketException closed) {
+            return null;
+        }
+        byte[] response = new byte[size];
+        in.readFully(response);
+        return ByteBuffer.wrap(response);
+    }
+
+    /** A request header of version 1 or 0 (no tagged fields) as bytes: api key, version, correlation id, client id. */
+    public static ByteBuffer header(short apiKey, short apiVersion, int correlationId, String clientId) {
+        byte[] id = clientId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuffer header = ByteBuffer.allocate(10 + id.length);
+        header.putShort(apiKey).putShort(apiVersion).putInt(correlationId).putShort((short) id.length).put(id);
+        return header.flip();
+    }
 }

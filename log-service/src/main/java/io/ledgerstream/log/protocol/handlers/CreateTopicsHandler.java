@@ -88,7 +88,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             Replication replication = Replication.forFactor(factor, Math.min(config.minInsyncReplicas(), factor));
             Map<String, String> overrides = new HashMap<>();
             topic.configs().forEach(c -> overrides.put(c.name(), c.value()));
-            config.defaultLogConfig().withOverrides(overrides);
+            logs.topicLogConfig(overrides, replication);
             CompletableFuture<Void> enoughBookies = logs.writableBookies().thenAccept(bookies -> {
                 if (replication.writeQuorum() > bookies) {
                     throw new org.apache.kafka.common.errors.InvalidReplicationFactorException("Replication factor " + factor + " is larger than the "

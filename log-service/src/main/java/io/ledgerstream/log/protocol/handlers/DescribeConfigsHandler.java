@@ -1,6 +1,7 @@
 package io.ledgerstream.log.protocol.handlers;
 
 import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.config.InertTopicConfigs;
 import io.ledgerstream.log.config.LogConfig;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.KafkaErrors;
@@ -20,8 +21,8 @@ import org.apache.kafka.common.requests.DescribeConfigsRequest;
 import org.apache.kafka.common.requests.DescribeConfigsResponse;
 
 /**
- * DescribeConfigs: a topic's effective values of the configs the log honours, each marked as a topic override or
- * the broker default. Broker resources answer with no entries: broker settings are static and not exposed yet.
+ * DescribeConfigs: a topic's effective value of every topic config Kafka 4 knows (those without effect here too),
+ * each marked as a topic override or the broker default. Broker resources answer with no entries: broker settings are static and not exposed yet.
  */
 public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequest> {
     private final LogManager logs;
@@ -65,6 +66,12 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                 Map<String, String> overrides = topic.configOverrides();
                 LogConfig effective = logs.config().defaultLogConfig().withOverrides(overrides);
                 Map<String, String> described = new LinkedHashMap<>(effective.asMap());
+                // Without an override, ledgers keep the ack quorum the topic was created with.
+                described.putIfAbsent(LogConfig.MIN_INSYNC_REPLICAS,
+                        Integer.toString(topic.replication().ackQuorum()));
+                for (String key : InertTopicConfigs.KEYS) {
+                    described.put(key, overrides.getOrDefault(key, InertTopicConfigs.defaultValue(key)));
+                }
                 LogConfig.CLIENT_KEYS.stream().filter(overrides::containsKey)
                         .forEach(key -> described.put(key, overrides.get(key)));
                 for (Map.Entry<String, String> entry : described.entrySet()) {
@@ -89,11 +96,17 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                 .thenApply(v -> new DescribeConfigsResponse(response));
     }
 
+    /** The types Kafka gives its topic configs. */
     private static DescribeConfigsResponse.ConfigType typeOf(String key) {
+        if (InertTopicConfigs.KEYS.contains(key)) {
+            return DescribeConfigsResponse.ConfigType.valueOf(InertTopicConfigs.type(key).name());
+        }
         return switch (key) {
             case LogConfig.CLEANUP_POLICY -> DescribeConfigsResponse.ConfigType.LIST;
-            case LogConfig.MAX_MESSAGE_BYTES -> DescribeConfigsResponse.ConfigType.INT;
+            case LogConfig.MAX_MESSAGE_BYTES, LogConfig.MIN_INSYNC_REPLICAS, LogConfig.COMPRESSION_GZIP_LEVEL,
+                 LogConfig.COMPRESSION_LZ4_LEVEL, LogConfig.COMPRESSION_ZSTD_LEVEL -> DescribeConfigsResponse.ConfigType.INT;
             case LogConfig.MIN_CLEANABLE_DIRTY_RATIO -> DescribeConfigsResponse.ConfigType.DOUBLE;
+            case LogConfig.MESSAGE_TIMESTAMP_TYPE, LogConfig.COMPRESSION_TYPE -> DescribeConfigsResponse.ConfigType.STRING;
             default -> LogConfig.CLIENT_KEYS.contains(key) ? DescribeConfigsResponse.ConfigType.STRING
                     : DescribeConfigsResponse.ConfigType.LONG;
         };

@@ -1,7 +1,9 @@
 package io.ledgerstream.log.protocol.handlers;
 
 import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.partition.InvalidRecordBatchException;
 import io.ledgerstream.log.partition.PartitionLog;
+import io.ledgerstream.log.partition.RecordError;
 import io.ledgerstream.log.partition.RecordBatches;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.CloseConnectionException;
@@ -82,10 +84,12 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                         (MemoryRecords) partition.records(), partitionIssued, timeoutMs).handle((appended, error) -> {
                             if (error != null) {
                                 result.setErrorCode(KafkaErrors.forException(error).code())
-                                        .setErrorMessage(KafkaErrors.message(error));
+                                        .setErrorMessage(KafkaErrors.message(error))
+                                        .setRecordErrors(recordErrors(error));
                             } else {
                                 result.setErrorCode(Errors.NONE.code()).setBaseOffset(appended.baseOffset())
-                                        .setLogStartOffset(appended.logStartOffset());
+                                        .setLogStartOffset(appended.logStartOffset())
+                                        .setLogAppendTimeMs(appended.logAppendTimeMs());
                             }
                             return null;
                         }));
@@ -111,7 +115,22 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         return all.thenApply(v -> new ProduceResponse(response));
     }
 
-    private record Appended(long baseOffset, long logStartOffset) {
+    private record Appended(long baseOffset, long logStartOffset, long logAppendTimeMs) {
+    }
+
+    /** The records refused one by one, as kafka-clients reads them to say which record of a batch was bad. */
+    private static List<ProduceResponseData.BatchIndexAndErrorMessage> recordErrors(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        if (!(cause instanceof InvalidRecordBatchException invalid)) {
+            return new ArrayList<>();
+        }
+        List<ProduceResponseData.BatchIndexAndErrorMessage> errors = new ArrayList<>();
+        for (RecordError recordError : invalid.recordErrors()) {
+            errors.add(new ProduceResponseData.BatchIndexAndErrorMessage().setBatchIndex(recordError.batchIndex())
+                    .setBatchIndexErrorMessage(recordError.message()));
+        }
+        return errors;
     }
 
     /**
@@ -155,11 +174,36 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             throw new org.apache.kafka.common.InvalidRecordException("Produce request for " + partition
                     + " carries " + batches.size() + " record batches; exactly one is expected");
         }
-        if (RecordBatches.isTransactionalOrControl(batches.get(0))) {
-            throw new org.apache.kafka.common.InvalidRecordException("Transactional batches are not supported");
-        }
+        checkFromClient(batches.get(0), partition);
         // The log validates the batch (magic, size, CRC) before it writes anything.
         return log.appendAsync(batches.get(0))
-                .thenApply(appended -> new Appended(appended.baseOffset(), log.logStartOffset()));
+                .thenApply(appended -> new Appended(appended.baseOffset(), log.logStartOffset(),
+                        appended.logAppendTimeMs()));
+    }
+
+    /**
+     * What Kafka refuses from a client but accepts from the broker itself: a base offset other than 0, a control
+     * batch (transaction markers are the broker's to write), a producer id without a sequence, and (until
+     * transactions are served) a transactional batch. The log checks everything else.
+     */
+    private static void checkFromClient(ByteBuffer batch, TopicPartition partition) {
+        if (batch.remaining() < RecordBatches.HEADER_SIZE) {
+            return;
+        }
+        if (RecordBatches.baseOffset(batch) != 0) {
+            throw new org.apache.kafka.common.InvalidRecordException("The baseOffset of the record batch in the append to "
+                    + partition + " should be 0, but it is " + RecordBatches.baseOffset(batch));
+        }
+        if (RecordBatches.isControl(batch)) {
+            throw new org.apache.kafka.common.InvalidRecordException("Clients are not allowed to write control records");
+        }
+        if (RecordBatches.producerId(batch) >= 0 && RecordBatches.baseSequence(batch) < 0) {
+            throw new org.apache.kafka.common.InvalidRecordException("Invalid sequence number "
+                    + RecordBatches.baseSequence(batch) + " in record batch with producerId "
+                    + RecordBatches.producerId(batch));
+        }
+        if (RecordBatches.isTransactionalOrControl(batch)) {
+            throw new org.apache.kafka.common.InvalidRecordException("Transactional batches are not supported");
+        }
     }
 }

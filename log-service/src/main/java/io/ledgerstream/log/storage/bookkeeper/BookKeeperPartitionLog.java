@@ -17,7 +17,10 @@ import io.ledgerstream.log.partition.OffsetOutOfRangeException;
 import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.ProducerStateTable;
 import io.ledgerstream.log.partition.ReadResult;
+import io.ledgerstream.log.partition.RecordBatchTooLargeException;
 import io.ledgerstream.log.partition.RecordBatches;
+import io.ledgerstream.log.partition.RecordValidator;
+import io.ledgerstream.log.partition.BatchRecompressor;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -34,6 +37,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.apache.bookkeeper.client.api.WriteHandle;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.TimestampType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,7 +156,9 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                                                                 BookKeeperLedgers ledgers, Clock clock,
                                                                 CacheBudget cacheBudget, int readAheadEntries,
                                                                 long keyBudgetBytes) {
-        return new PartitionOpener(metadata, ledgers, clock).open(partition, replication, epoch)
+        // The topic's min.insync.replicas, if it sets one, is the ack quorum of every ledger this writer creates.
+        return new PartitionOpener(metadata, ledgers, clock)
+                .open(partition, replication.withMinInsyncReplicas(config.minInsyncReplicas()), epoch)
                 .thenApply(opened -> new BookKeeperPartitionLog(partition, replication, config, metadata, ledgers,
                         clock, cacheBudget, readAheadEntries, keyBudgetBytes, opened))
                 .thenCompose(log -> log.rebuildProducerState().thenApply(v -> log));
@@ -321,16 +328,27 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     @Override
     public CompletableFuture<AppendResult> appendAsync(ByteBuffer batch) {
         LogConfig cfg = config;
+        long now = clock.millis();
+        ByteBuffer owned;
+        long logAppendTime = cfg.timestamps().type() == TimestampType.LOG_APPEND_TIME ? now : -1;
         try {
             RecordBatches.validate(batch, cfg.maxMessageBytes());
-            if (cfg.cleanupPolicy().compacts()) {
-                RecordBatches.requireKeys(batch, name);
+            RecordValidator.Checked checked = RecordValidator.validate(batch, cfg, now, name);
+            Compression recompression = cfg.compression().recompressionFor(checked.compression());
+            if (recompression != null) {
+                owned = BatchRecompressor.recompress(batch, recompression);
+                if (owned.remaining() > cfg.maxMessageBytes()) {
+                    throw new RecordBatchTooLargeException(owned.remaining(), cfg.maxMessageBytes());
+                }
+            } else {
+                owned = batch.isReadOnly() ? ByteBuffer.allocate(batch.remaining()).put(batch.duplicate()).flip()
+                        : batch.slice();
             }
+            RecordBatches.setMaxTimestamp(owned, logAppendTime >= 0,
+                    logAppendTime >= 0 ? logAppendTime : checked.maxTimestamp());
         } catch (LogException e) {
             return CompletableFuture.failedFuture(e);
         }
-        ByteBuffer owned = batch.isReadOnly() ? ByteBuffer.allocate(batch.remaining()).put(batch.duplicate()).flip()
-                : batch.slice();
         int count = RecordBatches.recordCount(owned);
         PendingAppend append;
         long rollAt = -1;
@@ -360,7 +378,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
             long base = nextOffset;
             RecordBatches.assign(owned, base, writerEpoch);
             nextOffset = base + count;
-            append = new PendingAppend(owned, base, base + count - 1);
+            append = new PendingAppend(owned, base, base + count - 1, logAppendTime);
             pending.addLast(append);
             if (idempotent) {
                 producers.record(producerId, producerEpoch, firstSeq, lastSeq, base, base + count - 1,
@@ -637,6 +655,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
             }
             long total = 0;
             long dirty = 0;
+            long oldestDirtyMs = Long.MAX_VALUE;
             for (Segment s : segments.values()) {
                 boolean isDirty = s.endOffset() > clean;
                 if (!s.isSealed() || isDirty && now - s.retentionTimestamp() < cfg.minCompactionLagMs()) {
@@ -645,12 +664,18 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 inputs.add(s);
                 total += s.sizeBytes();
                 dirty += isDirty ? s.sizeBytes() : 0;
+                if (isDirty) {
+                    oldestDirtyMs = Math.min(oldestDirtyMs, s.createdAtMs());
+                }
             }
-            if (dirty == 0 || dirty < cfg.minCleanableDirtyRatio() * total) {
+            // max.compaction.lag.ms: a dirty segment that old is compacted whatever the ratio.
+            boolean overdue = oldestDirtyMs != Long.MAX_VALUE && now - oldestDirtyMs >= cfg.maxCompactionLagMs();
+            if (dirty == 0 || dirty < cfg.minCleanableDirtyRatio() * total && !overdue) {
                 return CompletableFuture.completedFuture(CompactionStats.NONE);
             }
         }
-        SegmentCompactor compactor = new SegmentCompactor(ledgers, replication, partition, cfg, now, keyBudgetBytes);
+        SegmentCompactor compactor = new SegmentCompactor(ledgers,
+                replication.withMinInsyncReplicas(cfg.minInsyncReplicas()), partition, cfg, now, keyBudgetBytes);
         return compactor.compact(inputs, clean).thenCompose(result -> swapIn(result, compactor));
     }
 
@@ -789,9 +814,18 @@ public final class BookKeeperPartitionLog implements PartitionLog {
 
     // ---- write path: methods named *Locked run under lock and never call BookKeeper or ZooKeeper ----
 
+    /**
+     * Whether the active segment is full, older than {@code segment.ms} less its jitter, or (on a compacted topic)
+     * older than {@code max.compaction.lag.ms}, so that its records can be compacted in time.
+     */
     private boolean shouldRoll(LogConfig cfg, int batchSize) {
-        return active.nextEntryId > 0 && (active.bytesWritten + batchSize > cfg.segmentBytes()
-                || clock.millis() - active.createdAtMs() >= cfg.segmentMs());
+        if (active.nextEntryId == 0) {
+            return false;
+        }
+        long age = clock.millis() - active.createdAtMs();
+        return active.bytesWritten + batchSize > cfg.segmentBytes()
+                || age >= cfg.segmentMs() - cfg.rollJitterMs(partition, active.baseOffset())
+                || cfg.cleanupPolicy().compacts() && age >= cfg.maxCompactionLagMs();
     }
 
     private void assignEntryLocked(Segment segment, PendingAppend append) {
@@ -841,7 +875,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     private void roll(long base) {
         Segment previous = active;
         long createdAt = clock.millis();
-        ledgers.create(replication, partition, base)
+        ledgers.create(replication.withMinInsyncReplicas(config.minInsyncReplicas()), partition, base)
                 .thenCompose(handle -> updateMetadata(r -> r.withSegments(append(r.segments(),
                         SegmentRecord.open(handle.getId(), base, createdAt))))
                         .handle((v, e) -> {
@@ -939,7 +973,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 bytesSinceSnapshot += done.batch.remaining();
                 done.segment.acknowledged(done.entryId, done.batch);
                 highWatermark = done.lastOffset + 1;
-                AppendResult result = new AppendResult(done.baseOffset, done.lastOffset);
+                AppendResult result = new AppendResult(done.baseOffset, done.lastOffset, done.logAppendTimeMs);
                 completions.add(() -> done.future.complete(result));
             } else {
                 LogException error = done.error;

@@ -47,6 +47,7 @@ public final class Broker implements AutoCloseable {
     private final LogManager logs;
     private final ScheduledExecutorService scheduler;
     private final GroupCoordinator groups;
+    private final Clock clock;
     private KafkaServer server;
     private BrokerRegistrar registrar;
     private Controller controller;
@@ -54,8 +55,9 @@ public final class Broker implements AutoCloseable {
     private int coordinatingEpoch = -1;
 
     private Broker(BrokerConfig config, CuratorFramework zk, BookKeeperStorage storage, ClusterView cluster,
-                   LogManager logs, ScheduledExecutorService scheduler, GroupCoordinator groups) {
+                   LogManager logs, ScheduledExecutorService scheduler, GroupCoordinator groups, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.zk = zk;
         this.storage = storage;
         this.cluster = cluster;
@@ -100,7 +102,7 @@ public final class Broker implements AutoCloseable {
                 return t;
             });
             broker = new Broker(config, zk, storage, cluster, logs, scheduler,
-                    new GroupCoordinator(config.groupInitialRebalanceDelayMs()));
+                    new GroupCoordinator(config.groupInitialRebalanceDelayMs()), clock);
             every(scheduler, config.retentionCheckIntervalMs(), "Retention", () -> logs.enforceRetention().join());
             every(scheduler, config.producerIdExpirationCheckIntervalMs(), "Producer id expiry",
                     logs::expireProducers);
@@ -160,7 +162,7 @@ public final class Broker implements AutoCloseable {
         if (leads && coordinatingEpoch != leader.get().epoch()) {
             int epoch = leader.get().epoch();
             coordinatingEpoch = epoch;
-            groups.activate(OffsetStore.open(logs, config.offsetsSnapshotRecords())).whenComplete((v, e) -> {
+            groups.activate(OffsetStore.open(logs, config.offsetsSnapshotRecords(), clock)).whenComplete((v, e) -> {
                 if (e != null) {
                     // Opening the partition failed (bookies, a concurrent handover): try again shortly.
                     synchronized (this) {

@@ -2,6 +2,7 @@ package io.ledgerstream.log.broker;
 
 import io.ledgerstream.log.cluster.ClusterView;
 import io.ledgerstream.log.config.BrokerConfig;
+import io.ledgerstream.log.config.InvalidConfigException;
 import io.ledgerstream.log.config.LogConfig;
 import io.ledgerstream.log.config.Replication;
 import io.ledgerstream.log.metadata.MetadataStore;
@@ -389,13 +390,14 @@ public final class LogManager implements AutoCloseable {
     }
 
     /**
-     * A topic's settings: the broker's defaults with its overrides, which must name topic configs with valid values,
-     * and a {@code min.insync.replicas} no larger than its replication factor (an ack quorum BookKeeper can form).
+     * A topic's settings as it is created or changed: the broker's defaults with its overrides, which must name topic
+     * configs with valid and consistent values, and a {@code min.insync.replicas} no larger than its replication factor
+     * (an ack quorum BookKeeper can form).
      */
     public LogConfig topicLogConfig(Map<String, String> overrides, Replication replication) {
-        LogConfig logConfig = config.defaultLogConfig().withOverrides(overrides);
+        LogConfig logConfig = config.defaultLogConfig().withOverrides(overrides).requireConsistent();
         if (logConfig.minInsyncReplicas() > replication.writeQuorum()) {
-            throw new io.ledgerstream.log.config.InvalidConfigException(LogConfig.MIN_INSYNC_REPLICAS,
+            throw new InvalidConfigException(LogConfig.MIN_INSYNC_REPLICAS,
                     logConfig.minInsyncReplicas(), "must not exceed the topic's replication factor "
                             + replication.writeQuorum());
         }

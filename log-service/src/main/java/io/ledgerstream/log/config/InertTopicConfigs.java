@@ -1,7 +1,7 @@
 package io.ledgerstream.log.config;
 
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.config.ConfigDef;
@@ -62,19 +62,19 @@ public final class InertTopicConfigs {
      * @throws InvalidConfigException naming the key and why
      */
     static void validate(Map<String, String> overrides) {
-        Map<String, String> inert = new LinkedHashMap<>();
         overrides.forEach((key, value) -> {
-            if (KEYS.contains(key)) {
-                inert.put(key, value);
+            if (!KEYS.contains(key)) {
+                return;
+            }
+            Map<String, String> one = new HashMap<>();
+            one.put(key, value);
+            try {
+                DEFINITION.parse(one);
+            } catch (ConfigException e) {
+                throw new InvalidConfigException(key, value, e.getMessage());
             }
         });
-        try {
-            DEFINITION.parse(inert);
-        } catch (ConfigException e) {
-            String key = inert.keySet().stream().filter(k -> e.getMessage().contains(k)).findFirst().orElse("topic config");
-            throw new InvalidConfigException(key, inert.get(key), e.getMessage());
-        }
-        if (Boolean.parseBoolean(inert.getOrDefault(TopicConfig.REMOTE_LOG_STORAGE_ENABLE_CONFIG, "false").trim())) {
+        if (Boolean.parseBoolean(overrides.getOrDefault(TopicConfig.REMOTE_LOG_STORAGE_ENABLE_CONFIG, "false").trim())) {
             throw new InvalidConfigException(TopicConfig.REMOTE_LOG_STORAGE_ENABLE_CONFIG, "true",
                     "tiered storage is not enabled on this cluster");
         }

@@ -3,6 +3,7 @@ package io.ledgerstream.log.config;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The per-topic settings the partition log honours, under Kafka's topic config names.
@@ -113,10 +114,6 @@ public record LogConfig(long segmentBytes, long segmentMs, long segmentJitterMs,
         if (maxCompactionLagMs < 1) {
             throw new InvalidConfigException(MAX_COMPACTION_LAG_MS, maxCompactionLagMs, "must be at least 1");
         }
-        if (minCompactionLagMs > maxCompactionLagMs) {
-            throw new InvalidConfigException(MIN_COMPACTION_LAG_MS, minCompactionLagMs,
-                    "must not exceed " + MAX_COMPACTION_LAG_MS + " " + maxCompactionLagMs);
-        }
         if (minInsyncReplicas < 0) {
             throw new InvalidConfigException(MIN_INSYNC_REPLICAS, minInsyncReplicas, "must be at least 1");
         }
@@ -124,6 +121,21 @@ public record LogConfig(long segmentBytes, long segmentMs, long segmentJitterMs,
             throw new InvalidConfigException(timestamps == null ? MESSAGE_TIMESTAMP_TYPE : COMPRESSION_TYPE, null,
                     "must be given");
         }
+    }
+
+    /**
+     * Checks what Kafka checks across keys when a topic is created or changed: {@code min.compaction.lag.ms} no larger
+     * than {@code max.compaction.lag.ms}. (Not when a log opens: a broker default changed later must not keep a
+     * topic's partitions closed.)
+     *
+     * @throws InvalidConfigException naming the key
+     */
+    public LogConfig requireConsistent() {
+        if (minCompactionLagMs > maxCompactionLagMs) {
+            throw new InvalidConfigException(MIN_COMPACTION_LAG_MS, minCompactionLagMs,
+                    "must not exceed " + MAX_COMPACTION_LAG_MS + " " + maxCompactionLagMs);
+        }
+        return this;
     }
 
     /** Whether {@code key} is a topic config: one Kafka 4 knows, or one kept for clients. */
@@ -206,7 +218,7 @@ public record LogConfig(long segmentBytes, long segmentMs, long segmentJitterMs,
      * How much earlier than {@code segment.ms} the segment starting at {@code baseOffset} rolls: a share of
      * {@code segment.jitter.ms} fixed by the partition and offset, so a reopened log computes the same.
      */
-    public long rollJitterMs(Object partition, long baseOffset) {
+    public long rollJitterMs(TopicPartition partition, long baseOffset) {
         long jitter = Math.min(segmentJitterMs, segmentMs - 1);
         return jitter <= 0 ? 0 : Math.floorMod(31L * partition.hashCode() + Long.hashCode(baseOffset), jitter);
     }

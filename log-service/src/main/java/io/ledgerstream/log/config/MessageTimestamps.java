@@ -1,6 +1,5 @@
 package io.ledgerstream.log.config;
 
-import java.util.Locale;
 import org.apache.kafka.common.record.TimestampType;
 
 /**
@@ -32,9 +31,9 @@ public record MessageTimestamps(TimestampType type, long beforeMaxMs, long after
 
     /** Reads a {@code message.timestamp.type} value as Kafka writes it. */
     static TimestampType parseType(String key, String raw) {
-        return switch (raw.trim().toLowerCase(Locale.ROOT)) {
-            case "createtime" -> TimestampType.CREATE_TIME;
-            case "logappendtime" -> TimestampType.LOG_APPEND_TIME;
+        return switch (raw.trim()) {
+            case "CreateTime" -> TimestampType.CREATE_TIME;
+            case "LogAppendTime" -> TimestampType.LOG_APPEND_TIME;
             default -> throw new InvalidConfigException(key, raw, "must be CreateTime or LogAppendTime");
         };
     }

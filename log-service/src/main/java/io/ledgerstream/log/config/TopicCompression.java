@@ -1,6 +1,5 @@
 package io.ledgerstream.log.config;
 
-import java.util.Locale;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.record.CompressionType;
@@ -39,7 +38,7 @@ public record TopicCompression(CompressionType type, int gzipLevel, int lz4Level
 
     /** Reads a {@code compression.type} value: {@code producer}, {@code uncompressed} or a codec's name. */
     static CompressionType parseType(String key, String raw) {
-        String value = raw.trim().toLowerCase(Locale.ROOT);
+        String value = raw.trim();
         return switch (value) {
             case PRODUCER -> null;
             case "uncompressed" -> CompressionType.NONE;

@@ -7,6 +7,7 @@ import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.ReadResult;
 import io.ledgerstream.log.partition.RecordBatches;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +39,8 @@ public final class OffsetStore {
     /** The partition log the committed offsets are replayed from when the store is loaded. */
     private final PartitionLog log;
     private final long snapshotEvery;
+    /** The broker's clock: records are stamped with the time the log checks their timestamps against. */
+    private final Clock clock;
     private long sinceSnapshot;
     /**
      * Every offset written so far, acknowledged or not: a snapshot must hold every record that precedes it in the
@@ -45,15 +48,16 @@ public final class OffsetStore {
      */
     private final Map<String, Map<TopicPartition, CommittedOffset>> written = new HashMap<>();
 
-    private OffsetStore(LogManager logs, PartitionLog log, long snapshotEvery) {
+    private OffsetStore(LogManager logs, PartitionLog log, long snapshotEvery, Clock clock) {
+        this.clock = clock;
         this.logs = logs;
         this.log = log;
         this.snapshotEvery = snapshotEvery;
     }
 
     /** Opens the internal topic's partition, which this broker must lead (the topic is created at start-up). */
-    public static CompletableFuture<OffsetStore> open(LogManager logs, long snapshotEvery) {
-        return logs.log(PARTITION).thenApply(log -> new OffsetStore(logs, log, snapshotEvery));
+    public static CompletableFuture<OffsetStore> open(LogManager logs, long snapshotEvery, Clock clock) {
+        return logs.log(PARTITION).thenApply(log -> new OffsetStore(logs, log, snapshotEvery, clock));
     }
 
     /** Reads the topic from its start: every group's offsets as the last record for each key says. */
@@ -153,15 +157,15 @@ public final class OffsetStore {
         });
     }
 
-    private static SimpleRecord record(String group, TopicPartition tp, CommittedOffset offset) {
+    private SimpleRecord record(String group, TopicPartition tp, CommittedOffset offset) {
         byte[] key = (group + '\u0000' + tp.topic() + '\u0000' + tp.partition()).getBytes(UTF_8);
         if (offset == null) {
-            return new SimpleRecord(System.currentTimeMillis(), key, null);
+            return new SimpleRecord(clock.millis(), key, null);
         }
         byte[] metadata = offset.metadata() == null ? new byte[0] : offset.metadata().getBytes(UTF_8);
         ByteBuffer value = ByteBuffer.allocate(1 + 8 + 4 + 4 + metadata.length)
                 .put(FORMAT).putLong(offset.offset()).putInt(offset.leaderEpoch()).putInt(metadata.length).put(metadata);
-        return new SimpleRecord(System.currentTimeMillis(), key, value.array());
+        return new SimpleRecord(clock.millis(), key, value.array());
     }
 
     private static void apply(Record record, Map<String, Map<TopicPartition, CommittedOffset>> into) {

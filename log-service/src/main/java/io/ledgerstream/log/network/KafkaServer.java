@@ -28,6 +28,8 @@ public final class KafkaServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaServer.class);
     /** At most one line per client host this often about connections the broker closes. */
     private static final long CLOSE_LOG_INTERVAL_MS = 60_000;
+    /** Hosts whose closes are remembered within one interval; closes of more are counted, not logged. */
+    private static final int CLOSE_LOG_MAX_HOSTS = 10_000;
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -48,7 +50,8 @@ public final class KafkaServer implements AutoCloseable {
     /** Binds the listener and starts serving. */
     public static KafkaServer start(NetworkConfig config, ApiHandlers handlers) throws InterruptedException {
         AtomicInteger connections = new AtomicInteger();
-        ConnectionCloseLog closeLog = new ConnectionCloseLog(java.time.Clock.systemUTC(), CLOSE_LOG_INTERVAL_MS);
+        ConnectionCloseLog closeLog = new ConnectionCloseLog(java.time.Clock.systemUTC(), CLOSE_LOG_INTERVAL_MS,
+                CLOSE_LOG_MAX_HOSTS);
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup workers = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
         try {

@@ -30,12 +30,24 @@ public final class InvalidRecordBatchException extends LogException {
     private final Reason reason;
     private final transient List<RecordError> recordErrors;
 
+    /** A refusal of the batch as a whole. */
     public InvalidRecordBatchException(Reason reason, String message) {
-        this(reason, message, List.of());
+        this(reason, message, List.of(), null);
     }
 
+    /** A refusal of the batch as a whole because reading it failed with {@code cause}. */
+    public InvalidRecordBatchException(Reason reason, String message, Throwable cause) {
+        this(reason, message, List.of(), cause);
+    }
+
+    /** A refusal of single records, named by their index in the batch. */
     public InvalidRecordBatchException(Reason reason, String message, List<RecordError> recordErrors) {
-        super(message, null);
+        this(reason, message, recordErrors, null);
+    }
+
+    private InvalidRecordBatchException(Reason reason, String message, List<RecordError> recordErrors,
+                                        Throwable cause) {
+        super(message, cause);
         this.reason = reason;
         this.recordErrors = List.copyOf(recordErrors);
     }

@@ -33,6 +33,7 @@ public final class RecordBatches {
     private static final int PRODUCER_ID = 43;
     private static final int PRODUCER_EPOCH = 51;
     private static final int BASE_SEQUENCE = 53;
+    private static final int CODEC_MASK = 0x07;
     private static final int LOG_APPEND_TIME_FLAG = 0x08;
     private static final int TRANSACTIONAL_FLAG = 0x10;
     private static final int CONTROL_FLAG = 0x20;
@@ -162,6 +163,11 @@ public final class RecordBatches {
 
     public static long maxTimestamp(ByteBuffer batch) {
         return batch.getLong(batch.position() + MAX_TIMESTAMP);
+    }
+
+    /** The id of the codec the batch's records are compressed with: 0 to 4 name Kafka's codecs, 5 to 7 none. */
+    public static int codecId(ByteBuffer batch) {
+        return batch.getShort(batch.position() + ATTRIBUTES) & CODEC_MASK;
     }
 
     /** Whether the batch's records carry the time it was appended rather than their producer's. */

@@ -3,11 +3,15 @@ package io.ledgerstream.log.partition;
 import io.ledgerstream.log.config.LogConfig;
 import io.ledgerstream.log.config.MessageTimestamps;
 import io.ledgerstream.log.partition.InvalidRecordBatchException.Reason;
+import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.record.CompressionType;
+import org.apache.kafka.common.record.DefaultRecordBatch;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.Record;
@@ -23,9 +27,11 @@ import org.apache.kafka.common.utils.CloseableIterator;
  * as a stream, nothing kept); keys on a compacted topic; producer timestamps within the topic's bounds. Reading is
  * kafka-clients' own, the very reader its consumers use, so what passes here is what they read.
  *
- * <p>Compressed records are read in full, keys and values too. Kafka skips keys and values there, and its skipping
- * reader never checks a record's length field against the fields that follow it; a record whose length lies then
- * passes the broker and fails every consumer. Reading in full costs little next to decompressing.
+ * <p>Compressed records are read one by one from the decompressed stream ({@link DecompressedRecords}), each checked
+ * against its length field. Kafka skips keys and values there, and its skipping reader never checks a record's
+ * length field against the fields that follow it; a record whose length lies then passes Kafka's broker and fails
+ * every consumer. The decompressed records of one batch may take at most 16 times {@code max.message.bytes} (at least
+ * 64 MiB), so that a small batch cannot make the broker, or later its consumers, allocate gigabytes.
  *
  * <p>One check is stricter than Kafka's: offset deltas must run 0, 1, 2 and so on. Kafka stores an uncompressed batch
  * whose deltas do not (its consumers then see offsets that overlap other batches) and rebuilds a compressed one; no
@@ -34,9 +40,9 @@ import org.apache.kafka.common.utils.CloseableIterator;
  * <p>Thread-safe: each thread keeps its own decompression buffers.
  */
 public final class RecordValidator {
-    private static final int CODEC_MASK = 0x07;
-    private static final int ATTRIBUTES = 21;
-    private static final String SNAPPY_PACKAGE = "org.xerial.snappy.";
+    private static final List<String> CODEC_PACKAGES = List.of("org.xerial.snappy.", "net.jpountz.",
+            "com.github.luben.zstd.");
+    private static final long MIN_DECOMPRESSED_BUDGET = 64L << 20;
     /** Decompression buffers, reused by the appends of one thread (Netty event loops). */
     private static final ThreadLocal<BufferSupplier> BUFFERS = ThreadLocal.withInitial(BufferSupplier::create);
 
@@ -59,8 +65,7 @@ public final class RecordValidator {
      * @throws InvalidRecordBatchException with Kafka's reason, and the refused records where Kafka names them
      */
     public static Checked validate(ByteBuffer batch, LogConfig config, long nowMs, String partition) {
-        int codec = batch.getShort(batch.position() + ATTRIBUTES) & CODEC_MASK;
-        CompressionType compression = codec(codec);
+        CompressionType compression = codec(RecordBatches.codecId(batch));
         MutableRecordBatch parsed = MemoryRecords.readableRecords(batch.duplicate()).batches().iterator().next();
         long baseOffset = parsed.baseOffset();
         MessageTimestamps bounds = config.timestamps();
@@ -73,7 +78,8 @@ public final class RecordValidator {
         int index = 0;
         try (CloseableIterator<Record> records = compression == CompressionType.NONE
                 ? CloseableIterator.wrap(parsed.iterator())
-                : parsed.streamingIterator(BUFFERS.get())) {
+                : new DecompressedRecords(batch, (DefaultRecordBatch) parsed, compression, BUFFERS.get(), decompressedBudget(config),
+                        partition)) {
             while (records.hasNext()) {
                 Record record = records.next();
                 long delta = record.offset() - baseOffset;
@@ -100,14 +106,16 @@ public final class RecordValidator {
             // Records that lie about their sizes, varints too long, negative header counts, bytes after the last
             // record: Kafka's INVALID_RECORD.
             throw new InvalidRecordBatchException(Reason.INVALID_RECORD, "Record batch for " + partition
-                    + " holds records that cannot be read: " + e.getMessage());
-        } catch (RuntimeException e) {
-            // A stream that does not decompress (each codec's library fails its own way), or a length varint
-            // kafka-clients does not catch itself. Kafka answers UNKNOWN_SERVER_ERROR to these; they are corrupt.
+                    + " holds records that cannot be read: " + e.getMessage(), e);
+        } catch (KafkaException | IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
+                 | BufferUnderflowException | UncheckedIOException e) {
+            // A stream that does not decompress, or a length varint kafka-clients does not catch itself. Kafka
+            // answers UNKNOWN_SERVER_ERROR to these; they are corrupt batches.
             throw corrupt(partition, e);
-        } catch (Error e) {
-            // snappy-java reports a damaged stream with an Error of its own; any other Error is not about the batch.
-            if (!e.getClass().getName().startsWith(SNAPPY_PACKAGE)) {
+        } catch (RuntimeException | Error e) {
+            // The codecs' libraries (lz4-java, zstd-jni, snappy-java) report damaged streams with exceptions and
+            // errors of their own; anything else is not about the batch and goes on up.
+            if (!isCodecFailure(e)) {
                 throw e;
             }
             throw corrupt(partition, e);
@@ -123,7 +131,20 @@ public final class RecordValidator {
 
     private static InvalidRecordBatchException corrupt(String partition, Throwable cause) {
         return new InvalidRecordBatchException(Reason.CORRUPT_RECORDS, "Record batch for " + partition
-                + " holds records that cannot be read: " + cause);
+                + " holds records that cannot be read: " + cause, cause);
+    }
+
+    private static boolean isCodecFailure(Throwable failure) {
+        String type = failure.getClass().getName();
+        return CODEC_PACKAGES.stream().anyMatch(type::startsWith);
+    }
+
+    /**
+     * How many decompressed bytes the records of one batch may take: 16 times the largest batch, at least 64 MiB.
+     * Kafka sets no bound; a batch beyond it would cost every consumer as much memory.
+     */
+    private static long decompressedBudget(LogConfig config) {
+        return Math.max(MIN_DECOMPRESSED_BUDGET, 16L * config.maxMessageBytes());
     }
 
     private static CompressionType codec(int id) {

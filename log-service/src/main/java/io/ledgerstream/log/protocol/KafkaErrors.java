@@ -89,7 +89,8 @@ public final class KafkaErrors {
         return t.getMessage() != null ? t.getMessage() : forException(t).message();
     }
 
-    private static Throwable unwrap(Throwable t) {
+    /** The failure itself, out of the completion and execution exceptions that carry it. */
+    public static Throwable unwrap(Throwable t) {
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }

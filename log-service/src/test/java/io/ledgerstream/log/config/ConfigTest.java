@@ -86,18 +86,27 @@ class ConfigTest {
         assertThat(config.minInsyncReplicas()).isEqualTo(3);
         assertThat(config.maxCompactionLagMs()).isEqualTo(5000);
         assertThat(LogConfig.DEFAULTS.withOverrides(config.asMap())).isEqualTo(config);
+        org.apache.kafka.common.TopicPartition partition = new org.apache.kafka.common.TopicPartition("t", 0);
+        java.util.Set<Long> jitters = new java.util.HashSet<>();
         for (long base = 0; base < 100; base++) {
-            assertThat(config.rollJitterMs("t-0", base)).isBetween(0L, 699L)
-                    .isEqualTo(config.rollJitterMs("t-0", base));
+            long jitter = config.rollJitterMs(partition, base);
+            assertThat(jitter).isBetween(0L, 699L);
+            assertThat(LogConfig.DEFAULTS.withOverrides(config.asMap()).rollJitterMs(partition, base))
+                    .as("the same after a reopen").isEqualTo(jitter);
+            jitters.add(jitter);
         }
-        assertThat(LogConfig.DEFAULTS.rollJitterMs("t-0", 5)).isZero();
+        assertThat(jitters).as("segments roll at spread times").hasSizeGreaterThan(50);
+        assertThat(LogConfig.DEFAULTS.rollJitterMs(partition, 5)).isZero();
 
         assertThatThrownBy(() -> LogConfig.DEFAULTS.withOverrides(Map.of("flush.messages", "0")))
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("flush.messages");
         assertThatThrownBy(() -> LogConfig.DEFAULTS.withOverrides(Map.of("retention.hours", "1")))
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("Unknown topic config name: retention.hours");
         assertThatThrownBy(() -> LogConfig.DEFAULTS.withOverrides(Map.of("min.compaction.lag.ms", "10",
-                "max.compaction.lag.ms", "5"))).isInstanceOf(InvalidConfigException.class);
+                "max.compaction.lag.ms", "5")).requireConsistent()).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("max.compaction.lag.ms");
+        assertThatThrownBy(() -> LogConfig.DEFAULTS.withOverrides(Map.of("message.timestamp.type", "logappendtime")))
+                .as("Kafka's spelling only").isInstanceOf(InvalidConfigException.class);
         assertThatThrownBy(() -> LogConfig.DEFAULTS.withOverrides(Map.of("compression.gzip.level", "0")))
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("compression.gzip.level");
     }

@@ -37,7 +37,7 @@ class KafkaConnectionTest {
     private final Scripted<MetadataRequest> metadata = new Scripted<>(ApiKeys.METADATA, (short) 12);
     private final EmbeddedChannel channel = new EmbeddedChannel(
             new KafkaConnection(new ApiHandlers().register(produce).register(metadata),
-                    new ConnectionCloseLog(java.time.Clock.systemUTC(), 60_000)));
+                    new ConnectionCloseLog(java.time.Clock.systemUTC(), 60_000, 100)));
 
     @AfterEach
     void close() {

@@ -117,4 +117,76 @@ class RecordValidatorTest {
         LogConfig appendTime = LogConfig.DEFAULTS.withOverrides(Map.of(LogConfig.MESSAGE_TIMESTAMP_TYPE, "LogAppendTime"));
         RecordValidator.validate(aheadByTwoHours, appendTime, NOW, "t-0");
     }
+
+    @Test
+    void offsetDeltasMustRunFromZero() {
+        ByteBuffer out = ByteBuffer.allocate(1024);
+        var builder = MemoryRecords.builder(out, Compression.NONE, org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+                0);
+        builder.appendWithOffset(1, record("a", NOW));
+        builder.appendWithOffset(2, record("b", NOW));
+        // Count 2, last offset delta 2: the header check would refuse it; the records' deltas are what is tested.
+        ByteBuffer batch = BatchBytes.copy(builder.build().buffer());
+        InvalidRecordBatchException refused = refusal(batch, LogConfig.DEFAULTS);
+        assertThat(refused.reason()).isEqualTo(Reason.INVALID_RECORD);
+        assertThat(refused.recordErrors()).extracting(RecordError::batchIndex).containsExactly(0, 1);
+    }
+
+    @Test
+    void aProducerMayNotClaimLogAppendTimeOnALogAppendTimeTopic() {
+        ByteBuffer out = ByteBuffer.allocate(1024);
+        var builder = new org.apache.kafka.common.record.MemoryRecordsBuilder(out,
+                org.apache.kafka.common.record.RecordBatch.MAGIC_VALUE_V2, Compression.NONE,
+                org.apache.kafka.common.record.TimestampType.LOG_APPEND_TIME, 0, NOW, -1, (short) -1, -1, false, false,
+                -1, out.capacity());
+        builder.append(record("a", NOW));
+        ByteBuffer claimed = builder.build().buffer();
+        LogConfig appendTime = LogConfig.DEFAULTS.withOverrides(Map.of(LogConfig.MESSAGE_TIMESTAMP_TYPE, "LogAppendTime"));
+        assertThat(refusal(claimed, appendTime).reason()).isEqualTo(Reason.INVALID_TIMESTAMP);
+        RecordValidator.validate(claimed, LogConfig.DEFAULTS, NOW, "t-0");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = CompressionType.class, names = {"GZIP", "SNAPPY", "LZ4", "ZSTD"})
+    void compressedRecordsAreCheckedAgainstTheirLengthsWithoutTrustingThem(CompressionType codec) throws Exception {
+        byte[] plain = innerRecords(record("a", NOW), record("b", NOW));
+        // The first record claims a body of 2 GiB, more than the heap: refused before any memory is given to it.
+        byte[] huge = new byte[plain.length + 4];
+        ByteBuffer hugeBytes = ByteBuffer.wrap(huge);
+        org.apache.kafka.common.utils.ByteUtils.writeVarint(Integer.MAX_VALUE - 64, hugeBytes);
+        int firstLength = org.apache.kafka.common.utils.ByteUtils.readVarint(ByteBuffer.wrap(plain));
+        int lengthBytes = org.apache.kafka.common.utils.ByteUtils.sizeOfVarint(firstLength);
+        hugeBytes.put(plain, lengthBytes, plain.length - lengthBytes);
+        ByteBuffer bomb = compressedBatch(codec, java.util.Arrays.copyOf(huge, hugeBytes.position()), 2);
+        assertThat(refusal(bomb, LogConfig.DEFAULTS).reason()).isEqualTo(Reason.INVALID_RECORD);
+
+        // A record whose length is one byte short of its fields: kafka-clients' consumers would fail on it.
+        byte[] shortLength = plain.clone();
+        shortLength[0] = (byte) (((firstLength - 1) << 1));
+        assertThat(refusal(compressedBatch(codec, shortLength, 2), LogConfig.DEFAULTS).reason())
+                .isIn(Reason.INVALID_RECORD, Reason.CORRUPT_RECORDS);
+
+        // A third record after the two declared.
+        byte[] extra = java.util.Arrays.copyOf(plain, plain.length + plain.length / 2);
+        System.arraycopy(plain, 0, extra, plain.length, plain.length / 2);
+        assertThat(refusal(compressedBatch(codec, extra, 2), LogConfig.DEFAULTS).reason())
+                .isEqualTo(Reason.INVALID_RECORD);
+
+        RecordValidator.validate(compressedBatch(codec, plain, 2), LogConfig.DEFAULTS, NOW, "t-0");
+    }
+
+    /** The records of an uncompressed batch, as they would be compressed. */
+    private static byte[] innerRecords(SimpleRecord... records) {
+        ByteBuffer batch = batch(Compression.NONE, records);
+        byte[] inner = new byte[batch.remaining() - BatchBytes.RECORDS];
+        batch.duplicate().position(BatchBytes.RECORDS).get(inner);
+        return inner;
+    }
+
+    /** A batch of two records whose compressed stream holds exactly {@code inner}. */
+    private static ByteBuffer compressedBatch(CompressionType codec, byte[] inner, int count) {
+        assertThat(count).isEqualTo(2);
+        return BatchBytes.withInnerRecords(batch(Compression.of(codec).build(), record("a", NOW), record("b", NOW)),
+                original -> inner);
+    }
 }

@@ -2,6 +2,8 @@ package io.ledgerstream.log.protocol;
 
 import io.ledgerstream.log.testing.BatchBytes;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.apache.kafka.common.utils.ByteUtils;
 
 /**
  * One way a buggy or hostile producer may damage a valid batch. Most keep the CRC right, so that the broker's checks
@@ -69,6 +71,34 @@ sealed interface BatchMutation {
             }
             b.putInt(BatchBytes.LENGTH, b.getInt(BatchBytes.LENGTH) - cut);
             return BatchBytes.withCrc(b);
+        }
+    }
+
+    /**
+     * XORs one byte of the records as the producer compressed them (lengths, varints, fields inside the stream), then
+     * compresses them again, so that the damage is behind both the CRC and the codec.
+     */
+    record InnerFlip(int per10000, int mask) implements BatchMutation {
+        public ByteBuffer apply(ByteBuffer valid) {
+            return BatchBytes.withInnerRecords(valid, inner -> {
+                int at = (int) ((long) per10000 * inner.length / 10_000);
+                inner[at] ^= (byte) mask;
+                return inner;
+            });
+        }
+    }
+
+    /** Makes the first record claim a body of {@code size} bytes (up to 2 GiB) inside the (compressed) records. */
+    record InnerLength(int size) implements BatchMutation {
+        public ByteBuffer apply(ByteBuffer valid) {
+            return BatchBytes.withInnerRecords(valid, inner -> {
+                ByteBuffer original = ByteBuffer.wrap(inner);
+                ByteUtils.readVarint(original);
+                ByteBuffer changed = ByteBuffer.allocate(inner.length + 5);
+                ByteUtils.writeVarint(size, changed);
+                changed.put(original);
+                return Arrays.copyOf(changed.array(), changed.position());
+            });
         }
     }
 

@@ -103,6 +103,7 @@ class ProduceValidationITCase {
     void batchesNoConsumerCouldReadAreRefusedAndThePartitionStaysReadable() throws Exception {
         createTopic("poison", Map.of());
         try (Socket socket = new Socket("127.0.0.1", local.broker().kafkaPort())) {
+            socket.setSoTimeout(60_000);
             assertThat(produce(socket, "poison", batch("k0")).baseOffset()).isZero();
 
             ByteBuffer lyingLength = BatchBytes.copy(batch("a", "b"));
@@ -122,7 +123,9 @@ class ProduceValidationITCase {
             assertRefused(produce(socket, "poison", BatchBytes.withCount(batch("g", "h"), 3)), Errors.INVALID_RECORD);
             ByteBuffer marker = MemoryRecords.withEndTransactionMarker(7L, (short) 0,
                     new EndTransactionMarker(ControlRecordType.COMMIT, 0)).buffer();
-            assertRefused(produce(socket, "poison", marker), Errors.INVALID_RECORD);
+            ProduceResponseData.PartitionProduceResponse markerRefused = produce(socket, "poison", marker);
+            assertRefused(markerRefused, Errors.INVALID_RECORD);
+            assertThat(markerRefused.errorMessage()).contains("control records");
             ByteBuffer notAtZero = BatchBytes.copy(batch("i"));
             notAtZero.putLong(0, 42);
             assertRefused(produce(socket, "poison", notAtZero), Errors.INVALID_RECORD);

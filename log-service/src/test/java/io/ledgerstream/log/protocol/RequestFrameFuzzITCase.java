@@ -44,6 +44,7 @@ class RequestFrameFuzzITCase {
         dir = Files.createTempDirectory("request-frame-fuzz").toFile();
         local = LocalBroker.start(dir, Map.of());
         bystander = new Socket("127.0.0.1", local.broker().kafkaPort());
+        bystander.setSoTimeout(60_000);
     }
 
     @AfterContainer
@@ -75,10 +76,16 @@ class RequestFrameFuzzITCase {
             // A reset rather than a close, so that a request the broker holds (a long fetch, a join) ends with it.
             socket.setSoLinger(true, 0);
             socket.setSoTimeout(2_000);
+            ByteBuffer answer = null;
             try {
-                RawKafkaRequests.exchangeFrame(socket, frame.bytes());
+                answer = RawKafkaRequests.exchangeFrame(socket, frame.bytes());
             } catch (SocketTimeoutException | java.net.SocketException heldOrClosed) {
                 // Held (a request that waits) or closed while we wrote: both are answers the broker may give.
+            }
+            boolean bodyUnread = frame.version() < 0 || frame.version() > ApiKeys.API_VERSIONS.latestVersion();
+            if (frame.api() == ApiKeys.API_VERSIONS && frame.damage().equals("undamaged")
+                    && (frame.defaultBody() || bodyUnread)) {
+                assertThat(answer).as("an intact ApiVersions request is answered, whatever its version").isNotNull();
             }
         }
         assertThat(RawKafkaRequests.exchangeFrame(bystander,

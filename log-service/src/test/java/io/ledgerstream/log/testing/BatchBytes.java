@@ -1,6 +1,16 @@
 package io.ledgerstream.log.testing;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.CompressionType;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.utils.BufferSupplier;
+import org.apache.kafka.common.utils.ByteBufferOutputStream;
 import org.apache.kafka.common.utils.Crc32C;
 
 /**
@@ -45,6 +55,30 @@ public final class BatchBytes {
         b.putInt(RECORD_COUNT, count);
         b.putInt(LAST_OFFSET_DELTA, count - 1);
         return withCrc(b);
+    }
+
+    /**
+     * The batch with its records (decompressed, when compressed) replaced by {@code change} of them, compressed again
+     * with the batch's codec; the header is kept but for the length field and CRC, which are made to match.
+     */
+    public static ByteBuffer withInnerRecords(ByteBuffer batch, UnaryOperator<byte[]> change) {
+        ByteBuffer b = copy(batch);
+        Compression codec = Compression.of(CompressionType.forId(b.getShort(ATTRIBUTES) & 0x07)).build();
+        byte[] inner;
+        try (InputStream in = codec.wrapForInput(b.duplicate().position(RECORDS).slice(),
+                RecordBatch.MAGIC_VALUE_V2, BufferSupplier.NO_CACHING)) {
+            inner = change.apply(in.readAllBytes());
+            ByteBufferOutputStream out = new ByteBufferOutputStream(RECORDS + inner.length + 64);
+            out.write(b.array(), b.arrayOffset(), RECORDS);
+            try (OutputStream compressed = codec.wrapForOutput(out, RecordBatch.MAGIC_VALUE_V2)) {
+                compressed.write(inner);
+            }
+            ByteBuffer result = out.buffer().flip();
+            result.putInt(LENGTH, result.remaining() - 12);
+            return withCrc(result);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Writes the CRC32C of bytes 21 to the end into the header, as a producer would. */

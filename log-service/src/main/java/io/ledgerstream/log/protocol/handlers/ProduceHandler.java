@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -120,9 +121,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
 
     /** The records refused one by one, as kafka-clients reads them to say which record of a batch was bad. */
     private static List<ProduceResponseData.BatchIndexAndErrorMessage> recordErrors(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause() : error;
-        if (!(cause instanceof InvalidRecordBatchException invalid)) {
+        if (!(KafkaErrors.unwrap(error) instanceof InvalidRecordBatchException invalid)) {
             return new ArrayList<>();
         }
         List<ProduceResponseData.BatchIndexAndErrorMessage> errors = new ArrayList<>();
@@ -171,7 +170,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                                                         MemoryRecords records) {
         List<ByteBuffer> batches = RecordBatches.split(records.buffer());
         if (batches.size() != 1) {
-            throw new org.apache.kafka.common.InvalidRecordException("Produce request for " + partition
+            throw new InvalidRecordException("Produce request for " + partition
                     + " carries " + batches.size() + " record batches; exactly one is expected");
         }
         checkFromClient(batches.get(0), partition);
@@ -190,20 +189,24 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         if (batch.remaining() < RecordBatches.HEADER_SIZE) {
             return;
         }
+        String refusal = null;
         if (RecordBatches.baseOffset(batch) != 0) {
-            throw new org.apache.kafka.common.InvalidRecordException("The baseOffset of the record batch in the append to "
-                    + partition + " should be 0, but it is " + RecordBatches.baseOffset(batch));
+            // Outside the CRC: Kafka refuses it before looking at the CRC.
+            throw new InvalidRecordException("The baseOffset of the record batch in the append to " + partition
+                    + " should be 0, but it is " + RecordBatches.baseOffset(batch));
+        } else if (RecordBatches.isControl(batch)) {
+            refusal = "Clients are not allowed to write control records in topic partition " + partition;
+        } else if (RecordBatches.producerId(batch) >= 0 && RecordBatches.baseSequence(batch) < 0) {
+            refusal = "Invalid sequence number " + RecordBatches.baseSequence(batch)
+                    + " in record batch with producerId " + RecordBatches.producerId(batch);
+        } else if (RecordBatches.isTransactionalOrControl(batch)) {
+            refusal = "Transactional batches are not supported";
         }
-        if (RecordBatches.isControl(batch)) {
-            throw new org.apache.kafka.common.InvalidRecordException("Clients are not allowed to write control records");
-        }
-        if (RecordBatches.producerId(batch) >= 0 && RecordBatches.baseSequence(batch) < 0) {
-            throw new org.apache.kafka.common.InvalidRecordException("Invalid sequence number "
-                    + RecordBatches.baseSequence(batch) + " in record batch with producerId "
-                    + RecordBatches.producerId(batch));
-        }
-        if (RecordBatches.isTransactionalOrControl(batch)) {
-            throw new org.apache.kafka.common.InvalidRecordException("Transactional batches are not supported");
+        if (refusal != null) {
+            // The flags lie inside the CRC: a damaged batch is corrupt rather than invalid, as in Kafka, where the
+            // CRC is checked first. Checked only here, so that a valid batch's CRC is computed once, by the log.
+            RecordBatches.validate(batch, Integer.MAX_VALUE);
+            throw new InvalidRecordException(refusal);
         }
     }
 }

@@ -346,7 +346,8 @@ public final class BookKeeperPartitionLog implements PartitionLog {
             }
             RecordBatches.setMaxTimestamp(owned, logAppendTime >= 0,
                     logAppendTime >= 0 ? logAppendTime : checked.maxTimestamp());
-        } catch (LogException e) {
+        } catch (RuntimeException e) {
+            // Refusals (LogException), and whatever recompressing a validated batch may throw: never synchronously.
             return CompletableFuture.failedFuture(e);
         }
         int count = RecordBatches.recordCount(owned);

@@ -5,7 +5,8 @@
 # with log.flush.interval.messages=1 (fsync every write, as our bookie journals do), in rounds of alternating order.
 # Usage: bench/kafka-compare.sh [records]   (default 1000000; 1 KiB records, acks=all, topic of 3 partitions)
 # ONLY_LEDGERSTREAM=1 skips the Kafka runs (for trying a change on our side). COMPRESSION=lz4 (or gzip, snappy,
-# zstd) makes the producers compress their batches, which both brokers then decompress to validate.
+# zstd) makes the producers compress their batches, which both brokers then decompress to validate. SKIP_GROUPS=1
+# leaves out the group benchmark (for runs about the produce path).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RECORDS="${1:-1000000}"
@@ -30,7 +31,9 @@ measure() {
   "${KJAVA[@]}" org.apache.kafka.tools.EndToEndLatency "$2" e2e "$E2E_RECORDS" all 1024 > "$WORK/$1.e2e" 2>&1 || true
   printf '%-26s %s\n' "$1 produce:" "$(cat "$WORK/$1.produce")"
   printf '%-26s %s\n' "$1 consume:" "$(cat "$WORK/$1.consume")"
-  java -cp "$BENCH_CP" io.ledgerstream.bench.GroupBenchmark "$2" "$3" "$1" 2>/dev/null | tail -1
+  if [ -z "${SKIP_GROUPS:-}" ]; then
+    java -cp "$BENCH_CP" io.ledgerstream.bench.GroupBenchmark "$2" "$3" "$1" 2>/dev/null | tail -1
+  fi
   printf '%-26s %s\n' "$1 end-to-end:" "$(grep -E 'Avg latency|Percentiles' "$WORK/$1.e2e" | tr '\n' ' ')"
   grep -qE 'Avg latency' "$WORK/$1.e2e" || tail -5 "$WORK/$1.e2e" >&2
 }

@@ -125,10 +125,6 @@ public record BrokerConfig(
     /** The topic settings of topics without overrides, from the broker's {@code log.*} keys and Kafka's defaults. */
     private static LogConfig defaultLogConfig(Map<String, String> values) {
         LogConfig d = LogConfig.DEFAULTS;
-        MessageTimestamps t = d.timestamps();
-        TopicCompression c = d.compression();
-        String timestampType = values.get(LOG_MESSAGE_TIMESTAMP_TYPE);
-        String compressionType = values.get(COMPRESSION_TYPE);
         return new LogConfig(
                 ConfigValues.longValue(values, LOG_SEGMENT_BYTES, d.segmentBytes(), 1024),
                 ConfigValues.longValue(values, LOG_ROLL_MS, d.segmentMs(), 1),
@@ -142,16 +138,9 @@ public record BrokerConfig(
                 ConfigValues.longValue(values, LOG_CLEANER_MIN_COMPACTION_LAG_MS, d.minCompactionLagMs(), 0),
                 ConfigValues.longValue(values, LOG_CLEANER_MAX_COMPACTION_LAG_MS, d.maxCompactionLagMs(), 1),
                 d.minInsyncReplicas(),
-                new MessageTimestamps(
-                        timestampType == null ? t.type()
-                                : MessageTimestamps.parseType(LOG_MESSAGE_TIMESTAMP_TYPE, timestampType),
-                        ConfigValues.longValue(values, LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS, t.beforeMaxMs(), 0),
-                        ConfigValues.longValue(values, LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS, t.afterMaxMs(), 0)),
-                new TopicCompression(
-                        compressionType == null ? c.type() : TopicCompression.parseType(COMPRESSION_TYPE, compressionType),
-                        ConfigValues.intValue(values, COMPRESSION_GZIP_LEVEL, c.gzipLevel(), Integer.MIN_VALUE),
-                        ConfigValues.intValue(values, COMPRESSION_LZ4_LEVEL, c.lz4Level(), Integer.MIN_VALUE),
-                        ConfigValues.intValue(values, COMPRESSION_ZSTD_LEVEL, c.zstdLevel(), Integer.MIN_VALUE)));
+                d.timestamps().with(values, LOG_MESSAGE_TIMESTAMP_TYPE, LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS,
+                        LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS),
+                d.compression().with(values));
     }
 
     /** Reads a Java properties file's entries as configuration. */

@@ -74,7 +74,8 @@ public final class InertTopicConfigs {
                 throw new InvalidConfigException(key, value, e.getMessage());
             }
         });
-        if (Boolean.parseBoolean(overrides.getOrDefault(TopicConfig.REMOTE_LOG_STORAGE_ENABLE_CONFIG, "false").trim())) {
+        String remote = overrides.getOrDefault(TopicConfig.REMOTE_LOG_STORAGE_ENABLE_CONFIG, "false");
+        if (Boolean.parseBoolean(remote.trim())) {
             throw new InvalidConfigException(TopicConfig.REMOTE_LOG_STORAGE_ENABLE_CONFIG, "true",
                     "tiered storage is not enabled on this cluster");
         }

@@ -156,8 +156,6 @@ public record LogConfig(long segmentBytes, long segmentMs, long segmentJitterMs,
             }
         }
         InertTopicConfigs.validate(overrides);
-        String timestampType = overrides.get(MESSAGE_TIMESTAMP_TYPE);
-        String compressionType = overrides.get(COMPRESSION_TYPE);
         return new LogConfig(
                 ConfigValues.longValue(overrides, SEGMENT_BYTES, segmentBytes, 1024),
                 ConfigValues.longValue(overrides, SEGMENT_MS, segmentMs, 1),
@@ -171,20 +169,9 @@ public record LogConfig(long segmentBytes, long segmentMs, long segmentJitterMs,
                 ConfigValues.longValue(overrides, MIN_COMPACTION_LAG_MS, minCompactionLagMs, 0),
                 ConfigValues.longValue(overrides, MAX_COMPACTION_LAG_MS, maxCompactionLagMs, 1),
                 ConfigValues.intValue(overrides, MIN_INSYNC_REPLICAS, minInsyncReplicas, 1),
-                new MessageTimestamps(
-                        timestampType == null ? timestamps.type()
-                                : MessageTimestamps.parseType(MESSAGE_TIMESTAMP_TYPE, timestampType),
-                        ConfigValues.longValue(overrides, MESSAGE_TIMESTAMP_BEFORE_MAX_MS, timestamps.beforeMaxMs(), 0),
-                        ConfigValues.longValue(overrides, MESSAGE_TIMESTAMP_AFTER_MAX_MS, timestamps.afterMaxMs(), 0)),
-                new TopicCompression(
-                        compressionType == null ? compression.type()
-                                : TopicCompression.parseType(COMPRESSION_TYPE, compressionType),
-                        ConfigValues.intValue(overrides, COMPRESSION_GZIP_LEVEL, compression.gzipLevel(),
-                                Integer.MIN_VALUE),
-                        ConfigValues.intValue(overrides, COMPRESSION_LZ4_LEVEL, compression.lz4Level(),
-                                Integer.MIN_VALUE),
-                        ConfigValues.intValue(overrides, COMPRESSION_ZSTD_LEVEL, compression.zstdLevel(),
-                                Integer.MIN_VALUE)));
+                timestamps.with(overrides, MESSAGE_TIMESTAMP_TYPE, MESSAGE_TIMESTAMP_BEFORE_MAX_MS,
+                        MESSAGE_TIMESTAMP_AFTER_MAX_MS),
+                compression.with(overrides));
     }
 
     /** These values under their Kafka names, for display and for storing as overrides. */

@@ -1,5 +1,6 @@
 package io.ledgerstream.log.config;
 
+import java.util.Map;
 import org.apache.kafka.common.record.TimestampType;
 
 /**
@@ -22,11 +23,24 @@ public record MessageTimestamps(TimestampType type, long beforeMaxMs, long after
                     "must be CreateTime or LogAppendTime");
         }
         if (beforeMaxMs < 0) {
-            throw new InvalidConfigException(LogConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS, beforeMaxMs, "must be at least 0");
+            throw new InvalidConfigException(LogConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS, beforeMaxMs,
+                    "must be at least 0");
         }
         if (afterMaxMs < 0) {
-            throw new InvalidConfigException(LogConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS, afterMaxMs, "must be at least 0");
+            throw new InvalidConfigException(LogConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS, afterMaxMs,
+                    "must be at least 0");
         }
+    }
+
+    /**
+     * These settings with the values {@code values} gives under the keys named (a topic's keys, or the broker's
+     * {@code log.}-prefixed defaults); keys not given keep their value.
+     */
+    MessageTimestamps with(Map<String, String> values, String typeKey, String beforeKey, String afterKey) {
+        String raw = values.get(typeKey);
+        return new MessageTimestamps(raw == null ? type : parseType(typeKey, raw),
+                ConfigValues.longValue(values, beforeKey, beforeMaxMs, 0),
+                ConfigValues.longValue(values, afterKey, afterMaxMs, 0));
     }
 
     /** Reads a {@code message.timestamp.type} value as Kafka writes it. */

@@ -1,5 +1,6 @@
 package io.ledgerstream.log.config;
 
+import java.util.Map;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.record.CompressionType;
@@ -34,6 +35,18 @@ public record TopicCompression(CompressionType type, int gzipLevel, int lz4Level
             throw new InvalidConfigException(key, level, "must be between " + codec.minLevel() + " and "
                     + codec.maxLevel() + (codec == CompressionType.GZIP ? ", or -1" : ""));
         }
+    }
+
+    /**
+     * These settings with the values {@code values} gives for {@code compression.type} and the codec levels (the same
+     * keys for a topic and for the broker's default); keys not given keep their value.
+     */
+    TopicCompression with(Map<String, String> values) {
+        String raw = values.get(LogConfig.COMPRESSION_TYPE);
+        return new TopicCompression(raw == null ? type : parseType(LogConfig.COMPRESSION_TYPE, raw),
+                ConfigValues.intValue(values, LogConfig.COMPRESSION_GZIP_LEVEL, gzipLevel, Integer.MIN_VALUE),
+                ConfigValues.intValue(values, LogConfig.COMPRESSION_LZ4_LEVEL, lz4Level, Integer.MIN_VALUE),
+                ConfigValues.intValue(values, LogConfig.COMPRESSION_ZSTD_LEVEL, zstdLevel, Integer.MIN_VALUE));
     }
 
     /** Reads a {@code compression.type} value: {@code producer}, {@code uncompressed} or a codec's name. */

@@ -14,6 +14,7 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -50,7 +51,7 @@ public final class KafkaServer implements AutoCloseable {
     /** Binds the listener and starts serving. */
     public static KafkaServer start(NetworkConfig config, ApiHandlers handlers) throws InterruptedException {
         AtomicInteger connections = new AtomicInteger();
-        ConnectionCloseLog closeLog = new ConnectionCloseLog(java.time.Clock.systemUTC(), CLOSE_LOG_INTERVAL_MS,
+        ConnectionCloseLog closeLog = new ConnectionCloseLog(Clock.systemUTC(), CLOSE_LOG_INTERVAL_MS,
                 CLOSE_LOG_MAX_HOSTS);
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup workers = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));

@@ -8,6 +8,7 @@ import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.BufferSupplier;
 import org.apache.kafka.common.utils.CloseableIterator;
 
 /**
@@ -29,8 +30,7 @@ public final class BatchRecompressor {
                 TimestampType.CREATE_TIME, source.baseOffset(), RecordBatch.NO_TIMESTAMP, source.producerId(),
                 source.producerEpoch(), source.baseSequence(), source.isTransactional(), false,
                 source.partitionLeaderEpoch(), out.capacity());
-        try (CloseableIterator<Record> records = source.streamingIterator(
-                org.apache.kafka.common.utils.BufferSupplier.NO_CACHING)) {
+        try (CloseableIterator<Record> records = source.streamingIterator(BufferSupplier.NO_CACHING)) {
             while (records.hasNext()) {
                 Record record = records.next();
                 builder.appendWithOffset(record.offset(), record.timestamp(), record.key(), record.value(),

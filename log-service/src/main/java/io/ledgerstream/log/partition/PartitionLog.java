@@ -16,14 +16,18 @@ public interface PartitionLog extends AutoCloseable {
     TopicPartition topicPartition();
 
     /**
-     * Validates one Kafka v2 record batch, gives it the next offsets and stores it.
+     * Validates one Kafka v2 record batch (its header, and its records as Kafka's log validator does, see
+     * {@link RecordValidator}), gives it the next offsets and stores it. As Kafka does, the header's newest timestamp
+     * is set to the records' (or to the append time, when the topic uses log append time); a topic whose
+     * {@code compression.type} names another codec gets the batch recompressed.
      *
      * <p>The log takes ownership of {@code batch} (from its position to its limit): it writes the base offset and
      * leader epoch into it in place and may keep it in memory to serve reads, so the caller must not touch it again.
      * Appends may be issued before earlier ones complete; their futures complete in offset order, each once the
      * batch is durable at the write's ack quorum.
      *
-     * @return the offsets given to the batch; fails with {@link InvalidRecordBatchException} or
+     * @return the offsets given to the batch (and the append time stamped on it); fails with
+     *     {@link InvalidRecordBatchException} or
      *     {@link RecordBatchTooLargeException} (nothing written), {@link LogFencedException},
      *     {@link LogStorageException} or {@link LogClosedException}
      */

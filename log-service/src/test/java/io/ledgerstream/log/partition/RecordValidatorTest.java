@@ -8,13 +8,18 @@ import io.ledgerstream.log.config.LogConfig;
 import io.ledgerstream.log.partition.InvalidRecordBatchException.Reason;
 import io.ledgerstream.log.testing.BatchBytes;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Map;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.ByteUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -121,7 +126,7 @@ class RecordValidatorTest {
     @Test
     void offsetDeltasMustRunFromZero() {
         ByteBuffer out = ByteBuffer.allocate(1024);
-        var builder = MemoryRecords.builder(out, Compression.NONE, org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+        var builder = MemoryRecords.builder(out, Compression.NONE, TimestampType.CREATE_TIME,
                 0);
         builder.appendWithOffset(1, record("a", NOW));
         builder.appendWithOffset(2, record("b", NOW));
@@ -135,9 +140,9 @@ class RecordValidatorTest {
     @Test
     void aProducerMayNotClaimLogAppendTimeOnALogAppendTimeTopic() {
         ByteBuffer out = ByteBuffer.allocate(1024);
-        var builder = new org.apache.kafka.common.record.MemoryRecordsBuilder(out,
-                org.apache.kafka.common.record.RecordBatch.MAGIC_VALUE_V2, Compression.NONE,
-                org.apache.kafka.common.record.TimestampType.LOG_APPEND_TIME, 0, NOW, -1, (short) -1, -1, false, false,
+        var builder = new MemoryRecordsBuilder(out,
+                RecordBatch.MAGIC_VALUE_V2, Compression.NONE,
+                TimestampType.LOG_APPEND_TIME, 0, NOW, -1, (short) -1, -1, false, false,
                 -1, out.capacity());
         builder.append(record("a", NOW));
         ByteBuffer claimed = builder.build().buffer();
@@ -148,31 +153,31 @@ class RecordValidatorTest {
 
     @ParameterizedTest
     @EnumSource(value = CompressionType.class, names = {"GZIP", "SNAPPY", "LZ4", "ZSTD"})
-    void compressedRecordsAreCheckedAgainstTheirLengthsWithoutTrustingThem(CompressionType codec) throws Exception {
+    void compressedRecordsAreCheckedAgainstTheirLengthsWithoutTrustingThem(CompressionType codec) {
         byte[] plain = innerRecords(record("a", NOW), record("b", NOW));
         // The first record claims a body of 2 GiB, more than the heap: refused before any memory is given to it.
         byte[] huge = new byte[plain.length + 4];
         ByteBuffer hugeBytes = ByteBuffer.wrap(huge);
-        org.apache.kafka.common.utils.ByteUtils.writeVarint(Integer.MAX_VALUE - 64, hugeBytes);
-        int firstLength = org.apache.kafka.common.utils.ByteUtils.readVarint(ByteBuffer.wrap(plain));
-        int lengthBytes = org.apache.kafka.common.utils.ByteUtils.sizeOfVarint(firstLength);
+        ByteUtils.writeVarint(Integer.MAX_VALUE - 64, hugeBytes);
+        int firstLength = ByteUtils.readVarint(ByteBuffer.wrap(plain));
+        int lengthBytes = ByteUtils.sizeOfVarint(firstLength);
         hugeBytes.put(plain, lengthBytes, plain.length - lengthBytes);
-        ByteBuffer bomb = compressedBatch(codec, java.util.Arrays.copyOf(huge, hugeBytes.position()), 2);
+        ByteBuffer bomb = compressedBatch(codec, Arrays.copyOf(huge, hugeBytes.position()));
         assertThat(refusal(bomb, LogConfig.DEFAULTS).reason()).isEqualTo(Reason.INVALID_RECORD);
 
         // A record whose length is one byte short of its fields: kafka-clients' consumers would fail on it.
         byte[] shortLength = plain.clone();
         shortLength[0] = (byte) (((firstLength - 1) << 1));
-        assertThat(refusal(compressedBatch(codec, shortLength, 2), LogConfig.DEFAULTS).reason())
+        assertThat(refusal(compressedBatch(codec, shortLength), LogConfig.DEFAULTS).reason())
                 .isIn(Reason.INVALID_RECORD, Reason.CORRUPT_RECORDS);
 
         // A third record after the two declared.
-        byte[] extra = java.util.Arrays.copyOf(plain, plain.length + plain.length / 2);
+        byte[] extra = Arrays.copyOf(plain, plain.length + plain.length / 2);
         System.arraycopy(plain, 0, extra, plain.length, plain.length / 2);
-        assertThat(refusal(compressedBatch(codec, extra, 2), LogConfig.DEFAULTS).reason())
+        assertThat(refusal(compressedBatch(codec, extra), LogConfig.DEFAULTS).reason())
                 .isEqualTo(Reason.INVALID_RECORD);
 
-        RecordValidator.validate(compressedBatch(codec, plain, 2), LogConfig.DEFAULTS, NOW, "t-0");
+        RecordValidator.validate(compressedBatch(codec, plain), LogConfig.DEFAULTS, NOW, "t-0");
     }
 
     /** The records of an uncompressed batch, as they would be compressed. */
@@ -183,9 +188,8 @@ class RecordValidatorTest {
         return inner;
     }
 
-    /** A batch of two records whose compressed stream holds exactly {@code inner}. */
-    private static ByteBuffer compressedBatch(CompressionType codec, byte[] inner, int count) {
-        assertThat(count).isEqualTo(2);
+    /** A batch declaring two records whose compressed stream holds exactly {@code inner}. */
+    private static ByteBuffer compressedBatch(CompressionType codec, byte[] inner) {
         return BatchBytes.withInnerRecords(batch(Compression.of(codec).build(), record("a", NOW), record("b", NOW)),
                 original -> inner);
     }

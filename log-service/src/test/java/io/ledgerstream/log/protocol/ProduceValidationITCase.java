@@ -25,7 +25,6 @@ import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
@@ -36,7 +35,6 @@ import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ResponseHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,7 +50,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ProduceValidationITCase {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final short PRODUCE_VERSION = 11;
 
     @TempDir
     static Path dir;
@@ -90,13 +87,7 @@ class ProduceValidationITCase {
     /** Produces {@code batch} to partition 0 of {@code topic} in a request of its own and returns the answer. */
     private static ProduceResponseData.PartitionProduceResponse produce(Socket socket, String topic, ByteBuffer batch)
             throws Exception {
-        ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000);
-        data.topicData().add(new ProduceRequestData.TopicProduceData().setName(topic).setPartitionData(List.of(
-                new ProduceRequestData.PartitionProduceData().setIndex(0)
-                        .setRecords(MemoryRecords.readableRecords(batch)))));
-        ByteBuffer body = RawKafkaRequests.exchange(socket, new ProduceRequest(data, PRODUCE_VERSION), ++correlation);
-        return new ProduceResponseData(new ByteBufferAccessor(body), PRODUCE_VERSION).responses().iterator().next()
-                .partitionResponses().get(0);
+        return RawKafkaRequests.produce(socket, new TopicPartition(topic, 0), batch, ++correlation);
     }
 
     @Test

@@ -30,16 +30,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -51,7 +48,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 class RecordBatchFuzzITCase {
     private static final String TOPIC = "fuzzed";
     private static final TopicPartition PARTITION = new TopicPartition(TOPIC, 0);
-    private static final short PRODUCE_VERSION = 11;
     /** What Kafka answers to a batch it will not store; UNKNOWN_SERVER_ERROR is never one. */
     private static final Set<Errors> REFUSALS = Set.of(Errors.CORRUPT_MESSAGE, Errors.INVALID_RECORD,
             Errors.INVALID_TIMESTAMP, Errors.MESSAGE_TOO_LARGE,
@@ -149,13 +145,7 @@ class RecordBatchFuzzITCase {
     }
 
     private static ProduceResponseData.PartitionProduceResponse produce(ByteBuffer batch) throws Exception {
-        ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000);
-        data.topicData().add(new ProduceRequestData.TopicProduceData().setName(TOPIC).setPartitionData(List.of(
-                new ProduceRequestData.PartitionProduceData().setIndex(0)
-                        .setRecords(MemoryRecords.readableRecords(batch)))));
-        ByteBuffer body = RawKafkaRequests.exchange(producer, new ProduceRequest(data, PRODUCE_VERSION), ++correlation);
-        return new ProduceResponseData(new ByteBufferAccessor(body), PRODUCE_VERSION).responses().iterator().next()
-                .partitionResponses().get(0);
+        return RawKafkaRequests.produce(producer, PARTITION, batch, ++correlation);
     }
 
     /**

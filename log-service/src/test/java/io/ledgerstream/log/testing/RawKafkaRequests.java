@@ -5,7 +5,14 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.util.List;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ResponseHeader;
 
@@ -35,6 +42,23 @@ public final class RawKafkaRequests {
             throw new IOException("Response to correlation id " + answered + ", expected " + correlationId);
         }
         return body;
+    }
+
+    /**
+     * Produces {@code batch} as it is, acks=all, to one partition in a Produce request (v11) of its own, and returns
+     * the partition's answer.
+     */
+    public static ProduceResponseData.PartitionProduceResponse produce(Socket socket, TopicPartition partition,
+                                                                       ByteBuffer batch, int correlationId)
+            throws IOException {
+        short version = 11;
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000);
+        data.topicData().add(new ProduceRequestData.TopicProduceData().setName(partition.topic()).setPartitionData(
+                List.of(new ProduceRequestData.PartitionProduceData().setIndex(partition.partition())
+                        .setRecords(MemoryRecords.readableRecords(batch)))));
+        ByteBuffer body = exchange(socket, new ProduceRequest(data, version), correlationId);
+        return new ProduceResponseData(new ByteBufferAccessor(body), version).responses().iterator().next()
+                .partitionResponses().get(0);
     }
 
     /**

@@ -22,7 +22,8 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse;
 
 /**
  * DescribeConfigs: a topic's effective value of every topic config Kafka 4 knows (those without effect here too),
- * each marked as a topic override or the broker default. Broker resources answer with no entries: broker settings are static and not exposed yet.
+ * each marked as a topic override or the broker default. Broker resources answer with no entries: broker settings
+ * are static and not exposed yet.
  */
 public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequest> {
     private final LogManager logs;
@@ -104,9 +105,11 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
         return switch (key) {
             case LogConfig.CLEANUP_POLICY -> DescribeConfigsResponse.ConfigType.LIST;
             case LogConfig.MAX_MESSAGE_BYTES, LogConfig.MIN_INSYNC_REPLICAS, LogConfig.COMPRESSION_GZIP_LEVEL,
-                 LogConfig.COMPRESSION_LZ4_LEVEL, LogConfig.COMPRESSION_ZSTD_LEVEL -> DescribeConfigsResponse.ConfigType.INT;
+                 LogConfig.COMPRESSION_LZ4_LEVEL, LogConfig.COMPRESSION_ZSTD_LEVEL ->
+                    DescribeConfigsResponse.ConfigType.INT;
             case LogConfig.MIN_CLEANABLE_DIRTY_RATIO -> DescribeConfigsResponse.ConfigType.DOUBLE;
-            case LogConfig.MESSAGE_TIMESTAMP_TYPE, LogConfig.COMPRESSION_TYPE -> DescribeConfigsResponse.ConfigType.STRING;
+            case LogConfig.MESSAGE_TIMESTAMP_TYPE, LogConfig.COMPRESSION_TYPE ->
+                    DescribeConfigsResponse.ConfigType.STRING;
             default -> LogConfig.CLIENT_KEYS.contains(key) ? DescribeConfigsResponse.ConfigType.STRING
                     : DescribeConfigsResponse.ConfigType.LONG;
         };

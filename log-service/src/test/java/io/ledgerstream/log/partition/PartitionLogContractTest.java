@@ -229,6 +229,24 @@ public abstract class PartitionLogContractTest {
     }
 
     @Test
+    void segmentsRollTheirJitterBeforeSegmentMs(TestInfo test) throws Exception {
+        LogConfig config = LogConfig.DEFAULTS.withOverrides(java.util.Map.of(LogConfig.SEGMENT_MS, "10000",
+                LogConfig.SEGMENT_JITTER_MS, "9000"));
+        PartitionLog log = openLog(test, config);
+        long jitter = config.rollJitterMs(log.topicPartition(), 0);
+        assertThat(jitter).as("this partition's first segment has a jitter").isPositive();
+        await(log.appendAsync(TestBatches.single("a", clock().millis())));
+        clock().advance(10_000 - jitter - 1);
+        long beforeRoll = clock().millis();
+        await(log.appendAsync(TestBatches.single("b", beforeRoll)));
+        clock().advance(1);
+        long atRoll = clock().millis();
+        await(log.appendAsync(TestBatches.single("c", atRoll)));
+        assertThat(log.timestampSearchStart(beforeRoll)).as("b went to the first segment").isZero();
+        assertThat(log.timestampSearchStart(atRoll)).as("c opened a segment of its own").isEqualTo(2);
+    }
+
+    @Test
     void retentionBySizeKeepsTheNewestSegmentsWithinTheLimit(TestInfo test) throws Exception {
         LogConfig config = LogConfig.DEFAULTS.withOverrides(java.util.Map.of(
                 LogConfig.SEGMENT_BYTES, "4096", LogConfig.RETENTION_BYTES, "8192"));

@@ -26,8 +26,8 @@ import org.apache.kafka.common.requests.ResponseHeader;
  * consecutive Produce requests overlapping once each is ordered in its logs) and writes the answers in request
  * order. A frame that cannot be parsed, or names an API we do not serve, closes this connection with one log line
  * (at most one a minute per client host, {@link ConnectionCloseLog}); nothing else is affected. ApiVersions of a
- * version we do not serve, negative ones included, is answered as Kafka answers it. Requests received before the client closed its end are still served; a connection we
- * close drops what it had not started.
+ * version we do not serve, negative ones included, is answered as Kafka answers it. Requests received before the
+ * client closed its end are still served; a connection we close drops what it had not started.
  *
  * <p>Confined to the channel's event loop; handlers complete elsewhere and hop back to it.
  */

@@ -1,5 +1,6 @@
 package io.ledgerstream.log.testing;
 
+import io.ledgerstream.log.partition.RecordBatches;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,11 +20,11 @@ import org.apache.kafka.common.utils.Crc32C;
  */
 public final class BatchBytes {
     /** Where the records begin: right after the 61-byte header. */
-    public static final int RECORDS = 61;
+    public static final int RECORDS = RecordBatches.HEADER_SIZE;
     public static final int LENGTH = 8;
     public static final int CRC = 17;
     public static final int ATTRIBUTES = 21;
-    public static final int LAST_OFFSET_DELTA = 23;
+    public static final int LAST_OFFSET_DELTA = RecordBatches.LAST_OFFSET_DELTA;
     public static final int RECORD_COUNT = 57;
 
     private BatchBytes() {

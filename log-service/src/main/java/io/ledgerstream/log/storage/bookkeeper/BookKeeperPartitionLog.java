@@ -8,7 +8,6 @@ import io.ledgerstream.log.metadata.ProducerSnapshot;
 import io.ledgerstream.log.metadata.SegmentRecord;
 import io.ledgerstream.log.metadata.Versioned;
 import io.ledgerstream.log.partition.AppendResult;
-import io.ledgerstream.log.partition.BatchRecompressor;
 import io.ledgerstream.log.partition.BatchCache;
 import io.ledgerstream.log.partition.CacheBudget;
 import io.ledgerstream.log.partition.CompactionStats;
@@ -16,11 +15,10 @@ import io.ledgerstream.log.partition.LogClosedException;
 import io.ledgerstream.log.partition.LogException;
 import io.ledgerstream.log.partition.OffsetOutOfRangeException;
 import io.ledgerstream.log.partition.PartitionLog;
+import io.ledgerstream.log.partition.PreparedBatch;
 import io.ledgerstream.log.partition.ProducerStateTable;
 import io.ledgerstream.log.partition.ReadResult;
-import io.ledgerstream.log.partition.RecordBatchTooLargeException;
 import io.ledgerstream.log.partition.RecordBatches;
-import io.ledgerstream.log.partition.RecordValidator;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -37,8 +35,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.apache.bookkeeper.client.api.WriteHandle;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.record.TimestampType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -328,28 +324,15 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     @Override
     public CompletableFuture<AppendResult> appendAsync(ByteBuffer batch) {
         LogConfig cfg = config;
-        long now = clock.millis();
-        ByteBuffer owned;
-        long logAppendTime = cfg.timestamps().type() == TimestampType.LOG_APPEND_TIME ? now : -1;
+        PreparedBatch prepared;
         try {
-            RecordBatches.validate(batch, cfg.maxMessageBytes());
-            RecordValidator.Checked checked = RecordValidator.validate(batch, cfg, now, name);
-            Compression recompression = cfg.compression().recompressionFor(checked.compression());
-            if (recompression != null) {
-                owned = BatchRecompressor.recompress(batch, recompression);
-                if (owned.remaining() > cfg.maxMessageBytes()) {
-                    throw new RecordBatchTooLargeException(owned.remaining(), cfg.maxMessageBytes());
-                }
-            } else {
-                owned = batch.isReadOnly() ? ByteBuffer.allocate(batch.remaining()).put(batch.duplicate()).flip()
-                        : batch.slice();
-            }
-            RecordBatches.setMaxTimestamp(owned, logAppendTime >= 0,
-                    logAppendTime >= 0 ? logAppendTime : checked.maxTimestamp());
+            prepared = PreparedBatch.of(batch, cfg, clock.millis(), name);
         } catch (RuntimeException e) {
             // Refusals (LogException), and whatever recompressing a validated batch may throw: never synchronously.
             return CompletableFuture.failedFuture(e);
         }
+        ByteBuffer owned = prepared.bytes();
+        long logAppendTime = prepared.logAppendTimeMs();
         int count = RecordBatches.recordCount(owned);
         PendingAppend append;
         long rollAt = -1;
@@ -675,8 +658,8 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 return CompletableFuture.completedFuture(CompactionStats.NONE);
             }
         }
-        SegmentCompactor compactor = new SegmentCompactor(ledgers,
-                replication.withMinInsyncReplicas(cfg.minInsyncReplicas()), partition, cfg, now, keyBudgetBytes);
+        SegmentCompactor compactor = new SegmentCompactor(ledgers, ledgerReplication(cfg), partition, cfg, now,
+                keyBudgetBytes);
         return compactor.compact(inputs, clean).thenCompose(result -> swapIn(result, compactor));
     }
 
@@ -813,6 +796,11 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         });
     }
 
+    /** The replication of ledgers created now: the topic's, with the ack quorum its min.insync.replicas sets. */
+    private Replication ledgerReplication(LogConfig cfg) {
+        return replication.withMinInsyncReplicas(cfg.minInsyncReplicas());
+    }
+
     // ---- write path: methods named *Locked run under lock and never call BookKeeper or ZooKeeper ----
 
     /**
@@ -876,7 +864,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     private void roll(long base) {
         Segment previous = active;
         long createdAt = clock.millis();
-        ledgers.create(replication.withMinInsyncReplicas(config.minInsyncReplicas()), partition, base)
+        ledgers.create(ledgerReplication(config), partition, base)
                 .thenCompose(handle -> updateMetadata(r -> r.withSegments(append(r.segments(),
                         SegmentRecord.open(handle.getId(), base, createdAt))))
                         .handle((v, e) -> {

@@ -2,7 +2,7 @@ package io.ledgerstream.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.manager.LeaderLogs;
 import io.ledgerstream.log.config.Replication;
 import io.ledgerstream.log.partition.AppendResult;
 import io.ledgerstream.log.partition.PartitionLog;
@@ -39,7 +39,7 @@ class StandaloneRestartITCase {
                 FreePorts.consecutive(1), FreePorts.consecutive(3), 3, Map.of("listeners", "PLAINTEXT://127.0.0.1:0"));
         List<List<KeyAtOffset>> acknowledged = new ArrayList<>();
         try (StandalonePlatform platform = StandalonePlatform.start(settings, Clock.systemUTC())) {
-            LogManager logs = platform.broker().logs();
+            LeaderLogs logs = platform.broker().logs();
             logs.createTopic("orders", PARTITIONS, new Replication(3, 2, 2), Map.of("segment.bytes", "8192"))
                     .get(30, TimeUnit.SECONDS);
             for (int p = 0; p < PARTITIONS; p++) {

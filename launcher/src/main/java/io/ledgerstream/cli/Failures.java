@@ -1,7 +1,6 @@
 package io.ledgerstream.cli;
 
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import io.ledgerstream.log.concurrent.Futures;
 
 /** Turns an exception chain into one line a user can act on. */
 final class Failures {
@@ -9,10 +8,7 @@ final class Failures {
     }
 
     static String describe(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
+        Throwable t = Futures.unwrap(e);
         StringBuilder line = new StringBuilder(message(t));
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {

@@ -1,5 +1,6 @@
 package io.ledgerstream.log.broker;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.ledgerstream.log.cluster.BrokerRegistrar;
 import io.ledgerstream.log.cluster.ClusterView;
 import io.ledgerstream.log.cluster.Controller;
@@ -7,6 +8,9 @@ import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.NetworkConfig;
 import io.ledgerstream.log.group.GroupCoordinator;
 import io.ledgerstream.log.group.OffsetStore;
+import io.ledgerstream.log.manager.LeaderLogs;
+import io.ledgerstream.log.manager.LogMaintenance;
+import io.ledgerstream.log.manager.TopicManager;
 import io.ledgerstream.log.metadata.BrokerRegistration;
 import io.ledgerstream.log.metadata.MetadataStore;
 import io.ledgerstream.log.metadata.PartitionLeaders;
@@ -29,9 +33,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A broker: its ZooKeeper session, its BookKeeper client, the {@link LogManager} of the partitions it leads, the
- * periodic retention and compaction runs, its part in the cluster (registration, controller election, group
- * coordination while it leads the offsets partition) and the Kafka-protocol server in front of them.
+ * A broker: its ZooKeeper session, its BookKeeper client, the logs of the partitions it leads ({@link LeaderLogs}),
+ * topic administration ({@link TopicManager}), the periodic retention and compaction runs ({@link LogMaintenance}),
+ * its part in the cluster (registration, controller election, group coordination while it leads the offsets
+ * partition) and the Kafka-protocol server in front of them. This class wires them and orders start and stop.
+ *
+ * <p>Thread-safe: started and closed by one thread; coordinator changes, driven by ZooKeeper events, are
+ * synchronized on the broker.
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
@@ -43,8 +51,10 @@ public final class Broker implements AutoCloseable {
     private final BrokerConfig config;
     private final CuratorFramework zk;
     private final BookKeeperStorage storage;
+    private final MetadataStore metadata;
     private final ClusterView cluster;
-    private final LogManager logs;
+    private final LeaderLogs logs;
+    private final TopicManager topics;
     private final ScheduledExecutorService scheduler;
     private final GroupCoordinator groups;
     private final Clock clock;
@@ -52,16 +62,20 @@ public final class Broker implements AutoCloseable {
     private BrokerRegistrar registrar;
     private Controller controller;
     /** The leader epoch of the offsets partition this broker coordinates groups in; -1 when it does not. */
+    @GuardedBy("this")
     private int coordinatingEpoch = -1;
 
-    private Broker(BrokerConfig config, CuratorFramework zk, BookKeeperStorage storage, ClusterView cluster,
-                   LogManager logs, ScheduledExecutorService scheduler, GroupCoordinator groups, Clock clock) {
+    private Broker(BrokerConfig config, CuratorFramework zk, MetadataStore metadata, BookKeeperStorage storage,
+                   ClusterView cluster, LeaderLogs logs, TopicManager topics, ScheduledExecutorService scheduler,
+                   GroupCoordinator groups, Clock clock) {
         this.config = config;
         this.clock = clock;
         this.zk = zk;
+        this.metadata = metadata;
         this.storage = storage;
         this.cluster = cluster;
         this.logs = logs;
+        this.topics = topics;
         this.scheduler = scheduler;
         this.groups = groups;
     }
@@ -95,21 +109,17 @@ public final class Broker implements AutoCloseable {
             MetadataStore metadata = new MetadataStore(zk, config.metadataRoot());
             storage = BookKeeperStorage.connect(config, metadata, clock);
             cluster = ClusterView.start(metadata);
-            LogManager logs = new LogManager(metadata, storage, config, clock, cluster);
+            LeaderLogs logs = new LeaderLogs(metadata, storage, config, cluster);
+            TopicManager topics = new TopicManager(metadata, storage, config, clock, cluster, logs);
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "ledgerstream-log-maintenance");
                 t.setDaemon(true);
                 return t;
             });
-            broker = new Broker(config, zk, storage, cluster, logs, scheduler,
+            broker = new Broker(config, zk, metadata, storage, cluster, logs, topics, scheduler,
                     new GroupCoordinator(config.groupInitialRebalanceDelayMs()), clock);
-            every(scheduler, config.retentionCheckIntervalMs(), "Retention", () -> logs.enforceRetention().join());
-            every(scheduler, config.producerIdExpirationCheckIntervalMs(), "Producer id expiry",
-                    logs::expireProducers);
-            if (config.cleanerEnabled()) {
-                every(scheduler, config.cleanerBackoffMs(), "Compaction", () -> logs.compact().join());
-            }
-            broker.serve(metadata);
+            new LogMaintenance(logs, config).schedule(scheduler);
+            broker.serve();
             return broker;
         } catch (Exception | Error e) {
             if (broker != null) {
@@ -127,7 +137,7 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    private void serve(MetadataStore metadata) throws Exception {
+    private void serve() throws Exception {
         NetworkConfig network = config.network();
         if (network.port() == 0) {
             // Clients must be told the real port, so pick it before the APIs that advertise it are built.
@@ -141,12 +151,12 @@ public final class Broker implements AutoCloseable {
             }
         });
         zk.getConnectionStateListenable().addListener((client, state) -> onConnectionState(state));
-        server = KafkaServer.start(network, BrokerApis.create(logs, identity,
+        server = KafkaServer.start(network, BrokerApis.create(topics, logs, cluster, identity,
                 new ProducerIdAllocator(zk, config.metadataRoot()), groups, () -> controllerId()));
         registrar = BrokerRegistrar.register(metadata, new BrokerRegistration(config.brokerId(),
                 network.advertisedHost(), network.advertisedPort(), config.rack()), config.zookeeperSessionTimeoutMs());
         controller = Controller.start(metadata, cluster, config.brokerId(), config.leaderBalanceDelayMs());
-        logs.createTopicIfAbsent(OffsetStore.TOPIC, 1).get(60, TimeUnit.SECONDS);
+        topics.createTopicIfAbsent(OffsetStore.TOPIC, 1).get(60, TimeUnit.SECONDS);
         // Leaders assigned before this broker started raise no change event: take up what it leads already.
         logs.openLedPartitions();
         followCoordinator();
@@ -218,18 +228,6 @@ public final class Broker implements AutoCloseable {
         return c == null ? -1 : c.controllerId();
     }
 
-    /** Runs {@code run} every {@code intervalMs}; a run that fails is logged and the next one still comes. */
-    private static void every(ScheduledExecutorService scheduler, long intervalMs, String what, Runnable run) {
-        scheduler.scheduleWithFixedDelay(() -> {
-            // A run that throws would cancel every later run, so failures end here, logged.
-            try {
-                run.run();
-            } catch (RuntimeException e) {
-                LOG.warn("{} run failed: {}", what, e.toString());
-            }
-        }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
-    }
-
     private static int freePort(String host) throws java.io.IOException {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
             return socket.getLocalPort();
@@ -240,8 +238,19 @@ public final class Broker implements AutoCloseable {
         return config;
     }
 
-    public LogManager logs() {
+    /** The logs of the partitions this broker leads. */
+    public LeaderLogs logs() {
         return logs;
+    }
+
+    /** The metadata store this broker works on. */
+    public MetadataStore metadata() {
+        return metadata;
+    }
+
+    /** The cluster as this broker sees it. */
+    public ClusterView cluster() {
+        return cluster;
     }
 
     /** This broker's ZooKeeper client, for tools and fault tests that act on its session. */

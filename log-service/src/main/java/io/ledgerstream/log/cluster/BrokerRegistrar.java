@@ -5,8 +5,6 @@ import io.ledgerstream.log.metadata.MetadataCodec;
 import io.ledgerstream.log.metadata.MetadataStore;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
-import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.data.Stat;
 
 /**
  * Keeps this broker registered as live: an ephemeral node under the brokers path that goes with the broker's
@@ -29,17 +27,9 @@ public final class BrokerRegistrar implements AutoCloseable {
     public static BrokerRegistrar register(MetadataStore metadata, BrokerRegistration broker, long sessionTimeoutMs)
             throws Exception {
         String path = metadata.brokersPath() + "/" + broker.id();
-        long session = metadata.zk().getZookeeperClient().getZooKeeper().getSessionId();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2 * sessionTimeoutMs);
-        Stat existing;
-        while ((existing = metadata.zk().checkExists().forPath(path)) != null && existing.getEphemeralOwner() != session) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Broker id " + broker.id() + " is registered by another live broker");
-            }
-            Thread.sleep(100);
-        }
-        PersistentNode node = new PersistentNode(metadata.zk(), CreateMode.EPHEMERAL, false, path,
-                MetadataCodec.encode(broker));
+        PersistentNode node = metadata.ephemeralNode(path, MetadataCodec.encode(broker), 2 * sessionTimeoutMs)
+                .orElseThrow(() -> new IllegalStateException("Broker id " + broker.id()
+                        + " is registered by another live broker"));
         node.start();
         if (!node.waitForInitialCreate(30, TimeUnit.SECONDS)) {
             node.close();

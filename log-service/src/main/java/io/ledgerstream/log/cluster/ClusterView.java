@@ -1,5 +1,6 @@
 package io.ledgerstream.log.cluster;
 
+import io.ledgerstream.log.concurrent.Futures;
 import io.ledgerstream.log.metadata.BrokerRegistration;
 import io.ledgerstream.log.metadata.MetadataCodec;
 import io.ledgerstream.log.metadata.MetadataStore;
@@ -44,8 +45,8 @@ public final class ClusterView implements AutoCloseable {
 
     private ClusterView(MetadataStore metadata) {
         this.metadata = metadata;
-        this.brokerCache = CuratorCache.build(metadata.zk(), metadata.brokersPath());
-        this.leaderCache = CuratorCache.build(metadata.zk(), metadata.leadersPath());
+        this.brokerCache = metadata.cache(metadata.brokersPath());
+        this.leaderCache = metadata.cache(metadata.leadersPath());
     }
 
     /** Starts watching and waits (bounded) until both caches hold what ZooKeeper holds now. */
@@ -164,7 +165,7 @@ public final class ClusterView implements AutoCloseable {
         }
         return metadata.leaders(topic).handle((versioned, error) -> {
             if (error != null) {
-                if (!(unwrap(error) instanceof UnknownTopicException)) {
+                if (!(Futures.unwrap(error) instanceof UnknownTopicException)) {
                     LOG.debug("Reading the leaders of {} failed: {}", topic, error.toString());
                 }
                 return Optional.empty();
@@ -210,9 +211,6 @@ public final class ClusterView implements AutoCloseable {
         brokerListeners.add(listener);
     }
 
-    private static Throwable unwrap(Throwable t) {
-        return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
-    }
 
     @Override
     public void close() {

@@ -1,5 +1,6 @@
 package io.ledgerstream.log.cluster;
 
+import io.ledgerstream.log.concurrent.Futures;
 import io.ledgerstream.log.metadata.MetadataConflictException;
 import io.ledgerstream.log.metadata.MetadataStore;
 import io.ledgerstream.log.metadata.PartitionLeaders;
@@ -63,8 +64,8 @@ public final class Controller implements AutoCloseable {
         this.view = view;
         this.brokerId = brokerId;
         this.balanceDelayMs = balanceDelayMs;
-        this.latch = new LeaderLatch(metadata.zk(), metadata.controllerPath(), Integer.toString(brokerId));
-        this.topics = CuratorCache.build(metadata.zk(), metadata.topicsPath());
+        this.latch = metadata.controllerLatch(brokerId);
+        this.topics = metadata.cache(metadata.topicsPath());
     }
 
     /**
@@ -145,7 +146,7 @@ public final class Controller implements AutoCloseable {
         try {
             assignLeaders();
         } catch (RuntimeException e) {
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause = Futures.unwrap(e);
             if (!(cause instanceof MetadataConflictException)) {
                 LOG.warn("Assigning partition leaders failed; trying again: {}", cause.toString());
             }

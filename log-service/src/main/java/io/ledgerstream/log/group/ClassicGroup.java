@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
-import org.apache.kafka.common.TopicPartition;
 
 /** The state of one classic consumer group. Confined to the coordinator's thread. */
 final class ClassicGroup {
@@ -26,7 +25,6 @@ final class ClassicGroup {
     ScheduledFuture<?> joinDeadline;
     /** Whether the join phase of a new group still waits for more members (group.initial.rebalance.delay.ms). */
     boolean initialDelay;
-    final Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
 
     ClassicGroup(String groupId) {
         this.groupId = groupId;

@@ -2,7 +2,7 @@ package io.ledgerstream.log.group;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.partition.PartitionLogs;
 import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.ReadResult;
 import io.ledgerstream.log.partition.RecordBatches;
@@ -35,7 +35,7 @@ public final class OffsetStore {
     private static final int RECORDS_PER_BATCH = 500;
     private static final byte FORMAT = 1;
 
-    private final LogManager logs;
+    private final PartitionLogs logs;
     /** The partition log the committed offsets are replayed from when the store is loaded. */
     private final PartitionLog log;
     private final long snapshotEvery;
@@ -48,7 +48,7 @@ public final class OffsetStore {
      */
     private final Map<String, Map<TopicPartition, CommittedOffset>> written = new HashMap<>();
 
-    private OffsetStore(LogManager logs, PartitionLog log, long snapshotEvery, Clock clock) {
+    private OffsetStore(PartitionLogs logs, PartitionLog log, long snapshotEvery, Clock clock) {
         this.clock = clock;
         this.logs = logs;
         this.log = log;
@@ -56,7 +56,7 @@ public final class OffsetStore {
     }
 
     /** Opens the internal topic's partition, which this broker must lead (the topic is created at start-up). */
-    public static CompletableFuture<OffsetStore> open(LogManager logs, long snapshotEvery, Clock clock) {
+    public static CompletableFuture<OffsetStore> open(PartitionLogs logs, long snapshotEvery, Clock clock) {
         return logs.log(PARTITION).thenApply(log -> new OffsetStore(logs, log, snapshotEvery, clock));
     }
 

@@ -1,16 +1,22 @@
 package io.ledgerstream.log.metadata;
 
+import io.ledgerstream.log.concurrent.Futures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.BackgroundCallback;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 
 /**
  * Topic and partition metadata in ZooKeeper. Layout under the root ({@code /ledgerstream} by default):
@@ -69,9 +75,33 @@ public final class MetadataStore {
         return new String(zk.getData().forPath(path), java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    /** The ZooKeeper client the store works through. */
-    public CuratorFramework zk() {
-        return zk;
+    /** A cache of the nodes under {@code path} (one of the paths below), for watching them; the caller starts it. */
+    public CuratorCache cache(String path) {
+        return CuratorCache.build(zk, path);
+    }
+
+    /** This broker's part in the controller election at {@link #controllerPath()}; the caller starts it. */
+    public LeaderLatch controllerLatch(int brokerId) {
+        return new LeaderLatch(zk, controllerPath(), Integer.toString(brokerId));
+    }
+
+    /**
+     * Waits (bounded) until no other ZooKeeper session holds the ephemeral node at {@code path}, then creates it,
+     * held by this session, with {@code data}; the caller starts the node and closes it to remove it.
+     *
+     * @return empty if another session still holds it after {@code waitMs}
+     */
+    public Optional<PersistentNode> ephemeralNode(String path, byte[] data, long waitMs) throws Exception {
+        long session = zk.getZookeeperClient().getZooKeeper().getSessionId();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        Stat existing;
+        while ((existing = zk.checkExists().forPath(path)) != null && existing.getEphemeralOwner() != session) {
+            if (System.nanoTime() > deadline) {
+                return Optional.empty();
+            }
+            Thread.sleep(100);
+        }
+        return Optional.of(new PersistentNode(zk, CreateMode.EPHEMERAL, false, path, data));
     }
 
     /** Where topic records live: {@code <root>/topics}. */
@@ -336,8 +366,7 @@ public final class MetadataStore {
             if (error == null) {
                 return Optional.of(MetadataCodec.decodeProducerSnapshot(node.value()));
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
+            Throwable cause = Futures.unwrap(error);
             if (cause instanceof UnknownTopicException) {
                 return Optional.empty();
             }

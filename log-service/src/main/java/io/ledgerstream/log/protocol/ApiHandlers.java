@@ -1,5 +1,6 @@
 package io.ledgerstream.log.protocol;
 
+import io.ledgerstream.log.concurrent.Futures;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -61,8 +62,7 @@ public final class ApiHandlers {
             if (e == null) {
                 return r;
             }
-            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                    ? e.getCause() : e;
+            Throwable cause = Futures.unwrap(e);
             if (cause instanceof CloseConnectionException close) {
                 throw close;
             }

@@ -1,5 +1,6 @@
 package io.ledgerstream.log.protocol;
 
+import io.ledgerstream.log.concurrent.Futures;
 import io.ledgerstream.log.config.InvalidConfigException;
 import io.ledgerstream.log.metadata.InvalidTopicException;
 import io.ledgerstream.log.metadata.TopicExistsException;
@@ -11,8 +12,6 @@ import io.ledgerstream.log.partition.LogStorageException;
 import io.ledgerstream.log.partition.NotEnoughBookiesException;
 import io.ledgerstream.log.partition.OffsetOutOfRangeException;
 import io.ledgerstream.log.partition.RecordBatchTooLargeException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.Errors;
@@ -23,7 +22,7 @@ public final class KafkaErrors {
     }
 
     public static Errors forException(Throwable failure) {
-        Throwable t = unwrap(failure);
+        Throwable t = Futures.unwrap(failure);
         if (t instanceof InvalidRecordBatchException invalid) {
             return switch (invalid.reason()) {
                 // Kafka 4 takes only v2 batches in Produce and refuses others as invalid records.
@@ -85,15 +84,7 @@ public final class KafkaErrors {
 
     /** The message to send with the error: ours when we have one, else Kafka's default for the code. */
     public static String message(Throwable failure) {
-        Throwable t = unwrap(failure);
+        Throwable t = Futures.unwrap(failure);
         return t.getMessage() != null ? t.getMessage() : forException(t).message();
-    }
-
-    /** The failure itself, out of the completion and execution exceptions that carry it. */
-    public static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 }

@@ -221,7 +221,7 @@ class ClusterFailoverITCase {
                 if (i == total / 4) {
                     producer.flush();
                     victim = cluster.awaitLiveLeader(tp, WAIT);
-                    epochBefore = cluster.broker(victim).logs().cluster().leader(tp).orElseThrow().epoch();
+                    epochBefore = cluster.broker(victim).cluster().leader(tp).orElseThrow().epoch();
                     expireSession(cluster.broker(victim).zookeeper());
                 }
             }
@@ -229,7 +229,7 @@ class ClusterFailoverITCase {
         }
         int before = epochBefore;
         Await.until("a new leader epoch of " + tp, WAIT, () -> cluster.running().stream()
-                .map(id -> cluster.broker(id).logs().cluster().leader(tp))
+                .map(id -> cluster.broker(id).cluster().leader(tp))
                 .allMatch(l -> l.isPresent() && l.get().epoch() > before));
         assertThat(cluster.running()).as("the broker stays up and rejoins").contains(victim);
         assertThat(failures).as("sends that failed").isEmpty();

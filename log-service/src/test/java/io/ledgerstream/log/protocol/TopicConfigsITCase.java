@@ -170,7 +170,7 @@ class TopicConfigsITCase {
     }
 
     private static LedgerMetadata openLedger(String topic) throws Exception {
-        PartitionRecord record = local.broker().logs().metadata().partition(topic, 0).get(30, TimeUnit.SECONDS).value();
+        PartitionRecord record = local.broker().metadata().partition(topic, 0).get(30, TimeUnit.SECONDS).value();
         long ledgerId = record.segments().get(record.segments().size() - 1).ledgerId();
         ClientConfiguration conf = new ClientConfiguration();
         conf.setMetadataServiceUri(local.broker().config().bookkeeperMetadataUri());

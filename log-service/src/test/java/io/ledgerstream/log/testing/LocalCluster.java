@@ -99,7 +99,7 @@ public final class LocalCluster implements AutoCloseable {
         int[] leader = {-1};
         Await.until("a running leader of " + partition, timeout, () -> {
             for (int id : running()) {
-                Optional<PartitionLeaders.Leader> l = brokers.get(id).logs().cluster().leader(partition);
+                Optional<PartitionLeaders.Leader> l = brokers.get(id).cluster().leader(partition);
                 if (l.isPresent() && running().contains(l.get().brokerId())) {
                     leader[0] = l.get().brokerId();
                     return true;

@@ -1,6 +1,6 @@
 package io.ledgerstream.log.protocol.handlers;
 
-import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
@@ -16,10 +16,10 @@ import org.apache.kafka.common.requests.AlterConfigsResponse;
 
 /** AlterConfigs (the legacy, replace-all form) for topics: the given configs become the topic's only overrides. */
 public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest> {
-    private final LogManager logs;
+    private final TopicAdmin topics;
 
-    public AlterConfigsHandler(LogManager logs) {
-        this.logs = logs;
+    public AlterConfigsHandler(TopicAdmin topics) {
+        this.topics = topics;
     }
 
     @Override
@@ -41,7 +41,7 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
                     new AlterConfigsResponseData.AlterConfigsResourceResponse()
                             .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(result);
-            CompletableFuture<Void> change = TopicConfigChange.apply(logs, resource.resourceType(),
+            CompletableFuture<Void> change = TopicConfigChange.apply(topics, resource.resourceType(),
                     resource.resourceName(), overrides -> {
                         overrides.clear();
                         resource.configs().forEach(c -> overrides.put(c.name(), c.value()));

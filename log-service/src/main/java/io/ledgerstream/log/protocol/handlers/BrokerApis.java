@@ -1,8 +1,10 @@
 package io.ledgerstream.log.protocol.handlers;
 
-import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.cluster.ClusterView;
 import io.ledgerstream.log.group.GroupCoordinator;
+import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.metadata.ProducerIdAllocator;
+import io.ledgerstream.log.partition.PartitionLogs;
 import io.ledgerstream.log.protocol.ApiHandlers;
 import java.util.function.IntSupplier;
 
@@ -11,27 +13,32 @@ public final class BrokerApis {
     private BrokerApis() {
     }
 
-    /** @param controllerId the controller's id as this broker knows it, -1 when unknown */
-    public static ApiHandlers create(LogManager logs, BrokerIdentity identity, ProducerIdAllocator producerIds,
+    /**
+     * @param topics       topic administration
+     * @param logs         the logs of the partitions this broker leads
+     * @param controllerId the controller's id as this broker knows it, -1 when unknown
+     */
+    public static ApiHandlers create(TopicAdmin topics, PartitionLogs logs, ClusterView cluster,
+                                     BrokerIdentity identity, ProducerIdAllocator producerIds,
                                      GroupCoordinator groups, IntSupplier controllerId) {
         ApiHandlers handlers = new ApiHandlers();
         return handlers
                 .register(new ApiVersionsHandler(handlers))
-                .register(new MetadataHandler(logs, identity, controllerId))
-                .register(new ProduceHandler(logs))
+                .register(new MetadataHandler(topics, cluster, identity, controllerId))
+                .register(new ProduceHandler(topics))
                 .register(new FetchHandler(logs))
                 .register(new ListOffsetsHandler(logs))
-                .register(new CreateTopicsHandler(logs))
+                .register(new CreateTopicsHandler(topics))
                 .register(new InitProducerIdHandler(producerIds))
-                .register(new DeleteTopicsHandler(logs))
-                .register(new CreatePartitionsHandler(logs))
-                .register(new DescribeClusterHandler(logs.cluster(), identity, controllerId))
-                .register(new DescribeConfigsHandler(logs))
-                .register(new IncrementalAlterConfigsHandler(logs))
-                .register(new AlterConfigsHandler(logs))
+                .register(new DeleteTopicsHandler(topics))
+                .register(new CreatePartitionsHandler(topics))
+                .register(new DescribeClusterHandler(cluster, identity, controllerId))
+                .register(new DescribeConfigsHandler(topics))
+                .register(new IncrementalAlterConfigsHandler(topics))
+                .register(new AlterConfigsHandler(topics))
                 .register(new DeleteRecordsHandler(logs))
                 .register(new OffsetForLeaderEpochHandler(logs))
-                .register(new FindCoordinatorHandler(logs.cluster()))
+                .register(new FindCoordinatorHandler(cluster))
                 .register(new JoinGroupHandler(groups))
                 .register(new SyncGroupHandler(groups))
                 .register(new HeartbeatHandler(groups))

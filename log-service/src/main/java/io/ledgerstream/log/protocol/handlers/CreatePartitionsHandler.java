@@ -1,6 +1,6 @@
 package io.ledgerstream.log.protocol.handlers;
 
-import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
@@ -16,10 +16,10 @@ import org.apache.kafka.common.requests.CreatePartitionsResponse;
 
 /** CreatePartitions: raises a topic's partition count (new partitions start empty); assignments are BookKeeper's. */
 public final class CreatePartitionsHandler implements ApiHandler<CreatePartitionsRequest> {
-    private final LogManager logs;
+    private final TopicAdmin topics;
 
-    public CreatePartitionsHandler(LogManager logs) {
-        this.logs = logs;
+    public CreatePartitionsHandler(TopicAdmin topics) {
+        this.topics = topics;
     }
 
     @Override
@@ -44,13 +44,13 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
                     ? CompletableFuture.failedFuture(new org.apache.kafka.common.errors.InvalidReplicaAssignmentException(
                             "Replica assignments are chosen by BookKeeper; do not give them"))
                     : request.data().validateOnly()
-                    ? logs.metadata().topic(topic.name()).thenAccept(t -> {
+                    ? topics.topic(topic.name()).thenAccept(t -> {
                         if (topic.count() <= t.partitions()) {
                             throw new org.apache.kafka.common.errors.InvalidPartitionsException("Topic " + topic.name()
                                     + " has " + t.partitions() + " partitions; the new count must be larger");
                         }
                     })
-                    : logs.createPartitions(topic.name(), topic.count());
+                    : topics.createPartitions(topic.name(), topic.count());
             changes.add(change.handle((v, e) -> {
                 result.setErrorCode(KafkaErrors.code(e)).setErrorMessage(KafkaErrors.messageOrNull(e));
                 return null;

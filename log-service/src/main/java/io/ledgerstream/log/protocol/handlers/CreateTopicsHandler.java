@@ -1,8 +1,8 @@
 package io.ledgerstream.log.protocol.handlers;
 
-import io.ledgerstream.log.broker.LogManager;
 import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.Replication;
+import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.metadata.TopicNames;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.KafkaErrors;
@@ -27,10 +27,10 @@ import org.apache.kafka.common.requests.CreateTopicsResponse;
  * Qa = min(min.insync.replicas, rf).
  */
 public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest> {
-    private final LogManager logs;
+    private final TopicAdmin topics;
 
-    public CreateTopicsHandler(LogManager logs) {
-        this.logs = logs;
+    public CreateTopicsHandler(TopicAdmin topics) {
+        this.topics = topics;
     }
 
     @Override
@@ -69,7 +69,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
     }
 
     private CompletableFuture<Created> create(CreateTopicsRequestData.CreatableTopic topic, boolean validateOnly) {
-        BrokerConfig config = logs.config();
+        BrokerConfig config = topics.config();
         int partitions = topic.numPartitions() == -1 ? config.numPartitions() : topic.numPartitions();
         int factor = topic.replicationFactor() == -1 ? config.defaultReplicationFactor() : topic.replicationFactor();
         try {
@@ -88,22 +88,22 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             Replication replication = Replication.forFactor(factor, Math.min(config.minInsyncReplicas(), factor));
             Map<String, String> overrides = new HashMap<>();
             topic.configs().forEach(c -> overrides.put(c.name(), c.value()));
-            logs.topicLogConfig(overrides, replication);
-            CompletableFuture<Void> enoughBookies = logs.writableBookies().thenAccept(bookies -> {
+            topics.topicLogConfig(overrides, replication);
+            CompletableFuture<Void> enoughBookies = topics.writableBookies().thenAccept(bookies -> {
                 if (replication.writeQuorum() > bookies) {
                     throw new org.apache.kafka.common.errors.InvalidReplicationFactorException("Replication factor " + factor + " is larger than the "
                             + bookies + " writable bookies");
                 }
             });
             if (validateOnly) {
-                return enoughBookies.thenCompose(v -> logs.metadata().topic(topic.name()).handle((existing, error) -> {
+                return enoughBookies.thenCompose(v -> topics.topic(topic.name()).handle((existing, error) -> {
                     if (error == null) {
                         throw new io.ledgerstream.log.metadata.TopicExistsException(topic.name());
                     }
                     return new Created(partitions, factor);
                 }));
             }
-            return enoughBookies.thenCompose(v -> logs.createTopic(topic.name(), partitions, replication, overrides))
+            return enoughBookies.thenCompose(v -> topics.createTopic(topic.name(), partitions, replication, overrides))
                     .thenApply(t -> new Created(partitions, factor));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);

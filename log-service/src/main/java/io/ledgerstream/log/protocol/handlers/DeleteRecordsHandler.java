@@ -1,6 +1,6 @@
 package io.ledgerstream.log.protocol.handlers;
 
-import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.partition.PartitionLogs;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
@@ -18,9 +18,9 @@ import org.apache.kafka.common.requests.DeleteRecordsResponse;
 
 /** DeleteRecords: moves each partition's log start offset up (-1 meaning the high watermark). */
 public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsRequest> {
-    private final LogManager logs;
+    private final PartitionLogs logs;
 
-    public DeleteRecordsHandler(LogManager logs) {
+    public DeleteRecordsHandler(PartitionLogs logs) {
         this.logs = logs;
     }
 

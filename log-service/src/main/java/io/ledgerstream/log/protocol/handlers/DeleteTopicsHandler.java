@@ -1,6 +1,6 @@
 package io.ledgerstream.log.protocol.handlers;
 
-import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
@@ -18,10 +18,10 @@ import org.apache.kafka.common.requests.DeleteTopicsResponse;
 
 /** DeleteTopics by name: the topic's logs are closed, its metadata deleted, then its ledgers. */
 public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest> {
-    private final LogManager logs;
+    private final TopicAdmin topics;
 
-    public DeleteTopicsHandler(LogManager logs) {
-        this.logs = logs;
+    public DeleteTopicsHandler(TopicAdmin topics) {
+        this.topics = topics;
     }
 
     @Override
@@ -58,7 +58,7 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
             DeleteTopicsResponseData.DeletableTopicResult result = new DeleteTopicsResponseData.DeletableTopicResult()
                     .setName(name);
             response.responses().add(result);
-            deletions.add(logs.deleteTopic(name).handle((v, e) -> {
+            deletions.add(topics.deleteTopic(name).handle((v, e) -> {
                 result.setErrorCode(KafkaErrors.code(e)).setErrorMessage(KafkaErrors.messageOrNull(e));
                 return null;
             }));

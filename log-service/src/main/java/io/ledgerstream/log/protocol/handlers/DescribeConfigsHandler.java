@@ -1,8 +1,8 @@
 package io.ledgerstream.log.protocol.handlers;
 
-import io.ledgerstream.log.broker.LogManager;
 import io.ledgerstream.log.config.InertTopicConfigs;
 import io.ledgerstream.log.config.LogConfig;
+import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
@@ -26,10 +26,10 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse;
  * are static and not exposed yet.
  */
 public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequest> {
-    private final LogManager logs;
+    private final TopicAdmin topics;
 
-    public DescribeConfigsHandler(LogManager logs) {
-        this.logs = logs;
+    public DescribeConfigsHandler(TopicAdmin topics) {
+        this.topics = topics;
     }
 
     @Override
@@ -59,13 +59,13 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                 result.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("Unsupported resource type " + type);
                 continue;
             }
-            lookups.add(logs.metadata().topic(resource.resourceName()).handle((topic, error) -> {
+            lookups.add(topics.topic(resource.resourceName()).handle((topic, error) -> {
                 if (error != null) {
                     result.setErrorCode(KafkaErrors.forException(error).code()).setErrorMessage(KafkaErrors.message(error));
                     return null;
                 }
                 Map<String, String> overrides = topic.configOverrides();
-                LogConfig effective = logs.config().defaultLogConfig().withOverrides(overrides);
+                LogConfig effective = topics.config().defaultLogConfig().withOverrides(overrides);
                 Map<String, String> described = new LinkedHashMap<>(effective.asMap());
                 // Without an override, ledgers keep the ack quorum the topic was created with.
                 described.putIfAbsent(LogConfig.MIN_INSYNC_REPLICAS,

@@ -1,7 +1,7 @@
 package io.ledgerstream.log.protocol.handlers;
 
-import io.ledgerstream.log.broker.LogManager;
 import io.ledgerstream.log.partition.PartitionLog;
+import io.ledgerstream.log.partition.PartitionLogs;
 import io.ledgerstream.log.partition.ReadResult;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.BatchListRecords;
@@ -32,9 +32,9 @@ import org.apache.kafka.common.requests.FetchResponse;
  * stable offset is the high watermark under both isolation levels and no transaction is ever aborted.
  */
 public final class FetchHandler implements ApiHandler<FetchRequest> {
-    private final LogManager logs;
+    private final PartitionLogs logs;
 
-    public FetchHandler(LogManager logs) {
+    public FetchHandler(PartitionLogs logs) {
         this.logs = logs;
     }
 

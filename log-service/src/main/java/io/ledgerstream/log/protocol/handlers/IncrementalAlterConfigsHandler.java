@@ -1,6 +1,6 @@
 package io.ledgerstream.log.protocol.handlers;
 
-import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
@@ -22,10 +22,10 @@ import org.apache.kafka.common.requests.IncrementalAlterConfigsResponse;
  * stored and applied to open logs at once. APPEND and SUBTRACT (list configs) and broker configs are refused.
  */
 public final class IncrementalAlterConfigsHandler implements ApiHandler<IncrementalAlterConfigsRequest> {
-    private final LogManager logs;
+    private final TopicAdmin topics;
 
-    public IncrementalAlterConfigsHandler(LogManager logs) {
-        this.logs = logs;
+    public IncrementalAlterConfigsHandler(TopicAdmin topics) {
+        this.topics = topics;
     }
 
     @Override
@@ -47,7 +47,7 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
                     new IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse()
                             .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(result);
-            CompletableFuture<Void> change = TopicConfigChange.apply(logs, resource.resourceType(),
+            CompletableFuture<Void> change = TopicConfigChange.apply(topics, resource.resourceType(),
                     resource.resourceName(), overrides -> {
                         apply(resource, overrides);
                         return overrides;

@@ -1,7 +1,7 @@
 package io.ledgerstream.log.protocol.handlers;
 
-import io.ledgerstream.log.broker.LogManager;
 import io.ledgerstream.log.partition.PartitionLog;
+import io.ledgerstream.log.partition.PartitionLogs;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
@@ -29,9 +29,9 @@ import org.apache.kafka.common.requests.ListOffsetsResponse;
 public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> {
     private static final int SCAN_BYTES = 1 << 20;
 
-    private final LogManager logs;
+    private final PartitionLogs logs;
 
-    public ListOffsetsHandler(LogManager logs) {
+    public ListOffsetsHandler(PartitionLogs logs) {
         this.logs = logs;
     }
 

@@ -1,6 +1,7 @@
 package io.ledgerstream.log.protocol.handlers;
 
-import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.cluster.ClusterView;
+import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.metadata.PartitionLeaders;
 import io.ledgerstream.log.metadata.TopicNames;
 import io.ledgerstream.log.metadata.TopicRecord;
@@ -29,12 +30,14 @@ import org.apache.kafka.common.requests.MetadataResponse;
  * auto-creation is on and the client allows it.
  */
 public final class MetadataHandler implements ApiHandler<MetadataRequest> {
-    private final LogManager logs;
+    private final TopicAdmin topics;
+    private final ClusterView cluster;
     private final BrokerIdentity identity;
     private final IntSupplier controllerId;
 
-    public MetadataHandler(LogManager logs, BrokerIdentity identity, IntSupplier controllerId) {
-        this.logs = logs;
+    public MetadataHandler(TopicAdmin topics, ClusterView cluster, BrokerIdentity identity, IntSupplier controllerId) {
+        this.topics = topics;
+        this.cluster = cluster;
         this.identity = identity;
         this.controllerId = controllerId;
     }
@@ -57,21 +60,21 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
                 .map(MetadataRequestData.MetadataRequestTopic::topicId).filter(id -> !Uuid.ZERO_UUID.equals(id))
                 .toList();
         CompletableFuture<List<String>> names = request.isAllTopics()
-                ? logs.metadata().topicNames()
+                ? topics.topicNames()
                 : CompletableFuture.completedFuture(data.topics().stream()
                         .filter(t -> Uuid.ZERO_UUID.equals(t.topicId()))
                         .map(MetadataRequestData.MetadataRequestTopic::name).toList());
         boolean autoCreate = !request.isAllTopics() && data.allowAutoTopicCreation();
-        return names.thenCompose(topics -> {
+        return names.thenCompose(wanted -> {
             List<CompletableFuture<MetadataResponseData.MetadataResponseTopic>> described = new ArrayList<>();
-            for (String name : topics) {
+            for (String name : wanted) {
                 described.add(describe(name, autoCreate));
             }
             return CompletableFuture.allOf(described.toArray(CompletableFuture[]::new)).thenApply(v -> {
                 MetadataResponseData response = new MetadataResponseData()
                         .setClusterId(identity.clusterId())
                         .setControllerId(controllerId.getAsInt());
-                logs.cluster().liveBrokers().values().forEach(b -> response.brokers().add(
+                cluster.liveBrokers().values().forEach(b -> response.brokers().add(
                         new MetadataResponseData.MetadataResponseBroker().setNodeId(b.id()).setHost(b.host())
                                 .setPort(b.port()).setRack(b.rack().isEmpty() ? null : b.rack())));
                 described.forEach(d -> response.topics().add(d.join()));
@@ -93,15 +96,15 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(topic.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code()));
         }
-        return logs.topicCreatingIfAllowed(name, autoCreate).thenCompose(record -> partitions(record, topic))
+        return topics.topicCreatingIfAllowed(name, autoCreate).thenCompose(record -> partitions(record, topic))
                 .exceptionally(e -> topic.setErrorCode(KafkaErrors.forException(e).code()));
     }
 
     /** The topic's partitions with their leaders, the topic's leaders read once (from ZooKeeper if not cached). */
     private CompletableFuture<MetadataResponseData.MetadataResponseTopic> partitions(
             TopicRecord record, MetadataResponseData.MetadataResponseTopic topic) {
-        List<Integer> live = logs.cluster().liveBrokerIds();
-        return logs.cluster().currentLeaders(record.name()).thenApply(leaders -> {
+        List<Integer> live = cluster.liveBrokerIds();
+        return cluster.currentLeaders(record.name()).thenApply(leaders -> {
             for (int p = 0; p < record.partitions(); p++) {
                 int index = p;
                 Optional<PartitionLeaders.Leader> leader = leaders

@@ -1,6 +1,6 @@
 package io.ledgerstream.log.protocol.handlers;
 
-import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.partition.PartitionLogs;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
@@ -24,9 +24,9 @@ import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
  * FENCED_LEADER_EPOCH.
  */
 public final class OffsetForLeaderEpochHandler implements ApiHandler<OffsetsForLeaderEpochRequest> {
-    private final LogManager logs;
+    private final PartitionLogs logs;
 
-    public OffsetForLeaderEpochHandler(LogManager logs) {
+    public OffsetForLeaderEpochHandler(PartitionLogs logs) {
         this.logs = logs;
     }
 

@@ -1,6 +1,7 @@
 package io.ledgerstream.log.protocol.handlers;
 
-import io.ledgerstream.log.broker.LogManager;
+import io.ledgerstream.log.concurrent.Futures;
+import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.partition.InvalidRecordBatchException;
 import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.RecordError;
@@ -33,10 +34,10 @@ import org.apache.kafka.common.requests.ProduceResponse;
  * is answered REQUEST_TIMED_OUT, as Kafka does when replication does not finish in time: its batch may still land.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequest> {
-    private final LogManager logs;
+    private final TopicAdmin topics;
 
-    public ProduceHandler(LogManager logs) {
-        this.logs = logs;
+    public ProduceHandler(TopicAdmin topics) {
+        this.topics = topics;
     }
 
     @Override
@@ -121,7 +122,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
 
     /** The records refused one by one, as kafka-clients reads them to say which record of a batch was bad. */
     private static List<ProduceResponseData.BatchIndexAndErrorMessage> recordErrors(Throwable error) {
-        if (!(KafkaErrors.unwrap(error) instanceof InvalidRecordBatchException invalid)) {
+        if (!(Futures.unwrap(error) instanceof InvalidRecordBatchException invalid)) {
             return new ArrayList<>();
         }
         List<ProduceResponseData.BatchIndexAndErrorMessage> errors = new ArrayList<>();
@@ -143,7 +144,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         // the request (timeout, or a log that failed to open) when the append never started. A timeout during the
         // append must not let the next request go first.
         AtomicBoolean claimed = new AtomicBoolean();
-        CompletableFuture<Appended> appended = logs.logCreatingTopic(partition).thenCompose(log -> {
+        CompletableFuture<Appended> appended = topics.logCreatingTopic(partition).thenCompose(log -> {
             if (!claimed.compareAndSet(false, true)) {
                 // The request already ended (timed out) while the log opened: the batch is not appended.
                 throw new IllegalStateException("Produce to " + partition + " timed out before its log opened");

@@ -1,12 +1,11 @@
 package io.ledgerstream.log.storage.bookkeeper;
 
+import io.ledgerstream.log.concurrent.Futures;
 import io.ledgerstream.log.metadata.MetadataConflictException;
 import io.ledgerstream.log.partition.LogException;
 import io.ledgerstream.log.partition.LogFencedException;
 import io.ledgerstream.log.partition.LogStorageException;
 import io.ledgerstream.log.partition.NotEnoughBookiesException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.apache.bookkeeper.client.api.BKException;
 
 /** Turns BookKeeper and metadata failures into the partition log's typed errors, in one place. */
@@ -14,15 +13,8 @@ final class BookKeeperErrors {
     private BookKeeperErrors() {
     }
 
-    static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
     static LogException translate(Throwable failure, String partition) {
-        Throwable t = unwrap(failure);
+        Throwable t = Futures.unwrap(failure);
         if (t instanceof LogException le) {
             return le;
         }
@@ -45,7 +37,7 @@ final class BookKeeperErrors {
     }
 
     static boolean isNoSuchLedger(Throwable failure) {
-        Throwable t = unwrap(failure);
+        Throwable t = Futures.unwrap(failure);
         return t instanceof BKException bk && (bk.getCode() == BKException.Code.NoSuchLedgerExistsException
                 || bk.getCode() == BKException.Code.NoSuchLedgerExistsOnMetadataServerException);
     }

@@ -1,5 +1,6 @@
 package io.ledgerstream.log.storage.bookkeeper;
 
+import io.ledgerstream.log.concurrent.Futures;
 import io.ledgerstream.log.config.Replication;
 import io.ledgerstream.log.metadata.MetadataConflictException;
 import io.ledgerstream.log.metadata.MetadataStore;
@@ -75,7 +76,7 @@ final class PartitionOpener {
     private CompletableFuture<Opened> attempt(TopicPartition partition, Replication replication, int epoch,
                                               int attempt) {
         return attemptOnce(partition, replication, epoch).exceptionallyCompose(error -> {
-            boolean conflict = BookKeeperErrors.unwrap(error) instanceof MetadataConflictException;
+            boolean conflict = Futures.unwrap(error) instanceof MetadataConflictException;
             if ((conflict || BookKeeperErrors.isNoSuchLedger(error)) && attempt < MAX_ATTEMPTS) {
                 LOG.info("Partition {} changed while opening it (attempt {}, {}); retrying", partition, attempt,
                         conflict ? "its record moved on" : "a ledger went");
@@ -112,7 +113,7 @@ final class PartitionOpener {
                                     }
                                     handle.closeAsync().whenComplete((x, y) -> deleteQuietly(partition, handle.getId()));
                                     // A conflict goes up as it is, for attempt() to retry.
-                                    boolean conflict = BookKeeperErrors.unwrap(error) instanceof MetadataConflictException;
+                                    boolean conflict = Futures.unwrap(error) instanceof MetadataConflictException;
                                     return CompletableFuture.<Opened>failedFuture(conflict ? error
                                             : BookKeeperErrors.translate(error, partition.toString()));
                                 }).thenCompose(f -> f);

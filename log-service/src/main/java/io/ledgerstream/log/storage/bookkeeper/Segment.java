@@ -1,5 +1,6 @@
 package io.ledgerstream.log.storage.bookkeeper;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.ledgerstream.log.metadata.SegmentRecord;
 import io.ledgerstream.log.partition.RecordBatches;
 import io.netty.buffer.ByteBuf;
@@ -17,7 +18,7 @@ import org.apache.bookkeeper.client.api.WriteHandle;
  * one record batch. A segment is either being written by this broker (it then reads through its write handle up
  * to the last acknowledged entry) or sealed (read through a handle opened on first use, without recovery).
  *
- * <p>Thread-safe for readers. The write-side fields are confined to the owning partition log's lock.
+ * <p>Thread-safe. What only the writer needs (entry ids handed out, appends in flight) is the append pipeline's.
  */
 final class Segment {
     private static final int DEFAULT_ENTRY_SIZE = 16 * 1024;
@@ -31,21 +32,14 @@ final class Segment {
     private final OffsetIndex index;
 
     /** The handle appends go to; null for segments sealed before this broker opened the partition. */
-    final WriteHandle writeHandle;
-    /** Next entry id to write; guarded by the partition log's lock. */
-    long nextEntryId;
-    /** Appends written to the ledger and not yet completed; guarded by the partition log's lock. */
-    int inFlight;
-    /** Bytes handed to the ledger, acknowledged or not; guarded by the partition log's lock. */
-    long bytesWritten;
-    /** Whether sealing has started; guarded by the partition log's lock. */
-    boolean sealing;
+    private final WriteHandle writeHandle;
 
     private volatile long lastReadableEntryId;
     private volatile long sizeBytes;
     private volatile long maxTimestamp;
     private volatile long endOffset;
     private volatile boolean replaced;
+    @GuardedBy("this")
     private CompletableFuture<ReadHandle> readHandle;
 
     private Segment(BookKeeperLedgers ledgers, long ledgerId, long baseOffset, long createdAtMs, WriteHandle writeHandle,
@@ -56,7 +50,6 @@ final class Segment {
         this.createdAtMs = createdAtMs;
         this.writeHandle = writeHandle;
         this.index = new OffsetIndex(baseOffset);
-        this.nextEntryId = lastEntryId + 1;
         this.lastReadableEntryId = lastEntryId;
         this.sizeBytes = sizeBytes;
         this.maxTimestamp = maxTimestamp;
@@ -109,16 +102,12 @@ final class Segment {
         return endOffset >= 0;
     }
 
-    /** Records that an entry was handed to BookKeeper; called in entry order under the log's lock. */
-    long nextEntry(long batchBaseOffset, int batchSize) {
-        long entryId = nextEntryId++;
+    /** Records the base offset of an entry handed to BookKeeper; called by the one writer, in entry order. */
+    void indexEntry(long entryId, long batchBaseOffset) {
         index.add(entryId, batchBaseOffset);
-        inFlight++;
-        bytesWritten += batchSize;
-        return entryId;
     }
 
-    /** Records that an entry was acknowledged; called in entry order under the log's lock. */
+    /** Records that an entry was acknowledged; called by the one writer, in entry order. */
     void acknowledged(long entryId, ByteBuffer batch) {
         sizeBytes += batch.remaining();
         maxTimestamp = Math.max(maxTimestamp, RecordBatches.maxTimestamp(batch));

@@ -268,7 +268,14 @@ final class SegmentCompactor {
         written.forEach(s -> ids.add(s.ledgerId()));
         if (output != null) {
             ids.add(output.getId());
-            output.closeAsync().exceptionally(e -> null);
+            long outputId = output.getId();
+            output.closeAsync().whenComplete((v, e) -> {
+                if (e != null) {
+                    // The ledger is deleted below whether or not it closed.
+                    LOG.info("Closing ledger {} of an abandoned compaction of {} failed: {}", outputId, partition,
+                            e.toString());
+                }
+            });
         }
         for (long id : ids) {
             ledgers.delete(id).whenComplete((v, e) -> {

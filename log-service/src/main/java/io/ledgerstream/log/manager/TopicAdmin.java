@@ -1,0 +1,61 @@
+package io.ledgerstream.log.manager;
+
+import io.ledgerstream.log.config.BrokerConfig;
+import io.ledgerstream.log.config.LogConfig;
+import io.ledgerstream.log.config.Replication;
+import io.ledgerstream.log.metadata.TopicRecord;
+import io.ledgerstream.log.partition.PartitionLog;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.common.TopicPartition;
+
+/** Topic administration as the Kafka APIs ask for it: look up, create, delete, configure, add partitions. */
+public interface TopicAdmin {
+    /** The broker configuration topics take their defaults from. */
+    BrokerConfig config();
+
+    /** How many bookies accept writes now. */
+    CompletableFuture<Integer> writableBookies();
+
+    /** A topic's record; fails with {@code UnknownTopicException} when there is none. */
+    CompletableFuture<TopicRecord> topic(String name);
+
+    /** The names of every topic. */
+    CompletableFuture<List<String>> topicNames();
+
+    /**
+     * Creates a topic after checking its name and configuration.
+     *
+     * @param replication null for the broker's default
+     */
+    CompletableFuture<TopicRecord> createTopic(String name, int partitions, Replication replication,
+                                               Map<String, String> configOverrides);
+
+    /** The topic's record, creating the topic with the broker's defaults if auto-creation is on and it is missing. */
+    CompletableFuture<TopicRecord> topicCreatingIfAllowed(String name, boolean allowed);
+
+    /**
+     * The log of a partition; when the topic does not exist and {@code auto.create.topics.enable} is on, the topic
+     * is created first with {@code num.partitions} and the default replication.
+     */
+    CompletableFuture<PartitionLog> logCreatingTopic(TopicPartition partition);
+
+    /** Deletes a topic with its data. */
+    CompletableFuture<Void> deleteTopic(String name);
+
+    /** Changes a topic's configuration overrides and applies them to its open logs. */
+    CompletableFuture<Void> alterTopicConfig(String name, UnaryOperator<Map<String, String>> change,
+                                             boolean validateOnly);
+
+    /**
+     * A topic's settings as it is created or changed: the broker's defaults with its overrides, checked.
+     *
+     * @throws io.ledgerstream.log.config.InvalidConfigException if they are not valid for a topic
+     */
+    LogConfig topicLogConfig(Map<String, String> overrides, Replication replication);
+
+    /** Raises a topic's partition count to {@code total}. */
+    CompletableFuture<Void> createPartitions(String name, int total);
+}

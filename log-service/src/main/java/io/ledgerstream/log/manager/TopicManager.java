@@ -1,0 +1,214 @@
+package io.ledgerstream.log.manager;
+
+import io.ledgerstream.log.cluster.ClusterView;
+import io.ledgerstream.log.config.BrokerConfig;
+import io.ledgerstream.log.config.InvalidConfigException;
+import io.ledgerstream.log.config.LogConfig;
+import io.ledgerstream.log.config.Replication;
+import io.ledgerstream.log.metadata.MetadataStore;
+import io.ledgerstream.log.metadata.PartitionRecord;
+import io.ledgerstream.log.metadata.TopicNames;
+import io.ledgerstream.log.metadata.TopicRecord;
+import io.ledgerstream.log.metadata.UnknownTopicException;
+import io.ledgerstream.log.partition.PartitionLog;
+import io.ledgerstream.log.partition.PartitionLogFactory;
+import io.ledgerstream.log.concurrent.Futures;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The topics of the cluster as this broker administers them: creates them in the metadata (with their first
+ * leaders), deletes them with their data, changes their configuration and partition count, and creates them on
+ * first use when {@code auto.create.topics.enable} is on.
+ *
+ * <p>Thread-safe.
+ */
+public final class TopicManager implements TopicAdmin {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicManager.class);
+
+    private final MetadataStore metadata;
+    private final PartitionLogFactory factory;
+    private final BrokerConfig config;
+    private final Clock clock;
+    private final ClusterView cluster;
+    private final LeaderLogs logs;
+
+    public TopicManager(MetadataStore metadata, PartitionLogFactory factory, BrokerConfig config, Clock clock,
+                        ClusterView cluster, LeaderLogs logs) {
+        this.metadata = metadata;
+        this.factory = factory;
+        this.config = config;
+        this.clock = clock;
+        this.cluster = cluster;
+        this.logs = logs;
+    }
+
+    @Override
+    public BrokerConfig config() {
+        return config;
+    }
+
+    @Override
+    public CompletableFuture<Integer> writableBookies() {
+        return factory.writableNodes();
+    }
+
+    @Override
+    public CompletableFuture<TopicRecord> topic(String name) {
+        return metadata.topic(name);
+    }
+
+    @Override
+    public CompletableFuture<List<String>> topicNames() {
+        return metadata.topicNames();
+    }
+
+    @Override
+    public CompletableFuture<TopicRecord> createTopic(String name, int partitions, Replication replication,
+                                                      Map<String, String> configOverrides) {
+        TopicRecord topic;
+        try {
+            TopicNames.validate(name);
+            Replication chosen = replication != null ? replication : config.defaultReplication();
+            topicLogConfig(configOverrides, chosen);
+            topic = new TopicRecord(name, partitions, chosen, configOverrides, clock.millis());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return metadata.createTopic(topic, cluster.placeNewTopic(partitions)).thenApply(v -> topic);
+    }
+
+    @Override
+    public CompletableFuture<PartitionLog> logCreatingTopic(TopicPartition partition) {
+        return logs.log(partition).handle((log, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(log);
+            }
+            Throwable cause = Futures.unwrap(error);
+            if (!(cause instanceof UnknownTopicException) || !config.autoCreateTopics()) {
+                return CompletableFuture.<PartitionLog>failedFuture(cause);
+            }
+            return createTopicIfAbsent(partition.topic(), config.numPartitions()).thenCompose(t -> logs.log(partition));
+        }).thenCompose(f -> f);
+    }
+
+    @Override
+    public CompletableFuture<TopicRecord> topicCreatingIfAllowed(String name, boolean allowed) {
+        return metadata.topic(name).handle((topic, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(topic);
+            }
+            Throwable cause = Futures.unwrap(error);
+            if (!(cause instanceof UnknownTopicException) || !allowed || !config.autoCreateTopics()) {
+                return CompletableFuture.<TopicRecord>failedFuture(cause);
+            }
+            return createTopicIfAbsent(name, config.numPartitions());
+        }).thenCompose(f -> f);
+    }
+
+    /** The topic's record, creating it with {@code partitions} and the broker's defaults if it does not exist. */
+    public CompletableFuture<TopicRecord> createTopicIfAbsent(String name, int partitions) {
+        if (logs.isBeingDeleted(name)) {
+            return CompletableFuture.failedFuture(new UnknownTopicException(name + " (being deleted)"));
+        }
+        return createTopic(name, partitions, null, Map.of()).handle((created, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(created);
+            }
+            // Another request created it meanwhile.
+            return metadata.topic(name);
+        }).thenCompose(f -> f);
+    }
+
+    /**
+     * Deletes a topic: closes its open logs, reads its partitions' segment chains, deletes the metadata, then the
+     * ledgers (a ledger that cannot be deleted is only garbage: nothing refers to it any more).
+     */
+    @Override
+    public CompletableFuture<Void> deleteTopic(String name) {
+        if (!logs.beginDeletion(name)) {
+            return CompletableFuture.failedFuture(new UnknownTopicException(name + " (being deleted)"));
+        }
+        return metadata.topic(name).<Void>thenCompose(topic -> {
+            List<CompletableFuture<PartitionRecord>> records = new ArrayList<>();
+            return logs.closeLogs(name, topic.partitions()).thenCompose(v -> {
+                for (int p = 0; p < topic.partitions(); p++) {
+                    records.add(metadata.partition(name, p).thenApply(versioned -> versioned.value()));
+                }
+                return CompletableFuture.allOf(records.toArray(CompletableFuture[]::new));
+            }).thenCompose(v -> metadata.deleteTopic(name)).<Void>thenApply(v -> {
+                for (CompletableFuture<PartitionRecord> record : records) {
+                    factory.deleteData(record.join()).whenComplete((x, e) -> {
+                        if (e != null) {
+                            LOG.warn("Deleted topic {} left ledgers behind: {}", name, e.toString());
+                        }
+                    });
+                }
+                logs.closeDeleted(name);
+                LOG.info("Deleted topic {}", name);
+                return null;
+            });
+        }).whenComplete((v, e) -> logs.endDeletion(name));
+    }
+
+    /**
+     * Changes a topic's configuration overrides (compare-and-set on the topic record) and applies them to its
+     * open logs.
+     */
+    @Override
+    public CompletableFuture<Void> alterTopicConfig(String name, UnaryOperator<Map<String, String>> change,
+                                                    boolean validateOnly) {
+        return metadata.versionedTopic(name).thenCompose(current -> {
+            Map<String, String> overrides = change.apply(new HashMap<>(current.value().configOverrides()));
+            LogConfig logConfig = topicLogConfig(overrides, current.value().replication());
+            if (validateOnly) {
+                return CompletableFuture.completedFuture(null);
+            }
+            TopicRecord topic = current.value();
+            TopicRecord updated = new TopicRecord(name, topic.partitions(), topic.replication(), overrides,
+                    topic.createdAtMs());
+            return metadata.updateTopic(updated, topic.partitions(), current.version()).thenApply(v -> {
+                logs.applyConfig(name, topic.partitions(), logConfig);
+                return null;
+            });
+        });
+    }
+
+    /**
+     * A topic's settings as it is created or changed: the broker's defaults with its overrides, which must name topic
+     * configs with valid and consistent values, and a {@code min.insync.replicas} no larger than its replication factor
+     * (an ack quorum BookKeeper can form).
+     */
+    @Override
+    public LogConfig topicLogConfig(Map<String, String> overrides, Replication replication) {
+        LogConfig logConfig = config.defaultLogConfig().withOverrides(overrides).requireConsistent();
+        if (logConfig.minInsyncReplicas() > replication.writeQuorum()) {
+            throw new InvalidConfigException(LogConfig.MIN_INSYNC_REPLICAS,
+                    logConfig.minInsyncReplicas(), "must not exceed the topic's replication factor "
+                            + replication.writeQuorum());
+        }
+        return logConfig;
+    }
+
+    @Override
+    public CompletableFuture<Void> createPartitions(String name, int total) {
+        return metadata.versionedTopic(name).thenCompose(current -> {
+            TopicRecord topic = current.value();
+            if (total <= topic.partitions()) {
+                throw new InvalidPartitionsException("Topic " + name + " has "
+                        + topic.partitions() + " partitions; the new count " + total + " must be larger");
+            }
+            return metadata.updateTopic(new TopicRecord(name, total, topic.replication(), topic.configOverrides(),
+                    topic.createdAtMs()), topic.partitions(), current.version());
+        });
+    }
+}

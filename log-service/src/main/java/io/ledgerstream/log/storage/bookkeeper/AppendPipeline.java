@@ -1,0 +1,544 @@
+package io.ledgerstream.log.storage.bookkeeper;
+
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import io.ledgerstream.log.config.LogConfig;
+import io.ledgerstream.log.config.Replication;
+import io.ledgerstream.log.metadata.ProducerSnapshot;
+import io.ledgerstream.log.metadata.SegmentRecord;
+import io.ledgerstream.log.partition.AppendResult;
+import io.ledgerstream.log.partition.BatchCache;
+import io.ledgerstream.log.partition.LogClosedException;
+import io.ledgerstream.log.partition.LogException;
+import io.ledgerstream.log.partition.ProducerStateTable;
+import io.ledgerstream.log.partition.RecordBatches;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.bookkeeper.client.api.WriteHandle;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write side of a partition log: appends from offset assignment to completion, rolling to a new segment and
+ * sealing the rolled ones, and the idempotent producers' state that decides each append.
+ *
+ * <p>Offsets and entry ids are assigned in call order under one lock; a {@link SequentialRunner} hands the entries
+ * to BookKeeper in that order, outside the lock (BookKeeper calls back into the log while holding its own locks, so
+ * the pipeline never calls BookKeeper while holding its lock). Appends complete in offset order, through a second
+ * runner, once each reached the ack quorum; the high watermark follows completions. A write that fails fails every
+ * append after it, and the pipeline refuses appends until the log is reopened. Methods named {@code *Locked} run
+ * under the lock and never call BookKeeper or ZooKeeper.
+ *
+ * <p>Thread-safe.
+ */
+final class AppendPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(AppendPipeline.class);
+
+    private final TopicPartition partition;
+    private final String name;
+    private final int writerEpoch;
+    private final Clock clock;
+    private final BookKeeperLedgers ledgers;
+    private final Replication replication;
+    private final Supplier<LogConfig> config;
+    private final SegmentChain chain;
+    private final BatchCache cache;
+    /** Stores a producer snapshot; the future never fails. */
+    private final Function<ProducerSnapshot, CompletableFuture<Void>> saveSnapshot;
+    private final SequentialRunner writes;
+    private final SequentialRunner completions;
+    private volatile long highWatermark;
+    /** Completed and replaced each time the high watermark moves up. */
+    private final AtomicReference<CompletableFuture<Void>> highWatermarkAdvanced =
+            new AtomicReference<>(new CompletableFuture<>());
+
+    private final Object lock = new Object();
+    @GuardedBy("lock")
+    private Writer active;
+    /** Segments rolled from and not yet sealed, and the active one last, in chain order. */
+    @GuardedBy("lock")
+    private final ArrayDeque<Writer> writers = new ArrayDeque<>();
+    @GuardedBy("lock")
+    private long nextOffset;
+    @GuardedBy("lock")
+    private final ArrayDeque<PendingAppend> pending = new ArrayDeque<>();
+    /** Appends waiting for the next segment while a roll is under way; null when none is. */
+    @GuardedBy("lock")
+    private List<PendingAppend> awaitingSegment;
+    @GuardedBy("lock")
+    private LogException failure;
+    @GuardedBy("lock")
+    private boolean closing;
+    @GuardedBy("lock")
+    private final List<CompletableFuture<Void>> seals = new ArrayList<>();
+    @GuardedBy("lock")
+    private final ProducerStateTable producers = new ProducerStateTable();
+    @GuardedBy("lock")
+    private long bytesSinceSnapshot;
+    @GuardedBy("lock")
+    private boolean snapshotting;
+
+    AppendPipeline(TopicPartition partition, int writerEpoch, Clock clock, BookKeeperLedgers ledgers,
+                   Replication replication, Supplier<LogConfig> config, SegmentChain chain, BatchCache cache,
+                   Function<ProducerSnapshot, CompletableFuture<Void>> saveSnapshot, Segment open,
+                   WriteHandle handle) {
+        this.partition = partition;
+        this.name = partition.toString();
+        this.writerEpoch = writerEpoch;
+        this.clock = clock;
+        this.ledgers = ledgers;
+        this.replication = replication;
+        this.config = config;
+        this.chain = chain;
+        this.cache = cache;
+        this.saveSnapshot = saveSnapshot;
+        this.writes = new SequentialRunner("the writes of " + name);
+        this.completions = new SequentialRunner("the completions of " + name);
+        synchronized (lock) {
+            this.active = new Writer(open, handle);
+            writers.add(active);
+            this.nextOffset = open.baseOffset();
+        }
+        this.highWatermark = open.baseOffset();
+    }
+
+    long highWatermark() {
+        return highWatermark;
+    }
+
+    CompletableFuture<Void> highWatermarkAdvanced() {
+        return highWatermarkAdvanced.get();
+    }
+
+    /**
+     * Appends a validated batch this pipeline owns: checks its producer's sequence, assigns its offsets, and
+     * queues it for the active segment, or for the next one when the active one is due to roll.
+     */
+    CompletableFuture<AppendResult> append(ByteBuffer owned, long logAppendTime, LogConfig cfg) {
+        int count = RecordBatches.recordCount(owned);
+        long producerId = RecordBatches.producerId(owned);
+        int firstSeq = RecordBatches.baseSequence(owned);
+        boolean idempotent = producerId >= 0 && firstSeq >= 0;
+        PendingAppend append;
+        long rollAt = -1;
+        synchronized (lock) {
+            if (closing) {
+                return CompletableFuture.failedFuture(new LogClosedException(name));
+            }
+            if (failure != null) {
+                return CompletableFuture.failedFuture(failure);
+            }
+            short producerEpoch = RecordBatches.producerEpoch(owned);
+            int lastSeq = ProducerStateTable.lastSequence(owned);
+            if (idempotent) {
+                try {
+                    CompletableFuture<AppendResult> original = producers.check(producerId, producerEpoch, firstSeq,
+                            lastSeq);
+                    if (original != null) {
+                        return original;
+                    }
+                } catch (RuntimeException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            }
+            long base = nextOffset;
+            RecordBatches.assign(owned, base, writerEpoch);
+            nextOffset = base + count;
+            append = new PendingAppend(owned, base, base + count - 1, logAppendTime);
+            pending.addLast(append);
+            if (idempotent) {
+                producers.record(producerId, producerEpoch, firstSeq, lastSeq, base, base + count - 1,
+                        RecordBatches.maxTimestamp(owned), append.future);
+            }
+            if (awaitingSegment != null) {
+                awaitingSegment.add(append);
+            } else if (shouldRollLocked(cfg, owned.remaining())) {
+                awaitingSegment = new ArrayList<>(List.of(append));
+                rollAt = base;
+            } else {
+                assignEntryLocked(active, append);
+            }
+        }
+        if (rollAt >= 0) {
+            roll(rollAt);
+        }
+        writes.runQueued();
+        return append.future;
+    }
+
+    /**
+     * Whether the active segment is full, older than {@code segment.ms} less its jitter, or (on a compacted topic)
+     * older than {@code max.compaction.lag.ms}, so that its records can be compacted in time.
+     */
+    @GuardedBy("lock")
+    private boolean shouldRollLocked(LogConfig cfg, int batchSize) {
+        if (active.nextEntryId == 0) {
+            return false;
+        }
+        long age = clock.millis() - active.segment.createdAtMs();
+        return active.bytesWritten + batchSize > cfg.segmentBytes()
+                || age >= cfg.segmentMs() - cfg.rollJitterMs(partition, active.segment.baseOffset())
+                || cfg.cleanupPolicy().compacts() && age >= cfg.maxCompactionLagMs();
+    }
+
+    /** Gives the append the writer's next entry and queues its write, in entry order. */
+    @GuardedBy("lock")
+    private void assignEntryLocked(Writer writer, PendingAppend append) {
+        long entryId = writer.nextEntryId++;
+        writer.segment.indexEntry(entryId, append.baseOffset);
+        writer.inFlight++;
+        writer.bytesWritten += append.batch.remaining();
+        append.writer = writer;
+        append.entryId = entryId;
+        WriteHandle handle = writer.handle;
+        ByteBuffer batch = append.batch;
+        writes.enqueue(() -> {
+            CompletableFuture<Long> written;
+            try {
+                written = handle.appendAsync(Unpooled.wrappedBuffer(batch.duplicate()));
+            } catch (RuntimeException e) {
+                written = CompletableFuture.failedFuture(e);
+            }
+            written.whenComplete((id, error) -> onWritten(append, error));
+        });
+    }
+
+    /**
+     * Rolls to a new segment starting at {@code base}.
+     * <ol>
+     *   <li>Appends from now on wait for the new segment.</li>
+     *   <li>Create a ledger and compare-and-set the partition record with it appended as the open segment. If the
+     *       compare-and-set loses, the log was taken over: delete the ledger and fail the waiting appends.</li>
+     *   <li>Make it the active segment and write the waiting appends to it in order.</li>
+     *   <li>Once the previous segment has no append in flight, close its ledger and compare-and-set it as sealed
+     *       ({@link #sealRolled}).</li>
+     * </ol>
+     */
+    private void roll(long base) {
+        long createdAt = clock.millis();
+        ledgers.create(replication.withMinInsyncReplicas(config.get().minInsyncReplicas()), partition, base)
+                .thenCompose(handle -> chain.recordOpened(SegmentRecord.open(handle.getId(), base, createdAt))
+                        .handle((v, e) -> {
+                            if (e != null) {
+                                handle.closeAsync().whenComplete((x, y) -> ledgers.delete(handle.getId()));
+                                throw BookKeeperErrors.translate(e, name);
+                            }
+                            return handle;
+                        }))
+                .whenComplete((handle, error) -> onRolled(base, createdAt, handle, error));
+    }
+
+    private void onRolled(long base, long createdAt, WriteHandle handle, Throwable error) {
+        Runnable seal;
+        synchronized (lock) {
+            seal = null;
+            List<PendingAppend> waiting = awaitingSegment;
+            awaitingSegment = null;
+            if (error != null) {
+                failLocked(BookKeeperErrors.translate(error, name), waiting);
+            } else {
+                Segment segment = Segment.forWriting(ledgers, handle, base, createdAt);
+                chain.add(segment);
+                Writer next = new Writer(segment, handle);
+                writers.add(next);
+                active = next;
+                if (failure != null) {
+                    failLocked(failure, waiting);
+                } else {
+                    waiting.forEach(p -> assignEntryLocked(next, p));
+                }
+                seal = sealReadyLocked();
+            }
+            drainLocked();
+        }
+        writes.runQueued();
+        if (seal != null) {
+            seal.run();
+        }
+        completions.runQueued();
+    }
+
+    private void onWritten(PendingAppend append, Throwable error) {
+        Runnable seal;
+        synchronized (lock) {
+            append.writer.inFlight--;
+            if (error == null) {
+                append.state = PendingAppend.State.WRITTEN;
+            } else {
+                append.state = PendingAppend.State.FAILED;
+                append.error = BookKeeperErrors.translate(error, name);
+                if (failure == null) {
+                    failure = append.error;
+                    LOG.warn("Append to {} at offset {} failed; the log refuses appends until reopened: {}", name,
+                            append.baseOffset, append.error.getMessage());
+                }
+            }
+            drainLocked();
+            seal = sealReadyLocked();
+        }
+        if (seal != null) {
+            seal.run();
+        }
+        completions.runQueued();
+    }
+
+    @GuardedBy("lock")
+    private void failLocked(LogException error, List<PendingAppend> appends) {
+        if (failure == null) {
+            failure = error;
+            LOG.warn("Partition log {} failed and refuses appends until reopened: {}", name, error.getMessage());
+        }
+        for (PendingAppend p : appends) {
+            if (p.state == PendingAppend.State.WAITING) {
+                p.state = PendingAppend.State.FAILED;
+                p.error = failure;
+            }
+        }
+    }
+
+    /** Completes appends from the head while they are done: in offset order, none after a failed one succeeds. */
+    @GuardedBy("lock")
+    private void drainLocked() {
+        long highWatermarkBefore = highWatermark;
+        PendingAppend head;
+        while ((head = pending.peekFirst()) != null && head.state != PendingAppend.State.WAITING) {
+            pending.pollFirst();
+            PendingAppend done = head;
+            if (done.state == PendingAppend.State.WRITTEN) {
+                cache.add(done.batch);
+                bytesSinceSnapshot += done.batch.remaining();
+                done.writer.segment.acknowledged(done.entryId, done.batch);
+                highWatermark = done.lastOffset + 1;
+                AppendResult result = new AppendResult(done.baseOffset, done.lastOffset, done.logAppendTimeMs);
+                completions.enqueue(() -> done.future.complete(result));
+            } else {
+                LogException error = done.error;
+                completions.enqueue(() -> done.future.completeExceptionally(error));
+                for (PendingAppend later : pending) {
+                    later.state = PendingAppend.State.FAILED;
+                    completions.enqueue(() -> later.future.completeExceptionally(error));
+                }
+                pending.clear();
+            }
+        }
+        if (highWatermark != highWatermarkBefore) {
+            CompletableFuture<Void> advanced = highWatermarkAdvanced.getAndSet(new CompletableFuture<>());
+            completions.enqueue(() -> advanced.complete(null));
+        }
+        if (bytesSinceSnapshot >= ProducerStateRecovery.PRODUCER_STATE_TAIL_BYTES && !snapshotting
+                && producers.size() > 0) {
+            ProducerSnapshot snapshot = producers.snapshot(highWatermark);
+            bytesSinceSnapshot = 0;
+            snapshotting = true;
+            completions.enqueue(() -> saveSnapshot.apply(snapshot).whenComplete((v, e) -> {
+                synchronized (lock) {
+                    snapshotting = false;
+                }
+            }));
+        }
+    }
+
+    /**
+     * Returns the action (to run unlocked) that seals the rolled segments whose every append is acknowledged, in
+     * chain order: a segment is sealed only after every segment before it, so a sealed segment never follows a gap.
+     */
+    @GuardedBy("lock")
+    private Runnable sealReadyLocked() {
+        if (failure != null) {
+            return null;
+        }
+        List<Runnable> actions = new ArrayList<>();
+        for (Writer writer : writers) {
+            if (writer == active) {
+                break;
+            }
+            if (writer.sealing) {
+                continue;
+            }
+            long end = chain.nextBase(writer.segment.baseOffset());
+            if (writer.inFlight > 0 || highWatermark < end) {
+                break;
+            }
+            writer.sealing = true;
+            CompletableFuture<Void> sealed = new CompletableFuture<>();
+            seals.add(sealed);
+            sealed.whenComplete((v, x) -> {
+                synchronized (lock) {
+                    seals.remove(sealed);
+                    writers.remove(writer);
+                }
+            });
+            actions.add(() -> sealRolled(writer, end).whenComplete((v, x) -> sealed.complete(null)));
+        }
+        return actions.isEmpty() ? null : () -> actions.forEach(Runnable::run);
+    }
+
+    /** Step 4 of {@link #roll}: closes a rolled segment's ledger and records it as sealed. */
+    private CompletableFuture<Void> sealRolled(Writer writer, long end) {
+        return writer.handle.closeAsync()
+                .thenCompose(v -> chain.recordSealed(writer.segment.seal(end)))
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        fail(e);
+                    }
+                });
+    }
+
+    /** Fails the log: appends are refused until it is reopened. */
+    void fail(Throwable error) {
+        synchronized (lock) {
+            failLocked(BookKeeperErrors.translate(error, name), List.of());
+        }
+        completions.runQueued();
+    }
+
+    boolean failed() {
+        synchronized (lock) {
+            return failure != null;
+        }
+    }
+
+    /** Whether retention, DeleteRecords and compaction may change the log: it is neither closing nor failed. */
+    boolean acceptsMaintenance() {
+        synchronized (lock) {
+            return !closing && failure == null;
+        }
+    }
+
+    /** Completes once the segments being sealed now are sealed. */
+    CompletableFuture<Void> afterSealing() {
+        CompletableFuture<?>[] sealing;
+        synchronized (lock) {
+            sealing = seals.toArray(CompletableFuture[]::new);
+        }
+        return CompletableFuture.allOf(sealing);
+    }
+
+    /**
+     * Steps 1 and 2 of closing the log: refuse new appends; wait until every append in flight and every segment
+     * being sealed completed; then, unless the log failed, close the open ledger and compare-and-set it as sealed
+     * (an empty one is removed from the chain and deleted instead), so the next open has nothing to recover.
+     */
+    CompletableFuture<Void> close() {
+        List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        synchronized (lock) {
+            closing = true;
+            pending.forEach(p -> inFlight.add(p.future));
+        }
+        return CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
+                .handle((v, e) -> afterSealing())
+                .thenCompose(f -> f.handle((v, e) -> null))
+                .thenCompose(v -> sealActiveOnClose());
+    }
+
+    private CompletableFuture<Void> sealActiveOnClose() {
+        Writer writer;
+        long end;
+        boolean failed;
+        boolean empty;
+        synchronized (lock) {
+            writer = active;
+            end = nextOffset;
+            failed = failure != null;
+            empty = writer.nextEntryId == 0;
+        }
+        if (failed) {
+            // Another writer owns the ledger now, or the bookies failed; there is nothing this writer may record.
+            return writer.handle.closeAsync().handle((v, e) -> {
+                if (e != null) {
+                    LOG.info("Closing the open ledger of failed log {} failed too: {}", name, e.toString());
+                }
+                return null;
+            });
+        }
+        if (empty) {
+            return writer.handle.closeAsync().thenCompose(v -> chain.removeEmpty(writer.segment.ledgerId()));
+        }
+        return writer.handle.closeAsync().thenCompose(v -> chain.recordSealed(writer.segment.seal(end)));
+    }
+
+    /** Ends every wait on the high watermark, once the log is closed. */
+    void releaseWaiters() {
+        highWatermarkAdvanced.get().complete(null);
+    }
+
+    // ---- the idempotent producers' state, kept under the lock with the offsets it decides ----
+
+    void restoreProducers(ProducerSnapshot snapshot) {
+        synchronized (lock) {
+            producers.restore(snapshot);
+        }
+    }
+
+    /** Learns the producers of acknowledged batches read back on open; returns the offset after the last. */
+    long replayProducers(List<ByteBuffer> batches, long from) {
+        long next = from;
+        synchronized (lock) {
+            for (ByteBuffer batch : batches) {
+                producers.replay(batch);
+                next = RecordBatches.nextOffset(batch);
+            }
+        }
+        return next;
+    }
+
+    int expireProducers(long expirationMs) {
+        synchronized (lock) {
+            return producers.expire(clock.millis(), expirationMs);
+        }
+    }
+
+    /** A snapshot of the producers at the high watermark, or null when there is none to take (or the log failed). */
+    ProducerSnapshot producerSnapshotAtEnd() {
+        synchronized (lock) {
+            return failure != null || producers.size() == 0 ? null : producers.snapshot(highWatermark);
+        }
+    }
+
+    /** The write side of a segment this writer opened: entries handed out and in flight, and whether it is sealing. */
+    private static final class Writer {
+        final Segment segment;
+        final WriteHandle handle;
+        /** Fields below: the pipeline's lock. */
+        long nextEntryId;
+        int inFlight;
+        long bytesWritten;
+        boolean sealing;
+
+        Writer(Segment segment, WriteHandle handle) {
+            this.segment = segment;
+            this.handle = handle;
+        }
+    }
+
+    /** One append between offset assignment and completion; its mutable fields are the pipeline's lock's. */
+    private static final class PendingAppend {
+        enum State { WAITING, WRITTEN, FAILED }
+
+        final ByteBuffer batch;
+        final long baseOffset;
+        final long lastOffset;
+        /** The time stamped on the batch when its topic uses log append time, else -1. */
+        final long logAppendTimeMs;
+        final CompletableFuture<AppendResult> future = new CompletableFuture<>();
+        State state = State.WAITING;
+        LogException error;
+        Writer writer;
+        long entryId = -1;
+
+        PendingAppend(ByteBuffer batch, long baseOffset, long lastOffset, long logAppendTimeMs) {
+            this.batch = batch;
+            this.baseOffset = baseOffset;
+            this.lastOffset = lastOffset;
+            this.logAppendTimeMs = logAppendTimeMs;
+        }
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Payments per currency per minute of event time, with late events set aside.
+ */
+package io.ledgerstream.jobs.windows;

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.catalog.AbstractCatalog;
 import org.apache.flink.table.catalog.CatalogBaseTable;
 import org.apache.flink.table.catalog.CatalogDatabase;
@@ -49,20 +50,20 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * with a primary key is created as a compacted topic ({@code cleanup.policy=compact}, unless the options say
  * otherwise), so its topic keeps the latest row of each key and storage stays bounded by the number of keys.
  *
- * <p>WITH options of {@code CREATE TABLE}: {@code partitions} (default 3), {@code replication-factor} (the broker's
- * default), and the topic settings {@code retention.ms}, {@code retention.bytes}, {@code segment.bytes},
- * {@code segment.ms}, {@code max.message.bytes}, {@code cleanup.policy}, {@code delete.retention.ms},
- * {@code min.cleanable.dirty.ratio}, {@code min.compaction.lag.ms}.
+ * <p>WITH options of {@code CREATE TABLE}: {@link LedgerstreamOptions#PARTITIONS partitions},
+ * {@link LedgerstreamOptions#REPLICATION_FACTOR replication-factor} and the
+ * {@link LedgerstreamOptions#TOPIC_SETTINGS topic settings}, typed and validated by Flink's {@code FactoryUtil}
+ * ({@code TopicOptions}); any other option is refused by name.
+ *
+ * <p>Thread-safety: once {@link #open()} has returned, the table and database methods may be called from several
+ * threads at once; they share no state but Kafka's thread-safe {@code Admin} client, and an operation of several
+ * requests (such as adopting an existing topic on {@code CREATE TABLE}) is not atomic against other callers or
+ * clients. {@link #open()} and {@link #close()} are not synchronized: call them with no other call of this catalog
+ * in flight.
  */
 public final class LedgerstreamCatalog extends AbstractCatalog {
     public static final String DEFAULT_DATABASE = "default";
-    static final String PARTITIONS = "partitions";
-    static final String REPLICATION_FACTOR = "replication-factor";
-    static final String CLEANUP_POLICY = "cleanup.policy";
-    static final List<String> TOPIC_SETTINGS = List.of("retention.ms", "retention.bytes", "segment.bytes",
-            "segment.ms", "max.message.bytes", CLEANUP_POLICY, "delete.retention.ms", "min.cleanable.dirty.ratio",
-            "min.compaction.lag.ms");
-    private static final int DEFAULT_PARTITIONS = 3;
+    private static final String CLEANUP_POLICY = LedgerstreamOptions.CLEANUP_POLICY.key();
     private static final long TIMEOUT_SECONDS = 30;
 
     private final String bootstrapServers;
@@ -148,37 +149,27 @@ public final class LedgerstreamCatalog extends AbstractCatalog {
                     + "with a topic's schema yet; declare them in a view or a temporary table over it");
         }
         TopicSchema schema;
-        int partitions;
-        Optional<Short> replication;
-        Map<String, String> options = new HashMap<>(table.getOptions());
+        TopicOptions options;
         try {
             schema = TopicTables.schemaOf(resolved.getResolvedSchema());
-            partitions = Integer.parseInt(options.getOrDefault(PARTITIONS, Integer.toString(DEFAULT_PARTITIONS)));
-            replication = Optional.ofNullable(options.get(REPLICATION_FACTOR)).map(Short::parseShort);
-        } catch (IllegalArgumentException e) {
+            options = TopicOptions.forCreate(table.getOptions());
+        } catch (IllegalArgumentException | ValidationException e) {
             throw new CatalogException("Cannot create table " + path.getObjectName() + ": " + e.getMessage(), e);
         }
-        Map<String, String> configs = new HashMap<>();
-        for (String key : options.keySet()) {
-            if (TOPIC_SETTINGS.contains(key)) {
-                configs.put(key, options.get(key));
-            } else if (!key.equals(PARTITIONS) && !key.equals(REPLICATION_FACTOR)) {
-                throw new CatalogException("Option '" + key + "' is not one a Ledgerstream table takes: "
-                        + PARTITIONS + ", " + REPLICATION_FACTOR + ", " + TOPIC_SETTINGS);
-            }
-        }
+        Map<String, String> configs = new HashMap<>(options.settings());
         boolean compactByDefault = schema.upsert() && !configs.containsKey(CLEANUP_POLICY);
         if (compactByDefault) {
             configs.put(CLEANUP_POLICY, "compact");
         }
         try {
-            configs.put(TopicSchema.CONFIG, schema.toJson());
+            configs.put(LedgerstreamOptions.SCHEMA.key(), schema.toJson());
         } catch (IllegalArgumentException e) {
             throw new CatalogException("Cannot create table " + path.getObjectName() + ": " + e.getMessage(), e);
         }
+        NewTopic newTopic = new NewTopic(path.getObjectName(), Optional.of(options.partitions()),
+                options.replicationFactor()).configs(configs);
         try {
-            call(admin.createTopics(List.of(new NewTopic(path.getObjectName(), Optional.of(partitions), replication)
-                    .configs(configs))).all());
+            call(admin.createTopics(List.of(newTopic)).all());
         } catch (CatalogException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
@@ -243,21 +234,19 @@ public final class LedgerstreamCatalog extends AbstractCatalog {
                 TopicSchema wanted = TopicTables.schemaOf(resolved.getResolvedSchema());
                 if (stored.isPresent() && !TopicSchema.fromJson(stored.get()).equals(wanted)) {
                     throw new CatalogException("Changing the columns or key of " + path.getObjectName()
-                            + " is not supported; only its topic settings " + TOPIC_SETTINGS);
+                            + " is not supported; only its topic settings: " + TopicOptions.settingNames());
                 }
             } catch (IllegalArgumentException e) {
                 throw new CatalogException("Cannot alter table " + path.getObjectName() + ": " + e.getMessage(), e);
             }
         }
-        Map<String, String> current = getTable(path).getOptions();
-        for (String key : newTable.getOptions().keySet()) {
-            if (!TOPIC_SETTINGS.contains(key) && !current.containsKey(key)) {
-                throw new CatalogException("Option '" + key + "' cannot be changed on a Ledgerstream table; its topic "
-                        + "settings can: " + TOPIC_SETTINGS);
-            }
+        Map<String, String> settings;
+        try {
+            settings = TopicOptions.forAlter(newTable.getOptions(), getTable(path).getOptions().keySet());
+        } catch (ValidationException e) {
+            throw new CatalogException("Cannot alter table " + path.getObjectName() + ": " + e.getMessage(), e);
         }
-        List<AlterConfigOp> ops = newTable.getOptions().entrySet().stream()
-                .filter(e -> TOPIC_SETTINGS.contains(e.getKey()))
+        List<AlterConfigOp> ops = settings.entrySet().stream()
                 .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
                 .toList();
         if (!ops.isEmpty()) {
@@ -274,7 +263,7 @@ public final class LedgerstreamCatalog extends AbstractCatalog {
     private Optional<String> storedSchema(String topic) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         Config config = call(admin.describeConfigs(List.of(resource)).all()).get(resource);
-        ConfigEntry entry = config == null ? null : config.get(TopicSchema.CONFIG);
+        ConfigEntry entry = config == null ? null : config.get(LedgerstreamOptions.SCHEMA.key());
         return entry == null || entry.value() == null || entry.value().isEmpty() ? Optional.empty()
                 : Optional.of(entry.value());
     }

@@ -2,21 +2,17 @@ package io.ledgerstream.table;
 
 import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.table.catalog.Catalog;
 import org.apache.flink.table.factories.CatalogFactory;
 import org.apache.flink.table.factories.FactoryUtil;
 
 /**
  * Makes the catalog available to SQL as {@code CREATE CATALOG name WITH ('type' = 'ledgerstream',
- * 'bootstrap-servers' = 'HOST:PORT')}, found by Flink through its factory service loader.
+ * 'bootstrap-servers' = 'HOST:PORT')}, found by Flink through its factory service loader; its options are
+ * validated by {@link FactoryUtil} against {@link LedgerstreamOptions#BOOTSTRAP_SERVERS}.
  */
 public final class LedgerstreamCatalogFactory implements CatalogFactory {
     public static final String IDENTIFIER = "ledgerstream";
-    public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("bootstrap-servers")
-            .stringType()
-            .defaultValue("127.0.0.1:9092")
-            .withDescription("The Ledgerstream (Kafka protocol) brokers whose topics are the catalog's tables.");
 
     @Override
     public String factoryIdentifier() {
@@ -30,13 +26,14 @@ public final class LedgerstreamCatalogFactory implements CatalogFactory {
 
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
-        return Set.of(BOOTSTRAP_SERVERS);
+        return Set.of(LedgerstreamOptions.BOOTSTRAP_SERVERS);
     }
 
     @Override
     public Catalog createCatalog(Context context) {
         FactoryUtil.CatalogFactoryHelper helper = FactoryUtil.createCatalogFactoryHelper(this, context);
         helper.validate();
-        return new LedgerstreamCatalog(context.getName(), helper.getOptions().get(BOOTSTRAP_SERVERS));
+        String bootstrapServers = helper.getOptions().get(LedgerstreamOptions.BOOTSTRAP_SERVERS);
+        return new LedgerstreamCatalog(context.getName(), bootstrapServers);
     }
 }

@@ -11,13 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The table schema a topic carries in the log's metadata (the topic config {@value #CONFIG}): columns with their
- * Flink SQL types, the primary key (empty: an append-only table) and the value format. Versioned, so a later
- * release can change the layout and still read this one; at most {@value #MAX_BYTES} bytes of JSON.
+ * The table schema a topic carries in the log's metadata (the topic config {@link LedgerstreamOptions#SCHEMA}):
+ * columns with their Flink SQL types, the primary key (empty: an append-only table) and the value format. Versioned,
+ * so a later release can change the layout and still read this one; at most {@value #MAX_BYTES} bytes of JSON.
  */
 public record TopicSchema(int version, List<Column> columns, List<String> primaryKey, String format) {
-    /** The topic config that holds the schema. */
-    public static final String CONFIG = "ledgerstream.schema";
     public static final int CURRENT_VERSION = 1;
     /** The Kafka protocol's limit on a config value (a string with a 16-bit length), in UTF-8 bytes. */
     public static final int MAX_BYTES = Short.MAX_VALUE;

@@ -1,9 +1,22 @@
 package io.ledgerstream.table;
 
+import static org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions.KEY_FIELDS;
+import static org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions.KEY_FORMAT;
+import static org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions.PROPS_BOOTSTRAP_SERVERS;
+import static org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions.SCAN_STARTUP_MODE;
+import static org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions.TOPIC;
+import static org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions.VALUE_FIELDS_INCLUDE;
+import static org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions.VALUE_FORMAT;
+import static org.apache.flink.table.factories.FactoryUtil.CONNECTOR;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions.ScanStartupMode;
+import org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions.ValueFieldsStrategy;
+import org.apache.flink.streaming.connectors.kafka.table.KafkaDynamicTableFactory;
+import org.apache.flink.streaming.connectors.kafka.table.UpsertKafkaDynamicTableFactory;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.catalog.CatalogTable;
@@ -16,7 +29,8 @@ import org.apache.flink.table.types.utils.TypeConversions;
 /**
  * How a topic looks as a Flink table. A topic with a stored schema and a primary key is an upsert changelog (the
  * record key holds the key columns as JSON, a tombstone deletes); with a schema and no key it is an append stream of
- * JSON values; without a schema it is a raw table of {@code key} and {@code value} bytes.
+ * JSON values; without a schema it is a raw table of {@code key} and {@code value} bytes. The table's options are
+ * flink-connector-kafka's, named by its own {@code ConfigOption}s.
  */
 final class TopicTables {
     private TopicTables() {
@@ -40,17 +54,17 @@ final class TopicTables {
     /** The table a topic with this schema (or none) reads and writes as. */
     static CatalogTable table(String topic, TopicSchema schema, String bootstrapServers, String comment) {
         Map<String, String> options = new LinkedHashMap<>();
-        options.put("topic", topic);
-        options.put("properties.bootstrap.servers", bootstrapServers);
+        options.put(TOPIC.key(), topic);
+        options.put(PROPS_BOOTSTRAP_SERVERS.key(), bootstrapServers);
         Schema.Builder columns = Schema.newBuilder();
         if (schema == null) {
             columns.column("key", DataTypes.BYTES()).column("value", DataTypes.BYTES());
-            options.put("connector", "kafka");
-            options.put("scan.startup.mode", "earliest-offset");
-            options.put("key.format", "raw");
-            options.put("key.fields", "key");
-            options.put("value.format", "raw");
-            options.put("value.fields-include", "EXCEPT_KEY");
+            options.put(CONNECTOR.key(), KafkaDynamicTableFactory.IDENTIFIER);
+            options.put(SCAN_STARTUP_MODE.key(), ScanStartupMode.EARLIEST_OFFSET.toString());
+            options.put(KEY_FORMAT.key(), "raw");
+            options.put(KEY_FIELDS.key(), "key");
+            options.put(VALUE_FORMAT.key(), "raw");
+            options.put(VALUE_FIELDS_INCLUDE.key(), ValueFieldsStrategy.EXCEPT_KEY.name());
         } else {
             ClassLoader loader = TopicTables.class.getClassLoader();
             for (TopicSchema.Column c : schema.columns()) {
@@ -59,14 +73,14 @@ final class TopicTables {
             }
             if (schema.upsert()) {
                 columns.primaryKey(schema.primaryKey());
-                options.put("connector", "upsert-kafka");
-                options.put("key.format", "json");
-                options.put("value.format", "json");
-                options.put("value.fields-include", "ALL");
+                options.put(CONNECTOR.key(), UpsertKafkaDynamicTableFactory.IDENTIFIER);
+                options.put(KEY_FORMAT.key(), "json");
+                options.put(VALUE_FORMAT.key(), "json");
+                options.put(VALUE_FIELDS_INCLUDE.key(), ValueFieldsStrategy.ALL.name());
             } else {
-                options.put("connector", "kafka");
-                options.put("scan.startup.mode", "earliest-offset");
-                options.put("value.format", "json");
+                options.put(CONNECTOR.key(), KafkaDynamicTableFactory.IDENTIFIER);
+                options.put(SCAN_STARTUP_MODE.key(), ScanStartupMode.EARLIEST_OFFSET.toString());
+                options.put(VALUE_FORMAT.key(), "json");
             }
         }
         return CatalogTable.newBuilder().schema(columns.build()).comment(comment).options(options).build();

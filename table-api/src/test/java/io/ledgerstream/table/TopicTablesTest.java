@@ -1,0 +1,51 @@
+package io.ledgerstream.table;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The flink-connector-kafka options a topic's table reads and writes with, without a cluster. */
+class TopicTablesTest {
+    private static final List<TopicSchema.Column> COLUMNS = List.of(new TopicSchema.Column("id", "VARCHAR(2147483647)"),
+            new TopicSchema.Column("n", "BIGINT"));
+
+    @Test
+    void aTopicWithoutASchemaIsARawTableOfKeyAndValue() {
+        assertThat(TopicTables.table("plain", null, "host:9092", "").getOptions()).isEqualTo(Map.of(
+                "topic", "plain",
+                "properties.bootstrap.servers", "host:9092",
+                "connector", "kafka",
+                "scan.startup.mode", "earliest-offset",
+                "key.format", "raw",
+                "key.fields", "key",
+                "value.format", "raw",
+                "value.fields-include", "EXCEPT_KEY"));
+    }
+
+    @Test
+    void aTopicWithASchemaAndNoKeyIsAnAppendStreamOfJson() {
+        TopicSchema schema = new TopicSchema(TopicSchema.CURRENT_VERSION, COLUMNS, List.of(), "json");
+
+        assertThat(TopicTables.table("clicks", schema, "host:9092", "").getOptions()).isEqualTo(Map.of(
+                "topic", "clicks",
+                "properties.bootstrap.servers", "host:9092",
+                "connector", "kafka",
+                "scan.startup.mode", "earliest-offset",
+                "value.format", "json"));
+    }
+
+    @Test
+    void aTopicWithAKeyIsAnUpsertChangelog() {
+        TopicSchema schema = new TopicSchema(TopicSchema.CURRENT_VERSION, COLUMNS, List.of("id"), "json");
+
+        assertThat(TopicTables.table("totals", schema, "host:9092", "").getOptions()).isEqualTo(Map.of(
+                "topic", "totals",
+                "properties.bootstrap.servers", "host:9092",
+                "connector", "upsert-kafka",
+                "key.format", "json",
+                "value.format", "json",
+                "value.fields-include", "ALL"));
+    }
+}

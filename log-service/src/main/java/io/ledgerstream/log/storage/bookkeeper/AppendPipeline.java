@@ -338,12 +338,22 @@ final class AppendPipeline {
             ProducerSnapshot snapshot = producers.snapshot(highWatermark);
             bytesSinceSnapshot = 0;
             snapshotting = true;
-            completions.enqueue(() -> saveSnapshot.apply(snapshot).whenComplete((v, e) -> {
-                synchronized (lock) {
-                    snapshotting = false;
-                }
-            }));
+            completions.enqueue(() -> saveSnapshotThenAllowNext(snapshot));
         }
+    }
+
+    private void saveSnapshotThenAllowNext(ProducerSnapshot snapshot) {
+        CompletableFuture<Void> saved;
+        try {
+            saved = saveSnapshot.apply(snapshot);
+        } catch (RuntimeException e) {
+            saved = CompletableFuture.failedFuture(e);
+        }
+        saved.whenComplete((v, e) -> {
+            synchronized (lock) {
+                snapshotting = false;
+            }
+        });
     }
 
     /**
@@ -384,7 +394,7 @@ final class AppendPipeline {
     /** Step 4 of {@link #roll}: closes a rolled segment's ledger and records it as sealed. */
     private CompletableFuture<Void> sealRolled(Writer writer, long end) {
         return writer.handle.closeAsync()
-                .thenCompose(v -> chain.recordSealed(writer.segment.seal(end)))
+                .thenCompose(v -> chain.recordSealed(() -> writer.segment.seal(end)))
                 .whenComplete((v, e) -> {
                     if (e != null) {
                         fail(e);
@@ -462,7 +472,10 @@ final class AppendPipeline {
         if (empty) {
             return writer.handle.closeAsync().thenCompose(v -> chain.removeEmpty(writer.segment.ledgerId()));
         }
-        return writer.handle.closeAsync().thenCompose(v -> chain.recordSealed(writer.segment.seal(end)));
+        return writer.handle.closeAsync().thenCompose(v -> {
+            SegmentRecord sealed = writer.segment.seal(end);
+            return chain.recordSealed(() -> sealed);
+        });
     }
 
     /** Ends every wait on the high watermark, once the log is closed. */

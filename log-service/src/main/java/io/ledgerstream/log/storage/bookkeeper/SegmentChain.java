@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -151,10 +152,16 @@ final class SegmentChain {
         });
     }
 
-    /** Records a segment as sealed, in place of its open record. */
-    CompletableFuture<Void> recordSealed(SegmentRecord sealed) {
-        return updateMetadata(r -> r.withSegments(r.segments().stream()
-                .map(s -> s.ledgerId() == sealed.ledgerId() ? sealed : s).toList()));
+    /**
+     * Records a segment as sealed, in place of its open record; {@code seal} seals it in memory when the update is
+     * applied, so it is never sealed in memory before the updates queued ahead of it.
+     */
+    CompletableFuture<Void> recordSealed(Supplier<SegmentRecord> seal) {
+        return updateMetadata(r -> {
+            SegmentRecord sealed = seal.get();
+            return r.withSegments(r.segments().stream()
+                    .map(s -> s.ledgerId() == sealed.ledgerId() ? sealed : s).toList());
+        });
     }
 
     /** Drops an open segment that never got an entry from the chain, then deletes its ledger. */

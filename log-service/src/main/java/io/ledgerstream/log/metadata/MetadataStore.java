@@ -1,5 +1,6 @@
 package io.ledgerstream.log.metadata;
 
+import com.google.errorprone.annotations.ThreadSafe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +24,7 @@ import org.apache.zookeeper.KeeperException;
  *
  * <p>Thread-safe: holds no state beyond the (thread-safe) Curator client, which the caller owns.
  */
+@ThreadSafe
 public final class MetadataStore {
     /** Well under ZooKeeper's default request limit (jute.maxbuffer, 1 MiB), which closes the session if passed. */
     private static final int MAX_PRODUCER_SNAPSHOT_BYTES = 512 << 10;

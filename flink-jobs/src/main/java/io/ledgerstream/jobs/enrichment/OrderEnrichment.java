@@ -16,6 +16,9 @@ import org.apache.flink.util.Collector;
  * {@code maxWait} (processing time) for the record to arrive, since the two topics are read independently; if none
  * comes it is emitted without customer details. Nothing is kept for a key once its orders are out and its
  * customer is deleted.
+ *
+ * <p>Not thread-safe, as Flink expects: each parallel instance is called from its task's one thread, and its state
+ * lives in Flink's keyed state.
  */
 public class OrderEnrichment extends KeyedCoProcessFunction<String, Order, CustomerRecord, EnrichedOrder> {
     private final Duration maxWait;

@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
  * Reads a topic's records into events with a parser. A record the parser rejects (it throws
  * {@link MalformedEventException}) is skipped with a log line naming its topic, partition and offset, and counted in
  * the {@code malformedEvents} metric: one bad event must not stop a job forever.
+ *
+ * <p>Not thread-safe, as Flink expects: each source reader opens and calls its own copy from its task's thread.
  */
 public final class EventDeserializer<T> implements KafkaRecordDeserializationSchema<T> {
     private static final Logger LOG = LoggerFactory.getLogger(EventDeserializer.class);

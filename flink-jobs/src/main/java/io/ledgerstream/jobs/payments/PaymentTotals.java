@@ -17,6 +17,9 @@ import org.apache.flink.util.OutputTag;
  * emitted as the customer's new row. A payment id seen before (a producer retry, a replayed file) is counted once
  * within {@code dedupWindow}; a payment in another currency than the customer's first goes to {@link #REJECTED}
  * instead of being added to a total it does not belong to.
+ *
+ * <p>Not thread-safe, as Flink expects: each parallel instance is called from its task's one thread, and its state
+ * lives in Flink's keyed state.
  */
 public class PaymentTotals extends KeyedProcessFunction<String, Payment, CustomerTotal> {
     /** Payments that cannot be added to their customer's total. */

@@ -7,6 +7,8 @@ import java.util.SplittableRandom;
 /**
  * An endless, reproducible stream of made-up payments for trying the processor out: customers {@code c-000} to
  * {@code c-(n-1)}, each always paying in its own currency, amounts from 1.00 to 500.00, event times 10 ms apart.
+ *
+ * <p>Not thread-safe: one feeder iterates it.
  */
 public final class SamplePayments implements Iterator<Payment> {
     private static final String[] CURRENCIES = {"EUR", "USD", "GBP"};

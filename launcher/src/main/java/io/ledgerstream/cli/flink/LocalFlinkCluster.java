@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * A real Flink session cluster on this machine: one JobManager (REST API and web UI on {@code restPort}) and some
  * TaskManagers, each a JVM of its own running Flink's own entry points on the stock Flink classpath (from Maven
  * artifacts; see the flink-cluster module). Configuration, logs and checkpoints live under one folder.
+ *
+ * <p>Not thread-safe: one thread starts it; {@link #close} may then run on another (a shutdown hook) once
+ * {@link #start} has returned.
  */
 public final class LocalFlinkCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalFlinkCluster.class);

@@ -16,6 +16,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Feeds sample payments to the payments topic with an idempotent, acks=all producer, keyed by customer, at a
  * given rate, on a thread of its own. {@link #acknowledged()} counts what the broker has confirmed.
+ *
+ * <p>Thread-safe: each feed runs on its own thread with its own producer, and the acknowledged count is atomic.
  */
 final class PaymentFeeder {
     private final String bootstrap;

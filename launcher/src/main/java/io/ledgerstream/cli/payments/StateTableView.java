@@ -14,6 +14,8 @@ import java.util.TreeMap;
  * The payments state table as a user sees it: follows the upserts on the totals topic, keeps the latest row per
  * customer and draws the table with a progress line. On a terminal it redraws in place; otherwise (a pipe, a log)
  * it prints only what it is asked to print.
+ *
+ * <p>Not thread-safe: the quick start's main thread refreshes and draws it.
  */
 final class StateTableView implements AutoCloseable {
     private final TopicSnapshot totals;

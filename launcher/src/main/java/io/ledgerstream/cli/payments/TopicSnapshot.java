@@ -12,6 +12,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * A consumer that follows every partition of one topic from the beginning, without a group. Used to show the
  * state table as it changes and to read the whole input for the final check.
+ *
+ * <p>Not thread-safe, like the Kafka consumer it wraps: one thread uses it.
  */
 final class TopicSnapshot implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;

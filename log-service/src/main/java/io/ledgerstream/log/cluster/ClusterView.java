@@ -1,6 +1,10 @@
 package io.ledgerstream.log.cluster;
 
+<<<<<<< HEAD
 import io.ledgerstream.log.concurrent.Futures;
+=======
+import com.google.errorprone.annotations.ThreadSafe;
+>>>>>>> issue15-errorprone
 import io.ledgerstream.log.metadata.BrokerRegistration;
 import io.ledgerstream.log.metadata.MetadataCodec;
 import io.ledgerstream.log.metadata.MetadataStore;
@@ -30,6 +34,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
+@ThreadSafe
 public final class ClusterView implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterView.class);
 

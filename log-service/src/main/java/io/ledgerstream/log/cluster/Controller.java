@@ -1,6 +1,10 @@
 package io.ledgerstream.log.cluster;
 
+<<<<<<< HEAD
 import io.ledgerstream.log.concurrent.Futures;
+=======
+import com.google.errorprone.annotations.ThreadSafe;
+>>>>>>> issue15-errorprone
 import io.ledgerstream.log.metadata.MetadataConflictException;
 import io.ledgerstream.log.metadata.MetadataStore;
 import io.ledgerstream.log.metadata.PartitionLeaders;
@@ -39,7 +43,11 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * A pass runs when this broker is elected, when a broker registers or goes, and when a topic appears, changes or
  * goes. Passes run one at a time on the controller's own thread; changes meanwhile coalesce into one more pass.
+ *
+ * <p>Thread-safe without a lock: passes and reads of the election run on the controller's single thread, the queued
+ * pass is an atomic flag, and the controller's id, which request handlers read, is volatile.
  */
+@ThreadSafe
 public final class Controller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
     private static final long RETRY_MS = 500;

@@ -1,6 +1,10 @@
 package io.ledgerstream.log.metadata;
 
+<<<<<<< HEAD
 import io.ledgerstream.log.concurrent.Futures;
+=======
+import com.google.errorprone.annotations.ThreadSafe;
+>>>>>>> issue15-errorprone
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +33,7 @@ import org.apache.zookeeper.data.Stat;
  *
  * <p>Thread-safe: holds no state beyond the (thread-safe) Curator client, which the caller owns.
  */
+@ThreadSafe
 public final class MetadataStore {
     /** Well under ZooKeeper's default request limit (jute.maxbuffer, 1 MiB), which closes the session if passed. */
     private static final int MAX_PRODUCER_SNAPSHOT_BYTES = 512 << 10;

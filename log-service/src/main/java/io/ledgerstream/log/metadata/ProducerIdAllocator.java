@@ -1,5 +1,7 @@
 package io.ledgerstream.log.metadata;
 
+import com.google.errorprone.annotations.ThreadSafe;
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import org.apache.curator.framework.CuratorFramework;
@@ -11,14 +13,19 @@ import org.apache.zookeeper.data.Stat;
  * counter in ZooKeeper ({@code <root>/producer-ids}, the next free id as 8 bytes) by compare-and-set, and serves
  * ids from its block in memory. Ids of a block not used before a restart are skipped, never reused.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe: the block in use is read and replaced under the allocator's monitor; ZooKeeper is called outside
+ * it.
  */
+@ThreadSafe
 public final class ProducerIdAllocator {
     private static final long BLOCK = 1000;
 
     private final CuratorFramework zk;
     private final String path;
+    /** The next id to hand out, and the end (exclusive) of the block it comes from. */
+    @GuardedBy("this")
     private long next;
+    @GuardedBy("this")
     private long end;
 
     public ProducerIdAllocator(CuratorFramework zk, String root) {

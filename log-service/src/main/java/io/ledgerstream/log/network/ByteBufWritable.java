@@ -16,6 +16,8 @@ import org.apache.kafka.common.record.MemoryRecords;
 /**
  * Encodes a response header and body into one Netty buffer: the fields go into pooled buffers, record batches are
  * added as components as they are. A fetch response of megabytes is thus never copied into a fresh array.
+ *
+ * <p>Not thread-safe: each {@link #encode} call makes and uses its own instance.
  */
 final class ByteBufWritable implements Writable {
     private static final int FIELDS_AFTER_RECORDS_BYTES = 256;

@@ -1,5 +1,6 @@
 package io.ledgerstream.log.network;
 
+import com.google.errorprone.annotations.ThreadSafe;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Clock;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: connections on every event loop share one instance; each host's window changes atomically.
  */
+@ThreadSafe
 final class ConnectionCloseLog {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaConnection.class);
 

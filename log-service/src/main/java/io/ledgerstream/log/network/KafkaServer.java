@@ -1,5 +1,6 @@
 package io.ledgerstream.log.network;
 
+import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.config.NetworkConfig;
 import io.ledgerstream.log.protocol.ApiHandlers;
 import io.netty.bootstrap.ServerBootstrap;
@@ -24,7 +25,11 @@ import org.slf4j.LoggerFactory;
  * The Kafka-protocol TCP server: frames are a 4-byte big-endian size and a request. A frame larger than
  * {@code socket.request.max.bytes} (or with a negative size) is refused before it is buffered and closes its
  * connection; idle connections close after {@code connections.max.idle.ms}.
+ *
+ * <p>Thread-safe: its references are final, the connection count atomic; each connection is confined to its event
+ * loop ({@link KafkaConnection}).
  */
+@ThreadSafe
 public final class KafkaServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaServer.class);
     /** At most one line per client host this often about connections the broker closes. */

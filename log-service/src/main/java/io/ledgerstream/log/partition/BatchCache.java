@@ -1,5 +1,6 @@
 package io.ledgerstream.log.partition;
 
+import com.google.errorprone.annotations.ThreadSafe;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  *
  * <p>Thread-safe: one writer adds, many readers read concurrently.
  */
+@ThreadSafe
 public final class BatchCache {
     private final CacheBudget budget;
     private final ConcurrentSkipListMap<Long, ByteBuffer> batches = new ConcurrentSkipListMap<>();

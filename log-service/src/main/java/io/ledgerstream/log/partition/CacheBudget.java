@@ -1,5 +1,6 @@
 package io.ledgerstream.log.partition;
 
+import com.google.errorprone.annotations.ThreadSafe;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Thread-safe.
  */
+@ThreadSafe
 public final class CacheBudget {
     private record Added(BatchCache cache, long baseOffset) {
     }

@@ -2,6 +2,7 @@ package io.ledgerstream.log.storage.bookkeeper;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.config.Replication;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +19,7 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>Thread-safe; does not own the BookKeeper client.
  */
+@ThreadSafe
 public final class BookKeeperLedgers {
     private static final byte[] PASSWORD = "ledgerstream".getBytes(UTF_8);
 

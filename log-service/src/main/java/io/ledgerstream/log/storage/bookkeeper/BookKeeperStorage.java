@@ -1,5 +1,6 @@
 package io.ledgerstream.log.storage.bookkeeper;
 
+import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.InvalidConfigException;
 import io.ledgerstream.log.config.LogConfig;
@@ -14,7 +15,12 @@ import org.apache.bookkeeper.client.api.BookKeeper;
 import org.apache.bookkeeper.conf.ClientConfiguration;
 import org.apache.kafka.common.TopicPartition;
 
-/** Partition logs on BookKeeper: owns the BookKeeper client of a broker and opens logs through it. */
+/**
+ * Partition logs on BookKeeper: owns the BookKeeper client of a broker and opens logs through it.
+ *
+ * <p>Thread-safe: it holds only final references to thread-safe objects, the BookKeeper client among them.
+ */
+@ThreadSafe
 public final class BookKeeperStorage implements PartitionLogFactory {
     private final BookKeeper bookKeeper;
     private final BookKeeperLedgers ledgers;

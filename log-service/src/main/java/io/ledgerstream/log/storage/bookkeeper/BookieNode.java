@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
  * One BookKeeper bookie (BookKeeper's own server classes) run in this process, with its journal and ledgers in
  * one folder and the journal fsynced on every write. Used by the standalone platform, the {@code bookie} command
  * and tests.
+ *
+ * <p>Thread-safe as far as BookKeeper's server is: this class only holds final references to it.
  */
 public final class BookieNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BookieNode.class);

@@ -12,6 +12,9 @@ import org.apache.commons.configuration2.Configuration;
  * The racks of the bookies, as the broker setting {@code bookkeeper.bookie.racks} gives them (host = rack), for
  * BookKeeper's rack-aware ensemble placement: it then spreads each ledger's ensemble over racks. A bookie not named
  * is in the default rack. BookKeeper creates and configures this class itself.
+ *
+ * <p>Not thread-safe while configured: BookKeeper's client calls {@link #setConf} once, when it creates its placement
+ * policy and before it resolves any host; {@link #resolve} only reads after that.
  */
 public final class ConfiguredRacks implements DNSToSwitchMapping, Configurable {
     /** The client configuration property that carries the setting to this class. */

@@ -1,5 +1,7 @@
 package io.ledgerstream.log.storage.bookkeeper;
 
+import com.google.errorprone.annotations.ThreadSafe;
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.util.Arrays;
 
 /**
@@ -12,17 +14,22 @@ import java.util.Arrays;
  * is added as a new point, so a lookup is a binary search over the ledger costing O(log entries) single-entry
  * reads, and later lookups near it cost none.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe: every method holds the index's monitor.
  */
+@ThreadSafe
 final class OffsetIndex {
     /** The outcome of a lookup: the entry holding the offset, or the entry to read next to narrow the search. */
     record Lookup(long entryId, boolean found) {
     }
 
+    @GuardedBy("this")
     private long[] entryIds = new long[16];
+    @GuardedBy("this")
     private long[] baseOffsets = new long[16];
+    @GuardedBy("this")
     private int size;
     /** Entry id after the segment's last entry, or -1 while the segment is open (then it is dense). */
+    @GuardedBy("this")
     private long endEntryId = -1;
 
     OffsetIndex(long firstBaseOffset) {

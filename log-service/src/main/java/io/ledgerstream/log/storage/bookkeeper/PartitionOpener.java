@@ -1,5 +1,6 @@
 package io.ledgerstream.log.storage.bookkeeper;
 
+import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.concurrent.Futures;
 import io.ledgerstream.log.config.Replication;
 import io.ledgerstream.log.metadata.MetadataConflictException;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: each call works on its own state.
  */
+@ThreadSafe
 final class PartitionOpener {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionOpener.class);
     private static final int MAX_ATTEMPTS = 5;

@@ -1,5 +1,6 @@
 package io.ledgerstream.log.storage.bookkeeper;
 
+import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.partition.RecordBatches;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -17,7 +18,11 @@ import org.slf4j.LoggerFactory;
  * simply does not use it, and the next read-ahead replaces it. Batches only change by compaction, which clears the
  * chunk; a chunk read just before that holds the same records and more, never others. A chunk stays until it
  * is used or replaced: memory is one chunk per partition read from the bookies.
+ *
+ * <p>Thread-safe without a lock: the chunk is one atomic reference, and a read takes it by compare-and-set, so
+ * of two concurrent reads at its offset one uses it and the other reads from the bookies.
  */
+@ThreadSafe
 final class ReadAhead {
     private static final Logger LOG = LoggerFactory.getLogger(ReadAhead.class);
 

@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  *       covering the offsets of the input segments it replaces, gaps included.</li>
  * </ol>
  * Scanning and filtering run on the common pool, off BookKeeper's threads.
+ *
+ * <p>Not thread-safe, and needs no lock: one compaction run owns an instance, and its steps run one at a time, each
+ * started by the completion of the one before (which orders their memory effects).
  */
 final class SegmentCompactor {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentCompactor.class);

@@ -40,7 +40,7 @@ class StandaloneRestartITCase {
         List<List<KeyAtOffset>> acknowledged = new ArrayList<>();
         try (StandalonePlatform platform = StandalonePlatform.start(settings, Clock.systemUTC())) {
             LeaderLogs logs = platform.broker().logs();
-            logs.createTopic("orders", PARTITIONS, new Replication(3, 2, 2), Map.of("segment.bytes", "8192"))
+            platform.broker().topics().createTopic("orders", PARTITIONS, new Replication(3, 2, 2), Map.of("segment.bytes", "8192"))
                     .get(30, TimeUnit.SECONDS);
             for (int p = 0; p < PARTITIONS; p++) {
                 PartitionLog log = logs.log(new TopicPartition("orders", p)).get(30, TimeUnit.SECONDS);

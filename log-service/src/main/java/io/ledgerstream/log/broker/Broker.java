@@ -243,6 +243,11 @@ public final class Broker implements AutoCloseable {
         return logs;
     }
 
+    /** Topic administration on this broker. */
+    public TopicManager topics() {
+        return topics;
+    }
+
     /** The metadata store this broker works on. */
     public MetadataStore metadata() {
         return metadata;

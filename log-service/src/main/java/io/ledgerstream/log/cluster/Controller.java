@@ -1,10 +1,7 @@
 package io.ledgerstream.log.cluster;
 
-<<<<<<< HEAD
-import io.ledgerstream.log.concurrent.Futures;
-=======
 import com.google.errorprone.annotations.ThreadSafe;
->>>>>>> issue15-errorprone
+import io.ledgerstream.log.concurrent.Futures;
 import io.ledgerstream.log.metadata.MetadataConflictException;
 import io.ledgerstream.log.metadata.MetadataStore;
 import io.ledgerstream.log.metadata.PartitionLeaders;

@@ -1,5 +1,6 @@
 package io.ledgerstream.log.group;
 
+import com.google.errorprone.annotations.ThreadSafe;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * offsets are made durable through the {@link OffsetStore} before a commit is acknowledged; group membership is not
  * stored: after a broker restart members simply join again.
  */
+@ThreadSafe
 public final class GroupCoordinator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCoordinator.class);
 

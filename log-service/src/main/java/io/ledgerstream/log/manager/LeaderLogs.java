@@ -1,5 +1,6 @@
 package io.ledgerstream.log.manager;
 
+import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.cluster.ClusterView;
 import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.LogConfig;
@@ -33,6 +34,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
+@ThreadSafe
 public final class LeaderLogs implements PartitionLogs, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderLogs.class);
 

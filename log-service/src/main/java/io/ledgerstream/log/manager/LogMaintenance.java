@@ -1,5 +1,6 @@
 package io.ledgerstream.log.manager;
 
+import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.partition.PartitionLog;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
+@ThreadSafe
 public final class LogMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(LogMaintenance.class);
 

@@ -1,5 +1,6 @@
 package io.ledgerstream.log.manager;
 
+import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.cluster.ClusterView;
 import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.InvalidConfigException;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
+@ThreadSafe
 public final class TopicManager implements TopicAdmin {
     private static final Logger LOG = LoggerFactory.getLogger(TopicManager.class);
 

@@ -1,10 +1,7 @@
 package io.ledgerstream.log.metadata;
 
-<<<<<<< HEAD
-import io.ledgerstream.log.concurrent.Futures;
-=======
 import com.google.errorprone.annotations.ThreadSafe;
->>>>>>> issue15-errorprone
+import io.ledgerstream.log.concurrent.Futures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.ledgerstream.log.storage.bookkeeper;
 
+import com.google.errorprone.annotations.ThreadSafe;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.ledgerstream.log.config.LogConfig;
 import io.ledgerstream.log.config.Replication;
@@ -39,6 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
+@ThreadSafe
 final class AppendPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(AppendPipeline.class);
 

@@ -1,5 +1,6 @@
 package io.ledgerstream.log.storage.bookkeeper;
 
+import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.config.LogConfig;
 import io.ledgerstream.log.config.Replication;
 import io.ledgerstream.log.metadata.MetadataStore;
@@ -38,6 +39,7 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>Thread-safe.
  */
+@ThreadSafe
 public final class BookKeeperPartitionLog implements PartitionLog {
     /** Bounds of one read-ahead chunk: the size of the read that triggered it, within these. */
     private static final int MIN_READ_AHEAD_BYTES = 64 << 10;

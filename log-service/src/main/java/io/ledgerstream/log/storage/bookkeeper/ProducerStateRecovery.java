@@ -1,5 +1,6 @@
 package io.ledgerstream.log.storage.bookkeeper;
 
+import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.metadata.MetadataStore;
 import io.ledgerstream.log.metadata.ProducerSnapshot;
 import io.ledgerstream.log.partition.PartitionLog;
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: it holds no state of its own; the producers' table is the append pipeline's.
  */
+@ThreadSafe
 final class ProducerStateRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(ProducerStateRecovery.class);
 

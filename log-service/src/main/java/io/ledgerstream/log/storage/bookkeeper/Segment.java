@@ -1,5 +1,6 @@
 package io.ledgerstream.log.storage.bookkeeper;
 
+import com.google.errorprone.annotations.ThreadSafe;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.ledgerstream.log.metadata.SegmentRecord;
 import io.ledgerstream.log.partition.RecordBatches;
@@ -20,6 +21,7 @@ import org.apache.bookkeeper.client.api.WriteHandle;
  *
  * <p>Thread-safe. What only the writer needs (entry ids handed out, appends in flight) is the append pipeline's.
  */
+@ThreadSafe
 final class Segment {
     private static final int DEFAULT_ENTRY_SIZE = 16 * 1024;
     /** Most bytes one batch read asks a bookie for: below the bookies' default 5 MiB frame limit. */

@@ -1,5 +1,6 @@
 package io.ledgerstream.log.storage.bookkeeper;
 
+import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.config.LogConfig;
 import io.ledgerstream.log.metadata.MetadataStore;
 import io.ledgerstream.log.metadata.PartitionRecord;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: the segment map is concurrent and readers use it without a lock; metadata updates are serialized
  * by their chain; head truncation and compaction are run one at a time by the log's maintenance chain.
  */
+@ThreadSafe
 final class SegmentChain {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentChain.class);
 

@@ -3,7 +3,7 @@ package io.ledgerstream.log.standalone;
 import io.ledgerstream.log.broker.Broker;
 import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.NetworkConfig;
-import io.ledgerstream.log.storage.bookkeeper.BookieNode;
+import io.ledgerstream.log.storage.bookkeeper.bookie.BookieNode;
 import java.io.File;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.ledgerstream.log.storage.bookkeeper;
+package io.ledgerstream.log.storage.bookkeeper.bookie;
 
 import java.io.File;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import io.ledgerstream.log.metadata.TopicRecord;
 import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.standalone.EmbeddedZooKeeper;
 import io.ledgerstream.log.storage.bookkeeper.BookKeeperStorage;
-import io.ledgerstream.log.storage.bookkeeper.BookieNode;
+import io.ledgerstream.log.storage.bookkeeper.bookie.BookieNode;
 import io.netty.buffer.Unpooled;
 import java.io.File;
 import java.net.ServerSocket;

@@ -1,6 +1,6 @@
 package io.ledgerstream.cli;
 
-import io.ledgerstream.log.storage.bookkeeper.BookieNode;
+import io.ledgerstream.log.storage.bookkeeper.bookie.BookieNode;
 import java.io.File;
 import java.util.concurrent.Callable;
 import org.apache.curator.framework.CuratorFramework;

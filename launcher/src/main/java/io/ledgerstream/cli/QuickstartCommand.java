@@ -17,14 +17,18 @@ import picocli.CommandLine.Option;
 /**
  * {@code ledgerstream quickstart}: the platform's main job end to end on the embedded default. Starts the standalone
  * platform, runs the payments processor on a local Flink cluster, feeds it sample payments, shows the state table
- * as it changes and checks it, then stops everything cleanly. Ctrl-C stops early, just as cleanly.
+ * as it changes and checks it, then stops everything cleanly. Ctrl-C stops early, just as cleanly. The terminal
+ * shows only the quick start's own lines; the platform's log goes to {@value #LOG_FILE} in the data folder.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = {"Start the standalone platform (ZooKeeper, 3 bookies, broker) and a local Flink cluster with "
                 + "data in one folder, run the payments-per-customer job on sample payments, show its state table "
                 + "live and check it against the payments topic, then stop.",
-                "Run it again on the same folder: the job resumes from its savepoint and the table keeps growing."})
+                "Run it again on the same folder: the job resumes from its savepoint and the table keeps growing.",
+                "The platform's log goes to " + QuickstartCommand.LOG_FILE + " in the data folder."})
 final class QuickstartCommand implements Callable<Integer> {
+    static final String LOG_FILE = "quickstart.log";
+
     @Mixin
     PlatformOptions platform;
 
@@ -54,8 +58,9 @@ final class QuickstartCommand implements Callable<Integer> {
             }
         }, "ledgerstream-quickstart-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        try (QuickstartLog log = QuickstartLog.open(settings.dataDir().toPath().resolve(LOG_FILE))) {
             out.printf(Locale.ROOT, "Ledgerstream quick start: data in %s%n", settings.dataDir().getAbsolutePath());
+            out.printf(Locale.ROOT, "  the platform logs to %s%n", log.file());
             long start = System.nanoTime();
             try (StandalonePlatform started = StandalonePlatform.start(settings, Clock.systemUTC())) {
                 String bootstrap = "127.0.0.1:" + started.broker().kafkaPort();

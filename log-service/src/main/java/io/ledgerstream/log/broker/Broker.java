@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -47,6 +48,8 @@ public final class Broker implements AutoCloseable {
     /** How long start-up waits for the group coordinator to be placed (and loaded, when it is this broker). */
     private static final long COORDINATOR_WAIT_MS = 60_000;
     private static final long COORDINATOR_RETRY_MS = 500;
+    /** How long closing waits for a retention or compaction run under way before closing the logs under it. */
+    private static final long MAINTENANCE_STOP_MS = 30_000;
 
     private final BrokerConfig config;
     private final CuratorFramework zk;
@@ -58,6 +61,7 @@ public final class Broker implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final GroupCoordinator groups;
     private final Clock clock;
+    private final ConnectionStateListener connectionStates = (client, state) -> onConnectionState(state);
     private KafkaServer server;
     private BrokerRegistrar registrar;
     private Controller controller;
@@ -150,7 +154,7 @@ public final class Broker implements AutoCloseable {
                 followCoordinator();
             }
         });
-        zk.getConnectionStateListenable().addListener((client, state) -> onConnectionState(state));
+        zk.getConnectionStateListenable().addListener(connectionStates);
         server = KafkaServer.start(network, BrokerApis.create(topics, logs, cluster, identity,
                 new ProducerIdAllocator(zk, config.metadataRoot()), groups, () -> controllerId()));
         registrar = BrokerRegistrar.register(metadata, new BrokerRegistration(config.brokerId(),
@@ -275,14 +279,14 @@ public final class Broker implements AutoCloseable {
 
     /**
      * Stops serving, closes the logs cleanly (sealing their open ledgers), then leaves the cluster, so the brokers
-     * that take the partitions over find nothing to recover.
+     * that take the partitions over find nothing to recover. Everything stops after what depends on it: the
+     * BookKeeper client after the logs written through it, the ZooKeeper session last.
      */
     @Override
     public void close() {
         stopServing();
         logs.close();
         closeQuietly(registrar);
-        cluster.close();
         storage.close();
         zk.close();
         LOG.info("Broker {} stopped", config.brokerId());
@@ -294,18 +298,41 @@ public final class Broker implements AutoCloseable {
      */
     public void halt() {
         stopServing();
-        cluster.close();
+        // Its node would go with the session anyway; closed first, it does not try to come back on a closed client.
+        closeQuietly(registrar);
         zk.close();
         storage.close();
         LOG.info("Broker {} halted", config.brokerId());
     }
 
-    /** Stops taking requests, leaves the controller election and stops coordinating and maintenance. */
+    /**
+     * Stops taking requests and events, then what they drive.
+     * <ol>
+     *   <li>Close the Kafka listener: no request comes in any more.</li>
+     *   <li>Stop following ZooKeeper (cluster changes, the connection's state), so no event reaches the parts
+     *       below while or after they stop.</li>
+     *   <li>Leave the controller election, stop coordinating groups.</li>
+     *   <li>Stop the retention and compaction schedule and wait (bounded) for a run under way, which writes
+     *       through the logs and the BookKeeper client closed next.</li>
+     * </ol>
+     */
     private void stopServing() {
         closeQuietly(server);
+        zk.getConnectionStateListenable().removeListener(connectionStates);
+        cluster.close();
         closeQuietly(controller);
         groups.close();
         scheduler.shutdownNow();
+        try {
+            if (!scheduler.awaitTermination(MAINTENANCE_STOP_MS, TimeUnit.MILLISECONDS)) {
+                LOG.warn("Broker {}: a retention or compaction run was still going {} ms after it was asked to stop; "
+                        + "closing the logs under it", config.brokerId(), MAINTENANCE_STOP_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("Broker {}: interrupted while waiting for a retention or compaction run to end",
+                    config.brokerId());
+        }
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

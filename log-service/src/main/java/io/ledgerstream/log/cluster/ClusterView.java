@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What one broker knows of the cluster: the live brokers and every topic's partition leaders, kept current from
- * ZooKeeper by watches. Listeners hear of changes on Curator's event thread and must not block.
+ * ZooKeeper by watches. Listeners hear of changes on Curator's event thread and must not block. Once the view is
+ * closed no listener is called any more, even for a change ZooKeeper reported just before; the view keeps what it
+ * last knew.
  *
  * <p>Thread-safe.
  */
@@ -44,6 +46,8 @@ public final class ClusterView implements AutoCloseable {
     private final Map<String, PartitionLeaders> leaders = new ConcurrentHashMap<>();
     private final List<Consumer<String>> leaderListeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> brokerListeners = new CopyOnWriteArrayList<>();
+    /** Set by {@link #close}: changes are no longer followed nor passed on. */
+    private volatile boolean closed;
 
     private ClusterView(MetadataStore metadata) {
         this.metadata = metadata;
@@ -76,7 +80,7 @@ public final class ClusterView implements AutoCloseable {
 
     private void brokerChanged(ChildData node, boolean deleted) {
         String name = childName(node, metadata.brokersPath());
-        if (name == null) {
+        if (name == null || closed) {
             return;
         }
         try {
@@ -97,7 +101,7 @@ public final class ClusterView implements AutoCloseable {
 
     private void leadersChanged(ChildData node, boolean deleted) {
         String topic = childName(node, metadata.leadersPath());
-        if (topic == null) {
+        if (topic == null || closed) {
             return;
         }
         if (deleted) {
@@ -213,9 +217,17 @@ public final class ClusterView implements AutoCloseable {
         brokerListeners.add(listener);
     }
 
+    /** Stops calling a listener given to {@link #onBrokersChanged}; a call under way may still finish. */
+    public void removeBrokersListener(Runnable listener) {
+        brokerListeners.remove(listener);
+    }
 
+    /** Stops following ZooKeeper and calling listeners; what the view knew stays readable. Idempotent. */
     @Override
     public void close() {
+        closed = true;
+        brokerListeners.clear();
+        leaderListeners.clear();
         brokerCache.close();
         leaderCache.close();
     }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class Controller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
     private static final long RETRY_MS = 500;
+    private static final long CLOSE_TIMEOUT_MS = 10_000;
 
     private final MetadataStore metadata;
     private final ClusterView view;
@@ -61,6 +63,13 @@ public final class Controller implements AutoCloseable {
         return t;
     });
     private final AtomicBoolean passQueued = new AtomicBoolean();
+    /** Passes on broker changes from the view; removed on close. */
+    private final Runnable brokersChanged = () -> {
+        requestPass();
+        refreshControllerId();
+    };
+    /** Set by {@link #close}: no pass or election read starts after it. */
+    private volatile boolean closed;
     /** The controller's id as last read from the election; -1 when unknown. Read by request handlers. */
     private volatile int knownControllerId = -1;
 
@@ -96,10 +105,7 @@ public final class Controller implements AutoCloseable {
                 controller.refreshControllerId();
             }
         });
-        view.onBrokersChanged(() -> {
-            controller.requestPass();
-            controller.refreshControllerId();
-        });
+        view.onBrokersChanged(controller.brokersChanged);
         // Passes follow topic records only (depth 1); partition records, which change with every segment, are
         // cached too but ignored.
         controller.topics.listenable().addListener(CuratorCacheListener.builder()
@@ -123,40 +129,58 @@ public final class Controller implements AutoCloseable {
 
     /** Reads who won the election, on the controller's thread (it blocks on ZooKeeper). */
     private void refreshControllerId() {
-        try {
-            thread.execute(() -> {
-                try {
-                    String id = latch.getLeader().getId();
-                    knownControllerId = id.isEmpty() ? -1 : Integer.parseInt(id);
-                } catch (Exception e) {
-                    LOG.debug("Could not read the controller's id: {}", e.toString());
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // Closed.
-        }
+        runAfter(0, () -> {
+            try {
+                String id = latch.getLeader().getId();
+                knownControllerId = id.isEmpty() ? -1 : Integer.parseInt(id);
+            } catch (Exception e) {
+                LOG.debug("Could not read the controller's id: {}", e.toString());
+            }
+        });
     }
 
     private void requestPass() {
         if (passQueued.compareAndSet(false, true)) {
-            thread.execute(this::pass);
+            runAfter(0, this::pass);
+        }
+    }
+
+    /**
+     * Runs {@code task} on the controller's thread after {@code delayMs}; nothing once the controller is closed (an
+     * event may still arrive from ZooKeeper while it closes).
+     */
+    private void runAfter(long delayMs, Runnable task) {
+        if (closed) {
+            return;
+        }
+        try {
+            thread.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            if (!closed) {
+                throw e;
+            }
         }
     }
 
     private void pass() {
         passQueued.set(false);
-        if (!latch.hasLeadership()) {
+        if (closed || !latch.hasLeadership()) {
             return;
         }
         try {
             assignLeaders();
         } catch (RuntimeException e) {
+            if (closed) {
+                // Closing interrupted the pass; the next controller runs its own.
+                LOG.debug("Pass ended by closing the controller: {}", e.toString());
+                return;
+            }
             Throwable cause = Futures.unwrap(e);
             if (!(cause instanceof MetadataConflictException)) {
                 LOG.warn("Assigning partition leaders failed; trying again: {}", cause.toString());
             }
             if (passQueued.compareAndSet(false, true)) {
-                thread.schedule(this::pass, RETRY_MS, TimeUnit.MILLISECONDS);
+                runAfter(RETRY_MS, this::pass);
             }
         }
     }
@@ -199,7 +223,7 @@ public final class Controller implements AutoCloseable {
         }
         if (settled.size() < live.size()) {
             long wait = live.stream().mapToLong(id -> balanceDelayMs - view.liveForMs(id)).max().orElse(0);
-            thread.schedule(this::requestPass, Math.max(1, wait), TimeUnit.MILLISECONDS);
+            runAfter(Math.max(1, wait), this::requestPass);
         }
         for (String name : wanted.keySet()) {
             Versioned<PartitionLeaders> before = current.get(name);
@@ -299,10 +323,29 @@ public final class Controller implements AutoCloseable {
         return byPartition.toString();
     }
 
+    /**
+     * Stops and leaves the election. Events that still arrive afterwards start nothing.
+     * <ol>
+     *   <li>Stop taking events: no pass is asked for from here on, this controller's listener leaves the view and
+     *       topics are no longer followed.</li>
+     *   <li>Stop the controller's thread: passes waiting are dropped, one under way is interrupted and waited for
+     *       (bounded), so none writes after the next step.</li>
+     *   <li>Leave the election; another broker's controller takes over.</li>
+     * </ol>
+     */
     @Override
     public void close() throws Exception {
-        thread.shutdownNow();
-        topics.close();
-        latch.close();
+        closed = true;
+        view.removeBrokersListener(brokersChanged);
+        try {
+            topics.close();
+            thread.shutdownNow();
+            if (!thread.awaitTermination(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                LOG.warn("The controller's thread of broker {} was still in a pass {} ms after it was stopped",
+                        brokerId, CLOSE_TIMEOUT_MS);
+            }
+        } finally {
+            latch.close();
+        }
     }
 }

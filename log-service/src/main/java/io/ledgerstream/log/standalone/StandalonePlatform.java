@@ -1,9 +1,10 @@
 package io.ledgerstream.log.standalone;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.ledgerstream.log.broker.Broker;
 import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.NetworkConfig;
-import io.ledgerstream.log.storage.bookkeeper.BookieNode;
+import io.ledgerstream.log.storage.bookkeeper.bookie.BookieNode;
 import java.io.File;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -21,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * The whole log in one process: ZooKeeper, bookies and one or more brokers, all data under one folder
  * ({@code zookeeper/}, {@code bookie-N/}; brokers keep nothing of their own). Starting it again on the same folder
  * and ports finds every acknowledged batch where it was.
+ *
+ * <p>Thread-safe: the brokers and ZooKeeper stay the same from start to close, and bookies are listed, stopped,
+ * started and closed under the platform's lock, so a fault run may stop bookies from any thread while another
+ * closes the platform.
  */
 public final class StandalonePlatform implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StandalonePlatform.class);
@@ -51,10 +56,14 @@ public final class StandalonePlatform implements AutoCloseable {
     }
 
     private final EmbeddedZooKeeper zooKeeper;
+    @GuardedBy("this")
     private final List<BookieNode> bookies;
     private final List<Broker> brokers;
     private final Settings settings;
     private final String bookkeeperMetadataUri;
+    /** Set once {@link #close} began: no bookie is stopped or started after it. */
+    @GuardedBy("this")
+    private boolean closed;
 
     private StandalonePlatform(EmbeddedZooKeeper zooKeeper, List<BookieNode> bookies, List<Broker> brokers,
                                Settings settings, String bookkeeperMetadataUri) {
@@ -171,7 +180,7 @@ public final class StandalonePlatform implements AutoCloseable {
 
     /** Stops bookie {@code index} (its data stays), for fault runs. */
     public synchronized void stopBookie(int index) {
-        BookieNode bookie = bookies.set(index, null);
+        BookieNode bookie = closed ? null : bookies.set(index, null);
         if (bookie != null) {
             bookie.close();
         }
@@ -179,6 +188,9 @@ public final class StandalonePlatform implements AutoCloseable {
 
     /** Starts bookie {@code index} again on its folder and port. */
     public synchronized void startBookie(int index) throws Exception {
+        if (closed) {
+            throw new IllegalStateException("The platform is closed");
+        }
         if (bookies.get(index) == null) {
             bookies.set(index, startBookieNode(settings, index, bookkeeperMetadataUri));
         }
@@ -190,9 +202,16 @@ public final class StandalonePlatform implements AutoCloseable {
                 metadataUri);
     }
 
-    /** Stops the brokers (closing their logs cleanly), then the bookies, then ZooKeeper. */
+    /**
+     * Stops everything after what depends on it: the brokers first (closing their logs cleanly, then their BookKeeper
+     * clients and ZooKeeper sessions), then the bookies, then ZooKeeper. Closing again does nothing.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (int i = brokers.size() - 1; i >= 0; i--) {
             brokers.get(i).close();
         }

@@ -2,7 +2,7 @@ package io.ledgerstream.log.testing;
 
 import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.standalone.EmbeddedZooKeeper;
-import io.ledgerstream.log.storage.bookkeeper.BookieNode;
+import io.ledgerstream.log.storage.bookkeeper.bookie.BookieNode;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.HashMap;

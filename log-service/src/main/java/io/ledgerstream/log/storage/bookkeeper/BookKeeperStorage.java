@@ -11,9 +11,13 @@ import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.PartitionLogFactory;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.bookkeeper.client.api.BookKeeper;
+import org.apache.bookkeeper.common.util.OrderedExecutor;
 import org.apache.bookkeeper.conf.ClientConfiguration;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Partition logs on BookKeeper: owns the BookKeeper client of a broker and opens logs through it.
@@ -22,6 +26,10 @@ import org.apache.kafka.common.TopicPartition;
  */
 @ThreadSafe
 public final class BookKeeperStorage implements PartitionLogFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(BookKeeperStorage.class);
+    /** How long closing waits for the client's worker threads to end. */
+    private static final long WORKERS_STOP_MS = 10_000;
+
     private final BookKeeper bookKeeper;
     private final BookKeeperLedgers ledgers;
     private final MetadataStore metadata;
@@ -98,12 +106,40 @@ public final class BookKeeperStorage implements PartitionLogFactory {
         return CompletableFuture.allOf(deletes);
     }
 
+    /** Closes the BookKeeper client, after the logs opened through it; checks that its worker threads ended. */
     @Override
     public void close() {
         try {
             bookKeeper.close();
         } catch (Exception e) {
             throw new IllegalStateException("Closing the BookKeeper client failed", e);
+        }
+        if (bookKeeper instanceof org.apache.bookkeeper.client.BookKeeper client) {
+            awaitWorkers(client.getMainWorkerPool());
+        }
+    }
+
+    /**
+     * Waits (bounded) until the client's worker threads, where its callbacks run, have ended, and says so if they
+     * have not. BookKeeper 4.17's own check reads its executors' {@code awaitTermination} backwards (that of
+     * {@code SingleThreadExecutor} returns whether the thread is still alive): it logs "The mainWorkerPool did not
+     * shutdown cleanly" exactly when the threads did end, and nothing when they did not. The log configurations drop
+     * that line; this check takes its place.
+     */
+    private static void awaitWorkers(OrderedExecutor workers) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WORKERS_STOP_MS);
+        try {
+            while (!workers.isTerminated()) {
+                if (System.nanoTime() > deadline) {
+                    LOG.warn("The BookKeeper client's worker threads were still running {} ms after it was closed",
+                            WORKERS_STOP_MS);
+                    return;
+                }
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("Interrupted while waiting for the BookKeeper client's worker threads to end");
         }
     }
 }

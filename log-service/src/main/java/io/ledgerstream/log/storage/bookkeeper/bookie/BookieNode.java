@@ -1,7 +1,11 @@
-package io.ledgerstream.log.storage.bookkeeper;
+package io.ledgerstream.log.storage.bookkeeper.bookie;
 
 import java.io.File;
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.bookkeeper.bookie.Bookie;
+import org.apache.bookkeeper.bookie.BookieImpl;
 import org.apache.bookkeeper.client.BookKeeperAdmin;
 import org.apache.bookkeeper.common.component.LifecycleComponentStack;
 import org.apache.bookkeeper.conf.ServerConfiguration;
@@ -22,6 +26,8 @@ public final class BookieNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BookieNode.class);
     private static final int READ_BUFFER_BYTES = 256 << 10;
     private static final int ARENA_CHUNK_BYTES = 256 << 10;
+    /** BookKeeper's flag that a bookie's shutdown has been triggered; null if this BookKeeper has none. */
+    private static final Field SHUTDOWN_TRIGGERED = shutdownTriggeredFlag();
 
     private final String host;
     private final int port;
@@ -125,7 +131,44 @@ public final class BookieNode implements AutoCloseable {
     /** Stops the bookie; its data stays in its folder for a restart. */
     @Override
     public void close() {
+        markShutdownUnderWay();
         stack.close();
         LOG.info("Bookie {} stopped", bookieId());
+    }
+
+    /**
+     * Tells the bookie that its shutdown is under way, before it starts. A BookKeeper 4.17 bookie shuts itself down
+     * whenever its journal thread ends, and the journal ends in every shutdown: its exit starts a thread
+     * ({@code BookieShutdownTrigger}) that waits for the shutdown under way and runs a second one if it gets the
+     * bookie's lock after the first released it but before the first marked the bookie stopped. That second one fails
+     * on executors the first already stopped (ERROR "Got Exception while trying to shutdown Bookie", a
+     * {@code RejectedExecutionException}). The bookie triggers its own shutdown only once: with its flag set here,
+     * the journal's exit triggers nothing.
+     */
+    private void markShutdownUnderWay() {
+        Bookie bookie = server.getBookieService().getServer().getBookie();
+        if (SHUTDOWN_TRIGGERED == null || !(bookie instanceof BookieImpl)) {
+            LOG.warn("Bookie {}: cannot mark its shutdown as under way ({} has no shutdown flag); its journal may "
+                    + "shut it down a second time", bookieId(), bookie.getClass().getName());
+            return;
+        }
+        try {
+            ((AtomicBoolean) SHUTDOWN_TRIGGERED.get(bookie)).set(true);
+        } catch (IllegalAccessException e) {
+            LOG.warn("Bookie {}: cannot mark its shutdown as under way: {}", bookieId(), e.toString());
+        }
+    }
+
+    private static Field shutdownTriggeredFlag() {
+        try {
+            Field flag = BookieImpl.class.getDeclaredField("shutdownTriggered");
+            if (flag.getType() != AtomicBoolean.class) {
+                return null;
+            }
+            flag.setAccessible(true);
+            return flag;
+        } catch (NoSuchFieldException | RuntimeException e) {
+            return null;
+        }
     }
 }

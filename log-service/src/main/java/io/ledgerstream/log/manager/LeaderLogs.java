@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
 import org.apache.kafka.common.errors.LeaderNotAvailableException;
@@ -268,13 +267,15 @@ public final class LeaderLogs implements PartitionLogs, AutoCloseable {
         }
     }
 
-    /** Runs {@code action} on every log open now. */
-    void forEachOpen(Consumer<PartitionLog> action) {
+    /** The logs open now. */
+    List<PartitionLog> openLogs() {
+        List<PartitionLog> open = new ArrayList<>();
         for (CompletableFuture<PartitionLog> log : logs.values()) {
             if (log.isDone() && !log.isCompletedExceptionally()) {
-                action.accept(log.join());
+                open.add(log.join());
             }
         }
+        return open;
     }
 
     /** Closes a log once it is open; a failure to close is logged (the next open recovers the partition). */

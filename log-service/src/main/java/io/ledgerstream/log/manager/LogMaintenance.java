@@ -42,10 +42,12 @@ public final class LogMaintenance {
     /** Runs retention on every open log. */
     public CompletableFuture<Integer> enforceRetention() {
         List<CompletableFuture<Integer>> runs = new ArrayList<>();
-        logs.forEachOpen(log -> runs.add(log.enforceRetention().exceptionally(e -> {
-            LOG.warn("Retention failed on {}: {}", log.topicPartition(), e.toString());
-            return 0;
-        })));
+        for (PartitionLog log : logs.openLogs()) {
+            runs.add(log.enforceRetention().exceptionally(e -> {
+                LOG.warn("Retention failed on {}: {}", log.topicPartition(), e.toString());
+                return 0;
+            }));
+        }
         return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new))
                 .thenApply(v -> runs.stream().mapToInt(CompletableFuture::join).sum());
     }
@@ -57,14 +59,11 @@ public final class LogMaintenance {
      * @return records removed
      */
     public CompletableFuture<Long> compact() {
-        List<PartitionLog> compacted = new ArrayList<>();
-        logs.forEachOpen(log -> {
-            if (log.config().cleanupPolicy().compacts()) {
-                compacted.add(log);
-            }
-        });
         CompletableFuture<Long> removed = CompletableFuture.completedFuture(0L);
-        for (PartitionLog partition : compacted) {
+        for (PartitionLog partition : logs.openLogs()) {
+            if (!partition.config().cleanupPolicy().compacts()) {
+                continue;
+            }
             removed = removed.thenCompose(n -> partition.compact()
                     .thenApply(stats -> n + stats.recordsRemoved())
                     .exceptionally(e -> {
@@ -81,9 +80,11 @@ public final class LogMaintenance {
      * @return producers forgotten
      */
     public int expireProducers() {
-        int[] expired = {0};
-        logs.forEachOpen(log -> expired[0] += log.expireProducers(config.producerIdExpirationMs()));
-        return expired[0];
+        int expired = 0;
+        for (PartitionLog log : logs.openLogs()) {
+            expired += log.expireProducers(config.producerIdExpirationMs());
+        }
+        return expired;
     }
 
     /** Runs {@code run} every {@code intervalMs}; a run that fails is logged and the next one still comes. */

@@ -343,6 +343,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         return pipeline.failed();
     }
 
+    /** Fails the log (a metadata update of retention or compaction failed); the pipeline exists by then. */
     private void fail(Throwable error) {
         pipeline.fail(error);
     }

@@ -18,8 +18,12 @@ import io.ledgerstream.log.metadata.ProducerIdAllocator;
 import io.ledgerstream.log.network.KafkaServer;
 import io.ledgerstream.log.protocol.handlers.BrokerApis;
 import io.ledgerstream.log.protocol.handlers.BrokerIdentity;
+import io.ledgerstream.log.config.LogConfig;
+import io.ledgerstream.log.network.BrokerClient;
 import io.ledgerstream.log.storage.bookkeeper.BookKeeperStorage;
+import io.ledgerstream.log.transaction.TransactionCoordinator;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * A broker: its ZooKeeper session, its BookKeeper client, the logs of the partitions it leads ({@link LeaderLogs}),
  * topic administration ({@link TopicManager}), the periodic retention and compaction runs ({@link LogMaintenance}),
  * its part in the cluster (registration, controller election, group coordination while it leads the offsets
- * partition) and the Kafka-protocol server in front of them. This class wires them and orders start and stop.
+ * partition, transaction coordination for the transaction state partitions it leads) and the Kafka-protocol server
+ * in front of them. This class wires them and orders start and stop.
  *
  * <p>Thread-safe: started and closed by one thread; coordinator changes, driven by ZooKeeper events, are
  * synchronized on the broker.
@@ -60,6 +65,9 @@ public final class Broker implements AutoCloseable {
     private final TopicManager topics;
     private final ScheduledExecutorService scheduler;
     private final GroupCoordinator groups;
+    private final TransactionCoordinator transactions;
+    private final BrokerClient brokerClient;
+    private final ProducerIdAllocator producerIds;
     private final Clock clock;
     private final ConnectionStateListener connectionStates = (client, state) -> onConnectionState(state);
     private KafkaServer server;
@@ -73,6 +81,11 @@ public final class Broker implements AutoCloseable {
                    ClusterView cluster, LeaderLogs logs, TopicManager topics, ScheduledExecutorService scheduler,
                    GroupCoordinator groups, Clock clock) {
         this.config = config;
+        this.producerIds = new ProducerIdAllocator(zk, config.metadataRoot());
+        this.brokerClient = new BrokerClient("ledgerstream-broker-" + config.brokerId());
+        this.transactions = new TransactionCoordinator(config.transactions().stateLogPartitions(), logs, cluster,
+                brokerClient, producerIds, clock, config.transactions().maxTimeoutMs(),
+                config.transactions().abortIntervalMs());
         this.clock = clock;
         this.zk = zk;
         this.metadata = metadata;
@@ -152,18 +165,23 @@ public final class Broker implements AutoCloseable {
         cluster.onLeadersChanged(topic -> {
             if (topic.equals(OffsetStore.TOPIC)) {
                 followCoordinator();
+            } else if (topic.equals(TransactionCoordinator.topic())) {
+                followTransactionCoordinator();
             }
         });
         zk.getConnectionStateListenable().addListener(connectionStates);
-        server = KafkaServer.start(network, BrokerApis.create(topics, logs, cluster, identity,
-                new ProducerIdAllocator(zk, config.metadataRoot()), groups, () -> controllerId()));
+        server = KafkaServer.start(network, BrokerApis.create(topics, logs, cluster, identity, producerIds, groups,
+                transactions, () -> controllerId()));
         registrar = BrokerRegistrar.register(metadata, new BrokerRegistration(config.brokerId(),
                 network.advertisedHost(), network.advertisedPort(), config.rack()), config.zookeeperSessionTimeoutMs());
         controller = Controller.start(metadata, cluster, config.brokerId(), config.leaderBalanceDelayMs());
         topics.createTopicIfAbsent(OffsetStore.TOPIC, 1).get(60, TimeUnit.SECONDS);
+        topics.createTopicIfAbsent(TransactionCoordinator.topic(), transactions.partitionCount(),
+                Map.of(LogConfig.CLEANUP_POLICY, "compact")).get(60, TimeUnit.SECONDS);
         // Leaders assigned before this broker started raise no change event: take up what it leads already.
         logs.openLedPartitions();
         followCoordinator();
+        followTransactionCoordinator();
         awaitCoordinator();
         LOG.info("Broker {} started: Kafka protocol on {}:{}, ZooKeeper {}", config.brokerId(),
                 network.host(), server.config().port(), config.zookeeperConnect());
@@ -195,6 +213,28 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /**
+     * Coordinates the transactional ids of every transaction state partition this broker leads, from the epoch it
+     * was given it in; resigns the others. A partition that fails to load is tried again shortly.
+     */
+    private synchronized void followTransactionCoordinator() {
+        for (int p = 0; p < transactions.partitionCount(); p++) {
+            int partition = p;
+            Optional<PartitionLeaders.Leader> leader = cluster.leader(
+                    new TopicPartition(TransactionCoordinator.topic(), partition));
+            if (leader.isPresent() && leader.get().brokerId() == config.brokerId()) {
+                transactions.elect(partition, leader.get().epoch()).whenComplete((v, e) -> {
+                    if (e != null && !scheduler.isShutdown()) {
+                        scheduler.schedule(this::followTransactionCoordinator, COORDINATOR_RETRY_MS,
+                                TimeUnit.MILLISECONDS);
+                    }
+                });
+            } else {
+                transactions.resign(partition);
+            }
+        }
+    }
+
     private void awaitCoordinator() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COORDINATOR_WAIT_MS);
         TopicPartition offsets = new TopicPartition(OffsetStore.TOPIC, 0);
@@ -219,10 +259,14 @@ public final class Broker implements AutoCloseable {
             synchronized (this) {
                 coordinatingEpoch = -1;
                 groups.deactivate();
+                for (int p = 0; p < transactions.partitionCount(); p++) {
+                    transactions.resign(p);
+                }
             }
         } else if (state == ConnectionState.RECONNECTED) {
             logs.openLedPartitions();
             followCoordinator();
+            followTransactionCoordinator();
         }
     }
 
@@ -322,6 +366,8 @@ public final class Broker implements AutoCloseable {
         cluster.close();
         closeQuietly(controller);
         groups.close();
+        transactions.close();
+        brokerClient.close();
         scheduler.shutdownNow();
         try {
             if (!scheduler.awaitTermination(MAINTENANCE_STOP_MS, TimeUnit.MILLISECONDS)) {

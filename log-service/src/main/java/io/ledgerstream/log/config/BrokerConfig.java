@@ -33,7 +33,8 @@ public record BrokerConfig(
         long leaderBalanceDelayMs,
         long offsetsSnapshotRecords,
         long producerIdExpirationMs,
-        long producerIdExpirationCheckIntervalMs) {
+        long producerIdExpirationCheckIntervalMs,
+        TransactionConfig transactions) {
 
     public static final String BROKER_ID = "broker.id";
     public static final String BROKER_RACK = "broker.rack";
@@ -119,7 +120,8 @@ public record BrokerConfig(
                 ConfigValues.longValue(values, LEADER_BALANCE_DELAY_MS, 10_000, 0),
                 ConfigValues.longValue(values, OFFSETS_SNAPSHOT_RECORDS, 10_000, 1),
                 ConfigValues.longValue(values, PRODUCER_ID_EXPIRATION_MS, 86_400_000, 1),
-                ConfigValues.longValue(values, PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, 600_000, 1));
+                ConfigValues.longValue(values, PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, 600_000, 1),
+                TransactionConfig.fromMap(values));
     }
 
     /** The topic settings of topics without overrides, from the broker's {@code log.*} keys and Kafka's defaults. */

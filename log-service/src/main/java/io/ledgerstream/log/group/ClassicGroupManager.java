@@ -64,6 +64,31 @@ final class ClassicGroupManager {
     }
 
     /**
+     * Checks a transactional offset commit (TxnOffsetCommit) as Kafka does: without a generation it is accepted
+     * (a group not known yet becomes known); with one, the member and generation must match; a rebalance under way
+     * does not refuse it.
+     *
+     * @return NONE, or the error the commit is refused with
+     */
+    Errors validateTransactionalCommit(String groupId, int generation, String memberId) {
+        ClassicGroup group = groups.get(groupId);
+        if (group == null) {
+            if (generation >= 0) {
+                return Errors.ILLEGAL_GENERATION;
+            }
+            ensureGroup(groupId);
+            return Errors.NONE;
+        }
+        if (generation < 0 && memberId.isEmpty()) {
+            return Errors.NONE;
+        }
+        if (!group.members.containsKey(memberId)) {
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        return generation != group.generation ? Errors.ILLEGAL_GENERATION : Errors.NONE;
+    }
+
+    /**
      * Whether the group has members, for a deletion of its offsets (while it has, it is treated as subscribed to
      * every topic: subscriptions are opaque to the coordinator).
      *

@@ -160,6 +160,33 @@ public final class GroupCoordinator implements AutoCloseable {
                 commits, () -> groups.ensureGroup(groupId)));
     }
 
+    /** TxnOffsetCommit: offsets committed with the producer's transaction, checked against the group. */
+    public CompletableFuture<Map<TopicPartition, Errors>> commitTransactional(
+            String groupId, long producerId, short epoch, int generation, String memberId,
+            Map<TopicPartition, CommittedOffset> commits) {
+        return asCoordinator(() -> offsets.commitTransactional(groupId, producerId, epoch,
+                groups.validateTransactionalCommit(groupId, generation, memberId), commits));
+    }
+
+    /**
+     * A producer's transaction was decided in the offsets partition (its marker is durable): the offsets it sent
+     * take effect or are dropped. Not coordinating: nothing to do, a later load replays the marker.
+     */
+    public CompletableFuture<Void> completeTransaction(long producerId, boolean commit) {
+        return onThread(() -> {
+            if (role == Role.ACTIVE) {
+                offsets.completeTransaction(producerId, commit);
+            }
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    /** The partitions of {@code partitions} whose offsets an undecided transaction of the group is committing. */
+    public CompletableFuture<java.util.Set<TopicPartition>> unstable(String groupId, List<TopicPartition> partitions) {
+        return asCoordinator(() -> CompletableFuture.completedFuture(partitions.stream()
+                .filter(tp -> offsets.hasPending(groupId, tp)).collect(java.util.stream.Collectors.toSet())));
+    }
+
     /** Committed offsets of a group: of the given partitions (null: all it has). */
     public CompletableFuture<Map<TopicPartition, CommittedOffset>> committed(String groupId,
                                                                              List<TopicPartition> partitions) {

@@ -26,6 +26,8 @@ final class OffsetManager {
     private final Map<String, Map<TopicPartition, CommittedOffset>> offsets = new HashMap<>();
     /** Where commits become durable; null while not coordinating. */
     private OffsetStore store;
+    /** Offsets sent with transactions not decided yet: producer id, group, partition. */
+    private final Map<Long, Map<String, Map<TopicPartition, CommittedOffset>>> pending = new HashMap<>();
 
     /** @param thread the coordinator's thread, where a commit's outcome is applied */
     OffsetManager(Executor thread) {
@@ -37,12 +39,14 @@ final class OffsetManager {
         loaded.forEach((group, committed) ->
                 offsets.computeIfAbsent(group, g -> new HashMap<>()).putAll(committed));
         this.store = store;
+        pending.putAll(store.pendingTransactions());
     }
 
     /** Forgets every offset (another broker coordinates now). */
     void unload() {
         store = null;
         offsets.clear();
+        pending.clear();
     }
 
     /**
@@ -79,6 +83,67 @@ final class OffsetManager {
             }
             return results;
         }, thread);
+    }
+
+    /**
+     * Stores offsets a transactional producer commits with its transaction; they take effect when its commit
+     * marker is written ({@link #completeTransaction}), unless {@code refusal} is an error: then every partition
+     * gets it.
+     */
+    CompletableFuture<Map<TopicPartition, Errors>> commitTransactional(String groupId, long producerId,
+                                                                       short epoch, Errors refusal,
+                                                                       Map<TopicPartition, CommittedOffset> commits) {
+        if (refusal == Errors.NONE && store == null) {
+            refusal = Errors.NOT_COORDINATOR;
+        }
+        if (refusal != Errors.NONE) {
+            Map<TopicPartition, Errors> results = new LinkedHashMap<>();
+            for (TopicPartition tp : commits.keySet()) {
+                results.put(tp, refusal);
+            }
+            return CompletableFuture.completedFuture(results);
+        }
+        return store.appendTransactional(groupId, producerId, epoch, commits).handleAsync((v, failure) -> {
+            Errors outcome = Errors.NONE;
+            if (failure != null) {
+                LOG.warn("Could not store transactional offsets of group {}: {}", groupId, failure.toString());
+                outcome = io.ledgerstream.log.protocol.KafkaErrors.forException(failure) == Errors.INVALID_PRODUCER_EPOCH
+                        ? Errors.INVALID_PRODUCER_EPOCH : Errors.COORDINATOR_NOT_AVAILABLE;
+            } else {
+                pending.computeIfAbsent(producerId, id -> new HashMap<>())
+                        .computeIfAbsent(groupId, g -> new HashMap<>()).putAll(commits);
+            }
+            Map<TopicPartition, Errors> results = new LinkedHashMap<>();
+            for (TopicPartition tp : commits.keySet()) {
+                results.put(tp, outcome);
+            }
+            return results;
+        }, thread);
+    }
+
+    /** A producer's transaction was decided (its marker is durable): its offsets take effect, or are dropped. */
+    void completeTransaction(long producerId, boolean commit) {
+        Map<String, Map<TopicPartition, CommittedOffset>> decided = pending.remove(producerId);
+        if (decided == null || !commit) {
+            return;
+        }
+        decided.forEach((group, committed) -> {
+            of(group).putAll(committed);
+            if (store != null) {
+                store.committedTransactional(group, committed);
+            }
+        });
+    }
+
+    /** Whether a transaction not decided yet holds offsets of the group's partition (OffsetFetch requireStable). */
+    boolean hasPending(String groupId, TopicPartition partition) {
+        for (Map<String, Map<TopicPartition, CommittedOffset>> byGroup : pending.values()) {
+            Map<TopicPartition, CommittedOffset> group = byGroup.get(groupId);
+            if (group != null && group.containsKey(partition)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A group's committed offsets: of the given partitions (-1 where none), or all it has (null). */
@@ -142,7 +207,8 @@ final class OffsetManager {
     }
 
     private void maybeSnapshot() {
-        if (store != null && store.snapshotDue()) {
+        // A snapshot deletes the records before it, and with them the offsets of undecided transactions.
+        if (store != null && store.snapshotDue() && pending.isEmpty()) {
             store.snapshot().whenComplete((v, e) -> {
                 if (e != null) {
                     LOG.warn("Could not write an offsets snapshot: {}", e.toString());

@@ -6,6 +6,7 @@ import io.ledgerstream.log.partition.PartitionLogs;
 import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.ReadResult;
 import io.ledgerstream.log.partition.RecordBatches;
+import io.ledgerstream.log.partition.TransactionMarkers;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ import org.apache.kafka.common.record.SimpleRecord;
  * <p>Called only from the group coordinator's thread.
  */
 public final class OffsetStore {
-    public static final String TOPIC = "__consumer_offsets";
+    public static final String TOPIC = io.ledgerstream.log.metadata.TopicNames.CONSUMER_OFFSETS;
     private static final TopicPartition PARTITION = new TopicPartition(TOPIC, 0);
     private static final int RECORDS_PER_BATCH = 500;
     private static final byte FORMAT = 1;
@@ -42,6 +43,8 @@ public final class OffsetStore {
     /** The broker's clock: records are stamped with the time the log checks their timestamps against. */
     private final Clock clock;
     private long sinceSnapshot;
+    /** Offsets replayed from transactions not decided yet, by producer id; taken by the offset manager. */
+    private final Map<Long, Map<String, Map<TopicPartition, CommittedOffset>>> pendingReplayed = new HashMap<>();
     /**
      * Every offset written so far, acknowledged or not: a snapshot must hold every record that precedes it in the
      * log, since the records before it are deleted.
@@ -53,6 +56,11 @@ public final class OffsetStore {
         this.logs = logs;
         this.log = log;
         this.snapshotEvery = snapshotEvery;
+    }
+
+    /** The offsets partition that holds a group's offsets: there is one. */
+    public static TopicPartition partitionFor(String groupId) {
+        return PARTITION;
     }
 
     /** Opens the internal topic's partition, which this broker must lead (the topic is created at start-up). */
@@ -77,9 +85,17 @@ public final class OffsetStore {
             long next = offset;
             for (ByteBuffer buffer : read.batches()) {
                 for (RecordBatch batch : MemoryRecords.readableRecords(buffer.duplicate()).batches()) {
+                    if (batch.isControlBatch()) {
+                        if (batch.baseOffset() >= offset) {
+                            replayMarker(batch, into);
+                        }
+                        continue;
+                    }
+                    Map<String, Map<TopicPartition, CommittedOffset>> target = batch.isTransactional()
+                            ? pendingReplayed.computeIfAbsent(batch.producerId(), id -> new HashMap<>()) : into;
                     for (Record record : batch) {
                         if (record.offset() >= offset) {
-                            apply(record, into);
+                            apply(record, target);
                             sinceSnapshot++;
                         }
                     }
@@ -88,6 +104,39 @@ public final class OffsetStore {
             }
             return next > offset ? replayFrom(next, into) : CompletableFuture.<Void>completedFuture(null);
         });
+    }
+
+    /** A replayed marker: a commit makes the producer's pending offsets committed, an abort drops them. */
+    private void replayMarker(RecordBatch marker, Map<String, Map<TopicPartition, CommittedOffset>> into) {
+        Map<String, Map<TopicPartition, CommittedOffset>> pending = pendingReplayed.remove(marker.producerId());
+        boolean commit = TransactionMarkers.isCommit(marker);
+        if (pending != null && commit) {
+            pending.forEach((group, offsets) -> into.computeIfAbsent(group, g -> new HashMap<>()).putAll(offsets));
+        }
+    }
+
+    /** The offsets of transactions not decided when the replay ended, by producer id. */
+    Map<Long, Map<String, Map<TopicPartition, CommittedOffset>>> pendingTransactions() {
+        return pendingReplayed;
+    }
+
+    /**
+     * Appends the offsets a transactional producer commits with its transaction (TxnOffsetCommit), in a
+     * transactional batch of that producer; they count once its commit marker follows. Completes once durable.
+     */
+    public CompletableFuture<Void> appendTransactional(String group, long producerId, short producerEpoch,
+                                                       Map<TopicPartition, CommittedOffset> commits) {
+        List<SimpleRecord> records = new ArrayList<>();
+        commits.forEach((tp, offset) -> records.add(record(group, tp, offset)));
+        sinceSnapshot += records.size();
+        ByteBuffer batch = MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, producerEpoch,
+                RecordBatch.NO_SEQUENCE, records.toArray(SimpleRecord[]::new)).buffer();
+        return writable().thenCompose(log -> log.appendAsync(batch)).thenApply(a -> null);
+    }
+
+    /** A transaction's offsets were committed: from now on a snapshot holds them. */
+    void committedTransactional(String group, Map<TopicPartition, CommittedOffset> offsets) {
+        written.computeIfAbsent(group, g -> new HashMap<>()).putAll(offsets);
     }
 
     /** Appends commits (a null offset deletes); completes once they are durable. */

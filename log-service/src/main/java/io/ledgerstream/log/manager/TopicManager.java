@@ -119,10 +119,16 @@ public final class TopicManager implements TopicAdmin {
 
     /** The topic's record, creating it with {@code partitions} and the broker's defaults if it does not exist. */
     public CompletableFuture<TopicRecord> createTopicIfAbsent(String name, int partitions) {
+        return createTopicIfAbsent(name, partitions, Map.of());
+    }
+
+    /** The topic's record, creating it with {@code partitions} and {@code configs} if it does not exist. */
+    public CompletableFuture<TopicRecord> createTopicIfAbsent(String name, int partitions,
+                                                              Map<String, String> configs) {
         if (logs.isBeingDeleted(name)) {
             return CompletableFuture.failedFuture(new UnknownTopicException(name + " (being deleted)"));
         }
-        return createTopic(name, partitions, null, Map.of()).handle((created, error) -> {
+        return createTopic(name, partitions, null, configs).handle((created, error) -> {
             if (error == null) {
                 return CompletableFuture.completedFuture(created);
             }

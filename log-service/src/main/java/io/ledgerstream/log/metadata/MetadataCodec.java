@@ -25,9 +25,11 @@ import java.util.TreeMap;
  * partition v1: as v2 without cleanOffset (read as 0: nothing compacted)
  * broker    v1: kind=3, version=1, id int, host UTF, port int, rack UTF
  * leaders   v1: kind=4, version=1, partitionCount int, (brokerId int, epoch int) * partitionCount
- * producers v1: kind=5, version=1, offset long, producerCount int, (producerId long, epoch short,
- *               lastTimestamp long, batchCount int, (firstSeq int, lastSeq int, firstOffset long,
- *               lastOffset long) * batchCount) * producerCount
+ * producers v2: kind=5, version=2, offset long, producerCount int, (producerId long, epoch short,
+ *               lastTimestamp long, txnFirstOffset long, batchCount int, (firstSeq int, lastSeq int,
+ *               firstOffset long, lastOffset long) * batchCount) * producerCount, abortedCount int,
+ *               (producerId long, firstOffset long, lastOffset long) * abortedCount
+ * producers v1: as v2 without txnFirstOffset (read as -1) and without the aborted transactions
  * </pre>
  * Records are written in the newest version. A reader refuses versions it does not know rather than guessing.
  */
@@ -155,13 +157,14 @@ public final class MetadataCodec {
     public static byte[] encode(ProducerSnapshot snapshot) {
         return write(out -> {
             out.writeByte(PRODUCERS);
-            out.writeByte(VERSION_1);
+            out.writeByte(VERSION_2);
             out.writeLong(snapshot.offset());
             out.writeInt(snapshot.producers().size());
             for (ProducerSnapshot.Producer p : snapshot.producers()) {
                 out.writeLong(p.producerId());
                 out.writeShort(p.epoch());
                 out.writeLong(p.lastTimestamp());
+                out.writeLong(p.txnFirstOffset());
                 out.writeInt(p.batches().size());
                 for (ProducerSnapshot.Batch b : p.batches()) {
                     out.writeInt(b.firstSeq());
@@ -170,11 +173,17 @@ public final class MetadataCodec {
                     out.writeLong(b.lastOffset());
                 }
             }
+            out.writeInt(snapshot.aborted().size());
+            for (ProducerSnapshot.Aborted a : snapshot.aborted()) {
+                out.writeLong(a.producerId());
+                out.writeLong(a.firstOffset());
+                out.writeLong(a.lastOffset());
+            }
         });
     }
 
     public static ProducerSnapshot decodeProducerSnapshot(byte[] bytes) {
-        return read(bytes, PRODUCERS, VERSION_1, (in, version) -> {
+        return read(bytes, PRODUCERS, VERSION_2, (in, version) -> {
             long offset = in.readLong();
             int count = in.readInt();
             List<ProducerSnapshot.Producer> producers = new ArrayList<>(count);
@@ -182,14 +191,22 @@ public final class MetadataCodec {
                 long id = in.readLong();
                 short epoch = in.readShort();
                 long lastTimestamp = in.readLong();
+                long txnFirstOffset = version >= VERSION_2 ? in.readLong() : -1;
                 int batchCount = in.readInt();
                 List<ProducerSnapshot.Batch> batches = new ArrayList<>(batchCount);
                 for (int j = 0; j < batchCount; j++) {
                     batches.add(new ProducerSnapshot.Batch(in.readInt(), in.readInt(), in.readLong(), in.readLong()));
                 }
-                producers.add(new ProducerSnapshot.Producer(id, epoch, lastTimestamp, batches));
+                producers.add(new ProducerSnapshot.Producer(id, epoch, lastTimestamp, txnFirstOffset, batches));
             }
-            return new ProducerSnapshot(offset, producers);
+            List<ProducerSnapshot.Aborted> aborted = new ArrayList<>();
+            if (version >= VERSION_2) {
+                int abortedCount = in.readInt();
+                for (int i = 0; i < abortedCount; i++) {
+                    aborted.add(new ProducerSnapshot.Aborted(in.readLong(), in.readLong(), in.readLong()));
+                }
+            }
+            return new ProducerSnapshot(offset, producers, aborted);
         });
     }
 

@@ -7,7 +7,16 @@ public final class TopicNames {
     private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]+");
     private static final int MAX_LENGTH = 249;
 
+    /** Kafka's internal topics: the committed offsets and the transaction state. */
+    public static final String CONSUMER_OFFSETS = "__consumer_offsets";
+    public static final String TRANSACTION_STATE = "__transaction_state";
+
     private TopicNames() {
+    }
+
+    /** Whether {@code name} is one of Kafka's internal topics, which clients do not write to. */
+    public static boolean isInternal(String name) {
+        return CONSUMER_OFFSETS.equals(name) || TRANSACTION_STATE.equals(name);
     }
 
     /** @throws InvalidTopicException naming what is wrong with {@code name} */

@@ -3,6 +3,7 @@ package io.ledgerstream.log.partition;
 import io.ledgerstream.log.config.LogConfig;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -34,13 +35,31 @@ public interface PartitionLog extends AutoCloseable {
     CompletableFuture<AppendResult> appendAsync(ByteBuffer batch);
 
     /**
-     * Reads whole batches starting with the one that holds {@code offset}, stopping once {@code maxBytes} are
-     * reached (the first batch is returned even when larger, so a reader always progresses).
+     * Appends a transaction marker (a control batch) that commits or aborts {@code producerId}'s transaction in
+     * this partition, as the transaction coordinator asks. An abort enters the aborted-transaction index; a marker
+     * with a newer epoch fences the producer's older epochs. A marker for a producer with no open transaction here
+     * (a retry) is appended and changes nothing.
      *
-     * @return the batches; empty at the high watermark; fails with {@link OffsetOutOfRangeException} below the log
-     *     start offset or beyond the high watermark
+     * @return where the marker landed; fails with {@code InvalidProducerEpochException} if the epoch is older than
+     *     the producer's, or as {@link #appendAsync} does
      */
-    CompletableFuture<ReadResult> readAsync(long offset, int maxBytes);
+    CompletableFuture<AppendResult> appendMarker(long producerId, short producerEpoch, boolean commit,
+                                                 int coordinatorEpoch);
+
+    /**
+     * Reads whole batches starting with the one that holds {@code offset}, stopping once {@code maxBytes} are
+     * reached (the first batch is returned even when larger, so a reader always progresses). read_committed reads
+     * stop at the last stable offset and name the aborted transactions among the batches.
+     *
+     * @return the batches; empty at the high watermark (read_committed: at the last stable offset); fails with
+     *     {@link OffsetOutOfRangeException} below the log start offset or beyond the high watermark
+     */
+    CompletableFuture<ReadResult> readAsync(long offset, int maxBytes, IsolationLevel isolation);
+
+    /** A read_uncommitted {@link #readAsync(long, int, IsolationLevel)}. */
+    default CompletableFuture<ReadResult> readAsync(long offset, int maxBytes) {
+        return readAsync(offset, maxBytes, IsolationLevel.READ_UNCOMMITTED);
+    }
 
     /**
      * A future that completes the next time the high watermark moves up (or the log closes), for long-polling
@@ -72,6 +91,9 @@ public interface PartitionLog extends AutoCloseable {
     /** The offset after the last acknowledged record: reads see everything below it. */
     long highWatermark();
 
+    /** The last stable offset: below it every transaction is decided; read_committed reads stop there. */
+    long lastStableOffset();
+
     /** The settings in force. */
     LogConfig config();
 
@@ -96,9 +118,13 @@ public interface PartitionLog extends AutoCloseable {
      */
     CompletableFuture<CompactionStats> compact();
 
+    /** The producers this partition knows, with their open transactions, as DescribeProducers shows them. */
+    java.util.List<ProducerStateTable.ActiveProducer> producers();
+
     /**
-     * Forgets the idempotent producers whose last batch here is {@code expirationMs} or more old
-     * ({@code producer.id.expiration.ms}), so that the state of producers long gone does not grow without bound.
+     * Forgets the producers whose last batch here is {@code expirationMs} or more old
+     * ({@code producer.id.expiration.ms}) and that have no open transaction, so that the state of producers long
+     * gone does not grow without bound.
      *
      * @return producers forgotten
      */

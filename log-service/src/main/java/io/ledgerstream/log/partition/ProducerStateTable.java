@@ -7,15 +7,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 
 /**
- * What one partition knows of each idempotent producer: its epoch, its last five batches (sequence range and
- * offsets), the window kafka-clients may retry within, and its last batch's timestamp. Decides for each new batch
- * whether it is the next in sequence, a duplicate of a recent one (answered with the original offsets), out of
- * order, or from a fenced epoch; forgets producers silent for longer than {@code producer.id.expiration.ms}.
+ * What one partition knows of each idempotent or transactional producer: its epoch, its last five batches
+ * (sequence range and offsets), the window kafka-clients may retry within, its last batch's timestamp, and the
+ * first offset of its open transaction. Decides for each new batch whether it is the next in sequence, a duplicate
+ * of a recent one (answered with the original offsets), out of order, or from a fenced epoch; forgets producers
+ * silent for longer than {@code producer.id.expiration.ms} that have no open transaction. Keeps the first offset of
+ * the oldest open transaction (the last stable offset's bound) and the {@link AbortedTransactions aborted-transaction
+ * index}.
  *
  * <p>Not thread-safe: the partition log calls it under its lock, in offset order.
  */
@@ -31,10 +35,15 @@ public final class ProducerStateTable {
     private static final class Producer {
         short epoch;
         long lastTimestamp;
+        /** First offset of the open transaction, -1 when there is none. */
+        long txnFirstOffset = -1;
         final ArrayDeque<BatchMetadata> batches = new ArrayDeque<>(WINDOW);
     }
 
     private final Map<Long, Producer> producers = new HashMap<>();
+    /** The open transactions by their first offset: the smallest bounds the last stable offset. */
+    private final TreeMap<Long, Long> openTransactions = new TreeMap<>();
+    private final AbortedTransactions aborted = new AbortedTransactions();
 
     /**
      * Checks a batch of an idempotent producer.
@@ -88,14 +97,86 @@ public final class ProducerStateTable {
     /** Learns from a stored batch, when rebuilding the table from the log. */
     public void replay(ByteBuffer batch) {
         long producerId = RecordBatches.producerId(batch);
-        int firstSeq = RecordBatches.baseSequence(batch);
-        if (producerId < 0 || firstSeq < 0) {
+        if (producerId < 0) {
             return;
         }
         long base = RecordBatches.baseOffset(batch);
+        short epoch = RecordBatches.producerEpoch(batch);
+        if (RecordBatches.isControl(batch)) {
+            fence(producerId, epoch);
+            completeTransaction(producerId, base, TransactionMarkers.isCommit(batch), RecordBatches.maxTimestamp(batch));
+            return;
+        }
+        if (RecordBatches.isTransactionalOrControl(batch)) {
+            beginTransaction(producerId, base);
+        }
+        int firstSeq = RecordBatches.baseSequence(batch);
+        if (firstSeq < 0) {
+            return;
+        }
         long last = RecordBatches.lastOffset(batch);
-        record(producerId, RecordBatches.producerEpoch(batch), firstSeq, lastSequence(batch), base, last,
+        record(producerId, epoch, firstSeq, lastSequence(batch), base, last,
                 RecordBatches.maxTimestamp(batch), CompletableFuture.completedFuture(new AppendResult(base, last)));
+    }
+
+    /**
+     * Checks a transaction marker's epoch and lets it fence the producer: a marker with a newer epoch (written when
+     * the coordinator bumped the epoch to abort) makes every later batch of an older epoch INVALID_PRODUCER_EPOCH.
+     *
+     * @throws InvalidProducerEpochException if the marker's epoch is older than the producer's
+     */
+    public void fence(long producerId, short epoch) {
+        Producer producer = producers.get(producerId);
+        if (producer == null) {
+            producer = new Producer();
+            producer.epoch = epoch;
+            producers.put(producerId, producer);
+            return;
+        }
+        if (epoch < producer.epoch) {
+            throw new InvalidProducerEpochException("Transaction marker of producer " + producerId + " has epoch "
+                    + epoch + ", older than the current epoch " + producer.epoch);
+        }
+        if (epoch > producer.epoch) {
+            producer.epoch = epoch;
+            producer.batches.clear();
+        }
+    }
+
+    /** Notes a transactional batch at {@code offset}: the first one of the producer's transaction opens it. */
+    public void beginTransaction(long producerId, long offset) {
+        Producer producer = producers.computeIfAbsent(producerId, id -> new Producer());
+        if (producer.txnFirstOffset < 0) {
+            producer.txnFirstOffset = offset;
+            openTransactions.put(offset, producerId);
+        }
+    }
+
+    /**
+     * Ends the producer's open transaction at its marker's offset; an aborted one enters the aborted index. A
+     * marker for a producer with no open transaction here (a retried marker) changes nothing.
+     */
+    public void completeTransaction(long producerId, long markerOffset, boolean commit, long timestamp) {
+        Producer producer = producers.computeIfAbsent(producerId, id -> new Producer());
+        producer.lastTimestamp = Math.max(producer.lastTimestamp, timestamp);
+        if (producer.txnFirstOffset < 0) {
+            return;
+        }
+        openTransactions.remove(producer.txnFirstOffset);
+        if (!commit) {
+            aborted.add(new AbortedTransaction(producerId, producer.txnFirstOffset, markerOffset));
+        }
+        producer.txnFirstOffset = -1;
+    }
+
+    /** The first offset of the oldest open transaction, or {@link Long#MAX_VALUE} when none is open. */
+    public long firstUnstableOffset() {
+        return openTransactions.isEmpty() ? Long.MAX_VALUE : openTransactions.firstKey();
+    }
+
+    /** The aborted-transaction index. */
+    public AbortedTransactions aborted() {
+        return aborted;
     }
 
     /** Sequence number of the batch's last record (sequences wrap after Integer.MAX_VALUE). */
@@ -117,13 +198,14 @@ public final class ProducerStateTable {
      */
     public int expire(long nowMs, long expirationMs) {
         int before = producers.size();
-        producers.values().removeIf(p -> nowMs - p.lastTimestamp >= expirationMs);
+        producers.values().removeIf(p -> p.txnFirstOffset < 0 && nowMs - p.lastTimestamp >= expirationMs);
         return before - producers.size();
     }
 
     /**
      * What the table knows of batches below {@code offset} (the high watermark: acknowledged batches only), to be
-     * stored and restored on the next open; a producer with no such batch is left out.
+     * stored and restored on the next open; a producer with neither such a batch nor a transaction open below it is
+     * left out.
      */
     public ProducerSnapshot snapshot(long offset) {
         List<ProducerSnapshot.Producer> kept = new ArrayList<>();
@@ -134,23 +216,52 @@ public final class ProducerStateTable {
                     batches.add(new ProducerSnapshot.Batch(b.firstSeq(), b.lastSeq(), b.firstOffset(), b.lastOffset()));
                 }
             }
-            if (!batches.isEmpty()) {
-                kept.add(new ProducerSnapshot.Producer(id, producer.epoch, producer.lastTimestamp, batches));
+            long txnFirst = producer.txnFirstOffset < offset ? producer.txnFirstOffset : -1;
+            if (!batches.isEmpty() || txnFirst >= 0) {
+                kept.add(new ProducerSnapshot.Producer(id, producer.epoch, producer.lastTimestamp, txnFirst,
+                        batches));
             }
         });
-        return new ProducerSnapshot(offset, kept);
+        List<ProducerSnapshot.Aborted> abortedBelow = aborted.below(offset).stream()
+                .map(a -> new ProducerSnapshot.Aborted(a.producerId(), a.firstOffset(), a.lastOffset())).toList();
+        return new ProducerSnapshot(offset, kept, abortedBelow);
     }
 
     /** Starts from a stored snapshot; the log after its offset is then replayed on top. */
     public void restore(ProducerSnapshot snapshot) {
         producers.clear();
+        openTransactions.clear();
         for (ProducerSnapshot.Producer p : snapshot.producers()) {
+            Producer producer = producers.computeIfAbsent(p.producerId(), id -> new Producer());
+            producer.epoch = p.epoch();
+            producer.lastTimestamp = p.lastTimestamp();
+            if (p.txnFirstOffset() >= 0) {
+                beginTransaction(p.producerId(), p.txnFirstOffset());
+            }
             for (ProducerSnapshot.Batch b : p.batches()) {
                 record(p.producerId(), p.epoch(), b.firstSeq(), b.lastSeq(), b.firstOffset(), b.lastOffset(),
                         p.lastTimestamp(), CompletableFuture.completedFuture(
                                 new AppendResult(b.firstOffset(), b.lastOffset())));
             }
         }
+        aborted.restore(snapshot.aborted().stream()
+                .map(a -> new AbortedTransaction(a.producerId(), a.firstOffset(), a.lastOffset())).toList());
+    }
+
+    /** A producer as DescribeProducers shows it. */
+    public record ActiveProducer(long producerId, short epoch, int lastSequence, long lastTimestamp,
+                                 long currentTxnStartOffset) {
+    }
+
+    /** Every producer known, as DescribeProducers shows them. */
+    public List<ActiveProducer> active() {
+        List<ActiveProducer> result = new ArrayList<>();
+        producers.forEach((id, p) -> {
+            BatchMetadata last = p.batches.peekLast();
+            result.add(new ActiveProducer(id, p.epoch, last == null ? -1 : last.lastSeq(), p.lastTimestamp,
+                    p.txnFirstOffset));
+        });
+        return result;
     }
 
     /** Producers known. */

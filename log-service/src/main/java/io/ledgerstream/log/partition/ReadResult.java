@@ -8,14 +8,24 @@ import java.util.List;
  * callers must not modify them. The first batch holds the offset asked for (it may start below it), except in a
  * compacted log, where the offsets have gaps: the first batch then holds the next offset that remains.
  *
- * @param batches        whole batches; empty when the read was at the high watermark
- * @param highWatermark  offset after the last acknowledged record at the time of the read
- * @param logStartOffset the first readable offset at the time of the read
+ * @param batches             whole batches; empty when the read was at the high watermark (at the last stable
+ *                            offset, for read_committed)
+ * @param highWatermark       offset after the last acknowledged record at the time of the read
+ * @param logStartOffset      the first readable offset at the time of the read
+ * @param lastStableOffset    below it every transaction is decided
+ * @param abortedTransactions for a read_committed read: the aborted transactions with records among the batches
  */
-public record ReadResult(List<ByteBuffer> batches, long highWatermark, long logStartOffset) {
+public record ReadResult(List<ByteBuffer> batches, long highWatermark, long logStartOffset, long lastStableOffset,
+                         List<AbortedTransaction> abortedTransactions) {
 
     public ReadResult {
         batches = List.copyOf(batches);
+        abortedTransactions = List.copyOf(abortedTransactions);
+    }
+
+    /** A read_uncommitted read of a log without open transactions. */
+    public ReadResult(List<ByteBuffer> batches, long highWatermark, long logStartOffset) {
+        this(batches, highWatermark, logStartOffset, highWatermark, List.of());
     }
 
     /** Total bytes of the batches. */

@@ -6,6 +6,7 @@ import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.metadata.ProducerIdAllocator;
 import io.ledgerstream.log.partition.PartitionLogs;
 import io.ledgerstream.log.protocol.ApiHandlers;
+import io.ledgerstream.log.transaction.TransactionCoordinator;
 import java.util.function.IntSupplier;
 
 /** The set of Kafka APIs a broker serves, each with its handler. */
@@ -20,7 +21,8 @@ public final class BrokerApis {
      */
     public static ApiHandlers create(TopicAdmin topics, PartitionLogs logs, ClusterView cluster,
                                      BrokerIdentity identity, ProducerIdAllocator producerIds,
-                                     GroupCoordinator groups, IntSupplier controllerId) {
+                                     GroupCoordinator groups, TransactionCoordinator transactions,
+                                     IntSupplier controllerId) {
         ApiHandlers handlers = new ApiHandlers();
         return handlers
                 .register(new ApiVersionsHandler(handlers))
@@ -29,7 +31,7 @@ public final class BrokerApis {
                 .register(new FetchHandler(logs))
                 .register(new ListOffsetsHandler(logs))
                 .register(new CreateTopicsHandler(topics))
-                .register(new InitProducerIdHandler(producerIds))
+                .register(new InitProducerIdHandler(producerIds, transactions))
                 .register(new DeleteTopicsHandler(topics))
                 .register(new CreatePartitionsHandler(topics))
                 .register(new DescribeClusterHandler(cluster, identity, controllerId))
@@ -38,7 +40,7 @@ public final class BrokerApis {
                 .register(new AlterConfigsHandler(topics))
                 .register(new DeleteRecordsHandler(logs))
                 .register(new OffsetForLeaderEpochHandler(logs))
-                .register(new FindCoordinatorHandler(cluster))
+                .register(new FindCoordinatorHandler(cluster, transactions))
                 .register(new JoinGroupHandler(groups))
                 .register(new SyncGroupHandler(groups))
                 .register(new HeartbeatHandler(groups))
@@ -48,6 +50,14 @@ public final class BrokerApis {
                 .register(new ListGroupsHandler(groups))
                 .register(new DescribeGroupsHandler(groups))
                 .register(new DeleteGroupsHandler(groups))
-                .register(new OffsetDeleteHandler(groups));
+                .register(new OffsetDeleteHandler(groups))
+                .register(new AddPartitionsToTxnHandler(topics, transactions))
+                .register(new AddOffsetsToTxnHandler(transactions))
+                .register(new EndTxnHandler(transactions))
+                .register(new TxnOffsetCommitHandler(groups))
+                .register(new WriteTxnMarkersHandler(logs, groups))
+                .register(new DescribeTransactionsHandler(transactions))
+                .register(new ListTransactionsHandler(transactions))
+                .register(new DescribeProducersHandler(logs));
     }
 }

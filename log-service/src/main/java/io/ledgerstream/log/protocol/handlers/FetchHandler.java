@@ -1,6 +1,6 @@
 package io.ledgerstream.log.protocol.handlers;
 
-import io.ledgerstream.log.partition.PartitionLog;
+import io.ledgerstream.log.partition.AbortedTransaction;
 import io.ledgerstream.log.partition.PartitionLogs;
 import io.ledgerstream.log.partition.ReadResult;
 import io.ledgerstream.log.protocol.ApiHandler;
@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
@@ -28,8 +29,9 @@ import org.apache.kafka.common.requests.FetchResponse;
  * a partition's high watermark moves or {@code max.wait.ms} passes, then reads again. Fetch sessions are not kept:
  * every response carries session id 0, which tells clients to send full requests. A full request (epoch 0 or -1) is
  * served whatever session it names, as Kafka does when it closes or replaces a session; an incremental one (epoch
- * above 0) gets FETCH_SESSION_ID_NOT_FOUND, since no session exists to add it to. With no transactions, the last
- * stable offset is the high watermark under both isolation levels and no transaction is ever aborted.
+ * above 0) gets FETCH_SESSION_ID_NOT_FOUND, since no session exists to add it to. A
+ * read_committed fetch reads up to the last stable offset and is told the aborted transactions among its records;
+ * both isolation levels are told the last stable offset.
  */
 public final class FetchHandler implements ApiHandler<FetchRequest> {
     private final PartitionLogs logs;
@@ -67,12 +69,13 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             }
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, request.maxWait()));
-        return poll(context, wanted, request.minBytes(), Math.max(1, request.maxBytes()), deadline);
+        return poll(context, wanted, request.minBytes(), Math.max(1, request.maxBytes()), request.isolationLevel(),
+                deadline);
     }
 
     private CompletableFuture<AbstractResponse> poll(RequestContext context, List<Wanted> wanted, int minBytes,
-                                                     int maxBytes, long deadline) {
-        return readAll(wanted, maxBytes).thenCompose(results -> {
+                                                     int maxBytes, IsolationLevel isolation, long deadline) {
+        return readAll(wanted, maxBytes, isolation).thenCompose(results -> {
             int bytes = results.stream().mapToInt(PartitionRead::bytes).sum();
             boolean anyError = results.stream().anyMatch(r -> r.data().errorCode() != Errors.NONE.code());
             long remaining = deadline - System.nanoTime();
@@ -84,7 +87,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             // Woken on a storage callback thread or the timer: read again on the connection's own event loop.
             return CompletableFuture.anyOf(advanced)
                     .completeOnTimeout(null, remaining, TimeUnit.NANOSECONDS)
-                    .thenComposeAsync(x -> poll(context, wanted, minBytes, maxBytes, deadline),
+                    .thenComposeAsync(x -> poll(context, wanted, minBytes, maxBytes, isolation, deadline),
                             context.connectionExecutor());
         });
     }
@@ -95,12 +98,13 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
      * limits together fit in the response limit (the usual case) the reads run in parallel; otherwise one after
      * another, so that a fetch of many partitions never reads far more than it can send.
      */
-    private CompletableFuture<List<PartitionRead>> readAll(List<Wanted> wanted, int maxBytes) {
+    private CompletableFuture<List<PartitionRead>> readAll(List<Wanted> wanted, int maxBytes,
+                                                           IsolationLevel isolation) {
         long wantedBytes = wanted.stream().mapToLong(w -> Math.max(1, w.maxBytes())).sum();
         if (wantedBytes <= maxBytes) {
             List<CompletableFuture<PartitionRead>> reads = new ArrayList<>();
             for (Wanted w : wanted) {
-                reads.add(read(w, Math.max(1, w.maxBytes())));
+                reads.add(read(w, Math.max(1, w.maxBytes()), isolation));
             }
             return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
                     .thenApply(v -> new ArrayList<>(reads.stream().map(CompletableFuture::join).toList()));
@@ -110,7 +114,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             results = results.thenCompose(list -> {
                 int used = list.stream().mapToInt(PartitionRead::bytes).sum();
                 int budget = Math.max(0, maxBytes - used);
-                return read(w, Math.max(1, Math.min(w.maxBytes(), budget))).thenApply(read -> {
+                return read(w, Math.max(1, Math.min(w.maxBytes(), budget)), isolation).thenApply(read -> {
                     list.add(used > 0 && read.bytes() > budget ? read.withoutRecords() : read);
                     return list;
                 });
@@ -130,13 +134,13 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         }
     }
 
-    private CompletableFuture<PartitionRead> read(Wanted wanted, int maxBytes) {
+    private CompletableFuture<PartitionRead> read(Wanted wanted, int maxBytes, IsolationLevel isolation) {
         FetchResponseData.PartitionData data = new FetchResponseData.PartitionData()
                 .setPartitionIndex(wanted.partition().partition());
         return logs.log(wanted.partition(), wanted.currentLeaderEpoch()).thenCompose(log -> {
             CompletableFuture<Void> advanced = log.highWatermarkAdvanced();
-            return log.readAsync(wanted.offset(), maxBytes)
-                    .thenApply(result -> success(wanted, data, log, result, advanced));
+            return log.readAsync(wanted.offset(), maxBytes, isolation)
+                    .thenApply(result -> success(wanted, data, result, advanced, isolation));
         }).exceptionally(error -> new PartitionRead(wanted.partition(), data
                 .setErrorCode(KafkaErrors.forException(error).code())
                 .setHighWatermark(FetchResponse.INVALID_HIGH_WATERMARK)
@@ -145,13 +149,21 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                 .setRecords(MemoryRecords.EMPTY), List.of(), new CompletableFuture<>()));
     }
 
-    private static PartitionRead success(Wanted wanted, FetchResponseData.PartitionData data, PartitionLog log,
-                                         ReadResult result, CompletableFuture<Void> advanced) {
+    private static PartitionRead success(Wanted wanted, FetchResponseData.PartitionData data, ReadResult result,
+                                         CompletableFuture<Void> advanced, IsolationLevel isolation) {
+        List<FetchResponseData.AbortedTransaction> aborted = null;
+        if (isolation == IsolationLevel.READ_COMMITTED) {
+            aborted = new ArrayList<>();
+            for (AbortedTransaction a : result.abortedTransactions()) {
+                aborted.add(new FetchResponseData.AbortedTransaction().setProducerId(a.producerId())
+                        .setFirstOffset(a.firstOffset()));
+            }
+        }
         data.setErrorCode(Errors.NONE.code())
                 .setHighWatermark(result.highWatermark())
-                .setLastStableOffset(result.highWatermark())
+                .setLastStableOffset(result.lastStableOffset())
                 .setLogStartOffset(result.logStartOffset())
-                .setAbortedTransactions(List.of());
+                .setAbortedTransactions(aborted);
         return new PartitionRead(wanted.partition(), data, result.batches(), advanced);
     }
 

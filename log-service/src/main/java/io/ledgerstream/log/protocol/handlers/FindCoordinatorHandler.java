@@ -5,6 +5,7 @@ import io.ledgerstream.log.group.OffsetStore;
 import io.ledgerstream.log.metadata.BrokerRegistration;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.RequestContext;
+import io.ledgerstream.log.transaction.TransactionCoordinator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,14 +19,16 @@ import org.apache.kafka.common.requests.FindCoordinatorResponse;
 
 /**
  * FindCoordinator: the leader of the offsets partition ({@code __consumer_offsets}, one partition) coordinates
- * every group; while it has no live leader, COORDINATOR_NOT_AVAILABLE. Transaction coordinators do not exist yet:
- * that key type gets COORDINATOR_NOT_AVAILABLE with a message saying so.
+ * every group; a transactional id's coordinator is the leader of its partition of {@code __transaction_state}.
+ * While that partition has no live leader, COORDINATOR_NOT_AVAILABLE.
  */
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequest> {
     private final ClusterView cluster;
+    private final TransactionCoordinator transactions;
 
-    public FindCoordinatorHandler(ClusterView cluster) {
+    public FindCoordinatorHandler(ClusterView cluster, TransactionCoordinator transactions) {
         this.cluster = cluster;
+        this.transactions = transactions;
     }
 
     @Override
@@ -40,31 +43,44 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, FindCoordinatorRequest request) {
-        boolean group = request.data().keyType() == FindCoordinatorRequest.CoordinatorType.GROUP.id();
-        BrokerRegistration coordinator = group ? coordinator() : null;
-        Errors error = coordinator != null ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE;
-        String message = !group ? "Transactions are not supported yet"
-                : coordinator == null ? "The offsets partition has no live leader yet" : null;
-        int nodeId = coordinator != null ? coordinator.id() : -1;
-        String host = coordinator != null ? coordinator.host() : "";
-        int port = coordinator != null ? coordinator.port() : -1;
+        byte keyType = request.data().keyType();
         FindCoordinatorResponseData data = new FindCoordinatorResponseData();
         if (context.apiVersion() < 4) {
-            data.setErrorCode(error.code()).setErrorMessage(message).setNodeId(nodeId).setHost(host).setPort(port);
+            Answer a = find(keyType, request.data().key());
+            data.setErrorCode(a.error().code()).setErrorMessage(a.message()).setNodeId(a.nodeId()).setHost(a.host())
+                    .setPort(a.port());
         } else {
             List<FindCoordinatorResponseData.Coordinator> coordinators = new ArrayList<>();
             for (String key : request.data().coordinatorKeys()) {
+                Answer a = find(keyType, key);
                 coordinators.add(new FindCoordinatorResponseData.Coordinator().setKey(key)
-                        .setErrorCode(error.code()).setErrorMessage(message)
-                        .setNodeId(nodeId).setHost(host).setPort(port));
+                        .setErrorCode(a.error().code()).setErrorMessage(a.message())
+                        .setNodeId(a.nodeId()).setHost(a.host()).setPort(a.port()));
             }
             data.setCoordinators(coordinators);
         }
         return CompletableFuture.completedFuture(new FindCoordinatorResponse(data));
     }
 
-    /** The live broker leading the offsets partition, which coordinates every group; null if there is none. */
-    private BrokerRegistration coordinator() {
-        return cluster.liveLeader(new TopicPartition(OffsetStore.TOPIC, 0)).orElse(null);
+    private record Answer(Errors error, String message, int nodeId, String host, int port) {
+    }
+
+    private Answer find(byte keyType, String key) {
+        TopicPartition partition;
+        if (keyType == FindCoordinatorRequest.CoordinatorType.GROUP.id()) {
+            partition = new TopicPartition(OffsetStore.TOPIC, 0);
+        } else if (keyType == FindCoordinatorRequest.CoordinatorType.TRANSACTION.id()) {
+            if (key == null || key.isEmpty()) {
+                return new Answer(Errors.INVALID_REQUEST, "The transactional id is empty", -1, "", -1);
+            }
+            partition = new TopicPartition(TransactionCoordinator.topic(), transactions.partitionFor(key));
+        } else {
+            return new Answer(Errors.INVALID_REQUEST, "Unknown coordinator key type " + keyType, -1, "", -1);
+        }
+        BrokerRegistration coordinator = cluster.liveLeader(partition).orElse(null);
+        if (coordinator == null) {
+            return new Answer(Errors.COORDINATOR_NOT_AVAILABLE, partition + " has no live leader yet", -1, "", -1);
+        }
+        return new Answer(Errors.NONE, null, coordinator.id(), coordinator.host(), coordinator.port());
     }
 }

@@ -3,6 +3,7 @@ package io.ledgerstream.log.protocol.handlers;
 import io.ledgerstream.log.metadata.ProducerIdAllocator;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.RequestContext;
+import io.ledgerstream.log.transaction.TransactionCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
@@ -13,15 +14,17 @@ import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
 
 /**
- * InitProducerId for idempotent producers: a new producer gets a fresh id at epoch 0; a producer that gives its id
- * and epoch (after an unknown sequence, KIP-360) gets the next epoch, which every partition treats as a restart of
- * its sequences. Transactional ids are refused until transactions exist.
+ * InitProducerId. An idempotent producer gets a fresh id at epoch 0, or (giving its id and epoch after an unknown
+ * sequence, KIP-360) the next epoch. A transactional id goes to the {@link TransactionCoordinator}: a new one gets
+ * epoch 0, a known one the next epoch, after its open transaction is aborted.
  */
 public final class InitProducerIdHandler implements ApiHandler<InitProducerIdRequest> {
     private final ProducerIdAllocator ids;
+    private final TransactionCoordinator transactions;
 
-    public InitProducerIdHandler(ProducerIdAllocator ids) {
+    public InitProducerIdHandler(ProducerIdAllocator ids, TransactionCoordinator transactions) {
         this.ids = ids;
+        this.transactions = transactions;
     }
 
     @Override
@@ -29,6 +32,7 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
         return ApiKeys.INIT_PRODUCER_ID;
     }
 
+    /** v6 adds two-phase commit (KIP-939), which we do not serve. */
     @Override
     public short maxVersion() {
         return 5;
@@ -37,10 +41,17 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, InitProducerIdRequest request) {
         InitProducerIdRequestData data = request.data();
-        InitProducerIdResponseData response = new InitProducerIdResponseData().setProducerId(-1).setProducerEpoch((short) -1);
-        if (data.transactionalId() != null) {
+        InitProducerIdResponseData response = new InitProducerIdResponseData().setProducerId(-1)
+                .setProducerEpoch((short) -1);
+        if ((data.producerId() < 0) != (data.producerEpoch() < 0) || "".equals(data.transactionalId())) {
             return CompletableFuture.completedFuture(new InitProducerIdResponse(response
                     .setErrorCode(Errors.INVALID_REQUEST.code())));
+        }
+        if (data.transactionalId() != null) {
+            return transactions.initProducerId(data.transactionalId(), data.transactionTimeoutMs(),
+                    data.producerId(), data.producerEpoch()).thenApply(r -> new InitProducerIdResponse(response
+                    .setErrorCode(TransactionErrors.forVersion(r.error(), context.apiVersion(), 4).code())
+                    .setProducerId(r.producerId()).setProducerEpoch(r.epoch())));
         }
         if (data.producerId() >= 0 && data.producerEpoch() >= 0 && data.producerEpoch() < Short.MAX_VALUE - 1) {
             return CompletableFuture.completedFuture(new InitProducerIdResponse(response

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
@@ -64,7 +65,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
                 topicResponse.partitions().add(result);
                 lookups.add(logs.log(new TopicPartition(topic.name(), partition.partitionIndex()),
                                 partition.currentLeaderEpoch())
-                        .thenCompose(log -> lookup(log, partition.timestamp()))
+                        .thenCompose(log -> lookup(log, partition.timestamp(), request.isolationLevel()))
                         .handle((found, error) -> {
                             if (error != null) {
                                 result.setErrorCode(KafkaErrors.forException(error).code());
@@ -83,12 +84,13 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
     private record Found(long offset, long timestamp) {
     }
 
-    private static CompletableFuture<Found> lookup(PartitionLog log, long timestamp) {
+    private static CompletableFuture<Found> lookup(PartitionLog log, long timestamp, IsolationLevel isolation) {
         if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP) {
             return CompletableFuture.completedFuture(new Found(log.logStartOffset(), -1));
         }
         if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
-            return CompletableFuture.completedFuture(new Found(log.highWatermark(), -1));
+            return CompletableFuture.completedFuture(new Found(isolation == IsolationLevel.READ_COMMITTED
+                    ? log.lastStableOffset() : log.highWatermark(), -1));
         }
         if (timestamp == ListOffsetsRequest.MAX_TIMESTAMP) {
             return scan(log, log.timestampSearchStart(Long.MAX_VALUE), Long.MIN_VALUE, new Found(-1, -1), true);

@@ -183,8 +183,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
 
     /**
      * What Kafka refuses from a client but accepts from the broker itself: a base offset other than 0, a control
-     * batch (transaction markers are the broker's to write), a producer id without a sequence, and (until
-     * transactions are served) a transactional batch. The log checks everything else.
+     * batch (transaction markers are the broker's to write) and a producer id without a sequence. The log checks
+     * everything else.
      */
     private static void checkFromClient(ByteBuffer batch, TopicPartition partition) {
         if (batch.remaining() < RecordBatches.HEADER_SIZE) {
@@ -200,8 +200,6 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         } else if (RecordBatches.producerId(batch) >= 0 && RecordBatches.baseSequence(batch) < 0) {
             refusal = "Invalid sequence number " + RecordBatches.baseSequence(batch)
                     + " in record batch with producerId " + RecordBatches.producerId(batch);
-        } else if (RecordBatches.isTransactionalOrControl(batch)) {
-            refusal = "Transactional batches are not supported";
         }
         if (refusal != null) {
             // The flags lie inside the CRC: a damaged batch is corrupt rather than invalid, as in Kafka, where the

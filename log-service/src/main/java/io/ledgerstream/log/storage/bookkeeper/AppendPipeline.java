@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.bookkeeper.client.api.WriteHandle;
 import org.apache.kafka.common.TopicPartition;
@@ -29,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The write side of a partition log: appends from offset assignment to completion, rolling to a new segment and
- * sealing the rolled ones, and the idempotent producers' state that decides each append.
+ * sealing the rolled ones, transaction markers, and the producers' state that decides each append and bounds the last
+ * stable offset.
  *
  * <p>Offsets and entry ids are assigned in call order under one lock; a {@link SequentialRunner} hands the entries
  * to BookKeeper in that order, outside the lock (BookKeeper calls back into the log while holding its own locks, so
@@ -53,8 +53,7 @@ final class AppendPipeline {
     private final Supplier<LogConfig> config;
     private final SegmentChain chain;
     private final BatchCache cache;
-    /** Stores a producer snapshot; the future never fails. */
-    private final Function<ProducerSnapshot, CompletableFuture<Void>> saveSnapshot;
+    private final ProducerState producers;
     private final SequentialRunner writes;
     private final SequentialRunner completions;
     private volatile long highWatermark;
@@ -81,16 +80,10 @@ final class AppendPipeline {
     private boolean closing;
     @GuardedBy("lock")
     private final List<CompletableFuture<Void>> seals = new ArrayList<>();
-    @GuardedBy("lock")
-    private final ProducerStateTable producers = new ProducerStateTable();
-    @GuardedBy("lock")
-    private long bytesSinceSnapshot;
-    @GuardedBy("lock")
-    private boolean snapshotting;
 
     AppendPipeline(TopicPartition partition, int writerEpoch, Clock clock, BookKeeperLedgers ledgers,
                    Replication replication, Supplier<LogConfig> config, SegmentChain chain, BatchCache cache,
-                   Function<ProducerSnapshot, CompletableFuture<Void>> saveSnapshot, Segment open,
+                   ProducerState producers, Segment open,
                    WriteHandle handle) {
         this.partition = partition;
         this.name = partition.toString();
@@ -101,7 +94,7 @@ final class AppendPipeline {
         this.config = config;
         this.chain = chain;
         this.cache = cache;
-        this.saveSnapshot = saveSnapshot;
+        this.producers = producers;
         this.writes = new SequentialRunner("the writes of " + name);
         this.completions = new SequentialRunner("the completions of " + name);
         synchronized (lock) {
@@ -114,6 +107,11 @@ final class AppendPipeline {
 
     long highWatermark() {
         return highWatermark;
+    }
+
+    /** The last stable offset: below it every transaction is decided. */
+    long lastStableOffset() {
+        return producers.lastStableOffset(highWatermark);
     }
 
     CompletableFuture<Void> highWatermarkAdvanced() {
@@ -129,14 +127,13 @@ final class AppendPipeline {
         long producerId = RecordBatches.producerId(owned);
         int firstSeq = RecordBatches.baseSequence(owned);
         boolean idempotent = producerId >= 0 && firstSeq >= 0;
+        boolean transactional = producerId >= 0 && RecordBatches.isTransactionalOrControl(owned);
         PendingAppend append;
-        long rollAt = -1;
+        long rollAt;
         synchronized (lock) {
-            if (closing) {
-                return CompletableFuture.failedFuture(new LogClosedException(name));
-            }
-            if (failure != null) {
-                return CompletableFuture.failedFuture(failure);
+            CompletableFuture<AppendResult> refused = refusalLocked();
+            if (refused != null) {
+                return refused;
             }
             short producerEpoch = RecordBatches.producerEpoch(owned);
             int lastSeq = ProducerStateTable.lastSequence(owned);
@@ -152,23 +149,69 @@ final class AppendPipeline {
                 }
             }
             long base = nextOffset;
-            RecordBatches.assign(owned, base, writerEpoch);
-            nextOffset = base + count;
-            append = new PendingAppend(owned, base, base + count - 1, logAppendTime);
-            pending.addLast(append);
-            if (idempotent) {
-                producers.record(producerId, producerEpoch, firstSeq, lastSeq, base, base + count - 1,
-                        RecordBatches.maxTimestamp(owned), append.future);
+            append = new PendingAppend(owned, base, base + count - 1, logAppendTime, null);
+            if (idempotent || transactional) {
+                producers.accepted(owned, base, base + count - 1, append.future);
             }
-            if (awaitingSegment != null) {
-                awaitingSegment.add(append);
-            } else if (shouldRollLocked(cfg, owned.remaining())) {
-                awaitingSegment = new ArrayList<>(List.of(append));
-                rollAt = base;
-            } else {
-                assignEntryLocked(active, append);
-            }
+            rollAt = placeLocked(append, cfg);
         }
+        return afterPlaced(append, rollAt);
+    }
+
+    /**
+     * Appends a transaction marker of {@code producerId}: it ends the producer's open transaction here once
+     * acknowledged (an abort enters the aborted index), and, with a newer epoch, fences the producer's older epochs
+     * from now on. Fails with {@code InvalidProducerEpochException} if its epoch is older than the producer's.
+     */
+    CompletableFuture<AppendResult> appendMarker(ByteBuffer marker, boolean commit, LogConfig cfg) {
+        long producerId = RecordBatches.producerId(marker);
+        PendingAppend append;
+        long rollAt;
+        synchronized (lock) {
+            CompletableFuture<AppendResult> refused = refusalLocked();
+            if (refused != null) {
+                return refused;
+            }
+            try {
+                producers.fence(producerId, RecordBatches.producerEpoch(marker));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            append = new PendingAppend(marker, nextOffset, nextOffset, -1, commit);
+            rollAt = placeLocked(append, cfg);
+        }
+        return afterPlaced(append, rollAt);
+    }
+
+    @GuardedBy("lock")
+    private CompletableFuture<AppendResult> refusalLocked() {
+        if (closing) {
+            return CompletableFuture.failedFuture(new LogClosedException(name));
+        }
+        return failure != null ? CompletableFuture.failedFuture(failure) : null;
+    }
+
+    /**
+     * Gives the append its offsets and queues it for the active segment, or for the next one when the active one
+     * is due to roll; returns the offset to roll at, or -1.
+     */
+    @GuardedBy("lock")
+    private long placeLocked(PendingAppend append, LogConfig cfg) {
+        RecordBatches.assign(append.batch, append.baseOffset, writerEpoch);
+        nextOffset = append.lastOffset + 1;
+        pending.addLast(append);
+        if (awaitingSegment != null) {
+            awaitingSegment.add(append);
+        } else if (shouldRollLocked(cfg, append.batch.remaining())) {
+            awaitingSegment = new ArrayList<>(List.of(append));
+            return append.baseOffset;
+        } else {
+            assignEntryLocked(active, append);
+        }
+        return -1;
+    }
+
+    private CompletableFuture<AppendResult> afterPlaced(PendingAppend append, long rollAt) {
         if (rollAt >= 0) {
             roll(rollAt);
         }
@@ -310,15 +353,20 @@ final class AppendPipeline {
     @GuardedBy("lock")
     private void drainLocked() {
         long highWatermarkBefore = highWatermark;
+        Runnable snapshot = null;
         PendingAppend head;
         while ((head = pending.peekFirst()) != null && head.state != PendingAppend.State.WAITING) {
             pending.pollFirst();
             PendingAppend done = head;
             if (done.state == PendingAppend.State.WRITTEN) {
                 cache.add(done.batch);
-                bytesSinceSnapshot += done.batch.remaining();
                 done.writer.segment.acknowledged(done.entryId, done.batch);
                 highWatermark = done.lastOffset + 1;
+                if (done.commit != null) {
+                    producers.markerAcknowledged(done.batch, done.baseOffset, done.commit);
+                }
+                Runnable due = producers.acknowledged(done.batch.remaining(), highWatermark);
+                snapshot = due != null ? due : snapshot;
                 AppendResult result = new AppendResult(done.baseOffset, done.lastOffset, done.logAppendTimeMs);
                 completions.enqueue(() -> done.future.complete(result));
             } else {
@@ -335,27 +383,9 @@ final class AppendPipeline {
             CompletableFuture<Void> advanced = highWatermarkAdvanced.getAndSet(new CompletableFuture<>());
             completions.enqueue(() -> advanced.complete(null));
         }
-        if (bytesSinceSnapshot >= ProducerStateRecovery.PRODUCER_STATE_TAIL_BYTES && !snapshotting
-                && producers.size() > 0) {
-            ProducerSnapshot snapshot = producers.snapshot(highWatermark);
-            bytesSinceSnapshot = 0;
-            snapshotting = true;
-            completions.enqueue(() -> saveSnapshotThenAllowNext(snapshot));
+        if (snapshot != null) {
+            completions.enqueue(snapshot);
         }
-    }
-
-    private void saveSnapshotThenAllowNext(ProducerSnapshot snapshot) {
-        CompletableFuture<Void> saved;
-        try {
-            saved = saveSnapshot.apply(snapshot);
-        } catch (RuntimeException e) {
-            saved = CompletableFuture.failedFuture(e);
-        }
-        saved.whenComplete((v, e) -> {
-            synchronized (lock) {
-                snapshotting = false;
-            }
-        });
     }
 
     /**
@@ -485,36 +515,10 @@ final class AppendPipeline {
         highWatermarkAdvanced.get().complete(null);
     }
 
-    // ---- the idempotent producers' state, kept under the lock with the offsets it decides ----
-
-    void restoreProducers(ProducerSnapshot snapshot) {
-        synchronized (lock) {
-            producers.restore(snapshot);
-        }
-    }
-
-    /** Learns the producers of acknowledged batches read back on open; returns the offset after the last. */
-    long replayProducers(List<ByteBuffer> batches, long from) {
-        long next = from;
-        synchronized (lock) {
-            for (ByteBuffer batch : batches) {
-                producers.replay(batch);
-                next = RecordBatches.nextOffset(batch);
-            }
-        }
-        return next;
-    }
-
-    int expireProducers(long expirationMs) {
-        synchronized (lock) {
-            return producers.expire(clock.millis(), expirationMs);
-        }
-    }
-
     /** A snapshot of the producers at the high watermark, or null when there is none to take (or the log failed). */
     ProducerSnapshot producerSnapshotAtEnd() {
         synchronized (lock) {
-            return failure != null || producers.size() == 0 ? null : producers.snapshot(highWatermark);
+            return failure != null ? null : producers.snapshot(highWatermark);
         }
     }
 
@@ -543,17 +547,20 @@ final class AppendPipeline {
         final long lastOffset;
         /** The time stamped on the batch when its topic uses log append time, else -1. */
         final long logAppendTimeMs;
+        /** For a transaction marker: whether it commits; null for a batch of records. */
+        final Boolean commit;
         final CompletableFuture<AppendResult> future = new CompletableFuture<>();
         State state = State.WAITING;
         LogException error;
         Writer writer;
         long entryId = -1;
 
-        PendingAppend(ByteBuffer batch, long baseOffset, long lastOffset, long logAppendTimeMs) {
+        PendingAppend(ByteBuffer batch, long baseOffset, long lastOffset, long logAppendTimeMs, Boolean commit) {
             this.batch = batch;
             this.baseOffset = baseOffset;
             this.lastOffset = lastOffset;
             this.logAppendTimeMs = logAppendTimeMs;
+            this.commit = commit;
         }
     }
 }

@@ -6,6 +6,7 @@ import io.ledgerstream.log.config.Replication;
 import io.ledgerstream.log.metadata.MetadataStore;
 import io.ledgerstream.log.metadata.PartitionRecord;
 import io.ledgerstream.log.metadata.SegmentRecord;
+import io.ledgerstream.log.partition.AbortedTransaction;
 import io.ledgerstream.log.partition.AppendResult;
 import io.ledgerstream.log.partition.BatchCache;
 import io.ledgerstream.log.partition.CacheBudget;
@@ -13,8 +14,10 @@ import io.ledgerstream.log.partition.CompactionStats;
 import io.ledgerstream.log.partition.OffsetOutOfRangeException;
 import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.PreparedBatch;
+import io.ledgerstream.log.partition.ProducerStateTable;
 import io.ledgerstream.log.partition.ReadResult;
 import io.ledgerstream.log.partition.RecordBatches;
+import io.ledgerstream.log.partition.TransactionMarkers;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.List;
@@ -22,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -58,6 +62,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     private final SegmentChain chain;
     private final AppendPipeline pipeline;
     private final ProducerStateRecovery producerState;
+    private final ProducerState producers;
     private volatile LogConfig config;
     /** The tail of the chain of retention, DeleteRecords and compaction runs: one at a time, in call order. */
     private final AtomicReference<CompletableFuture<?>> maintenance =
@@ -86,8 +91,9 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         Segment active = Segment.forWriting(ledgers, opened.activeLedger(), open.baseOffset(), open.createdAtMs());
         chain.add(active);
         Supplier<LogConfig> currentConfig = () -> this.config;
+        this.producers = new ProducerState(producerState::save);
         this.pipeline = new AppendPipeline(partition, writerEpoch, clock, ledgers, replication, currentConfig, chain,
-                cache, producerState::save, active, opened.activeLedger());
+                cache, producers, active, opened.activeLedger());
     }
 
     /**
@@ -108,7 +114,8 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 .open(partition, replication.withMinInsyncReplicas(config.minInsyncReplicas()), epoch)
                 .thenApply(opened -> new BookKeeperPartitionLog(partition, replication, config, metadata, ledgers,
                         clock, cacheBudget, readAheadEntries, keyBudgetBytes, opened))
-                .thenCompose(log -> log.producerState.rebuild(log.pipeline, log.chain, log).thenApply(v -> log));
+                .thenCompose(log -> log.producerState.rebuild(log.producers, log.pipeline.highWatermark(), log.chain, log)
+                        .thenApply(v -> log));
     }
 
     @Override
@@ -124,6 +131,11 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     @Override
     public long highWatermark() {
         return pipeline.highWatermark();
+    }
+
+    @Override
+    public long lastStableOffset() {
+        return pipeline.lastStableOffset();
     }
 
     @Override
@@ -165,29 +177,42 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     }
 
     @Override
-    public CompletableFuture<ReadResult> readAsync(long offset, int maxBytes) {
+    public CompletableFuture<AppendResult> appendMarker(long producerId, short producerEpoch, boolean commit,
+                                                       int coordinatorEpoch) {
+        ByteBuffer marker = TransactionMarkers.marker(producerId, producerEpoch, commit, coordinatorEpoch,
+                clock.millis());
+        return pipeline.appendMarker(marker, commit, config);
+    }
+
+    @Override
+    public CompletableFuture<ReadResult> readAsync(long offset, int maxBytes, IsolationLevel isolation) {
         long start = chain.logStartOffset();
+        long lastStable = pipeline.lastStableOffset();
         long hw = pipeline.highWatermark();
         if (offset < start || offset > hw) {
             return CompletableFuture.failedFuture(new OffsetOutOfRangeException(offset, start, hw));
         }
-        if (offset == hw) {
-            return CompletableFuture.completedFuture(new ReadResult(List.of(), hw, start));
+        boolean committed = isolation == IsolationLevel.READ_COMMITTED;
+        // read_committed reads stop at the last stable offset, a batch boundary.
+        long limit = committed ? Math.min(lastStable, hw) : hw;
+        if (offset >= limit) {
+            return CompletableFuture.completedFuture(new ReadResult(List.of(), hw, start, lastStable, List.of()));
         }
-        List<ByteBuffer> cached = cache.read(offset, maxBytes, hw);
+        List<ByteBuffer> cached = cache.read(offset, maxBytes, limit);
         if (cached != null) {
-            return CompletableFuture.completedFuture(new ReadResult(cached, hw, start));
+            return CompletableFuture.completedFuture(result(cached, offset, hw, start, lastStable, committed));
         }
         if (chain.segmentAtOrAfter(offset) == null) {
             return CompletableFuture.failedFuture(new OffsetOutOfRangeException(offset, chain.logStartOffset(), hw));
         }
         int chunkBytes = Math.max(MIN_READ_AHEAD_BYTES, Math.min(maxBytes, MAX_READ_AHEAD_BYTES));
-        return readAhead.read(offset, maxBytes, from -> readSegment(from, maxBytes, hw)).handle((batches, error) -> {
+        return readAhead.read(offset, maxBytes, from -> readSegment(from, maxBytes, hw)).handle((read, error) -> {
             if (error == null) {
+                List<ByteBuffer> batches = committed ? below(read, limit) : read;
                 if (!batches.isEmpty()) {
                     readAheadFrom(RecordBatches.nextOffset(batches.get(batches.size() - 1)), chunkBytes);
                 }
-                return new ReadResult(batches, hw, start);
+                return result(batches, offset, hw, start, lastStable, committed);
             }
             if (offset < chain.logStartOffset()) {
                 // Retention deleted the segment while we read it.
@@ -195,6 +220,25 @@ public final class BookKeeperPartitionLog implements PartitionLog {
             }
             throw BookKeeperErrors.translate(error, name);
         });
+    }
+
+    /** The batches that start below {@code limit}: a read ahead may have gone past the last stable offset. */
+    private static List<ByteBuffer> below(List<ByteBuffer> batches, long limit) {
+        int n = 0;
+        while (n < batches.size() && RecordBatches.baseOffset(batches.get(n)) < limit) {
+            n++;
+        }
+        return n == batches.size() ? batches : batches.subList(0, n);
+    }
+
+    /** A read's result; a read_committed one names the aborted transactions among its batches. */
+    private ReadResult result(List<ByteBuffer> batches, long offset, long hw, long start, long lastStable,
+                              boolean committed) {
+        List<AbortedTransaction> aborted = List.of();
+        if (committed && !batches.isEmpty()) {
+            aborted = producers.abortedTransactions(offset, RecordBatches.nextOffset(batches.get(batches.size() - 1)));
+        }
+        return new ReadResult(batches, hw, start, lastStable, aborted);
     }
 
     /**
@@ -262,7 +306,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
             return CompletableFuture.completedFuture(0);
         }
         long newStart = chain.nextBase(doomed.get(doomed.size() - 1).baseOffset());
-        return chain.truncateHead(doomed, newStart, "Retention");
+        return chain.truncateHead(doomed, newStart, "Retention").whenComplete((n, e) -> truncateAborted());
     }
 
     /** Runs {@code run} after every retention, DeleteRecords and compaction run asked for before it has ended. */
@@ -279,9 +323,21 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         return result;
     }
 
+    /** Drops the aborted transactions that ended below the log start offset; returns that offset. */
+    private long truncateAborted() {
+        long start = chain.logStartOffset();
+        producers.truncateAborted(start);
+        return start;
+    }
+
+    @Override
+    public List<ProducerStateTable.ActiveProducer> producers() {
+        return producers.active();
+    }
+
     @Override
     public int expireProducers(long expirationMs) {
-        return pipeline.expireProducers(expirationMs);
+        return producers.expire(clock.millis(), expirationMs);
     }
 
     @Override
@@ -296,7 +352,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 return CompletableFuture.completedFuture(chain.logStartOffset());
             }
             return chain.truncateHead(chain.below(target), target, "DeleteRecords")
-                    .thenApply(n -> chain.logStartOffset());
+                    .thenApply(n -> truncateAborted());
         }));
     }
 
@@ -329,12 +385,14 @@ public final class BookKeeperPartitionLog implements PartitionLog {
             return CompletableFuture.completedFuture(CompactionStats.NONE);
         }
         long clean = chain.cleanOffset();
-        List<Segment> inputs = chain.compactionInputs(cfg, now);
+        // As Kafka's cleaner: nothing at or above the last stable offset, whose transactions are not decided yet.
+        List<Segment> inputs = chain.compactionInputs(cfg, now, pipeline.lastStableOffset());
         if (inputs.isEmpty()) {
             return CompletableFuture.completedFuture(CompactionStats.NONE);
         }
         SegmentCompactor compactor = new SegmentCompactor(ledgers,
-                replication.withMinInsyncReplicas(cfg.minInsyncReplicas()), partition, cfg, now, keyBudgetBytes);
+                replication.withMinInsyncReplicas(cfg.minInsyncReplicas()), partition, cfg, now, keyBudgetBytes,
+                producers.abortedIndex());
         return compactor.compact(inputs, clean).thenCompose(result -> chain.swapIn(result, compactor));
     }
 

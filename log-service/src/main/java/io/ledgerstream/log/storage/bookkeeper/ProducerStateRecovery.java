@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a partition's idempotent producers across reopens: restores them on open from the last producer snapshot
+ * Keeps a partition's producers (their sequences, open transactions and the aborted-transaction index) across reopens: restores them on open from the last producer snapshot
  * and the log after it (or, without a usable snapshot, from the log's tail), and stores snapshots as the log grows
  * and on a clean close.
  *
@@ -25,7 +25,9 @@ final class ProducerStateRecovery {
      * Acknowledged bytes between two producer snapshots, and the log's tail read on open when there is no usable
      * snapshot (none taken yet, or too old: more than {@link #SNAPSHOT_REPLAY_LIMIT_BYTES} behind). Without a
      * snapshot, a producer whose last batch lies further back than the tail is met as new: its next batch gets
-     * OUT_OF_ORDER_SEQUENCE_NUMBER and kafka-clients recovers by bumping its epoch (KIP-360).
+     * OUT_OF_ORDER_SEQUENCE_NUMBER and kafka-clients recovers by bumping its epoch (KIP-360); a transaction opened
+     * or aborted before the tail is not known. Snapshots are taken at least this often while producers exist, so
+     * only a snapshot that could not be stored leads there.
      */
     static final long PRODUCER_STATE_TAIL_BYTES = 64L << 20;
     /** Most bytes a reopen replays after a producer snapshot. */
@@ -43,11 +45,11 @@ final class ProducerStateRecovery {
     }
 
     /**
-     * Learns the idempotent producers on open: from the last producer snapshot and the log after it, or, without
+     * Learns the producers on open: from the last producer snapshot and the log after it, or, without
      * a usable snapshot, from the log's tail, read through {@code log}.
      */
-    CompletableFuture<Void> rebuild(AppendPipeline pipeline, SegmentChain chain, PartitionLog log) {
-        long highWatermark = pipeline.highWatermark();
+    CompletableFuture<Void> rebuild(ProducerState producers, long highWatermark, SegmentChain chain,
+                                    PartitionLog log) {
         return metadata.producerSnapshot(partition.topic(), partition.partition())
                 .exceptionally(e -> {
                     LOG.warn("Cannot read the producer snapshot of {}, replaying the log's tail instead: {}", name,
@@ -61,20 +63,20 @@ final class ProducerStateRecovery {
                     if (stored.isPresent() && stored.get().offset() <= highWatermark
                             && (stored.get().offset() >= tailStart
                             || chain.bytesFrom(stored.get().offset()) <= SNAPSHOT_REPLAY_LIMIT_BYTES)) {
-                        pipeline.restoreProducers(stored.get());
-                        return replayFrom(pipeline, log, Math.max(stored.get().offset(), chain.logStartOffset()));
+                        producers.restore(stored.get());
+                        return replayFrom(producers, log, Math.max(stored.get().offset(), chain.logStartOffset()));
                     }
-                    return replayFrom(pipeline, log, Math.max(tailStart, chain.logStartOffset()));
+                    return replayFrom(producers, log, Math.max(tailStart, chain.logStartOffset()));
                 });
     }
 
-    private CompletableFuture<Void> replayFrom(AppendPipeline pipeline, PartitionLog log, long offset) {
-        if (offset >= pipeline.highWatermark()) {
+    private CompletableFuture<Void> replayFrom(ProducerState producers, PartitionLog log, long offset) {
+        if (offset >= log.highWatermark()) {
             return CompletableFuture.completedFuture(null);
         }
         return log.readAsync(offset, REPLAY_READ_BYTES).thenCompose(read -> {
-            long next = pipeline.replayProducers(read.batches(), offset);
-            return next > offset ? replayFrom(pipeline, log, next) : CompletableFuture.completedFuture(null);
+            long next = producers.replay(read.batches(), offset);
+            return next > offset ? replayFrom(producers, log, next) : CompletableFuture.completedFuture(null);
         });
     }
 

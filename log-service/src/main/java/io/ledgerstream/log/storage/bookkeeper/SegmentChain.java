@@ -255,10 +255,11 @@ final class SegmentChain {
 
     /**
      * The sealed segments a compaction run takes: from the first up to the first that is dirty (not yet compacted)
-     * but younger than {@code min.compaction.lag.ms}; none unless the dirty bytes among them are at least
+     * but younger than {@code min.compaction.lag.ms}, or that ends above the last stable offset (an undecided
+     * transaction's records must stay as they are); none unless the dirty bytes among them are at least
      * {@code min.cleanable.dirty.ratio} of their bytes, or a dirty one is older than {@code max.compaction.lag.ms}.
      */
-    List<Segment> compactionInputs(LogConfig cfg, long now) {
+    List<Segment> compactionInputs(LogConfig cfg, long now, long lastStableOffset) {
         long clean = cleanOffset;
         List<Segment> inputs = new ArrayList<>();
         long total = 0;
@@ -266,7 +267,8 @@ final class SegmentChain {
         long oldestDirtyMs = Long.MAX_VALUE;
         for (Segment s : segments.values()) {
             boolean isDirty = s.endOffset() > clean;
-            if (!s.isSealed() || isDirty && now - s.retentionTimestamp() < cfg.minCompactionLagMs()) {
+            if (!s.isSealed() || s.endOffset() > lastStableOffset
+                    || isDirty && now - s.retentionTimestamp() < cfg.minCompactionLagMs()) {
                 break;
             }
             inputs.add(s);

@@ -4,6 +4,7 @@ import io.ledgerstream.log.config.LogConfig;
 import io.ledgerstream.log.config.Replication;
 import io.ledgerstream.log.metadata.SegmentRecord;
 import io.ledgerstream.log.partition.CompactionStats;
+import io.ledgerstream.log.partition.AbortedTransactions;
 import io.ledgerstream.log.partition.RecordBatches;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
@@ -29,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *       {@link KeyOffsetMap} budget is used up; where the scan stops is the new clean offset.</li>
  *   <li>Rewrite every input segment from the first, batch by batch with Kafka's {@link MemoryRecords#filterTo}:
  *       a record goes when a later record of its key was seen, when it has no key, or when it is a tombstone older
- *       than {@code delete.retention.ms}. Records keep their offsets; a batch left empty goes.</li>
+ *       than {@code delete.retention.ms}. Records keep their offsets; a batch left empty goes. As in Kafka's
+ *       cleaner, records of aborted transactions go and transaction markers stay (read_committed consumers need
+ *       them); neither counts as a key's latest record.</li>
  *   <li>The kept batches go to new ledgers, one per run of input segments that fills {@code segment.bytes}, each
  *       covering the offsets of the input segments it replaces, gaps included.</li>
  * </ol>
@@ -54,6 +57,7 @@ final class SegmentCompactor {
     private final LogConfig config;
     private final long now;
     private final KeyOffsetMap latest;
+    private final AbortedTransactions aborted;
 
     // State of the rewrite; one step at a time, each after the previous completed.
     private final List<SegmentRecord> written = new ArrayList<>();
@@ -68,7 +72,8 @@ final class SegmentCompactor {
     private long bytesBefore;
 
     SegmentCompactor(BookKeeperLedgers ledgers, Replication replication, TopicPartition partition, LogConfig config,
-                     long now, long keyBudgetBytes) {
+                     long now, long keyBudgetBytes, AbortedTransactions aborted) {
+        this.aborted = aborted;
         this.ledgers = ledgers;
         this.replication = replication;
         this.partition = partition;
@@ -122,6 +127,9 @@ final class SegmentCompactor {
                 .thenApplyAsync(batches -> {
                     for (ByteBuffer batch : batches) {
                         for (MutableRecordBatch b : MemoryRecords.readableRecords(batch.duplicate()).batches()) {
+                            if (b.isControlBatch() || isAborted(b)) {
+                                continue;
+                            }
                             try (CloseableIterator<Record> records = b.streamingIterator(BufferSupplier.NO_CACHING)) {
                                 records.forEachRemaining(r -> {
                                     if (r.hasKey() && r.offset() >= from) {
@@ -182,17 +190,28 @@ final class SegmentCompactor {
         return new MemoryRecords.RecordFilter(now, config.deleteRetentionMs()) {
             @Override
             protected BatchRetentionResult checkBatchRetention(RecordBatch batch) {
-                return new BatchRetentionResult(BatchRetention.DELETE_EMPTY, false);
+                if (batch.isControlBatch()) {
+                    return new BatchRetentionResult(BatchRetention.RETAIN_EMPTY, false);
+                }
+                return new BatchRetentionResult(isAborted(batch) ? BatchRetention.DELETE : BatchRetention.DELETE_EMPTY,
+                        false);
             }
 
             @Override
             protected boolean shouldRetainRecord(RecordBatch batch, Record record) {
+                if (batch.isControlBatch()) {
+                    return true;
+                }
                 if (!record.hasKey() || latest.latest(record.key()) > record.offset()) {
                     return false;
                 }
                 return record.hasValue() || record.offset() >= cleanEnd || batch.maxTimestamp() >= tombstoneHorizon;
             }
         };
+    }
+
+    private boolean isAborted(RecordBatch batch) {
+        return batch.isTransactional() && aborted.isAborted(batch.producerId(), batch.baseOffset());
     }
 
     private ByteBuffer filter(ByteBuffer batch, MemoryRecords.RecordFilter filter) {

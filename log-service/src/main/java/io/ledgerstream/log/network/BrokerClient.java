@@ -1,0 +1,172 @@
+package io.ledgerstream.log.network;
+
+import com.google.errorprone.annotations.ThreadSafe;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.errors.DisconnectException;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+
+/**
+ * Sends Kafka-protocol requests from this broker to another one (transaction markers, for one), over one pipelined
+ * connection per broker address, with kafka-clients' own request and response codec.
+ *
+ * <p>Thread-safe: connections and their outstanding requests are in concurrent maps; responses complete the
+ * futures on the connection's event loop, so callers must not block in what they chain on them.
+ */
+@ThreadSafe
+public final class BrokerClient implements AutoCloseable {
+    private static final int MAX_RESPONSE_BYTES = 100 << 20;
+    private static final int CONNECT_TIMEOUT_MS = 10_000;
+
+    private final String clientId;
+    private final EventLoopGroup group;
+    private final Map<String, CompletableFuture<Connection>> connections = new ConcurrentHashMap<>();
+
+    public BrokerClient(String clientId) {
+        this.clientId = clientId;
+        this.group = new NioEventLoopGroup(1, r -> {
+            Thread t = new Thread(r, "ledgerstream-broker-client");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Sends a request at {@code version} and completes with the response; fails with {@link DisconnectException}
+     * when the connection fails or closes first, or with a timeout after {@code timeoutMs}.
+     */
+    public CompletableFuture<AbstractResponse> send(String host, int port, AbstractRequest.Builder<?> request,
+                                                    short version, long timeoutMs) {
+        String address = host + ":" + port;
+        return connections.computeIfAbsent(address, a -> connect(address, host, port))
+                .thenCompose(connection -> connection.send(request.build(version)))
+                .orTimeout(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    private CompletableFuture<Connection> connect(String address, String host, int port) {
+        CompletableFuture<Connection> connected = new CompletableFuture<>();
+        Connection connection = new Connection(address);
+        new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_RESPONSE_BYTES, 0, 4, 0, 4),
+                                new LengthFieldPrepender(4), connection);
+                    }
+                })
+                .connect(host, port).addListener((ChannelFutureListener) f -> {
+                    if (f.isSuccess()) {
+                        connection.channel = f.channel();
+                        connected.complete(connection);
+                    } else {
+                        connections.remove(address, connected);
+                        connected.completeExceptionally(new DisconnectException("Cannot connect to broker at "
+                                + address + ": " + f.cause()));
+                    }
+                });
+        connection.forgetOnClose(connected);
+        return connected;
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    /** One connection: requests pipelined, matched to their responses by correlation id. */
+    private final class Connection extends SimpleChannelInboundHandler<ByteBuf> {
+        private final String address;
+        private final AtomicInteger correlation = new AtomicInteger();
+        private final Map<Integer, Outstanding> outstanding = new ConcurrentHashMap<>();
+        private volatile Channel channel;
+        private volatile CompletableFuture<Connection> self;
+
+        private record Outstanding(RequestHeader header, CompletableFuture<AbstractResponse> response) {
+        }
+
+        Connection(String address) {
+            this.address = address;
+        }
+
+        void forgetOnClose(CompletableFuture<Connection> connected) {
+            this.self = connected;
+        }
+
+        CompletableFuture<AbstractResponse> send(AbstractRequest request) {
+            Channel ch = channel;
+            CompletableFuture<AbstractResponse> response = new CompletableFuture<>();
+            if (ch == null || !ch.isActive()) {
+                response.completeExceptionally(new DisconnectException("Connection to broker " + address
+                        + " is closed"));
+                return response;
+            }
+            RequestHeader header = new RequestHeader(request.apiKey(), request.version(), clientId,
+                    correlation.incrementAndGet());
+            outstanding.put(header.correlationId(), new Outstanding(header, response));
+            ByteBuffer bytes = request.serializeWithHeader(header);
+            ch.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(f -> {
+                if (!f.isSuccess()) {
+                    outstanding.remove(header.correlationId());
+                    response.completeExceptionally(new DisconnectException("Sending to broker " + address
+                            + " failed: " + f.cause()));
+                }
+            });
+            return response;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            ByteBuffer buffer = ByteBuffer.allocate(frame.readableBytes());
+            frame.readBytes(buffer);
+            buffer.flip();
+            Outstanding request = outstanding.remove(buffer.getInt(0));
+            if (request == null) {
+                ctx.close();
+                return;
+            }
+            try {
+                request.response().complete(AbstractResponse.parseResponse(buffer, request.header()));
+            } catch (RuntimeException e) {
+                request.response().completeExceptionally(e);
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            connections.remove(address, self);
+            DisconnectException closed = new DisconnectException("Connection to broker " + address + " closed");
+            outstanding.values().forEach(o -> o.response().completeExceptionally(closed));
+            outstanding.clear();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}

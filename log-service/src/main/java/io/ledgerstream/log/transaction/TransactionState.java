@@ -1,0 +1,33 @@
+package io.ledgerstream.log.transaction;
+
+/** Where a transactional id's transaction stands, under the names Kafka's tools show. */
+public enum TransactionState {
+    EMPTY("Empty"),
+    ONGOING("Ongoing"),
+    PREPARE_COMMIT("PrepareCommit"),
+    PREPARE_ABORT("PrepareAbort"),
+    COMPLETE_COMMIT("CompleteCommit"),
+    COMPLETE_ABORT("CompleteAbort"),
+    PREPARE_EPOCH_FENCE("PrepareEpochFence");
+
+    private final String kafkaName;
+
+    TransactionState(String kafkaName) {
+        this.kafkaName = kafkaName;
+    }
+
+    /** The name DescribeTransactions and ListTransactions report. */
+    public String kafkaName() {
+        return kafkaName;
+    }
+
+    /** Whether markers are being written: new requests of the producer get CONCURRENT_TRANSACTIONS meanwhile. */
+    boolean preparing() {
+        return this == PREPARE_COMMIT || this == PREPARE_ABORT || this == PREPARE_EPOCH_FENCE;
+    }
+
+    /** Whether no transaction is open: a new one may start. */
+    boolean idle() {
+        return this == EMPTY || this == COMPLETE_COMMIT || this == COMPLETE_ABORT;
+    }
+}

@@ -129,8 +129,10 @@ public final class OffsetStore {
         List<SimpleRecord> records = new ArrayList<>();
         commits.forEach((tp, offset) -> records.add(record(group, tp, offset)));
         sinceSnapshot += records.size();
-        ByteBuffer batch = MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, producerEpoch,
-                RecordBatch.NO_SEQUENCE, records.toArray(SimpleRecord[]::new)).buffer();
+        ByteBuffer batch = MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, producerEpoch, 0,
+                records.toArray(SimpleRecord[]::new)).buffer();
+        // The log checks this batch's epoch but not a sequence, as Kafka does for its coordinators' writes.
+        RecordBatches.setBaseSequence(batch, RecordBatch.NO_SEQUENCE);
         return writable().thenCompose(log -> log.appendAsync(batch)).thenApply(a -> null);
     }
 

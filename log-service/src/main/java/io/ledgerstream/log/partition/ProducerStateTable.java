@@ -79,6 +79,20 @@ public final class ProducerStateTable {
         return null;
     }
 
+    /**
+     * Checks the epoch of a transactional batch without a sequence (the broker's own: offsets committed with a
+     * transaction).
+     *
+     * @throws InvalidProducerEpochException if it is older than the producer's current epoch
+     */
+    public void checkEpoch(long producerId, short epoch) {
+        Producer producer = producers.get(producerId);
+        if (producer != null && epoch < producer.epoch) {
+            throw new InvalidProducerEpochException("Producer " + producerId + " epoch " + epoch
+                    + " is older than the current epoch " + producer.epoch);
+        }
+    }
+
     /** Records an accepted batch at the offsets it was given, with its newest record timestamp. */
     public void record(long producerId, short epoch, int firstSeq, int lastSeq, long firstOffset, long lastOffset,
                        long maxTimestamp, CompletableFuture<AppendResult> appended) {

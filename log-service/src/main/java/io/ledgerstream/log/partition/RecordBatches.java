@@ -192,6 +192,16 @@ public final class RecordBatches {
         batch.putInt(p + CRC, (int) Crc32C.compute(batch, ATTRIBUTES, batch.remaining() - ATTRIBUTES));
     }
 
+    /**
+     * Sets the batch's base sequence, recomputing the CRC: the broker's own transactional batches (offsets committed
+     * with a transaction) carry none, as only their epoch is checked.
+     */
+    public static void setBaseSequence(ByteBuffer batch, int sequence) {
+        int p = batch.position();
+        batch.putInt(p + BASE_SEQUENCE, sequence);
+        batch.putInt(p + CRC, (int) Crc32C.compute(batch, ATTRIBUTES, batch.remaining() - ATTRIBUTES));
+    }
+
     /** Writes the offsets and the writer's epoch into the header, leaving records and CRC untouched. */
     public static void assign(ByteBuffer batch, long baseOffset, int leaderEpoch) {
         batch.putLong(batch.position() + BASE_OFFSET, baseOffset);

@@ -137,16 +137,18 @@ final class AppendPipeline {
             }
             short producerEpoch = RecordBatches.producerEpoch(owned);
             int lastSeq = ProducerStateTable.lastSequence(owned);
-            if (idempotent) {
-                try {
+            try {
+                if (idempotent) {
                     CompletableFuture<AppendResult> original = producers.check(producerId, producerEpoch, firstSeq,
                             lastSeq);
                     if (original != null) {
                         return original;
                     }
-                } catch (RuntimeException e) {
-                    return CompletableFuture.failedFuture(e);
+                } else if (transactional) {
+                    producers.checkEpoch(producerId, producerEpoch);
                 }
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
             }
             long base = nextOffset;
             append = new PendingAppend(owned, base, base + count - 1, logAppendTime, null);

@@ -43,6 +43,11 @@ final class ProducerState {
         return table.check(producerId, epoch, firstSeq, lastSeq);
     }
 
+    /** See {@link ProducerStateTable#checkEpoch}. */
+    synchronized void checkEpoch(long producerId, short epoch) {
+        table.checkEpoch(producerId, epoch);
+    }
+
     /** Records an accepted batch at its offsets; a transactional one opens its producer's transaction here. */
     synchronized void accepted(ByteBuffer batch, long base, long last, CompletableFuture<AppendResult> appended) {
         long producerId = RecordBatches.producerId(batch);

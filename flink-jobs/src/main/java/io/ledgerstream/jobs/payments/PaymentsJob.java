@@ -52,12 +52,14 @@ public final class PaymentsJob {
         KafkaTopics topics = new KafkaTopics(params.getRequired("bootstrap-servers"));
         String totalsTopic = params.get("totals-topic", TOTALS);
         String rejectedTopic = params.get("rejected-topic", REJECTED);
+        String group = params.get("group-id", GROUP);
         buildPipeline(env,
-                topics.source(params.get("payments-topic", PAYMENTS), params.get("group-id", GROUP),
+                topics.source(params.get("payments-topic", PAYMENTS), group,
                         EventDeserializer.ofValues(PaymentsJson::parsePayment, Types.POJO(Payment.class))),
                 topics.sink(new KeyedEventSerializer<CustomerTotal>(totalsTopic, t -> t.customerId,
-                        PaymentsJson::write)),
-                topics.sink(new KeyedEventSerializer<Payment>(rejectedTopic, p -> p.customerId, PaymentsJson::write)),
+                        PaymentsJson::write), group + "-" + totalsTopic),
+                topics.sink(new KeyedEventSerializer<Payment>(rejectedTopic, p -> p.customerId, PaymentsJson::write),
+                        group + "-" + rejectedTopic),
                 Duration.ofMillis(params.getLong("dedup-window-ms", DEFAULT_DEDUP_WINDOW.toMillis())));
     }
 

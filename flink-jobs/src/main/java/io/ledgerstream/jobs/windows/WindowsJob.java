@@ -48,13 +48,17 @@ public final class WindowsJob {
 
     public static void buildPipeline(StreamExecutionEnvironment env, ParameterTool params) {
         KafkaTopics topics = new KafkaTopics(params.getRequired("bootstrap-servers"));
+        String group = params.get("group-id", GROUP);
+        String totalsTopic = params.get("totals-topic", TOTALS);
+        String lateTopic = params.get("late-topic", LATE);
         buildPipeline(env,
-                topics.source(params.get("payments-topic", PaymentsJob.PAYMENTS), params.get("group-id", GROUP),
+                topics.source(params.get("payments-topic", PaymentsJob.PAYMENTS), group,
                         EventDeserializer.ofValues(PaymentsJson::parsePayment, Types.POJO(Payment.class))),
-                topics.sink(new KeyedEventSerializer<MinuteTotal>(params.get("totals-topic", TOTALS),
-                        m -> m.currency + "@" + instantText(m.windowStart), WindowsJob::write)),
-                topics.sink(new KeyedEventSerializer<Payment>(params.get("late-topic", LATE), p -> p.customerId,
-                        PaymentsJson::write)));
+                topics.sink(new KeyedEventSerializer<MinuteTotal>(totalsTopic,
+                        m -> m.currency + "@" + instantText(m.windowStart), WindowsJob::write),
+                        group + "-" + totalsTopic),
+                topics.sink(new KeyedEventSerializer<Payment>(lateTopic, p -> p.customerId, PaymentsJson::write),
+                        group + "-" + lateTopic));
     }
 
     public static byte[] write(MinuteTotal total) {

@@ -111,13 +111,14 @@ public final class JobTestbed implements AutoCloseable {
         platform.close();
     }
 
-    /** Reads a topic from the beginning and keeps every record it has seen. */
+    /** Reads a topic's committed records (read_committed) from the beginning and keeps every one it has seen. */
     public static final class TopicReader implements AutoCloseable {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
 
         TopicReader(String bootstrap, String topic) {
-            consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "fetch.max.wait.ms", "100"),
+            consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "fetch.max.wait.ms", "100",
+                    "isolation.level", "read_committed"),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -93,16 +93,21 @@ public final class MainJobRun {
                     settleDeadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
                 }
                 String progress = progress(feeder.acknowledged(), count, view, status, started);
-                if (expected != null && view.rows().equals(expected.table())) {
+                // Exactly-once output: one committed row change per counted payment, neither lost nor repeated.
+                if (expected != null && view.rows().equals(expected.table())
+                        && view.changes() == expected.payments()) {
                     view.print(progress);
                     out.printf(Locale.ROOT, "  state table matches the %,d payments in the topic exactly: %d "
-                            + "customers, every count and total%n", expected.payments(), expected.table().size());
+                            + "customers, every count and total, one committed row change per payment%n",
+                            expected.payments(), expected.table().size());
                     return;
                 }
                 if (System.nanoTime() > settleDeadline) {
                     view.print(progress);
                     throw new IllegalStateException("The state table did not match the payments topic within "
-                            + SETTLE_TIMEOUT.toSeconds() + " s: " + difference(expected.table(), view.rows()));
+                            + SETTLE_TIMEOUT.toSeconds() + " s: " + difference(expected.table(), view.rows())
+                            + "; " + view.changes() + " committed row changes for " + expected.payments()
+                            + " payments");
                 }
                 view.draw(progress);
                 if (!terminal && System.nanoTime() - lastPrint > TimeUnit.SECONDS.toNanos(5)) {

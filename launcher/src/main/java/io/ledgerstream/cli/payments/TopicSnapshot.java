@@ -10,8 +10,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * A consumer that follows every partition of one topic from the beginning, without a group. Used to show the
- * state table as it changes and to read the whole input for the final check.
+ * A read_committed consumer that follows every partition of one topic from the beginning, without a group. Used
+ * to show the state table as it changes and to read the whole input for the final check.
  *
  * <p>Not thread-safe, like the Kafka consumer it wraps: one thread uses it.
  */
@@ -20,7 +20,8 @@ final class TopicSnapshot implements AutoCloseable {
     private final List<TopicPartition> partitions;
 
     TopicSnapshot(String bootstrap, String topic) {
-        consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "fetch.max.wait.ms", "100"),
+        consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "fetch.max.wait.ms", "100",
+                "isolation.level", "read_committed"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -1,9 +1,15 @@
 package io.ledgerstream.log.concurrent;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
-/** What every asynchronous caller needs of a failed future: the failure itself, not its wrappers. */
+/**
+ * What every asynchronous caller needs of futures: the failure itself, not its wrappers, and work started on a
+ * given thread.
+ */
 public final class Futures {
     private Futures() {
     }
@@ -15,5 +21,27 @@ public final class Futures {
             t = t.getCause();
         }
         return t;
+    }
+
+    /**
+     * Starts {@code work} on {@code executor} and completes as the future it returns does; a synchronous throw fails
+     * the result. The coordinators keep their state on one thread and enter it this way.
+     */
+    public static <T> CompletableFuture<T> on(Executor executor, Supplier<CompletableFuture<T>> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        executor.execute(() -> {
+            try {
+                work.get().whenComplete((v, e) -> {
+                    if (e != null) {
+                        result.completeExceptionally(e);
+                    } else {
+                        result.complete(v);
+                    }
+                });
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
     }
 }

@@ -1,5 +1,6 @@
 package io.ledgerstream.log.group;
 
+import io.ledgerstream.log.concurrent.Futures;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,7 +109,7 @@ final class OffsetManager {
             Errors outcome = Errors.NONE;
             if (failure != null) {
                 LOG.warn("Could not store transactional offsets of group {}: {}", groupId, failure.toString());
-                outcome = io.ledgerstream.log.protocol.KafkaErrors.forException(failure) == Errors.INVALID_PRODUCER_EPOCH
+                outcome = Futures.unwrap(failure) instanceof InvalidProducerEpochException
                         ? Errors.INVALID_PRODUCER_EPOCH : Errors.COORDINATOR_NOT_AVAILABLE;
             } else {
                 pending.computeIfAbsent(producerId, id -> new HashMap<>())

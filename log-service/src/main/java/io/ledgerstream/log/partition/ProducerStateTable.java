@@ -118,7 +118,8 @@ public final class ProducerStateTable {
         short epoch = RecordBatches.producerEpoch(batch);
         if (RecordBatches.isControl(batch)) {
             fence(producerId, epoch);
-            completeTransaction(producerId, base, TransactionMarkers.isCommit(batch), RecordBatches.maxTimestamp(batch));
+            completeTransaction(producerId, base, TransactionMarkers.isCommit(batch),
+                    RecordBatches.maxTimestamp(batch));
             return;
         }
         if (RecordBatches.isTransactionalOrControl(batch)) {

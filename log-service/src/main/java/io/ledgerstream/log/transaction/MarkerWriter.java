@@ -142,7 +142,7 @@ final class MarkerWriter {
             }
             case INVALID_PRODUCER_EPOCH, TRANSACTION_COORDINATOR_FENCED -> {
                 // A newer epoch already decided this producer's transaction there; nothing is left to do.
-                LOG.info("Marker of producer {} epoch {} on {} refused as {}: a newer epoch has passed", 
+                LOG.info("Marker of producer {} epoch {} on {} refused as {}: a newer epoch has passed",
                         marker.producerId(), marker.epoch(), tp, error);
                 remove(remaining, tp);
             }

@@ -126,11 +126,6 @@ public final class TransactionCoordinator implements AutoCloseable {
         });
     }
 
-    /** The partitions coordinated here now, by leader epoch. */
-    public CompletableFuture<Map<Integer, Integer>> coordinated() {
-        return onThread(() -> CompletableFuture.completedFuture(Map.copyOf(active)));
-    }
-
     /** The coordinator epoch markers carry: the leader epoch of the partition; -1 when not coordinating it. */
     private int coordinatorEpoch(int partition) {
         return active.getOrDefault(partition, -1);

@@ -1,5 +1,6 @@
 package io.ledgerstream.log.transaction;
 
+import io.ledgerstream.log.concurrent.Futures;
 import io.ledgerstream.log.metadata.ProducerIdAllocator;
 import java.time.Clock;
 import java.util.Collection;
@@ -10,11 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.function.IntUnaryOperator;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,13 +106,12 @@ final class Transactions {
         return logs.apply(entry.partition).write(next).handleAsync((v, error) -> {
             entry.writing = false;
             if (entry.dropped) {
-                throw new java.util.concurrent.CompletionException(
-                        new org.apache.kafka.common.errors.NotCoordinatorException("Coordinator moved"));
+                throw new CompletionException(new NotCoordinatorException("Coordinator moved"));
             }
             if (error != null) {
                 LOG.warn("Could not store the state of transactional id {}: {}", next.transactionalId(),
                         error.toString());
-                throw new java.util.concurrent.CompletionException(error);
+                throw new CompletionException(error);
             }
             entry.current = next;
             return null;
@@ -118,8 +120,8 @@ final class Transactions {
 
     /** A failed state change's answer: the coordinator moved, or could not write (the client retries). */
     private static Errors writeFailure(Throwable error) {
-        Throwable cause = io.ledgerstream.log.concurrent.Futures.unwrap(error);
-        return cause instanceof org.apache.kafka.common.errors.NotCoordinatorException ? Errors.NOT_COORDINATOR
+        Throwable cause = Futures.unwrap(error);
+        return cause instanceof NotCoordinatorException ? Errors.NOT_COORDINATOR
                 : Errors.COORDINATOR_NOT_AVAILABLE;
     }
 
@@ -192,7 +194,7 @@ final class Transactions {
 
     /** The producer's check common to AddPartitionsToTxn, EndTxn and verification; NONE when it passes. */
     private static Errors checkProducer(Entry entry, long producerId, short epoch) {
-        if (entry == null || entry.current.producerId() != producerId) {
+        if (entry == null || entry.current == null || entry.current.producerId() != producerId) {
             return Errors.INVALID_PRODUCER_ID_MAPPING;
         }
         if (epoch != entry.current.producerEpoch()) {

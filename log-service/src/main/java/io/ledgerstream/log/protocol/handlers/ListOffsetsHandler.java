@@ -23,9 +23,10 @@ import org.apache.kafka.common.requests.ListOffsetsRequest;
 import org.apache.kafka.common.requests.ListOffsetsResponse;
 
 /**
- * ListOffsets: earliest (log start offset) and latest (high watermark) at once; by timestamp and max timestamp by
- * skipping whole segments by their newest timestamp, then reading on from the first that can hold the answer and
- * skipping batches by their max timestamp. A finer time index (within a segment) is future work.
+ * ListOffsets: earliest (log start offset) and latest (high watermark; for read_committed the last stable offset)
+ * at once; by timestamp and max timestamp by skipping whole segments by their newest timestamp, then reading on from
+ * the first that can hold the answer and skipping batches by their max timestamp. A finer time index (within a
+ * segment) is future work.
  */
 public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> {
     private static final int SCAN_BYTES = 1 << 20;

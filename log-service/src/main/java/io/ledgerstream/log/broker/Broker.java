@@ -22,6 +22,7 @@ import io.ledgerstream.log.config.LogConfig;
 import io.ledgerstream.log.network.BrokerClient;
 import io.ledgerstream.log.storage.bookkeeper.BookKeeperStorage;
 import io.ledgerstream.log.transaction.TransactionCoordinator;
+import io.ledgerstream.log.transaction.TransactionVerifier;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -171,7 +172,8 @@ public final class Broker implements AutoCloseable {
         });
         zk.getConnectionStateListenable().addListener(connectionStates);
         server = KafkaServer.start(network, BrokerApis.create(topics, logs, cluster, identity, producerIds, groups,
-                transactions, () -> controllerId()));
+                transactions, new TransactionVerifier(config.brokerId(), transactions, cluster, brokerClient),
+                () -> controllerId()));
         registrar = BrokerRegistrar.register(metadata, new BrokerRegistration(config.brokerId(),
                 network.advertisedHost(), network.advertisedPort(), config.rack()), config.zookeeperSessionTimeoutMs());
         controller = Controller.start(metadata, cluster, config.brokerId(), config.leaderBalanceDelayMs());

@@ -118,6 +118,9 @@ public interface PartitionLog extends AutoCloseable {
      */
     CompletableFuture<CompactionStats> compact();
 
+    /** Whether {@code producerId} has a transaction open in this partition (a batch of it appended, no marker yet). */
+    boolean hasOpenTransaction(long producerId);
+
     /** The producers this partition knows, with their open transactions, as DescribeProducers shows them. */
     java.util.List<ProducerStateTable.ActiveProducer> producers();
 

@@ -184,6 +184,12 @@ public final class ProducerStateTable {
         producer.txnFirstOffset = -1;
     }
 
+    /** Whether the producer has a transaction open here. */
+    public boolean hasOpenTransaction(long producerId) {
+        Producer producer = producers.get(producerId);
+        return producer != null && producer.txnFirstOffset >= 0;
+    }
+
     /** The first offset of the oldest open transaction, or {@link Long#MAX_VALUE} when none is open. */
     public long firstUnstableOffset() {
         return openTransactions.isEmpty() ? Long.MAX_VALUE : openTransactions.firstKey();

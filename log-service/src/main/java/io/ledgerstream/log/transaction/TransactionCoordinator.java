@@ -165,13 +165,13 @@ public final class TransactionCoordinator implements AutoCloseable {
                 error -> Transactions.each(partitions, error));
     }
 
-    /** Whether {@code partition} is part of the producer's open transaction (a partition leader asks, KIP-890). */
-    public CompletableFuture<Errors> verify(String transactionalId, long producerId, short epoch,
-                                            TopicPartition partition) {
+    /** AddPartitionsToTxn with verifyOnly: whether the partitions are part of the producer's open transaction. */
+    public CompletableFuture<Map<TopicPartition, Errors>> verify(String transactionalId, long producerId, short epoch,
+                                                                 Set<TopicPartition> partitions) {
         return asCoordinator(transactionalId,
                 () -> CompletableFuture.completedFuture(transactions.verify(transactionalId, producerId, epoch,
-                        partition)),
-                error -> error);
+                        partitions)),
+                error -> Transactions.each(partitions, error));
     }
 
     /** EndTxn. */

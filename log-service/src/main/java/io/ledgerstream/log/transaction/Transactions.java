@@ -226,14 +226,27 @@ final class Transactions {
                 .handle((v, e) -> each(partitions, e == null ? Errors.NONE : writeFailure(e)));
     }
 
-    Errors verify(String id, long producerId, short epoch, TopicPartition partition) {
+    /**
+     * Whether the partitions are part of the producer's open transaction, as a partition leader asks before the
+     * first transactional batch of a producer there (AddPartitionsToTxn with verifyOnly): NONE for those that are,
+     * TRANSACTION_ABORTABLE for those that are not.
+     */
+    Map<TopicPartition, Errors> verify(String id, long producerId, short epoch, Set<TopicPartition> partitions) {
         Entry entry = entries.get(id);
         Errors check = checkProducer(entry, producerId, epoch);
-        if (check != Errors.NONE) {
-            return check;
+        if (check == Errors.NONE && entry.current.state().preparing()) {
+            check = Errors.CONCURRENT_TRANSACTIONS;
         }
-        return entry.current.state() == TransactionState.ONGOING && entry.current.partitions().contains(partition)
-                ? Errors.NONE : Errors.INVALID_TXN_STATE;
+        if (check != Errors.NONE) {
+            return each(partitions, check);
+        }
+        Map<TopicPartition, Errors> result = new LinkedHashMap<>();
+        boolean ongoing = entry.current.state() == TransactionState.ONGOING;
+        for (TopicPartition tp : partitions) {
+            result.put(tp, ongoing && entry.current.partitions().contains(tp) ? Errors.NONE
+                    : Errors.TRANSACTION_ABORTABLE);
+        }
+        return result;
     }
 
     CompletableFuture<Errors> endTransaction(String id, long producerId, short epoch, boolean commit) {

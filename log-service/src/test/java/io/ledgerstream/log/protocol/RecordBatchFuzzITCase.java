@@ -51,7 +51,10 @@ class RecordBatchFuzzITCase {
     /** What Kafka answers to a batch it will not store; UNKNOWN_SERVER_ERROR is never one. */
     private static final Set<Errors> REFUSALS = Set.of(Errors.CORRUPT_MESSAGE, Errors.INVALID_RECORD,
             Errors.INVALID_TIMESTAMP, Errors.MESSAGE_TOO_LARGE,
-            Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, Errors.INVALID_PRODUCER_EPOCH, Errors.UNKNOWN_PRODUCER_ID);
+            Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, Errors.INVALID_PRODUCER_EPOCH, Errors.UNKNOWN_PRODUCER_ID,
+            // A batch flagged transactional outside a transaction (sent without a transactional id, or never
+            // added to the transaction): Kafka's answers, so that no such batch opens a transaction nobody ends.
+            Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, Errors.INVALID_TXN_STATE, Errors.TRANSACTION_ABORTABLE);
 
     /** Each try's idempotent producer is new: the broker answers a repeated first batch as a retry. */
     private static final java.util.concurrent.atomic.AtomicLong PRODUCER_IDS = new java.util.concurrent.atomic.AtomicLong(1L << 40);

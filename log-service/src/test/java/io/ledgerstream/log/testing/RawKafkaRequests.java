@@ -51,8 +51,16 @@ public final class RawKafkaRequests {
     public static ProduceResponseData.PartitionProduceResponse produce(Socket socket, TopicPartition partition,
                                                                        ByteBuffer batch, int correlationId)
             throws IOException {
-        short version = 11;
-        ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000);
+        return produce(socket, partition, batch, correlationId, (short) 11, null);
+    }
+
+    /** As {@link #produce(Socket, TopicPartition, ByteBuffer, int)}, at {@code version}, with a transactional id. */
+    public static ProduceResponseData.PartitionProduceResponse produce(Socket socket, TopicPartition partition,
+                                                                       ByteBuffer batch, int correlationId,
+                                                                       short version, String transactionalId)
+            throws IOException {
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000)
+                .setTransactionalId(transactionalId);
         data.topicData().add(new ProduceRequestData.TopicProduceData().setName(partition.topic()).setPartitionData(
                 List.of(new ProduceRequestData.PartitionProduceData().setIndex(partition.partition())
                         .setRecords(MemoryRecords.readableRecords(batch)))));

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.LocalCluster;
+import io.ledgerstream.log.testing.RawKafkaRequests;
 import io.ledgerstream.log.testing.TestClients;
+import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +20,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,9 +29,18 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -257,18 +270,60 @@ class TransactionsITCase {
                 try {
                     TransactionDescription d = admin.describeTransactions(List.of("slow")).description("slow")
                             .get(10, TimeUnit.SECONDS);
-                    return d.state() == org.apache.kafka.clients.admin.TransactionState.COMPLETE_ABORT;
+                    return d.state() == TransactionState.COMPLETE_ABORT;
                 } catch (Exception e) {
                     return false;
                 }
             });
             assertThatThrownBy(producer::commitTransaction).isInstanceOfAny(ProducerFencedException.class,
-                    InvalidTxnStateException.class, org.apache.kafka.common.KafkaException.class);
+                    InvalidTxnStateException.class, KafkaException.class);
             assertThat(readAll(new TopicPartition("expiring", 0), IsolationLevel.READ_COMMITTED)).isEmpty();
             List<String> listed = admin.listTransactions().all().get(10, TimeUnit.SECONDS).stream()
                     .map(TransactionListing::transactionalId).toList();
             assertThat(listed).contains("slow");
         }
+    }
+
+    @Test
+    void transactionalRecordsOfAPartitionNeverAddedToTheTransactionAreRefusedAsKafkaRefusesThem() throws Exception {
+        createTopic("unadded", 1);
+        TopicPartition tp = new TopicPartition("unadded", 0);
+        int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            InitProducerIdResponseData init =
+                    new InitProducerIdResponseData(
+                            new ByteBufferAccessor(
+                                    RawKafkaRequests.exchange(socket,
+                                            new InitProducerIdRequest.Builder(
+                                                    new InitProducerIdRequestData()
+                                                            .setTransactionalId("unadded-txn")
+                                                            .setTransactionTimeoutMs(60_000)).build((short) 4), 1)),
+                            (short) 4);
+            assertThat(init.errorCode()).isZero();
+            ByteBuffer batch = MemoryRecords.withTransactionalRecords(
+                    Compression.NONE, init.producerId(), init.producerEpoch(), 0,
+                    new SimpleRecord(System.currentTimeMillis(), "k".getBytes(),
+                            "never-added".getBytes())).buffer();
+            assertThat(produceError(socket, tp, batch, 2, (short) 11, "unadded-txn"))
+                    .isEqualTo(Errors.TRANSACTION_ABORTABLE);
+            assertThat(produceError(socket, tp, batch, 3, (short) 10, "unadded-txn"))
+                    .isEqualTo(Errors.INVALID_TXN_STATE);
+            assertThat(produceError(socket, tp, batch, 4, (short) 11, null))
+                    .isEqualTo(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+        }
+        try (KafkaProducer<String, String> plain = TestClients.producer(bootstrap, Map.of())) {
+            plain.send(new ProducerRecord<>("unadded", "k", "plain")).get();
+        }
+        // Nothing refused opened a transaction: read_committed readers are not held back.
+        assertThat(readAll(tp, IsolationLevel.READ_COMMITTED)).containsExactly("plain");
+    }
+
+    private static Errors produceError(Socket socket, TopicPartition tp,
+                                                                        ByteBuffer batch, int correlation,
+                                                                        short version, String transactionalId)
+            throws Exception {
+        return Errors.forCode(RawKafkaRequests.produce(
+                socket, tp, batch.duplicate(), correlation, version, transactionalId).errorCode());
     }
 
     @Test

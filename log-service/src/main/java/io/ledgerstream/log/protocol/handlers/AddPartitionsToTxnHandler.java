@@ -24,10 +24,11 @@ import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
 import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
 
 /**
- * AddPartitionsToTxn in its client form (v0 to v3): the partitions a transactional producer is about to write.
- * As in Kafka, internal topics are refused (TOPIC_AUTHORIZATION_FAILED: offsets join through AddOffsetsToTxn),
- * unknown partitions get UNKNOWN_TOPIC_OR_PARTITION, and then the others OPERATION_NOT_ATTEMPTED; the batched
- * broker form (v4 and later) is not served.
+ * AddPartitionsToTxn. The client form (v0 to v3) adds the partitions a transactional producer is about to write;
+ * as in Kafka, internal topics are refused (TOPIC_AUTHORIZATION_FAILED: offsets join through AddOffsetsToTxn),
+ * unknown partitions get UNKNOWN_TOPIC_OR_PARTITION, and then the others OPERATION_NOT_ATTEMPTED. The batched
+ * broker form (v4, v5) is served for verification only (verifyOnly: a partition leader asks whether a partition is
+ * in the transaction, KIP-890); adding through it belongs to transaction version 2 and gets INVALID_REQUEST.
  */
 public final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitionsToTxnRequest> {
     private final TopicAdmin topics;
@@ -45,12 +46,15 @@ public final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitions
 
     @Override
     public short maxVersion() {
-        return 3;
+        return 5;
     }
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, AddPartitionsToTxnRequest request) {
         AddPartitionsToTxnRequestData data = request.data();
+        if (context.apiVersion() >= 4) {
+            return verifyBatch(data);
+        }
         Set<TopicPartition> partitions = new LinkedHashSet<>();
         for (AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic topic : data.v3AndBelowTopics()) {
             for (int p : topic.partitions()) {
@@ -69,20 +73,58 @@ public final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitions
         }).thenApply(results -> {
             Map<TopicPartition, Errors> mapped = new LinkedHashMap<>();
             results.forEach((tp, e) -> mapped.put(tp, TransactionErrors.forVersion(e, context.apiVersion(), 2)));
-            AddPartitionsToTxnResponseData.AddPartitionsToTxnTopicResultCollection topics =
-                    new AddPartitionsToTxnResponseData.AddPartitionsToTxnTopicResultCollection();
-            mapped.forEach((tp, e) -> {
-                AddPartitionsToTxnResponseData.AddPartitionsToTxnTopicResult topic = topics.find(tp.topic());
-                if (topic == null) {
-                    topic = new AddPartitionsToTxnResponseData.AddPartitionsToTxnTopicResult().setName(tp.topic());
-                    topics.add(topic);
-                }
-                topic.resultsByPartition().add(new AddPartitionsToTxnResponseData.AddPartitionsToTxnPartitionResult()
-                        .setPartitionIndex(tp.partition()).setPartitionErrorCode(e.code()));
-            });
             return new AddPartitionsToTxnResponse(new AddPartitionsToTxnResponseData()
-                    .setResultsByTopicV3AndBelow(topics));
+                    .setResultsByTopicV3AndBelow(topicResults(mapped)));
         });
+    }
+
+    /** The broker form: each transaction's partitions verified (verifyOnly), every result per partition. */
+    private CompletableFuture<AbstractResponse> verifyBatch(AddPartitionsToTxnRequestData data) {
+        AddPartitionsToTxnResponseData.AddPartitionsToTxnResultCollection results =
+                new AddPartitionsToTxnResponseData.AddPartitionsToTxnResultCollection();
+        List<CompletableFuture<Void>> checks = new ArrayList<>();
+        for (AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction txn : data.transactions()) {
+            Set<TopicPartition> partitions = new LinkedHashSet<>();
+            for (AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic topic : txn.topics()) {
+                for (int p : topic.partitions()) {
+                    partitions.add(new TopicPartition(topic.name(), p));
+                }
+            }
+            CompletableFuture<Map<TopicPartition, Errors>> check = txn.verifyOnly()
+                    ? transactions.verify(txn.transactionalId(), txn.producerId(), txn.producerEpoch(), partitions)
+                    : CompletableFuture.completedFuture(each(partitions, Errors.INVALID_REQUEST));
+            checks.add(check.thenAccept(outcome -> {
+                synchronized (results) {
+                    results.add(new AddPartitionsToTxnResponseData.AddPartitionsToTxnResult()
+                            .setTransactionalId(txn.transactionalId()).setTopicResults(topicResults(outcome)));
+                }
+            }));
+        }
+        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
+                .thenApply(v -> new AddPartitionsToTxnResponse(new AddPartitionsToTxnResponseData()
+                        .setErrorCode(Errors.NONE.code()).setResultsByTransaction(results)));
+    }
+
+    private static Map<TopicPartition, Errors> each(Set<TopicPartition> partitions, Errors error) {
+        Map<TopicPartition, Errors> result = new LinkedHashMap<>();
+        partitions.forEach(tp -> result.put(tp, error));
+        return result;
+    }
+
+    private static AddPartitionsToTxnResponseData.AddPartitionsToTxnTopicResultCollection topicResults(
+            Map<TopicPartition, Errors> outcome) {
+        AddPartitionsToTxnResponseData.AddPartitionsToTxnTopicResultCollection topics =
+                new AddPartitionsToTxnResponseData.AddPartitionsToTxnTopicResultCollection();
+        outcome.forEach((tp, e) -> {
+            AddPartitionsToTxnResponseData.AddPartitionsToTxnTopicResult topic = topics.find(tp.topic());
+            if (topic == null) {
+                topic = new AddPartitionsToTxnResponseData.AddPartitionsToTxnTopicResult().setName(tp.topic());
+                topics.add(topic);
+            }
+            topic.resultsByPartition().add(new AddPartitionsToTxnResponseData.AddPartitionsToTxnPartitionResult()
+                    .setPartitionIndex(tp.partition()).setPartitionErrorCode(e.code()));
+        });
+        return topics;
     }
 
     /** The partitions Kafka refuses before asking the coordinator, with their errors. */

@@ -7,6 +7,7 @@ import io.ledgerstream.log.metadata.ProducerIdAllocator;
 import io.ledgerstream.log.partition.PartitionLogs;
 import io.ledgerstream.log.protocol.ApiHandlers;
 import io.ledgerstream.log.transaction.TransactionCoordinator;
+import io.ledgerstream.log.transaction.TransactionVerifier;
 import java.util.function.IntSupplier;
 
 /** The set of Kafka APIs a broker serves, each with its handler. */
@@ -22,12 +23,12 @@ public final class BrokerApis {
     public static ApiHandlers create(TopicAdmin topics, PartitionLogs logs, ClusterView cluster,
                                      BrokerIdentity identity, ProducerIdAllocator producerIds,
                                      GroupCoordinator groups, TransactionCoordinator transactions,
-                                     IntSupplier controllerId) {
+                                     TransactionVerifier verifier, IntSupplier controllerId) {
         ApiHandlers handlers = new ApiHandlers();
         return handlers
                 .register(new ApiVersionsHandler(handlers))
                 .register(new MetadataHandler(topics, cluster, identity, controllerId))
-                .register(new ProduceHandler(topics))
+                .register(new ProduceHandler(topics, verifier))
                 .register(new FetchHandler(logs))
                 .register(new ListOffsetsHandler(logs))
                 .register(new CreateTopicsHandler(topics))

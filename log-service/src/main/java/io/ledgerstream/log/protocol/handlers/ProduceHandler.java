@@ -17,7 +17,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.InvalidRecordException;
+import io.ledgerstream.log.transaction.TransactionVerifier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.TransactionAbortableException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -28,16 +34,20 @@ import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
 
 /**
- * Produce: exactly one non-transactional batch per partition, as Kafka requires from v3 on, appended as one
- * ledger entry. acks=1 and acks=all both complete once the ack quorum of bookies has the batch (BookKeeper has no weaker
+ * Produce: exactly one batch per partition, as Kafka requires from v3 on, appended as one ledger entry. The first
+ * transactional batch of a producer in a partition is appended only once its transaction coordinator confirms the
+ * partition was added to the transaction (KIP-890 verification, as Kafka does by default): one that was not gets
+ * TRANSACTION_ABORTABLE (INVALID_TXN_STATE before Produce v11). acks=1 and acks=all both complete once the ack quorum of bookies has the batch (BookKeeper has no weaker
  * acknowledgement); acks=0 sends no response. A partition not acknowledged within the request's {@code timeoutMs}
  * is answered REQUEST_TIMED_OUT, as Kafka does when replication does not finish in time: its batch may still land.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private final TopicAdmin topics;
+    private final TransactionVerifier verifier;
 
-    public ProduceHandler(TopicAdmin topics) {
+    public ProduceHandler(TopicAdmin topics, TransactionVerifier verifier) {
         this.topics = topics;
+        this.verifier = verifier;
     }
 
     @Override
@@ -83,7 +93,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                 CompletableFuture<Void> partitionIssued = new CompletableFuture<>();
                 issued.add(partitionIssued);
                 partitions.add(append(new TopicPartition(topic.name(), partition.index()),
-                        (MemoryRecords) partition.records(), partitionIssued, timeoutMs).handle((appended, error) -> {
+                        (MemoryRecords) partition.records(), partitionIssued, timeoutMs,
+                        request.transactionalId(), context.apiVersion()).handle((appended, error) -> {
                             if (error != null) {
                                 result.setErrorCode(KafkaErrors.forException(error).code())
                                         .setErrorMessage(KafkaErrors.message(error))
@@ -139,22 +150,26 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
      * {@code timeoutMs} (if positive) has passed.
      */
     private CompletableFuture<Appended> append(TopicPartition partition, MemoryRecords records,
-                                               CompletableFuture<Void> issued, int timeoutMs) {
+                                               CompletableFuture<Void> issued, int timeoutMs, String transactionalId,
+                                               short version) {
         // Whoever claims first completes `issued`: the append, once the batch has its place in the log, or the end of
         // the request (timeout, or a log that failed to open) when the append never started. A timeout during the
         // append must not let the next request go first.
         AtomicBoolean claimed = new AtomicBoolean();
-        CompletableFuture<Appended> appended = topics.logCreatingTopic(partition).thenCompose(log -> {
-            if (!claimed.compareAndSet(false, true)) {
-                // The request already ended (timed out) while the log opened: the batch is not appended.
-                throw new IllegalStateException("Produce to " + partition + " timed out before its log opened");
-            }
-            try {
-                return appendTo(log, partition, records);
-            } finally {
-                issued.complete(null);
-            }
-        });
+        CompletableFuture<Appended> appended = topics.logCreatingTopic(partition)
+                .thenCompose(log -> verified(log, partition, records, transactionalId, version))
+                .thenCompose(log -> {
+                    if (!claimed.compareAndSet(false, true)) {
+                        // The request already ended (timed out) while the log opened: the batch is not appended.
+                        throw new IllegalStateException("Produce to " + partition
+                                + " timed out before its log opened");
+                    }
+                    try {
+                        return appendTo(log, partition, records);
+                    } finally {
+                        issued.complete(null);
+                    }
+                });
         if (timeoutMs > 0) {
             // Also bounds a log that never opens, so the connection's next produce is not held back for ever.
             appended.orTimeout(timeoutMs, TimeUnit.MILLISECONDS);
@@ -165,6 +180,57 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             }
         });
         return appended;
+    }
+
+    /**
+     * The log, once the coordinator confirmed that a transactional batch's partition is in its transaction; only
+     * the producer's first batch in the partition is asked about, as in Kafka.
+     */
+    private CompletableFuture<PartitionLog> verified(PartitionLog log, TopicPartition partition,
+                                                     MemoryRecords records, String transactionalId, short version) {
+        ByteBuffer buffer = records.buffer();
+        if (buffer.remaining() < RecordBatches.HEADER_SIZE || !RecordBatches.isTransactionalOrControl(buffer)
+                || RecordBatches.isControl(buffer) || !intact(buffer)
+                || log.hasOpenTransaction(RecordBatches.producerId(buffer))) {
+            // Not transactional, or refused anyway when appended, or not the producer's first batch here.
+            return CompletableFuture.completedFuture(log);
+        }
+        if (transactionalId == null) {
+            return CompletableFuture.failedFuture(new TransactionalIdAuthorizationException(
+                    "A transactional batch for " + partition + " needs the request's transactional id"));
+        }
+        return verifier.verify(transactionalId, RecordBatches.producerId(buffer), RecordBatches.producerEpoch(buffer),
+                partition).thenApply(error -> {
+                    if (error == Errors.NONE) {
+                        return log;
+                    }
+                    throw refusal(error, partition, version);
+                });
+    }
+
+    /** Whether the bytes are exactly one intact batch (its CRC is checked again when it is appended). */
+    private static boolean intact(ByteBuffer buffer) {
+        try {
+            RecordBatches.validate(buffer, Integer.MAX_VALUE);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** A verification's answer as the produce error Kafka gives for it. */
+    private static ApiException refusal(Errors error, TopicPartition partition, short version) {
+        return switch (error) {
+            case PRODUCER_FENCED -> Errors.INVALID_PRODUCER_EPOCH.exception();
+            case TRANSACTION_ABORTABLE, INVALID_TXN_STATE -> version >= 11
+                    ? new TransactionAbortableException("Partition " + partition
+                            + " was not added to the transaction")
+                    : new InvalidTxnStateException("Partition " + partition + " was not added to the transaction");
+            case INVALID_PRODUCER_ID_MAPPING -> error.exception();
+            // The coordinator could not be asked now: the client retries.
+            default -> new NotEnoughReplicasException("Could not verify the transaction of " + partition + ": "
+                    + error);
+        };
     }
 
     private static CompletableFuture<Appended> appendTo(PartitionLog log, TopicPartition partition,

@@ -331,6 +331,11 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     }
 
     @Override
+    public boolean hasOpenTransaction(long producerId) {
+        return producers.hasOpenTransaction(producerId);
+    }
+
+    @Override
     public List<ProducerStateTable.ActiveProducer> producers() {
         return producers.active();
     }

@@ -111,6 +111,10 @@ final class ProducerState {
         return next;
     }
 
+    synchronized boolean hasOpenTransaction(long producerId) {
+        return table.hasOpenTransaction(producerId);
+    }
+
     synchronized List<ProducerStateTable.ActiveProducer> active() {
         return table.active();
     }

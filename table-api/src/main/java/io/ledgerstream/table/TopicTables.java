@@ -1,18 +1,22 @@
 package io.ledgerstream.table;
 
+import static org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions.DELIVERY_GUARANTEE;
 import static org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions.KEY_FIELDS;
 import static org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions.KEY_FORMAT;
 import static org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions.PROPS_BOOTSTRAP_SERVERS;
 import static org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions.SCAN_STARTUP_MODE;
 import static org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions.TOPIC;
+import static org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions.TRANSACTIONAL_ID_PREFIX;
 import static org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions.VALUE_FIELDS_INCLUDE;
 import static org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions.VALUE_FORMAT;
 import static org.apache.flink.table.factories.FactoryUtil.CONNECTOR;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions.ScanStartupMode;
 import org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions.ValueFieldsStrategy;
 import org.apache.flink.streaming.connectors.kafka.table.KafkaDynamicTableFactory;
@@ -25,6 +29,8 @@ import org.apache.flink.table.catalog.ResolvedSchema;
 import org.apache.flink.table.catalog.UniqueConstraint;
 import org.apache.flink.table.types.logical.utils.LogicalTypeParser;
 import org.apache.flink.table.types.utils.TypeConversions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * How a topic looks as a Flink table. A topic with a stored schema and a primary key is an upsert changelog (the
@@ -33,6 +39,9 @@ import org.apache.flink.table.types.utils.TypeConversions;
  * flink-connector-kafka's, named by its own {@code ConfigOption}s.
  */
 final class TopicTables {
+    /** flink-connector-kafka's prefix for Kafka client properties in table options. */
+    private static final String PROPERTIES_PREFIX = "properties.";
+
     private TopicTables() {
     }
 
@@ -51,11 +60,25 @@ final class TopicTables {
         return new TopicSchema(TopicSchema.CURRENT_VERSION, columns, key, "json");
     }
 
-    /** The table a topic with this schema (or none) reads and writes as. */
+    /**
+     * The sinks' transaction timeout: within the broker's {@code transaction.max.timeout.ms} (15 minutes by default;
+     * flink-connector-kafka's own default of one hour is refused).
+     */
+    private static final String TRANSACTION_TIMEOUT_MS = Long.toString(Duration.ofMinutes(10).toMillis());
+
+    /**
+     * The table a topic with this schema (or none) reads and writes as. Reads see committed transactions only
+     * (read_committed); writes are exactly-once, in a Kafka transaction per checkpoint, with the transactional id
+     * prefix {@code ledgerstream-<topic>}: one writing job per table, or a prefix of its own in an OPTIONS hint.
+     */
     static CatalogTable table(String topic, TopicSchema schema, String bootstrapServers, String comment) {
         Map<String, String> options = new LinkedHashMap<>();
         options.put(TOPIC.key(), topic);
         options.put(PROPS_BOOTSTRAP_SERVERS.key(), bootstrapServers);
+        options.put(PROPERTIES_PREFIX + ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        options.put(DELIVERY_GUARANTEE.key(), DeliveryGuarantee.EXACTLY_ONCE.toString());
+        options.put(TRANSACTIONAL_ID_PREFIX.key(), "ledgerstream-" + topic);
+        options.put(PROPERTIES_PREFIX + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
         Schema.Builder columns = Schema.newBuilder();
         if (schema == null) {
             columns.column("key", DataTypes.BYTES()).column("value", DataTypes.BYTES());

@@ -11,9 +11,20 @@ class TopicTablesTest {
     private static final List<TopicSchema.Column> COLUMNS = List.of(new TopicSchema.Column("id", "VARCHAR(2147483647)"),
             new TopicSchema.Column("n", "BIGINT"));
 
+    /** What every table has: read_committed reads, exactly-once writes in transactions the broker accepts. */
+    private static Map<String, String> withTransactions(String topic, Map<String, String> options) {
+        Map<String, String> all = new java.util.HashMap<>(options);
+        all.put("properties.isolation.level", "read_committed");
+        all.put("sink.delivery-guarantee", "exactly-once");
+        all.put("sink.transactional-id-prefix", "ledgerstream-" + topic);
+        all.put("properties.transaction.timeout.ms", "600000");
+        return all;
+    }
+
     @Test
     void aTopicWithoutASchemaIsARawTableOfKeyAndValue() {
-        assertThat(TopicTables.table("plain", null, "host:9092", "").getOptions()).isEqualTo(Map.of(
+        assertThat(TopicTables.table("plain", null, "host:9092", "").getOptions()).isEqualTo(withTransactions("plain",
+                Map.of(
                 "topic", "plain",
                 "properties.bootstrap.servers", "host:9092",
                 "connector", "kafka",
@@ -21,31 +32,33 @@ class TopicTablesTest {
                 "key.format", "raw",
                 "key.fields", "key",
                 "value.format", "raw",
-                "value.fields-include", "EXCEPT_KEY"));
+                "value.fields-include", "EXCEPT_KEY")));
     }
 
     @Test
     void aTopicWithASchemaAndNoKeyIsAnAppendStreamOfJson() {
         TopicSchema schema = new TopicSchema(TopicSchema.CURRENT_VERSION, COLUMNS, List.of(), "json");
 
-        assertThat(TopicTables.table("clicks", schema, "host:9092", "").getOptions()).isEqualTo(Map.of(
+        assertThat(TopicTables.table("clicks", schema, "host:9092", "").getOptions()).isEqualTo(withTransactions(
+                "clicks", Map.of(
                 "topic", "clicks",
                 "properties.bootstrap.servers", "host:9092",
                 "connector", "kafka",
                 "scan.startup.mode", "earliest-offset",
-                "value.format", "json"));
+                "value.format", "json")));
     }
 
     @Test
     void aTopicWithAKeyIsAnUpsertChangelog() {
         TopicSchema schema = new TopicSchema(TopicSchema.CURRENT_VERSION, COLUMNS, List.of("id"), "json");
 
-        assertThat(TopicTables.table("totals", schema, "host:9092", "").getOptions()).isEqualTo(Map.of(
+        assertThat(TopicTables.table("totals", schema, "host:9092", "").getOptions()).isEqualTo(withTransactions(
+                "totals", Map.of(
                 "topic", "totals",
                 "properties.bootstrap.servers", "host:9092",
                 "connector", "upsert-kafka",
                 "key.format", "json",
                 "value.format", "json",
-                "value.fields-include", "ALL"));
+                "value.fields-include", "ALL")));
     }
 }

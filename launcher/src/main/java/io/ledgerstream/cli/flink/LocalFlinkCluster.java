@@ -171,6 +171,8 @@ public final class LocalFlinkCluster implements AutoCloseable {
         c.put("rest.port", Integer.toString(s.restPort()));
         c.put("state.backend.type", "rocksdb");
         c.put("execution.checkpointing.incremental", "true");
+        // Exactly-once Kafka sinks (the projections') commit their output at each checkpoint.
+        c.put("execution.checkpointing.interval", "10 s");
         c.put("execution.checkpointing.dir", s.dir().resolve("checkpoints").toUri().toString());
         c.put("execution.checkpointing.savepoint-dir", s.dir().resolve("savepoints").toUri().toString());
         c.put("web.submit.enable", "true");

@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ledgerstream.log.standalone.StandalonePlatform;
 import io.ledgerstream.log.testing.FreePorts;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,7 +23,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.tools.ConsoleProducer;
 import org.apache.kafka.tools.TopicCommand;
 import org.apache.kafka.tools.consumer.ConsoleConsumer;
@@ -61,47 +56,8 @@ class KafkaToolsITCase {
         }
     }
 
-    /** Thrown instead of exiting the JVM when a tool calls Kafka's Exit. */
-    private static final class ToolExit extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        ToolExit(int code) {
-            super("exit " + code);
-        }
-    }
-
-    private interface Tool {
-        void run() throws Exception;
-    }
-
-    /** Runs a tool with {@code stdin}, returning what it printed; fails if it exits non-zero. */
-    private static synchronized String runTool(String stdin, Tool tool) throws Exception {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        InputStream in = System.in;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, UTF_8));
-        System.setErr(new PrintStream(errors, true, UTF_8));
-        System.setIn(new ByteArrayInputStream(stdin.getBytes(UTF_8)));
-        // Tools call Exit from inside their own error handling; the first call is the tool's verdict.
-        java.util.concurrent.atomic.AtomicInteger firstExit = new java.util.concurrent.atomic.AtomicInteger(-1);
-        Exit.setExitProcedure((code, message) -> {
-            firstExit.compareAndSet(-1, code);
-            throw new ToolExit(code);
-        });
-        try {
-            tool.run();
-        } catch (ToolExit e) {
-            assertThat(firstExit.get()).as("exit code; output:%n%s%nerrors:%n%s", captured.toString(UTF_8),
-                    errors.toString(UTF_8)).isZero();
-        } finally {
-            Exit.resetExitProcedure();
-            System.setOut(out);
-            System.setErr(err);
-            System.setIn(in);
-        }
-        return captured.toString(UTF_8);
+    private static String runTool(String stdin, KafkaTool.Main tool) throws Exception {
+        return KafkaTool.run(stdin, tool);
     }
 
     @Test

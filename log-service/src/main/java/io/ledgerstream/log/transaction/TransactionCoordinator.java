@@ -140,8 +140,12 @@ public final class TransactionCoordinator implements AutoCloseable {
         return loading.containsKey(partition) ? Errors.COORDINATOR_LOAD_IN_PROGRESS : Errors.NOT_COORDINATOR;
     }
 
+    /** Runs {@code work} if this broker coordinates the id; an empty id is INVALID_REQUEST first, as in Kafka. */
     private <T> CompletableFuture<T> asCoordinator(String transactionalId, Supplier<CompletableFuture<T>> work,
                                                    java.util.function.Function<Errors, T> refusal) {
+        if (transactionalId == null || transactionalId.isEmpty()) {
+            return CompletableFuture.completedFuture(refusal.apply(Errors.INVALID_REQUEST));
+        }
         return onThread(() -> {
             Errors role = role(transactionalId);
             return role == Errors.NONE ? work.get() : CompletableFuture.completedFuture(refusal.apply(role));

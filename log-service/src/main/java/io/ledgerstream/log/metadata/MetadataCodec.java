@@ -26,10 +26,10 @@ import java.util.TreeMap;
  * broker    v1: kind=3, version=1, id int, host UTF, port int, rack UTF
  * leaders   v1: kind=4, version=1, partitionCount int, (brokerId int, epoch int) * partitionCount
  * producers v2: kind=5, version=2, offset long, producerCount int, (producerId long, epoch short,
- *               lastTimestamp long, txnFirstOffset long, batchCount int, (firstSeq int, lastSeq int,
+ *               lastTimestamp long, txnFirstOffset long, coordinatorEpoch int, batchCount int, (firstSeq int, lastSeq int,
  *               firstOffset long, lastOffset long) * batchCount) * producerCount, abortedCount int,
  *               (producerId long, firstOffset long, lastOffset long) * abortedCount
- * producers v1: as v2 without txnFirstOffset (read as -1) and without the aborted transactions
+ * producers v1: as v2 without txnFirstOffset and coordinatorEpoch (read as -1) and without the aborted transactions
  * </pre>
  * Records are written in the newest version. A reader refuses versions it does not know rather than guessing.
  */
@@ -165,6 +165,7 @@ public final class MetadataCodec {
                 out.writeShort(p.epoch());
                 out.writeLong(p.lastTimestamp());
                 out.writeLong(p.txnFirstOffset());
+                out.writeInt(p.coordinatorEpoch());
                 out.writeInt(p.batches().size());
                 for (ProducerSnapshot.Batch b : p.batches()) {
                     out.writeInt(b.firstSeq());
@@ -192,12 +193,14 @@ public final class MetadataCodec {
                 short epoch = in.readShort();
                 long lastTimestamp = in.readLong();
                 long txnFirstOffset = version >= VERSION_2 ? in.readLong() : -1;
+                int coordinatorEpoch = version >= VERSION_2 ? in.readInt() : -1;
                 int batchCount = in.readInt();
                 List<ProducerSnapshot.Batch> batches = new ArrayList<>(batchCount);
                 for (int j = 0; j < batchCount; j++) {
                     batches.add(new ProducerSnapshot.Batch(in.readInt(), in.readInt(), in.readLong(), in.readLong()));
                 }
-                producers.add(new ProducerSnapshot.Producer(id, epoch, lastTimestamp, txnFirstOffset, batches));
+                producers.add(new ProducerSnapshot.Producer(id, epoch, lastTimestamp, txnFirstOffset,
+                        coordinatorEpoch, batches));
             }
             List<ProducerSnapshot.Aborted> aborted = new ArrayList<>();
             if (version >= VERSION_2) {

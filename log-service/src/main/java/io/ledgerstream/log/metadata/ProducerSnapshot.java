@@ -20,10 +20,11 @@ public record ProducerSnapshot(long offset, List<Producer> producers, List<Abort
     /**
      * One producer as the snapshot keeps it.
      *
-     * @param txnFirstOffset the first offset of its open transaction here, -1 when it has none
+     * @param txnFirstOffset   the first offset of its open transaction here, -1 when it has none
+     * @param coordinatorEpoch the coordinator epoch of its newest marker here, -1 before any
      */
     public record Producer(long producerId, short epoch, long lastTimestamp, long txnFirstOffset,
-                           List<Batch> batches) {
+                           int coordinatorEpoch, List<Batch> batches) {
         public Producer {
             batches = List.copyOf(batches);
         }

@@ -41,7 +41,8 @@ public interface PartitionLog extends AutoCloseable {
      * (a retry) is appended and changes nothing.
      *
      * @return where the marker landed; fails with {@code InvalidProducerEpochException} if the epoch is older than
-     *     the producer's, or as {@link #appendAsync} does
+     *     the producer's, {@code TransactionCoordinatorFencedException} if a marker of a newer coordinator epoch
+     *     came before, or as {@link #appendAsync} does
      */
     CompletableFuture<AppendResult> appendMarker(long producerId, short producerEpoch, boolean commit,
                                                  int coordinatorEpoch);

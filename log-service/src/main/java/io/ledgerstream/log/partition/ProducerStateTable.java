@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.TransactionCoordinatorFencedException;
 
 /**
  * What one partition knows of each idempotent or transactional producer: its epoch, its last five batches
@@ -37,6 +39,8 @@ public final class ProducerStateTable {
         long lastTimestamp;
         /** First offset of the open transaction, -1 when there is none. */
         long txnFirstOffset = -1;
+        /** The coordinator epoch of the newest marker, -1 before any. */
+        int coordinatorEpoch = -1;
         final ArrayDeque<BatchMetadata> batches = new ArrayDeque<>(WINDOW);
     }
 
@@ -117,7 +121,11 @@ public final class ProducerStateTable {
         long base = RecordBatches.baseOffset(batch);
         short epoch = RecordBatches.producerEpoch(batch);
         if (RecordBatches.isControl(batch)) {
-            fence(producerId, epoch);
+            try {
+                fence(producerId, epoch, TransactionMarkers.coordinatorEpoch(batch));
+            } catch (ApiException e) {
+                // Stored, so it was accepted when appended: replay takes the log as it is.
+            }
             completeTransaction(producerId, base, TransactionMarkers.isCommit(batch),
                     RecordBatches.maxTimestamp(batch));
             return;
@@ -135,23 +143,31 @@ public final class ProducerStateTable {
     }
 
     /**
-     * Checks a transaction marker's epoch and lets it fence the producer: a marker with a newer epoch (written when
-     * the coordinator bumped the epoch to abort) makes every later batch of an older epoch INVALID_PRODUCER_EPOCH.
+     * Checks a transaction marker's epochs and lets it fence the producer: a marker with a newer producer epoch
+     * (written when the coordinator bumped the epoch to abort) makes every later batch of an older epoch
+     * INVALID_PRODUCER_EPOCH.
      *
-     * @throws InvalidProducerEpochException if the marker's epoch is older than the producer's
+     * @throws TransactionCoordinatorFencedException if a marker of a newer coordinator epoch came before
+     * @throws InvalidProducerEpochException         if the marker's producer epoch is older than the producer's
      */
-    public void fence(long producerId, short epoch) {
+    public void fence(long producerId, short epoch, int coordinatorEpoch) {
         Producer producer = producers.get(producerId);
         if (producer == null) {
             producer = new Producer();
             producer.epoch = epoch;
+            producer.coordinatorEpoch = coordinatorEpoch;
             producers.put(producerId, producer);
             return;
+        }
+        if (coordinatorEpoch < producer.coordinatorEpoch) {
+            throw new TransactionCoordinatorFencedException("Transaction marker of producer " + producerId
+                    + " has coordinator epoch " + coordinatorEpoch + ", older than " + producer.coordinatorEpoch);
         }
         if (epoch < producer.epoch) {
             throw new InvalidProducerEpochException("Transaction marker of producer " + producerId + " has epoch "
                     + epoch + ", older than the current epoch " + producer.epoch);
         }
+        producer.coordinatorEpoch = coordinatorEpoch;
         if (epoch > producer.epoch) {
             producer.epoch = epoch;
             producer.batches.clear();
@@ -238,9 +254,9 @@ public final class ProducerStateTable {
                 }
             }
             long txnFirst = producer.txnFirstOffset < offset ? producer.txnFirstOffset : -1;
-            if (!batches.isEmpty() || txnFirst >= 0) {
+            if (!batches.isEmpty() || txnFirst >= 0 || producer.coordinatorEpoch >= 0) {
                 kept.add(new ProducerSnapshot.Producer(id, producer.epoch, producer.lastTimestamp, txnFirst,
-                        batches));
+                        producer.coordinatorEpoch, batches));
             }
         });
         List<ProducerSnapshot.Aborted> abortedBelow = aborted.below(offset).stream()
@@ -256,6 +272,7 @@ public final class ProducerStateTable {
             Producer producer = producers.computeIfAbsent(p.producerId(), id -> new Producer());
             producer.epoch = p.epoch();
             producer.lastTimestamp = p.lastTimestamp();
+            producer.coordinatorEpoch = p.coordinatorEpoch();
             if (p.txnFirstOffset() >= 0) {
                 beginTransaction(p.producerId(), p.txnFirstOffset());
             }
@@ -271,7 +288,7 @@ public final class ProducerStateTable {
 
     /** A producer as DescribeProducers shows it. */
     public record ActiveProducer(long producerId, short epoch, int lastSequence, long lastTimestamp,
-                                 long currentTxnStartOffset) {
+                                 int coordinatorEpoch, long currentTxnStartOffset) {
     }
 
     /** Every producer known, as DescribeProducers shows them. */
@@ -280,7 +297,7 @@ public final class ProducerStateTable {
         producers.forEach((id, p) -> {
             BatchMetadata last = p.batches.peekLast();
             result.add(new ActiveProducer(id, p.epoch, last == null ? -1 : last.lastSeq(), p.lastTimestamp,
-                    p.txnFirstOffset));
+                    p.coordinatorEpoch, p.txnFirstOffset));
         });
         return result;
     }

@@ -21,6 +21,15 @@ public final class TransactionMarkers {
                         coordinatorEpoch)).buffer();
     }
 
+    /** The coordinator epoch a stored marker batch carries. */
+    public static int coordinatorEpoch(ByteBuffer controlBatch) {
+        RecordBatch batch = MemoryRecords.readableRecords(controlBatch.duplicate()).batches().iterator().next();
+        for (Record record : batch) {
+            return EndTransactionMarker.deserialize(record).coordinatorEpoch();
+        }
+        return -1;
+    }
+
     /** Whether a stored control batch commits (else it aborts, or is another kind of control record). */
     public static boolean isCommit(ByteBuffer controlBatch) {
         return isCommit(MemoryRecords.readableRecords(controlBatch.duplicate()).batches().iterator().next());

@@ -42,9 +42,9 @@ class MetadataCodecTest {
     @Test
     void producerSnapshotsRoundTrip() {
         ProducerSnapshot snapshot = new ProducerSnapshot(1234, List.of(
-                new ProducerSnapshot.Producer(7, (short) 3, 1_700_000_000_000L, -1, List.of(
+                new ProducerSnapshot.Producer(7, (short) 3, 1_700_000_000_000L, -1, -1, List.of(
                         new ProducerSnapshot.Batch(0, 9, 100, 109), new ProducerSnapshot.Batch(10, 19, 200, 209))),
-                new ProducerSnapshot.Producer(8, (short) 0, 5, 300, List.of(
+                new ProducerSnapshot.Producer(8, (short) 0, 5, 300, 4, List.of(
                         new ProducerSnapshot.Batch(Integer.MAX_VALUE - 1, 0, 300, 301)))),
                 List.of(new ProducerSnapshot.Aborted(9, 50, 60), new ProducerSnapshot.Aborted(7, 61, 99)));
         assertThat(MetadataCodec.decodeProducerSnapshot(MetadataCodec.encode(snapshot))).isEqualTo(snapshot);
@@ -68,7 +68,7 @@ class MetadataCodecTest {
             out.writeLong(11);
         }
         assertThat(MetadataCodec.decodeProducerSnapshot(bytes.toByteArray())).isEqualTo(new ProducerSnapshot(12,
-                List.of(new ProducerSnapshot.Producer(7, (short) 2, 99, -1,
+                List.of(new ProducerSnapshot.Producer(7, (short) 2, 99, -1, -1,
                         List.of(new ProducerSnapshot.Batch(0, 3, 8, 11)))), List.of()));
     }
 

@@ -92,4 +92,41 @@ class ProducerStateTableTest {
         assertThat(restored.check(1, (short) 2, 10, 12)).isNull();
         assertThat(restored.check(2, (short) 0, 0, 0)).as("producer 2 is new to the restored table").isNull();
     }
+
+    @Test
+    void transactionsBoundTheLastStableOffsetAndAbortsEnterTheIndex() {
+        assertThat(table.firstUnstableOffset()).isEqualTo(Long.MAX_VALUE);
+        accept(7, (short) 0, 0, 1, 10);
+        table.beginTransaction(7, 10);
+        accept(8, (short) 0, 0, 0, 12);
+        table.beginTransaction(8, 12);
+        table.beginTransaction(7, 13);
+        assertThat(table.firstUnstableOffset()).as("the oldest open transaction").isEqualTo(10);
+        assertThat(table.hasOpenTransaction(7)).isTrue();
+
+        table.fence(7, (short) 0, 2);
+        table.completeTransaction(7, 14, false, 0);
+        assertThat(table.firstUnstableOffset()).isEqualTo(12);
+        assertThat(table.aborted().overlapping(0, 100)).containsExactly(new AbortedTransaction(7, 10, 14));
+        assertThat(table.aborted().isAborted(7, 13)).isTrue();
+        assertThat(table.aborted().isAborted(8, 13)).isFalse();
+
+        table.fence(8, (short) 0, 2);
+        table.completeTransaction(8, 15, true, 0);
+        assertThat(table.firstUnstableOffset()).isEqualTo(Long.MAX_VALUE);
+        assertThat(table.aborted().overlapping(15, 100)).as("ends before the range").isEmpty();
+    }
+
+    @Test
+    void markersOfAnOlderCoordinatorOrProducerEpochAreRefusedAndANewerEpochFences() {
+        accept(7, (short) 3, 0, 0, 0);
+        table.fence(7, (short) 4, 5);
+        assertThatThrownBy(() -> table.check(7, (short) 3, 1, 1)).as("the old epoch is fenced")
+                .isInstanceOf(InvalidProducerEpochException.class);
+        assertThat(table.check(7, (short) 4, 0, 0)).as("the new epoch starts at sequence 0").isNull();
+        assertThatThrownBy(() -> table.fence(7, (short) 4, 4))
+                .isInstanceOf(org.apache.kafka.common.errors.TransactionCoordinatorFencedException.class);
+        assertThatThrownBy(() -> table.fence(7, (short) 3, 5)).isInstanceOf(InvalidProducerEpochException.class);
+        assertThat(table.active()).singleElement().satisfies(p -> assertThat(p.coordinatorEpoch()).isEqualTo(5));
+    }
 }

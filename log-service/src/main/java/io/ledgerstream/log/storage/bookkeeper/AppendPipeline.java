@@ -163,9 +163,11 @@ final class AppendPipeline {
     /**
      * Appends a transaction marker of {@code producerId}: it ends the producer's open transaction here once
      * acknowledged (an abort enters the aborted index), and, with a newer epoch, fences the producer's older epochs
-     * from now on. Fails with {@code InvalidProducerEpochException} if its epoch is older than the producer's.
+     * from now on. Fails with {@code InvalidProducerEpochException} if its epoch is older than the producer's, with
+     * {@code TransactionCoordinatorFencedException} if a marker of a newer coordinator epoch came before.
      */
-    CompletableFuture<AppendResult> appendMarker(ByteBuffer marker, boolean commit, LogConfig cfg) {
+    CompletableFuture<AppendResult> appendMarker(ByteBuffer marker, boolean commit, int coordinatorEpoch,
+                                                 LogConfig cfg) {
         long producerId = RecordBatches.producerId(marker);
         PendingAppend append;
         long rollAt;
@@ -175,7 +177,7 @@ final class AppendPipeline {
                 return refused;
             }
             try {
-                producers.fence(producerId, RecordBatches.producerEpoch(marker));
+                producers.fence(producerId, RecordBatches.producerEpoch(marker), coordinatorEpoch);
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
             }

@@ -181,7 +181,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                                                        int coordinatorEpoch) {
         ByteBuffer marker = TransactionMarkers.marker(producerId, producerEpoch, commit, coordinatorEpoch,
                 clock.millis());
-        return pipeline.appendMarker(marker, commit, config);
+        return pipeline.appendMarker(marker, commit, coordinatorEpoch, config);
     }
 
     @Override

@@ -63,8 +63,8 @@ final class ProducerState {
     }
 
     /** See {@link ProducerStateTable#fence}. */
-    synchronized void fence(long producerId, short epoch) {
-        table.fence(producerId, epoch);
+    synchronized void fence(long producerId, short epoch, int coordinatorEpoch) {
+        table.fence(producerId, epoch, coordinatorEpoch);
     }
 
     /** A marker was acknowledged: its transaction is decided. */

@@ -81,14 +81,14 @@ class BookKeeperPartitionLogITCase extends PartitionLogContractTest {
 
         ProducerSnapshot stored = metadata.producerSnapshot(topic, 0).join().orElseThrow();
         assertThat(stored.offset()).as("taken at the end by the clean close").isEqualTo(8);
-        assertThat(stored.producers()).containsExactly(new ProducerSnapshot.Producer(42, (short) 3, now, -1,
+        assertThat(stored.producers()).containsExactly(new ProducerSnapshot.Producer(42, (short) 3, now, -1, -1,
                 List.of(new ProducerSnapshot.Batch(0, 4, a.baseOffset(), a.lastOffset()))));
 
         // A producer known only to the snapshot (the log holds plain records at 5 to 7): only a restored snapshot
         // can answer its retry with the offsets the snapshot gives.
         metadata.saveProducerSnapshot(topic, 0, new ProducerSnapshot(stored.offset(), List.of(
                 stored.producers().get(0),
-                new ProducerSnapshot.Producer(77, (short) 0, now, -1, List.of(new ProducerSnapshot.Batch(0, 0, 6, 6)))),
+                new ProducerSnapshot.Producer(77, (short) 0, now, -1, -1, List.of(new ProducerSnapshot.Batch(0, 0, 6, 6)))),
                 List.of()))
                 .join();
         PartitionLog second = open(topic, LogConfig.DEFAULTS);

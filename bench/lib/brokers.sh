@@ -1,9 +1,14 @@
 # Sourced by the comparison scripts in bench/: builds what they run, and starts our standalone platform or an
 # Apache Kafka 4.1.1 broker (single node, KRaft) on loopback. The caller sets ROOT and WORK and traps cleanup.
+# Our broker's log of every run goes to $WORK/ledgerstream.log, each start appended under a line of its own;
+# KEEP_LEDGERSTREAM_LOG=FILE keeps a copy of it when the script ends.
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "${KEEP_LEDGERSTREAM_LOG:-}" ] && [ -f "$WORK/ledgerstream.log" ]; then
+    cp "$WORK/ledgerstream.log" "$KEEP_LEDGERSTREAM_LOG"
+  fi
   rm -rf "$WORK"
 }
 
@@ -31,8 +36,9 @@ wait_port() {
 
 # start_ledgerstream: the standalone platform on 127.0.0.1:19092; sets LEDGERSTREAM_PID.
 start_ledgerstream() {
+  echo "--- $(date '+%F %T') start_ledgerstream" >> "$WORK/ledgerstream.log"
   "$ROOT/bin/ledgerstream" standalone --data-dir "$WORK/ledgerstream" --kafka-port 19092 --zookeeper-port 12181 \
-    --bookie-port 13181 --set group.initial.rebalance.delay.ms=0 > "$WORK/ledgerstream.log" 2>&1 &
+    --bookie-port 13181 --set group.initial.rebalance.delay.ms=0 >> "$WORK/ledgerstream.log" 2>&1 &
   LEDGERSTREAM_PID=$!
   PIDS+=("$LEDGERSTREAM_PID")
   wait_port 19092

@@ -1,5 +1,5 @@
 /**
- * Benchmark mains, run by the scripts in {@code bench/}: the log's appends, validation, groups, the jobs and the
- * projections, each against its peer in the same run.
+ * Benchmark mains, run by the scripts in {@code bench/}: the log's appends, validation, groups, transactions, the
+ * jobs and the projections, each against its peer in the same run.
  */
 package io.ledgerstream.bench;

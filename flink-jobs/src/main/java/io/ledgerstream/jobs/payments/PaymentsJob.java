@@ -19,8 +19,9 @@ import org.apache.flink.util.ParameterTool;
  *
  * <p>Run it on any Flink cluster with {@code --bootstrap-servers HOST:PORT} and optionally {@code --payments-topic}
  * (default {@value #PAYMENTS}), {@code --totals-topic} ({@value #TOTALS}), {@code --rejected-topic}
- * ({@value #REJECTED}), {@code --group-id} ({@value #GROUP}), {@code --dedup-window-ms} (one day), and the
- * checkpoint settings of {@link JobEnvironment}.
+ * ({@value #REJECTED}), {@code --group-id} ({@value #GROUP}), {@code --dedup-window-ms} (one day),
+ * {@code --delivery-guarantee} of the sinks ({@code exactly-once}, the default, or {@code at-least-once}; see
+ * {@link KafkaTopics}), and the checkpoint settings of {@link JobEnvironment}.
  */
 public final class PaymentsJob {
     public static final String NAME = "payments-per-customer";
@@ -49,7 +50,7 @@ public final class PaymentsJob {
 
     /** Wires the processor between topics of a Kafka-protocol cluster. */
     public static void buildPipeline(StreamExecutionEnvironment env, ParameterTool params) {
-        KafkaTopics topics = new KafkaTopics(params.getRequired("bootstrap-servers"));
+        KafkaTopics topics = KafkaTopics.fromParams(params);
         String totalsTopic = params.get("totals-topic", TOTALS);
         String rejectedTopic = params.get("rejected-topic", REJECTED);
         String group = params.get("group-id", GROUP);

@@ -42,6 +42,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     private final PartitionLogs logs;
     private final Clock clock;
     private final Transactions transactions;
+    private final int maxTimeoutMs;
     /** Leader epoch of each partition this broker coordinates or is loading, by partition; confined to the thread. */
     private final Map<Integer, Integer> loading = new HashMap<>();
     private final Map<Integer, Integer> active = new HashMap<>();
@@ -57,8 +58,9 @@ public final class TransactionCoordinator implements AutoCloseable {
         this.partitionCount = partitionCount;
         this.logs = logs;
         this.clock = clock;
+        this.maxTimeoutMs = maxTimeoutMs;
         MarkerWriter markers = new MarkerWriter(cluster, brokers, thread);
-        this.transactions = new Transactions(thread, clock, producerIds, markers, maxTimeoutMs,
+        this.transactions = new Transactions(thread, clock, producerIds, markers,
                 p -> new TransactionLog(logs, p, clock), this::coordinatorEpoch);
         thread.scheduleWithFixedDelay(transactions::abortExpired, abortIntervalMs, abortIntervalMs,
                 TimeUnit.MILLISECONDS);
@@ -152,9 +154,12 @@ public final class TransactionCoordinator implements AutoCloseable {
         });
     }
 
-    /** InitProducerId with a transactional id. */
+    /** InitProducerId with a transactional id; the timeout is checked first, as Kafka does, on any broker. */
     public CompletableFuture<ProducerIdAndEpoch> initProducerId(String transactionalId, int timeoutMs,
                                                                             long producerId, short epoch) {
+        if (timeoutMs <= 0 || timeoutMs > maxTimeoutMs) {
+            return CompletableFuture.completedFuture(ProducerIdAndEpoch.failed(Errors.INVALID_TRANSACTION_TIMEOUT));
+        }
         return asCoordinator(transactionalId,
                 () -> transactions.initProducerId(transactionalId, partitionFor(transactionalId), timeoutMs,
                         producerId, epoch),

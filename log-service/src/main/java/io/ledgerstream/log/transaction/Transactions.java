@@ -53,19 +53,17 @@ final class Transactions {
     private final Clock clock;
     private final ProducerIdAllocator producerIds;
     private final MarkerWriter markers;
-    private final int maxTimeoutMs;
     private final IntFunction<TransactionLog> logs;
     private final IntUnaryOperator coordinatorEpoch;
     private final Map<String, Entry> entries = new HashMap<>();
 
     Transactions(ScheduledExecutorService thread, Clock clock, ProducerIdAllocator producerIds,
-                 MarkerWriter markers, int maxTimeoutMs, IntFunction<TransactionLog> logs,
+                 MarkerWriter markers, IntFunction<TransactionLog> logs,
                  IntUnaryOperator coordinatorEpoch) {
         this.thread = thread;
         this.clock = clock;
         this.producerIds = producerIds;
         this.markers = markers;
-        this.maxTimeoutMs = maxTimeoutMs;
         this.logs = logs;
         this.coordinatorEpoch = coordinatorEpoch;
     }
@@ -127,9 +125,6 @@ final class Transactions {
 
     CompletableFuture<ProducerIdAndEpoch> initProducerId(String id, int partition, int timeoutMs, long producerId,
                                                          short epoch) {
-        if (timeoutMs <= 0 || timeoutMs > maxTimeoutMs) {
-            return CompletableFuture.completedFuture(ProducerIdAndEpoch.failed(Errors.INVALID_TRANSACTION_TIMEOUT));
-        }
         Entry entry = entries.get(id);
         long now = clock.millis();
         if (entry == null) {
@@ -141,7 +136,7 @@ final class Transactions {
                 }
                 Entry created = new Entry(partition, null);
                 entries.put(id, created);
-                TransactionRecord record = new TransactionRecord(id, newId, (short) 0, timeoutMs,
+                TransactionRecord record = new TransactionRecord(id, newId, (short) 0, (short) -1, timeoutMs,
                         TransactionState.EMPTY, Set.of(), -1, now);
                 return transition(created, record).handle((v, e) -> {
                     if (e != null) {
@@ -158,20 +153,33 @@ final class Transactions {
         if (entry.writing || current.state().preparing()) {
             return CompletableFuture.completedFuture(ProducerIdAndEpoch.failed(Errors.CONCURRENT_TRANSACTIONS));
         }
-        if (producerId >= 0 && (producerId != current.producerId() || epoch != current.producerEpoch())) {
-            // KIP-360: a producer that says who it is must be the current one.
+        boolean expects = producerId >= 0;
+        boolean retry = expects && producerId == current.producerId() && epoch == current.lastProducerEpoch()
+                && current.lastProducerEpoch() >= 0;
+        if (expects && !retry && (producerId != current.producerId() || epoch != current.producerEpoch())) {
+            // KIP-360: a producer that says who it is must be the current one (or retry its last request).
             return CompletableFuture.completedFuture(ProducerIdAndEpoch.failed(Errors.PRODUCER_FENCED));
         }
         if (current.state() == TransactionState.ONGOING) {
             abortWithBumpedEpoch(entry, "a new producer with the same transactional id started");
             return CompletableFuture.completedFuture(ProducerIdAndEpoch.failed(Errors.CONCURRENT_TRANSACTIONS));
         }
+        if (retry) {
+            return CompletableFuture.completedFuture(new ProducerIdAndEpoch(Errors.NONE, current.producerId(),
+                    current.producerEpoch()));
+        }
         CompletableFuture<Long> nextId = current.producerEpoch() >= Short.MAX_VALUE - 1 ? producerIds.nextId()
                 : CompletableFuture.completedFuture(current.producerId());
         return nextId.thenComposeAsync(newId -> {
-            short newEpoch = newId == current.producerId() ? (short) (current.producerEpoch() + 1) : 0;
-            TransactionRecord next = current.withProducer(newId, newEpoch, timeoutMs, TransactionState.EMPTY,
-                    Set.of(), -1, clock.millis());
+            if (entry.writing || entry.current != current) {
+                // Another request changed the id meanwhile; the client retries.
+                return CompletableFuture.completedFuture(ProducerIdAndEpoch.failed(Errors.CONCURRENT_TRANSACTIONS));
+            }
+            boolean rotated = newId != current.producerId();
+            short newEpoch = rotated ? 0 : (short) (current.producerEpoch() + 1);
+            short lastEpoch = expects ? current.producerEpoch() : -1;
+            TransactionRecord next = current.withProducer(newId, newEpoch, lastEpoch, timeoutMs,
+                    TransactionState.EMPTY, Set.of(), -1, clock.millis());
             return transition(entry, next).handle((v, e) -> e != null ? ProducerIdAndEpoch.failed(writeFailure(e))
                     : new ProducerIdAndEpoch(Errors.NONE, newId, newEpoch));
         }, thread);
@@ -183,8 +191,9 @@ final class Transactions {
         short bumped = (short) Math.min(Short.MAX_VALUE, current.producerEpoch() + 1);
         LOG.info("Aborting the transaction of {} (producer {}, epoch {} fenced): {}", current.transactionalId(),
                 current.producerId(), current.producerEpoch(), why);
-        TransactionRecord prepare = current.withProducer(current.producerId(), bumped, current.timeoutMs(),
-                TransactionState.PREPARE_ABORT, current.partitions(), current.txnStartMs(), clock.millis());
+        TransactionRecord prepare = current.withProducer(current.producerId(), bumped, (short) -1,
+                current.timeoutMs(), TransactionState.PREPARE_ABORT, current.partitions(), current.txnStartMs(),
+                clock.millis());
         transition(entry, prepare).whenComplete((v, e) -> {
             if (e == null) {
                 writeMarkers(entry);

@@ -350,4 +350,34 @@ class TransactionErrorsITCase {
         assertThat(endTxn("", 4242, (short) 0, true, 4)).isEqualTo(Errors.INVALID_REQUEST);
         assertThat(addPartitions("", 4242, (short) 0, 3, ORDERS_0)).isEqualTo(Map.of(ORDERS_0, Errors.INVALID_REQUEST));
     }
+
+    @Test
+    void aProducerThatNamesItselfGetsTheNextEpochAndARetryOfThatRequestTheSameAnswer() {
+        InitProducerIdResponseData first = initialized("kip-360");
+        InitProducerIdResponseData bumped = initProducerIdAs("kip-360", first.producerId(), first.producerEpoch());
+        assertThat(Errors.forCode(bumped.errorCode())).isEqualTo(Errors.NONE);
+        assertThat(bumped.producerId()).isEqualTo(first.producerId());
+        assertThat(bumped.producerEpoch()).isEqualTo((short) (first.producerEpoch() + 1));
+
+        // The answer was lost and the producer asks again with the epoch it had: the same answer, no new epoch.
+        InitProducerIdResponseData retried = initProducerIdAs("kip-360", first.producerId(), first.producerEpoch());
+        assertThat(Errors.forCode(retried.errorCode())).isEqualTo(Errors.NONE);
+        assertThat(retried.producerEpoch()).isEqualTo(bumped.producerEpoch());
+
+        InitProducerIdResponseData stale = initProducerIdAs("kip-360", first.producerId(), (short) 40);
+        assertThat(Errors.forCode(stale.errorCode())).isEqualTo(Errors.PRODUCER_FENCED);
+        InitProducerIdResponseData other = initProducerIdAs("kip-360", first.producerId() + 1000,
+                bumped.producerEpoch());
+        assertThat(Errors.forCode(other.errorCode())).isEqualTo(Errors.PRODUCER_FENCED);
+    }
+
+    /** InitProducerId v5 of a producer that names its producer id and epoch (KIP-360). */
+    private static InitProducerIdResponseData initProducerIdAs(String transactionalId, long producerId, short epoch) {
+        short version = 5;
+        InitProducerIdRequestData data = new InitProducerIdRequestData().setTransactionalId(transactionalId)
+                .setTransactionTimeoutMs(MAX_TIMEOUT_MS).setProducerId(producerId).setProducerEpoch(epoch);
+        InitProducerIdResponse response = send(AbstractRequest.parseRequest(ApiKeys.INIT_PRODUCER_ID, version,
+                MessageUtil.toByteBufferAccessor(data, version)).request);
+        return response.data();
+    }
 }

@@ -21,6 +21,7 @@ import io.ledgerstream.log.protocol.handlers.BrokerIdentity;
 import io.ledgerstream.log.config.LogConfig;
 import io.ledgerstream.log.network.BrokerClient;
 import io.ledgerstream.log.storage.bookkeeper.BookKeeperStorage;
+import io.ledgerstream.log.transaction.PartitionMarkers;
 import io.ledgerstream.log.transaction.TransactionCoordinator;
 import io.ledgerstream.log.transaction.TransactionVerifier;
 import java.time.Clock;
@@ -84,9 +85,9 @@ public final class Broker implements AutoCloseable {
         this.config = config;
         this.producerIds = new ProducerIdAllocator(zk, config.metadataRoot());
         this.brokerClient = new BrokerClient("ledgerstream-broker-" + config.brokerId());
-        this.transactions = new TransactionCoordinator(config.transactions().stateLogPartitions(), logs, cluster,
-                brokerClient, producerIds, clock, config.transactions().maxTimeoutMs(),
-                config.transactions().abortIntervalMs());
+        this.transactions = new TransactionCoordinator(config.brokerId(), config.transactions().stateLogPartitions(),
+                logs, cluster, brokerClient, new PartitionMarkers(logs, groups), producerIds, clock,
+                config.transactions().maxTimeoutMs(), config.transactions().abortIntervalMs());
         this.clock = clock;
         this.zk = zk;
         this.metadata = metadata;

@@ -2,7 +2,9 @@ package io.ledgerstream.log.transaction;
 
 import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.cluster.ClusterView;
+import io.ledgerstream.log.concurrent.Futures;
 import io.ledgerstream.log.metadata.BrokerRegistration;
+import io.ledgerstream.log.metadata.UnknownTopicException;
 import io.ledgerstream.log.network.BrokerClient;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
 import org.apache.kafka.common.message.WriteTxnMarkersResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -26,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Has a transaction's commit or abort marker written to each of its partitions by that partition's leader
- * (WriteTxnMarkers, as Kafka's coordinator sends it), retrying each partition until its marker lands, across leader
+ * (WriteTxnMarkers, as Kafka's coordinator sends it; directly for the partitions this broker leads), retrying each partition until its marker lands, across leader
  * changes, for as long as this broker still coordinates the transaction. A partition whose topic was deleted is
  * given up, as Kafka does.
  *
@@ -39,13 +42,18 @@ final class MarkerWriter {
     private static final long MIN_BACKOFF_MS = 50;
     private static final long MAX_BACKOFF_MS = 2_000;
 
+    private final int brokerId;
     private final ClusterView cluster;
     private final BrokerClient client;
+    private final PartitionMarkers local;
     private final ScheduledExecutorService scheduler;
 
-    MarkerWriter(ClusterView cluster, BrokerClient client, ScheduledExecutorService scheduler) {
+    MarkerWriter(int brokerId, ClusterView cluster, BrokerClient client, PartitionMarkers local,
+                 ScheduledExecutorService scheduler) {
+        this.brokerId = brokerId;
         this.cluster = cluster;
         this.client = client;
+        this.local = local;
         this.scheduler = scheduler;
     }
 
@@ -82,6 +90,10 @@ final class MarkerWriter {
         }
         List<CompletableFuture<Void>> sends = new ArrayList<>();
         for (Map.Entry<Integer, List<TopicPartition>> e : byLeader.entrySet()) {
+            if (e.getKey() == brokerId) {
+                e.getValue().forEach(tp -> sends.add(writeHere(tp, marker, remaining)));
+                continue;
+            }
             BrokerRegistration leader = cluster.liveBrokers().get(e.getKey());
             if (leader != null) {
                 sends.add(send(leader, marker, e.getValue(), remaining));
@@ -98,6 +110,24 @@ final class MarkerWriter {
             scheduler.schedule(() -> attempt(marker, remaining, stillCoordinating, next, done), backoffMs,
                     TimeUnit.MILLISECONDS);
         });
+    }
+
+    /** Writes the marker of a partition this broker leads, without a request. */
+    private CompletableFuture<Void> writeHere(TopicPartition tp, Marker marker, Set<TopicPartition> remaining) {
+        return local.write(tp, marker.producerId(), marker.epoch(), marker.commit(), marker.coordinatorEpoch())
+                .handle((v, error) -> {
+                    settle(tp, error == null ? Errors.NONE : errorOf(error), marker, remaining);
+                    return null;
+                });
+    }
+
+    /** The wire error a local write's failure stands for; what is not a Kafka error is retried. */
+    private static Errors errorOf(Throwable error) {
+        Throwable cause = Futures.unwrap(error);
+        if (cause instanceof UnknownTopicException) {
+            return Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        }
+        return cause instanceof ApiException api ? Errors.forException(api) : Errors.UNKNOWN_SERVER_ERROR;
     }
 
     /** Sends one leader its partitions' markers; those written (or given up) leave {@code remaining}. */

@@ -48,18 +48,20 @@ public final class TransactionCoordinator implements AutoCloseable {
     private final Map<Integer, Integer> active = new HashMap<>();
 
     /**
+     * @param brokerId         this broker's id: markers of the partitions it leads are written without a request
      * @param partitionCount   partitions of {@code __transaction_state}
      * @param maxTimeoutMs     {@code transaction.max.timeout.ms}
      * @param abortIntervalMs  how often transactions that ran past their timeout are looked for and aborted
      */
-    public TransactionCoordinator(int partitionCount, PartitionLogs logs, ClusterView cluster,
-                                  BrokerClient brokers, ProducerIdAllocator producerIds, Clock clock,
-                                  int maxTimeoutMs, long abortIntervalMs) {
+    public TransactionCoordinator(int brokerId, int partitionCount, PartitionLogs logs, ClusterView cluster,
+                                  BrokerClient brokers, PartitionMarkers localMarkers,
+                                  ProducerIdAllocator producerIds, Clock clock, int maxTimeoutMs,
+                                  long abortIntervalMs) {
         this.partitionCount = partitionCount;
         this.logs = logs;
         this.clock = clock;
         this.maxTimeoutMs = maxTimeoutMs;
-        MarkerWriter markers = new MarkerWriter(cluster, brokers, thread);
+        MarkerWriter markers = new MarkerWriter(brokerId, cluster, brokers, localMarkers, thread);
         this.transactions = new Transactions(thread, clock, producerIds, markers,
                 p -> new TransactionLog(logs, p, clock), this::coordinatorEpoch);
         thread.scheduleWithFixedDelay(transactions::abortExpired, abortIntervalMs, abortIntervalMs,

@@ -1,8 +1,10 @@
 package io.ledgerstream.log.protocol.handlers;
 
+import io.ledgerstream.log.cluster.ClusterView;
 import io.ledgerstream.log.concurrent.Futures;
 import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.metadata.TopicRecord;
+import io.ledgerstream.log.metadata.PartitionLeaders;
 import io.ledgerstream.log.metadata.TopicNames;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.RequestContext;
@@ -12,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
@@ -32,10 +35,12 @@ import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
  */
 public final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitionsToTxnRequest> {
     private final TopicAdmin topics;
+    private final ClusterView cluster;
     private final TransactionCoordinator transactions;
 
-    public AddPartitionsToTxnHandler(TopicAdmin topics, TransactionCoordinator transactions) {
+    public AddPartitionsToTxnHandler(TopicAdmin topics, ClusterView cluster, TransactionCoordinator transactions) {
         this.topics = topics;
+        this.cluster = cluster;
         this.transactions = transactions;
     }
 
@@ -134,6 +139,12 @@ public final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitions
         for (TopicPartition tp : partitions) {
             if (TopicNames.isInternal(tp.topic())) {
                 refused.put(tp, Errors.TOPIC_AUTHORIZATION_FAILED);
+                continue;
+            }
+            // Every transaction names its partitions: the cached leaders answer for a known topic, so that only a
+            // topic this broker has not seen yet costs a metadata read.
+            Optional<PartitionLeaders> known = cluster.leaders(tp.topic());
+            if (known.isPresent() && tp.partition() >= 0 && tp.partition() < known.get().partitions().size()) {
                 continue;
             }
             lookups.add(topics.topic(tp.topic()).handle((TopicRecord topic, Throwable error) -> {

@@ -6,6 +6,7 @@ import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.metadata.ProducerIdAllocator;
 import io.ledgerstream.log.partition.PartitionLogs;
 import io.ledgerstream.log.protocol.ApiHandlers;
+import io.ledgerstream.log.transaction.PartitionMarkers;
 import io.ledgerstream.log.transaction.TransactionCoordinator;
 import io.ledgerstream.log.transaction.TransactionVerifier;
 import java.util.function.IntSupplier;
@@ -52,11 +53,11 @@ public final class BrokerApis {
                 .register(new DescribeGroupsHandler(groups))
                 .register(new DeleteGroupsHandler(groups))
                 .register(new OffsetDeleteHandler(groups))
-                .register(new AddPartitionsToTxnHandler(topics, transactions))
+                .register(new AddPartitionsToTxnHandler(topics, cluster, transactions))
                 .register(new AddOffsetsToTxnHandler(transactions))
                 .register(new EndTxnHandler(transactions))
                 .register(new TxnOffsetCommitHandler(groups))
-                .register(new WriteTxnMarkersHandler(logs, groups))
+                .register(new WriteTxnMarkersHandler(new PartitionMarkers(logs, groups)))
                 .register(new DescribeTransactionsHandler(transactions))
                 .register(new ListTransactionsHandler(transactions))
                 .register(new DescribeProducersHandler(logs));

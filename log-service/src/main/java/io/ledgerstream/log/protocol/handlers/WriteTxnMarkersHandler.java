@@ -1,11 +1,9 @@
 package io.ledgerstream.log.protocol.handlers;
 
-import io.ledgerstream.log.group.GroupCoordinator;
-import io.ledgerstream.log.group.OffsetStore;
-import io.ledgerstream.log.partition.PartitionLogs;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
+import io.ledgerstream.log.transaction.PartitionMarkers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,12 +22,10 @@ import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
  * the producer sent with TxnOffsetCommit, once it is durable.
  */
 public final class WriteTxnMarkersHandler implements ApiHandler<WriteTxnMarkersRequest> {
-    private final PartitionLogs logs;
-    private final GroupCoordinator groups;
+    private final PartitionMarkers markers;
 
-    public WriteTxnMarkersHandler(PartitionLogs logs, GroupCoordinator groups) {
-        this.logs = logs;
-        this.groups = groups;
+    public WriteTxnMarkersHandler(PartitionMarkers markers) {
+        this.markers = markers;
     }
 
     @Override
@@ -59,7 +55,8 @@ public final class WriteTxnMarkersHandler implements ApiHandler<WriteTxnMarkersR
                             new WriteTxnMarkersResponseData.WritableTxnMarkerPartitionResult()
                                     .setPartitionIndex(index);
                     topicResult.partitions().add(partitionResult);
-                    writes.add(write(new TopicPartition(topic.name(), index), marker)
+                    writes.add(markers.write(new TopicPartition(topic.name(), index), marker.producerId(),
+                                    marker.producerEpoch(), marker.transactionResult(), marker.coordinatorEpoch())
                             .handle((v, error) -> {
                                 partitionResult.setErrorCode(error == null ? Errors.NONE.code()
                                         : KafkaErrors.forException(error).code());
@@ -72,12 +69,4 @@ public final class WriteTxnMarkersHandler implements ApiHandler<WriteTxnMarkersR
                 .thenApply(v -> new WriteTxnMarkersResponse(response));
     }
 
-    private CompletableFuture<Void> write(TopicPartition partition, WriteTxnMarkersRequestData.WritableTxnMarker m) {
-        return logs.log(partition)
-                .thenCompose(log -> log.appendMarker(m.producerId(), m.producerEpoch(), m.transactionResult(),
-                        m.coordinatorEpoch()))
-                .thenCompose(appended -> partition.topic().equals(OffsetStore.TOPIC)
-                        ? groups.completeTransaction(m.producerId(), m.transactionResult())
-                        : CompletableFuture.completedFuture(null));
-    }
 }

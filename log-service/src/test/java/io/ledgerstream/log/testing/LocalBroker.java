@@ -50,6 +50,12 @@ public final class LocalBroker implements AutoCloseable {
         broker = Broker.start(cluster.brokerConfig(settings), Clock.systemUTC());
     }
 
+    /** Kills the broker as if its process died (nothing sealed) and starts it again on the same storage. */
+    public void crashAndRestart() throws Exception {
+        broker.halt();
+        broker = Broker.start(cluster.brokerConfig(settings), Clock.systemUTC());
+    }
+
     @Override
     public void close() {
         broker.close();

@@ -1,9 +1,11 @@
 package io.ledgerstream.log.group;
 
 import com.google.errorprone.annotations.ThreadSafe;
+import io.ledgerstream.log.concurrent.Futures;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -53,7 +55,7 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     private <T> CompletableFuture<T> onThread(Supplier<CompletableFuture<T>> work) {
-        return io.ledgerstream.log.concurrent.Futures.on(thread, work);
+        return Futures.on(thread, work);
     }
 
     /** Whether this broker coordinates groups: it leads the offsets partition and has loaded it. */
@@ -167,10 +169,12 @@ public final class GroupCoordinator implements AutoCloseable {
         });
     }
 
-    /** The partitions of {@code partitions} whose offsets an undecided transaction of the group is committing. */
-    public CompletableFuture<java.util.Set<TopicPartition>> unstable(String groupId, List<TopicPartition> partitions) {
-        return asCoordinator(() -> CompletableFuture.completedFuture(partitions.stream()
-                .filter(tp -> offsets.hasPending(groupId, tp)).collect(java.util.stream.Collectors.toSet())));
+    /**
+     * The group's partitions, of {@code partitions} (null: any), whose offsets an undecided transaction is
+     * committing.
+     */
+    public CompletableFuture<Set<TopicPartition>> unstable(String groupId, List<TopicPartition> partitions) {
+        return asCoordinator(() -> CompletableFuture.completedFuture(offsets.pending(groupId, partitions)));
     }
 
     /** Committed offsets of a group: of the given partitions (null: all it has). */

@@ -3,9 +3,11 @@ package io.ledgerstream.log.group;
 import io.ledgerstream.log.concurrent.Futures;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.kafka.common.TopicPartition;
@@ -137,15 +139,20 @@ final class OffsetManager {
         });
     }
 
-    /** Whether a transaction not decided yet holds offsets of the group's partition (OffsetFetch requireStable). */
-    boolean hasPending(String groupId, TopicPartition partition) {
+    /**
+     * The group's partitions, of {@code partitions} (null: any), whose offsets a transaction not decided yet is
+     * committing (OffsetFetch with requireStable).
+     */
+    Set<TopicPartition> pending(String groupId, List<TopicPartition> partitions) {
+        Set<TopicPartition> result = new HashSet<>();
         for (Map<String, Map<TopicPartition, CommittedOffset>> byGroup : pending.values()) {
             Map<TopicPartition, CommittedOffset> group = byGroup.get(groupId);
-            if (group != null && group.containsKey(partition)) {
-                return true;
+            if (group != null) {
+                group.keySet().stream().filter(tp -> partitions == null || partitions.contains(tp))
+                        .forEach(result::add);
             }
         }
-        return false;
+        return result;
     }
 
     /** A group's committed offsets: of the given partitions (-1 where none), or all it has (null). */

@@ -2,6 +2,7 @@ package io.ledgerstream.log.group;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.ledgerstream.log.metadata.TopicNames;
 import io.ledgerstream.log.partition.PartitionLogs;
 import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.ReadResult;
@@ -31,7 +32,7 @@ import org.apache.kafka.common.record.SimpleRecord;
  * <p>Called only from the group coordinator's thread.
  */
 public final class OffsetStore {
-    public static final String TOPIC = io.ledgerstream.log.metadata.TopicNames.CONSUMER_OFFSETS;
+    public static final String TOPIC = TopicNames.CONSUMER_OFFSETS;
     private static final TopicPartition PARTITION = new TopicPartition(TOPIC, 0);
     private static final int RECORDS_PER_BATCH = 500;
     private static final byte FORMAT = 1;

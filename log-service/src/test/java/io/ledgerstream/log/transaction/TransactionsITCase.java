@@ -36,11 +36,14 @@ import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.OffsetFetchResponseData;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
+import org.apache.kafka.common.requests.OffsetFetchRequest;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -254,6 +257,48 @@ class TransactionsITCase {
             OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
                     .get(30, TimeUnit.SECONDS).get(tp);
             return committed == null ? -1 : committed.offset();
+        }
+    }
+
+    @Test
+    void offsetsOfAnUndecidedTransactionAreUnstableForReadCommittedConsumersUntilItCommits() throws Exception {
+        createTopic("stable-in", 1);
+        TopicPartition tp = new TopicPartition("stable-in", 0);
+        try (KafkaProducer<String, String> producer = transactional("stable", Map.of());
+             Admin admin = TestClients.admin(bootstrap)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(42)),
+                    new org.apache.kafka.clients.consumer.ConsumerGroupMetadata("stable-group"));
+            assertThat(stableOffsetFetch("stable-group", tp)).as("pending in the transaction")
+                    .isEqualTo(Errors.UNSTABLE_OFFSET_COMMIT);
+            assertThat(committedOffset("stable-group", tp)).as("without requireStable: the last committed")
+                    .isEqualTo(-1);
+            producer.commitTransaction();
+            Await.until("the offset committed with the transaction", Duration.ofSeconds(30), () -> {
+                try {
+                    return stableOffsetFetch("stable-group", tp) == Errors.NONE
+                            && committedOffset("stable-group", tp) == 42;
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+        }
+    }
+
+    /** OffsetFetch v8 with requireStable, as a read_committed consumer sends it: the partition's error. */
+    private static Errors stableOffsetFetch(String group, TopicPartition tp) throws Exception {
+        int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+        OffsetFetchRequestData data = new OffsetFetchRequestData().setRequireStable(true).setGroups(List.of(
+                new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId(group).setTopics(List.of(
+                        new OffsetFetchRequestData.OffsetFetchRequestTopics().setName(tp.topic())
+                                .setPartitionIndexes(List.of(tp.partition()))))));
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            short version = 8;
+            OffsetFetchResponseData response = new OffsetFetchResponseData(new ByteBufferAccessor(
+                    RawKafkaRequests.exchange(socket, OffsetFetchRequest.Builder.forTopicNames(data, true)
+                            .build(version), 1)), version);
+            return Errors.forCode(response.groups().get(0).topics().get(0).partitions().get(0).errorCode());
         }
     }
 

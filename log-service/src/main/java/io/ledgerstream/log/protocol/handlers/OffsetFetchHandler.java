@@ -44,7 +44,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
             List<TopicPartition> partitions = data.topics() == null ? null : partitionsOf(data.topics().stream()
                     .map(t -> new OffsetFetchRequestData.OffsetFetchRequestTopics().setName(t.name())
                             .setPartitionIndexes(t.partitionIndexes())).toList());
-            return groups.committed(data.groupId(), partitions).thenApply(committed -> {
+            return stable(data.groupId(), partitions, data.requireStable()).thenApply(committed -> {
                 OffsetFetchResponseData response = new OffsetFetchResponseData().setErrorCode(Errors.NONE.code());
                 for (OffsetFetchResponseData.OffsetFetchResponseTopics t : topics(committed)) {
                     OffsetFetchResponseData.OffsetFetchResponseTopic topic =
@@ -53,7 +53,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
                             new OffsetFetchResponseData.OffsetFetchResponsePartition()
                                     .setPartitionIndex(p.partitionIndex()).setCommittedOffset(p.committedOffset())
                                     .setCommittedLeaderEpoch(p.committedLeaderEpoch()).setMetadata(p.metadata())
-                                    .setErrorCode(Errors.NONE.code())));
+                                    .setErrorCode(p.errorCode())));
                     response.topics().add(topic);
                 }
                 return new OffsetFetchResponse(response, context.apiVersion());
@@ -62,7 +62,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
         List<CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup>> lookups = new ArrayList<>();
         for (OffsetFetchRequestData.OffsetFetchRequestGroup group : data.groups()) {
             List<TopicPartition> partitions = group.topics() == null ? null : partitionsOf(group.topics());
-            lookups.add(groups.committed(group.groupId(), partitions).thenApply(committed ->
+            lookups.add(stable(group.groupId(), partitions, data.requireStable()).thenApply(committed ->
                     new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(group.groupId())
                             .setErrorCode(Errors.NONE.code()).setTopics(topics(committed))));
         }
@@ -71,6 +71,26 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
             lookups.forEach(l -> response.groups().add(l.join()));
             return new OffsetFetchResponse(response, context.apiVersion());
         });
+    }
+
+    /**
+     * The committed offsets; with {@code requireStable} (read_committed consumers ask so), a partition whose offset
+     * an undecided transaction is committing is marked unstable (null), to be answered UNSTABLE_OFFSET_COMMIT, which
+     * the consumer retries, as Kafka does.
+     */
+    private CompletableFuture<Map<TopicPartition, CommittedOffset>> stable(String groupId,
+                                                                           List<TopicPartition> partitions,
+                                                                           boolean requireStable) {
+        CompletableFuture<Map<TopicPartition, CommittedOffset>> committed = groups.committed(groupId, partitions);
+        if (!requireStable) {
+            return committed;
+        }
+        return committed.thenCompose(offsets -> groups.unstable(groupId, partitions)
+                .thenApply(unstable -> {
+                    Map<TopicPartition, CommittedOffset> marked = new LinkedHashMap<>(offsets);
+                    unstable.forEach(tp -> marked.put(tp, null));
+                    return marked;
+                }));
     }
 
     private static List<TopicPartition> partitionsOf(List<OffsetFetchRequestData.OffsetFetchRequestTopics> topics) {
@@ -84,9 +104,13 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
         Map<String, OffsetFetchResponseData.OffsetFetchResponseTopics> topics = new LinkedHashMap<>();
         committed.forEach((tp, offset) -> topics.computeIfAbsent(tp.topic(),
                 name -> new OffsetFetchResponseData.OffsetFetchResponseTopics().setName(name)).partitions()
-                .add(new OffsetFetchResponseData.OffsetFetchResponsePartitions().setPartitionIndex(tp.partition())
-                        .setCommittedOffset(offset.offset()).setCommittedLeaderEpoch(offset.leaderEpoch())
-                        .setMetadata(offset.metadata()).setErrorCode(Errors.NONE.code())));
+                .add(offset == null
+                        ? new OffsetFetchResponseData.OffsetFetchResponsePartitions().setPartitionIndex(tp.partition())
+                                .setCommittedOffset(-1).setCommittedLeaderEpoch(-1).setMetadata("")
+                                .setErrorCode(Errors.UNSTABLE_OFFSET_COMMIT.code())
+                        : new OffsetFetchResponseData.OffsetFetchResponsePartitions().setPartitionIndex(tp.partition())
+                                .setCommittedOffset(offset.offset()).setCommittedLeaderEpoch(offset.leaderEpoch())
+                                .setMetadata(offset.metadata()).setErrorCode(Errors.NONE.code())));
         return new ArrayList<>(topics.values());
     }
 }

@@ -13,9 +13,18 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import io.ledgerstream.jobs.kafka.EventDeserializer;
+import io.ledgerstream.jobs.kafka.KafkaTopics;
+import io.ledgerstream.jobs.kafka.KeyedEventSerializer;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -87,19 +96,54 @@ class PaymentsJobITCase {
 
     @Test
     void aTaskManagerKilledMidStreamLeavesExactlyOneCommittedRowChangePerPayment() throws Exception {
-        testbed.createTopics("payments-b", 3, "totals-b", 3, "rejected-b", 1);
-        List<Payment> payments = sample(6_000, "b");
-        Map<String, CustomerTotal> expected = expectedTotals(payments);
         // Remembering payment ids would hide a replay counted twice: only checkpointed state may make this exact.
-        JobClient job = run("b", Duration.ofMillis(1));
-        try (var totals = testbed.reader("totals-b"); KafkaProducer<byte[], byte[]> producer = testbed.producer()) {
-            payments.subList(0, 3_000).forEach(p -> send(producer, "payments-b", p));
+        exactlyOnceAcrossATaskManagerKill("b", () -> run("b", Duration.ofMillis(1)));
+    }
+
+    @Test
+    void flinksPoolingTransactionNamingAlsoWritesExactlyOnceAcrossATaskManagerKill() throws Exception {
+        // Pooling finds the transactions a restart must abort through DescribeProducers and ListTransactions.
+        String suffix = "c";
+        exactlyOnceAcrossATaskManagerKill(suffix, () -> testbed.run(suffix, (env, params) -> {
+            String bootstrap = params.getRequired("bootstrap-servers");
+            PaymentsJob.buildPipeline(env, new KafkaTopics(bootstrap).source("payments-" + suffix,
+                            "payments-job-" + suffix,
+                            EventDeserializer.ofValues(PaymentsJson::parsePayment, Types.POJO(Payment.class))),
+                    poolingSink(bootstrap, new KeyedEventSerializer<CustomerTotal>("totals-" + suffix,
+                            t -> t.customerId, PaymentsJson::write), "pooled-totals-" + suffix),
+                    poolingSink(bootstrap, new KeyedEventSerializer<Payment>("rejected-" + suffix,
+                            p -> p.customerId, PaymentsJson::write), "pooled-rejected-" + suffix),
+                    Duration.ofMillis(1));
+        }));
+    }
+
+    private static <T> KafkaSink<T> poolingSink(String bootstrap, KafkaRecordSerializationSchema<T> records,
+                                                String prefix) {
+        return KafkaSink.<T>builder().setBootstrapServers(bootstrap).setRecordSerializer(records)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE).setTransactionalIdPrefix(prefix)
+                .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
+                .setProperty("transaction.timeout.ms", "600000")
+                .build();
+    }
+
+    /**
+     * Creates the topics named with {@code suffix}, starts the job, feeds it half the payments, kills a TaskManager
+     * once a checkpoint completed, feeds the rest, and checks that the output read read_committed holds exactly one
+     * row change per payment.
+     */
+    private void exactlyOnceAcrossATaskManagerKill(String suffix, Callable<JobClient> start) throws Exception {
+        testbed.createTopics("payments-" + suffix, 3, "totals-" + suffix, 3, "rejected-" + suffix, 1);
+        JobClient job = start.call();
+        List<Payment> payments = sample(6_000, suffix);
+        Map<String, CustomerTotal> expected = expectedTotals(payments);
+        try (var totals = testbed.reader("totals-" + suffix);
+             KafkaProducer<byte[], byte[]> producer = testbed.producer()) {
+            payments.subList(0, 3_000).forEach(p -> send(producer, "payments-" + suffix, p));
             producer.flush();
             Await.until("a checkpoint completed and rows flow", WAIT, () -> totals.poll().size() > 500
-                    && RetainedSnapshots.latest(testbed.checkpoints("b")).isPresent());
-            testbed.flink().terminateTaskManager(0).get(60, TimeUnit.SECONDS);
-            testbed.flink().startTaskManager();
-            payments.subList(3_000, payments.size()).forEach(p -> send(producer, "payments-b", p));
+                    && RetainedSnapshots.latest(testbed.checkpoints(suffix)).isPresent());
+            testbed.killAndReplaceTaskManager();
+            payments.subList(3_000, payments.size()).forEach(p -> send(producer, "payments-" + suffix, p));
             producer.flush();
 
             Await.until("every customer's row is complete after the restore", WAIT, () -> {

@@ -1,5 +1,6 @@
 package io.ledgerstream.jobs.testing;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.ledgerstream.jobs.JobEnvironment;
 import io.ledgerstream.log.testing.LocalBroker;
 import java.nio.file.Path;
@@ -30,6 +31,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * What the jobs' integration tests run on: the standalone platform (ZooKeeper, bookies, a broker, in-process) and a
  * Flink MiniCluster of two single-slot TaskManagers that restarts failed jobs quickly, plus the Kafka plumbing the
  * tests need to feed a job and read back what it wrote.
+ *
+ * <p>Thread-safe for what tests share: the TaskManager kills are synchronized.
  */
 public final class JobTestbed implements AutoCloseable {
     private final Path dir;
@@ -41,6 +44,10 @@ public final class JobTestbed implements AutoCloseable {
         this.platform = platform;
         this.flink = flink;
     }
+
+    /** Index of the oldest TaskManager not killed yet. */
+    @GuardedBy("this")
+    private int oldestRunning;
 
     public static JobTestbed start(Path dir) throws Exception {
         LocalBroker platform = LocalBroker.start(dir.resolve("platform").toFile(), Map.of());
@@ -60,6 +67,15 @@ public final class JobTestbed implements AutoCloseable {
 
     public MiniCluster flink() {
         return flink;
+    }
+
+    /**
+     * Kills the oldest TaskManager still running (a job at parallelism 2 has a task on each) and starts a new one
+     * in its place; the MiniCluster keeps killed TaskManagers in its list, so the next kill takes the next one.
+     */
+    public synchronized void killAndReplaceTaskManager() throws Exception {
+        flink.terminateTaskManager(oldestRunning++).get(60, TimeUnit.SECONDS);
+        flink.startTaskManager();
     }
 
     /** Where a job's checkpoints go: {@code checkpoints-NAME} under the test's folder. */

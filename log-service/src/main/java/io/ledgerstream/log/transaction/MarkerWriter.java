@@ -7,6 +7,7 @@ import io.ledgerstream.log.metadata.BrokerRegistration;
 import io.ledgerstream.log.metadata.UnknownTopicException;
 import io.ledgerstream.log.network.BrokerClient;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -79,12 +80,17 @@ final class MarkerWriter {
                     + marker.producerId()));
             return;
         }
-        Map<Integer, List<TopicPartition>> byLeader = new java.util.HashMap<>();
+        Map<Integer, List<TopicPartition>> byLeader = new HashMap<>();
         List<TopicPartition> left;
         synchronized (remaining) {
             left = List.copyOf(remaining);
         }
         for (TopicPartition tp : left) {
+            if (cluster.leaders(tp.topic()).isEmpty()) {
+                // The topic is gone (deleted): as Kafka, its markers are not written.
+                settle(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION, marker, remaining);
+                continue;
+            }
             Optional<BrokerRegistration> leader = cluster.liveLeader(tp);
             leader.ifPresent(l -> byLeader.computeIfAbsent(l.id(), id -> new ArrayList<>()).add(tp));
         }

@@ -372,6 +372,29 @@ class TransactionsITCase {
     }
 
     @Test
+    void aTransactionWhoseTopicWasDeletedStillCompletesAndTheNextOneGoesOn() throws Exception {
+        createTopic("doomed", 1);
+        createTopic("survivor-out", 1);
+        try (KafkaProducer<String, String> producer = transactional("doomed-txn",
+                Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000"));
+             Admin admin = TestClients.admin(bootstrap)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("doomed", "k", "gone")).get();
+            producer.send(new ProducerRecord<>("survivor-out", "k", "first")).get();
+            admin.deleteTopics(List.of("doomed")).all().get(30, TimeUnit.SECONDS);
+            producer.commitTransaction();
+            // The next transaction starts only once the one before is complete: its marker to the deleted topic is
+            // given up, as Kafka does, instead of being retried for ever.
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("survivor-out", "k", "second")).get(30, TimeUnit.SECONDS);
+            producer.commitTransaction();
+        }
+        assertThat(readAll(new TopicPartition("survivor-out", 0), IsolationLevel.READ_COMMITTED))
+                .containsExactly("first", "second");
+    }
+
+    @Test
     void aTimeoutAboveTheBrokersMaximumIsRefused() {
         try (KafkaProducer<String, String> producer = transactional("greedy",
                 Map.of(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Integer.toString(3_600_000)))) {

@@ -56,14 +56,7 @@ public final class PaymentsJobBenchmark {
 
     /** Runs the benchmark and exits: 0 when it measured, 1 (with the error on stderr) when it failed. */
     public static void main(String[] args) {
-        try {
-            run(args);
-        } catch (Exception | AssertionError e) {
-            // Flink's local cluster keeps the JVM alive: exit, or a failed run would hang its script.
-            e.printStackTrace();
-            System.exit(1);
-        }
-        System.exit(0);
+        BenchMain.runAndExit(args, PaymentsJobBenchmark::run);
     }
 
     private static void run(String[] args) throws Exception {
@@ -76,8 +69,9 @@ public final class PaymentsJobBenchmark {
         String guarantee = args.length > 6 ? args[6] : "exactly-once";
 
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(PaymentsJob.PAYMENTS, 3, rf), new NewTopic(PaymentsJob.TOTALS, 3, rf),
-                    new NewTopic(PaymentsJob.REJECTED, 1, rf))).all().get(60, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(PaymentsJob.PAYMENTS, 3, rf),
+                    new NewTopic(PaymentsJob.TOTALS, 3, rf), new NewTopic(PaymentsJob.REJECTED, 1, rf)))
+                    .all().get(60, TimeUnit.SECONDS);
         }
         SamplePayments sample = new SamplePayments(1, CUSTOMERS, "bench", System.currentTimeMillis() - 3_600_000);
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {

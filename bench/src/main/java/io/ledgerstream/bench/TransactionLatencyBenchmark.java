@@ -41,13 +41,7 @@ public final class TransactionLatencyBenchmark {
 
     /** Runs the benchmark and exits: 0 when it measured, 1 (with the error on stderr) when it failed. */
     public static void main(String[] args) {
-        try {
-            run(args);
-        } catch (Exception | AssertionError e) {
-            e.printStackTrace();
-            System.exit(1);
-        }
-        System.exit(0);
+        BenchMain.runAndExit(args, TransactionLatencyBenchmark::run);
     }
 
     private static void run(String[] args) throws Exception {

@@ -61,8 +61,7 @@ public final class EnrichmentJob {
                 topics.source(params.get("customers-topic", CUSTOMERS), group,
                         EventDeserializer.ofRecords(EnrichmentJson::parseCustomer, Types.POJO(CustomerRecord.class))),
                 topics.sink(new KeyedEventSerializer<EnrichedOrder>(params.get("enriched-topic", ENRICHED),
-                        e -> e.order.customerId, EnrichmentJson::write),
-                        group + "-" + params.get("enriched-topic", ENRICHED)),
+                        e -> e.order.customerId, EnrichmentJson::write), group),
                 Duration.ofMillis(params.getLong("max-wait-ms", DEFAULT_MAX_WAIT.toMillis())));
     }
 

@@ -3,7 +3,6 @@ package io.ledgerstream.jobs.kafka;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -88,16 +87,16 @@ public final class KafkaTopics {
     }
 
     /**
-     * A sink of this object's guarantee. {@code transactionalIdPrefix} must be unique per sink in the cluster and
-     * stay the same across restarts of the job, so that a restart commits or aborts the transactions its previous
-     * run left; an at-least-once sink does not use it.
+     * A sink of this object's guarantee. Its transactional id prefix is {@code <groupId>-<topic>}: unique per sink
+     * as long as group ids are unique per job, and the same across restarts of the job, so that a restart commits or
+     * aborts the transactions its previous run left (an at-least-once sink does not use it).
      */
-    public <T> KafkaSink<T> sink(KafkaRecordSerializationSchema<T> events, String transactionalIdPrefix) {
+    public <T> KafkaSink<T> sink(KeyedEventSerializer<T> events, String groupId) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setRecordSerializer(events)
                 .setDeliveryGuarantee(sinkGuarantee)
-                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .setTransactionalIdPrefix(groupId + "-" + events.topic())
                 .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
                 .build();
     }

@@ -29,6 +29,11 @@ public final class KeyedEventSerializer<T> implements KafkaRecordSerializationSc
         this.value = value;
     }
 
+    /** The topic the events go to. */
+    public String topic() {
+        return topic;
+    }
+
     @Override
     public Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
         return Optional.of(new DefaultKafkaDatasetFacet(DefaultKafkaDatasetIdentifier.ofTopics(List.of(topic))));

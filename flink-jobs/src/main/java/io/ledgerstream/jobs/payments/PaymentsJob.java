@@ -58,9 +58,9 @@ public final class PaymentsJob {
                 topics.source(params.get("payments-topic", PAYMENTS), group,
                         EventDeserializer.ofValues(PaymentsJson::parsePayment, Types.POJO(Payment.class))),
                 topics.sink(new KeyedEventSerializer<CustomerTotal>(totalsTopic, t -> t.customerId,
-                        PaymentsJson::write), group + "-" + totalsTopic),
+                        PaymentsJson::write), group),
                 topics.sink(new KeyedEventSerializer<Payment>(rejectedTopic, p -> p.customerId, PaymentsJson::write),
-                        group + "-" + rejectedTopic),
+                        group),
                 Duration.ofMillis(params.getLong("dedup-window-ms", DEFAULT_DEDUP_WINDOW.toMillis())));
     }
 

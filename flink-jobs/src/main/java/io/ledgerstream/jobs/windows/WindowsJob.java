@@ -55,10 +55,9 @@ public final class WindowsJob {
                 topics.source(params.get("payments-topic", PaymentsJob.PAYMENTS), group,
                         EventDeserializer.ofValues(PaymentsJson::parsePayment, Types.POJO(Payment.class))),
                 topics.sink(new KeyedEventSerializer<MinuteTotal>(totalsTopic,
-                        m -> m.currency + "@" + instantText(m.windowStart), WindowsJob::write),
-                        group + "-" + totalsTopic),
+                        m -> m.currency + "@" + instantText(m.windowStart), WindowsJob::write), group),
                 topics.sink(new KeyedEventSerializer<Payment>(lateTopic, p -> p.customerId, PaymentsJson::write),
-                        group + "-" + lateTopic));
+                        group));
     }
 
     public static byte[] write(MinuteTotal total) {

@@ -26,10 +26,10 @@ import java.util.TreeMap;
  * broker    v1: kind=3, version=1, id int, host UTF, port int, rack UTF
  * leaders   v1: kind=4, version=1, partitionCount int, (brokerId int, epoch int) * partitionCount
  * producers v2: kind=5, version=2, offset long, producerCount int, (producerId long, epoch short,
- *               lastTimestamp long, txnFirstOffset long, coordinatorEpoch int, batchCount int, (firstSeq int, lastSeq int,
- *               firstOffset long, lastOffset long) * batchCount) * producerCount, abortedCount int,
- *               (producerId long, firstOffset long, lastOffset long) * abortedCount
- * producers v1: as v2 without txnFirstOffset and coordinatorEpoch (read as -1) and without the aborted transactions
+ *               lastTimestamp long, txnFirstOffset long, coordinatorEpoch int, batchCount int,
+ *               (firstSeq int, lastSeq int, firstOffset long, lastOffset long) * batchCount) * producerCount,
+ *               abortedCount int, (producerId long, firstOffset long, lastOffset long) * abortedCount
+ * producers v1: as v2 without txnFirstOffset and coordinatorEpoch (read as -1) and without aborted transactions
  * </pre>
  * Records are written in the newest version. A reader refuses versions it does not know rather than guessing.
  */
@@ -175,7 +175,7 @@ public final class MetadataCodec {
                 }
             }
             out.writeInt(snapshot.aborted().size());
-            for (ProducerSnapshot.Aborted a : snapshot.aborted()) {
+            for (AbortedTransaction a : snapshot.aborted()) {
                 out.writeLong(a.producerId());
                 out.writeLong(a.firstOffset());
                 out.writeLong(a.lastOffset());
@@ -202,11 +202,11 @@ public final class MetadataCodec {
                 producers.add(new ProducerSnapshot.Producer(id, epoch, lastTimestamp, txnFirstOffset,
                         coordinatorEpoch, batches));
             }
-            List<ProducerSnapshot.Aborted> aborted = new ArrayList<>();
+            List<AbortedTransaction> aborted = new ArrayList<>();
             if (version >= VERSION_2) {
                 int abortedCount = in.readInt();
                 for (int i = 0; i < abortedCount; i++) {
-                    aborted.add(new ProducerSnapshot.Aborted(in.readLong(), in.readLong(), in.readLong()));
+                    aborted.add(new AbortedTransaction(in.readLong(), in.readLong(), in.readLong()));
                 }
             }
             return new ProducerSnapshot(offset, producers, aborted);

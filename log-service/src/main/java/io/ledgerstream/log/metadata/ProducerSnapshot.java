@@ -10,7 +10,7 @@ import java.util.List;
  * @param producers each producer with its epoch, last batch timestamp, open transaction and recent batches
  * @param aborted   the aborted transactions whose marker lies below {@code offset}, oldest first
  */
-public record ProducerSnapshot(long offset, List<Producer> producers, List<Aborted> aborted) {
+public record ProducerSnapshot(long offset, List<Producer> producers, List<AbortedTransaction> aborted) {
 
     public ProducerSnapshot {
         producers = List.copyOf(producers);
@@ -32,9 +32,5 @@ public record ProducerSnapshot(long offset, List<Producer> producers, List<Abort
 
     /** One batch of a producer: its sequence range and the offsets it was stored at. */
     public record Batch(int firstSeq, int lastSeq, long firstOffset, long lastOffset) {
-    }
-
-    /** An aborted transaction: its producer, its first offset and its abort marker's offset. */
-    public record Aborted(long producerId, long firstOffset, long lastOffset) {
     }
 }

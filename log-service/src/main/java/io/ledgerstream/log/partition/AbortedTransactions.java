@@ -1,5 +1,6 @@
 package io.ledgerstream.log.partition;
 
+import io.ledgerstream.log.metadata.AbortedTransaction;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,10 +63,6 @@ public final class AbortedTransactions {
         AbortedTransactions copy = new AbortedTransactions();
         copy.entries.addAll(entries);
         return copy;
-    }
-
-    int size() {
-        return entries.size();
     }
 
     private int firstEndingAtOrAfter(long offset) {

@@ -2,6 +2,7 @@ package io.ledgerstream.log.partition;
 
 import io.ledgerstream.log.config.LogConfig;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
@@ -123,7 +124,7 @@ public interface PartitionLog extends AutoCloseable {
     boolean hasOpenTransaction(long producerId);
 
     /** The producers this partition knows, with their open transactions, as DescribeProducers shows them. */
-    java.util.List<ProducerStateTable.ActiveProducer> producers();
+    List<ProducerStateTable.ActiveProducer> producers();
 
     /**
      * Forgets the producers whose last batch here is {@code expirationMs} or more old

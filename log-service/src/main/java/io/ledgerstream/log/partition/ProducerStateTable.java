@@ -1,6 +1,7 @@
 package io.ledgerstream.log.partition;
 
 import java.nio.ByteBuffer;
+import io.ledgerstream.log.metadata.AbortedTransaction;
 import io.ledgerstream.log.metadata.ProducerSnapshot;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -259,9 +260,7 @@ public final class ProducerStateTable {
                         producer.coordinatorEpoch, batches));
             }
         });
-        List<ProducerSnapshot.Aborted> abortedBelow = aborted.below(offset).stream()
-                .map(a -> new ProducerSnapshot.Aborted(a.producerId(), a.firstOffset(), a.lastOffset())).toList();
-        return new ProducerSnapshot(offset, kept, abortedBelow);
+        return new ProducerSnapshot(offset, kept, aborted.below(offset));
     }
 
     /** Starts from a stored snapshot; the log after its offset is then replayed on top. */
@@ -282,8 +281,7 @@ public final class ProducerStateTable {
                                 new AppendResult(b.firstOffset(), b.lastOffset())));
             }
         }
-        aborted.restore(snapshot.aborted().stream()
-                .map(a -> new AbortedTransaction(a.producerId(), a.firstOffset(), a.lastOffset())).toList());
+        aborted.restore(snapshot.aborted());
     }
 
     /** A producer as DescribeProducers shows it. */

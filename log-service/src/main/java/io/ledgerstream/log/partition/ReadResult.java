@@ -1,5 +1,6 @@
 package io.ledgerstream.log.partition;
 
+import io.ledgerstream.log.metadata.AbortedTransaction;
 import java.nio.ByteBuffer;
 import java.util.List;
 

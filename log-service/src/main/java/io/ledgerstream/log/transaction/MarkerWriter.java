@@ -9,6 +9,7 @@ import io.ledgerstream.log.network.BrokerClient;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -139,7 +140,7 @@ final class MarkerWriter {
     /** Sends one leader its partitions' markers; those written (or given up) leave {@code remaining}. */
     private CompletableFuture<Void> send(BrokerRegistration leader, Marker marker, List<TopicPartition> partitions,
                                          Set<TopicPartition> remaining) {
-        Map<String, List<Integer>> byTopic = new java.util.LinkedHashMap<>();
+        Map<String, List<Integer>> byTopic = new LinkedHashMap<>();
         partitions.forEach(tp -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition()));
         WriteTxnMarkersRequestData.WritableTxnMarker entry = new WriteTxnMarkersRequestData.WritableTxnMarker()
                 .setProducerId(marker.producerId()).setProducerEpoch(marker.epoch())

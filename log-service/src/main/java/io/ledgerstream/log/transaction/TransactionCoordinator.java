@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
@@ -146,7 +147,7 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     /** Runs {@code work} if this broker coordinates the id; an empty id is INVALID_REQUEST first, as in Kafka. */
     private <T> CompletableFuture<T> asCoordinator(String transactionalId, Supplier<CompletableFuture<T>> work,
-                                                   java.util.function.Function<Errors, T> refusal) {
+                                                   Function<Errors, T> refusal) {
         if (transactionalId == null || transactionalId.isEmpty()) {
             return CompletableFuture.completedFuture(refusal.apply(Errors.INVALID_REQUEST));
         }

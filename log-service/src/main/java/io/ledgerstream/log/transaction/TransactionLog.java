@@ -43,10 +43,6 @@ final class TransactionLog {
         return Utils.abs(transactionalId.hashCode()) % partitions;
     }
 
-    TopicPartition partition() {
-        return partition;
-    }
-
     /** Reads the partition from its start: every transactional id's latest state. */
     CompletableFuture<Map<String, TransactionRecord>> load() {
         return logs.log(partition).thenCompose(log -> loadFrom(log, log.logStartOffset(), new HashMap<>()));

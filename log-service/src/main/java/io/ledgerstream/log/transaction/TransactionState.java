@@ -1,14 +1,17 @@
 package io.ledgerstream.log.transaction;
 
-/** Where a transactional id's transaction stands, under the names Kafka's tools show. */
+/**
+ * Where a transactional id's transaction stands, under the names Kafka's tools show. Kafka's PrepareEpochFence is
+ * never stored (an abort under a bumped epoch is recorded as PrepareAbort) and Dead belongs to id expiration, which
+ * is not done.
+ */
 public enum TransactionState {
     EMPTY("Empty"),
     ONGOING("Ongoing"),
     PREPARE_COMMIT("PrepareCommit"),
     PREPARE_ABORT("PrepareAbort"),
     COMPLETE_COMMIT("CompleteCommit"),
-    COMPLETE_ABORT("CompleteAbort"),
-    PREPARE_EPOCH_FENCE("PrepareEpochFence");
+    COMPLETE_ABORT("CompleteAbort");
 
     private final String kafkaName;
 
@@ -23,11 +26,6 @@ public enum TransactionState {
 
     /** Whether markers are being written: new requests of the producer get CONCURRENT_TRANSACTIONS meanwhile. */
     boolean preparing() {
-        return this == PREPARE_COMMIT || this == PREPARE_ABORT || this == PREPARE_EPOCH_FENCE;
-    }
-
-    /** Whether no transaction is open: a new one may start. */
-    boolean idle() {
-        return this == EMPTY || this == COMPLETE_COMMIT || this == COMPLETE_ABORT;
+        return this == PREPARE_COMMIT || this == PREPARE_ABORT;
     }
 }

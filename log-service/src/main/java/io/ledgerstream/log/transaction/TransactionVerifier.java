@@ -4,6 +4,7 @@ import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.cluster.ClusterView;
 import io.ledgerstream.log.metadata.BrokerRegistration;
 import io.ledgerstream.log.network.BrokerClient;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -63,7 +64,7 @@ public final class TransactionVerifier {
         AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection topics =
                 new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection();
         topics.add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic().setName(partition.topic())
-                .setPartitions(java.util.List.of(partition.partition())));
+                .setPartitions(List.of(partition.partition())));
         AddPartitionsToTxnRequestData.AddPartitionsToTxnTransactionCollection transactions =
                 new AddPartitionsToTxnRequestData.AddPartitionsToTxnTransactionCollection();
         transactions.add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction()

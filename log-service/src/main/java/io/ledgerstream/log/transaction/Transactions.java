@@ -275,7 +275,6 @@ final class Transactions {
             case COMPLETE_ABORT -> commit ? Errors.INVALID_TXN_STATE : Errors.NONE;
             case PREPARE_COMMIT -> commit ? Errors.CONCURRENT_TRANSACTIONS : Errors.INVALID_TXN_STATE;
             case PREPARE_ABORT -> commit ? Errors.INVALID_TXN_STATE : Errors.CONCURRENT_TRANSACTIONS;
-            case PREPARE_EPOCH_FENCE -> Errors.CONCURRENT_TRANSACTIONS;
             case EMPTY -> Errors.INVALID_TXN_STATE;
         };
         if (answer != null) {

@@ -46,7 +46,7 @@ class MetadataCodecTest {
                         new ProducerSnapshot.Batch(0, 9, 100, 109), new ProducerSnapshot.Batch(10, 19, 200, 209))),
                 new ProducerSnapshot.Producer(8, (short) 0, 5, 300, 4, List.of(
                         new ProducerSnapshot.Batch(Integer.MAX_VALUE - 1, 0, 300, 301)))),
-                List.of(new ProducerSnapshot.Aborted(9, 50, 60), new ProducerSnapshot.Aborted(7, 61, 99)));
+                List.of(new AbortedTransaction(9, 50, 60), new AbortedTransaction(7, 61, 99)));
         assertThat(MetadataCodec.decodeProducerSnapshot(MetadataCodec.encode(snapshot))).isEqualTo(snapshot);
     }
 

@@ -3,6 +3,7 @@ package io.ledgerstream.log.partition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ledgerstream.log.metadata.AbortedTransaction;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;

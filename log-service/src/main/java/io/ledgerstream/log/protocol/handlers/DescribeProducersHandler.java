@@ -61,7 +61,8 @@ public final class DescribeProducersHandler implements ApiHandler<DescribeProduc
                         partition.activeProducers().add(new DescribeProducersResponseData.ProducerState()
                                 .setProducerId(p.producerId()).setProducerEpoch(p.epoch())
                                 .setLastSequence(p.lastSequence()).setLastTimestamp(p.lastTimestamp())
-                                .setCoordinatorEpoch(p.coordinatorEpoch()).setCurrentTxnStartOffset(p.currentTxnStartOffset()));
+                                .setCoordinatorEpoch(p.coordinatorEpoch())
+                                .setCurrentTxnStartOffset(p.currentTxnStartOffset()));
                     }
                     return null;
                 }));

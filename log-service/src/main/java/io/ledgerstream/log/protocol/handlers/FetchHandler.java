@@ -1,6 +1,6 @@
 package io.ledgerstream.log.protocol.handlers;
 
-import io.ledgerstream.log.partition.AbortedTransaction;
+import io.ledgerstream.log.metadata.AbortedTransaction;
 import io.ledgerstream.log.partition.PartitionLogs;
 import io.ledgerstream.log.partition.ReadResult;
 import io.ledgerstream.log.protocol.ApiHandler;
@@ -29,9 +29,9 @@ import org.apache.kafka.common.requests.FetchResponse;
  * a partition's high watermark moves or {@code max.wait.ms} passes, then reads again. Fetch sessions are not kept:
  * every response carries session id 0, which tells clients to send full requests. A full request (epoch 0 or -1) is
  * served whatever session it names, as Kafka does when it closes or replaces a session; an incremental one (epoch
- * above 0) gets FETCH_SESSION_ID_NOT_FOUND, since no session exists to add it to. A
- * read_committed fetch reads up to the last stable offset and is told the aborted transactions among its records;
- * both isolation levels are told the last stable offset.
+ * above 0) gets FETCH_SESSION_ID_NOT_FOUND, since no session exists to add it to. A read_committed fetch reads up
+ * to the last stable offset and is told the aborted transactions among its records; both isolation levels are told
+ * the last stable offset.
  */
 public final class FetchHandler implements ApiHandler<FetchRequest> {
     private final PartitionLogs logs;

@@ -37,8 +37,8 @@ import org.apache.kafka.common.requests.ProduceResponse;
  * Produce: exactly one batch per partition, as Kafka requires from v3 on, appended as one ledger entry. The first
  * transactional batch of a producer in a partition is appended only once its transaction coordinator confirms the
  * partition was added to the transaction (KIP-890 verification, as Kafka does by default): one that was not gets
- * TRANSACTION_ABORTABLE (INVALID_TXN_STATE before Produce v11). acks=1 and acks=all both complete once the ack quorum of bookies has the batch (BookKeeper has no weaker
- * acknowledgement); acks=0 sends no response. A partition not acknowledged within the request's {@code timeoutMs}
+ * TRANSACTION_ABORTABLE (INVALID_TXN_STATE before Produce v11). acks=1 and acks=all both complete once the ack
+ * quorum of bookies has the batch (BookKeeper has no weaker acknowledgement); acks=0 sends no response. A partition not acknowledged within the request's {@code timeoutMs}
  * is answered REQUEST_TIMED_OUT, as Kafka does when replication does not finish in time: its batch may still land.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequest> {
@@ -160,9 +160,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                 .thenCompose(log -> verified(log, partition, records, transactionalId, version))
                 .thenCompose(log -> {
                     if (!claimed.compareAndSet(false, true)) {
-                        // The request already ended (timed out) while the log opened: the batch is not appended.
+                        // The request already ended (timed out) while the log opened or the transaction was
+                        // verified: the batch is not appended.
                         throw new IllegalStateException("Produce to " + partition
-                                + " timed out before its log opened");
+                                + " timed out before its batch could be appended");
                     }
                     try {
                         return appendTo(log, partition, records);

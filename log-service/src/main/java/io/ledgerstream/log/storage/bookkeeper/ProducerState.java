@@ -2,8 +2,8 @@ package io.ledgerstream.log.storage.bookkeeper;
 
 import com.google.errorprone.annotations.ThreadSafe;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import io.ledgerstream.log.metadata.AbortedTransaction;
 import io.ledgerstream.log.metadata.ProducerSnapshot;
-import io.ledgerstream.log.partition.AbortedTransaction;
 import io.ledgerstream.log.partition.AbortedTransactions;
 import io.ledgerstream.log.partition.AppendResult;
 import io.ledgerstream.log.partition.ProducerStateTable;

@@ -1,0 +1,41 @@
+package io.ledgerstream.connectors.runtime;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What every connector file says besides its type's own settings: its name, the topic it writes (a source) or the
+ * topics it reads (a sink), the cluster, error handling and how often Flink may restart it.
+ *
+ * @param file the file's name, for messages
+ * @param topics the one topic a source writes, or the topics a sink reads
+ * @param deadLetterTopic where failed records go, if anywhere
+ * @param restartAttempts restarts after which a failing connector stays failed (the count starts again after a
+ *     quiet period)
+ */
+public record ConnectorSpec(String file, String name, boolean source, String type, List<String> topics,
+                            String bootstrapServers, ErrorTolerance tolerance, Optional<String> deadLetterTopic,
+                            int parallelism, int restartAttempts, Duration restartDelay, Duration checkpointInterval)
+        implements Serializable {
+
+    /** The Flink job's name: how {@code connect list} and {@code connect status} find it. */
+    public String jobName() {
+        return jobName(name);
+    }
+
+    public static String jobName(String connectorName) {
+        return "connector " + connectorName;
+    }
+
+    /** The group id a sink reads its topics under, and the prefix of a source's transactional ids. */
+    public String groupId() {
+        return "connect-" + name;
+    }
+
+    /** The topic a source connector writes. */
+    public String topic() {
+        return topics.get(0);
+    }
+}

@@ -80,7 +80,7 @@ public final class ConnectorFile {
         String typeName = block.string("type");
         ConnectorType type = ConnectorTypes.named(typeName).orElseThrow(() -> block.problem("type",
                 "is not a connector type; the types are " + String.join(", ", ConnectorTypes.names())));
-        SourceConnector source = isSource ? type.source(block) : null;
+        SourceConnector source = isSource ? type.source(name, block) : null;
         SinkConnector<?> sink = isSink ? type.sink(block) : null;
         block.rejectUnknown();
 
@@ -100,7 +100,7 @@ public final class ConnectorFile {
         Duration delay = restart.duration("delay", Duration.ofSeconds(1), Duration.ofMillis(10));
         restart.rejectUnknown();
         ConnectorSpec spec = new ConnectorSpec(file, name, isSource, typeName, topics,
-                settings.string("bootstrap-servers", DEFAULT_BOOTSTRAP), tolerance, deadLetters,
+                settings.string("bootstrap-servers", DEFAULT_BOOTSTRAP), tolerance, deadLetters.orElse(null),
                 settings.integer("parallelism", 1, 1, 256), attempts, delay,
                 settings.duration("checkpoint-interval", Duration.ofSeconds(10), Duration.ofMillis(100)));
         settings.rejectUnknown();

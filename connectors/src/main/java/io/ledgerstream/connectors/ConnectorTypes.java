@@ -1,12 +1,13 @@
 package io.ledgerstream.connectors;
 
+import io.ledgerstream.connectors.postgres.PostgresCdcType;
 import io.ledgerstream.connectors.runtime.ConnectorType;
 import java.util.List;
 import java.util.Optional;
 
 /** Every connector type there is, by the name a file's {@code type:} key gives. */
 final class ConnectorTypes {
-    private static final List<ConnectorType> ALL = List.of();
+    private static final List<ConnectorType> ALL = List.of(new PostgresCdcType());
 
     private ConnectorTypes() {
     }

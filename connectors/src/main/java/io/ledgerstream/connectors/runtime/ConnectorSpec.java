@@ -11,14 +11,19 @@ import java.util.Optional;
  *
  * @param file the file's name, for messages
  * @param topics the one topic a source writes, or the topics a sink reads
- * @param deadLetterTopic where failed records go, if anywhere
+ * @param deadLetters the topic failed records go to, or null
  * @param restartAttempts restarts after which a failing connector stays failed (the count starts again after a
  *     quiet period)
  */
 public record ConnectorSpec(String file, String name, boolean source, String type, List<String> topics,
-                            String bootstrapServers, ErrorTolerance tolerance, Optional<String> deadLetterTopic,
+                            String bootstrapServers, ErrorTolerance tolerance, String deadLetters,
                             int parallelism, int restartAttempts, Duration restartDelay, Duration checkpointInterval)
         implements Serializable {
+
+    /** The topic failed records go to, if any. */
+    public Optional<String> deadLetterTopic() {
+        return Optional.ofNullable(deadLetters);
+    }
 
     /** The Flink job's name: how {@code connect list} and {@code connect status} find it. */
     public String jobName() {

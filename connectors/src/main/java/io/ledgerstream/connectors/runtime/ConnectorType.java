@@ -16,6 +16,11 @@ public interface ConnectorType {
         throw block.problem("type", "'" + name() + "' is a sink type, not a source type");
     }
 
+    /** Reads a {@code source:} block of the named connector; types that name things after it override this. */
+    default SourceConnector source(String connector, Settings block) {
+        return source(block);
+    }
+
     /** Reads a {@code sink:} block. */
     default SinkConnector<?> sink(Settings block) {
         throw block.problem("type", "'" + name() + "' is a source type, not a sink type");

@@ -11,7 +11,7 @@ import org.apache.logging.log4j.core.LoggerContext;
  *
  * <p>Not thread-safe: one quick start at a time in a process.
  */
-final class QuickstartLog implements AutoCloseable {
+public final class QuickstartLog implements AutoCloseable {
     static final String FILE_PROPERTY = "ledgerstream.log.file";
     static final String APPENDER_PROPERTY = "ledgerstream.log.appender";
 
@@ -26,7 +26,7 @@ final class QuickstartLog implements AutoCloseable {
     }
 
     /** Sends the log to {@code file} (appended to; created with its folder when the first line comes). */
-    static QuickstartLog open(Path file) {
+    public static QuickstartLog open(Path file) {
         Path absolute = file.toAbsolutePath().normalize();
         QuickstartLog log = new QuickstartLog(absolute, System.getProperty(FILE_PROPERTY),
                 System.getProperty(APPENDER_PROPERTY));
@@ -37,7 +37,7 @@ final class QuickstartLog implements AutoCloseable {
     }
 
     /** The log file, absolute and normalized. */
-    Path file() {
+    public Path file() {
         return file;
     }
 

@@ -1,6 +1,7 @@
 package io.ledgerstream.cli.flink;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -100,11 +101,28 @@ public final class FlinkRestClient {
                 .method("PATCH", HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** Any GET of the REST API, as a JSON tree (objects and arrays alike). */
+    public JsonNode get(String path) throws IOException, InterruptedException {
+        return JSON.readTree(body(HttpRequest.newBuilder(uri(path)).GET()));
+    }
+
+    /** Any POST of a JSON body, answered with a JSON tree. */
+    public JsonNode post(String path, Object request) throws IOException, InterruptedException {
+        return JSON.readTree(body(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(request)))));
+    }
+
     private URI uri(String path) {
         return URI.create(base + path);
     }
 
     private Map<String, Object> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        String body = body(request);
+        return body.isBlank() ? Map.of() : JSON.readValue(body, OBJECT);
+    }
+
+    private String body(HttpRequest.Builder request) throws IOException, InterruptedException {
         HttpResponse<byte[]> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         String body = new String(response.body(), StandardCharsets.UTF_8);
@@ -112,6 +130,6 @@ public final class FlinkRestClient {
             throw new FlinkRestException(response.request().method() + " " + response.request().uri() + " answered "
                     + response.statusCode() + ": " + body);
         }
-        return body.isBlank() ? Map.of() : JSON.readValue(body, OBJECT);
+        return body;
     }
 }

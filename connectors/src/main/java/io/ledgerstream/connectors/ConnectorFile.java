@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Reads one connector file (YAML) and validates all of it before anything runs: the common keys here, the
@@ -53,13 +54,19 @@ public final class ConnectorFile {
      * @param file the file's name, for messages
      */
     public static Connector parse(String file, String yaml) {
+        if (yaml.isBlank()) {
+            throw new ConnectorConfigException(file, "is empty");
+        }
         Map<String, Object> top;
         try {
             top = YAML.readValue(yaml, new TypeReference<Map<String, Object>>() {
             });
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-            throw new ConnectorConfigException(file, "is not valid YAML" + where + ": " + e.getOriginalMessage());
+            // The parser's message spans lines (with a code excerpt): keep its unindented lines, on one.
+            String why = e.getOriginalMessage().lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                    .collect(Collectors.joining("; "));
+            throw new ConnectorConfigException(file, "is not valid YAML" + where + ": " + why);
         }
         if (top == null) {
             throw new ConnectorConfigException(file, "is empty");

@@ -9,6 +9,7 @@ import io.ledgerstream.connectors.runtime.ConnectorSpec;
 import io.ledgerstream.connectors.runtime.SinkConnector;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -72,7 +73,8 @@ public final class FilesSink implements SinkConnector<String> {
             return DEFAULT_ROLL_SIZE;
         }
         try {
-            MemorySize size = MemorySize.parse(text);
+            // Flink's units are binary already and spelled mb, gb: take MiB, GiB as well.
+            MemorySize size = MemorySize.parse(text.toLowerCase(Locale.ROOT).replaceAll("([kmgt])ib$", "$1b"));
             if (size.getBytes() >= 1024) {
                 return size;
             }

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
 import java.nio.file.PathMatcher;
 import java.util.function.Predicate;
-import org.apache.flink.connector.file.src.enumerate.DefaultFileFilter;
 import org.apache.flink.core.fs.Path;
 
 /**
@@ -20,7 +19,6 @@ final class FileNameFilter implements Predicate<Path>, Serializable {
     private static final long serialVersionUID = 1L;
 
     private final String glob;
-    private final DefaultFileFilter visible = new DefaultFileFilter();
     private transient PathMatcher matcher;
 
     /** @param glob a glob on file names such as {@code *.jsonl}, or null for every visible file */
@@ -35,7 +33,7 @@ final class FileNameFilter implements Predicate<Path>, Serializable {
 
     @Override
     public boolean test(Path path) {
-        if (!visible.test(path)) {
+        if (path.getName().startsWith(".") || path.getName().startsWith("_")) {
             return false;
         }
         if (glob == null) {

@@ -3,11 +3,13 @@ package io.ledgerstream.connectors.files.source;
 import io.ledgerstream.connectors.files.FileFormat;
 import io.ledgerstream.connectors.runtime.ConnectorRecord;
 import java.io.IOException;
+import java.net.URI;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.apache.flink.connector.file.src.reader.BulkFormat;
 import org.apache.flink.connector.file.src.util.CheckpointedPosition;
+import org.apache.flink.core.fs.Path;
 
 /**
  * The files source's reader format: a file is one split (never cut, so line numbers are exact), read by a {@link
@@ -39,7 +41,13 @@ final class LineFormat implements BulkFormat<ConnectorRecord, FileSourceSplit> {
     }
 
     private LineReader reader(FileSourceSplit split, long linesRead) throws IOException {
-        return new LineReader(split, LineDecoder.create(format, keyField, split.path().toString()), linesRead);
+        return new LineReader(split, LineDecoder.create(format, keyField, name(split.path())), linesRead);
+    }
+
+    /** A file's name in origins: a local file by its path, any other by its URI. */
+    static String name(Path path) {
+        URI uri = path.toUri();
+        return "file".equals(uri.getScheme()) ? uri.getPath() : path.toString();
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import org.apache.flink.core.fs.Path;
+import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,13 @@ class FileNameFilterTest {
         assertThat(all.test(path("a.jsonl"))).isTrue();
         assertThat(all.test(path(".a.jsonl"))).isFalse();
         assertThat(all.test(path("_a.jsonl"))).isFalse();
+    }
+
+    @Test
+    void itTravelsWithTheJob() throws Exception {
+        FileNameFilter copy = InstantiationUtil.clone(new FileNameFilter("*.csv"));
+
+        assertThat(copy.test(path("a.csv"))).isTrue();
     }
 
     @Test

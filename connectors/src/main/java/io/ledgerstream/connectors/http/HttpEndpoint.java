@@ -1,7 +1,6 @@
 package io.ledgerstream.connectors.http;
 
 import io.ledgerstream.connectors.config.Secret;
-import java.io.Serializable;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +16,7 @@ import java.util.Map;
  *
  * <p>Immutable and serializable: only secret references travel with the job, never their values.
  */
-final class HttpEndpoint implements Serializable {
+final class HttpEndpoint implements HttpPoster.TransportFactory {
     private static final long serialVersionUID = 1L;
 
     private final URI url;
@@ -44,7 +43,8 @@ final class HttpEndpoint implements Serializable {
      * A transport to this endpoint: reads the secrets now (failing with the variable's or file's name, never a
      * value) and opens a client.
      */
-    HttpPoster.Transport connect() {
+    @Override
+    public HttpPoster.Transport connect() {
         Map<String, String> all = new LinkedHashMap<>(headers);
         secretHeaders.forEach((name, secret) -> all.put(name, secret.value()));
         if (bearerToken != null) {

@@ -1,6 +1,7 @@
 package io.ledgerstream.connectors.http;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,11 @@ final class HttpPoster {
     /** Sends one POST and returns the answer's status. */
     interface Transport {
         int post(byte[] body) throws IOException, InterruptedException;
+    }
+
+    /** Opens a transport where the writer runs; serializable, since it travels with the job. */
+    interface TransportFactory extends Serializable {
+        Transport connect();
     }
 
     /** Waits between tries; tests give one that does not wait. */
@@ -69,7 +75,8 @@ final class HttpPoster {
                 last = "the last try failed: " + e;
             }
             if (attempt > retries.maxRetries()) {
-                return new Outcome(false, attempt, "POST " + url + " failed " + attempt + " times; " + last);
+                return new Outcome(false, attempt, "POST " + url + " failed after " + attempt
+                        + (attempt == 1 ? " attempt; " : " attempts; ") + last);
             }
             Duration delay = retries.delay(attempt);
             LOG.warn("POST {} failed ({}); retry {} of {} in {} ms", url, last, attempt, retries.maxRetries(),

@@ -120,6 +120,6 @@ public final class HttpSink implements SinkConnector<ConnectorRecord> {
     @Override
     public DataStream<ConnectorRecord> write(DataStream<ConnectorRecord> records, ConnectorSpec spec) {
         return records.transform("http " + endpoint.url(), TypeInformation.of(ConnectorRecord.class),
-                new HttpWriteOperator(spec, endpoint, retries, batchSize)).uid("http-sink");
+                new HttpWriteOperator(spec, endpoint.url().toString(), endpoint, retries, batchSize)).uid("http-sink");
     }
 }

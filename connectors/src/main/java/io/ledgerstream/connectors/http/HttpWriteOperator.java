@@ -26,15 +26,19 @@ final class HttpWriteOperator extends AbstractStreamOperator<ConnectorRecord>
     private static final long serialVersionUID = 1L;
 
     private final ConnectorSpec spec;
-    private final HttpEndpoint endpoint;
+    private final String url;
+    private final HttpPoster.TransportFactory endpoint;
     private final Retries retries;
     private final int batchSize;
     private transient HttpPoster poster;
     private transient List<ConnectorRecord> pending;
     private transient ConnectorMetrics metrics;
 
-    HttpWriteOperator(ConnectorSpec spec, HttpEndpoint endpoint, Retries retries, int batchSize) {
+    /** @param url the endpoint's URL, for messages */
+    HttpWriteOperator(ConnectorSpec spec, String url, HttpPoster.TransportFactory endpoint, Retries retries,
+                      int batchSize) {
         this.spec = spec;
+        this.url = url;
         this.endpoint = endpoint;
         this.retries = retries;
         this.batchSize = batchSize;
@@ -43,7 +47,7 @@ final class HttpWriteOperator extends AbstractStreamOperator<ConnectorRecord>
     @Override
     public void open() throws Exception {
         super.open();
-        poster = new HttpPoster(endpoint.url().toString(), endpoint.connect(), retries,
+        poster = new HttpPoster(url, endpoint.connect(), retries,
                 delay -> Thread.sleep(delay.toMillis()));
         pending = new ArrayList<>(batchSize);
         metrics = new ConnectorMetrics(getMetricGroup());
@@ -77,14 +81,15 @@ final class HttpWriteOperator extends AbstractStreamOperator<ConnectorRecord>
         if (pending.isEmpty()) {
             return;
         }
-        HttpPoster.Outcome outcome = poster.send(RequestBodies.of(pending, batchSize > 1));
+        List<ConnectorRecord> batch = List.copyOf(pending);
+        pending.clear();
+        HttpPoster.Outcome outcome = poster.send(RequestBodies.of(batch, batchSize > 1));
         if (!outcome.delivered()) {
             HttpDeliveryException failure = new HttpDeliveryException(outcome.failure());
-            for (ConnectorRecord record : pending) {
+            for (ConnectorRecord record : batch) {
                 FailedRecords.handle(spec, record.failedWith(failure), r -> output.collect(new StreamRecord<>(r)),
                         metrics);
             }
         }
-        pending.clear();
     }
 }

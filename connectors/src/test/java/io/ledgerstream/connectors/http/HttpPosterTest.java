@@ -58,7 +58,7 @@ class HttpPosterTest {
         HttpPoster.Outcome outcome = poster(2).send(new byte[0]);
 
         assertThat(outcome.delivered()).isFalse();
-        assertThat(outcome.failure()).isEqualTo("POST http://h/in failed 3 times; the last answer was HTTP 503");
+        assertThat(outcome.failure()).isEqualTo("POST http://h/in failed after 3 attempts; the last answer was HTTP 503");
         assertThat(posts).isEqualTo(3);
     }
 
@@ -68,7 +68,7 @@ class HttpPosterTest {
 
         HttpPoster.Outcome outcome = poster(0).send(new byte[0]);
 
-        assertThat(outcome.failure()).isEqualTo("POST http://h/in failed 1 times; the last try failed: "
+        assertThat(outcome.failure()).isEqualTo("POST http://h/in failed after 1 attempt; the last try failed: "
                 + "java.net.ConnectException: Connection refused");
     }
 }

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Where and how records are POSTed: the URL, the headers (plain, or secrets given by reference and read when the
@@ -54,7 +55,7 @@ final class HttpEndpoint implements HttpPoster.TransportFactory {
             all.put("Content-Type", "application/json");
         }
         String[] pairs = all.entrySet().stream()
-                .flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toArray(String[]::new);
+                .flatMap(e -> Stream.of(e.getKey(), e.getValue())).toArray(String[]::new);
         HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
         return body -> {
             HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).headers(pairs)

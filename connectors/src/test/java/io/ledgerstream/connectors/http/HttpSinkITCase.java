@@ -1,12 +1,12 @@
 package io.ledgerstream.connectors.http;
 
-import static io.ledgerstream.connectors.testing.ConnectorRuns.header;
-import static io.ledgerstream.connectors.testing.ConnectorRuns.text;
+import static io.ledgerstream.connectors.testing.TestbedConnectors.header;
+import static io.ledgerstream.connectors.testing.TestbedConnectors.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.ledgerstream.connectors.testing.ConnectorRuns;
+import io.ledgerstream.connectors.testing.TestbedConnectors;
 import io.ledgerstream.jobs.testing.JobTestbed;
 import io.ledgerstream.log.testing.Await;
 import java.io.IOException;
@@ -113,7 +113,7 @@ class HttpSinkITCase {
         Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
         unavailable.set(3);
         produce("http-a", 30, 17);
-        JobClient job = ConnectorRuns.run(testbed, "name: http-a\ntopics: [http-a]\ncheckpoint-interval: 300 ms\n"
+        JobClient job = TestbedConnectors.run(testbed, "name: http-a\ntopics: [http-a]\ncheckpoint-interval: 300 ms\n"
                 + "errors: {tolerance: all, dead-letter-topic: http-a-dead}\n"
                 + "sink: {type: http, url: '" + url() + "', retry-backoff: 10 ms, max-retries: 5, "
                 + "bearer-token: '${file:" + token + "}'}\n");
@@ -140,7 +140,7 @@ class HttpSinkITCase {
     void batchesArePostedAsArraysAndAPartialOneIsSentAtTheCheckpoint() throws Exception {
         testbed.createTopics("http-b", 1);
         produce("http-b", 23, -1);
-        JobClient job = ConnectorRuns.run(testbed, "name: http-b\ntopics: [http-b]\ncheckpoint-interval: 300 ms\n"
+        JobClient job = TestbedConnectors.run(testbed, "name: http-b\ntopics: [http-b]\ncheckpoint-interval: 300 ms\n"
                 + "sink: {type: http, url: '" + url() + "', batch-size: 10}\n");
         try {
             Await.until("the three batches arrived", WAIT, () -> delivered.size() >= 3);

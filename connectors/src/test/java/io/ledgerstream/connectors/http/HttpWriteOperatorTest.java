@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +30,7 @@ class HttpWriteOperatorTest {
 
     private static ConnectorSpec spec(ErrorTolerance tolerance) {
         return new ConnectorSpec("h.yaml", "h", false, "http", List.of("t"), "b:9092", tolerance,
-                tolerance == ErrorTolerance.ALL ? Optional.of("dead") : Optional.empty(), 1, 1,
+                tolerance == ErrorTolerance.ALL ? "dead" : null, 1, 1,
                 Duration.ofSeconds(1), Duration.ofSeconds(1));
     }
 

@@ -1,11 +1,11 @@
 package io.ledgerstream.connectors.files.sink;
 
-import static io.ledgerstream.connectors.testing.ConnectorRuns.header;
-import static io.ledgerstream.connectors.testing.ConnectorRuns.text;
+import static io.ledgerstream.connectors.testing.TestbedConnectors.header;
+import static io.ledgerstream.connectors.testing.TestbedConnectors.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ledgerstream.connectors.runtime.BadRecordException;
-import io.ledgerstream.connectors.testing.ConnectorRuns;
+import io.ledgerstream.connectors.testing.TestbedConnectors;
 import io.ledgerstream.jobs.testing.JobTestbed;
 import io.ledgerstream.log.testing.Await;
 import java.io.IOException;
@@ -87,7 +87,7 @@ class FilesSinkITCase {
             }
             producer.flush();
         }
-        JobClient job = ConnectorRuns.run(testbed, "name: sink-a\ntopics: [sink-a]\ncheckpoint-interval: 300 ms\n"
+        JobClient job = TestbedConnectors.run(testbed, "name: sink-a\ntopics: [sink-a]\ncheckpoint-interval: 300 ms\n"
                 + "errors: {tolerance: all, dead-letter-topic: sink-a-dead}\n"
                 + "sink: {type: files, path: '" + out + "', roll-size: 1 KiB, roll-interval: 1 s}\n");
         try (var dead = testbed.reader("sink-a-dead")) {
@@ -122,7 +122,7 @@ class FilesSinkITCase {
             send(producer, "sink-b", "{\"id\":2,\"extra\":true}");
             producer.flush();
         }
-        JobClient job = ConnectorRuns.run(testbed, "name: sink-b\ntopics: [sink-b]\ncheckpoint-interval: 300 ms\n"
+        JobClient job = TestbedConnectors.run(testbed, "name: sink-b\ntopics: [sink-b]\ncheckpoint-interval: 300 ms\n"
                 + "sink: {type: files, path: '" + out + "', file-format: csv, fields: [id, name], "
                 + "roll-interval: 1 s}\n");
         try {

@@ -1,13 +1,13 @@
 package io.ledgerstream.connectors.files.source;
 
-import static io.ledgerstream.connectors.testing.ConnectorRuns.drop;
-import static io.ledgerstream.connectors.testing.ConnectorRuns.header;
-import static io.ledgerstream.connectors.testing.ConnectorRuns.text;
+import static io.ledgerstream.connectors.testing.TestbedConnectors.drop;
+import static io.ledgerstream.connectors.testing.TestbedConnectors.header;
+import static io.ledgerstream.connectors.testing.TestbedConnectors.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.ledgerstream.connectors.runtime.BadRecordException;
-import io.ledgerstream.connectors.testing.ConnectorRuns;
+import io.ledgerstream.connectors.testing.TestbedConnectors;
 import io.ledgerstream.jobs.RetainedSnapshots;
 import io.ledgerstream.jobs.testing.JobTestbed;
 import io.ledgerstream.log.testing.Await;
@@ -65,7 +65,7 @@ class FilesSourceITCase {
         testbed.createTopics("files-a", 2);
         int files = 20;
         int perFile = 200;
-        JobClient job = ConnectorRuns.run(testbed, "name: files-a\ntopic: files-a\nparallelism: 2\n"
+        JobClient job = TestbedConnectors.run(testbed, "name: files-a\ntopic: files-a\nparallelism: 2\n"
                 + "checkpoint-interval: 300 ms\nrestart: {delay: 100 ms}\n"
                 + "source: {type: files, path: '" + in + "', poll-interval: 200 ms}\n");
         try (var topic = testbed.reader("files-a")) {
@@ -90,7 +90,7 @@ class FilesSourceITCase {
             }
             assertThat(testbed.flink().getExecutionGraph(job.getJobID()).get(10, TimeUnit.SECONDS)
                     .getStatusTimestamp(JobStatus.RESTARTING)).as("the job restarted after the kill").isPositive();
-            assertThat(topic.values().stream().map(ConnectorRuns::text).toList())
+            assertThat(topic.values().stream().map(TestbedConnectors::text).toList())
                     .containsExactlyInAnyOrderElementsOf(expected);
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
@@ -103,7 +103,7 @@ class FilesSourceITCase {
         testbed.createTopics("files-b", 1, "files-b-dead", 1);
         drop(in, "notes.txt", "not,for,us\n");
         drop(in, "people.csv", "id,name\n1,\"Smith, J\"\n2,Lee,extra\n3,Ng\n");
-        JobClient job = ConnectorRuns.run(testbed, "name: files-b\ntopic: files-b\ncheckpoint-interval: 300 ms\n"
+        JobClient job = TestbedConnectors.run(testbed, "name: files-b\ntopic: files-b\ncheckpoint-interval: 300 ms\n"
                 + "errors: {tolerance: all, dead-letter-topic: files-b-dead}\n"
                 + "source: {type: files, path: '" + in + "', file-format: csv, key-field: id, glob: '*.csv', "
                 + "poll-interval: 200 ms}\n");

@@ -1,40 +1,29 @@
 package io.ledgerstream.connectors.testing;
 
-import io.ledgerstream.connectors.Connector;
 import io.ledgerstream.connectors.ConnectorFile;
-import io.ledgerstream.connectors.runtime.ConnectorPipeline;
 import io.ledgerstream.jobs.testing.JobTestbed;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
+import java.util.Optional;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.util.TestStreamEnvironment;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
-/** Runs a connector file on the testbed's MiniCluster as {@code connect run} would, plus small test helpers. */
-public final class ConnectorRuns {
-    private ConnectorRuns() {
+/** Connector files run on the jobs' testbed (its broker, its MiniCluster), and what their tests read back. */
+public final class TestbedConnectors {
+    private TestbedConnectors() {
     }
 
     /**
-     * Parses {@code yaml} (with the testbed's bootstrap servers added), builds its job with checkpoints into
-     * {@link JobTestbed#checkpoints} and starts it.
+     * Runs a connector file against the testbed's broker, with checkpoints into {@link JobTestbed#checkpoints} under
+     * the connector's name.
      */
     public static JobClient run(JobTestbed testbed, String yaml) throws Exception {
-        Connector connector = ConnectorFile.parse("test.yaml",
-                yaml + "\nbootstrap-servers: " + testbed.bootstrap() + "\n");
-        Configuration conf = ConnectorPipeline.configuration(connector.spec());
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                testbed.checkpoints(connector.spec().name()).toUri().toString());
-        TestStreamEnvironment env = new TestStreamEnvironment(testbed.flink(), conf,
-                connector.spec().parallelism(), List.of(), List.of());
-        connector.build(env);
-        return env.executeAsync(connector.spec().jobName());
+        String file = yaml + "\nbootstrap-servers: " + testbed.bootstrap() + "\n";
+        String name = ConnectorFile.parse("test.yaml", file).spec().name();
+        return ConnectorRunner.run(testbed.flink(), testbed.checkpoints(name), file, Optional.empty());
     }
 
     /** Writes a file under a hidden name and renames it into place, as a files source expects. */

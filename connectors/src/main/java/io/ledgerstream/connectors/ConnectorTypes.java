@@ -1,5 +1,7 @@
 package io.ledgerstream.connectors;
 
+import io.ledgerstream.connectors.files.FilesType;
+import io.ledgerstream.connectors.http.HttpType;
 import io.ledgerstream.connectors.postgres.PostgresCdcType;
 import io.ledgerstream.connectors.runtime.ConnectorType;
 import java.util.List;
@@ -7,7 +9,10 @@ import java.util.Optional;
 
 /** Every connector type there is, by the name a file's {@code type:} key gives. */
 final class ConnectorTypes {
-    private static final List<ConnectorType> ALL = List.of(new PostgresCdcType());
+    private static final List<ConnectorType> ALL = List.of(
+            new PostgresCdcType(),
+            new FilesType(),
+            new HttpType());
 
     private ConnectorTypes() {
     }

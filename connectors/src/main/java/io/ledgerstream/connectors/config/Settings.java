@@ -184,6 +184,19 @@ public final class Settings {
         return new Settings(file, qualified(key), (Map<String, Object>) value);
     }
 
+    /**
+     * A block of names to single text values (HTTP headers, for one); an absent block reads as empty. Every name in
+     * it counts as known.
+     */
+    public Map<String, String> textBlock(String key) {
+        Settings block = block(key);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name : block.values.keySet()) {
+            out.put(name, block.string(name));
+        }
+        return out;
+    }
+
     /** Fails naming the first key that no read asked for. */
     public void rejectUnknown() {
         for (String key : values.keySet()) {

@@ -8,9 +8,10 @@ import org.slf4j.LoggerFactory;
 /**
  * What a connector does with a failed record, in one place: under {@code errors.tolerance: all} it goes to the
  * dead-letter side output (or, with no dead-letter topic, is logged and skipped); under {@code none} the connector
- * fails with an error that names the record's origin.
+ * fails with an error that names the record's origin. Used by the pipeline's own functions and by a sink's writer
+ * for the records its external system refused.
  */
-final class FailedRecords {
+public final class FailedRecords {
     /** The side output that feeds the dead-letter topic. */
     static final OutputTag<ConnectorRecord> DEAD_LETTERS = new OutputTag<>("dead-letters") {
     };
@@ -25,7 +26,7 @@ final class FailedRecords {
      * @param deadLetters where to send it under tolerance {@code all}
      * @throws ConnectorFailedException under tolerance {@code none}
      */
-    static void handle(ConnectorSpec spec, ConnectorRecord failed, Consumer<ConnectorRecord>
+    public static void handle(ConnectorSpec spec, ConnectorRecord failed, Consumer<ConnectorRecord>
             deadLetters, ConnectorMetrics metrics) {
         if (spec.tolerance() == ErrorTolerance.NONE) {
             throw new ConnectorFailedException("Connector " + spec.name() + " cannot take the record at "

@@ -154,7 +154,7 @@ class JdbcSinkITCase {
 
             Await.until("every row is written", WAIT, () -> count("orders_d") == 200
                     && table("orders_d").values().stream().filter("during"::equals).count() == 150);
-            assertThat(retries.messages().get(0)).contains("Writing to table orders_d failed with a transient "
+            assertThat(retries.messages().get(0)).contains("Writing to table public.orders_d failed with a transient "
                     + "error").contains("retry 1 of 12");
             assertThat(ConnectorRun.restarted(testbed, job)).as("the job restarted").isFalse();
         } finally {

@@ -21,14 +21,14 @@ final class JdbcSinkWriter implements SinkWriter<RowChange> {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcSinkWriter.class);
 
     private final JdbcSinkSettings settings;
-    private final TableWriter table;
+    private final BatchWriter table;
     private final Retrier retrier;
     private final ProcessingTimeService time;
     private final Counter rowsWritten;
     private final ChangeBatch batch = new ChangeBatch();
     private boolean closed;
 
-    JdbcSinkWriter(JdbcSinkSettings settings, TableWriter table, Retrier retrier, ProcessingTimeService time,
+    JdbcSinkWriter(JdbcSinkSettings settings, BatchWriter table, Retrier retrier, ProcessingTimeService time,
                    SinkWriterMetricGroup metrics) {
         this.settings = settings;
         this.table = table;

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not thread-safe: the sink writer's task thread owns it.
  */
-final class TableWriter implements AutoCloseable {
+final class TableWriter implements BatchWriter {
     private static final Logger LOG = LoggerFactory.getLogger(TableWriter.class);
 
     private final JdbcEndpoint endpoint;
@@ -37,7 +37,8 @@ final class TableWriter implements AutoCloseable {
      *
      * @return the rows written or deleted
      */
-    int write(ChangeBatch batch) throws SQLException {
+    @Override
+    public int write(ChangeBatch batch) throws SQLException {
         Connection c = connection();
         int rows = 0;
         try {
@@ -69,8 +70,8 @@ final class TableWriter implements AutoCloseable {
         }
     }
 
-    /** Drops the connection (after a transient error); the next write opens a new one. */
-    void disconnect() {
+    @Override
+    public void disconnect() {
         if (connection != null) {
             try {
                 connection.close();

@@ -8,7 +8,11 @@ import io.ledgerstream.connectors.runtime.ConnectorRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 class RowChangeDecoderTest {
@@ -82,8 +86,16 @@ class RowChangeDecoderTest {
     }
 
     @Test
-    void rowChangesAreFlinkPojos() {
-        assertThat(TypeInformation.of(RowChange.class)).isInstanceOf(PojoTypeInfo.class);
+    void rowChangesAreFlinkPojosWhoseSerializerKeepsNulls() throws Exception {
+        TypeInformation<RowChange> type = TypeInformation.of(RowChange.class);
+        assertThat(type).isInstanceOf(PojoTypeInfo.class);
+        TypeSerializer<RowChange> serializer = type.createSerializer(new SerializerConfigImpl());
+        for (RowChange c : List.of(RowChange.delete(new String[] {"1"}),
+                RowChange.upsert(new String[] {"1"}, new String[] {"id", "n"}, new String[] {"1", null}))) {
+            DataOutputSerializer out = new DataOutputSerializer(64);
+            serializer.serialize(c, out);
+            assertThat(serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()))).isEqualTo(c);
+        }
     }
 
     private static ConnectorRecord record(String key, String value) {

@@ -9,7 +9,7 @@ import io.ledgerstream.connectors.runtime.ConnectorType;
 import io.ledgerstream.connectors.runtime.SinkConnector;
 import io.ledgerstream.connectors.runtime.SourceConnector;
 
-/** The {@code jdbc} type: a table as a sink (upserts and deletes) or as a polled source. */
+/** The {@code jdbc} type: a table as a sink (upserts and deletes) or as a polled source. Stateless. */
 public final class JdbcConnectorType implements ConnectorType {
     public static final String NAME = "jdbc";
 

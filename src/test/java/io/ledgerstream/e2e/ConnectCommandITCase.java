@@ -69,8 +69,8 @@ class ConnectCommandITCase {
 
             Result refused = run("connect", "run", bad.toString(), "--data-dir", data);
             assertThat(refused.exit()).isEqualTo(1);
-            assertThat(refused.err().strip()).isEqualTo("ledgerstream: error: bad.yaml: source.port: must be a whole "
-                    + "number from 1 to 65535, not 'x'");
+            assertThat(refused.err().strip()).isEqualTo("ledgerstream: error: " + bad + ": source.port: must be a "
+                    + "whole number from 1 to 65535, not 'x'");
 
             String cluster = "127.0.0.1:" + FreePorts.consecutive(1);
             String port = cluster.substring(cluster.indexOf(':') + 1);

@@ -38,7 +38,7 @@ public final class ConnectorFile {
 
     /** Reads and validates a file. */
     public static Connector read(Path file) {
-        String name = file.getFileName().toString();
+        String name = file.toString();
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);

@@ -33,7 +33,8 @@ final class CdcReader implements SourceReader<ConnectorRecord, CdcSplit> {
     /** Checkpoint id to the LSN it holds, until the checkpoint completes. */
     private final Map<Long, Long> pendingConfirms = new TreeMap<>();
     private CdcSplit split;
-    private ChangeStream stream;
+    /** Read by the metrics reporter's thread too. */
+    private volatile ChangeStream stream;
     private Thread thread;
 
     CdcReader(SourceReaderContext context, ChangeEvents events, CdcSettings settings) {
@@ -44,8 +45,10 @@ final class CdcReader implements SourceReader<ConnectorRecord, CdcSplit> {
 
     @Override
     public void start() {
-        context.metricGroup().addGroup(ConnectorMetrics.GROUP).gauge("sourceLagBytes",
-                () -> stream == null ? -1L : stream.lagBytes());
+        context.metricGroup().addGroup(ConnectorMetrics.GROUP).gauge("sourceLagBytes", () -> {
+            ChangeStream current = stream;
+            return current == null ? -1L : current.lagBytes();
+        });
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import org.postgresql.PGProperty;
+import org.postgresql.replication.LogSequenceNumber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,6 +113,17 @@ final class Replication {
                     + "by it");
         }
         return new Relation(0, parts[0], parts[1], List.copyOf(columns));
+    }
+
+    /** The slot's confirmed position, or empty when there is no such slot. */
+    static Optional<Long> confirmedPosition(Connection c, String slot) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT coalesce(confirmed_flush_lsn, '0/0') FROM pg_replication_slots WHERE slot_name = ?")) {
+            s.setString(1, slot);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(LogSequenceNumber.valueOf(r.getString(1)).asLong()) : Optional.empty();
+            }
+        }
     }
 
     /** Whether the slot exists. */

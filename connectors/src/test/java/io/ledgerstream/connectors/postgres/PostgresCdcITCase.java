@@ -130,12 +130,57 @@ class PostgresCdcITCase {
         } finally {
             job.cancel().get();
         }
-        // The slot never confirmed past what a checkpoint holds; nothing else reads it.
+        // Completed checkpoints were confirmed to the slot: it moved past where it was created.
         try (Connection c = postgres.connect("shop"); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT confirmed_flush_lsn IS NOT NULL FROM pg_replication_slots "
+             ResultSet r = s.executeQuery("SELECT confirmed_flush_lsn > restart_lsn FROM pg_replication_slots "
                      + "WHERE slot_name = 'ledgerstream_orders_cdc'")) {
             assertThat(r.next()).isTrue();
             assertThat(r.getBoolean(1)).isTrue();
+        }
+    }
+
+    @Test
+    void aTransactionLargerThanAHandOverBatchArrivesWholeAndOnce() throws Exception {
+        postgres.execute("shop", "CREATE TABLE lines (id int PRIMARY KEY, qty int NOT NULL)",
+                "INSERT INTO lines VALUES (0, 0)");
+        testbed.createTopics("lines", 2);
+        JobClient job = ConnectorRunner.run(testbed.flink(), dir.resolve("cp-lines"),
+                yaml("lines-cdc", "lines", "public.lines"), Optional.empty());
+        try (JobTestbed.TopicReader reader = testbed.reader("lines")) {
+            // Changes start once the snapshot (one row) is committed: before that, a failure takes it again.
+            Await.until("the snapshot", WAIT, () -> reader.poll().size() == 1);
+            // One transaction of 2.5 hand-over batches, and a TaskManager kill while it streams.
+            postgres.execute("shop", "INSERT INTO lines SELECT g, g FROM generate_series(1, 2500) g");
+            testbed.killAndReplaceTaskManager();
+            testbed.killAndReplaceTaskManager();
+            postgres.execute("shop", "UPDATE lines SET qty = qty + 1 WHERE id <= 1200");
+            // The snapshot row, 2,500 inserts, 1,201 updates (ids 0 to 1200).
+            Await.until("3,702 records", WAIT, () -> reader.poll().size() >= 3702);
+            assertThat(reader.poll()).hasSize(3702);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    @Test
+    void aSlotLeftByAnEarlierAttemptIsReplayedSoThatDeletesFollow() throws Exception {
+        postgres.execute("shop", "CREATE TABLE notes (id int PRIMARY KEY, body text)",
+                "INSERT INTO notes VALUES (1, 'a'), (2, 'b'), (3, 'c')",
+                "CREATE PUBLICATION ledgerstream_notes_cdc FOR TABLE notes",
+                "SELECT pg_create_logical_replication_slot('ledgerstream_notes_cdc', 'pgoutput')",
+                "DELETE FROM notes WHERE id = 2");
+        testbed.createTopics("notes", 1);
+        JobClient job = ConnectorRunner.run(testbed.flink(), dir.resolve("cp-notes"),
+                yaml("notes-cdc", "notes", "public.notes"), Optional.empty());
+        try (JobTestbed.TopicReader reader = testbed.reader("notes")) {
+            // The snapshot (rows 1 and 3), then the replay since the slot's creation: the delete of row 2.
+            Await.until("the snapshot and the replayed delete", WAIT, () -> reader.poll().size() >= 4);
+            Map<String, List<JsonNode>> keys = byKey(reader.poll());
+            assertThat(keys.get("{\"id\":2}")).hasSize(2).last().isNull();
+            assertThat(keys.get("{\"id\":2}").get(0).get("op").asText()).isEqualTo("d");
+            assertThat(keys.get("{\"id\":1}").get(0).get("op").asText()).isEqualTo("r");
+        } finally {
+            job.cancel().get();
         }
     }
 

@@ -55,9 +55,14 @@ public final class ConnectorPipeline {
 
     /** Adds a source connector's job to {@code env}. */
     public static void build(StreamExecutionEnvironment env, ConnectorSpec spec, SourceConnector source) {
-        SingleOutputStreamOperator<ConnectorRecord> routed = source.read(env, spec)
-                .process(new SourceRouter(spec)).name("route").uid("route");
-        routed.sinkTo(topicSink(spec, spec.topic(), false)).name("topic " + spec.topic()).uid("topic-sink");
+        // The router and the topic's writer run at the source's parallelism, each fed by one reader in its order:
+        // a source of one reader (one slot, one table) keeps one row's changes in order.
+        DataStream<ConnectorRecord> read = source.read(env, spec);
+        int parallelism = read.getParallelism();
+        SingleOutputStreamOperator<ConnectorRecord> routed = read
+                .process(new SourceRouter(spec)).name("route").uid("route").setParallelism(parallelism);
+        routed.sinkTo(topicSink(spec, spec.topic(), false)).name("topic " + spec.topic()).uid("topic-sink")
+                .setParallelism(parallelism);
         deadLetters(spec, routed.getSideOutput(FailedRecords.DEAD_LETTERS));
     }
 
@@ -82,7 +87,8 @@ public final class ConnectorPipeline {
 
     private static void deadLetters(ConnectorSpec spec, DataStream<ConnectorRecord> failed) {
         spec.deadLetterTopic().ifPresent(topic -> failed
-                .sinkTo(topicSink(spec, topic, true)).name("dead letters " + topic).uid("dead-letter-sink"));
+                .sinkTo(topicSink(spec, topic, true)).name("dead letters " + topic).uid("dead-letter-sink")
+                .setParallelism(failed.getParallelism()));
     }
 
     private static KafkaSink<ConnectorRecord> topicSink(ConnectorSpec spec, String topic, boolean deadLetters) {

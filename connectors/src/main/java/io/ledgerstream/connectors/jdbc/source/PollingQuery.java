@@ -77,6 +77,14 @@ final class PollingQuery {
                 id == null ? null : row.getString(unquoted(id)));
     }
 
+    /**
+     * Whether rows can share a position: by timestamp alone, rows of one timestamp are one position, which only
+     * the last of them may claim (a restart in between would skip the rest).
+     */
+    boolean tiesShareAPosition() {
+        return ts != null && id == null;
+    }
+
     private static String unquoted(String quoted) {
         return quoted.substring(1, quoted.length() - 1).replace("\"\"", "\"");
     }

@@ -14,6 +14,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
@@ -112,7 +113,26 @@ final class TablePoller implements SplitReader<PolledRow, TableSplit> {
                 }
             }
         }
-        return rows;
+        return query.tiesShareAPosition() ? claimTiesOnTheLast(rows) : rows;
+    }
+
+    /**
+     * Gives the rows of one timestamp, but the last, the position before them (a poll never splits them), so that
+     * a checkpoint inside them resumes before them: they may be read again, never lost.
+     */
+    private List<PolledRow> claimTiesOnTheLast(List<PolledRow> rows) {
+        List<PolledRow> claimed = new ArrayList<>(rows.size());
+        TablePosition before = position;
+        for (int i = 0; i < rows.size(); i++) {
+            PolledRow row = rows.get(i);
+            boolean tiedWithNext = i + 1 < rows.size()
+                    && Objects.equals(rows.get(i + 1).position().timestamp(), row.position().timestamp());
+            claimed.add(tiedWithNext ? new PolledRow(row.record(), before) : row);
+            if (!tiedWithNext) {
+                before = row.position();
+            }
+        }
+        return claimed;
     }
 
     private ConnectorRecord record(ResultSet rs, TablePosition after) throws SQLException {

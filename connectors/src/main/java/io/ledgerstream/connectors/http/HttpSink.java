@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -29,6 +30,9 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * <p>Immutable and serializable: shipped with the job.
  */
 public final class HttpSink implements SinkConnector<ConnectorRecord> {
+    /** Header names that carry credentials, whose values must be secrets. */
+    private static final Pattern CREDENTIAL = Pattern.compile(
+            "(?i)^(authorization|proxy-authorization|cookie)$|token|secret|password|api-?key|auth");
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -62,6 +66,9 @@ public final class HttpSink implements SinkConnector<ConnectorRecord> {
                 } catch (IllegalArgumentException e) {
                     throw block.problem("headers." + name, e.getMessage());
                 }
+            } else if (CREDENTIAL.matcher(name).find()) {
+                throw block.problem("headers." + name, "carries a credential: give it as ${env:VARIABLE} or "
+                        + "${file:PATH}, not in the file");
             } else {
                 headers.put(name, header.getValue());
             }
@@ -78,6 +85,10 @@ public final class HttpSink implements SinkConnector<ConnectorRecord> {
         try {
             URI url = new URI(text);
             if (("http".equals(url.getScheme()) || "https".equals(url.getScheme())) && url.getHost() != null) {
+                if (url.getUserInfo() != null) {
+                    throw block.problem("url", "must not carry a user or password; use bearer-token or a header "
+                            + "given as ${env:VARIABLE}");
+                }
                 return url;
             }
         } catch (URISyntaxException e) {
@@ -119,7 +130,9 @@ public final class HttpSink implements SinkConnector<ConnectorRecord> {
 
     @Override
     public DataStream<ConnectorRecord> write(DataStream<ConnectorRecord> records, ConnectorSpec spec) {
-        return records.transform("http " + endpoint.url(), TypeInformation.of(ConnectorRecord.class),
+        // Named without the query, which may carry a token.
+        URI named = endpoint.url();
+        return records.transform("http " + named.getScheme() + "://" + named.getAuthority() + named.getPath(), TypeInformation.of(ConnectorRecord.class),
                 new HttpWriteOperator(spec, endpoint.url().toString(), endpoint, retries, batchSize)).uid("http-sink");
     }
 }

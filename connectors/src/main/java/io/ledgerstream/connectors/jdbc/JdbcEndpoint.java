@@ -8,6 +8,7 @@ import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.Properties;
 import java.util.ServiceLoader;
+import java.util.regex.Pattern;
 
 /**
  * Where a database is and who to log in as: the {@code url}, {@code user} and {@code password} keys. Only the
@@ -21,6 +22,7 @@ import java.util.ServiceLoader;
  */
 public record JdbcEndpoint(String url, String user, Secret password) implements Serializable {
     private static final String PREFIX = "jdbc:postgresql:";
+    private static final Pattern PASSWORD_OPTION = Pattern.compile("(?i)[?&](ssl)?password=");
 
     /** Reads {@code url}, {@code user} and {@code password} from a block. */
     public static JdbcEndpoint read(Settings block) {
@@ -29,8 +31,19 @@ public record JdbcEndpoint(String url, String user, Secret password) implements 
             throw block.problem("url", "must be a jdbc:postgresql://HOST:PORT/DATABASE URL (PostgreSQL is the "
                     + "only database supported so far)");
         }
+        if (PASSWORD_OPTION.matcher(url).find()) {
+            throw block.problem("url", "must not carry a password; give the password key as ${env:VARIABLE} or "
+                    + "${file:PATH}");
+        }
         return new JdbcEndpoint(url, block.optionalString("user").orElse(null),
                 block.secret("password").orElse(null));
+    }
+
+    /** The URL without its options, which may be private. */
+    @Override
+    public String toString() {
+        int options = url.indexOf('?');
+        return "JdbcEndpoint[" + (options < 0 ? url : url.substring(0, options)) + ", user " + user + "]";
     }
 
     /**

@@ -30,12 +30,17 @@ final class PostgresCdcConnector implements SourceConnector {
                 .setParallelism(1).uid("postgres-cdc");
     }
 
-    /** Drops the slot (freeing the WAL it holds) and the publication. */
+    /**
+     * Drops the slot (freeing the WAL it holds) and the connector's own publication; a publication the file names
+     * may serve others and is kept.
+     */
     @Override
     public void deleteExternalState(ConnectorSpec spec) throws Exception {
         try (Connection c = Replication.connect(settings)) {
             Replication.dropSlot(c, settings.slot());
-            Replication.dropPublication(c, settings.publication());
+            if (settings.ownPublication()) {
+                Replication.dropPublication(c, settings.publication());
+            }
         }
     }
 }

@@ -3,7 +3,6 @@ package io.ledgerstream.connectors.postgres;
 import io.ledgerstream.connectors.postgres.PgOutput.Column;
 import io.ledgerstream.connectors.postgres.PgOutput.Relation;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import org.postgresql.Driver;
 import org.postgresql.PGProperty;
 import org.postgresql.replication.LogSequenceNumber;
 import org.slf4j.Logger;
@@ -31,8 +31,12 @@ final class Replication {
     private Replication() {
     }
 
+    /**
+     * A connection, from pgjdbc's driver directly: {@code DriverManager} does not see drivers that only a Flink
+     * job's user-code class loader holds.
+     */
     static Connection connect(CdcSettings settings) throws SQLException {
-        return DriverManager.getConnection(settings.url(), settings.properties());
+        return open(settings.url(), settings.properties());
     }
 
     /** A replication connection, which can create slots and stream changes. */
@@ -41,7 +45,15 @@ final class Replication {
         PGProperty.REPLICATION.set(p, "database");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(p, "10");
         PGProperty.PREFER_QUERY_MODE.set(p, "simple");
-        return DriverManager.getConnection(settings.url(), p);
+        return open(settings.url(), p);
+    }
+
+    private static Connection open(String url, Properties properties) throws SQLException {
+        Connection connection = new Driver().connect(url, properties);
+        if (connection == null) {
+            throw new SQLException("pgjdbc does not accept the URL " + url, "08001");
+        }
+        return connection;
     }
 
     /** Creates the publication when missing, and adds any of the tables it lacks. */

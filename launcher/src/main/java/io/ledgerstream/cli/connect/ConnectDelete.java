@@ -3,7 +3,8 @@ package io.ledgerstream.cli.connect;
 import io.ledgerstream.connectors.Connector;
 import io.ledgerstream.connectors.ConnectorFile;
 import java.io.PrintWriter;
-import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -43,16 +44,23 @@ final class ConnectDelete implements Callable<Integer> {
             throw new IllegalArgumentException("No connector named '" + name + "' was run from " + folder.dir()
                     + "; give its file with --file");
         }
+        if (!connector.get().spec().name().equals(name)) {
+            throw new IllegalArgumentException(file + " is the file of connector '" + connector.get().spec().name()
+                    + "', not of '" + name + "'");
+        }
         ConnectorJobs jobs = target.jobs();
+        Optional<ConnectorJobs.Job> job;
         try {
-            Optional<ConnectorJobs.Job> job = jobs.find(name);
-            if (job.isPresent() && job.get().active()) {
-                jobs.cancel(job.get().id());
-                out().println("Cancelled connector " + name);
-            }
-        } catch (IOException e) {
+            job = jobs.find(name);
+        } catch (ConnectException e) {
             // No cluster answering: nothing runs there to cancel.
+            job = Optional.empty();
             out().println("No Flink cluster at " + jobs.address() + "; nothing to cancel");
+        }
+        if (job.isPresent() && job.get().active()) {
+            jobs.cancel(job.get().id());
+            jobs.awaitEnd(job.get().id(), Duration.ofSeconds(60));
+            out().println("Cancelled connector " + name);
         }
         connector.get().deleteExternalState();
         folder.delete();

@@ -35,7 +35,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code connect run FILE...}: validates every file first (one line per problem, nothing runs), then runs each
+ * {@code connect run FILE...}: validates every file first (the first problem stops it, in one line, before anything
+ * runs), then runs each
  * connector as a Flink job. Without {@code --cluster} the jobs run on an embedded Flink in this process, until
  * Ctrl-C stops them with savepoints; a later run of the same files resumes from them. With {@code --cluster} the
  * connector job jar is submitted to that cluster, and the command returns.
@@ -83,7 +84,11 @@ final class ConnectRun implements Callable<Integer> {
             }
             out().println("Embedded Flink: REST API and 'connect status' on 127.0.0.1:" + restPort
                     + "; log in " + log.toAbsolutePath().normalize() + ". Ctrl-C stops with savepoints.");
-            awaitEnd(jobs);
+            List<String> failed = awaitEnd(jobs);
+            if (!failed.isEmpty()) {
+                out().println("failed: " + String.join(", ", failed) + " (see the log)");
+                return 1;
+            }
         }
         return 0;
     }
@@ -153,8 +158,12 @@ final class ConnectRun implements Callable<Integer> {
         }
     }
 
-    /** Waits until every job has ended, or until Ctrl-C, which stops the running ones with savepoints. */
-    private void awaitEnd(Map<String, JobClient> jobs) throws InterruptedException {
+    /**
+     * Waits until every job has ended, or until Ctrl-C, which stops the running ones with savepoints.
+     *
+     * @return the connectors whose job failed
+     */
+    private List<String> awaitEnd(Map<String, JobClient> jobs) throws InterruptedException {
         CountDownLatch interrupted = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -179,13 +188,15 @@ final class ConnectRun implements Callable<Integer> {
                     anyActive |= !List.of("FINISHED", "CANCELED", "FAILED").contains(state);
                 }
                 if (!anyActive) {
-                    return;
+                    return states.entrySet().stream().filter(e -> e.getValue().equals("FAILED"))
+                            .map(Map.Entry::getKey).toList();
                 }
                 interrupted.await(1, TimeUnit.SECONDS);
             }
             for (Map.Entry<String, JobClient> e : jobs.entrySet()) {
                 stopWithSavepoint(e.getKey(), e.getValue());
             }
+            return List.of();
         } finally {
             stopped.countDown();
         }

@@ -3,6 +3,7 @@ package io.ledgerstream.cli.connect;
 import io.ledgerstream.connectors.runtime.ConnectorMetrics;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
  * source's lag where it has one, and the last failure of a failed connector.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show a connector's state, records in and out, dead letters, last checkpoint and lag.")
+        description = {"Show a connector's state, records in and out, dead letters, last checkpoint and lag.",
+                "Exits 1 when the connector has failed."})
 final class ConnectStatus implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -51,7 +53,7 @@ final class ConnectStatus implements Callable<Integer> {
         if (lag != null && lag >= 0) {
             out().printf(Locale.ROOT, "source lag:      %,d bytes of WAL held by the replication slot%n", lag);
         }
-        if (!job.state().equals("RUNNING")) {
+        if (List.of("FAILED", "FAILING", "RESTARTING").contains(job.state())) {
             jobs.lastFailure(job.id()).ifPresent(f -> out().println("last failure:    " + f));
         }
         return job.state().equals("FAILED") ? 1 : 0;

@@ -6,11 +6,13 @@ import io.ledgerstream.jobs.RetainedSnapshots;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -23,10 +25,15 @@ import java.util.stream.Stream;
 final class ConnectorFolder {
     private static final String FILE = "connector.yaml";
     private static final String LAST_SAVEPOINT = "last-savepoint";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     private final Path dir;
 
     ConnectorFolder(File dataDir, String connector) {
+        if (!NAME.matcher(connector).matches()) {
+            throw new IllegalArgumentException("'" + connector + "' is not a connector name (letters, digits, '.', "
+                    + "'_' and '-', starting with a letter or digit)");
+        }
         this.dir = dataDir.toPath().toAbsolutePath().normalize().resolve("connect").resolve(connector);
     }
 
@@ -73,9 +80,14 @@ final class ConnectorFolder {
                 : Optional.empty();
     }
 
-    /** Where a run on the embedded Flink resumes: the newest savepoint or checkpoint kept here. */
-    Optional<Path> latestSnapshot() {
-        return RetainedSnapshots.latest(savepoints(), checkpoints());
+    /**
+     * Where a run on the embedded Flink resumes: the newest savepoint or checkpoint kept here, or taken by the last
+     * {@code connect stop} elsewhere on this machine.
+     */
+    Optional<Path> latestSnapshot() throws IOException {
+        Optional<Path> stopped = lastSavepoint().filter(l -> l.startsWith("file:")).map(l -> Path.of(URI.create(l)));
+        return stopped.isPresent() ? RetainedSnapshots.latest(savepoints(), checkpoints(), stopped.get())
+                : RetainedSnapshots.latest(savepoints(), checkpoints());
     }
 
     void delete() throws IOException {

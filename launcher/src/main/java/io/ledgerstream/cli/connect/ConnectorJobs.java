@@ -52,8 +52,10 @@ final class ConnectorJobs {
         try {
             overview = rest.get("/jobs/overview");
         } catch (ConnectException e) {
-            throw new IOException("No Flink cluster answers at " + address + " (is 'connect run' running? Give the "
-                    + "cluster with --cluster HOST:PORT)", e);
+            ConnectException clear = new ConnectException("No Flink cluster answers at " + address + " (is 'connect "
+                    + "run' running? Give the cluster with --cluster HOST:PORT)");
+            clear.initCause(e);
+            throw clear;
         }
         for (JsonNode job : overview.path("jobs")) {
             String name = job.path("name").asText();
@@ -150,5 +152,16 @@ final class ConnectorJobs {
 
     void cancel(String jobId) throws IOException, InterruptedException {
         rest.cancel(jobId);
+    }
+
+    /** Waits until the job has ended (cancelled, finished or failed). */
+    void awaitEnd(String jobId, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!List.of("FINISHED", "CANCELED", "FAILED").contains(rest.jobState(jobId))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Job " + jobId + " did not end within " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(200);
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.ledgerstream.connectors;
 
 import io.ledgerstream.connectors.files.FilesType;
 import io.ledgerstream.connectors.http.HttpType;
+import io.ledgerstream.connectors.jdbc.JdbcConnectorType;
 import io.ledgerstream.connectors.postgres.PostgresCdcType;
 import io.ledgerstream.connectors.runtime.ConnectorType;
 import java.util.List;
@@ -12,7 +13,8 @@ final class ConnectorTypes {
     private static final List<ConnectorType> ALL = List.of(
             new PostgresCdcType(),
             new FilesType(),
-            new HttpType());
+            new HttpType(),
+            new JdbcConnectorType());
 
     private ConnectorTypes() {
     }

@@ -79,6 +79,9 @@ class CdcToJdbcITCase {
         }
         JobClient cdc = ConnectorRunner.run(testbed.flink(), dir.resolve("cp-cdc"), source(), Optional.empty());
         JobClient copy = ConnectorRunner.run(testbed.flink(), dir.resolve("cp-copy"), sink(), Optional.empty());
+        // Changes start once the snapshot is committed: a failure before that takes a new snapshot, which holds
+        // the changes made meanwhile as rows rather than one record each.
+        await(() -> table("copy").size() == 20, "the snapshot in the copy");
         int changes = 20;
         changes += changes(21, 60, true);
         await(() -> table("copy").equals(table("origin")), "the copy to catch up");

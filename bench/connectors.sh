@@ -12,8 +12,8 @@
 #  (3) postgres-cdc (envelope: row) -> topic -> jdbc sink into a second database: latency from each commit (one row
 #      a transaction, LATENCY_ROWS_PER_SECOND for LATENCY_SECONDS) to its insert in the copy, p50 / p99 / max.
 # Prints each round as it ends, then a table of all rounds with the ratios ours/ceiling.
-# Usage: bench/connectors.sh [CDC_ROWS=100000] [ROWS_PER_TRANSACTION=100] [SINK_ROWS=100000] [BATCH_SIZE=500]
-#        [LATENCY_ROWS_PER_SECOND=50] [LATENCY_SECONDS=20] [ROUNDS=3]
+# Usage: bench/connectors.sh [CDC_ROWS=200000] [ROWS_PER_TRANSACTION=100] [SINK_ROWS=200000] [BATCH_SIZE=500]
+#        [LATENCY_ROWS_PER_SECOND=50] [LATENCY_SECONDS=20] [ROUNDS=4]   (after a warm-up round of a tenth the rows)
 # Needs Debian's PostgreSQL 15 (/usr/lib/postgresql/15/bin); run as root, the server runs as the postgres user.
 # SKIP_BUILD=1 runs what bench/target holds. The benchmark's log (WARN and up) goes to bench/target/connectors.log.
 set -euo pipefail

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 
@@ -19,7 +20,8 @@ import org.apache.flink.core.execution.JobClient;
  *       {@code INSERT ... SELECT generate_series}, all committed before either reader runs; the end LSN is
  *       taken.</li>
  *   <li>Ours: the connector resumes from its savepoint; timed from its walsender's start until a read_committed
- *       reader of the topic has all N records (job start-up reported apart).</li>
+ *       reader of the topic has all N records (job start-up reported apart), and until a read_uncommitted reader
+ *       has them (written, the checkpoint that commits them still to come).</li>
  *   <li>Ceiling: {@code pg_recvlogical --start --endpos END -o proto_version=1 -o publication_names=...
  *       -f /dev/null}, timed from its launch to its exit.</li>
  * </ol>
@@ -83,16 +85,23 @@ final class CdcThroughput {
         }
     }
 
-    /** Step 3: the connector from its savepoint until the topic holds every row. */
-    Rate ours() throws Exception {
-        try (TopicCounter counter = new TopicCounter(platform.bootstrap(), name);
+    /**
+     * Step 3: the connector from its savepoint until the topic holds every row committed; a second reader
+     * (read_uncommitted, on its own thread) notes when every row was written, before the checkpoint committed it.
+     */
+    CdcRate ours() throws Exception {
+        try (TopicCounter counter = new TopicCounter(platform.bootstrap(), name, true);
+             TopicCounter written = new TopicCounter(platform.bootstrap(), name, false);
              Connection c = postgres.connect(Databases.SOURCE)) {
+            CompletableFuture<Long> allWritten = CompletableFuture.supplyAsync(
+                    () -> written.awaitCount(rows, TIMEOUT));
             long submitted = System.nanoTime();
             JobClient job = flink.run(yaml(), Optional.of(savepoint));
             try {
                 long started = Slots.awaitActive(c, slot(), TIMEOUT);
                 long done = counter.awaitCount(rows, TIMEOUT);
-                return Rate.between(rows, started, done, submitted);
+                return new CdcRate(Rate.between(rows, started, done, submitted),
+                        (allWritten.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS) - started) / 1e9);
             } finally {
                 LocalFlink.cancel(job);
                 Slots.drop(c, slot());

@@ -11,11 +11,13 @@ import java.util.List;
  * Each connector against the database's own ceiling in one run, in rounds of alternating order (odd rounds run
  * the connector first, even rounds its ceiling first), on our standalone platform (one broker, three bookies, in
  * this JVM), a Flink MiniCluster (RocksDB, checkpoints every second) and a PostgreSQL 15 started here with default
- * durability: {@link CdcThroughput}, {@link SinkThroughput}, then {@link EndToEndLatency}. Prints each round as it
- * ends, then the table of all rounds.
+ * durability: {@link CdcThroughput}, {@link SinkThroughput}, then {@link EndToEndLatency}. A warm-up round of a
+ * tenth of the rows (and 5 s of latency) runs first, so that the first measured round does not carry the JIT's
+ * warm-up of this JVM alone (the ceilings run in PostgreSQL's processes); it is printed, marked, apart. Prints each
+ * round as it ends, then the table of all rounds.
  *
- * <p>Arguments (all optional): CDC_ROWS=100000 ROWS_PER_TRANSACTION=100 SINK_ROWS=100000 BATCH_SIZE=500
- * LATENCY_ROWS_PER_SECOND=50 LATENCY_SECONDS=20 ROUNDS=3.
+ * <p>Arguments (all optional): CDC_ROWS=200000 ROWS_PER_TRANSACTION=100 SINK_ROWS=200000 BATCH_SIZE=500
+ * LATENCY_ROWS_PER_SECOND=50 LATENCY_SECONDS=20 ROUNDS=4.
  */
 public final class ConnectorsBenchmark {
     private ConnectorsBenchmark() {
@@ -26,13 +28,13 @@ public final class ConnectorsBenchmark {
     }
 
     private static void run(String[] args) throws Exception {
-        int cdcRows = intArg(args, 0, 100_000);
+        int cdcRows = intArg(args, 0, 200_000);
         int rowsPerTransaction = intArg(args, 1, 100);
-        int sinkRows = intArg(args, 2, 100_000);
+        int sinkRows = intArg(args, 2, 200_000);
         int batchSize = intArg(args, 3, 500);
         int perSecond = intArg(args, 4, 50);
         int seconds = intArg(args, 5, 20);
-        int rounds = intArg(args, 6, 3);
+        int rounds = intArg(args, 6, 4);
         Path dir = Files.createTempDirectory("ledgerstream-connectors-bench");
         try (BenchPostgres postgres = BenchPostgres.start();
              Platform platform = Platform.start(new File(dir.toFile(), "platform"));
@@ -45,37 +47,46 @@ public final class ConnectorsBenchmark {
             sink.createSchema();
             latency.createSchema();
             List<RoundFigures> figures = new ArrayList<>();
+            figures.add(round(0, new CdcThroughput(postgres, platform, flink, cdcRows / 10, rowsPerTransaction),
+                    new SinkThroughput(postgres, platform, flink, sinkRows / 10, batchSize),
+                    new EndToEndLatency(postgres, platform, flink, perSecond, 5)));
             for (int round = 1; round <= rounds; round++) {
-                boolean oursFirst = round % 2 == 1;
-                cdc.prepare(round);
-                Rate cdcOurs;
-                Rate recvlogical;
-                if (oursFirst) {
-                    cdcOurs = cdc.ours();
-                    recvlogical = cdc.ceiling();
-                } else {
-                    recvlogical = cdc.ceiling();
-                    cdcOurs = cdc.ours();
-                }
-                sink.prepare(round);
-                Rate sinkOurs;
-                Rate client;
-                if (oursFirst) {
-                    sinkOurs = sink.ours();
-                    client = sink.ceiling();
-                } else {
-                    client = sink.ceiling();
-                    sinkOurs = sink.ours();
-                }
-                RoundFigures r = new RoundFigures(round, oursFirst, cdcOurs, recvlogical, sinkOurs, client,
-                        latency.measure(round));
-                System.out.println(r.line());
-                figures.add(r);
+                figures.add(round(round, cdc, sink, latency));
             }
             System.out.printf("PostgreSQL 15 settings besides initdb's defaults: %s%n",
                     String.join(", ", BenchPostgres.SETTINGS));
             RoundFigures.print(figures);
         }
+    }
+
+    /** One round; the connectors go first in odd rounds (and in the warm-up, round 0). */
+    private static RoundFigures round(int round, CdcThroughput cdc, SinkThroughput sink, EndToEndLatency latency)
+            throws Exception {
+        boolean oursFirst = round % 2 == 1 || round == 0;
+        cdc.prepare(round);
+        CdcRate cdcOurs;
+        Rate recvlogical;
+        if (oursFirst) {
+            cdcOurs = cdc.ours();
+            recvlogical = cdc.ceiling();
+        } else {
+            recvlogical = cdc.ceiling();
+            cdcOurs = cdc.ours();
+        }
+        sink.prepare(round);
+        Rate sinkOurs;
+        Rate client;
+        if (oursFirst) {
+            sinkOurs = sink.ours();
+            client = sink.ceiling();
+        } else {
+            client = sink.ceiling();
+            sinkOurs = sink.ours();
+        }
+        RoundFigures figures = new RoundFigures(round, oursFirst, cdcOurs, recvlogical, sinkOurs, client,
+                latency.measure(round));
+        System.out.println(figures.line());
+        return figures;
     }
 
     private static int intArg(String[] args, int index, int fallback) {

@@ -8,8 +8,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Counts the committed records of a topic (read_committed) from its beginning, as a reader of the connector's
- * output would see them.
+ * Counts the records of a topic from its beginning: the committed ones (read_committed), as a reader of the
+ * connector's output sees them, or all written so far (read_uncommitted), to tell the writing from the waiting for
+ * the checkpoint that commits them.
  *
  * <p>Not thread-safe: one thread polls it.
  */
@@ -17,8 +18,9 @@ final class TopicCounter implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private long count;
 
-    TopicCounter(String bootstrap, String topic) {
-        consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "isolation.level", "read_committed",
+    TopicCounter(String bootstrap, String topic, boolean committedOnly) {
+        consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
+                "isolation.level", committedOnly ? "read_committed" : "read_uncommitted",
                 "fetch.max.wait.ms", "50", "max.poll.records", "10000"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
@@ -28,7 +30,7 @@ final class TopicCounter implements AutoCloseable {
     }
 
     /**
-     * Polls until the topic holds {@code expected} committed records.
+     * Polls until the topic holds {@code expected} records (committed ones, if so made).
      *
      * @return {@link System#nanoTime} when the poll that completed the count returned
      */

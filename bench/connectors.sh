@@ -13,7 +13,8 @@
 #      a transaction, LATENCY_ROWS_PER_SECOND for LATENCY_SECONDS) to its insert in the copy, p50 / p99 / max.
 # Prints each round as it ends, then a table of all rounds with the ratios ours/ceiling.
 # Usage: bench/connectors.sh [CDC_ROWS=200000] [ROWS_PER_TRANSACTION=100] [SINK_ROWS=200000] [BATCH_SIZE=500]
-#        [LATENCY_ROWS_PER_SECOND=50] [LATENCY_SECONDS=20] [ROUNDS=4]   (after a warm-up round of a tenth the rows)
+#        [LATENCY_ROWS_PER_SECOND=50] [LATENCY_SECONDS=20] [ROUNDS=4] ["FLUSH_INTERVAL=1 s": the sink's flush-interval in (3)]
+#        Every round comes after a warm-up round of a tenth of the rows (and 5 s of latency), printed apart.
 # Needs Debian's PostgreSQL 15 (/usr/lib/postgresql/15/bin); run as root, the server runs as the postgres user.
 # SKIP_BUILD=1 runs what bench/target holds. The benchmark's log (WARN and up) goes to bench/target/connectors.log.
 set -euo pipefail

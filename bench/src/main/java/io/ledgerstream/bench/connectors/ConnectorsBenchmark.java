@@ -17,7 +17,8 @@ import java.util.List;
  * round as it ends, then the table of all rounds.
  *
  * <p>Arguments (all optional): CDC_ROWS=200000 ROWS_PER_TRANSACTION=100 SINK_ROWS=200000 BATCH_SIZE=500
- * LATENCY_ROWS_PER_SECOND=50 LATENCY_SECONDS=20 ROUNDS=4.
+ * LATENCY_ROWS_PER_SECOND=50 LATENCY_SECONDS=20 ROUNDS=4 "FLUSH_INTERVAL=1 s" (the sink's flush-interval in the latency
+ * run).
  */
 public final class ConnectorsBenchmark {
     private ConnectorsBenchmark() {
@@ -35,6 +36,7 @@ public final class ConnectorsBenchmark {
         int perSecond = intArg(args, 4, 50);
         int seconds = intArg(args, 5, 20);
         int rounds = intArg(args, 6, 4);
+        String flushInterval = args.length > 7 ? args[7] : "1 s";
         Path dir = Files.createTempDirectory("ledgerstream-connectors-bench");
         try (BenchPostgres postgres = BenchPostgres.start();
              Platform platform = Platform.start(new File(dir.toFile(), "platform"));
@@ -42,14 +44,15 @@ public final class ConnectorsBenchmark {
             Databases.create(postgres);
             CdcThroughput cdc = new CdcThroughput(postgres, platform, flink, cdcRows, rowsPerTransaction);
             SinkThroughput sink = new SinkThroughput(postgres, platform, flink, sinkRows, batchSize);
-            EndToEndLatency latency = new EndToEndLatency(postgres, platform, flink, perSecond, seconds);
+            EndToEndLatency latency = new EndToEndLatency(postgres, platform, flink, perSecond, seconds,
+                    flushInterval);
             cdc.createSchema();
             sink.createSchema();
             latency.createSchema();
             List<RoundFigures> figures = new ArrayList<>();
             figures.add(round(0, new CdcThroughput(postgres, platform, flink, cdcRows / 10, rowsPerTransaction),
                     new SinkThroughput(postgres, platform, flink, sinkRows / 10, batchSize),
-                    new EndToEndLatency(postgres, platform, flink, perSecond, 5)));
+                    new EndToEndLatency(postgres, platform, flink, perSecond, 5, flushInterval)));
             for (int round = 1; round <= rounds; round++) {
                 figures.add(round(round, cdc, sink, latency));
             }

@@ -16,7 +16,8 @@ import org.apache.flink.core.execution.JobClient;
 
 /**
  * Latency from a commit in PostgreSQL to the row in a second database's table: postgres-cdc (envelope: row) into
- * a topic, the jdbc sink from it, both with checkpoints every second.
+ * a topic, the jdbc sink from it (its {@code flush-interval} as given, the sink's default 1 s unless told), both
+ * with checkpoints every second.
  * <ol>
  *   <li>Both connectors start; one row is written and awaited in the copy, so that both are streaming.</li>
  *   <li>A paced writer inserts one row per transaction (autocommit) at {@code perSecond} for {@code seconds},
@@ -39,13 +40,17 @@ final class EndToEndLatency {
     private final LocalFlink flink;
     private final int perSecond;
     private final int seconds;
+    private final String flushInterval;
 
-    EndToEndLatency(BenchPostgres postgres, Platform platform, LocalFlink flink, int perSecond, int seconds) {
+    /** @param flushInterval the sink's {@code flush-interval}, as the file gives it ({@code 1 s} by default) */
+    EndToEndLatency(BenchPostgres postgres, Platform platform, LocalFlink flink, int perSecond, int seconds,
+                    String flushInterval) {
         this.postgres = postgres;
         this.platform = platform;
         this.flink = flink;
         this.perSecond = perSecond;
         this.seconds = seconds;
+        this.flushInterval = flushInterval;
     }
 
     void createSchema() throws Exception {
@@ -68,7 +73,8 @@ final class EndToEndLatency {
                 "checkpoint-interval: 1 s", ""), Optional.empty());
         JobClient sink = flink.run(String.join("\n", "name: lat-sink-r" + round, "sink:", "  type: jdbc",
                 "  url: " + postgres.url(Databases.COPY), "  user: postgres", "  table: " + COPY_TABLE,
-                "  primary-key: [id]", "topics: [" + topic + "]", "bootstrap-servers: " + platform.bootstrap(),
+                "  primary-key: [id]", "  flush-interval: " + flushInterval, "topics: [" + topic + "]",
+                "bootstrap-servers: " + platform.bootstrap(),
                 "checkpoint-interval: 1 s", ""), Optional.empty());
         try (Connection origin = postgres.connect(Databases.SOURCE);
              Connection copy = postgres.connect(Databases.COPY)) {

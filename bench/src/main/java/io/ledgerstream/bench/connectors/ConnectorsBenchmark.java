@@ -5,7 +5,9 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Each connector against the database's own ceiling in one run, in rounds of alternating order (odd rounds run
@@ -59,6 +61,10 @@ public final class ConnectorsBenchmark {
             System.out.printf("PostgreSQL 15 settings besides initdb's defaults: %s%n",
                     String.join(", ", BenchPostgres.SETTINGS));
             RoundFigures.print(figures);
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.ledgerstream.bench.connectors;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -116,11 +117,11 @@ final class CdcThroughput {
                 "--slot", ceilingSlot(), "--start", "--endpos", endLsn, "--no-loop",
                 "-o", "proto_version=1", "-o", "publication_names=" + PUBLICATION, "-f", "/dev/null");
         long started = System.nanoTime();
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (!p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();
-            throw new IllegalStateException("pg_recvlogical did not reach " + endLsn + ": " + String.join(" ", command));
+            throw new IllegalStateException("pg_recvlogical did not reach " + endLsn + " (" + String.join(" ",
+                    command) + "): " + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
         }
         long done = System.nanoTime();
         try (Connection c = postgres.connect(Databases.SOURCE)) {

@@ -14,6 +14,7 @@ import io.ledgerstream.connectors.runtime.SourceConnector;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,12 +39,14 @@ public final class ConnectorFile {
 
     /** Reads and validates a file. */
     public static Connector read(Path file) {
-        String name = file.getFileName().toString();
+        String name = file.toString();
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConnectorConfigException(name, "does not exist");
         } catch (IOException e) {
-            throw new ConnectorConfigException(file.toString(), "cannot be read (" + e.getMessage() + ")");
+            throw new ConnectorConfigException(name, "cannot be read (" + e + ")");
         }
         return parse(name, text);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ledgerstream.connectors.testing.ConnectorRunner;
 import io.ledgerstream.connectors.testing.PostgresServer;
 import io.ledgerstream.jobs.testing.JobTestbed;
+import io.ledgerstream.log.testing.Await;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exactly once.
  */
 class CdcToJdbcITCase {
+    private static final Duration WAIT = Duration.ofSeconds(120);
     @TempDir
     static Path dir;
     private static PostgresServer postgres;
@@ -81,10 +82,10 @@ class CdcToJdbcITCase {
         JobClient copy = ConnectorRunner.run(testbed.flink(), dir.resolve("cp-copy"), sink(), Optional.empty());
         // Changes start once the snapshot is committed: a failure before that takes a new snapshot, which holds
         // the changes made meanwhile as rows rather than one record each.
-        await(() -> table("copy").size() == 20, "the snapshot in the copy");
+        Await.until("the snapshot in the copy", WAIT, () -> table("copy").size() == 20);
         int changes = 20;
         changes += changes(21, 60, true);
-        await(() -> table("copy").equals(table("origin")), "the copy to catch up");
+        Await.until("the copy to catch up", WAIT, () -> table("copy").equals(table("origin")));
 
         Path savepoints = dir.resolve("savepoints");
         Path cdcSavepoint = Path.of(URI.create(cdc.stopWithSavepoint(false, savepoints.toUri().toString(),
@@ -96,12 +97,13 @@ class CdcToJdbcITCase {
         cdc = ConnectorRunner.run(testbed.flink(), dir.resolve("cp-cdc"), source(), Optional.of(cdcSavepoint));
         copy = ConnectorRunner.run(testbed.flink(), dir.resolve("cp-copy"), sink(), Optional.of(copySavepoint));
         try {
-            await(() -> table("copy").equals(table("origin")), "the copy to catch up after the restart");
+            Await.until("the copy to catch up after the restart", WAIT,
+                    () -> table("copy").equals(table("origin")));
             assertThat(table("copy")).hasSizeGreaterThan(30);
             // Each change once: a record per insert and update, a tombstone per delete.
             int expected = changes;
             try (JobTestbed.TopicReader reader = testbed.reader("accounts")) {
-                await(() -> reader.poll().size() >= expected, expected + " records");
+                Await.until(expected + " records", WAIT, () -> reader.poll().size() >= expected);
                 assertThat(reader.poll()).hasSize(expected);
             }
         } finally {
@@ -153,13 +155,4 @@ class CdcToJdbcITCase {
         return rows;
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
 }

@@ -111,6 +111,7 @@ final class ChangeStream implements Runnable {
                                 + "be read. Delete the connector ('connect delete') and run it again to start from a "
                                 + "new snapshot");
                     }
+                    Replication.awaitSlotInactive(admin, settings.slot());
                     start = split.lsn();
                     skip = split.emittedOfNext();
                 }

@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Replication {
     private static final Logger LOG = LoggerFactory.getLogger(Replication.class);
+    private static final Duration SLOT_RELEASE_WAIT = Duration.ofSeconds(90);
 
     private Replication() {
     }
@@ -128,9 +130,47 @@ final class Replication {
         }
     }
 
-    /** Drops the slot if it exists; fails if a consumer is still attached to it. */
-    static void dropSlot(Connection c, String slot) throws SQLException {
+    /**
+     * Waits until no connection streams from the slot. A consumer that died without closing its connection (a
+     * killed TaskManager) holds the slot until the server notices, after {@code wal_sender_timeout} (60 s by
+     * default); this waits a little longer than that.
+     *
+     * @throws SQLException naming the process that still holds the slot after the wait
+     */
+    static void awaitSlotInactive(Connection c, String slot) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + SLOT_RELEASE_WAIT.toNanos();
+        boolean logged = false;
+        while (true) {
+            Integer pid = null;
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT active_pid FROM pg_replication_slots WHERE slot_name = ? AND active")) {
+                s.setString(1, slot);
+                try (ResultSet r = s.executeQuery()) {
+                    if (r.next()) {
+                        pid = r.getInt(1);
+                    }
+                }
+            }
+            if (pid == null) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new SQLException("The replication slot " + slot + " is still in use by server process " + pid
+                        + " after " + SLOT_RELEASE_WAIT.toSeconds() + " s: another consumer reads it");
+            }
+            if (!logged) {
+                LOG.info("Replication slot {} is in use by server process {}; waiting for it to be released", slot,
+                        pid);
+                logged = true;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /** Drops the slot if it exists, once no consumer is attached to it. */
+    static void dropSlot(Connection c, String slot) throws SQLException, InterruptedException {
         if (slotExists(c, slot)) {
+            awaitSlotInactive(c, slot);
             try (PreparedStatement s = c.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
                 s.setString(1, slot);
                 s.execute();

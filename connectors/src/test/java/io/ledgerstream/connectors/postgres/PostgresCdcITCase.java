@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ledgerstream.connectors.testing.ConnectorRunner;
 import io.ledgerstream.connectors.testing.PostgresServer;
 import io.ledgerstream.jobs.testing.JobTestbed;
+import io.ledgerstream.log.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * slot confirmed only up to completed checkpoints.
  */
 class PostgresCdcITCase {
+    private static final Duration WAIT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     static Path dir;
@@ -80,7 +81,7 @@ class PostgresCdcITCase {
         JobClient job = ConnectorRunner.run(testbed.flink(), dir.resolve("cp-orders"),
                 yaml("orders-cdc", "orders", "public.orders"), Optional.empty());
         try (JobTestbed.TopicReader reader = testbed.reader("orders")) {
-            await(() -> reader.poll().size() >= 3, "the snapshot's 3 rows");
+            Await.until("the snapshot's 3 rows", WAIT, () -> reader.poll().size() >= 3);
             List<ConsumerRecord<byte[], byte[]>> snapshot = reader.poll();
             JsonNode first = byKey(snapshot).get("{\"id\":1}").get(0);
             assertThat(first.get("op").asText()).isEqualTo("r");
@@ -113,14 +114,13 @@ class PostgresCdcITCase {
             postgres.execute("shop", "UPDATE orders SET id = 100 WHERE id = 2");
             int deletes = 10;
             int expected = 3 + changes + deletes + 3;
-            await(() -> reader.poll().size() >= expected, expected + " records");
+            Await.until(expected + " records", WAIT, () -> reader.poll().size() >= expected);
             Map<String, List<JsonNode>> keys = byKey(reader.poll());
             assertThat(reader.poll()).hasSize(expected);
             // In order per key, each change once.
             List<String> ops = keys.get("{\"id\":10}").stream().map(e -> e == null ? "tombstone"
                     : e.get("op").asText() + e.get("after").path("amount").asText()).toList();
-            assertThat(ops).as(() -> keys.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().stream()
-                    .map(v -> v == null ? "T" : v.get("op").asText()).toList()).toList().toString()).containsExactly("c0.00", "u1.00", "u2.00");
+            assertThat(ops).containsExactly("c0.00", "u1.00", "u2.00");
             List<String> moved = keys.get("{\"id\":2}").stream().map(e -> e == null ? "tombstone"
                     : e.get("op").asText()).toList();
             assertThat(moved).containsExactly("r", "d", "tombstone");
@@ -148,13 +148,4 @@ class PostgresCdcITCase {
         return keys;
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
 }

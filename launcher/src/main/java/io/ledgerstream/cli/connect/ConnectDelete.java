@@ -2,14 +2,17 @@ package io.ledgerstream.cli.connect;
 
 import io.ledgerstream.connectors.Connector;
 import io.ledgerstream.connectors.ConnectorFile;
+import java.io.PrintWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code connect delete NAME}: cancels the connector if it runs, removes what it created outside (a replication
@@ -19,6 +22,9 @@ import picocli.CommandLine.Parameters;
         description = {"Cancel a connector, drop what it created outside the platform (e.g. a replication slot), "
                 + "and forget its saved state; a later run starts from scratch."})
 final class ConnectDelete implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Parameters(paramLabel = "NAME", description = "The connector's name.")
     String name;
 
@@ -42,15 +48,19 @@ final class ConnectDelete implements Callable<Integer> {
             Optional<ConnectorJobs.Job> job = jobs.find(name);
             if (job.isPresent() && job.get().active()) {
                 jobs.cancel(job.get().id());
-                System.out.println("Cancelled connector " + name);
+                out().println("Cancelled connector " + name);
             }
         } catch (IOException e) {
             // No cluster answering: nothing runs there to cancel.
-            System.out.println("No Flink cluster at " + jobs.address() + "; nothing to cancel");
+            out().println("No Flink cluster at " + jobs.address() + "; nothing to cancel");
         }
         connector.get().deleteExternalState();
         folder.delete();
-        System.out.println("Deleted connector " + name + ": its external state and its saved state are gone");
+        out().println("Deleted connector " + name + ": its external state and its saved state are gone");
         return 0;
+    }
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

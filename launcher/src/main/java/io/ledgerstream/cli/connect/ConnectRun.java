@@ -5,6 +5,7 @@ import io.ledgerstream.cli.flink.FlinkClasspath;
 import io.ledgerstream.connectors.Connector;
 import io.ledgerstream.connectors.ConnectorFile;
 import io.ledgerstream.connectors.runtime.ConnectorPipeline;
+import java.io.PrintWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +28,11 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code connect run FILE...}: validates every file first (one line per problem, nothing runs), then runs each
@@ -43,6 +46,9 @@ import picocli.CommandLine.Parameters;
                         + "which stops every connector with a savepoint; running the same files again resumes.",
                 "With --cluster: submitted to that Flink cluster (resuming from the last 'connect stop' savepoint)."})
 final class ConnectRun implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Connector files (YAML).")
@@ -75,7 +81,7 @@ final class ConnectRun implements Callable<Integer> {
             for (Connector connector : connectors) {
                 jobs.put(connector.spec().name(), submitEmbedded(connector));
             }
-            System.out.println("Embedded Flink: REST API and 'connect status' on 127.0.0.1:" + restPort
+            out().println("Embedded Flink: REST API and 'connect status' on 127.0.0.1:" + restPort
                     + "; log in " + log.toAbsolutePath().normalize() + ". Ctrl-C stops with savepoints.");
             awaitEnd(jobs);
         }
@@ -112,7 +118,7 @@ final class ConnectRun implements Callable<Integer> {
         env.setParallelism(connector.spec().parallelism());
         connector.build(env);
         JobClient job = env.executeAsync(connector.spec().jobName());
-        System.out.println("connector " + connector.spec().name() + " running (" + connector.spec().type() + ", "
+        out().println("connector " + connector.spec().name() + " running (" + connector.spec().type() + ", "
                 + (connector.source() != null ? "to topic " : "from topics ")
                 + String.join(", ", connector.spec().topics())
                 + resume.map(p -> "; resumed from " + folder.dir().relativize(p)).orElse("") + ")");
@@ -131,7 +137,7 @@ final class ConnectRun implements Callable<Integer> {
         env.setParallelism(connector.spec().parallelism());
         connector.build(env);
         JobClient job = env.executeAsync(connector.spec().jobName());
-        System.out.println("connector " + connector.spec().name() + " submitted to " + target.cluster + " as job "
+        out().println("connector " + connector.spec().name() + " submitted to " + target.cluster + " as job "
                 + job.getJobID() + resume.map(p -> " (resumed from " + p + ")").orElse(""));
     }
 
@@ -168,7 +174,7 @@ final class ConnectRun implements Callable<Integer> {
                     String state = state(e.getValue());
                     if (!state.equals(states.put(e.getKey(), state)) && !state.equals("RUNNING")
                             && !state.equals("CREATED") && !state.equals("INITIALIZING")) {
-                        System.out.println("connector " + e.getKey() + ": " + state);
+                        out().println("connector " + e.getKey() + ": " + state);
                     }
                     anyActive |= !List.of("FINISHED", "CANCELED", "FAILED").contains(state);
                 }
@@ -195,9 +201,9 @@ final class ConnectRun implements Callable<Integer> {
                     SavepointFormatType.CANONICAL)
                     .get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             folder.recordSavepoint(location);
-            System.out.println("connector " + name + " stopped with a savepoint; the next run resumes from it");
+            out().println("connector " + name + " stopped with a savepoint; the next run resumes from it");
         } catch (Exception e) {
-            System.out.println("connector " + name + " could not take a savepoint (" + e.getMessage() + "); the next "
+            out().println("connector " + name + " could not take a savepoint (" + e.getMessage() + "); the next "
                     + "run resumes from its last checkpoint");
             job.cancel();
         }
@@ -209,5 +215,9 @@ final class ConnectRun implements Callable<Integer> {
         } catch (Exception e) {
             return "UNKNOWN";
         }
+    }
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

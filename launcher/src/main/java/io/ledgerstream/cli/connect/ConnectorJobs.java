@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ledgerstream.cli.flink.FlinkRestClient;
 import io.ledgerstream.connectors.runtime.ConnectorSpec;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +48,14 @@ final class ConnectorJobs {
     /** The newest job of each connector, by name. */
     Map<String, Job> newest() throws IOException, InterruptedException {
         Map<String, Job> newest = new LinkedHashMap<>();
-        for (JsonNode job : rest.get("/jobs/overview").path("jobs")) {
+        JsonNode overview;
+        try {
+            overview = rest.get("/jobs/overview");
+        } catch (ConnectException e) {
+            throw new IOException("No Flink cluster answers at " + address + " (is 'connect run' running? Give the "
+                    + "cluster with --cluster HOST:PORT)", e);
+        }
+        for (JsonNode job : overview.path("jobs")) {
             String name = job.path("name").asText();
             if (!name.startsWith(PREFIX)) {
                 continue;

@@ -5,16 +5,16 @@ package io.ledgerstream.bench;
  * both cases by exiting, since clients and local Flink clusters may keep non-daemon threads that would otherwise
  * hang the script running it.
  */
-final class BenchMain {
+public final class BenchMain {
     /** A benchmark's body, given the main's arguments. */
-    interface Body {
+    public interface Body {
         void run(String[] args) throws Exception;
     }
 
     private BenchMain() {
     }
 
-    static void runAndExit(String[] args, Body body) {
+    public static void runAndExit(String[] args, Body body) {
         try {
             body.run(args);
         } catch (Exception | AssertionError e) {

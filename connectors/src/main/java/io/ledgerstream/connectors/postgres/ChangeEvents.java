@@ -1,12 +1,12 @@
 package io.ledgerstream.connectors.postgres;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.ledgerstream.connectors.postgres.PgOutput.Column;
 import io.ledgerstream.connectors.postgres.PgOutput.Relation;
 import io.ledgerstream.connectors.runtime.ConnectorRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ import org.postgresql.replication.LogSequenceNumber;
  */
 final class ChangeEvents implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory FACTORY = new JsonFactory();
     /** Microseconds from the Unix epoch to PostgreSQL's, 2000-01-01. */
     private static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
 
@@ -46,7 +46,7 @@ final class ChangeEvents implements Serializable {
     List<ConnectorRecord> records(char op, Relation relation, Map<String, String> before, Map<String, String> after,
                                   Position position) {
         List<ConnectorRecord> out = new ArrayList<>(3);
-        if (op == 'u' && before != null && !key(relation, before).equals(key(relation, after))) {
+        if (op == 'u' && before != null && !keyText(relation, before).equals(keyText(relation, after))) {
             add(out, 'd', relation, before, null, position);
             add(out, 'c', relation, null, after, position);
         } else {
@@ -58,63 +58,87 @@ final class ChangeEvents implements Serializable {
     private void add(List<ConnectorRecord> out, char op, Relation relation, Map<String, String> before,
                      Map<String, String> after, Position position) {
         Map<String, String> keyRow = after != null ? after : before;
-        byte[] key = bytes(key(relation, keyRow));
+        byte[] key = json(g -> writeRow(g, relation, keyRow, true));
         String origin = relation.qualifiedName() + (position.snapshot() ? " snapshot" : " at LSN "
                 + LogSequenceNumber.valueOf(position.lsn()).asString());
         long time = position.epochMillis();
         boolean row = settings.envelope().equals("row");
         if (!(row && op == 'd')) {
-            JsonNode value = row ? row(relation, after) : envelope(op, relation, before, after, position);
-            out.add(ConnectorRecord.of(key, bytes(value), time, origin));
+            byte[] value = row ? json(g -> writeRow(g, relation, after, false))
+                    : json(g -> writeEnvelope(g, op, relation, before, after, position));
+            out.add(ConnectorRecord.of(key, value, time, origin));
         }
         if (op == 'd' && (settings.tombstones() || row)) {
             out.add(ConnectorRecord.of(key, null, time, origin));
         }
     }
 
-    private ObjectNode envelope(char op, Relation relation, Map<String, String> before, Map<String, String> after,
-                                Position position) {
-        ObjectNode event = JSON.createObjectNode();
-        event.set("before", before == null ? null : row(relation, before));
-        event.set("after", after == null ? null : row(relation, after));
-        event.put("op", String.valueOf(op));
-        ObjectNode source = event.putObject("source");
-        source.put("connector", connector);
-        source.put("db", settings.database());
-        source.put("schema", relation.schema());
-        source.put("table", relation.table());
-        source.put("lsn", position.lsn());
-        source.put("tx_id", position.xid());
-        source.put("snapshot", position.snapshot());
-        event.put("ts_ms", position.epochMillis());
-        return event;
+    private void writeEnvelope(JsonGenerator g, char op, Relation relation, Map<String, String> before,
+                               Map<String, String> after, Position position) throws IOException {
+        g.writeStartObject();
+        g.writeFieldName("before");
+        writeRowOrNull(g, relation, before);
+        g.writeFieldName("after");
+        writeRowOrNull(g, relation, after);
+        g.writeStringField("op", String.valueOf(op));
+        g.writeObjectFieldStart("source");
+        g.writeStringField("connector", connector);
+        g.writeStringField("db", settings.database());
+        g.writeStringField("schema", relation.schema());
+        g.writeStringField("table", relation.table());
+        g.writeNumberField("lsn", position.lsn());
+        g.writeNumberField("tx_id", position.xid());
+        g.writeBooleanField("snapshot", position.snapshot());
+        g.writeEndObject();
+        g.writeNumberField("ts_ms", position.epochMillis());
+        g.writeEndObject();
     }
 
-    private static ObjectNode key(Relation relation, Map<String, String> row) {
-        ObjectNode key = JSON.createObjectNode();
+    private static void writeRowOrNull(JsonGenerator g, Relation relation, Map<String, String> values)
+            throws IOException {
+        if (values == null) {
+            g.writeNull();
+        } else {
+            writeRow(g, relation, values, false);
+        }
+    }
+
+    /** The row's columns (only the key's, when {@code keyOnly}), in table order; columns not sent left out. */
+    private static void writeRow(JsonGenerator g, Relation relation, Map<String, String> values, boolean keyOnly)
+            throws IOException {
+        g.writeStartObject();
+        for (Column c : relation.columns()) {
+            if ((!keyOnly || c.key()) && (keyOnly || values.containsKey(c.name()))) {
+                g.writeFieldName(c.name());
+                PgValues.write(g, values.get(c.name()), c.typeOid());
+            }
+        }
+        g.writeEndObject();
+    }
+
+    private static List<String> keyText(Relation relation, Map<String, String> row) {
+        List<String> key = new ArrayList<>();
         for (Column c : relation.columns()) {
             if (c.key()) {
-                key.set(c.name(), PgValues.toJson(row.get(c.name()), c.typeOid()));
+                key.add(row.get(c.name()));
             }
         }
         return key;
     }
 
-    private static ObjectNode row(Relation relation, Map<String, String> values) {
-        ObjectNode row = JSON.createObjectNode();
-        for (Column c : relation.columns()) {
-            if (values.containsKey(c.name())) {
-                row.set(c.name(), PgValues.toJson(values.get(c.name()), c.typeOid()));
-            }
-        }
-        return row;
+    /** Something written to a generator. */
+    @FunctionalInterface
+    private interface Writing {
+        void to(JsonGenerator g) throws IOException;
     }
 
-    private static byte[] bytes(JsonNode node) {
-        try {
-            return JSON.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
+    private static byte[] json(Writing writing) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            writing.to(g);
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return out.toByteArray();
     }
 }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.connector.base.source.reader.synchronization.FutureCompletingBlockingQueue;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
@@ -53,6 +54,8 @@ final class ChangeStream implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeStream.class);
     private static final long LAG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long STATUS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Pauses between reads that found nothing: short while changes flow, up to 5 ms when the stream is quiet. */
+    private static final long[] IDLE_PAUSES_NANOS = {50_000, 100_000, 200_000, 500_000, 1_000_000, 5_000_000};
 
     /** Records, and the position after them: an LSN to resume from, or -1 inside a transaction. */
     record Batch(List<ConnectorRecord> records, long lsnAfter, boolean snapshotDone) {
@@ -241,6 +244,7 @@ final class ChangeStream implements Runnable {
         long confirmed = -1;
         long lagAt = 0;
         long handed = start;
+        int idle = -1;
         Position position = null;
         List<ConnectorRecord> chunk = new ArrayList<>();
         while (running) {
@@ -264,9 +268,11 @@ final class ChangeStream implements Runnable {
             }
             ByteBuffer message = stream.readPending();
             if (message == null) {
-                TimeUnit.MILLISECONDS.sleep(2);
+                idle = Math.min(idle + 1, IDLE_PAUSES_NANOS.length - 1);
+                LockSupport.parkNanos(IDLE_PAUSES_NANOS[idle]);
                 continue;
             }
+            idle = -1;
             PgOutput.Message decoded = decoder.decode(message);
             if (decoded instanceof PgOutput.Begin b) {
                 position = new Position(b.finalLsn(), b.xid(), b.commitMicros(), false);

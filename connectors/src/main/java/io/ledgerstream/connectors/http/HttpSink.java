@@ -13,7 +13,6 @@ import io.ledgerstream.connectors.runtime.SinkConnector;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -103,7 +102,7 @@ public final class HttpSink implements SinkConnector<ConnectorRecord> {
     }
 
     /**
-     * The record with its value compacted.
+     * The record itself, once its value is known to be JSON.
      *
      * @return null for a tombstone, which the writer skips
      * @throws BadRecordException when the value is not JSON
@@ -124,15 +123,16 @@ public final class HttpSink implements SinkConnector<ConnectorRecord> {
         if (value == null || value.isMissingNode()) {
             throw new BadRecordException("The value is empty, not JSON");
         }
-        record.value = value.toString().getBytes(StandardCharsets.UTF_8);
+        // Sent as it is: valid JSON, and a dead letter keeps the value as read.
         return record;
     }
 
     @Override
     public DataStream<ConnectorRecord> write(DataStream<ConnectorRecord> records, ConnectorSpec spec) {
         // Named without the query, which may carry a token.
-        URI named = endpoint.url();
-        return records.transform("http " + named.getScheme() + "://" + named.getAuthority() + named.getPath(), TypeInformation.of(ConnectorRecord.class),
-                new HttpWriteOperator(spec, endpoint.url().toString(), endpoint, retries, batchSize)).uid("http-sink");
+        URI url = endpoint.url();
+        String named = url.getScheme() + "://" + url.getAuthority() + url.getPath();
+        return records.transform("http " + named, TypeInformation.of(ConnectorRecord.class),
+                new HttpWriteOperator(spec, named, endpoint, retries, batchSize)).uid("http-sink");
     }
 }

@@ -13,6 +13,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 /**
  * A Flink source of a PostgreSQL database's row changes through one logical replication slot: one split, read by
  * one reader, whose position is checkpointed and confirmed to the slot only when the checkpoint completes.
+ *
+ * <p>Immutable; Flink ships it to the JobManager and the TaskManagers.
  */
 final class CdcSource implements Source<ConnectorRecord, CdcSplit, List<CdcSplit>> {
     private static final long serialVersionUID = 1L;

@@ -7,6 +7,8 @@ import java.util.Objects;
  * One record on its way through a connector: the key and value of a topic record (JSON by default; a null value
  * is a tombstone), where it came from, and, for a record that failed, why. A Flink POJO: public fields and a
  * no-argument constructor, so Flink serializes it without Kryo.
+ *
+ * <p>Not thread-safe: a record belongs to one task at a time, as Flink hands it on.
  */
 public class ConnectorRecord {
     /** The record key, or null. */

@@ -47,12 +47,12 @@ class HttpSinkTest {
     }
 
     @Test
-    void decodeCompactsJsonSkipsTombstonesAndRefusesTheRest() throws Exception {
+    void decodeKeepsJsonAsItIsSkipsTombstonesAndRefusesTheRest() throws Exception {
         SinkConnector<?> sink = sink("  url: http://h/x\n");
 
         ConnectorRecord decoded = (ConnectorRecord) sink.decode(record("{ \"a\": [1, 2] }"));
 
-        assertThat(new String(decoded.value, StandardCharsets.UTF_8)).isEqualTo("{\"a\":[1,2]}");
+        assertThat(new String(decoded.value, StandardCharsets.UTF_8)).isEqualTo("{ \"a\": [1, 2] }");
         assertThat(decoded.originOffset).isEqualTo(1);
         assertThat(sink.decode(record(null))).isNull();
         assertThatThrownBy(() -> sink.decode(record("nope"))).isInstanceOf(BadRecordException.class)

@@ -71,6 +71,8 @@ class JdbcSourceITCase {
             Await.until("the first rows arrive and a checkpoint completed", WAIT, () -> topic.poll().size() >= 300
                     && RetainedSnapshots.latest(testbed.checkpoints("poll-a")).isPresent());
             insert("events", 300);
+            // Both TaskManagers: the source and its writer run in one slot, on either.
+            testbed.killAndReplaceTaskManager();
             testbed.killAndReplaceTaskManager();
             insert("events", 300);
 

@@ -111,6 +111,45 @@ class ConnectCommandITCase {
         }
     }
 
+    @Test
+    void aDatabaseGoneForGoodShowsAsFailedInStatusWithItsCause() throws Exception {
+        try (LocalBroker platform = LocalBroker.start(dir.resolve("platform").toFile(), Map.of());
+             PostgresServer postgres = PostgresServer.start()) {
+            postgres.createDatabase("shop");
+            postgres.execute("shop", "CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL)");
+            String data = dir.resolve("data").toString();
+            Path fragile = dir.resolve("fragile.yaml");
+            Files.writeString(fragile, String.join("\n", "name: fragile", "source:", "  type: postgres-cdc",
+                    "  port: " + postgres.port(), "  database: shop", "  user: postgres", "  tables: [items]",
+                    "topic: fragile", "bootstrap-servers: " + platform.bootstrap(), "checkpoint-interval: 500 ms",
+                    "restart: {attempts: 2, delay: 200 ms}", ""), StandardCharsets.UTF_8);
+            // A second connector keeps the run going once the first has failed.
+            Path steady = dir.resolve("steady.yaml");
+            Files.createDirectories(dir.resolve("in"));
+            Files.writeString(steady, String.join("\n", "name: steady", "source:", "  type: files",
+                    "  path: " + dir.resolve("in"), "topic: steady", "bootstrap-servers: " + platform.bootstrap(),
+                    ""), StandardCharsets.UTF_8);
+            String cluster = "127.0.0.1:" + FreePorts.consecutive(1);
+            String port = cluster.substring(cluster.indexOf(':') + 1);
+            CompletableFuture<Result> run = CompletableFuture.supplyAsync(() -> run("connect", "run",
+                    fragile.toString(), steady.toString(), "--rest-port", port, "--data-dir", data));
+            Await.until("the connector running", WAIT, () -> run("connect", "status", "fragile", "--cluster", cluster)
+                    .out().contains("state:           RUNNING"));
+
+            postgres.stop();
+            Await.until("status to show the failure", WAIT, () -> run("connect", "status", "fragile", "--cluster",
+                    cluster).exit() == 1);
+            Result status = run("connect", "status", "fragile", "--cluster", cluster);
+            assertThat(status.out()).contains("state:           FAILED").contains("last failure:")
+                    .contains("postgres-cdc source");
+            assertThat(run("connect", "stop", "steady", "--cluster", cluster, "--data-dir", data).exit()).isZero();
+            Result ended = run.get(60, TimeUnit.SECONDS);
+            assertThat(ended.exit()).isEqualTo(1);
+            assertThat(ended.out()).contains("connector fragile: FAILED").contains("failed: fragile");
+            postgres.startServer();
+        }
+    }
+
     private static void insert(PostgresServer postgres, int from, int to) throws Exception {
         for (int id = from; id <= to; id++) {
             postgres.execute("shop", "INSERT INTO items VALUES (" + id + ", 'item " + id + "')");

@@ -58,7 +58,7 @@ final class QuickstartCommand implements Callable<Integer> {
             }
         }, "ledgerstream-quickstart-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (QuickstartLog log = QuickstartLog.open(settings.dataDir().toPath().resolve(LOG_FILE))) {
+        try (FileLog log = FileLog.open(settings.dataDir().toPath().resolve(LOG_FILE))) {
             out.printf(Locale.ROOT, "Ledgerstream quick start: data in %s%n", settings.dataDir().getAbsolutePath());
             out.printf(Locale.ROOT, "  the platform logs to %s%n", log.file());
             long start = System.nanoTime();

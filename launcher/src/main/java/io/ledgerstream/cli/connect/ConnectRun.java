@@ -1,6 +1,6 @@
 package io.ledgerstream.cli.connect;
 
-import io.ledgerstream.cli.QuickstartLog;
+import io.ledgerstream.cli.FileLog;
 import io.ledgerstream.cli.flink.FlinkClasspath;
 import io.ledgerstream.connectors.Connector;
 import io.ledgerstream.connectors.ConnectorFile;
@@ -76,7 +76,7 @@ final class ConnectRun implements Callable<Integer> {
             return 0;
         }
         Path log = target.dataDir.toPath().resolve("connect").resolve("connect.log");
-        try (QuickstartLog ignored = QuickstartLog.open(log);
+        try (FileLog ignored = FileLog.open(log);
              EmbeddedFlink flink = EmbeddedFlink.start(restPort, slots(connectors))) {
             Map<String, JobClient> jobs = new LinkedHashMap<>();
             for (Connector connector : connectors) {

@@ -4,14 +4,15 @@ import java.nio.file.Path;
 import org.apache.logging.log4j.core.LoggerContext;
 
 /**
- * The quick start's log: while it is open, this process logs to a file instead of the terminal, so that the terminal
- * shows only the quick start's own table and progress lines. Closing it sends the log back where it went before.
+ * A command's log in a file: while it is open, this process logs to a file instead of the terminal, so that the
+ * terminal shows only the command's own lines (the quick start's table, {@code connect run}'s connectors). Closing
+ * it sends the log back where it went before.
  * It sets the two system properties the launcher's Log4j 2 configuration ({@code log4j2.xml}) reads, and has Log4j
  * load that configuration again.
  *
- * <p>Not thread-safe: one quick start at a time in a process.
+ * <p>Not thread-safe: one such command at a time in a process.
  */
-public final class QuickstartLog implements AutoCloseable {
+public final class FileLog implements AutoCloseable {
     static final String FILE_PROPERTY = "ledgerstream.log.file";
     static final String APPENDER_PROPERTY = "ledgerstream.log.appender";
 
@@ -19,16 +20,16 @@ public final class QuickstartLog implements AutoCloseable {
     private final String previousFile;
     private final String previousAppender;
 
-    private QuickstartLog(Path file, String previousFile, String previousAppender) {
+    private FileLog(Path file, String previousFile, String previousAppender) {
         this.file = file;
         this.previousFile = previousFile;
         this.previousAppender = previousAppender;
     }
 
     /** Sends the log to {@code file} (appended to; created with its folder when the first line comes). */
-    public static QuickstartLog open(Path file) {
+    public static FileLog open(Path file) {
         Path absolute = file.toAbsolutePath().normalize();
-        QuickstartLog log = new QuickstartLog(absolute, System.getProperty(FILE_PROPERTY),
+        FileLog log = new FileLog(absolute, System.getProperty(FILE_PROPERTY),
                 System.getProperty(APPENDER_PROPERTY));
         System.setProperty(FILE_PROPERTY, absolute.toString());
         System.setProperty(APPENDER_PROPERTY, "file");

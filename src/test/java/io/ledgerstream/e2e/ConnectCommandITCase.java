@@ -99,7 +99,8 @@ class ConnectCommandITCase {
                 assertThat(topic.poll().stream().map(ConsumerRecord::key).toList()).hasSize(8).doesNotHaveDuplicates();
 
                 Result deleted = run("connect", "delete", "items-cdc", "--cluster", cluster, "--data-dir", data);
-                assertThat(deleted.out()).contains("Cancelled connector items-cdc").contains("Deleted connector");
+                assertThat(deleted.out()).as(deleted.err()).contains("Cancelled connector items-cdc")
+                        .contains("Deleted connector");
                 assertThat(second.get(60, TimeUnit.SECONDS).out()).contains("resumed from savepoints/");
                 assertThat(Files.exists(Path.of(data, "connect", "items-cdc"))).isFalse();
                 try (Connection c = postgres.connect("shop"); Statement s = c.createStatement();
@@ -137,10 +138,11 @@ class ConnectCommandITCase {
                     .out().contains("state:           RUNNING"));
 
             postgres.stop();
-            Await.until("status to show the failure", WAIT, () -> run("connect", "status", "fragile", "--cluster",
-                    cluster).exit() == 1);
+            Await.until("status to show the failure and its cause", WAIT, () -> run("connect", "status", "fragile",
+                    "--cluster", cluster).out().contains("postgres-cdc source"));
             Result status = run("connect", "status", "fragile", "--cluster", cluster);
-            assertThat(status.out()).contains("state:           FAILED").contains("last failure:")
+            assertThat(status.exit()).isEqualTo(1);
+            assertThat(status.out()).as(status.err()).contains("state:           FAILED").contains("last failure:")
                     .contains("postgres-cdc source");
             assertThat(run("connect", "stop", "steady", "--cluster", cluster, "--data-dir", data).exit()).isZero();
             Result ended = run.get(60, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package io.ledgerstream.cli.connect;
 
+import io.ledgerstream.cli.flink.FlinkRestException;
 import io.ledgerstream.connectors.runtime.ConnectorMetrics;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -37,8 +38,9 @@ final class ConnectStatus implements Callable<Integer> {
         ConnectorJobs.Job job = jobs.require(name);
         out().println("connector:       " + name);
         out().println("state:           " + job.state() + " (job " + job.id() + ")");
-        Map<String, Long> metrics = job.active() ? jobs.metrics(job.id()) : Map.of();
-        if (job.active()) {
+        // Counters exist while the job runs; while it restarts, Flink has none to give.
+        Map<String, Long> metrics = job.state().equals("RUNNING") ? jobs.metrics(job.id()) : Map.of();
+        if (job.state().equals("RUNNING")) {
             out().printf(Locale.ROOT, "records in:      %,d%n", metrics.getOrDefault(ConnectorMetrics.RECORDS_IN,
                     0L));
             out().printf(Locale.ROOT, "records out:     %,d%n", metrics.getOrDefault(ConnectorMetrics.RECORDS_OUT,
@@ -46,17 +48,30 @@ final class ConnectStatus implements Callable<Integer> {
             out().printf(Locale.ROOT, "dead letters:    %,d%n", metrics.getOrDefault(
                     ConnectorMetrics.DEAD_LETTERS, 0L));
         }
-        Optional<long[]> checkpoint = jobs.lastCheckpoint(job.id());
-        out().println("last checkpoint: " + checkpoint.map(c -> "#" + c[0] + " at " + Instant.ofEpochMilli(c[1]))
-                .orElse("none yet"));
+        try {
+            Optional<long[]> checkpoint = jobs.lastCheckpoint(job.id());
+            out().println("last checkpoint: " + checkpoint.map(c -> "#" + c[0] + " at "
+                    + Instant.ofEpochMilli(c[1])).orElse("none yet"));
+        } catch (FlinkRestException e) {
+            // Flink answers some questions only once a job has settled (not while it starts or shuts down).
+            out().println("last checkpoint: not known yet (Flink: " + firstLine(e) + ")");
+        }
         Long lag = metrics.get("sourceLagBytes");
         if (lag != null && lag >= 0) {
             out().printf(Locale.ROOT, "source lag:      %,d bytes of WAL held by the replication slot%n", lag);
         }
         if (List.of("FAILED", "FAILING", "RESTARTING").contains(job.state())) {
-            jobs.lastFailure(job.id()).ifPresent(f -> out().println("last failure:    " + f));
+            try {
+                jobs.lastFailure(job.id()).ifPresent(f -> out().println("last failure:    " + f));
+            } catch (FlinkRestException e) {
+                out().println("last failure:    not known yet (Flink: " + firstLine(e) + ")");
+            }
         }
         return job.state().equals("FAILED") ? 1 : 0;
+    }
+
+    private static String firstLine(FlinkRestException e) {
+        return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     }
 
     private PrintWriter out() {

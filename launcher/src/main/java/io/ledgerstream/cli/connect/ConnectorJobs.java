@@ -116,13 +116,19 @@ final class ConnectorJobs {
         return Optional.of(new long[] {completed.path("id").asLong(), completed.path("latest_ack_timestamp").asLong()});
     }
 
-    /** The job's most recent failure, first line, if it has one. */
+    /**
+     * The job's most recent failure in one line, if it has one: the first cause under Flink's own wrapper (such as
+     * "Recovery is suppressed by ..."), which is what went wrong in the connector.
+     */
     Optional<String> lastFailure(String jobId) throws IOException, InterruptedException {
         JsonNode entries = rest.get("/jobs/" + jobId + "/exceptions?maxExceptions=1").path("exceptionHistory")
                 .path("entries");
-        return StreamSupport.stream(entries.spliterator(), false).findFirst()
-                .map(e -> e.path("stacktrace").asText(e.path("exceptionName").asText()).lines().findFirst()
-                        .orElse(""));
+        return StreamSupport.stream(entries.spliterator(), false).findFirst().map(e -> {
+            String trace = e.path("stacktrace").asText(e.path("exceptionName").asText());
+            return trace.lines().filter(l -> l.startsWith("Caused by: ")).findFirst()
+                    .map(l -> l.substring("Caused by: ".length()))
+                    .orElse(trace.lines().findFirst().orElse(""));
+        });
     }
 
     /**
@@ -154,10 +160,20 @@ final class ConnectorJobs {
         rest.cancel(jobId);
     }
 
-    /** Waits until the job has ended (cancelled, finished or failed). */
+    /**
+     * Waits until the job has ended (cancelled, finished or failed), or its cluster with it: the embedded Flink of
+     * {@code connect run} closes once its last connector has ended.
+     */
     void awaitEnd(String jobId, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!List.of("FINISHED", "CANCELED", "FAILED").contains(rest.jobState(jobId))) {
+        while (true) {
+            try {
+                if (List.of("FINISHED", "CANCELED", "FAILED").contains(rest.jobState(jobId))) {
+                    return;
+                }
+            } catch (ConnectException e) {
+                return;
+            }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("Job " + jobId + " did not end within " + timeout.toSeconds() + " s");
             }

@@ -4,12 +4,10 @@ import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.LogConfig;
 import io.ledgerstream.log.config.Replication;
 import io.ledgerstream.log.metadata.TopicRecord;
-import io.ledgerstream.log.partition.PartitionLog;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
-import org.apache.kafka.common.TopicPartition;
 
 /** Topic administration as the Kafka APIs ask for it: look up, create, delete, configure, add partitions. */
 public interface TopicAdmin {
@@ -35,12 +33,6 @@ public interface TopicAdmin {
 
     /** The topic's record, creating the topic with the broker's defaults if auto-creation is on and it is missing. */
     CompletableFuture<TopicRecord> topicCreatingIfAllowed(String name, boolean allowed);
-
-    /**
-     * The log of a partition; when the topic does not exist and {@code auto.create.topics.enable} is on, the topic
-     * is created first with {@code num.partitions} and the default replication.
-     */
-    CompletableFuture<PartitionLog> logCreatingTopic(TopicPartition partition);
 
     /** Deletes a topic with its data. */
     CompletableFuture<Void> deleteTopic(String name);

@@ -11,7 +11,6 @@ import io.ledgerstream.log.metadata.PartitionRecord;
 import io.ledgerstream.log.metadata.TopicNames;
 import io.ledgerstream.log.metadata.TopicRecord;
 import io.ledgerstream.log.metadata.UnknownTopicException;
-import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.PartitionLogFactory;
 import io.ledgerstream.log.concurrent.Futures;
 import java.time.Clock;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The topics of the cluster as this broker administers them: creates them in the metadata (with their first
  * leaders), deletes them with their data, changes their configuration and partition count, and creates them on
- * first use when {@code auto.create.topics.enable} is on.
+ * them when a Metadata request allows it and {@code auto.create.topics.enable} is on.
  *
  * <p>Thread-safe.
  */
@@ -87,20 +85,6 @@ public final class TopicManager implements TopicAdmin {
             return CompletableFuture.failedFuture(e);
         }
         return metadata.createTopic(topic, cluster.placeNewTopic(partitions)).thenApply(v -> topic);
-    }
-
-    @Override
-    public CompletableFuture<PartitionLog> logCreatingTopic(TopicPartition partition) {
-        return logs.log(partition).handle((log, error) -> {
-            if (error == null) {
-                return CompletableFuture.completedFuture(log);
-            }
-            Throwable cause = Futures.unwrap(error);
-            if (!(cause instanceof UnknownTopicException) || !config.autoCreateTopics()) {
-                return CompletableFuture.<PartitionLog>failedFuture(cause);
-            }
-            return createTopicIfAbsent(partition.topic(), config.numPartitions()).thenCompose(t -> logs.log(partition));
-        }).thenCompose(f -> f);
     }
 
     @Override

@@ -136,6 +136,18 @@ class ProduceValidationITCase {
     }
 
     @Test
+    void produceNeverCreatesATopic() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", local.broker().kafkaPort());
+             Admin admin = Admin.create(Map.of("bootstrap.servers", local.bootstrap()))) {
+            socket.setSoTimeout(60_000);
+            // As Kafka: UNKNOWN_TOPIC_OR_PARTITION, and no topic; only Metadata (when allowed) or CreateTopics makes one.
+            assertThat(Errors.forCode(produce(socket, "never-created", batch("k")).errorCode()))
+                    .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain("never-created");
+        }
+    }
+
+    @Test
     void kafkaClientsSayWhichRecordsOfABatchWereRefused() throws Exception {
         createTopic("compacted-keys", Map.of("cleanup.policy", "compact"));
         createTopic("timely", Map.of("message.timestamp.before.max.ms", "60000"));

@@ -29,7 +29,7 @@ public final class BrokerApis {
         return handlers
                 .register(new ApiVersionsHandler(handlers))
                 .register(new MetadataHandler(topics, cluster, identity, controllerId))
-                .register(new ProduceHandler(topics, verifier))
+                .register(new ProduceHandler(logs, verifier))
                 .register(new FetchHandler(logs))
                 .register(new ListOffsetsHandler(logs))
                 .register(new CreateTopicsHandler(topics))

@@ -1,9 +1,9 @@
 package io.ledgerstream.log.protocol.handlers;
 
 import io.ledgerstream.log.concurrent.Futures;
-import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.partition.InvalidRecordBatchException;
 import io.ledgerstream.log.partition.PartitionLog;
+import io.ledgerstream.log.partition.PartitionLogs;
 import io.ledgerstream.log.partition.RecordError;
 import io.ledgerstream.log.partition.RecordBatches;
 import io.ledgerstream.log.protocol.ApiHandler;
@@ -42,11 +42,11 @@ import org.apache.kafka.common.requests.ProduceResponse;
  * is answered REQUEST_TIMED_OUT, as Kafka does when replication does not finish in time: its batch may still land.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequest> {
-    private final TopicAdmin topics;
+    private final PartitionLogs logs;
     private final TransactionVerifier verifier;
 
-    public ProduceHandler(TopicAdmin topics, TransactionVerifier verifier) {
-        this.topics = topics;
+    public ProduceHandler(PartitionLogs logs, TransactionVerifier verifier) {
+        this.logs = logs;
         this.verifier = verifier;
     }
 
@@ -156,7 +156,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         // the request (timeout, or a log that failed to open) when the append never started. A timeout during the
         // append must not let the next request go first.
         AtomicBoolean claimed = new AtomicBoolean();
-        CompletableFuture<Appended> appended = topics.logCreatingTopic(partition)
+        // As in Kafka, Produce never creates a topic: a missing one is UNKNOWN_TOPIC_OR_PARTITION (clients create
+        // topics through Metadata requests that allow it, or CreateTopics).
+        CompletableFuture<Appended> appended = logs.log(partition)
                 .thenCompose(log -> verified(log, partition, records, transactionalId, version))
                 .thenCompose(log -> {
                     if (!claimed.compareAndSet(false, true)) {

@@ -22,17 +22,26 @@ public final class JobEnvironment {
 
     /** The job configuration for the given command-line parameters. */
     public static Configuration configuration(ParameterTool params) {
+        Configuration conf = checkpointed(params.has("checkpoint-interval")
+                ? Duration.ofMillis(params.getLong("checkpoint-interval")) : DEFAULT_CHECKPOINT_INTERVAL);
+        if (params.has("checkpoint-dir")) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, params.get("checkpoint-dir"));
+        }
+        return conf;
+    }
+
+    /**
+     * RocksDB state with incremental, exactly-once checkpoints every {@code interval}, kept when the job is
+     * cancelled: what every job of ours runs with.
+     */
+    public static Configuration checkpointed(Duration interval) {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, params.has("checkpoint-interval")
-                ? Duration.ofMillis(params.getLong("checkpoint-interval")) : DEFAULT_CHECKPOINT_INTERVAL);
-        if (params.has("checkpoint-dir")) {
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, params.get("checkpoint-dir"));
-        }
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);
         return conf;
     }
 

@@ -1,5 +1,6 @@
 package io.ledgerstream.connectors.jdbc;
 
+import io.ledgerstream.connectors.config.Settings;
 import java.io.Serializable;
 
 /**
@@ -12,6 +13,15 @@ import java.io.Serializable;
  * @param schema the schema, or null for the connection's search path
  */
 public record TableName(String schema, String table) implements Serializable {
+
+    /** The block's required {@code table} key, parsed; a bad name is the key's problem. */
+    public static TableName read(Settings block) {
+        try {
+            return parse(block.string("table"));
+        } catch (IllegalArgumentException e) {
+            throw block.problem("table", e.getMessage());
+        }
+    }
 
     /**
      * Parses {@code table} or {@code schema.table}; a part may be written in double quotes when it holds a dot.

@@ -1,21 +1,16 @@
 package io.ledgerstream.connectors.runtime;
 
+import io.ledgerstream.jobs.JobEnvironment;
+import io.ledgerstream.jobs.kafka.KafkaTopics;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * Builds a connector's Flink job: a source connector's records go through the router into its topic, exactly once
@@ -24,9 +19,6 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * exactly once.
  */
 public final class ConnectorPipeline {
-    /** Under the broker's transaction.max.timeout.ms (15 minutes by default) and far above a checkpoint. */
-    private static final String TRANSACTION_TIMEOUT_MS = Long.toString(Duration.ofMinutes(10).toMillis());
-
     private ConnectorPipeline() {
     }
 
@@ -36,13 +28,7 @@ public final class ConnectorPipeline {
      * FAILED instead of restarting for ever.
      */
     public static Configuration configuration(ConnectorSpec spec) {
-        Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
-                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, spec.checkpointInterval());
+        Configuration conf = JobEnvironment.checkpointed(spec.checkpointInterval());
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, spec.restartDelay());
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
@@ -68,14 +54,8 @@ public final class ConnectorPipeline {
 
     /** Adds a sink connector's job to {@code env}. */
     public static <T> void build(StreamExecutionEnvironment env, ConnectorSpec spec, SinkConnector<T> sink) {
-        KafkaSource<ConnectorRecord> topics = KafkaSource.<ConnectorRecord>builder()
-                .setBootstrapServers(spec.bootstrapServers())
-                .setTopics(spec.topics())
-                .setGroupId(spec.groupId())
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new TopicRecords.Reader())
-                .setProperty("isolation.level", "read_committed")
-                .build();
+        KafkaSource<ConnectorRecord> topics = new KafkaTopics(spec.bootstrapServers())
+                .source(spec.topics(), spec.groupId(), new TopicRecords.Reader());
         SingleOutputStreamOperator<T> decoded = env
                 .fromSource(topics, WatermarkStrategy.noWatermarks(), "topics " + String.join(",", spec.topics()))
                 .uid("topics")
@@ -92,12 +72,7 @@ public final class ConnectorPipeline {
     }
 
     private static KafkaSink<ConnectorRecord> topicSink(ConnectorSpec spec, String topic, boolean deadLetters) {
-        return KafkaSink.<ConnectorRecord>builder()
-                .setBootstrapServers(spec.bootstrapServers())
-                .setRecordSerializer(new TopicRecords.Writer(topic, spec.name(), deadLetters))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(spec.groupId() + "-" + topic)
-                .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
-                .build();
+        return new KafkaTopics(spec.bootstrapServers())
+                .sink(new TopicRecords.Writer(topic, spec.name(), deadLetters), topic, spec.groupId());
     }
 }

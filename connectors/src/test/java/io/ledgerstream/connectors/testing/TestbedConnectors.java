@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -21,9 +23,19 @@ public final class TestbedConnectors {
      * the connector's name.
      */
     public static JobClient run(JobTestbed testbed, String yaml) throws Exception {
-        String file = yaml + "\nbootstrap-servers: " + testbed.bootstrap() + "\n";
-        String name = ConnectorFile.parse("test.yaml", file).spec().name();
-        return ConnectorRunner.run(testbed.flink(), testbed.checkpoints(name), file, Optional.empty());
+        return start(testbed, yaml + "\nbootstrap-servers: " + testbed.bootstrap() + "\n");
+    }
+
+    /** Starts a connector file that names its own bootstrap servers, with checkpoints under the testbed. */
+    public static JobClient start(JobTestbed testbed, String yaml) throws Exception {
+        String name = ConnectorFile.parse("test.yaml", yaml).spec().name();
+        return ConnectorRunner.run(testbed.flink(), testbed.checkpoints(name), yaml, Optional.empty());
+    }
+
+    /** Whether the job has gone through a restart. */
+    public static boolean restarted(JobTestbed testbed, JobClient job) throws Exception {
+        return testbed.flink().getExecutionGraph(job.getJobID()).get(30, TimeUnit.SECONDS)
+                .getStatusTimestamp(JobStatus.RESTARTING) > 0;
     }
 
     /** Writes a file under a hidden name and renames it into place, as a files source expects. */

@@ -3,6 +3,7 @@ package io.ledgerstream.jobs.kafka;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -76,9 +77,14 @@ public final class KafkaTopics {
     }
 
     public <T> KafkaSource<T> source(String topic, String groupId, KafkaRecordDeserializationSchema<T> events) {
+        return source(List.of(topic), groupId, events);
+    }
+
+    /** A source of several topics, read as {@link #source(String, String, KafkaRecordDeserializationSchema)} reads one. */
+    public <T> KafkaSource<T> source(List<String> topics, String groupId, KafkaRecordDeserializationSchema<T> events) {
         return KafkaSource.<T>builder()
                 .setBootstrapServers(bootstrapServers)
-                .setTopics(topic)
+                .setTopics(topics)
                 .setGroupId(groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(events)
@@ -92,11 +98,19 @@ public final class KafkaTopics {
      * aborts the transactions its previous run left (an at-least-once sink does not use it).
      */
     public <T> KafkaSink<T> sink(KeyedEventSerializer<T> events, String groupId) {
+        return sink(events, events.topic(), groupId);
+    }
+
+    /**
+     * A sink of this object's guarantee writing to {@code topic} through any serializer (which should name its topic
+     * to the sink, as {@link KeyedEventSerializer} does); its transactional id prefix is {@code <groupId>-<topic>}.
+     */
+    public <T> KafkaSink<T> sink(KafkaRecordSerializationSchema<T> events, String topic, String groupId) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setRecordSerializer(events)
                 .setDeliveryGuarantee(sinkGuarantee)
-                .setTransactionalIdPrefix(groupId + "-" + events.topic())
+                .setTransactionalIdPrefix(groupId + "-" + topic)
                 .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
                 .build();
     }

@@ -31,12 +31,7 @@ public record JdbcSinkSettings(JdbcEndpoint endpoint, TableName table, List<Stri
     /** Reads a {@code sink:} block of type {@code jdbc}. */
     public static JdbcSinkSettings read(Settings block) {
         JdbcEndpoint endpoint = JdbcEndpoint.read(block);
-        TableName table;
-        try {
-            table = TableName.parse(block.string("table"));
-        } catch (IllegalArgumentException e) {
-            throw block.problem("table", e.getMessage());
-        }
+        TableName table = TableName.read(block);
         List<String> primaryKey = block.strings("primary-key");
         if (new HashSet<>(primaryKey).size() != primaryKey.size()) {
             throw block.problem("primary-key", "names a column twice");

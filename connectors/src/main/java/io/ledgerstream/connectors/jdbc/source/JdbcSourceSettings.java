@@ -27,12 +27,7 @@ public record JdbcSourceSettings(JdbcEndpoint endpoint, TableName table, PollMod
     /** Reads a {@code source:} block of type {@code jdbc}. */
     public static JdbcSourceSettings read(Settings block) {
         JdbcEndpoint endpoint = JdbcEndpoint.read(block);
-        TableName table;
-        try {
-            table = TableName.parse(block.string("table"));
-        } catch (IllegalArgumentException e) {
-            throw block.problem("table", e.getMessage());
-        }
+        TableName table = TableName.read(block);
         if (!block.has("mode")) {
             throw block.problem("mode", "is required: incrementing or timestamp");
         }

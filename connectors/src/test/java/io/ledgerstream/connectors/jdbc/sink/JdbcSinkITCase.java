@@ -4,9 +4,9 @@ import static io.ledgerstream.connectors.testing.TestbedConnectors.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ledgerstream.connectors.jdbc.ConnectorRun;
 import io.ledgerstream.connectors.jdbc.LogCapture;
 import io.ledgerstream.connectors.testing.PostgresServer;
+import io.ledgerstream.connectors.testing.TestbedConnectors;
 import io.ledgerstream.jobs.RetainedSnapshots;
 import io.ledgerstream.jobs.testing.JobTestbed;
 import io.ledgerstream.log.testing.Await;
@@ -72,7 +72,7 @@ class JdbcSinkITCase {
     void theTableEndsAsTheLastChangePerKeyAcrossATaskManagerKill() throws Exception {
         postgres.execute("shop", "CREATE TABLE orders_a (id integer PRIMARY KEY, name text, qty integer)");
         testbed.createTopics("orders-a", 2);
-        JobClient job = ConnectorRun.start(testbed, yaml("a", "orders-a", "orders_a", "", "  batch-size: 50\n"));
+        JobClient job = TestbedConnectors.start(testbed, yaml("a", "orders-a", "orders_a", "", "  batch-size: 50\n"));
         Map<Integer, Map<String, Object>> expected = new TreeMap<>();
         Random random = new Random(7);
         try (KafkaProducer<byte[], byte[]> producer = testbed.producer()) {
@@ -84,7 +84,7 @@ class JdbcSinkITCase {
 
             Await.until("the table equals the last change per key", WAIT, () -> table("orders_a").equals(
                     expectedRows(expected)));
-            assertThat(ConnectorRun.restarted(testbed, job)).as("the job restarted").isTrue();
+            assertThat(TestbedConnectors.restarted(testbed, job)).as("the job restarted").isTrue();
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
         }
@@ -99,7 +99,7 @@ class JdbcSinkITCase {
             send(producer, "orders-b", "2", "not json");
             send(producer, "orders-b", "3", "{\"name\":\"three\"}");
         }
-        JobClient job = ConnectorRun.start(testbed, yaml("b", "orders-b", "orders_b",
+        JobClient job = TestbedConnectors.start(testbed, yaml("b", "orders-b", "orders_b",
                 "errors: {tolerance: all, dead-letter-topic: dlq-b}\n", ""));
         try (JobTestbed.TopicReader dlq = testbed.reader("dlq-b")) {
             Await.until("the good rows are written", WAIT, () -> count("orders_b") == 2);
@@ -124,7 +124,7 @@ class JdbcSinkITCase {
             send(producer, "orders-c", "1", "{\"name\":\"one\"}");
             send(producer, "orders-c", "2", "[\"an array\"]");
         }
-        JobClient job = ConnectorRun.start(testbed, yaml("c", "orders-c", "orders_c", "", ""));
+        JobClient job = TestbedConnectors.start(testbed, yaml("c", "orders-c", "orders_c", "", ""));
 
         assertThatThrownBy(() -> job.getJobExecutionResult().get(60, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
@@ -137,7 +137,7 @@ class JdbcSinkITCase {
     void theSinkRetriesThroughADatabaseOutageAndLosesNothing() throws Exception {
         postgres.execute("shop", "CREATE TABLE orders_d (id integer PRIMARY KEY, name text)");
         testbed.createTopics("orders-d", 1);
-        JobClient job = ConnectorRun.start(testbed, yaml("d", "orders-d", "orders_d", "",
+        JobClient job = TestbedConnectors.start(testbed, yaml("d", "orders-d", "orders_d", "",
                 "  max-retries: 12\n  retry-backoff: 100 ms\n"));
         try (LogCapture retries = new LogCapture(Retrier.class);
              KafkaProducer<byte[], byte[]> producer = testbed.producer()) {
@@ -156,7 +156,7 @@ class JdbcSinkITCase {
                     && table("orders_d").values().stream().filter("during"::equals).count() == 150);
             assertThat(retries.messages().get(0)).contains("Writing to table public.orders_d failed with a transient "
                     + "error").contains("retry 1 of 12");
-            assertThat(ConnectorRun.restarted(testbed, job)).as("the job restarted").isFalse();
+            assertThat(TestbedConnectors.restarted(testbed, job)).as("the job restarted").isFalse();
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
         }

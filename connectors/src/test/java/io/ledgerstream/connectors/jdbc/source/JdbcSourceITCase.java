@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ledgerstream.connectors.jdbc.ConnectorRun;
 import io.ledgerstream.connectors.testing.PostgresServer;
+import io.ledgerstream.connectors.testing.TestbedConnectors;
 import io.ledgerstream.jobs.RetainedSnapshots;
 import io.ledgerstream.jobs.testing.JobTestbed;
 import io.ledgerstream.log.testing.Await;
@@ -62,7 +62,7 @@ class JdbcSourceITCase {
                 + "amount numeric(10,2))");
         insert("events", 300);
         testbed.createTopics("events-a", 2);
-        JobClient job = ConnectorRun.start(testbed, yaml("a", "events-a", """
+        JobClient job = TestbedConnectors.start(testbed, yaml("a", "events-a", """
                   table: events
                   mode: incrementing
                   incrementing-column: id
@@ -80,7 +80,7 @@ class JdbcSourceITCase {
             assertThat(topic.poll()).as("each row once").hasSize(900);
             JsonNode first = JSON.readTree(topic.values().stream().filter(v -> id(v) == 1).findFirst().orElseThrow());
             assertThat(first.toString()).isEqualTo("{\"id\":1,\"payload\":\"p\",\"amount\":\"12.50\"}");
-            assertThat(ConnectorRun.restarted(testbed, job)).as("the job restarted").isTrue();
+            assertThat(TestbedConnectors.restarted(testbed, job)).as("the job restarted").isTrue();
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
         }
@@ -92,7 +92,7 @@ class JdbcSourceITCase {
                 + "updated_at timestamptz NOT NULL DEFAULT clock_timestamp())",
                 "INSERT INTO accounts (id, owner) SELECT g, 'o' || g FROM generate_series(1, 50) g");
         testbed.createTopics("accounts-b", 1);
-        JobClient job = ConnectorRun.start(testbed, yaml("b", "accounts-b", """
+        JobClient job = TestbedConnectors.start(testbed, yaml("b", "accounts-b", """
                   table: public.accounts
                   mode: timestamp
                   timestamp-column: updated_at

@@ -153,7 +153,7 @@ public final class LogAppendBenchmark {
     private AppendStats log(String name) throws Exception {
         MetadataStore metadata = new MetadataStore(zk, "/ledgerstream");
         String topic = "bench-" + (++round);
-        metadata.createTopic(new TopicRecord(topic, partitions, REPLICATION, Map.of(), System.currentTimeMillis())).get();
+        metadata.createTopic(TopicRecord.create(topic, partitions, REPLICATION, Map.of(), System.currentTimeMillis())).get();
         try (BookKeeperStorage storage = BookKeeperStorage.connect(config, metadata, Clock.systemUTC())) {
             List<PartitionLog> logs = new ArrayList<>();
             for (int p = 0; p < partitions; p++) {

@@ -7,6 +7,7 @@ import io.ledgerstream.log.metadata.MetadataCodec;
 import io.ledgerstream.log.metadata.MetadataStore;
 import io.ledgerstream.log.metadata.PartitionLeaders;
 import io.ledgerstream.log.metadata.UnknownTopicException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,11 +23,12 @@ import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What one broker knows of the cluster: the live brokers and every topic's partition leaders, kept current from
+ * What one broker knows of the cluster: the live brokers, every topic's partition leaders and topic ids, kept current from
  * ZooKeeper by watches. Listeners hear of changes on Curator's event thread and must not block. Once the view is
  * closed no listener is called any more, even for a change ZooKeeper reported just before; the view keeps what it
  * last knew.
@@ -40,10 +42,12 @@ public final class ClusterView implements AutoCloseable {
     private final MetadataStore metadata;
     private final CuratorCache brokerCache;
     private final CuratorCache leaderCache;
+    private final CuratorCache topicIdCache;
     private final ConcurrentSkipListMap<Integer, BrokerRegistration> live = new ConcurrentSkipListMap<>();
     /** When this view first saw each live broker (System.nanoTime). */
     private final Map<Integer, Long> liveSince = new ConcurrentHashMap<>();
     private final Map<String, PartitionLeaders> leaders = new ConcurrentHashMap<>();
+    private final Map<Uuid, String> topicNames = new ConcurrentHashMap<>();
     private final List<Consumer<String>> leaderListeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> brokerListeners = new CopyOnWriteArrayList<>();
     /** Set by {@link #close}: changes are no longer followed nor passed on. */
@@ -53,12 +57,13 @@ public final class ClusterView implements AutoCloseable {
         this.metadata = metadata;
         this.brokerCache = metadata.cache(metadata.brokersPath());
         this.leaderCache = metadata.cache(metadata.leadersPath());
+        this.topicIdCache = metadata.cache(metadata.topicIdsPath());
     }
 
-    /** Starts watching and waits (bounded) until both caches hold what ZooKeeper holds now. */
+    /** Starts watching and waits (bounded) until the caches hold what ZooKeeper holds now. */
     public static ClusterView start(MetadataStore metadata) throws InterruptedException {
         ClusterView view = new ClusterView(metadata);
-        CountDownLatch ready = new CountDownLatch(2);
+        CountDownLatch ready = new CountDownLatch(3);
         view.brokerCache.listenable().addListener(CuratorCacheListener.builder()
                 .forCreatesAndChanges((before, node) -> view.brokerChanged(node, false))
                 .forDeletes(node -> view.brokerChanged(node, true))
@@ -69,11 +74,18 @@ public final class ClusterView implements AutoCloseable {
                 .forDeletes(node -> view.leadersChanged(node, true))
                 .forInitialized(ready::countDown)
                 .build());
+        view.topicIdCache.listenable().addListener(CuratorCacheListener.builder()
+                .forCreatesAndChanges((before, node) -> view.topicIdChanged(node, false))
+                .forDeletes(node -> view.topicIdChanged(node, true))
+                .forInitialized(ready::countDown)
+                .build());
         view.brokerCache.start();
         view.leaderCache.start();
+        view.topicIdCache.start();
         if (!ready.await(30, TimeUnit.SECONDS)) {
             view.close();
-            throw new IllegalStateException("The cluster's brokers and leaders could not be read from ZooKeeper");
+            throw new IllegalStateException("The cluster's brokers, leaders and topic ids could not be read from "
+                    + "ZooKeeper");
         }
         return view;
     }
@@ -115,6 +127,23 @@ public final class ClusterView implements AutoCloseable {
             }
         }
         leaderListeners.forEach(l -> l.accept(topic));
+    }
+
+    private void topicIdChanged(ChildData node, boolean deleted) {
+        String name = childName(node, metadata.topicIdsPath());
+        if (name == null || closed) {
+            return;
+        }
+        try {
+            Uuid id = Uuid.fromString(name);
+            if (deleted) {
+                topicNames.remove(id);
+            } else {
+                topicNames.put(id, new String(node.getData(), StandardCharsets.UTF_8));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Ignoring the unreadable topic id {}: {}", node.getPath(), e.toString());
+        }
     }
 
     private static String childName(ChildData node, String parent) {
@@ -180,6 +209,18 @@ public final class ClusterView implements AutoCloseable {
         });
     }
 
+    /**
+     * The name of the topic with this id, read from ZooKeeper when this view has not seen it yet (a topic created
+     * a moment ago through another broker); empty when no topic has it (any more).
+     */
+    public CompletableFuture<Optional<String>> topicName(Uuid id) {
+        String known = topicNames.get(id);
+        if (known != null) {
+            return CompletableFuture.completedFuture(Optional.of(known));
+        }
+        return metadata.topicName(id);
+    }
+
     /** The live broker leading a partition as last seen; empty when none is assigned or its leader is not live. */
     public Optional<BrokerRegistration> liveLeader(TopicPartition partition) {
         return leader(partition).map(l -> live.get(l.brokerId()));
@@ -230,5 +271,6 @@ public final class ClusterView implements AutoCloseable {
         leaderListeners.clear();
         brokerCache.close();
         leaderCache.close();
+        topicIdCache.close();
     }
 }

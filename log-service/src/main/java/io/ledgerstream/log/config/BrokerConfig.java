@@ -34,6 +34,7 @@ public record BrokerConfig(
         long offsetsSnapshotRecords,
         long producerIdExpirationMs,
         long producerIdExpirationCheckIntervalMs,
+        int fetchSessionCacheSlots,
         TransactionConfig transactions) {
 
     public static final String BROKER_ID = "broker.id";
@@ -77,6 +78,7 @@ public record BrokerConfig(
     public static final String OFFSETS_SNAPSHOT_RECORDS = "offsets.snapshot.records";
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
     public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
+    public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
 
     public BrokerConfig {
         if (!metadataRoot.startsWith("/") || metadataRoot.endsWith("/")) {
@@ -121,6 +123,7 @@ public record BrokerConfig(
                 ConfigValues.longValue(values, OFFSETS_SNAPSHOT_RECORDS, 10_000, 1),
                 ConfigValues.longValue(values, PRODUCER_ID_EXPIRATION_MS, 86_400_000, 1),
                 ConfigValues.longValue(values, PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, 600_000, 1),
+                ConfigValues.intValue(values, MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, 1000, 0),
                 TransactionConfig.fromMap(values));
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
+import org.apache.kafka.common.Uuid;
 
 /** Topic administration as the Kafka APIs ask for it: look up, create, delete, configure, add partitions. */
 public interface TopicAdmin {
@@ -34,8 +35,13 @@ public interface TopicAdmin {
     /** The topic's record, creating the topic with the broker's defaults if auto-creation is on and it is missing. */
     CompletableFuture<TopicRecord> topicCreatingIfAllowed(String name, boolean allowed);
 
-    /** Deletes a topic with its data. */
-    CompletableFuture<Void> deleteTopic(String name);
+    /**
+     * Deletes a topic with its data.
+     *
+     * @param id the id the topic must have, or the zero id for whichever topic has the name; a topic with another
+     *           id fails with {@code UnknownTopicIdException}
+     */
+    CompletableFuture<Void> deleteTopic(String name, Uuid id);
 
     /** Changes a topic's configuration overrides and applies them to its open logs. */
     CompletableFuture<Void> alterTopicConfig(String name, UnaryOperator<Map<String, String>> change,

@@ -20,7 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +82,7 @@ public final class TopicManager implements TopicAdmin {
             TopicNames.validate(name);
             Replication chosen = replication != null ? replication : config.defaultReplication();
             topicLogConfig(configOverrides, chosen);
-            topic = new TopicRecord(name, partitions, chosen, configOverrides, clock.millis());
+            topic = TopicRecord.create(name, partitions, chosen, configOverrides, clock.millis());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -126,18 +128,22 @@ public final class TopicManager implements TopicAdmin {
      * ledgers (a ledger that cannot be deleted is only garbage: nothing refers to it any more).
      */
     @Override
-    public CompletableFuture<Void> deleteTopic(String name) {
+    public CompletableFuture<Void> deleteTopic(String name, Uuid id) {
         if (!logs.beginDeletion(name)) {
             return CompletableFuture.failedFuture(new UnknownTopicException(name + " (being deleted)"));
         }
         return metadata.topic(name).<Void>thenCompose(topic -> {
+            if (!Uuid.ZERO_UUID.equals(id) && !id.equals(topic.id())) {
+                throw new UnknownTopicIdException("No topic has the id " + id + "; topic " + name + " has the id "
+                        + topic.id());
+            }
             List<CompletableFuture<PartitionRecord>> records = new ArrayList<>();
             return logs.closeLogs(name, topic.partitions()).thenCompose(v -> {
                 for (int p = 0; p < topic.partitions(); p++) {
                     records.add(metadata.partition(name, p).thenApply(versioned -> versioned.value()));
                 }
                 return CompletableFuture.allOf(records.toArray(CompletableFuture[]::new));
-            }).thenCompose(v -> metadata.deleteTopic(name)).<Void>thenApply(v -> {
+            }).thenCompose(v -> metadata.deleteTopic(topic)).<Void>thenApply(v -> {
                 for (CompletableFuture<PartitionRecord> record : records) {
                     factory.deleteData(record.join()).whenComplete((x, e) -> {
                         if (e != null) {
@@ -166,8 +172,7 @@ public final class TopicManager implements TopicAdmin {
                 return CompletableFuture.completedFuture(null);
             }
             TopicRecord topic = current.value();
-            TopicRecord updated = new TopicRecord(name, topic.partitions(), topic.replication(), overrides,
-                    topic.createdAtMs());
+            TopicRecord updated = topic.withConfigOverrides(overrides);
             return metadata.updateTopic(updated, topic.partitions(), current.version()).thenApply(v -> {
                 logs.applyConfig(name, topic.partitions(), logConfig);
                 return null;
@@ -199,8 +204,7 @@ public final class TopicManager implements TopicAdmin {
                 throw new InvalidPartitionsException("Topic " + name + " has "
                         + topic.partitions() + " partitions; the new count " + total + " must be larger");
             }
-            return metadata.updateTopic(new TopicRecord(name, total, topic.replication(), topic.configOverrides(),
-                    topic.createdAtMs()), topic.partitions(), current.version());
+            return metadata.updateTopic(topic.withPartitions(total), topic.partitions(), current.version());
         });
     }
 }

@@ -11,14 +11,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.common.Uuid;
 
 /**
  * The stored form of metadata records. Every record starts with a one-byte kind and a one-byte format version;
  * the fields follow in the order of the record's components, big-endian ({@link DataOutputStream}).
  *
  * <pre>
- * topic     v1: kind=1, version=1, name UTF, partitions int, ensemble int, writeQuorum int, ackQuorum int,
- *               createdAtMs long, overrideCount int, (key UTF, value UTF) * overrideCount
+ * topic     v2: kind=1, version=2, name UTF, idHigh long, idLow long, partitions int, ensemble int,
+ *               writeQuorum int, ackQuorum int, createdAtMs long, overrideCount int, (key UTF, value UTF) * overrideCount
+ * topic     v1: as v2 without the id (read with the id {@link TopicIds#derived} gives it; see {@link #isCurrent})
  * partition v2: kind=2, version=2, logStartOffset long, writerEpoch long, cleanOffset long, segmentCount int,
  *               (ledgerId long, baseOffset long, sealed boolean, endOffset long, lastEntryId long,
  *                sizeBytes long, maxTimestamp long, createdAtMs long) * segmentCount
@@ -48,8 +50,10 @@ public final class MetadataCodec {
     public static byte[] encode(TopicRecord topic) {
         return write(out -> {
             out.writeByte(TOPIC);
-            out.writeByte(VERSION_1);
+            out.writeByte(VERSION_2);
             out.writeUTF(topic.name());
+            out.writeLong(topic.id().getMostSignificantBits());
+            out.writeLong(topic.id().getLeastSignificantBits());
             out.writeInt(topic.partitions());
             out.writeInt(topic.replication().ensembleSize());
             out.writeInt(topic.replication().writeQuorum());
@@ -65,8 +69,9 @@ public final class MetadataCodec {
     }
 
     public static TopicRecord decodeTopic(byte[] bytes) {
-        return read(bytes, TOPIC, VERSION_1, (in, version) -> {
+        return read(bytes, TOPIC, VERSION_2, (in, version) -> {
             String name = in.readUTF();
+            Uuid id = version >= VERSION_2 ? new Uuid(in.readLong(), in.readLong()) : null;
             int partitions = in.readInt();
             Replication replication = new Replication(in.readInt(), in.readInt(), in.readInt());
             long createdAt = in.readLong();
@@ -75,8 +80,21 @@ public final class MetadataCodec {
             for (int i = 0; i < count; i++) {
                 overrides.put(in.readUTF(), in.readUTF());
             }
-            return new TopicRecord(name, partitions, replication, overrides, createdAt);
+            return new TopicRecord(name, id != null ? id : TopicIds.derived(name, createdAt), partitions,
+                    replication, overrides, createdAt);
         });
+    }
+
+    /** Whether a stored record is in the newest format of its kind, or should be written again in it. */
+    public static boolean isCurrent(byte[] bytes) {
+        if (bytes.length < 2) {
+            return false;
+        }
+        byte newest = switch (bytes[0]) {
+            case TOPIC, PARTITION, PRODUCERS -> VERSION_2;
+            default -> VERSION_1;
+        };
+        return bytes[1] == newest;
     }
 
     public static byte[] encode(PartitionRecord partition) {

@@ -2,6 +2,7 @@ package io.ledgerstream.log.metadata;
 
 import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.concurrent.Futures;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,13 +16,17 @@ import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.apache.kafka.common.Uuid;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Topic and partition metadata in ZooKeeper. Layout under the root ({@code /ledgerstream} by default):
  * {@code /topics/<topic>} holds a {@link TopicRecord}, {@code /topics/<topic>/<partition>} a {@link PartitionRecord},
+ * {@code /topic-ids/<id>} the name of the topic with that id (an index, created and deleted with the topic),
  * {@code /leaders/<topic>} the topic's {@link PartitionLeaders}, {@code /brokers/<id>} (ephemeral) a live broker's
  * {@link BrokerRegistration}, {@code /producers/<topic>/<partition>} a partition's {@link ProducerSnapshot}
  * (apart from {@code /topics}, which every broker caches, and deleted with the topic), and {@code /controller} the
@@ -32,6 +37,7 @@ import org.apache.zookeeper.data.Stat;
  */
 @ThreadSafe
 public final class MetadataStore {
+    private static final Logger LOG = LoggerFactory.getLogger(MetadataStore.class);
     /** Well under ZooKeeper's default request limit (jute.maxbuffer, 1 MiB), which closes the session if passed. */
     private static final int MAX_PRODUCER_SNAPSHOT_BYTES = 512 << 10;
 
@@ -41,6 +47,7 @@ public final class MetadataStore {
     private final String leadersPath;
     private final String brokersPath;
     private final String producersPath;
+    private final String topicIdsPath;
 
     /** Binds to {@code root}, creating its folders if needed (blocking, once, at start-up). */
     public MetadataStore(CuratorFramework zk, String root) {
@@ -50,13 +57,16 @@ public final class MetadataStore {
         this.leadersPath = root + "/leaders";
         this.brokersPath = root + "/brokers";
         this.producersPath = root + "/producers";
+        this.topicIdsPath = root + "/topic-ids";
         try {
             zk.createContainers(topicsPath);
             zk.createContainers(leadersPath);
             zk.createContainers(brokersPath);
             // Not a container: ZooKeeper removes an empty container, and a snapshot's creation would then fail.
-            if (zk.checkExists().forPath(producersPath) == null) {
-                zk.create().orSetData().forPath(producersPath);
+            for (String path : List.of(producersPath, topicIdsPath)) {
+                if (zk.checkExists().forPath(path) == null) {
+                    zk.create().orSetData().forPath(path);
+                }
             }
         } catch (Exception e) {
             throw new IllegalStateException("Cannot create the metadata root " + topicsPath + " in ZooKeeper", e);
@@ -70,11 +80,11 @@ public final class MetadataStore {
         String path = root + "/cluster-id";
         try {
             zk.create().creatingParentContainersIfNeeded().forPath(path,
-                    org.apache.kafka.common.Uuid.randomUuid().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    Uuid.randomUuid().toString().getBytes(StandardCharsets.UTF_8));
         } catch (KeeperException.NodeExistsException e) {
             // Another broker, or an earlier start, created it: use theirs.
         }
-        return new String(zk.getData().forPath(path), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(zk.getData().forPath(path), StandardCharsets.UTF_8);
     }
 
     /** A cache of the nodes under {@code path} (one of the paths below), for watching them; the caller starts it. */
@@ -111,6 +121,11 @@ public final class MetadataStore {
         return topicsPath;
     }
 
+    /** Where topic ids are indexed: {@code <root>/topic-ids}. */
+    public String topicIdsPath() {
+        return topicIdsPath;
+    }
+
     /** Where live brokers register: {@code <root>/brokers}. */
     public String brokersPath() {
         return brokersPath;
@@ -142,6 +157,8 @@ public final class MetadataStore {
             List<CuratorOp> ops = new ArrayList<>();
             ops.add(zk.transactionOp().create().withMode(CreateMode.PERSISTENT)
                     .forPath(topicPath(topic.name()), MetadataCodec.encode(topic)));
+            ops.add(zk.transactionOp().create().withMode(CreateMode.PERSISTENT)
+                    .forPath(topicIdPath(topic.id()), topic.name().getBytes(StandardCharsets.UTF_8)));
             byte[] empty = MetadataCodec.encode(PartitionRecord.empty());
             for (int p = 0; p < topic.partitions(); p++) {
                 ops.add(zk.transactionOp().create().withMode(CreateMode.PERSISTENT)
@@ -169,13 +186,62 @@ public final class MetadataStore {
 
     /** The topic's record; completes exceptionally with {@link UnknownTopicException} if there is none. */
     public CompletableFuture<TopicRecord> topic(String name) {
-        return readNode(topicPath(name), name).thenApply(v -> MetadataCodec.decodeTopic(v.value()));
+        return versionedTopic(name).thenApply(Versioned::value);
     }
 
-    /** The topic's record with its node version, for compare-and-set updates. */
+    /**
+     * The topic's record with its node version, for compare-and-set updates. A record stored before topics had ids
+     * is first written again with the id it is read with, and indexed under it.
+     */
     public CompletableFuture<Versioned<TopicRecord>> versionedTopic(String name) {
-        return readNode(topicPath(name), name).thenApply(v -> new Versioned<>(MetadataCodec.decodeTopic(v.value()),
-                v.version()));
+        return readNode(topicPath(name), name).thenCompose(v -> {
+            TopicRecord topic = MetadataCodec.decodeTopic(v.value());
+            if (MetadataCodec.isCurrent(v.value())) {
+                return CompletableFuture.completedFuture(new Versioned<>(topic, v.version()));
+            }
+            return upgradeTopic(topic, v.version()).thenCompose(upgraded -> versionedTopic(name));
+        });
+    }
+
+    /**
+     * Writes an old topic record in the current format with its id index, in one transaction; losing the race to
+     * another broker doing the same (the derived id is the same everywhere) is fine.
+     */
+    private CompletableFuture<Void> upgradeTopic(TopicRecord topic, int expectedVersion) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        try {
+            List<CuratorOp> ops = List.of(
+                    zk.transactionOp().create().withMode(CreateMode.PERSISTENT)
+                            .forPath(topicIdPath(topic.id()), topic.name().getBytes(StandardCharsets.UTF_8)),
+                    zk.transactionOp().setData().withVersion(expectedVersion)
+                            .forPath(topicPath(topic.name()), MetadataCodec.encode(topic)));
+            zk.transaction().inBackground((BackgroundCallback) (client, event) -> {
+                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+                switch (code) {
+                    case OK -> {
+                        LOG.info("Topic {} was stored without an id; it now has the id {}", topic.name(), topic.id());
+                        result.complete(null);
+                    }
+                    case NODEEXISTS, BADVERSION, NONODE -> result.complete(null);
+                    default -> result.completeExceptionally(KeeperException.create(code, topicPath(topic.name())));
+                }
+            }).forOperations(ops);
+        } catch (Exception e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    /** The name of the topic with this id, if there is one. */
+    public CompletableFuture<Optional<String>> topicName(Uuid id) {
+        return readNode(topicIdPath(id), id.toString())
+                .thenApply(v -> Optional.of(new String(v.value(), StandardCharsets.UTF_8)))
+                .exceptionally(e -> {
+                    if (Futures.unwrap(e) instanceof UnknownTopicException) {
+                        return Optional.empty();
+                    }
+                    throw new CompletionException(Futures.unwrap(e));
+                });
     }
 
     /**
@@ -263,10 +329,16 @@ public final class MetadataStore {
         return children(leadersPath);
     }
 
-    /** Deletes a topic's metadata (its record and its partitions' records). */
-    public CompletableFuture<Void> deleteTopic(String name) {
+    /**
+     * Deletes a topic's metadata: its id first, so that no request naming the id reaches a topic created again
+     * under the name (ZooKeeper applies one session's requests in order), then its record and its partitions'
+     * records.
+     */
+    public CompletableFuture<Void> deleteTopic(TopicRecord topic) {
+        String name = topic.name();
         CompletableFuture<Void> result = new CompletableFuture<>();
         try {
+            zk.delete().guaranteed().inBackground().forPath(topicIdPath(topic.id()));
             zk.delete().guaranteed().deletingChildrenIfNeeded().inBackground((BackgroundCallback) (client, event) -> {
                 KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
                 if (code == KeeperException.Code.OK) {
@@ -467,6 +539,10 @@ public final class MetadataStore {
 
     private String topicPath(String topic) {
         return topicsPath + "/" + topic;
+    }
+
+    private String topicIdPath(Uuid id) {
+        return topicIdsPath + "/" + id;
     }
 
     private String leadersPath(String topic) {

@@ -12,9 +12,45 @@ class MetadataCodecTest {
 
     @Test
     void topicRecordsRoundTrip() {
-        TopicRecord topic = new TopicRecord("payments", 6, new Replication(3, 2, 2),
+        TopicRecord topic = TopicRecord.create("payments", 6, new Replication(3, 2, 2),
                 Map.of("retention.ms", "60000", "segment.bytes", "1048576"), 1_700_000_000_123L);
-        assertThat(MetadataCodec.decodeTopic(MetadataCodec.encode(topic))).isEqualTo(topic);
+        byte[] bytes = MetadataCodec.encode(topic);
+        assertThat(MetadataCodec.decodeTopic(bytes)).isEqualTo(topic);
+        assertThat(MetadataCodec.isCurrent(bytes)).isTrue();
+    }
+
+    @Test
+    void topicRecordsOfTheFirstVersionReadWithAnIdDerivedFromNameAndCreationTime() {
+        TopicRecord topic = TopicRecord.create("payments", 6, new Replication(3, 2, 2), Map.of("retention.ms", "1"),
+                1_700_000_000_123L);
+        byte[] v1 = firstVersionOf(topic);
+        assertThat(MetadataCodec.isCurrent(v1)).isFalse();
+        TopicRecord read = MetadataCodec.decodeTopic(v1);
+        assertThat(read.id()).isNotEqualTo(topic.id()).isEqualTo(MetadataCodec.decodeTopic(v1).id());
+        assertThat(read).isEqualTo(new TopicRecord("payments", read.id(), 6, new Replication(3, 2, 2),
+                Map.of("retention.ms", "1"), 1_700_000_000_123L));
+        TopicRecord recreated = TopicRecord.create("payments", 6, new Replication(3, 2, 2), Map.of(),
+                1_700_000_000_124L);
+        assertThat(MetadataCodec.decodeTopic(firstVersionOf(recreated)).id()).isNotEqualTo(read.id());
+        assertThat(TopicIds.isUsable(read.id())).isTrue();
+    }
+
+    /** Version 1 of a topic record is version 2 without the 16-byte id that follows the name. */
+    private static byte[] firstVersionOf(TopicRecord topic) {
+        byte[] v2 = MetadataCodec.encode(topic);
+        int idAt = 2 + 2 + topic.name().length();
+        byte[] v1 = new byte[v2.length - 16];
+        System.arraycopy(v2, 0, v1, 0, idAt);
+        System.arraycopy(v2, idAt + 16, v1, idAt, v2.length - idAt - 16);
+        v1[1] = 1;
+        return v1;
+    }
+
+    @Test
+    void topicsCannotHaveReservedIds() {
+        assertThatThrownBy(() -> new TopicRecord("t", org.apache.kafka.common.Uuid.ZERO_UUID, 1,
+                new Replication(3, 2, 2), Map.of(), 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot have the id");
     }
 
     @Test
@@ -79,7 +115,7 @@ class MetadataCodecTest {
         assertThatThrownBy(() -> MetadataCodec.decodePartition(bytes)).isInstanceOf(MetadataFormatException.class)
                 .hasMessageContaining("version 9");
 
-        byte[] topic = MetadataCodec.encode(new TopicRecord("t", 1, new Replication(1, 1, 1), Map.of(), 0));
+        byte[] topic = MetadataCodec.encode(TopicRecord.create("t", 1, new Replication(1, 1, 1), Map.of(), 0));
         assertThatThrownBy(() -> MetadataCodec.decodePartition(topic)).isInstanceOf(MetadataFormatException.class)
                 .hasMessageContaining("kind");
         byte[] truncated = java.util.Arrays.copyOf(topic, topic.length - 3);

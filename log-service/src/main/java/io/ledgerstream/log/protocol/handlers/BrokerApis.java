@@ -1,6 +1,7 @@
 package io.ledgerstream.log.protocol.handlers;
 
 import io.ledgerstream.log.cluster.ClusterView;
+import io.ledgerstream.log.fetch.FetchSessionCache;
 import io.ledgerstream.log.group.GroupCoordinator;
 import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.metadata.ProducerIdAllocator;
@@ -29,12 +30,13 @@ public final class BrokerApis {
         return handlers
                 .register(new ApiVersionsHandler(handlers))
                 .register(new MetadataHandler(topics, cluster, identity, controllerId))
-                .register(new ProduceHandler(logs, verifier))
-                .register(new FetchHandler(logs))
+                .register(new ProduceHandler(logs, cluster, verifier))
+                .register(new FetchHandler(logs, cluster,
+                        new FetchSessionCache(topics.config().fetchSessionCacheSlots())))
                 .register(new ListOffsetsHandler(logs))
                 .register(new CreateTopicsHandler(topics))
                 .register(new InitProducerIdHandler(producerIds, transactions))
-                .register(new DeleteTopicsHandler(topics))
+                .register(new DeleteTopicsHandler(topics, cluster))
                 .register(new CreatePartitionsHandler(topics))
                 .register(new DescribeClusterHandler(cluster, identity, controllerId))
                 .register(new DescribeConfigsHandler(topics))

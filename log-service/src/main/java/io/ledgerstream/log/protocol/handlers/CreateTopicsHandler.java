@@ -55,7 +55,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                 if (error != null) {
                     result.setErrorCode(KafkaErrors.forException(error).code()).setErrorMessage(KafkaErrors.message(error));
                 } else {
-                    result.setErrorCode(Errors.NONE.code()).setNumPartitions(created.partitions())
+                    result.setErrorCode(Errors.NONE.code()).setTopicId(created.id()).setNumPartitions(created.partitions())
                             .setReplicationFactor((short) created.replicationFactor());
                 }
                 return null;
@@ -65,7 +65,8 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                 .thenApply(v -> new CreateTopicsResponse(response));
     }
 
-    private record Created(int partitions, int replicationFactor) {
+    /** What was created; the zero id when only validated, as Kafka answers. */
+    private record Created(Uuid id, int partitions, int replicationFactor) {
     }
 
     private CompletableFuture<Created> create(CreateTopicsRequestData.CreatableTopic topic, boolean validateOnly) {
@@ -100,11 +101,11 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                     if (error == null) {
                         throw new io.ledgerstream.log.metadata.TopicExistsException(topic.name());
                     }
-                    return new Created(partitions, factor);
+                    return new Created(Uuid.ZERO_UUID, partitions, factor);
                 }));
             }
             return enoughBookies.thenCompose(v -> topics.createTopic(topic.name(), partitions, replication, overrides))
-                    .thenApply(t -> new Created(partitions, factor));
+                    .thenApply(t -> new Created(t.id(), partitions, factor));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -1,5 +1,6 @@
 package io.ledgerstream.log.protocol.handlers;
 
+import io.ledgerstream.log.cluster.ClusterView;
 import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.KafkaErrors;
@@ -16,12 +17,17 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.DeleteTopicsRequest;
 import org.apache.kafka.common.requests.DeleteTopicsResponse;
 
-/** DeleteTopics by name: the topic's logs are closed, its metadata deleted, then its ledgers. */
+/**
+ * DeleteTopics by name or by id: the topic's logs are closed, its metadata deleted, then its ledgers. An id no topic
+ * has (any more) is UNKNOWN_TOPIC_ID.
+ */
 public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest> {
     private final TopicAdmin topics;
+    private final ClusterView cluster;
 
-    public DeleteTopicsHandler(TopicAdmin topics) {
+    public DeleteTopicsHandler(TopicAdmin topics, ClusterView cluster) {
         this.topics = topics;
+        this.cluster = cluster;
     }
 
     @Override
@@ -37,33 +43,48 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, DeleteTopicsRequest request) {
         DeleteTopicsResponseData response = new DeleteTopicsResponseData();
-        List<String> names = new ArrayList<>(request.data().topicNames());
+        List<CompletableFuture<Void>> deletions = new ArrayList<>();
+        for (String name : request.data().topicNames()) {
+            deletions.add(delete(result(response, name, Uuid.ZERO_UUID), name, Uuid.ZERO_UUID));
+        }
         for (DeleteTopicsRequestData.DeleteTopicState state : request.data().topics()) {
             boolean byId = !Uuid.ZERO_UUID.equals(state.topicId());
             boolean byName = state.name() != null;
-            if (byName && !byId) {
-                names.add(state.name());
-                continue;
+            DeleteTopicsResponseData.DeletableTopicResult result = result(response, state.name(), state.topicId());
+            if (byName == byId) {
+                result.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(
+                        "A topic to delete needs either a name or an id, not " + (byId ? "both" : "neither"));
+            } else if (byName) {
+                deletions.add(delete(result, state.name(), Uuid.ZERO_UUID));
+            } else {
+                deletions.add(cluster.topicName(state.topicId()).thenCompose(name -> {
+                    if (name.isEmpty()) {
+                        result.setErrorCode(Errors.UNKNOWN_TOPIC_ID.code())
+                                .setErrorMessage("No topic has the id " + state.topicId());
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    return delete(result.setName(name.get()), name.get(), state.topicId());
+                }));
             }
-            // Our topics carry no ids (Metadata shows them as zero), so no id names one.
-            Errors error = byId && !byName ? Errors.UNKNOWN_TOPIC_ID : Errors.INVALID_REQUEST;
-            String message = byId && !byName
-                    ? "No topic has id " + state.topicId() + ": topics here are named, not numbered"
-                    : "A topic to delete needs either a name or an id, not " + (byId ? "both" : "neither");
-            response.responses().add(new DeleteTopicsResponseData.DeletableTopicResult().setName(state.name())
-                    .setTopicId(state.topicId()).setErrorCode(error.code()).setErrorMessage(message));
-        }
-        List<CompletableFuture<Void>> deletions = new ArrayList<>();
-        for (String name : names) {
-            DeleteTopicsResponseData.DeletableTopicResult result = new DeleteTopicsResponseData.DeletableTopicResult()
-                    .setName(name);
-            response.responses().add(result);
-            deletions.add(topics.deleteTopic(name).handle((v, e) -> {
-                result.setErrorCode(KafkaErrors.code(e)).setErrorMessage(KafkaErrors.messageOrNull(e));
-                return null;
-            }));
         }
         return CompletableFuture.allOf(deletions.toArray(CompletableFuture[]::new))
                 .thenApply(v -> new DeleteTopicsResponse(response));
+    }
+
+    private static DeleteTopicsResponseData.DeletableTopicResult result(DeleteTopicsResponseData response,
+                                                                        String name, Uuid id) {
+        DeleteTopicsResponseData.DeletableTopicResult result = new DeleteTopicsResponseData.DeletableTopicResult()
+                .setName(name).setTopicId(id);
+        response.responses().add(result);
+        return result;
+    }
+
+    /** Deletes one topic, by name or (when {@code id} is not zero) only if that name still has that id. */
+    private CompletableFuture<Void> delete(DeleteTopicsResponseData.DeletableTopicResult result, String name,
+                                           Uuid id) {
+        return topics.deleteTopic(name, id).handle((v, e) -> {
+            result.setErrorCode(KafkaErrors.code(e)).setErrorMessage(KafkaErrors.messageOrNull(e));
+            return null;
+        });
     }
 }

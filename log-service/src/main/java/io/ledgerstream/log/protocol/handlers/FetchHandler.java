@@ -1,6 +1,13 @@
 package io.ledgerstream.log.protocol.handlers;
 
+import io.ledgerstream.log.cluster.ClusterView;
+import io.ledgerstream.log.fetch.FetchPosition;
+import io.ledgerstream.log.fetch.FetchSession;
+import io.ledgerstream.log.fetch.FetchSessionCache;
+import io.ledgerstream.log.fetch.FetchedPartition;
+import io.ledgerstream.log.fetch.SentState;
 import io.ledgerstream.log.metadata.AbortedTransaction;
+import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.PartitionLogs;
 import io.ledgerstream.log.partition.ReadResult;
 import io.ledgerstream.log.protocol.ApiHandler;
@@ -9,11 +16,18 @@ import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -26,18 +40,23 @@ import org.apache.kafka.common.requests.FetchResponse;
 
 /**
  * Fetch, as a long poll: reads every partition asked for; if fewer than {@code min.bytes} came back it waits until
- * a partition's high watermark moves or {@code max.wait.ms} passes, then reads again. Fetch sessions are not kept:
- * every response carries session id 0, which tells clients to send full requests. A full request (epoch 0 or -1) is
- * served whatever session it names, as Kafka does when it closes or replaces a session; an incremental one (epoch
- * above 0) gets FETCH_SESSION_ID_NOT_FOUND, since no session exists to add it to. A read_committed fetch reads up
- * to the last stable offset and is told the aborted transactions among its records; both isolation levels are told
- * the last stable offset.
+ * a partition's high watermark moves or {@code max.wait.ms} passes, then reads again. From v13 topics are named by
+ * id; an id no topic has (any more) is UNKNOWN_TOPIC_ID. Fetch sessions (KIP-227) are kept in a bounded cache: a
+ * full request with epoch 0 opens one, whose incremental requests then name only the partitions that changed and
+ * whose responses carry only partitions with records, errors or new offsets; an unknown session is
+ * FETCH_SESSION_ID_NOT_FOUND, a wrong epoch INVALID_FETCH_SESSION_EPOCH, and a request that names topics otherwise
+ * than its session does FETCH_SESSION_TOPIC_ID_ERROR. A read_committed fetch reads up to the last stable offset and is
+ * told the aborted transactions among its records; both isolation levels are told the last stable offset.
  */
 public final class FetchHandler implements ApiHandler<FetchRequest> {
     private final PartitionLogs logs;
+    private final ClusterView cluster;
+    private final FetchSessionCache sessions;
 
-    public FetchHandler(PartitionLogs logs) {
+    public FetchHandler(PartitionLogs logs, ClusterView cluster, FetchSessionCache sessions) {
         this.logs = logs;
+        this.cluster = cluster;
+        this.sessions = sessions;
     }
 
     @Override
@@ -45,49 +64,114 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         return ApiKeys.FETCH;
     }
 
-    /** v13 and later name topics by id only. */
+    /** v15 to v18 add only what followers send (replica state, directory, high watermark), which no broker sends us. */
     @Override
     public short maxVersion() {
-        return 12;
+        return 18;
     }
 
-    private record Wanted(TopicPartition partition, long offset, int maxBytes, int currentLeaderEpoch) {
+    /** What a request fetches: the partitions it names with their positions, and those it forgets. */
+    private record Asked(Map<FetchedPartition, FetchPosition> partitions, List<FetchedPartition> forgotten) {
+    }
+
+    /**
+     * How a request is served: the partitions to read, in order, and the session that filters the response (none
+     * for a sessionless fetch); or, when the request cannot be served, the error.
+     */
+    private record Plan(Map<FetchedPartition, FetchPosition> partitions, FetchSession session, boolean incremental,
+                        Errors error) {
+        static Plan refused(Errors error) {
+            return new Plan(Map.of(), null, false, error);
+        }
     }
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, FetchRequest request) {
-        FetchMetadata session = request.metadata();
-        if (!session.isFull()) {
-            return CompletableFuture.completedFuture(FetchResponse.of(new FetchResponseData()
-                    .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(0)));
-        }
-        List<Wanted> wanted = new ArrayList<>();
-        for (FetchRequestData.FetchTopic topic : request.data().topics()) {
-            for (FetchRequestData.FetchPartition p : topic.partitions()) {
-                wanted.add(new Wanted(new TopicPartition(topic.topic(), p.partition()), p.fetchOffset(),
-                        p.partitionMaxBytes(), p.currentLeaderEpoch()));
-            }
-        }
+        boolean byId = context.apiVersion() >= 13;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, request.maxWait()));
-        return poll(context, wanted, request.minBytes(), Math.max(1, request.maxBytes()), request.isolationLevel(),
-                deadline);
+        return asked(request.data(), byId).thenCompose(asked -> {
+            Plan plan;
+            try {
+                plan = plan(request.metadata(), asked, byId);
+            } catch (ApiException e) {
+                plan = Plan.refused(Errors.forException(e));
+            }
+            if (plan.error() != null) {
+                return CompletableFuture.completedFuture(FetchResponse.of(new FetchResponseData()
+                        .setErrorCode(plan.error().code()).setSessionId(0)));
+            }
+            return poll(context, plan, request.minBytes(), Math.max(1, request.maxBytes()), request.isolationLevel(),
+                    deadline);
+        });
     }
 
-    private CompletableFuture<AbstractResponse> poll(RequestContext context, List<Wanted> wanted, int minBytes,
-                                                     int maxBytes, IsolationLevel isolation, long deadline) {
-        return readAll(wanted, maxBytes, isolation).thenCompose(results -> {
+    /** The request's partitions, topic ids resolved to names (each id once). */
+    private CompletableFuture<Asked> asked(FetchRequestData data, boolean byId) {
+        Map<Uuid, CompletableFuture<Optional<String>>> names = new HashMap<>();
+        if (byId) {
+            data.topics().forEach(t -> names.computeIfAbsent(t.topicId(), cluster::topicName));
+            data.forgottenTopicsData().forEach(t -> names.computeIfAbsent(t.topicId(), cluster::topicName));
+        }
+        return CompletableFuture.allOf(names.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Map<FetchedPartition, FetchPosition> partitions = new LinkedHashMap<>();
+            for (FetchRequestData.FetchTopic topic : data.topics()) {
+                String name = byId ? names.get(topic.topicId()).join().orElse(null) : topic.topic();
+                Uuid id = byId ? topic.topicId() : Uuid.ZERO_UUID;
+                for (FetchRequestData.FetchPartition p : topic.partitions()) {
+                    partitions.put(new FetchedPartition(id, name, p.partition()),
+                            new FetchPosition(p.fetchOffset(), p.partitionMaxBytes(), p.currentLeaderEpoch()));
+                }
+            }
+            List<FetchedPartition> forgotten = new ArrayList<>();
+            for (FetchRequestData.ForgottenTopic topic : data.forgottenTopicsData()) {
+                String name = byId ? names.get(topic.topicId()).join().orElse(null) : topic.topic();
+                Uuid id = byId ? topic.topicId() : Uuid.ZERO_UUID;
+                topic.partitions().forEach(p -> forgotten.add(new FetchedPartition(id, name, p)));
+            }
+            return new Asked(partitions, forgotten);
+        });
+    }
+
+    /**
+     * Applies the request's session metadata: epoch 0 opens a session (closing the one named, if any), epoch -1
+     * closes the one named and fetches without one, any other epoch continues a session.
+     */
+    private Plan plan(FetchMetadata metadata, Asked asked, boolean byId) {
+        if (metadata.isFull()) {
+            if (metadata.sessionId() != FetchMetadata.INVALID_SESSION_ID) {
+                sessions.remove(metadata.sessionId());
+            }
+            FetchSession session = metadata.epoch() == FetchMetadata.INITIAL_EPOCH
+                    ? sessions.create(byId, asked.partitions()).orElse(null) : null;
+            return new Plan(asked.partitions(), session, false, null);
+        }
+        Optional<FetchSession> session = sessions.get(metadata.sessionId());
+        if (session.isEmpty()) {
+            return Plan.refused(Errors.FETCH_SESSION_ID_NOT_FOUND);
+        }
+        if (session.get().usesTopicIds() != byId) {
+            return Plan.refused(Errors.FETCH_SESSION_TOPIC_ID_ERROR);
+        }
+        Map<FetchedPartition, FetchPosition> all = session.get().update(metadata.epoch(), asked.partitions(),
+                asked.forgotten(), sessions.nowNanos());
+        return new Plan(all, session.get(), true, null);
+    }
+
+    private CompletableFuture<AbstractResponse> poll(RequestContext context, Plan plan, int minBytes, int maxBytes,
+                                                     IsolationLevel isolation, long deadline) {
+        return readAll(plan.partitions(), maxBytes, isolation).thenCompose(results -> {
             int bytes = results.stream().mapToInt(PartitionRead::bytes).sum();
             boolean anyError = results.stream().anyMatch(r -> r.data().errorCode() != Errors.NONE.code());
             long remaining = deadline - System.nanoTime();
             if (bytes >= minBytes || anyError || remaining <= 0 || results.isEmpty()) {
-                return CompletableFuture.completedFuture(respond(results));
+                return CompletableFuture.completedFuture(respond(results, plan));
             }
             CompletableFuture<?>[] advanced = results.stream().map(PartitionRead::advanced)
                     .toArray(CompletableFuture[]::new);
             // Woken on a storage callback thread or the timer: read again on the connection's own event loop.
             return CompletableFuture.anyOf(advanced)
                     .completeOnTimeout(null, remaining, TimeUnit.NANOSECONDS)
-                    .thenComposeAsync(x -> poll(context, wanted, minBytes, maxBytes, isolation, deadline),
+                    .thenComposeAsync(x -> poll(context, plan, minBytes, maxBytes, isolation, deadline),
                             context.connectionExecutor());
         });
     }
@@ -98,33 +182,32 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
      * limits together fit in the response limit (the usual case) the reads run in parallel; otherwise one after
      * another, so that a fetch of many partitions never reads far more than it can send.
      */
-    private CompletableFuture<List<PartitionRead>> readAll(List<Wanted> wanted, int maxBytes,
+    private CompletableFuture<List<PartitionRead>> readAll(Map<FetchedPartition, FetchPosition> wanted, int maxBytes,
                                                            IsolationLevel isolation) {
-        long wantedBytes = wanted.stream().mapToLong(w -> Math.max(1, w.maxBytes())).sum();
+        long wantedBytes = wanted.values().stream().mapToLong(w -> Math.max(1, w.maxBytes())).sum();
         if (wantedBytes <= maxBytes) {
             List<CompletableFuture<PartitionRead>> reads = new ArrayList<>();
-            for (Wanted w : wanted) {
-                reads.add(read(w, Math.max(1, w.maxBytes()), isolation));
-            }
+            wanted.forEach((p, position) -> reads.add(read(p, position, Math.max(1, position.maxBytes()), isolation)));
             return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
                     .thenApply(v -> new ArrayList<>(reads.stream().map(CompletableFuture::join).toList()));
         }
         CompletableFuture<List<PartitionRead>> results = CompletableFuture.completedFuture(new ArrayList<>());
-        for (Wanted w : wanted) {
+        for (Map.Entry<FetchedPartition, FetchPosition> w : wanted.entrySet()) {
             results = results.thenCompose(list -> {
                 int used = list.stream().mapToInt(PartitionRead::bytes).sum();
                 int budget = Math.max(0, maxBytes - used);
-                return read(w, Math.max(1, Math.min(w.maxBytes(), budget)), isolation).thenApply(read -> {
-                    list.add(used > 0 && read.bytes() > budget ? read.withoutRecords() : read);
-                    return list;
-                });
+                return read(w.getKey(), w.getValue(), Math.max(1, Math.min(w.getValue().maxBytes(), budget)),
+                        isolation).thenApply(read -> {
+                            list.add(used > 0 && read.bytes() > budget ? read.withoutRecords() : read);
+                            return list;
+                        });
             });
         }
         return results;
     }
 
-    private record PartitionRead(TopicPartition partition, FetchResponseData.PartitionData data, List<ByteBuffer> batches,
-                                 CompletableFuture<Void> advanced) {
+    private record PartitionRead(FetchedPartition partition, FetchResponseData.PartitionData data,
+                                 List<ByteBuffer> batches, CompletableFuture<Void> advanced) {
         int bytes() {
             return batches.stream().mapToInt(ByteBuffer::remaining).sum();
         }
@@ -134,14 +217,19 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         }
     }
 
-    private CompletableFuture<PartitionRead> read(Wanted wanted, int maxBytes, IsolationLevel isolation) {
+    private CompletableFuture<PartitionRead> read(FetchedPartition partition, FetchPosition position, int maxBytes,
+                                                  IsolationLevel isolation) {
         FetchResponseData.PartitionData data = new FetchResponseData.PartitionData()
-                .setPartitionIndex(wanted.partition().partition());
-        return logs.log(wanted.partition(), wanted.currentLeaderEpoch()).thenCompose(log -> {
-            CompletableFuture<Void> advanced = log.highWatermarkAdvanced();
-            return log.readAsync(wanted.offset(), maxBytes, isolation)
-                    .thenApply(result -> success(wanted, data, result, advanced, isolation));
-        }).exceptionally(error -> new PartitionRead(wanted.partition(), data
+                .setPartitionIndex(partition.partition());
+        CompletableFuture<PartitionLog> log = partition.known()
+                ? logs.log(partition.topicPartition(), position.currentLeaderEpoch())
+                : CompletableFuture.failedFuture(new UnknownTopicIdException("No topic has the id "
+                        + partition.topicId()));
+        return log.thenCompose(opened -> {
+            CompletableFuture<Void> advanced = opened.highWatermarkAdvanced();
+            return opened.readAsync(position.fetchOffset(), maxBytes, isolation)
+                    .thenApply(result -> success(partition, data, result, advanced, isolation));
+        }).exceptionally(error -> new PartitionRead(partition, data
                 .setErrorCode(KafkaErrors.forException(error).code())
                 .setHighWatermark(FetchResponse.INVALID_HIGH_WATERMARK)
                 .setLastStableOffset(FetchResponse.INVALID_LAST_STABLE_OFFSET)
@@ -149,8 +237,9 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                 .setRecords(MemoryRecords.EMPTY), List.of(), new CompletableFuture<>()));
     }
 
-    private static PartitionRead success(Wanted wanted, FetchResponseData.PartitionData data, ReadResult result,
-                                         CompletableFuture<Void> advanced, IsolationLevel isolation) {
+    private static PartitionRead success(FetchedPartition partition, FetchResponseData.PartitionData data,
+                                         ReadResult result, CompletableFuture<Void> advanced,
+                                         IsolationLevel isolation) {
         List<FetchResponseData.AbortedTransaction> aborted = null;
         if (isolation == IsolationLevel.READ_COMMITTED) {
             aborted = new ArrayList<>();
@@ -164,18 +253,33 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                 .setLastStableOffset(result.lastStableOffset())
                 .setLogStartOffset(result.logStartOffset())
                 .setAbortedTransactions(aborted);
-        return new PartitionRead(wanted.partition(), data, result.batches(), advanced);
+        return new PartitionRead(partition, data, result.batches(), advanced);
     }
 
-    private static AbstractResponse respond(List<PartitionRead> results) {
-        FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code()).setSessionId(0);
+    /**
+     * The response: every partition read, or for an incremental fetch only those its session must send; the
+     * session (if any) remembers what was sent.
+     */
+    private static AbstractResponse respond(List<PartitionRead> results, Plan plan) {
+        FetchSession session = plan.session();
+        FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code())
+                .setSessionId(session == null ? FetchMetadata.INVALID_SESSION_ID : session.id());
         FetchResponseData.FetchableTopicResponse topic = null;
         for (PartitionRead read : results) {
-            if (topic == null || !topic.topic().equals(read.partition().topic())) {
-                topic = new FetchResponseData.FetchableTopicResponse().setTopic(read.partition().topic());
+            FetchResponseData.PartitionData data = read.data();
+            boolean mustSend = session == null || session.mustSend(read.partition(), !read.batches().isEmpty(),
+                    data.errorCode() != Errors.NONE.code(), new SentState(data.highWatermark(),
+                            data.lastStableOffset(), data.logStartOffset()));
+            if (plan.incremental() && !mustSend) {
+                continue;
+            }
+            FetchedPartition p = read.partition();
+            if (topic == null || !topic.topicId().equals(p.topicId()) || !Objects.equals(topic.topic(), p.topic())) {
+                topic = new FetchResponseData.FetchableTopicResponse().setTopicId(p.topicId())
+                        .setTopic(p.topic() == null ? "" : p.topic());
                 response.responses().add(topic);
             }
-            topic.partitions().add(read.data().setRecords(read.batches().isEmpty() ? MemoryRecords.EMPTY
+            topic.partitions().add(data.setRecords(read.batches().isEmpty() ? MemoryRecords.EMPTY
                     : new BatchListRecords(read.batches())));
         }
         return FetchResponse.of(response);

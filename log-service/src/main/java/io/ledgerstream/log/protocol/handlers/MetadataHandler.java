@@ -49,54 +49,55 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
 
     @Override
     public short maxVersion() {
-        return 12;
+        return 13;
     }
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, MetadataRequest request) {
         MetadataRequestData data = request.data();
-        // Our topics carry no ids (shown as zero), so a topic asked for by a non-zero id is unknown.
-        List<Uuid> byId = request.isAllTopics() ? List.of() : data.topics().stream()
-                .map(MetadataRequestData.MetadataRequestTopic::topicId).filter(id -> !Uuid.ZERO_UUID.equals(id))
-                .toList();
-        CompletableFuture<List<String>> names = request.isAllTopics()
-                ? topics.topicNames()
-                : CompletableFuture.completedFuture(data.topics().stream()
-                        .filter(t -> Uuid.ZERO_UUID.equals(t.topicId()))
-                        .map(MetadataRequestData.MetadataRequestTopic::name).toList());
         boolean autoCreate = !request.isAllTopics() && data.allowAutoTopicCreation();
-        return names.thenCompose(wanted -> {
-            List<CompletableFuture<MetadataResponseData.MetadataResponseTopic>> described = new ArrayList<>();
-            for (String name : wanted) {
-                described.add(describe(name, autoCreate));
-            }
-            return CompletableFuture.allOf(described.toArray(CompletableFuture[]::new)).thenApply(v -> {
-                MetadataResponseData response = new MetadataResponseData()
-                        .setClusterId(identity.clusterId())
-                        .setControllerId(controllerId.getAsInt());
-                cluster.liveBrokers().values().forEach(b -> response.brokers().add(
-                        new MetadataResponseData.MetadataResponseBroker().setNodeId(b.id()).setHost(b.host())
-                                .setPort(b.port()).setRack(b.rack().isEmpty() ? null : b.rack())));
-                described.forEach(d -> response.topics().add(d.join()));
-                // A topic's name may be null only from v12 on.
-                String noName = context.apiVersion() >= 12 ? null : "";
-                byId.forEach(id -> response.topics().add(new MetadataResponseData.MetadataResponseTopic()
-                        .setName(noName).setTopicId(id).setErrorCode(Errors.UNKNOWN_TOPIC_ID.code())));
-                return new MetadataResponse(response, context.apiVersion());
-            });
-        });
+        // A topic's name may be null only from v12 on.
+        String noName = context.apiVersion() >= 12 ? null : "";
+        CompletableFuture<List<CompletableFuture<MetadataResponseData.MetadataResponseTopic>>> described =
+                request.isAllTopics()
+                        ? topics.topicNames().thenApply(names -> names.stream().map(n -> describe(n, false)).toList())
+                        : CompletableFuture.completedFuture(data.topics().stream()
+                                .map(t -> Uuid.ZERO_UUID.equals(t.topicId()) ? describe(t.name(), autoCreate)
+                                        : describe(t.topicId(), noName))
+                                .toList());
+        return described.thenCompose(each -> CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+                .thenApply(v -> {
+                    MetadataResponseData response = new MetadataResponseData()
+                            .setClusterId(identity.clusterId())
+                            .setControllerId(controllerId.getAsInt());
+                    cluster.liveBrokers().values().forEach(b -> response.brokers().add(
+                            new MetadataResponseData.MetadataResponseBroker().setNodeId(b.id()).setHost(b.host())
+                                    .setPort(b.port()).setRack(b.rack().isEmpty() ? null : b.rack())));
+                    each.forEach(d -> response.topics().add(d.join()));
+                    return new MetadataResponse(response, context.apiVersion());
+                }));
+    }
+
+    /** A topic asked for by id: never created, and UNKNOWN_TOPIC_ID when no topic has the id (any more). */
+    private CompletableFuture<MetadataResponseData.MetadataResponseTopic> describe(Uuid id, String noName) {
+        MetadataResponseData.MetadataResponseTopic unknown = new MetadataResponseData.MetadataResponseTopic()
+                .setName(noName).setTopicId(id).setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
+        return cluster.topicName(id).thenCompose(name -> name.isEmpty()
+                ? CompletableFuture.completedFuture(unknown)
+                : describe(name.get(), false).thenApply(topic -> topic.topicId().equals(id) ? topic : unknown));
     }
 
     private CompletableFuture<MetadataResponseData.MetadataResponseTopic> describe(String name, boolean autoCreate) {
         MetadataResponseData.MetadataResponseTopic topic = new MetadataResponseData.MetadataResponseTopic()
                 .setName(name).setTopicId(Uuid.ZERO_UUID)
-                .setIsInternal(name.equals(io.ledgerstream.log.group.OffsetStore.TOPIC));
+                .setIsInternal(TopicNames.isInternal(name));
         try {
             TopicNames.validate(name);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(topic.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code()));
         }
-        return topics.topicCreatingIfAllowed(name, autoCreate).thenCompose(record -> partitions(record, topic))
+        return topics.topicCreatingIfAllowed(name, autoCreate)
+                .thenCompose(record -> partitions(record, topic.setTopicId(record.id())))
                 .exceptionally(e -> topic.setErrorCode(KafkaErrors.forException(e).code()));
     }
 

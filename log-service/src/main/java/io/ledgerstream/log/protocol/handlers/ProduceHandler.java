@@ -1,5 +1,6 @@
 package io.ledgerstream.log.protocol.handlers;
 
+import io.ledgerstream.log.cluster.ClusterView;
 import io.ledgerstream.log.concurrent.Futures;
 import io.ledgerstream.log.partition.InvalidRecordBatchException;
 import io.ledgerstream.log.partition.PartitionLog;
@@ -12,13 +13,17 @@ import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.InvalidRecordException;
 import io.ledgerstream.log.transaction.TransactionVerifier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
@@ -37,16 +42,19 @@ import org.apache.kafka.common.requests.ProduceResponse;
  * Produce: exactly one batch per partition, as Kafka requires from v3 on, appended as one ledger entry. The first
  * transactional batch of a producer in a partition is appended only once its transaction coordinator confirms the
  * partition was added to the transaction (KIP-890 verification, as Kafka does by default): one that was not gets
- * TRANSACTION_ABORTABLE (INVALID_TXN_STATE before Produce v11). acks=1 and acks=all both complete once the ack
+ * TRANSACTION_ABORTABLE (INVALID_TXN_STATE before Produce v11). From v13 topics are named by id; an id no topic has (any
+ * more) is UNKNOWN_TOPIC_ID. acks=1 and acks=all both complete once the ack
  * quorum of bookies has the batch (BookKeeper has no weaker acknowledgement); acks=0 sends no response. A partition not acknowledged within the request's {@code timeoutMs}
  * is answered REQUEST_TIMED_OUT, as Kafka does when replication does not finish in time: its batch may still land.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private final PartitionLogs logs;
+    private final ClusterView cluster;
     private final TransactionVerifier verifier;
 
-    public ProduceHandler(PartitionLogs logs, TransactionVerifier verifier) {
+    public ProduceHandler(PartitionLogs logs, ClusterView cluster, TransactionVerifier verifier) {
         this.logs = logs;
+        this.cluster = cluster;
         this.verifier = verifier;
     }
 
@@ -65,13 +73,38 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         return ApiKeys.PRODUCE_API_VERSIONS_RESPONSE_MIN_VERSION;
     }
 
+    /**
+     * v12 differs from v11 only for transactions of Kafka's transaction version 2, which this broker does not
+     * advertise, so clients keep transactional produce at v11; v13 names topics by id.
+     */
     @Override
     public short maxVersion() {
-        return 11;
+        return 13;
     }
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, ProduceRequest request) {
+        if (context.apiVersion() < 13) {
+            return produce(context, request, Map.of());
+        }
+        Map<Uuid, CompletableFuture<Optional<String>>> names = new HashMap<>();
+        request.data().topicData().forEach(t -> names.computeIfAbsent(t.topicId(), cluster::topicName));
+        return CompletableFuture.allOf(names.values().toArray(CompletableFuture[]::new)).thenCompose(v -> {
+            Map<Uuid, String> resolved = new HashMap<>();
+            names.forEach((id, name) -> name.join().ifPresent(n -> resolved.put(id, n)));
+            return produce(context, request, resolved);
+        });
+    }
+
+    /**
+     * Appends each partition's batch.
+     *
+     * @param names the names of the topics the request names by id (v13 and later); an id missing here is
+     *              UNKNOWN_TOPIC_ID
+     */
+    private CompletableFuture<AbstractResponse> produce(RequestContext context, ProduceRequest request,
+                                                        Map<Uuid, String> names) {
+        boolean byId = context.apiVersion() >= 13;
         short acks = request.acks();
         // 0 or less: no bound. With acks=0 nobody waits for the answer, but the bound still frees the connection.
         int timeoutMs = request.timeout();
@@ -79,8 +112,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         List<CompletableFuture<Void>> partitions = new ArrayList<>();
         List<CompletableFuture<Void>> issued = new ArrayList<>();
         for (ProduceRequestData.TopicProduceData topic : request.data().topicData()) {
+            String name = byId ? names.get(topic.topicId()) : topic.name();
             ProduceResponseData.TopicProduceResponse topicResponse = new ProduceResponseData.TopicProduceResponse()
-                    .setName(topic.name());
+                    .setName(byId ? "" : topic.name()).setTopicId(topic.topicId());
             response.responses().add(topicResponse);
             for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
                 ProduceResponseData.PartitionProduceResponse result = new ProduceResponseData.PartitionProduceResponse()
@@ -90,9 +124,14 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                     result.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
                     continue;
                 }
+                if (name == null) {
+                    result.setErrorCode(Errors.UNKNOWN_TOPIC_ID.code())
+                            .setErrorMessage("No topic has the id " + topic.topicId());
+                    continue;
+                }
                 CompletableFuture<Void> partitionIssued = new CompletableFuture<>();
                 issued.add(partitionIssued);
-                partitions.add(append(new TopicPartition(topic.name(), partition.index()),
+                partitions.add(append(new TopicPartition(name, partition.index()),
                         (MemoryRecords) partition.records(), partitionIssued, timeoutMs,
                         request.transactionalId(), context.apiVersion()).handle((appended, error) -> {
                             if (error != null) {
@@ -117,7 +156,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                 for (ProduceResponseData.TopicProduceResponse topic : response.responses()) {
                     for (ProduceResponseData.PartitionProduceResponse p : topic.partitionResponses()) {
                         if (p.errorCode() != Errors.NONE.code()) {
-                            throw new CloseConnectionException("acks=0 produce to " + topic.name() + "-" + p.index()
+                            throw new CloseConnectionException("acks=0 produce to "
+                                    + (byId ? topic.topicId() : topic.name()) + "-" + p.index()
                                     + " failed: " + Errors.forCode(p.errorCode()));
                         }
                     }

@@ -61,7 +61,7 @@ class BookKeeperPartitionLogITCase extends PartitionLogContractTest {
     @Override
     protected PartitionLog open(String topic, LogConfig config) throws Exception {
         try {
-            metadata.createTopic(new TopicRecord(topic, 1, REPLICATION, config.asMap(), CLOCK.millis())).join();
+            metadata.createTopic(TopicRecord.create(topic, 1, REPLICATION, config.asMap(), CLOCK.millis())).join();
         } catch (CompletionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
@@ -116,7 +116,7 @@ class BookKeeperPartitionLogITCase extends PartitionLogContractTest {
         log.closeAsync().join();
         assertThat(metadata.producerSnapshot(topic, 0).join()).isPresent();
 
-        metadata.deleteTopic(topic).join();
+        metadata.deleteTopic(metadata.topic(topic).join()).join();
         assertThat(metadata.producerSnapshot(topic, 0).join()).isEmpty();
         ProducerSnapshot late = new ProducerSnapshot(2, List.of(), List.of());
         assertThatThrownBy(() -> metadata.saveProducerSnapshot(topic, 0, late).join())

@@ -46,7 +46,7 @@ class BookieFailureITCase {
             MetadataStore metadata = new MetadataStore(cluster.zk(), "/ledgerstream");
             BrokerConfig config = cluster.brokerConfig(Map.of());
             TopicPartition tp = new TopicPartition("bookie-failure", 0);
-            metadata.createTopic(new TopicRecord(tp.topic(), 1, REPLICATION, Map.of(), clock.millis())).join();
+            metadata.createTopic(TopicRecord.create(tp.topic(), 1, REPLICATION, Map.of(), clock.millis())).join();
 
             List<CompletableFuture<AppendResult>> appends = new ArrayList<>();
             try (BookKeeperStorage storage = BookKeeperStorage.connect(config, metadata, clock)) {

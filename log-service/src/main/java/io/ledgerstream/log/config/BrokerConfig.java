@@ -35,6 +35,7 @@ public record BrokerConfig(
         long producerIdExpirationMs,
         long producerIdExpirationCheckIntervalMs,
         int fetchSessionCacheSlots,
+        ConsumerGroupConfig consumerGroups,
         TransactionConfig transactions) {
 
     public static final String BROKER_ID = "broker.id";
@@ -124,6 +125,7 @@ public record BrokerConfig(
                 ConfigValues.longValue(values, PRODUCER_ID_EXPIRATION_MS, 86_400_000, 1),
                 ConfigValues.longValue(values, PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, 600_000, 1),
                 ConfigValues.intValue(values, MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, 1000, 0),
+                ConsumerGroupConfig.fromMap(values),
                 TransactionConfig.fromMap(values));
     }
 

@@ -1,0 +1,85 @@
+package io.ledgerstream.log.group.consumer;
+
+import java.util.List;
+import java.util.concurrent.Future;
+
+/**
+ * A member of a consumer group: who it is, what it subscribes to, its epoch and the partitions it has been given,
+ * with those it still has to revoke.
+ *
+ * <p>Not thread-safe: used only on the group coordinator's thread.
+ */
+public final class ConsumerMember {
+    private final String memberId;
+    private final String instanceId;
+    private final String clientId;
+    private final String clientHost;
+    String rackId;
+    int rebalanceTimeoutMs;
+    List<String> subscribedTopicNames = List.of();
+    String subscribedTopicRegex;
+    String serverAssignor;
+    int memberEpoch;
+    int previousMemberEpoch = -1;
+    MemberState state = MemberState.STABLE;
+    PartitionSet assigned = PartitionSet.EMPTY;
+    PartitionSet pendingRevocation = PartitionSet.EMPTY;
+    /** The assignment the member was last sent, so a response carries one only when it changed. */
+    PartitionSet sent;
+    Future<?> sessionTimer;
+    Future<?> revocationTimer;
+
+    ConsumerMember(String memberId, String instanceId, String clientId, String clientHost) {
+        this.memberId = memberId;
+        this.instanceId = instanceId;
+        this.clientId = clientId;
+        this.clientHost = clientHost;
+    }
+
+    public String memberId() {
+        return memberId;
+    }
+
+    /** The static member's instance id ({@code group.instance.id}), or null. */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public String clientHost() {
+        return clientHost;
+    }
+
+    public String rackId() {
+        return rackId;
+    }
+
+    public List<String> subscribedTopicNames() {
+        return subscribedTopicNames;
+    }
+
+    public String subscribedTopicRegex() {
+        return subscribedTopicRegex;
+    }
+
+    public int memberEpoch() {
+        return memberEpoch;
+    }
+
+    public MemberState state() {
+        return state;
+    }
+
+    /** The partitions the member may consume now. */
+    public PartitionSet assigned() {
+        return assigned;
+    }
+
+    /** Every partition the member still holds: those assigned and those it has yet to revoke. */
+    PartitionSet held() {
+        return assigned.union(pendingRevocation);
+    }
+}

@@ -1,0 +1,164 @@
+package io.ledgerstream.log.group.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ledgerstream.log.config.ConsumerGroupConfig;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.FencedMemberEpochException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.StaleMemberEpochException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
+import org.apache.kafka.common.errors.UnreleasedInstanceIdException;
+import org.apache.kafka.common.errors.UnsupportedAssignorException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The consumer group protocol's rules, on the coordinator's own thread with its timers. */
+class ConsumerGroupManagerTest {
+    private static final GroupTopic ORDERS = new GroupTopic("orders", Uuid.randomUuid(), 4);
+
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor();
+    private final ConsumerGroupManager manager = new ConsumerGroupManager(thread,
+            new ConsumerGroupConfig(400, 100, List.of("uniform", "range"), 100), new GroupTopics() {
+                @Override
+                public Optional<GroupTopic> topic(String name) {
+                    return name.equals(ORDERS.name()) ? Optional.of(ORDERS) : Optional.empty();
+                }
+
+                @Override
+                public Collection<String> names() {
+                    return List.of(ORDERS.name());
+                }
+            });
+
+    @AfterEach
+    void stop() {
+        thread.shutdownNow();
+    }
+
+    private <T> T on(Callable<T> call) throws Exception {
+        try {
+            return thread.submit(call).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw (Exception) e.getCause();
+        }
+    }
+
+    private static Heartbeat join(String member, String instance) {
+        return new Heartbeat("g", member, 0, instance, null, 1000, List.of("orders"), null, null, PartitionSet.EMPTY,
+                "client", "/127.0.0.1");
+    }
+
+    private static Heartbeat beat(String member, int epoch, PartitionSet owned) {
+        return new Heartbeat("g", member, epoch, null, null, -1, null, null, null, owned, "client", "/127.0.0.1");
+    }
+
+    /** No partition is held by two members, and every held partition is a real one. */
+    private void assertNoPartitionTwice() throws Exception {
+        on(() -> {
+            Set<String> seen = new HashSet<>();
+            for (ConsumerMember m : manager.group("g").orElseThrow().members()) {
+                m.held().forEach((t, p) -> assertThat(seen.add(t + "-" + p)).as("%s-%s held twice", t, p).isTrue());
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aSecondMemberGetsPartitionsOnlyAfterTheFirstRevokesThem() throws Exception {
+        HeartbeatResult first = on(() -> manager.heartbeat(join("m1", null)));
+        assertThat(first.memberEpoch()).isEqualTo(1);
+        assertThat(first.assignment().size()).isEqualTo(4);
+
+        HeartbeatResult second = on(() -> manager.heartbeat(join("m2", null)));
+        assertThat(second.memberEpoch()).as("in the new epoch at once").isEqualTo(2);
+        assertThat(second.assignment().isEmpty()).as("its partitions are still m1's").isTrue();
+        assertNoPartitionTwice();
+
+        HeartbeatResult revoke = on(() -> manager.heartbeat(beat("m1", 1, null)));
+        assertThat(revoke.memberEpoch()).as("m1 keeps its epoch while it revokes").isEqualTo(1);
+        assertThat(revoke.assignment().size()).isEqualTo(2);
+        assertThat(on(() -> manager.heartbeat(beat("m2", 2, null))).assignment()).as("still nothing new").isNull();
+
+        HeartbeatResult revoked = on(() -> manager.heartbeat(beat("m1", 1, revoke.assignment())));
+        assertThat(revoked.memberEpoch()).isEqualTo(2);
+        HeartbeatResult taken = on(() -> manager.heartbeat(beat("m2", 2, PartitionSet.EMPTY)));
+        assertThat(taken.assignment().size()).isEqualTo(2);
+        assertThat(taken.assignment().intersects(revoked.assignment())).isFalse();
+        assertNoPartitionTwice();
+        assertThat(on(() -> manager.group("g").orElseThrow().state())).isEqualTo("Stable");
+    }
+
+    @Test
+    void staleEpochsAreFencedAndUnknownMembersRefused() throws Exception {
+        on(() -> manager.heartbeat(join("m1", null)));
+        assertThatThrownBy(() -> on(() -> manager.heartbeat(beat("m1", 7, null))))
+                .isInstanceOf(FencedMemberEpochException.class);
+        assertThatThrownBy(() -> on(() -> manager.heartbeat(beat("nobody", 1, null))))
+                .isInstanceOf(UnknownMemberIdException.class);
+        assertThatThrownBy(() -> on(() -> {
+            manager.validateCommit("g", "m1", 0, false);
+            return null;
+        })).isInstanceOf(StaleMemberEpochException.class);
+        on(() -> {
+            manager.validateCommit("g", "m1", 1, false);
+            return null;
+        });
+        assertThatThrownBy(() -> on(() -> manager.heartbeat(new Heartbeat("g", "m2", 0, null, null, -1,
+                List.of("orders"), null, null, PartitionSet.EMPTY, "c", "h"))))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("RebalanceTimeoutMs");
+        assertThatThrownBy(() -> on(() -> manager.heartbeat(new Heartbeat("g", "m2", 0, null, null, 1000,
+                List.of("orders"), null, "sticky", PartitionSet.EMPTY, "c", "h"))))
+                .isInstanceOf(UnsupportedAssignorException.class);
+    }
+
+    @Test
+    void aMemberThatStopsHeartbeatingIsRemovedAndItsPartitionsGoToTheOthers() throws Exception {
+        on(() -> manager.heartbeat(join("m1", null)));
+        HeartbeatResult m2 = on(() -> manager.heartbeat(join("m2", null)));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        HeartbeatResult latest = m2;
+        PartitionSet owned = PartitionSet.EMPTY;
+        // Only m2 heartbeats; m1's session (400 ms) runs out and m2 ends up with everything.
+        while (System.nanoTime() < deadline && (latest.assignment() == null || latest.assignment().size() < 4)) {
+            PartitionSet report = owned;
+            int epoch = latest.memberEpoch();
+            latest = on(() -> manager.heartbeat(beat("m2", epoch, report)));
+            if (latest.assignment() != null) {
+                owned = latest.assignment();
+            }
+            Thread.sleep(50);
+        }
+        assertThat(owned.size()).isEqualTo(4);
+        assertThat(on(() -> manager.group("g").orElseThrow().members()).stream().map(ConsumerMember::memberId))
+                .containsExactly("m2");
+    }
+
+    @Test
+    void aStaticMemberThatLeavesForNowComesBackToItsPartitionsWithoutARebalance() throws Exception {
+        HeartbeatResult first = on(() -> manager.heartbeat(join("a", "instance-1")));
+        on(() -> manager.heartbeat(new Heartbeat("g", "a", Heartbeat.STATIC_LEAVE_EPOCH, "instance-1", null, -1,
+                null, null, null, null, "c", "h")));
+        int epoch = on(() -> manager.group("g").orElseThrow().groupEpoch());
+        HeartbeatResult back = on(() -> manager.heartbeat(join("b", "instance-1")));
+        assertThat(back.memberId()).isEqualTo("b");
+        assertThat(back.assignment()).isEqualTo(first.assignment());
+        assertThat(back.memberEpoch()).isEqualTo(first.memberEpoch());
+        assertThat(on(() -> manager.group("g").orElseThrow().groupEpoch())).as("no new epoch").isEqualTo(epoch);
+        assertThatThrownBy(() -> on(() -> manager.heartbeat(join("d", "instance-1"))))
+                .isInstanceOf(UnreleasedInstanceIdException.class);
+        assertNoPartitionTwice();
+    }
+}

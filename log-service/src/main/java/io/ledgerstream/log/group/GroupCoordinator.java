@@ -146,13 +146,7 @@ public final class GroupCoordinator implements AutoCloseable {
     /** Stops coordinating the groups of {@code partition} (it moved): they are forgotten here. */
     public CompletableFuture<Void> resign(int partition) {
         return onThread(() -> {
-            GroupShard shard = shards.remove(partition);
-            if (shard != null) {
-                if (shard.loaded()) {
-                    LOG.info("No longer coordinating the groups of {}-{}", OffsetStore.TOPIC, partition);
-                }
-                shard.unload();
-            }
+            drop(partition);
             return CompletableFuture.completedFuture(null);
         });
     }
@@ -160,9 +154,20 @@ public final class GroupCoordinator implements AutoCloseable {
     /** Stops coordinating every group, as when this broker may have lost its ZooKeeper session. */
     public CompletableFuture<Void> resignAll() {
         return onThread(() -> {
-            List.copyOf(shards.keySet()).forEach(this::resign);
+            List.copyOf(shards.keySet()).forEach(this::drop);
             return CompletableFuture.completedFuture(null);
         });
+    }
+
+    /** Forgets a partition's shard, loaded or loading. On the thread. */
+    private void drop(int partition) {
+        GroupShard shard = shards.remove(partition);
+        if (shard != null) {
+            if (shard.loaded()) {
+                LOG.info("No longer coordinating the groups of {}-{}", OffsetStore.TOPIC, partition);
+            }
+            shard.unload();
+        }
     }
 
     /** The partitions whose groups this broker coordinates now (it leads them and has loaded them). */

@@ -141,7 +141,8 @@ public final class Broker implements AutoCloseable {
             });
             broker = new Broker(config, zk, metadata, storage, cluster, logs, topics, scheduler,
                     new GroupCoordinator(logs, config.offsetsSnapshotRecords(), clock,
-                            config.groupInitialRebalanceDelayMs()), clock);
+                            config.groupInitialRebalanceDelayMs(), config.consumerGroups(),
+                            new ClusterGroupTopics(cluster)), clock);
             new LogMaintenance(logs, config).schedule(scheduler);
             broker.serve();
             return broker;

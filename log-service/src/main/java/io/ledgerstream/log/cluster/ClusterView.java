@@ -48,6 +48,7 @@ public final class ClusterView implements AutoCloseable {
     private final Map<Integer, Long> liveSince = new ConcurrentHashMap<>();
     private final Map<String, PartitionLeaders> leaders = new ConcurrentHashMap<>();
     private final Map<Uuid, String> topicNames = new ConcurrentHashMap<>();
+    private final Map<String, Uuid> topicIds = new ConcurrentHashMap<>();
     private final List<Consumer<String>> leaderListeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> brokerListeners = new CopyOnWriteArrayList<>();
     /** Set by {@link #close}: changes are no longer followed nor passed on. */
@@ -137,9 +138,14 @@ public final class ClusterView implements AutoCloseable {
         try {
             Uuid id = Uuid.fromString(name);
             if (deleted) {
-                topicNames.remove(id);
+                String name = topicNames.remove(id);
+                if (name != null) {
+                    topicIds.remove(name, id);
+                }
             } else {
-                topicNames.put(id, new String(node.getData(), StandardCharsets.UTF_8));
+                String name = new String(node.getData(), StandardCharsets.UTF_8);
+                topicNames.put(id, name);
+                topicIds.put(name, id);
             }
         } catch (RuntimeException e) {
             LOG.warn("Ignoring the unreadable topic id {}: {}", node.getPath(), e.toString());
@@ -219,6 +225,11 @@ public final class ClusterView implements AutoCloseable {
             return CompletableFuture.completedFuture(Optional.of(known));
         }
         return metadata.topicName(id);
+    }
+
+    /** The id of the topic of that name as last seen; empty when this view knows none. */
+    public Optional<Uuid> topicId(String name) {
+        return Optional.ofNullable(topicIds.get(name));
     }
 
     /** The live broker leading a partition as last seen; empty when none is assigned or its leader is not live. */

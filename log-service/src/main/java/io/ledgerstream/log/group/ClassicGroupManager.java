@@ -121,6 +121,20 @@ final class ClassicGroupManager {
         return Errors.NONE;
     }
 
+    /** Whether the group is known here (it has members or committed offsets). */
+    boolean exists(String groupId) {
+        return groups.containsKey(groupId);
+    }
+
+    /** Forgets a group without members, which becomes a consumer group; its offsets stay. */
+    void forgetEmpty(String groupId) {
+        ClassicGroup group = groups.get(groupId);
+        if (group != null && group.members.isEmpty()) {
+            cancel(group.joinDeadline);
+            groups.remove(groupId);
+        }
+    }
+
     /** Forgets every group: members waiting for a join or a sync get NOT_COORDINATOR and find the new coordinator. */
     void unload() {
         for (ClassicGroup group : groups.values()) {
@@ -395,7 +409,7 @@ final class ClassicGroupManager {
     GroupSummary describe(String groupId) {
         ClassicGroup group = groups.get(groupId);
         if (group == null) {
-            return new GroupSummary(groupId, Errors.NONE, "Dead", "", "", List.of());
+            return new GroupSummary(groupId, Errors.NONE, "Dead", "", "", List.of(), GroupSummary.CLASSIC);
         }
         List<GroupSummary.MemberSummary> members = new ArrayList<>();
         for (GroupMember m : group.members.values()) {
@@ -405,7 +419,7 @@ final class ClassicGroupManager {
         }
         return new GroupSummary(groupId, Errors.NONE, group.stateName(),
                 group.protocolType == null ? "" : group.protocolType,
-                group.state == ClassicGroup.State.STABLE ? group.protocolName : "", members);
+                group.state == ClassicGroup.State.STABLE ? group.protocolName : "", members, GroupSummary.CLASSIC);
     }
 
     /** Every group known here, as ListGroups shows them (members left out). */
@@ -413,7 +427,7 @@ final class ClassicGroupManager {
         List<GroupSummary> result = new ArrayList<>();
         for (ClassicGroup group : groups.values()) {
             result.add(new GroupSummary(group.groupId, Errors.NONE, group.stateName(),
-                    group.protocolType == null ? "" : group.protocolType, "", List.of()));
+                    group.protocolType == null ? "" : group.protocolType, "", List.of(), GroupSummary.CLASSIC));
         }
         return result;
     }

@@ -2,6 +2,11 @@ package io.ledgerstream.log.group;
 
 import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.concurrent.Futures;
+import io.ledgerstream.log.config.ConsumerGroupConfig;
+import io.ledgerstream.log.group.consumer.ConsumerGroupDescription;
+import io.ledgerstream.log.group.consumer.GroupTopics;
+import io.ledgerstream.log.group.consumer.Heartbeat;
+import io.ledgerstream.log.group.consumer.HeartbeatResult;
 import io.ledgerstream.log.partition.PartitionLogs;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -9,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -51,6 +57,8 @@ public final class GroupCoordinator implements AutoCloseable {
     private final long snapshotEvery;
     private final Clock clock;
     private final long initialRebalanceDelayMs;
+    private final ConsumerGroupConfig consumerGroups;
+    private final GroupTopics topics;
     /** Partitions of {@code __consumer_offsets}; 0 until the topic is known to exist. */
     private volatile int partitionCount;
     /** The shard of each partition this broker coordinates or is loading; confined to the thread. */
@@ -62,12 +70,17 @@ public final class GroupCoordinator implements AutoCloseable {
      *                                ({@code offsets.snapshot.records})
      * @param clock                   the broker's clock, which stamps the offset records
      * @param initialRebalanceDelayMs how long a new group waits for more members before its first rebalance
+     * @param consumerGroups          the settings of consumer groups (KIP-848)
+     * @param topics                  the topics consumer groups subscribe to
      */
-    public GroupCoordinator(PartitionLogs logs, long snapshotEvery, Clock clock, long initialRebalanceDelayMs) {
+    public GroupCoordinator(PartitionLogs logs, long snapshotEvery, Clock clock, long initialRebalanceDelayMs,
+                            ConsumerGroupConfig consumerGroups, GroupTopics topics) {
         this.logs = logs;
         this.snapshotEvery = snapshotEvery;
         this.clock = clock;
         this.initialRebalanceDelayMs = initialRebalanceDelayMs;
+        this.consumerGroups = consumerGroups;
+        this.topics = topics;
     }
 
     /** A JoinGroup request. */
@@ -120,7 +133,8 @@ public final class GroupCoordinator implements AutoCloseable {
             if (current != null) {
                 current.unload();
             }
-            GroupShard shard = new GroupShard(partition, epoch, thread, initialRebalanceDelayMs);
+            GroupShard shard = new GroupShard(partition, epoch, thread, initialRebalanceDelayMs, consumerGroups,
+                    topics);
             shards.put(partition, shard);
             return OffsetStore.open(logs, partition, snapshotEvery, clock)
                     .thenCompose(store -> store.replay().thenApply(replayed -> Map.entry(store, replayed)))
@@ -211,6 +225,18 @@ public final class GroupCoordinator implements AutoCloseable {
         return asCoordinator(groupId, shard -> shard.sync(groupId, generation, memberId, assignments));
     }
 
+    /** A ConsumerGroupHeartbeat of the consumer protocol (KIP-848). */
+    public CompletableFuture<HeartbeatResult> consumerHeartbeat(Heartbeat heartbeat) {
+        return asCoordinator(heartbeat.groupId(), shard -> CompletableFuture.completedFuture(
+                shard.consumerHeartbeat(heartbeat)));
+    }
+
+    /** A consumer group as ConsumerGroupDescribe shows it; empty if the group is not a consumer group. */
+    public CompletableFuture<Optional<ConsumerGroupDescription>> describeConsumerGroup(String groupId) {
+        return asCoordinator(groupId, shard -> CompletableFuture.completedFuture(
+                shard.describeConsumerGroup(groupId)));
+    }
+
     /** A Heartbeat; {@code groupInstanceId} is null for dynamic members. */
     public CompletableFuture<Errors> heartbeat(String groupId, String memberId, String groupInstanceId,
                                                int generation) {
@@ -261,8 +287,22 @@ public final class GroupCoordinator implements AutoCloseable {
     /** Committed offsets of a group: of the given partitions (null: all it has). */
     public CompletableFuture<Map<TopicPartition, CommittedOffset>> committed(String groupId,
                                                                              List<TopicPartition> partitions) {
-        return asCoordinator(groupId, shard -> CompletableFuture.completedFuture(
-                shard.committed(groupId, partitions)));
+        return committed(groupId, null, -1, partitions);
+    }
+
+    /**
+     * Committed offsets of a group, for a member of a consumer group that names itself (OffsetFetch v9 and later):
+     * it must be in the group in that epoch.
+     *
+     * @param memberId null when no member is named
+     */
+    public CompletableFuture<Map<TopicPartition, CommittedOffset>> committed(String groupId, String memberId,
+                                                                             int memberEpoch,
+                                                                             List<TopicPartition> partitions) {
+        return asCoordinator(groupId, shard -> {
+            shard.validateFetch(groupId, memberId, memberEpoch);
+            return CompletableFuture.completedFuture(shard.committed(groupId, partitions));
+        });
     }
 
     /** DescribeGroups: each group described, or with the error that says why not here (NOT_COORDINATOR, ...). */

@@ -1,6 +1,14 @@
 package io.ledgerstream.log.group;
 
+import io.ledgerstream.log.config.ConsumerGroupConfig;
 import io.ledgerstream.log.group.GroupCoordinator.JoinRequest;
+import io.ledgerstream.log.group.consumer.ConsumerGroupDescription;
+import io.ledgerstream.log.group.consumer.ConsumerGroupManager;
+import io.ledgerstream.log.group.consumer.GroupTopics;
+import io.ledgerstream.log.group.consumer.Heartbeat;
+import io.ledgerstream.log.group.consumer.HeartbeatResult;
+import java.util.ArrayList;
+import java.util.Optional;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,13 +16,17 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.InconsistentGroupProtocolException;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
  * The groups of one partition of {@code __consumer_offsets} that this broker leads: their membership under the
- * classic protocol ({@link ClassicGroupManager}) and their committed offsets ({@link OffsetManager}, durable in that
- * partition through its {@link OffsetStore}). A second group protocol's manager would sit beside the classic one
- * here, sharing the partition's offsets. A shard is created loading; it answers once its partition is loaded, and
+ * classic protocol ({@link ClassicGroupManager}) or the consumer protocol of KIP-848 ({@link ConsumerGroupManager}),
+ * and their committed offsets ({@link OffsetManager}, durable in that partition through its {@link OffsetStore}). A
+ * group id is of one kind at a time: a group without members turns into the other kind when a member of the other
+ * protocol joins, keeping its offsets; while it has members, the other protocol's members are refused. A shard is created loading; it answers once its partition is loaded, and
  * once unloaded it is dropped for good (a later take-over creates a new one).
  *
  * <p>Not thread-safe: confined to the group coordinator's thread, which also runs its timers.
@@ -23,6 +35,7 @@ final class GroupShard {
     private final int partition;
     private final int epoch;
     private final ClassicGroupManager classic;
+    private final ConsumerGroupManager consumer;
     private final OffsetManager offsets;
     private boolean loaded;
     /**
@@ -37,10 +50,12 @@ final class GroupShard {
      * @param thread                  the coordinator's thread, for timers and commit outcomes
      * @param initialRebalanceDelayMs how long a new group waits for more members before its first rebalance
      */
-    GroupShard(int partition, int epoch, ScheduledExecutorService thread, long initialRebalanceDelayMs) {
+    GroupShard(int partition, int epoch, ScheduledExecutorService thread, long initialRebalanceDelayMs,
+               ConsumerGroupConfig consumerGroups, GroupTopics topics) {
         this.partition = partition;
         this.epoch = epoch;
         this.classic = new ClassicGroupManager(thread, initialRebalanceDelayMs);
+        this.consumer = new ConsumerGroupManager(thread, consumerGroups, topics);
         this.offsets = new OffsetManager(thread);
     }
 
@@ -78,10 +93,31 @@ final class GroupShard {
         decidedWhileLoading.clear();
         offsets.unload();
         classic.unload();
+        consumer.unload();
     }
 
     CompletableFuture<JoinResult> join(JoinRequest request) {
+        if (consumer.hasMembers(request.groupId())) {
+            return CompletableFuture.failedFuture(new InconsistentGroupProtocolException("Group "
+                    + request.groupId() + " is a consumer group (group.protocol=consumer) with members; a classic "
+                    + "member cannot join it"));
+        }
+        consumer.remove(request.groupId());
         return classic.join(request);
+    }
+
+    /** A ConsumerGroupHeartbeat; an empty classic group of that id becomes a consumer group. */
+    HeartbeatResult consumerHeartbeat(Heartbeat heartbeat) {
+        if (classic.exists(heartbeat.groupId()) && classic.hasMembers(heartbeat.groupId())) {
+            throw new GroupIdNotFoundException("Group " + heartbeat.groupId() + " is a classic group with members; "
+                    + "a member of the consumer protocol cannot join it until it is empty");
+        }
+        classic.forgetEmpty(heartbeat.groupId());
+        return consumer.heartbeat(heartbeat);
+    }
+
+    Optional<ConsumerGroupDescription> describeConsumerGroup(String groupId) {
+        return consumer.describe(groupId);
     }
 
     CompletableFuture<SyncResult> sync(String groupId, int generation, String memberId,
@@ -99,15 +135,36 @@ final class GroupShard {
 
     CompletableFuture<Map<TopicPartition, Errors>> commit(String groupId, int generation, String memberId,
                                                           Map<TopicPartition, CommittedOffset> commits) {
+        if (consumer.group(groupId).isPresent()) {
+            return offsets.commit(groupId, consumerCheck(() -> consumer.validateCommit(groupId, memberId, generation,
+                    false)), commits, () -> { });
+        }
         return offsets.commit(groupId, classic.validateCommit(groupId, generation, memberId), commits,
                 () -> classic.ensureGroup(groupId));
+    }
+
+    /** A consumer group's check, as the error it gives (NONE when it passes). */
+    private static Errors consumerCheck(Runnable check) {
+        try {
+            check.run();
+            return Errors.NONE;
+        } catch (ApiException e) {
+            return Errors.forException(e);
+        }
+    }
+
+    /** Checks an OffsetFetch that names a member of a consumer group (v9 and later). */
+    void validateFetch(String groupId, String memberId, int memberEpoch) {
+        consumer.validateFetch(groupId, memberId, memberEpoch);
     }
 
     CompletableFuture<Map<TopicPartition, Errors>> commitTransactional(String groupId, long producerId, short epoch,
                                                                        int generation, String memberId,
                                                                        Map<TopicPartition, CommittedOffset> commits) {
-        return offsets.commitTransactional(groupId, producerId, epoch,
-                classic.validateTransactionalCommit(groupId, generation, memberId), commits);
+        Errors valid = consumer.group(groupId).isPresent()
+                ? consumerCheck(() -> consumer.validateCommit(groupId, memberId, generation, true))
+                : classic.validateTransactionalCommit(groupId, generation, memberId);
+        return offsets.commitTransactional(groupId, producerId, epoch, valid, commits);
     }
 
     /** A producer's transaction was decided in this partition (its marker is durable). */
@@ -127,18 +184,34 @@ final class GroupShard {
         return offsets.committed(groupId, partitions);
     }
 
-    /** The group as DescribeGroups shows it; Dead if it is not known. */
+    /**
+     * The group as DescribeGroups shows it; Dead if it is not known. A consumer group is GROUP_ID_NOT_FOUND, as in
+     * Kafka: it is described by ConsumerGroupDescribe.
+     */
     GroupSummary describe(String groupId) {
+        if (consumer.group(groupId).isPresent()) {
+            return GroupSummary.failed(groupId, Errors.GROUP_ID_NOT_FOUND);
+        }
         return classic.describe(groupId);
     }
 
     /** Every group of the partition, as ListGroups shows them. */
     List<GroupSummary> list() {
-        return classic.list();
+        List<GroupSummary> all = new ArrayList<>(classic.list());
+        consumer.groups().forEach(g -> all.add(new GroupSummary(g.groupId(), Errors.NONE, g.state(),
+                GroupSummary.CONSUMER, "", List.of(), GroupSummary.CONSUMER)));
+        return all;
     }
 
     /** Deletes a group without members, with its offsets: NONE, GROUP_ID_NOT_FOUND or NON_EMPTY_GROUP. */
     Errors deleteGroup(String groupId) {
+        if (consumer.group(groupId).isPresent()) {
+            if (!consumer.remove(groupId)) {
+                return Errors.NON_EMPTY_GROUP;
+            }
+            offsets.deleteGroup(groupId);
+            return Errors.NONE;
+        }
         Errors result = classic.delete(groupId);
         if (result == Errors.NONE) {
             offsets.deleteGroup(groupId);
@@ -147,6 +220,8 @@ final class GroupShard {
     }
 
     Map<TopicPartition, Errors> deleteOffsets(String groupId, List<TopicPartition> partitions) {
-        return offsets.delete(groupId, partitions, classic.hasMembers(groupId));
+        boolean active = consumer.group(groupId).isPresent() ? consumer.hasMembers(groupId)
+                : classic.hasMembers(groupId);
+        return offsets.delete(groupId, partitions, active);
     }
 }

@@ -3,12 +3,17 @@ package io.ledgerstream.log.group;
 import java.util.List;
 import org.apache.kafka.common.protocol.Errors;
 
-/** A group as ListGroups and DescribeGroups show it, or the error it is described with (e.g. NOT_COORDINATOR). */
+/**
+ * A group as ListGroups and DescribeGroups show it, or the error it is described with (e.g. NOT_COORDINATOR);
+ * {@code type} is Kafka's group type, {@code classic} or {@code consumer} (KIP-848).
+ */
 public record GroupSummary(String groupId, Errors error, String state, String protocolType, String protocolName,
-                           List<MemberSummary> members) {
+                           List<MemberSummary> members, String type) {
+    public static final String CLASSIC = "classic";
+    public static final String CONSUMER = "consumer";
 
     static GroupSummary failed(String groupId, Errors error) {
-        return new GroupSummary(groupId, error, "", "", "", List.of());
+        return new GroupSummary(groupId, error, "", "", "", List.of(), "");
     }
 
     /** A member with its assignment. */

@@ -67,6 +67,11 @@ public final class ConsumerGroupManager {
         return groups.values();
     }
 
+    /** The group as ConsumerGroupDescribe shows it, if it is a consumer group. */
+    public Optional<ConsumerGroupDescription> describe(String groupId) {
+        return group(groupId).map(ConsumerGroupDescription::of);
+    }
+
     /** Whether {@code groupId} is a consumer group with members. */
     public boolean hasMembers(String groupId) {
         ConsumerGroup group = groups.get(groupId);

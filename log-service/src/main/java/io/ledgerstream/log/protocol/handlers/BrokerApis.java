@@ -62,6 +62,8 @@ public final class BrokerApis {
                 .register(new WriteTxnMarkersHandler(new PartitionMarkers(logs, groups)))
                 .register(new DescribeTransactionsHandler(transactions))
                 .register(new ListTransactionsHandler(transactions))
-                .register(new DescribeProducersHandler(logs));
+                .register(new DescribeProducersHandler(logs))
+                .register(new ConsumerGroupHeartbeatHandler(groups))
+                .register(new ConsumerGroupDescribeHandler(groups, cluster));
     }
 }

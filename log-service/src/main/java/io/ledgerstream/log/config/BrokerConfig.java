@@ -6,7 +6,8 @@ import java.util.TreeMap;
 
 /**
  * A broker's start-up settings, read from Kafka-style keys and validated at once: a bad value fails start-up
- * with an {@link InvalidConfigException} that names the key.
+ * with an {@link InvalidConfigException} that names the key. {@code given} keeps the keys given, as written, so that
+ * DescribeConfigs can tell a static setting from a default ({@link BrokerConfigKeys} lists every key).
  */
 public record BrokerConfig(
         int brokerId,
@@ -34,7 +35,8 @@ public record BrokerConfig(
         long offsetsSnapshotRecords,
         long producerIdExpirationMs,
         long producerIdExpirationCheckIntervalMs,
-        TransactionConfig transactions) {
+        TransactionConfig transactions,
+        Map<String, String> given) {
 
     public static final String BROKER_ID = "broker.id";
     public static final String BROKER_RACK = "broker.rack";
@@ -79,6 +81,7 @@ public record BrokerConfig(
     public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
 
     public BrokerConfig {
+        given = java.util.Collections.unmodifiableMap(new TreeMap<>(given));
         if (!metadataRoot.startsWith("/") || metadataRoot.endsWith("/")) {
             throw new InvalidConfigException(METADATA_ROOT, metadataRoot, "must start with '/' and not end with '/'");
         }
@@ -107,7 +110,7 @@ public record BrokerConfig(
                 ConfigValues.intValue(values, MIN_INSYNC_REPLICAS,
                         Math.min(2, ConfigValues.intValue(values, DEFAULT_REPLICATION_FACTOR, 2, 1)), 1),
                 ConfigValues.intValue(values, NUM_PARTITIONS, 1, 1),
-                defaultLogConfig(values),
+                logDefaults(values),
                 ConfigValues.longValue(values, LOG_CACHE_BYTES, Runtime.getRuntime().maxMemory() / 4, 0),
                 ConfigValues.intValue(values, LOG_READ_AHEAD_ENTRIES, 256, 1),
                 ConfigValues.longValue(values, LOG_RETENTION_CHECK_INTERVAL_MS, 300_000, 1),
@@ -121,11 +124,17 @@ public record BrokerConfig(
                 ConfigValues.longValue(values, OFFSETS_SNAPSHOT_RECORDS, 10_000, 1),
                 ConfigValues.longValue(values, PRODUCER_ID_EXPIRATION_MS, 86_400_000, 1),
                 ConfigValues.longValue(values, PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, 600_000, 1),
-                TransactionConfig.fromMap(values));
+                TransactionConfig.fromMap(values),
+                values);
     }
 
-    /** The topic settings of topics without overrides, from the broker's {@code log.*} keys and Kafka's defaults. */
-    private static LogConfig defaultLogConfig(Map<String, String> values) {
+    /**
+     * The topic settings of topics without overrides, from the broker's {@code log.*} keys (and the other keys
+     * {@link BrokerConfigKeys} names as topic defaults) in {@code values}, and Kafka's defaults.
+     *
+     * @throws InvalidConfigException naming a key whose value is not valid
+     */
+    public static LogConfig logDefaults(Map<String, String> values) {
         LogConfig d = LogConfig.DEFAULTS;
         return new LogConfig(
                 ConfigValues.longValue(values, LOG_SEGMENT_BYTES, d.segmentBytes(), 1024),

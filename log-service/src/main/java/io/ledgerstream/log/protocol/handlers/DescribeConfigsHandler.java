@@ -2,6 +2,7 @@ package io.ledgerstream.log.protocol.handlers;
 
 import io.ledgerstream.log.config.InertTopicConfigs;
 import io.ledgerstream.log.config.LogConfig;
+import io.ledgerstream.log.manager.DynamicBrokerConfig;
 import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.KafkaErrors;
@@ -22,14 +23,16 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse;
 
 /**
  * DescribeConfigs: a topic's effective value of every topic config Kafka 4 knows (those without effect here too),
- * each marked as a topic override or the broker default. Broker resources answer with no entries: broker settings
- * are static and not exposed yet.
+ * each marked as a topic override or the broker default; a broker's settings as {@link BrokerConfigsDescription}
+ * describes them.
  */
 public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequest> {
     private final TopicAdmin topics;
+    private final DynamicBrokerConfig brokerConfig;
 
-    public DescribeConfigsHandler(TopicAdmin topics) {
+    public DescribeConfigsHandler(TopicAdmin topics, DynamicBrokerConfig brokerConfig) {
         this.topics = topics;
+        this.brokerConfig = brokerConfig;
     }
 
     @Override
@@ -51,8 +54,9 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                     .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.results().add(result);
             ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
-            if (type == ConfigResource.Type.BROKER) {
-                result.setErrorCode(Errors.NONE.code());
+            if (type == ConfigResource.Type.BROKER || type == ConfigResource.Type.BROKER_LOGGER) {
+                BrokerConfigsDescription.describe(brokerConfig, topics.config().brokerId(), resource,
+                        request.data().includeSynonyms(), result);
                 continue;
             }
             if (type != ConfigResource.Type.TOPIC) {
@@ -65,7 +69,7 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                     return null;
                 }
                 Map<String, String> overrides = topic.configOverrides();
-                LogConfig effective = topics.config().defaultLogConfig().withOverrides(overrides);
+                LogConfig effective = topics.logDefaults().withOverrides(overrides);
                 Map<String, String> described = new LinkedHashMap<>(effective.asMap());
                 // Without an override, ledgers keep the ack quorum the topic was created with.
                 described.putIfAbsent(LogConfig.MIN_INSYNC_REPLICAS,

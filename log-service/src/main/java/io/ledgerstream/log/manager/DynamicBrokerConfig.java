@@ -1,6 +1,7 @@
 package io.ledgerstream.log.manager;
 
 import com.google.errorprone.annotations.ThreadSafe;
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.BrokerConfigLayers;
 import io.ledgerstream.log.config.LogConfig;
@@ -14,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
@@ -28,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * broker it concerns, and survives restarts. Only the defaults of topic configs are dynamic; each change is applied
  * at once to the open logs through the listeners.
  *
- * <p>Thread-safe: the layers are one immutable value behind a volatile field, replaced whole; listeners run on
- * Curator's event thread or the thread completing an alteration, and must not block.
+ * <p>Thread-safe: the layers are one immutable value behind a volatile field, replaced whole under the lock (which
+ * starts the listeners, so changes reach them in order); listeners run on Curator's event thread or the thread
+ * completing an alteration, and must not block.
  */
 @ThreadSafe
 public final class DynamicBrokerConfig implements AutoCloseable {
@@ -38,8 +41,11 @@ public final class DynamicBrokerConfig implements AutoCloseable {
     private final MetadataStore metadata;
     private final String ownEntity;
     private final CuratorCache cache;
-    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final List<Supplier<CompletableFuture<Void>>> listeners = new CopyOnWriteArrayList<>();
     private volatile BrokerConfigLayers layers;
+    /** Completes once the listeners have applied the last change. */
+    @GuardedBy("this")
+    private CompletableFuture<Void> lastApplied = CompletableFuture.completedFuture(null);
 
     private DynamicBrokerConfig(MetadataStore metadata, BrokerConfig config) {
         this.metadata = metadata;
@@ -75,8 +81,11 @@ public final class DynamicBrokerConfig implements AutoCloseable {
         return layers.logDefaults();
     }
 
-    /** Calls {@code listener} after every change of the layers in force. */
-    public void onChange(Runnable listener) {
+    /**
+     * Calls {@code listener} after every change of the layers in force; an alteration made through this broker
+     * completes once the future it returns completes.
+     */
+    public void onChange(Supplier<CompletableFuture<Void>> listener) {
         listeners.add(listener);
     }
 
@@ -109,10 +118,10 @@ public final class DynamicBrokerConfig implements AutoCloseable {
                 return CompletableFuture.completedFuture(null);
             }
             return metadata.setBrokerConfig(stored, new BrokerConfigRecord(changed), current.version())
-                    .thenRun(() -> {
+                    .thenCompose(v -> {
                         LOG.info("Dynamic settings of {} are now {}", cluster ? "every broker" : "broker " + entity,
                                 changed);
-                        replaceLayer(cluster, changed);
+                        return replaceLayer(cluster, changed);
                     });
         });
     }
@@ -135,17 +144,18 @@ public final class DynamicBrokerConfig implements AutoCloseable {
         }
     }
 
-    private void replaceLayer(boolean cluster, Map<String, String> settings) {
-        BrokerConfigLayers next;
-        synchronized (this) {
-            BrokerConfigLayers now = layers;
-            if ((cluster ? now.clusterLayer() : now.brokerLayer()).equals(settings)) {
-                return;
-            }
-            next = cluster ? now.withClusterLayer(settings) : now.withBrokerLayer(settings);
-            layers = next;
+    /**
+     * Puts {@code settings} in force as one dynamic layer; completes once the listeners have applied them (when they
+     * are in force already, once the change that put them there is applied).
+     */
+    private synchronized CompletableFuture<Void> replaceLayer(boolean cluster, Map<String, String> settings) {
+        BrokerConfigLayers now = layers;
+        if (!(cluster ? now.clusterLayer() : now.brokerLayer()).equals(settings)) {
+            layers = cluster ? now.withClusterLayer(settings) : now.withBrokerLayer(settings);
+            lastApplied = CompletableFuture.allOf(listeners.stream().map(Supplier::get)
+                    .toArray(CompletableFuture[]::new));
         }
-        listeners.forEach(Runnable::run);
+        return lastApplied;
     }
 
     /** Stops following the stored settings; those in force stay. */

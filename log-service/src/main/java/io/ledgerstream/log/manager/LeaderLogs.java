@@ -265,37 +265,43 @@ public final class LeaderLogs implements PartitionLogs, AutoCloseable {
         return deleting.contains(topic);
     }
 
-    /** Applies a topic's new settings to its open logs. */
-    void applyConfig(String topic, int partitions, LogConfig logConfig) {
+    /**
+     * Applies a topic's new settings to its open logs (and to those opening, once open).
+     *
+     * @return completes once the logs open or opening have them (a log that fails to open counts as done)
+     */
+    CompletableFuture<Void> applyConfig(String topic, int partitions, LogConfig logConfig) {
+        List<CompletableFuture<Void>> applied = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             CompletableFuture<PartitionLog> open = logs.get(new TopicPartition(topic, p));
             if (open != null) {
-                open.thenAccept(log -> log.updateConfig(logConfig));
+                applied.add(open.thenAccept(log -> log.updateConfig(logConfig)).exceptionally(e -> null));
             }
         }
+        return CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new));
     }
 
     /**
      * Applies the topic defaults in force now to every open log, with its topic's overrides over them: after a
      * change of the dynamic broker settings. A topic that cannot be read keeps its settings (logged).
+     *
+     * @return completes once every open log has them
      */
-    public void applyDefaults() {
+    public CompletableFuture<Void> applyDefaults() {
         LogConfig defaults = logDefaults.get();
         Set<String> topics = new java.util.TreeSet<>();
         logs.keySet().forEach(tp -> topics.add(tp.topic()));
+        List<CompletableFuture<Void>> applied = new ArrayList<>();
         for (String topic : topics) {
-            metadata.topic(topic).whenComplete((record, error) -> {
-                if (error != null) {
-                    LOG.warn("New broker defaults not applied to {}: {}", topic, error.toString());
-                    return;
-                }
-                try {
-                    applyConfig(topic, record.partitions(), defaults.withOverrides(record.configOverrides()));
-                } catch (RuntimeException e) {
-                    LOG.warn("New broker defaults not applied to {}: {}", topic, e.toString());
-                }
-            });
+            applied.add(metadata.topic(topic)
+                    .thenCompose(record -> applyConfig(topic, record.partitions(),
+                            defaults.withOverrides(record.configOverrides())))
+                    .exceptionally(e -> {
+                        LOG.warn("New broker defaults not applied to {}: {}", topic, e.toString());
+                        return null;
+                    }));
         }
+        return CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new));
     }
 
     /** The logs open now. */

@@ -177,8 +177,12 @@ class AdminApisITCase {
             ConfigEntry limit = describe(admin, BROKER).get("message.max.bytes");
             assertThat(limit.value()).isEqualTo("2048");
             assertThat(limit.source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG);
-            assertThat(describe(admin, new ConfigResource(ConfigResource.Type.TOPIC, "live"))
-                    .get("max.message.bytes").value()).isEqualTo("2048");
+            Config topic = describe(admin, new ConfigResource(ConfigResource.Type.TOPIC, "live"));
+            assertThat(topic.get("max.message.bytes").value()).isEqualTo("2048");
+            assertThat(topic.get("max.message.bytes").source())
+                    .isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG);
+            assertThat(topic.get("retention.ms").value()).isEqualTo("86400000");
+            assertThat(topic.get("retention.ms").source()).isEqualTo(ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG);
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>("live", 0, "after", big))
                     .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(RecordTooLargeException.class);
 

@@ -1,5 +1,6 @@
 package io.ledgerstream.log.protocol.handlers;
 
+import io.ledgerstream.log.config.BrokerConfigLayers;
 import io.ledgerstream.log.config.InertTopicConfigs;
 import io.ledgerstream.log.config.LogConfig;
 import io.ledgerstream.log.manager.DynamicBrokerConfig;
@@ -23,7 +24,8 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse;
 
 /**
  * DescribeConfigs: a topic's effective value of every topic config Kafka 4 knows (those without effect here too),
- * each marked as a topic override or the broker default; a broker's settings as {@link BrokerConfigsDescription}
+ * each marked as a topic override or as inherited (from a dynamic or static broker setting, or Kafka's default); a
+ * broker's settings as {@link BrokerConfigsDescription}
  * describes them.
  */
 public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequest> {
@@ -69,6 +71,7 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                     return null;
                 }
                 Map<String, String> overrides = topic.configOverrides();
+                Map<String, DescribeConfigsResponse.ConfigSource> inherited = inheritedSources();
                 LogConfig effective = topics.logDefaults().withOverrides(overrides);
                 Map<String, String> described = new LinkedHashMap<>(effective.asMap());
                 // Without an override, ledgers keep the ack quorum the topic was created with.
@@ -90,7 +93,8 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                             .setReadOnly(false)
                             .setIsSensitive(false)
                             .setConfigSource((overridden ? DescribeConfigsResponse.ConfigSource.TOPIC_CONFIG
-                                    : DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG).id())
+                                    : inherited.getOrDefault(entry.getKey(),
+                                            DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG)).id())
                             .setConfigType(typeOf(entry.getKey()).id()));
                 }
                 result.setErrorCode(Errors.NONE.code());
@@ -99,6 +103,21 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
         }
         return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new))
                 .thenApply(v -> new DescribeConfigsResponse(response));
+    }
+
+    /**
+     * Where each topic config a topic does not override takes its value from, as Kafka reports it: the broker key
+     * that sets its default, dynamic or static, or Kafka's default.
+     */
+    private Map<String, DescribeConfigsResponse.ConfigSource> inheritedSources() {
+        Map<String, DescribeConfigsResponse.ConfigSource> sources = new java.util.HashMap<>();
+        for (BrokerConfigLayers.Setting setting : brokerConfig.layers().describe()) {
+            if (setting.key().dynamic()) {
+                sources.put(setting.key().topicKey(),
+                        DescribeConfigsResponse.ConfigSource.valueOf(setting.source().name()));
+            }
+        }
+        return sources;
     }
 
     /** The types Kafka gives its topic configs. */

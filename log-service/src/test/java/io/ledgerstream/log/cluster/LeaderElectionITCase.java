@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ledgerstream.log.metadata.PartitionLeaders;
 import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.LocalCluster;
+import io.ledgerstream.log.testing.RawKafkaRequests;
 import io.ledgerstream.log.testing.TestClients;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,6 +26,10 @@ import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ElectionNotNeededException;
+import org.apache.kafka.common.message.ElectLeadersResponseData;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ElectLeadersRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,6 +107,22 @@ class LeaderElectionITCase {
                         .get(30, TimeUnit.SECONDS).offset()).isZero();
             }
             assertThat(leader).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aBrokerThatIsNotTheControllerAnswersNotController() throws Exception {
+        int controller;
+        try (Admin admin = TestClients.admin(cluster.bootstrap())) {
+            controller = admin.describeCluster().controller().get(30, TimeUnit.SECONDS).id();
+        }
+        int other = controller == 0 ? 1 : 0;
+        try (Socket socket = new Socket("127.0.0.1", cluster.broker(other).kafkaPort())) {
+            ElectLeadersRequest request = new ElectLeadersRequest.Builder(ElectionType.PREFERRED, null, 30_000)
+                    .build((short) 2);
+            ElectLeadersResponseData response = new ElectLeadersResponseData(new ByteBufferAccessor(
+                    RawKafkaRequests.exchange(socket, request, 1)), (short) 2);
+            assertThat(response.errorCode()).isEqualTo(Errors.NOT_CONTROLLER.code());
         }
     }
 

@@ -251,6 +251,8 @@ public final class Controller implements AutoCloseable {
     }
 
     private Map<TopicPartition, ElectionOutcome> runElection(ElectionType type, Set<TopicPartition> partitions) {
+        // Partitions a lost race left elected (topics are written one by one) are still reported as elected.
+        Set<TopicPartition> electedBefore = new java.util.HashSet<>();
         for (int attempt = 1; ; attempt++) {
             if (closed || !latch.hasLeadership()) {
                 throw notController();
@@ -258,6 +260,12 @@ public final class Controller implements AutoCloseable {
             Assignments assignments = readAssignments();
             Map<TopicPartition, ElectionOutcome> outcomes = LeaderElection.run(type, partitions,
                     assignments.wanted(), assignments.partitions(), view.liveBrokerIds());
+            electedBefore.forEach(tp -> outcomes.replace(tp, ElectionOutcome.NOT_NEEDED, ElectionOutcome.ELECTED));
+            outcomes.forEach((tp, outcome) -> {
+                if (outcome == ElectionOutcome.ELECTED) {
+                    electedBefore.add(tp);
+                }
+            });
             try {
                 write(assignments);
                 LOG.info("{} leader election for {}: {}", type, partitions == null ? "every partition" : partitions,

@@ -257,8 +257,8 @@ public final class Broker implements AutoCloseable {
             }
             Thread.sleep(20);
         }
-        LOG.warn("Some groups had no coordinator after {} ms; their requests get COORDINATOR_NOT_AVAILABLE until "
-                + "they have one", COORDINATOR_WAIT_MS);
+        LOG.warn("Some groups had no loaded coordinator after {} ms; their clients retry until they have one",
+                COORDINATOR_WAIT_MS);
     }
 
     /** Whether every offsets partition has a live leader, and those this broker leads are loaded. */

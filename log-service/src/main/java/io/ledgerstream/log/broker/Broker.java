@@ -1,6 +1,5 @@
 package io.ledgerstream.log.broker;
 
-import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.ledgerstream.log.cluster.BrokerRegistrar;
 import io.ledgerstream.log.cluster.ClusterView;
 import io.ledgerstream.log.cluster.Controller;
@@ -28,9 +27,13 @@ import io.ledgerstream.log.transaction.TransactionVerifier;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
@@ -43,9 +46,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A broker: its ZooKeeper session, its BookKeeper client, the logs of the partitions it leads ({@link LeaderLogs}),
  * topic administration ({@link TopicManager}), the periodic retention and compaction runs ({@link LogMaintenance}),
- * its part in the cluster (registration, controller election, group coordination while it leads the offsets
- * partition, transaction coordination for the transaction state partitions it leads) and the Kafka-protocol server
- * in front of them. This class wires them and orders start and stop.
+ * its part in the cluster (registration, controller election, group coordination for the partitions of
+ * {@code __consumer_offsets} it leads, transaction coordination for the partitions of {@code __transaction_state} it
+ * leads) and the Kafka-protocol server in front of them. This class wires them and orders start and stop.
  *
  * <p>Thread-safe: started and closed by one thread; coordinator changes, driven by ZooKeeper events, are
  * synchronized on the broker.
@@ -53,7 +56,7 @@ import org.slf4j.LoggerFactory;
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
-    /** How long start-up waits for the group coordinator to be placed (and loaded, when it is this broker). */
+    /** How long start-up waits for every group's coordinator to be placed (and loaded, where it is this broker). */
     private static final long COORDINATOR_WAIT_MS = 60_000;
     private static final long COORDINATOR_RETRY_MS = 500;
     /** How long closing waits for a retention or compaction run under way before closing the logs under it. */
@@ -74,13 +77,12 @@ public final class Broker implements AutoCloseable {
     private final ProducerIdAllocator producerIds;
     private final Clock clock;
     private final ConnectionStateListener connectionStates = (client, state) -> onConnectionState(state);
+    /** Set while a retry of following the coordinators' partitions is scheduled, so failures queue only one. */
+    private final AtomicBoolean followRetryQueued = new AtomicBoolean();
     private KafkaServer server;
     private BrokerRegistrar registrar;
     /** Set once start-up joined the controller election; read by request handlers. */
     private volatile Controller controller;
-    /** The leader epoch of the offsets partition this broker coordinates groups in; -1 when it does not. */
-    @GuardedBy("this")
-    private int coordinatingEpoch = -1;
 
     private Broker(BrokerConfig config, CuratorFramework zk, MetadataStore metadata, BookKeeperStorage storage,
                    ClusterView cluster, DynamicBrokerConfig dynamicConfig, LeaderLogs logs, TopicManager topics,
@@ -109,8 +111,10 @@ public final class Broker implements AutoCloseable {
      *   <li>Connect to ZooKeeper and the bookies; start watching the live brokers and partition leaders.</li>
      *   <li>Start the retention and compaction schedules and the Kafka-protocol listener.</li>
      *   <li>Register as a live broker and join the controller election.</li>
-     *   <li>Create the offsets topic if there is none; coordinate groups whenever this broker leads its partition.
-     *       Wait (bounded) until some broker does, and has loaded it if it is this one.</li>
+     *   <li>Create the offsets and transaction state topics if there are none (the offsets topic's partition count
+     *       places the groups); coordinate the groups and transactional ids of each of their partitions this broker
+     *       leads. Wait (bounded) until every offsets partition has a live leader, and those led here are
+     *       loaded.</li>
      * </ol>
      */
     public static Broker start(BrokerConfig config, Clock clock) throws Exception {
@@ -145,7 +149,8 @@ public final class Broker implements AutoCloseable {
                 return t;
             });
             broker = new Broker(config, zk, metadata, storage, cluster, dynamic, logs, topics, scheduler,
-                    new GroupCoordinator(config.groupInitialRebalanceDelayMs()), clock);
+                    new GroupCoordinator(logs, config.offsetsSnapshotRecords(), clock,
+                            config.groupInitialRebalanceDelayMs()), clock);
             new LogMaintenance(logs, config).schedule(scheduler);
             broker.serve();
             return broker;
@@ -178,7 +183,7 @@ public final class Broker implements AutoCloseable {
                 network.advertisedPort(), metadata.clusterId());
         cluster.onLeadersChanged(topic -> {
             if (topic.equals(OffsetStore.TOPIC)) {
-                followCoordinator();
+                followGroupCoordinator();
             } else if (topic.equals(TransactionCoordinator.topic())) {
                 followTransactionCoordinator();
             }
@@ -191,42 +196,49 @@ public final class Broker implements AutoCloseable {
         registrar = BrokerRegistrar.register(metadata, new BrokerRegistration(config.brokerId(),
                 network.advertisedHost(), network.advertisedPort(), config.rack()), config.zookeeperSessionTimeoutMs());
         controller = Controller.start(metadata, cluster, config.brokerId(), config.leaderBalanceDelayMs());
-        topics.createTopicIfAbsent(OffsetStore.TOPIC, 1).get(60, TimeUnit.SECONDS);
+        groups.fixPartitionCount(OffsetsTopic.ensure(topics, config));
         topics.createTopicIfAbsent(TransactionCoordinator.topic(), transactions.partitionCount(),
                 Map.of(LogConfig.CLEANUP_POLICY, "compact")).get(60, TimeUnit.SECONDS);
         // Leaders assigned before this broker started raise no change event: take up what it leads already.
         logs.openLedPartitions();
-        followCoordinator();
+        followGroupCoordinator();
         followTransactionCoordinator();
-        awaitCoordinator();
+        awaitGroupCoordinators();
         LOG.info("Broker {} started: Kafka protocol on {}:{}, ZooKeeper {}", config.brokerId(),
                 network.host(), server.config().port(), config.zookeeperConnect());
     }
 
-    /** Coordinates groups while this broker leads the offsets partition, from the epoch it was given on. */
-    private synchronized void followCoordinator() {
-        Optional<PartitionLeaders.Leader> leader = cluster.leader(new TopicPartition(OffsetStore.TOPIC, 0));
-        boolean leads = leader.isPresent() && leader.get().brokerId() == config.brokerId();
-        if (leads && coordinatingEpoch != leader.get().epoch()) {
-            int epoch = leader.get().epoch();
-            coordinatingEpoch = epoch;
-            groups.activate(OffsetStore.open(logs, config.offsetsSnapshotRecords(), clock)).whenComplete((v, e) -> {
-                if (e != null) {
-                    // Opening the partition failed (bookies, a concurrent handover): try again shortly.
-                    synchronized (this) {
-                        if (coordinatingEpoch == epoch) {
-                            coordinatingEpoch = -1;
-                        }
+    /**
+     * Coordinates the groups of every offsets partition this broker leads, from the epoch it was given it in;
+     * resigns the others. Nothing to do until the partition count is known. A partition that fails to load is tried
+     * again shortly.
+     */
+    private synchronized void followGroupCoordinator() {
+        for (int p = 0; p < groups.partitionCount(); p++) {
+            int partition = p;
+            Optional<PartitionLeaders.Leader> leader = cluster.leader(new TopicPartition(OffsetStore.TOPIC, partition));
+            if (leader.isPresent() && leader.get().brokerId() == config.brokerId()) {
+                groups.elect(partition, leader.get().epoch()).whenComplete((v, e) -> {
+                    if (e != null) {
+                        retryFollowingSoon();
                     }
-                    if (!scheduler.isShutdown()) {
-                        scheduler.schedule(this::followCoordinator, COORDINATOR_RETRY_MS, TimeUnit.MILLISECONDS);
-                    }
-                }
-            });
-        } else if (!leads && coordinatingEpoch >= 0) {
-            coordinatingEpoch = -1;
-            groups.deactivate();
+                });
+            } else {
+                groups.resign(partition);
+            }
         }
+    }
+
+    /** Follows the coordinators' partitions again shortly, once however many loads failed. */
+    private void retryFollowingSoon() {
+        if (scheduler.isShutdown() || !followRetryQueued.compareAndSet(false, true)) {
+            return;
+        }
+        scheduler.schedule(() -> {
+            followRetryQueued.set(false);
+            followGroupCoordinator();
+            followTransactionCoordinator();
+        }, COORDINATOR_RETRY_MS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -240,9 +252,8 @@ public final class Broker implements AutoCloseable {
                     new TopicPartition(TransactionCoordinator.topic(), partition));
             if (leader.isPresent() && leader.get().brokerId() == config.brokerId()) {
                 transactions.elect(partition, leader.get().epoch()).whenComplete((v, e) -> {
-                    if (e != null && !scheduler.isShutdown()) {
-                        scheduler.schedule(this::followTransactionCoordinator, COORDINATOR_RETRY_MS,
-                                TimeUnit.MILLISECONDS);
+                    if (e != null) {
+                        retryFollowingSoon();
                     }
                 });
             } else {
@@ -251,18 +262,28 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    private void awaitCoordinator() throws InterruptedException {
+    private void awaitGroupCoordinators() throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COORDINATOR_WAIT_MS);
-        TopicPartition offsets = new TopicPartition(OffsetStore.TOPIC, 0);
         while (System.nanoTime() < deadline) {
-            Optional<BrokerRegistration> coordinator = cluster.liveLeader(offsets);
-            if (coordinator.isPresent() && (coordinator.get().id() != config.brokerId() || groups.isActive())) {
+            if (groupCoordinatorsPlaced()) {
                 return;
             }
             Thread.sleep(20);
         }
-        LOG.warn("No group coordinator after {} ms; group requests get COORDINATOR_NOT_AVAILABLE until there is one",
+        LOG.warn("Some groups had no loaded coordinator after {} ms; their clients retry until they have one",
                 COORDINATOR_WAIT_MS);
+    }
+
+    /** Whether every offsets partition has a live leader, and those this broker leads are loaded. */
+    private boolean groupCoordinatorsPlaced() throws InterruptedException, ExecutionException, TimeoutException {
+        Set<Integer> loaded = groups.coordinatedPartitions().get(COORDINATOR_WAIT_MS, TimeUnit.MILLISECONDS);
+        for (int p = 0; p < groups.partitionCount(); p++) {
+            Optional<BrokerRegistration> coordinator = cluster.liveLeader(new TopicPartition(OffsetStore.TOPIC, p));
+            if (coordinator.isEmpty() || coordinator.get().id() == config.brokerId() && !loaded.contains(p)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -273,15 +294,14 @@ public final class Broker implements AutoCloseable {
         if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
             logs.closeAllLogs("the ZooKeeper connection is " + state);
             synchronized (this) {
-                coordinatingEpoch = -1;
-                groups.deactivate();
+                groups.resignAll();
                 for (int p = 0; p < transactions.partitionCount(); p++) {
                     transactions.resign(p);
                 }
             }
         } else if (state == ConnectionState.RECONNECTED) {
             logs.openLedPartitions();
-            followCoordinator();
+            followGroupCoordinator();
             followTransactionCoordinator();
         }
     }

@@ -33,6 +33,7 @@ public record BrokerConfig(
         long groupInitialRebalanceDelayMs,
         long leaderBalanceDelayMs,
         long offsetsSnapshotRecords,
+        int offsetsTopicPartitions,
         long producerIdExpirationMs,
         long producerIdExpirationCheckIntervalMs,
         int fetchSessionCacheSlots,
@@ -78,6 +79,8 @@ public record BrokerConfig(
     public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
     public static final String LEADER_BALANCE_DELAY_MS = "leader.balance.delay.ms";
     public static final String OFFSETS_SNAPSHOT_RECORDS = "offsets.snapshot.records";
+    /** Partitions {@code __consumer_offsets} is created with; fixed once the topic exists, as in Kafka. */
+    public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
     public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
     public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
@@ -124,6 +127,7 @@ public record BrokerConfig(
                 ConfigValues.longValue(values, GROUP_INITIAL_REBALANCE_DELAY_MS, 3000, 0),
                 ConfigValues.longValue(values, LEADER_BALANCE_DELAY_MS, 10_000, 0),
                 ConfigValues.longValue(values, OFFSETS_SNAPSHOT_RECORDS, 10_000, 1),
+                ConfigValues.intValue(values, OFFSETS_TOPIC_NUM_PARTITIONS, 50, 1),
                 ConfigValues.longValue(values, PRODUCER_ID_EXPIRATION_MS, 86_400_000, 1),
                 ConfigValues.longValue(values, PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, 600_000, 1),
                 ConfigValues.intValue(values, MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, 1000, 0),

@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Membership and rebalancing of classic groups: members join, the coordinator picks a leader and hands it every
- * member's subscription, the leader's assignor computes the assignment and the coordinator relays it on
- * SyncGroup. Sessions expire members that stop heartbeating; a join, leave or expiry starts a rebalance.
+ * Membership and rebalancing of the classic groups of one partition of {@code __consumer_offsets}: members join, the
+ * coordinator picks a leader and hands it every member's subscription, the leader's assignor computes the assignment
+ * and the coordinator relays it on SyncGroup. Sessions expire members that stop heartbeating; a join, leave or
+ * expiry starts a rebalance.
  *
  * <p>Not thread-safe: confined to the group coordinator's thread, which also runs its timers.
  */
@@ -390,25 +391,31 @@ final class ClassicGroupManager {
         return done(results);
     }
 
-    /** The groups named, or every group known here (null). */
-    CompletableFuture<List<GroupSummary>> describe(List<String> groupIds) {
-        List<GroupSummary> result = new ArrayList<>();
-        for (String id : groupIds == null ? new ArrayList<>(groups.keySet()) : groupIds) {
-            ClassicGroup group = groups.get(id);
-            if (group == null) {
-                result.add(new GroupSummary(id, "Dead", "", "", List.of()));
-                continue;
-            }
-            List<GroupSummary.MemberSummary> members = new ArrayList<>();
-            for (GroupMember m : group.members.values()) {
-                members.add(new GroupSummary.MemberSummary(m.memberId, m.groupInstanceId, m.clientId, m.clientHost,
-                        group.protocolName == null ? new byte[0] : m.protocols.getOrDefault(group.protocolName,
-                                new byte[0]), m.assignment));
-            }
-            result.add(new GroupSummary(id, group.stateName(), group.protocolType == null ? "" : group.protocolType,
-                    group.state == ClassicGroup.State.STABLE ? group.protocolName : "", members));
+    /** A group as DescribeGroups shows it: state, protocol, members with their assignments; Dead if not known. */
+    GroupSummary describe(String groupId) {
+        ClassicGroup group = groups.get(groupId);
+        if (group == null) {
+            return new GroupSummary(groupId, Errors.NONE, "Dead", "", "", List.of());
         }
-        return done(result);
+        List<GroupSummary.MemberSummary> members = new ArrayList<>();
+        for (GroupMember m : group.members.values()) {
+            members.add(new GroupSummary.MemberSummary(m.memberId, m.groupInstanceId, m.clientId, m.clientHost,
+                    group.protocolName == null ? new byte[0] : m.protocols.getOrDefault(group.protocolName,
+                            new byte[0]), m.assignment));
+        }
+        return new GroupSummary(groupId, Errors.NONE, group.stateName(),
+                group.protocolType == null ? "" : group.protocolType,
+                group.state == ClassicGroup.State.STABLE ? group.protocolName : "", members);
+    }
+
+    /** Every group known here, as ListGroups shows them (members left out). */
+    List<GroupSummary> list() {
+        List<GroupSummary> result = new ArrayList<>();
+        for (ClassicGroup group : groups.values()) {
+            result.add(new GroupSummary(group.groupId, Errors.NONE, group.stateName(),
+                    group.protocolType == null ? "" : group.protocolType, "", List.of()));
+        }
+        return result;
     }
 
     private void removeMember(ClassicGroup group, GroupMember member, Errors pendingError) {

@@ -2,30 +2,41 @@ package io.ledgerstream.log.group;
 
 import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.concurrent.Futures;
+import io.ledgerstream.log.partition.PartitionLogs;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The group coordinator of this broker while it leads the offsets partition: the classic group protocol's
- * membership and rebalances ({@link ClassicGroupManager}) and the groups' committed offsets ({@link OffsetManager}),
- * so every client-side assignor (range, round-robin, sticky, cooperative-sticky) works.
+ * The group coordinator of this broker: a group belongs to partition {@code abs(hash(group id)) % partitions} of
+ * {@code __consumer_offsets}, and the leader of that partition coordinates it. For every partition this broker
+ * leads there is a {@link GroupShard} (classic membership and rebalances, committed offsets), loaded from the
+ * partition on take-over and dropped when the partition moves. Requests for a group of a partition this broker does
+ * not lead get NOT_COORDINATOR; while its partition loads, COORDINATOR_LOAD_IN_PROGRESS.
  *
  * <p>Thread-safe: all group state lives on one thread; every call hops onto it and returns a future. Committed
- * offsets are made durable through the {@link OffsetStore} before a commit is acknowledged; group membership is not
- * stored: after a broker restart members simply join again.
+ * offsets are made durable in the group's partition before a commit is acknowledged; group membership is not
+ * stored: after a move or a restart members simply join again.
  */
 @ThreadSafe
 public final class GroupCoordinator implements AutoCloseable {
@@ -36,15 +47,27 @@ public final class GroupCoordinator implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final ClassicGroupManager groups;
-    private final OffsetManager offsets = new OffsetManager(thread);
-    private volatile Role role = Role.INACTIVE;
-    /** Counts activations and deactivations, so a load that a later call overtook does not take effect. */
-    private int activations;
+    private final PartitionLogs logs;
+    private final long snapshotEvery;
+    private final Clock clock;
+    private final long initialRebalanceDelayMs;
+    /** Partitions of {@code __consumer_offsets}; 0 until the topic is known to exist. */
+    private volatile int partitionCount;
+    /** The shard of each partition this broker coordinates or is loading; confined to the thread. */
+    private final Map<Integer, GroupShard> shards = new HashMap<>();
 
-    /** @param initialRebalanceDelayMs how long a new group waits for more members before its first rebalance */
-    public GroupCoordinator(long initialRebalanceDelayMs) {
-        this.groups = new ClassicGroupManager(thread, initialRebalanceDelayMs);
+    /**
+     * @param logs                    the logs of the partitions this broker leads
+     * @param snapshotEvery           offset records between two snapshots of a partition
+     *                                ({@code offsets.snapshot.records})
+     * @param clock                   the broker's clock, which stamps the offset records
+     * @param initialRebalanceDelayMs how long a new group waits for more members before its first rebalance
+     */
+    public GroupCoordinator(PartitionLogs logs, long snapshotEvery, Clock clock, long initialRebalanceDelayMs) {
+        this.logs = logs;
+        this.snapshotEvery = snapshotEvery;
+        this.clock = clock;
+        this.initialRebalanceDelayMs = initialRebalanceDelayMs;
     }
 
     /** A JoinGroup request. */
@@ -54,116 +77,181 @@ public final class GroupCoordinator implements AutoCloseable {
                               boolean skipAssignmentSupported) {
     }
 
+    /**
+     * Fixes the partition count of {@code __consumer_offsets}, once the topic exists: as in Kafka, it never changes
+     * afterwards, since it places every group.
+     *
+     * @throws IllegalStateException if a different count was fixed before
+     */
+    public synchronized void fixPartitionCount(int partitions) {
+        if (partitions < 1 || partitionCount != 0 && partitionCount != partitions) {
+            throw new IllegalStateException("The partition count of " + OffsetStore.TOPIC + " is "
+                    + partitionCount + "; it cannot become " + partitions);
+        }
+        partitionCount = partitions;
+    }
+
+    /** Partitions of {@code __consumer_offsets}; 0 while not known yet (the broker is starting). */
+    public int partitionCount() {
+        return partitionCount;
+    }
+
+    /** The partition of {@code __consumer_offsets} a group belongs to; -1 while the partition count is not known. */
+    public int partitionFor(String groupId) {
+        int partitions = partitionCount;
+        return partitions == 0 ? -1 : OffsetStore.partitionFor(groupId, partitions);
+    }
+
     private <T> CompletableFuture<T> onThread(Supplier<CompletableFuture<T>> work) {
         return Futures.on(thread, work);
     }
 
-    /** Whether this broker coordinates groups: it leads the offsets partition and has loaded it. */
-    private enum Role { INACTIVE, LOADING, ACTIVE }
-
     /**
-     * Makes this broker the groups' coordinator: loads the offsets the store holds, then answers group requests
-     * and makes every later commit durable in the store before it is acknowledged. Until the load is done, group
-     * requests get COORDINATOR_LOAD_IN_PROGRESS. A {@link #deactivate} meanwhile wins.
+     * Starts coordinating the groups of {@code partition}, led here in {@code epoch}: loads its committed offsets
+     * (COORDINATOR_LOAD_IN_PROGRESS meanwhile), then answers for its groups and makes every later commit durable
+     * there. Electing the same epoch again changes nothing; a {@link #resign} or a newer election meanwhile wins.
      */
-    public CompletableFuture<Void> activate(CompletableFuture<OffsetStore> opening) {
+    public CompletableFuture<Void> elect(int partition, int epoch) {
         return onThread(() -> {
-            int attempt = ++activations;
-            role = Role.LOADING;
-            return opening.thenCompose(OffsetStore::replay).<Void>handleAsync((offsets, error) -> {
-                if (attempt != activations || role != Role.LOADING) {
-                    // A later activation or deactivation has taken over; leave it be.
-                    return null;
-                }
-                if (error != null) {
-                    LOG.warn("Could not load the committed offsets: {}", error.toString());
-                    deactivate();
-                    throw new CompletionException(error);
-                }
-                offsets.keySet().forEach(groups::ensureGroup);
-                this.offsets.load(opening.join(), offsets);
-                role = Role.ACTIVE;
-                LOG.info("Coordinating groups: loaded the committed offsets of {} group(s)", offsets.size());
-                return null;
-            }, thread);
+            GroupShard current = shards.get(partition);
+            if (current != null && current.epoch() == epoch) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (current != null) {
+                current.unload();
+            }
+            GroupShard shard = new GroupShard(partition, epoch, thread, initialRebalanceDelayMs);
+            shards.put(partition, shard);
+            return OffsetStore.open(logs, partition, snapshotEvery, clock)
+                    .thenCompose(store -> store.replay().thenApply(replayed -> Map.entry(store, replayed)))
+                    .<Void>handleAsync((loaded, error) -> {
+                        if (shards.get(partition) != shard) {
+                            // Resigned or elected again meanwhile; leave it to that call.
+                            return null;
+                        }
+                        int groups;
+                        try {
+                            if (error != null) {
+                                throw new CompletionException(error);
+                            }
+                            groups = shard.load(loaded.getKey(), loaded.getValue());
+                        } catch (RuntimeException e) {
+                            // Not loaded: the next election of this partition starts afresh.
+                            shards.remove(partition);
+                            shard.unload();
+                            LOG.warn("Could not load the groups of {}-{}: {}", OffsetStore.TOPIC, partition,
+                                    Futures.unwrap(e).toString());
+                            throw e;
+                        }
+                        LOG.info("Coordinating the groups of {}-{} (epoch {}): loaded the committed offsets of {} "
+                                + "group(s)", OffsetStore.TOPIC, partition, epoch, groups);
+                        return null;
+                    }, thread);
         });
     }
 
-    /**
-     * Stops coordinating (the offsets partition moved to another broker): members waiting for a join or a sync
-     * get NOT_COORDINATOR and find the new coordinator, every group is forgotten here.
-     */
-    public CompletableFuture<Void> deactivate() {
+    /** Stops coordinating the groups of {@code partition} (it moved): they are forgotten here. */
+    public CompletableFuture<Void> resign(int partition) {
         return onThread(() -> {
-            activations++;
-            if (role != Role.INACTIVE) {
-                LOG.info("No longer coordinating groups");
-            }
-            role = Role.INACTIVE;
-            offsets.unload();
-            groups.unload();
+            drop(partition);
             return CompletableFuture.completedFuture(null);
         });
     }
 
-    /** Whether group requests are answered here now. */
-    public boolean isActive() {
-        return role == Role.ACTIVE;
-    }
-
-    /** Runs group work on the coordinator's thread if this broker coordinates, else fails with the right error. */
-    private <T> CompletableFuture<T> asCoordinator(Supplier<CompletableFuture<T>> work) {
-        return onThread(() -> switch (role) {
-            case ACTIVE -> work.get();
-            case LOADING -> CompletableFuture.failedFuture(new CoordinatorLoadInProgressException(
-                    "The committed offsets are being loaded"));
-            case INACTIVE -> CompletableFuture.failedFuture(new NotCoordinatorException(
-                    "This broker is not the group coordinator"));
+    /** Stops coordinating every group, as when this broker may have lost its ZooKeeper session. */
+    public CompletableFuture<Void> resignAll() {
+        return onThread(() -> {
+            List.copyOf(shards.keySet()).forEach(this::drop);
+            return CompletableFuture.completedFuture(null);
         });
     }
 
+    /** Forgets a partition's shard, loaded or loading. On the thread. */
+    private void drop(int partition) {
+        GroupShard shard = shards.remove(partition);
+        if (shard != null) {
+            if (shard.loaded()) {
+                LOG.info("No longer coordinating the groups of {}-{}", OffsetStore.TOPIC, partition);
+            }
+            shard.unload();
+        }
+    }
+
+    /** The partitions whose groups this broker coordinates now (it leads them and has loaded them). */
+    public CompletableFuture<Set<Integer>> coordinatedPartitions() {
+        return onThread(() -> {
+            Set<Integer> loaded = new TreeSet<>();
+            shards.values().stream().filter(GroupShard::loaded).forEach(s -> loaded.add(s.partition()));
+            return CompletableFuture.completedFuture(loaded);
+        });
+    }
+
+    /** The loaded shard of the group's partition, or the error that says why there is none here. */
+    private GroupShard shardOf(String groupId) {
+        int partition = partitionFor(groupId);
+        if (partition < 0) {
+            throw new CoordinatorNotAvailableException("The group coordinator is not started yet");
+        }
+        GroupShard shard = shards.get(partition);
+        if (shard == null) {
+            throw new NotCoordinatorException("This broker does not coordinate group " + groupId + " ("
+                    + OffsetStore.TOPIC + "-" + partition + ")");
+        }
+        if (!shard.loaded()) {
+            throw new CoordinatorLoadInProgressException("The committed offsets of " + OffsetStore.TOPIC + "-"
+                    + partition + " are being loaded");
+        }
+        return shard;
+    }
+
+    /** Runs a group's work on its shard, on the coordinator's thread; fails as {@link #shardOf} says. */
+    private <T> CompletableFuture<T> asCoordinator(String groupId, Function<GroupShard, CompletableFuture<T>> work) {
+        return onThread(() -> work.apply(shardOf(groupId)));
+    }
+
     public CompletableFuture<JoinResult> join(JoinRequest request) {
-        return asCoordinator(() -> groups.join(request));
+        return asCoordinator(request.groupId(), shard -> shard.join(request));
     }
 
     public CompletableFuture<SyncResult> sync(String groupId, int generation, String memberId,
                                               Map<String, byte[]> assignments) {
-        return asCoordinator(() -> groups.sync(groupId, generation, memberId, assignments));
+        return asCoordinator(groupId, shard -> shard.sync(groupId, generation, memberId, assignments));
     }
 
     /** A Heartbeat; {@code groupInstanceId} is null for dynamic members. */
     public CompletableFuture<Errors> heartbeat(String groupId, String memberId, String groupInstanceId,
                                                int generation) {
-        return asCoordinator(() -> groups.heartbeat(groupId, memberId, groupInstanceId, generation));
+        return asCoordinator(groupId, shard -> shard.heartbeat(groupId, memberId, groupInstanceId, generation));
     }
 
     /** Removes members (by member id, or by instance id when the member id is empty). */
     public CompletableFuture<List<Errors>> leave(String groupId, List<String[]> memberAndInstanceIds) {
-        return asCoordinator(() -> groups.leave(groupId, memberAndInstanceIds));
+        return asCoordinator(groupId, shard -> shard.leave(groupId, memberAndInstanceIds));
     }
 
     public CompletableFuture<Map<TopicPartition, Errors>> commit(String groupId, int generation, String memberId,
                                                                  Map<TopicPartition, CommittedOffset> commits) {
-        return asCoordinator(() -> offsets.commit(groupId, groups.validateCommit(groupId, generation, memberId),
-                commits, () -> groups.ensureGroup(groupId)));
+        return asCoordinator(groupId, shard -> shard.commit(groupId, generation, memberId, commits));
     }
 
     /** TxnOffsetCommit: offsets committed with the producer's transaction, checked against the group. */
     public CompletableFuture<Map<TopicPartition, Errors>> commitTransactional(
             String groupId, long producerId, short epoch, int generation, String memberId,
             Map<TopicPartition, CommittedOffset> commits) {
-        return asCoordinator(() -> offsets.commitTransactional(groupId, producerId, epoch,
-                groups.validateTransactionalCommit(groupId, generation, memberId), commits));
+        return asCoordinator(groupId, shard -> shard.commitTransactional(groupId, producerId, epoch, generation,
+                memberId, commits));
     }
 
     /**
-     * A producer's transaction was decided in the offsets partition (its marker is durable): the offsets it sent
-     * take effect or are dropped. Not coordinating: nothing to do, a later load replays the marker.
+     * A producer's transaction was decided in {@code partition} of the offsets topic (its marker is durable there):
+     * the offsets it sent to that partition take effect or are dropped. A partition loading here applies it once
+     * loaded; one not coordinated here has nothing to do (a later load replays the marker).
      */
-    public CompletableFuture<Void> completeTransaction(long producerId, boolean commit) {
+    public CompletableFuture<Void> completeTransaction(int partition, long producerId, boolean commit) {
         return onThread(() -> {
-            if (role == Role.ACTIVE) {
-                offsets.completeTransaction(producerId, commit);
+            GroupShard shard = shards.get(partition);
+            if (shard != null) {
+                shard.completeTransaction(producerId, commit);
             }
             return CompletableFuture.completedFuture(null);
         });
@@ -174,36 +262,67 @@ public final class GroupCoordinator implements AutoCloseable {
      * committing.
      */
     public CompletableFuture<Set<TopicPartition>> unstable(String groupId, List<TopicPartition> partitions) {
-        return asCoordinator(() -> CompletableFuture.completedFuture(offsets.pending(groupId, partitions)));
+        return asCoordinator(groupId, shard -> CompletableFuture.completedFuture(shard.unstable(groupId, partitions)));
     }
 
     /** Committed offsets of a group: of the given partitions (null: all it has). */
     public CompletableFuture<Map<TopicPartition, CommittedOffset>> committed(String groupId,
                                                                              List<TopicPartition> partitions) {
-        return asCoordinator(() -> CompletableFuture.completedFuture(offsets.committed(groupId, partitions)));
+        return asCoordinator(groupId, shard -> CompletableFuture.completedFuture(
+                shard.committed(groupId, partitions)));
     }
 
+    /** DescribeGroups: each group described, or with the error that says why not here (NOT_COORDINATOR, ...). */
     public CompletableFuture<List<GroupSummary>> describe(List<String> groupIds) {
-        if (groupIds == null && role != Role.ACTIVE) {
-            // ListGroups goes to every broker; one that coordinates nothing has nothing to list.
-            return CompletableFuture.completedFuture(List.of());
-        }
-        return asCoordinator(() -> groups.describe(groupIds));
+        return onThread(() -> {
+            List<GroupSummary> result = new ArrayList<>();
+            for (String id : groupIds) {
+                result.add(eachGroup(id, shard -> shard.describe(id), GroupSummary::failed));
+            }
+            return CompletableFuture.completedFuture(result);
+        });
     }
 
-    /** Deletes groups without members, with their offsets. */
+    /**
+     * ListGroups: every group of every partition this broker coordinates. While one of its partitions loads, fails
+     * with COORDINATOR_LOAD_IN_PROGRESS (the client asks again), as Kafka answers.
+     */
+    public CompletableFuture<List<GroupSummary>> list() {
+        return onThread(() -> {
+            List<GroupSummary> result = new ArrayList<>();
+            for (GroupShard shard : shards.values()) {
+                if (!shard.loaded()) {
+                    return CompletableFuture.failedFuture(new CoordinatorLoadInProgressException(
+                            "The committed offsets of " + OffsetStore.TOPIC + "-" + shard.partition()
+                                    + " are being loaded"));
+                }
+                result.addAll(shard.list());
+            }
+            return CompletableFuture.completedFuture(result);
+        });
+    }
+
+    /** DeleteGroups: groups without members go, with their offsets; each group gets its own outcome. */
     public CompletableFuture<Map<String, Errors>> deleteGroups(List<String> groupIds) {
-        return asCoordinator(() -> {
+        return onThread(() -> {
             Map<String, Errors> results = new LinkedHashMap<>();
             for (String id : groupIds) {
-                Errors result = groups.delete(id);
-                if (result == Errors.NONE) {
-                    offsets.deleteGroup(id);
-                }
-                results.put(id, result);
+                results.put(id, eachGroup(id, shard -> shard.deleteGroup(id), (group, error) -> error));
             }
             return CompletableFuture.completedFuture(results);
         });
+    }
+
+    /** One group's part of a request about several: its shard's answer, or its error. On the thread. */
+    private <T> T eachGroup(String groupId, Function<GroupShard, T> work,
+                            BiFunction<String, Errors, T> failed) {
+        GroupShard shard;
+        try {
+            shard = shardOf(groupId);
+        } catch (ApiException e) {
+            return failed.apply(groupId, Errors.forException(e));
+        }
+        return work.apply(shard);
     }
 
     /**
@@ -212,8 +331,8 @@ public final class GroupCoordinator implements AutoCloseable {
      */
     public CompletableFuture<Map<TopicPartition, Errors>> deleteOffsets(String groupId,
                                                                         List<TopicPartition> partitions) {
-        return asCoordinator(() -> CompletableFuture.completedFuture(
-                offsets.delete(groupId, partitions, groups.hasMembers(groupId))));
+        return asCoordinator(groupId, shard -> CompletableFuture.completedFuture(
+                shard.deleteOffsets(groupId, partitions)));
     }
 
     @Override

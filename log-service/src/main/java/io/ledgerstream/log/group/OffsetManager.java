@@ -17,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The committed offsets of every group: answered from memory, made durable through the {@link OffsetStore} before
- * a commit is acknowledged, loaded from it when this broker becomes the coordinator.
+ * The committed offsets of the groups of one partition of {@code __consumer_offsets}: answered from memory, made
+ * durable through the partition's {@link OffsetStore} before a commit is acknowledged, loaded from it when this broker
+ * takes the partition over.
  *
  * <p>Not thread-safe: confined to the group coordinator's thread.
  */
@@ -46,7 +47,7 @@ final class OffsetManager {
         pending.putAll(store.pendingTransactions());
     }
 
-    /** Forgets every offset (another broker coordinates now). */
+    /** Forgets every offset (another broker coordinates these groups now). */
     void unload() {
         store = null;
         offsets.clear();

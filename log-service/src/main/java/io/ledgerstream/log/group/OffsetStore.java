@@ -21,23 +21,25 @@ import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.utils.Utils;
 
 /**
- * Committed offsets made durable in an internal topic of our own log, {@code __consumer_offsets}: every commit is a
- * record (key: group, topic, partition; value: offset, leader epoch, metadata; a null value deletes), replayed when
- * the broker starts. Replay is bounded: every {@code offsets.snapshot.records} records (10,000 by default) a snapshot
- * of all offsets is written and the log start offset moved to it (DeleteRecords), so a start reads one snapshot and
- * at most that many commits after it.
+ * The committed offsets of the groups of one partition of {@code __consumer_offsets}, an internal compacted topic of
+ * our own log: every commit is a record (key: group, topic, partition; value: offset, leader epoch, metadata; a null
+ * value deletes), replayed when this broker takes the partition over. Replay is bounded: every
+ * {@code offsets.snapshot.records} records (10,000 by default) written to the partition, a snapshot of all its offsets
+ * is written and the log start offset moved to it (DeleteRecords), so a load reads one snapshot and at most that many
+ * commits after it.
  *
  * <p>Called only from the group coordinator's thread.
  */
 public final class OffsetStore {
     public static final String TOPIC = TopicNames.CONSUMER_OFFSETS;
-    private static final TopicPartition PARTITION = new TopicPartition(TOPIC, 0);
     private static final int RECORDS_PER_BATCH = 500;
     private static final byte FORMAT = 1;
 
     private final PartitionLogs logs;
+    private final TopicPartition partition;
     /** The partition log the committed offsets are replayed from when the store is loaded. */
     private final PartitionLog log;
     private final long snapshotEvery;
@@ -52,21 +54,24 @@ public final class OffsetStore {
      */
     private final Map<String, Map<TopicPartition, CommittedOffset>> written = new HashMap<>();
 
-    private OffsetStore(PartitionLogs logs, PartitionLog log, long snapshotEvery, Clock clock) {
+    private OffsetStore(PartitionLogs logs, TopicPartition partition, PartitionLog log, long snapshotEvery,
+                        Clock clock) {
         this.clock = clock;
         this.logs = logs;
+        this.partition = partition;
         this.log = log;
         this.snapshotEvery = snapshotEvery;
     }
 
-    /** The offsets partition that holds a group's offsets: there is one. */
-    public static TopicPartition partitionFor(String groupId) {
-        return PARTITION;
+    /** The partition of {@code __consumer_offsets} a group belongs to, of {@code partitions}, as Kafka places it. */
+    public static int partitionFor(String groupId, int partitions) {
+        return Utils.abs(groupId.hashCode()) % partitions;
     }
 
-    /** Opens the internal topic's partition, which this broker must lead (the topic is created at start-up). */
-    public static CompletableFuture<OffsetStore> open(PartitionLogs logs, long snapshotEvery, Clock clock) {
-        return logs.log(PARTITION).thenApply(log -> new OffsetStore(logs, log, snapshotEvery, clock));
+    /** Opens a partition of the internal topic, which this broker must lead (the topic is created at start-up). */
+    static CompletableFuture<OffsetStore> open(PartitionLogs logs, int partition, long snapshotEvery, Clock clock) {
+        TopicPartition tp = new TopicPartition(TOPIC, partition);
+        return logs.log(tp).thenApply(log -> new OffsetStore(logs, tp, log, snapshotEvery, clock));
     }
 
     /** Reads the topic from its start: every group's offsets as the last record for each key says. */
@@ -178,7 +183,7 @@ public final class OffsetStore {
      * appends, and the broker reopens it on the next request). Fails if this broker no longer leads the partition.
      */
     private CompletableFuture<PartitionLog> writable() {
-        return logs.log(PARTITION);
+        return logs.log(partition);
     }
 
     private CompletableFuture<Void> snapshotTo(PartitionLog log, List<SimpleRecord> records) {

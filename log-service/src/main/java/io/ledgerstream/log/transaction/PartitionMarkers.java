@@ -9,8 +9,9 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Writes a transaction marker to a partition this broker leads: for WriteTxnMarkers requests, and directly for the
- * transactions this broker coordinates whose partitions it also leads. A marker in the offsets partition also
- * commits or drops the offsets the producer sent with TxnOffsetCommit, once it is durable.
+ * transactions this broker coordinates whose partitions it also leads. A marker in a partition of
+ * {@code __consumer_offsets} also commits or drops the offsets the producer sent there with TxnOffsetCommit (those
+ * of the groups of that partition), once it is durable.
  *
  * <p>Thread-safe: it keeps no state of its own.
  */
@@ -24,13 +25,13 @@ public final class PartitionMarkers {
         this.groups = groups;
     }
 
-    /** Completes once the marker is durable (and, in the offsets partition, applied); fails as the append does. */
+    /** Completes once the marker is durable (and, in an offsets partition, applied); fails as the append does. */
     public CompletableFuture<Void> write(TopicPartition partition, long producerId, short producerEpoch,
                                         boolean commit, int coordinatorEpoch) {
         return logs.log(partition)
                 .thenCompose(log -> log.appendMarker(producerId, producerEpoch, commit, coordinatorEpoch))
                 .thenCompose(appended -> partition.topic().equals(OffsetStore.TOPIC)
-                        ? groups.completeTransaction(producerId, commit)
+                        ? groups.completeTransaction(partition.partition(), producerId, commit)
                         : CompletableFuture.completedFuture(null));
     }
 }

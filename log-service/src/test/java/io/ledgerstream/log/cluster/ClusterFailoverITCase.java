@@ -118,7 +118,9 @@ class ClusterFailoverITCase {
         cluster = LocalCluster.start(dir.toFile(), 3, 4, Map.of("group.initial.rebalance.delay.ms", "0"));
         createTopic("events", 3);
         produce("events", 0, 3000);
-        int coordinator = cluster.awaitLiveLeader(new TopicPartition(OffsetStore.TOPIC, 0), WAIT);
+        TopicPartition offsets = new TopicPartition(OffsetStore.TOPIC,
+                OffsetStore.partitionFor("readers", cluster.broker(0).config().offsetsTopicPartitions()));
+        int coordinator = cluster.awaitLiveLeader(offsets, WAIT);
 
         Set<Integer> consumed = new HashSet<>();
         Map<TopicPartition, OffsetAndMetadata> committed;
@@ -134,7 +136,7 @@ class ClusterFailoverITCase {
             committed = consumer.committed(partitions("events"));
         }
         cluster.haltBroker(coordinator);
-        int next = cluster.awaitLiveLeader(new TopicPartition(OffsetStore.TOPIC, 0), WAIT);
+        int next = cluster.awaitLiveLeader(offsets, WAIT);
         assertThat(next).isNotEqualTo(coordinator);
         produce("events", 3000, 1000);
 

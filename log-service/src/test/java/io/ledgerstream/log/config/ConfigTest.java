@@ -54,7 +54,13 @@ class ConfigTest {
         assertThat(config.bookkeeperMetadataUri()).isEqualTo("zk+null://127.0.0.1:2181/ledgers");
         assertThat(BrokerConfig.fromMap(Map.of("zookeeper.connect", "a:1,b:2")).bookkeeperMetadataUri())
                 .isEqualTo("zk+null://a:1;b:2/ledgers");
+        assertThat(config.offsetsTopicPartitions()).as("Kafka's default").isEqualTo(50);
+        assertThat(BrokerConfig.fromMap(Map.of("offsets.topic.num.partitions", "6")).offsetsTopicPartitions())
+                .isEqualTo(6);
 
+        assertThatThrownBy(() -> BrokerConfig.fromMap(Map.of("offsets.topic.num.partitions", "0")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("offsets.topic.num.partitions")
+                .hasMessageContaining("at least 1");
         assertThatThrownBy(() -> BrokerConfig.fromMap(Map.of("min.insync.replicas", "3")))
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("min.insync.replicas");
         assertThatThrownBy(() -> BrokerConfig.fromMap(Map.of("bookkeeper.use.v2.protocol", "maybe")))

@@ -2,6 +2,7 @@ package io.ledgerstream.log.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ledgerstream.log.group.OffsetStore;
 import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.LocalBroker;
 import java.nio.file.Path;
@@ -277,12 +278,14 @@ class ConsumerGroupsITCase {
         createTopic("durable", 2);
         TopicPartition p0 = new TopicPartition("durable", 0);
         TopicPartition p1 = new TopicPartition("durable", 1);
+        // The group's own partition of the offsets topic is where its snapshots move the start.
+        TopicPartition internal = new TopicPartition(OffsetStore.TOPIC,
+                OffsetStore.partitionFor("durable-group", local.broker().config().offsetsTopicPartitions()));
         try (KafkaConsumer<String, String> consumer = consumer("durable-group", null)) {
             consumer.assign(List.of(p0, p1));
             for (int i = 1; i <= 40; i++) {
                 consumer.commitSync(Map.of(p0, new OffsetAndMetadata(i), p1, new OffsetAndMetadata(100 + i, "m" + i)));
             }
-            TopicPartition internal = new TopicPartition("__consumer_offsets", 0);
             Await.until("a snapshot to move the start of the offsets topic", WAIT,
                     () -> consumer.beginningOffsets(List.of(internal)).get(internal) > 0);
         }
@@ -293,7 +296,6 @@ class ConsumerGroupsITCase {
             assertThat(committed.get(p0).offset()).isEqualTo(40);
             assertThat(committed.get(p1).offset()).isEqualTo(140);
             assertThat(committed.get(p1).metadata()).isEqualTo("m40");
-            TopicPartition internal = new TopicPartition("__consumer_offsets", 0);
             assertThat(consumer.beginningOffsets(List.of(internal)).get(internal))
                     .as("the snapshot's start survived: replay does not read every commit")
                     .isPositive();

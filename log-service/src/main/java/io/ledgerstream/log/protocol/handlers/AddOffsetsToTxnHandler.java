@@ -1,11 +1,13 @@
 package io.ledgerstream.log.protocol.handlers;
 
+import io.ledgerstream.log.group.GroupCoordinator;
 import io.ledgerstream.log.group.OffsetStore;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.RequestContext;
 import io.ledgerstream.log.transaction.TransactionCoordinator;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
 import org.apache.kafka.common.message.AddOffsetsToTxnResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -15,14 +17,16 @@ import org.apache.kafka.common.requests.AddOffsetsToTxnRequest;
 import org.apache.kafka.common.requests.AddOffsetsToTxnResponse;
 
 /**
- * AddOffsetsToTxn: adds the group's offsets partition to the transaction, so the offsets the producer then sends
- * with TxnOffsetCommit are committed or aborted with it.
+ * AddOffsetsToTxn: adds the group's partition of {@code __consumer_offsets} to the transaction, so the offsets the
+ * producer then sends with TxnOffsetCommit are committed or aborted with it.
  */
 public final class AddOffsetsToTxnHandler implements ApiHandler<AddOffsetsToTxnRequest> {
     private final TransactionCoordinator transactions;
+    private final GroupCoordinator groups;
 
-    public AddOffsetsToTxnHandler(TransactionCoordinator transactions) {
+    public AddOffsetsToTxnHandler(TransactionCoordinator transactions, GroupCoordinator groups) {
         this.transactions = transactions;
+        this.groups = groups;
     }
 
     @Override
@@ -38,12 +42,18 @@ public final class AddOffsetsToTxnHandler implements ApiHandler<AddOffsetsToTxnR
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, AddOffsetsToTxnRequest request) {
         AddOffsetsToTxnRequestData data = request.data();
+        int partition = groups.partitionFor(data.groupId());
+        if (partition < 0) {
+            // The broker is starting: the producer retries.
+            return CompletableFuture.completedFuture(answer(Errors.COORDINATOR_LOAD_IN_PROGRESS, context));
+        }
         return transactions.addPartitions(data.transactionalId(), data.producerId(), data.producerEpoch(),
-                        Set.of(OffsetStore.partitionFor(data.groupId())))
-                .thenApply(results -> {
-                    Errors error = results.values().iterator().next();
-                    return new AddOffsetsToTxnResponse(new AddOffsetsToTxnResponseData().setErrorCode(
-                            TransactionErrors.forVersion(error, context.apiVersion(), 2).code()));
-                });
+                        Set.of(new TopicPartition(OffsetStore.TOPIC, partition)))
+                .thenApply(results -> answer(results.values().iterator().next(), context));
+    }
+
+    private static AbstractResponse answer(Errors error, RequestContext context) {
+        return new AddOffsetsToTxnResponse(new AddOffsetsToTxnResponseData().setErrorCode(
+                TransactionErrors.forVersion(error, context.apiVersion(), 2).code()));
     }
 }

@@ -10,7 +10,10 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.DeleteGroupsRequest;
 import org.apache.kafka.common.requests.DeleteGroupsResponse;
 
-/** DeleteGroups: groups without members go, with their offsets; others get NON_EMPTY_GROUP. */
+/**
+ * DeleteGroups: groups without members go, with their offsets; others get NON_EMPTY_GROUP, groups this broker does
+ * not coordinate NOT_COORDINATOR.
+ */
 public final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequest> {
     private final GroupCoordinator groups;
 

@@ -6,12 +6,14 @@ import io.ledgerstream.log.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.DescribeGroupsRequest;
 import org.apache.kafka.common.requests.DescribeGroupsResponse;
 
-/** DescribeGroups: state, protocol and members with their assignments; unknown groups show as Dead. */
+/**
+ * DescribeGroups: state, protocol and members with their assignments; unknown groups show as Dead. A group this
+ * broker does not coordinate gets NOT_COORDINATOR (COORDINATOR_LOAD_IN_PROGRESS while its partition loads).
+ */
 public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsRequest> {
     private final GroupCoordinator groups;
 
@@ -35,7 +37,7 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
             DescribeGroupsResponseData response = new DescribeGroupsResponseData();
             described.forEach(g -> {
                 DescribeGroupsResponseData.DescribedGroup group = new DescribeGroupsResponseData.DescribedGroup()
-                        .setErrorCode(Errors.NONE.code()).setGroupId(g.groupId()).setGroupState(g.state())
+                        .setErrorCode(g.error().code()).setGroupId(g.groupId()).setGroupState(g.state())
                         .setProtocolType(g.protocolType()).setProtocolData(g.protocolName() == null ? "" : g.protocolName());
                 g.members().forEach(m -> group.members().add(new DescribeGroupsResponseData.DescribedGroupMember()
                         .setMemberId(m.memberId()).setGroupInstanceId(m.groupInstanceId()).setClientId(m.clientId())

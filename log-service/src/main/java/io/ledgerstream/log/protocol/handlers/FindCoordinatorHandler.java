@@ -1,6 +1,7 @@
 package io.ledgerstream.log.protocol.handlers;
 
 import io.ledgerstream.log.cluster.ClusterView;
+import io.ledgerstream.log.group.GroupCoordinator;
 import io.ledgerstream.log.group.OffsetStore;
 import io.ledgerstream.log.metadata.BrokerRegistration;
 import io.ledgerstream.log.protocol.ApiHandler;
@@ -18,16 +19,18 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorResponse;
 
 /**
- * FindCoordinator: the leader of the offsets partition ({@code __consumer_offsets}, one partition) coordinates
- * every group; a transactional id's coordinator is the leader of its partition of {@code __transaction_state}.
- * While that partition has no live leader, COORDINATOR_NOT_AVAILABLE.
+ * FindCoordinator, of one key (v0-v3) or several (v4): a group's coordinator is the leader of its partition of
+ * {@code __consumer_offsets}, a transactional id's the leader of its partition of {@code __transaction_state}. While
+ * that partition has no live leader (or the broker is still starting), COORDINATOR_NOT_AVAILABLE.
  */
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequest> {
     private final ClusterView cluster;
+    private final GroupCoordinator groups;
     private final TransactionCoordinator transactions;
 
-    public FindCoordinatorHandler(ClusterView cluster, TransactionCoordinator transactions) {
+    public FindCoordinatorHandler(ClusterView cluster, GroupCoordinator groups, TransactionCoordinator transactions) {
         this.cluster = cluster;
+        this.groups = groups;
         this.transactions = transactions;
     }
 
@@ -68,7 +71,12 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
     private Answer find(byte keyType, String key) {
         TopicPartition partition;
         if (keyType == FindCoordinatorRequest.CoordinatorType.GROUP.id()) {
-            partition = new TopicPartition(OffsetStore.TOPIC, 0);
+            int index = groups.partitionFor(key == null ? "" : key);
+            if (index < 0) {
+                return new Answer(Errors.COORDINATOR_NOT_AVAILABLE, "The group coordinator is not started yet", -1,
+                        "", -1);
+            }
+            partition = new TopicPartition(OffsetStore.TOPIC, index);
         } else if (keyType == FindCoordinatorRequest.CoordinatorType.TRANSACTION.id()) {
             if (key == null || key.isEmpty()) {
                 return new Answer(Errors.INVALID_REQUEST, "The transactional id is empty", -1, "", -1);

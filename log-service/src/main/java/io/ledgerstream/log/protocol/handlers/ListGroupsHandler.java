@@ -11,7 +11,11 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ListGroupsRequest;
 import org.apache.kafka.common.requests.ListGroupsResponse;
 
-/** ListGroups: every group this broker coordinates, filtered by state when asked. */
+/**
+ * ListGroups: every group this broker coordinates (those of the partitions of {@code __consumer_offsets} it leads),
+ * filtered by state when asked; the admin client asks every broker. COORDINATOR_LOAD_IN_PROGRESS while one of those
+ * partitions loads.
+ */
 public final class ListGroupsHandler implements ApiHandler<ListGroupsRequest> {
     private final GroupCoordinator groups;
 
@@ -31,7 +35,7 @@ public final class ListGroupsHandler implements ApiHandler<ListGroupsRequest> {
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, ListGroupsRequest request) {
-        return groups.describe(null).thenApply(all -> {
+        return groups.list().thenApply(all -> {
             ListGroupsResponseData response = new ListGroupsResponseData().setErrorCode(Errors.NONE.code());
             all.stream()
                     .filter(g -> request.data().statesFilter().isEmpty()

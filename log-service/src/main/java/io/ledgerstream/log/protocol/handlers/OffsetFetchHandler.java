@@ -3,6 +3,7 @@ package io.ledgerstream.log.protocol.handlers;
 import io.ledgerstream.log.group.CommittedOffset;
 import io.ledgerstream.log.group.GroupCoordinator;
 import io.ledgerstream.log.protocol.ApiHandler;
+import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +19,10 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.OffsetFetchRequest;
 import org.apache.kafka.common.requests.OffsetFetchResponse;
 
-/** OffsetFetch of one group (v0-v7) or several (v8): the given partitions, or every partition with a commit. */
+/**
+ * OffsetFetch of one group (v0-v7) or several (v8, each with its own error): the given partitions, or every partition
+ * with a commit.
+ */
 public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> {
     private final GroupCoordinator groups;
 
@@ -62,9 +66,13 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
         List<CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup>> lookups = new ArrayList<>();
         for (OffsetFetchRequestData.OffsetFetchRequestGroup group : data.groups()) {
             List<TopicPartition> partitions = group.topics() == null ? null : partitionsOf(group.topics());
-            lookups.add(stable(group.groupId(), partitions, data.requireStable()).thenApply(committed ->
-                    new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(group.groupId())
-                            .setErrorCode(Errors.NONE.code()).setTopics(topics(committed))));
+            // Each group answers for itself: one this broker does not coordinate gets NOT_COORDINATOR alone.
+            lookups.add(stable(group.groupId(), partitions, data.requireStable()).handle((committed, error) ->
+                    error != null
+                            ? new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(group.groupId())
+                                    .setErrorCode(KafkaErrors.forException(error).code())
+                            : new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(group.groupId())
+                                    .setErrorCode(Errors.NONE.code()).setTopics(topics(committed))));
         }
         return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApply(v -> {
             OffsetFetchResponseData response = new OffsetFetchResponseData();

@@ -7,6 +7,7 @@ import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.NetworkConfig;
 import io.ledgerstream.log.group.GroupCoordinator;
 import io.ledgerstream.log.group.OffsetStore;
+import io.ledgerstream.log.manager.DynamicBrokerConfig;
 import io.ledgerstream.log.manager.LeaderLogs;
 import io.ledgerstream.log.manager.LogMaintenance;
 import io.ledgerstream.log.manager.TopicManager;
@@ -66,6 +67,7 @@ public final class Broker implements AutoCloseable {
     private final BookKeeperStorage storage;
     private final MetadataStore metadata;
     private final ClusterView cluster;
+    private final DynamicBrokerConfig dynamicConfig;
     private final LeaderLogs logs;
     private final TopicManager topics;
     private final ScheduledExecutorService scheduler;
@@ -79,11 +81,12 @@ public final class Broker implements AutoCloseable {
     private final AtomicBoolean followRetryQueued = new AtomicBoolean();
     private KafkaServer server;
     private BrokerRegistrar registrar;
-    private Controller controller;
+    /** Set once start-up joined the controller election; read by request handlers. */
+    private volatile Controller controller;
 
     private Broker(BrokerConfig config, CuratorFramework zk, MetadataStore metadata, BookKeeperStorage storage,
-                   ClusterView cluster, LeaderLogs logs, TopicManager topics, ScheduledExecutorService scheduler,
-                   GroupCoordinator groups, Clock clock) {
+                   ClusterView cluster, DynamicBrokerConfig dynamicConfig, LeaderLogs logs, TopicManager topics,
+                   ScheduledExecutorService scheduler, GroupCoordinator groups, Clock clock) {
         this.config = config;
         this.producerIds = new ProducerIdAllocator(zk, config.metadataRoot());
         this.brokerClient = new BrokerClient("ledgerstream-broker-" + config.brokerId());
@@ -95,6 +98,7 @@ public final class Broker implements AutoCloseable {
         this.metadata = metadata;
         this.storage = storage;
         this.cluster = cluster;
+        this.dynamicConfig = dynamicConfig;
         this.logs = logs;
         this.topics = topics;
         this.scheduler = scheduler;
@@ -124,6 +128,7 @@ public final class Broker implements AutoCloseable {
         Broker broker = null;
         BookKeeperStorage storage = null;
         ClusterView cluster = null;
+        DynamicBrokerConfig dynamicConfig = null;
         try {
             if (!zk.blockUntilConnected(config.zookeeperSessionTimeoutMs(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("Could not reach ZooKeeper at " + config.zookeeperConnect()
@@ -132,14 +137,18 @@ public final class Broker implements AutoCloseable {
             MetadataStore metadata = new MetadataStore(zk, config.metadataRoot());
             storage = BookKeeperStorage.connect(config, metadata, clock);
             cluster = ClusterView.start(metadata);
-            LeaderLogs logs = new LeaderLogs(metadata, storage, config, cluster);
-            TopicManager topics = new TopicManager(metadata, storage, config, clock, cluster, logs);
+            DynamicBrokerConfig dynamic = DynamicBrokerConfig.start(metadata, config);
+            dynamicConfig = dynamic;
+            LeaderLogs logs = new LeaderLogs(metadata, storage, config, cluster, dynamic::logDefaults);
+            dynamic.onChange(logs::applyDefaults);
+            TopicManager topics = new TopicManager(metadata, storage, config, clock, cluster, logs,
+                    dynamic::logDefaults);
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "ledgerstream-log-maintenance");
                 t.setDaemon(true);
                 return t;
             });
-            broker = new Broker(config, zk, metadata, storage, cluster, logs, topics, scheduler,
+            broker = new Broker(config, zk, metadata, storage, cluster, dynamic, logs, topics, scheduler,
                     new GroupCoordinator(logs, config.offsetsSnapshotRecords(), clock,
                             config.groupInitialRebalanceDelayMs(), config.consumerGroups(),
                             new ClusterGroupTopics(cluster)), clock);
@@ -152,6 +161,9 @@ public final class Broker implements AutoCloseable {
             } else {
                 if (cluster != null) {
                     cluster.close();
+                }
+                if (dynamicConfig != null) {
+                    dynamicConfig.close();
                 }
                 if (storage != null) {
                     storage.close();
@@ -180,7 +192,8 @@ public final class Broker implements AutoCloseable {
         zk.getConnectionStateListenable().addListener(connectionStates);
         server = KafkaServer.start(network, BrokerApis.create(topics, logs, cluster, identity, producerIds, groups,
                 transactions, new TransactionVerifier(config.brokerId(), transactions, cluster, brokerClient),
-                () -> controllerId()));
+                () -> controllerId(), new BrokerApis.Admin(dynamicConfig, () -> controller,
+                        config.bookkeeperMetadataUri())));
         registrar = BrokerRegistrar.register(metadata, new BrokerRegistration(config.brokerId(),
                 network.advertisedHost(), network.advertisedPort(), config.rack()), config.zookeeperSessionTimeoutMs());
         controller = Controller.start(metadata, cluster, config.brokerId(), config.leaderBalanceDelayMs());
@@ -258,8 +271,8 @@ public final class Broker implements AutoCloseable {
             }
             Thread.sleep(20);
         }
-        LOG.warn("Some groups had no coordinator after {} ms; their requests get COORDINATOR_NOT_AVAILABLE until "
-                + "they have one", COORDINATOR_WAIT_MS);
+        LOG.warn("Some groups had no loaded coordinator after {} ms; their clients retry until they have one",
+                COORDINATOR_WAIT_MS);
     }
 
     /** Whether every offsets partition has a live leader, and those this broker leads are loaded. */
@@ -389,6 +402,7 @@ public final class Broker implements AutoCloseable {
         zk.getConnectionStateListenable().removeListener(connectionStates);
         cluster.close();
         closeQuietly(controller);
+        dynamicConfig.close();
         groups.close();
         transactions.close();
         brokerClient.close();

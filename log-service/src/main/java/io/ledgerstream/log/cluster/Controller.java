@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,6 +26,9 @@ import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.NotControllerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +46,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * A pass runs when this broker is elected, when a broker registers or goes, and when a topic appears, changes or
  * goes. Passes run one at a time on the controller's own thread; changes meanwhile coalesce into one more pass.
+ * Leader elections an administrator asks for ({@link #elect}) run on the same thread, between passes.
  *
  * <p>Thread-safe without a lock: passes and reads of the election run on the controller's single thread, the queued
  * pass is an atomic flag, and the controller's id, which request handlers read, is volatile.
@@ -50,6 +56,8 @@ public final class Controller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
     private static final long RETRY_MS = 500;
     private static final long CLOSE_TIMEOUT_MS = 10_000;
+    /** How many times an election runs again after losing a race with another metadata update. */
+    private static final int ELECTION_TRIES = 3;
 
     private final MetadataStore metadata;
     private final ClusterView view;
@@ -191,8 +199,107 @@ public final class Controller implements AutoCloseable {
         if (live.isEmpty()) {
             return;
         }
+        Assignments assignments = readAssignments();
+        Map<String, PartitionLeaders> wanted = assignments.wanted();
+        LeaderPlacement.placeOrphans(wanted, live, tp -> true);
+        List<Integer> settled = live.stream().filter(id -> view.liveForMs(id) >= balanceDelayMs).toList();
+        if (!settled.isEmpty()) {
+            LeaderPlacement.balance(wanted, settled, tp -> true);
+        }
+        if (settled.size() < live.size()) {
+            long wait = live.stream().mapToLong(id -> balanceDelayMs - view.liveForMs(id)).max().orElse(0);
+            runAfter(Math.max(1, wait), this::requestPass);
+        }
+        write(assignments);
+        for (String stale : assignments.withLeaders()) {
+            if (!assignments.names().contains(stale)) {
+                metadata.deleteLeaders(stale);
+            }
+        }
+    }
+
+    /**
+     * Runs a leader election an administrator asked for (see {@link LeaderElection}) on the controller's thread,
+     * between passes.
+     * <ol>
+     *   <li>Fail with NOT_CONTROLLER unless this broker is the controller.</li>
+     *   <li>Read every topic's leaders and partition count; work out the new leaders.</li>
+     *   <li>Write each changed topic's leaders compare-and-set, with bumped epochs; the brokers follow as after a
+     *       pass. A lost race (a topic changed meanwhile) runs the election again, up to {@link #ELECTION_TRIES}
+     *       times, then fails with the conflict.</li>
+     * </ol>
+     *
+     * @param partitions the partitions to elect leaders for; {@code null} for every partition
+     * @return the outcome for each partition
+     */
+    public CompletableFuture<Map<TopicPartition, ElectionOutcome>> elect(ElectionType type,
+                                                                         Set<TopicPartition> partitions) {
+        CompletableFuture<Map<TopicPartition, ElectionOutcome>> result = new CompletableFuture<>();
+        Runnable election = () -> {
+            try {
+                result.complete(runElection(type, partitions));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(Futures.unwrap(e));
+            }
+        };
+        try {
+            thread.execute(election);
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(notController());
+        }
+        return result;
+    }
+
+    private Map<TopicPartition, ElectionOutcome> runElection(ElectionType type, Set<TopicPartition> partitions) {
+        // Partitions a lost race left elected (topics are written one by one) are still reported as elected.
+        Set<TopicPartition> electedBefore = new java.util.HashSet<>();
+        for (int attempt = 1; ; attempt++) {
+            if (closed || !latch.hasLeadership()) {
+                throw notController();
+            }
+            Assignments assignments = readAssignments();
+            Map<TopicPartition, ElectionOutcome> outcomes = LeaderElection.run(type, partitions,
+                    assignments.wanted(), assignments.partitions(), view.liveBrokerIds());
+            electedBefore.forEach(tp -> outcomes.replace(tp, ElectionOutcome.NOT_NEEDED, ElectionOutcome.ELECTED));
+            outcomes.forEach((tp, outcome) -> {
+                if (outcome == ElectionOutcome.ELECTED) {
+                    electedBefore.add(tp);
+                }
+            });
+            try {
+                write(assignments);
+                LOG.info("{} leader election for {}: {}", type, partitions == null ? "every partition" : partitions,
+                        outcomes.entrySet().stream().filter(e -> e.getValue() == ElectionOutcome.ELECTED)
+                                .map(e -> e.getKey().toString()).toList() + " elected");
+                return outcomes;
+            } catch (CompletionException e) {
+                if (!(e.getCause() instanceof MetadataConflictException) || attempt >= ELECTION_TRIES) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private NotControllerException notController() {
+        int known = knownControllerId;
+        return new NotControllerException("Broker " + brokerId + " is not the controller"
+                + (known >= 0 && known != brokerId ? "; broker " + known + " is" : ""));
+    }
+
+    /**
+     * Every topic's leaders as stored, what the controller wants them to be (a copy, padded with unassigned
+     * leaders up to the partition count), the partition counts, the topics that have leaders stored and the names
+     * of every topic (those unreadable in this pass included).
+     */
+    private record Assignments(Map<String, Versioned<PartitionLeaders>> current, Map<String, PartitionLeaders> wanted,
+                               Map<String, Integer> partitions, List<String> withLeaders, List<String> names) {
+    }
+
+    /** Reads every topic's leaders: blocking ZooKeeper calls, on the controller's thread. */
+    private Assignments readAssignments() {
         Map<String, Versioned<PartitionLeaders>> current = new TreeMap<>();
         Map<String, PartitionLeaders> wanted = new TreeMap<>();
+        Map<String, Integer> partitions = new TreeMap<>();
         // Leaders first, names second: a topic created in between is then never taken for a deleted one.
         List<String> withLeaders = metadata.topicsWithLeaders().join();
         List<String> names = metadata.topicNames().join();
@@ -210,24 +317,22 @@ public final class Controller implements AutoCloseable {
                 continue;
             }
             current.put(name, assigned);
+            partitions.put(name, topic.partitions());
             List<Leader> leaders = new ArrayList<>(assigned == null ? List.of() : assigned.value().partitions());
             while (leaders.size() < topic.partitions()) {
                 leaders.add(new Leader(-1, 0));
             }
             wanted.put(name, new PartitionLeaders(leaders));
         }
-        placeOrphans(wanted, live);
-        List<Integer> settled = live.stream().filter(id -> view.liveForMs(id) >= balanceDelayMs).toList();
-        if (!settled.isEmpty()) {
-            balance(wanted, settled);
-        }
-        if (settled.size() < live.size()) {
-            long wait = live.stream().mapToLong(id -> balanceDelayMs - view.liveForMs(id)).max().orElse(0);
-            runAfter(Math.max(1, wait), this::requestPass);
-        }
-        for (String name : wanted.keySet()) {
-            Versioned<PartitionLeaders> before = current.get(name);
-            PartitionLeaders after = withEpochs(name, before == null ? null : before.value(), wanted.get(name));
+        return new Assignments(current, wanted, partitions, withLeaders, names);
+    }
+
+    /** Writes, compare-and-set, the leaders of each topic whose wanted leaders differ from those stored. */
+    private void write(Assignments assignments) {
+        for (Map.Entry<String, PartitionLeaders> topic : assignments.wanted().entrySet()) {
+            String name = topic.getKey();
+            Versioned<PartitionLeaders> before = assignments.current().get(name);
+            PartitionLeaders after = withEpochs(name, before == null ? null : before.value(), topic.getValue());
             if (before == null || !before.value().equals(after)) {
                 try {
                     metadata.setLeaders(name, after, before == null ? -1 : before.version()).join();
@@ -237,11 +342,6 @@ public final class Controller implements AutoCloseable {
                         throw e;
                     }
                 }
-            }
-        }
-        for (String stale : withLeaders) {
-            if (!names.contains(stale)) {
-                metadata.deleteLeaders(stale);
             }
         }
     }
@@ -254,44 +354,6 @@ public final class Controller implements AutoCloseable {
                 return null;
             }
             throw e;
-        }
-    }
-
-    /** Gives every partition without a live leader the live broker leading the fewest. */
-    private static void placeOrphans(Map<String, PartitionLeaders> wanted, List<Integer> live) {
-        Map<Integer, Integer> load = LeaderPlacement.loads(wanted.values(), live);
-        for (Map.Entry<String, PartitionLeaders> topic : wanted.entrySet()) {
-            List<Leader> leaders = topic.getValue().partitions();
-            for (int p = 0; p < leaders.size(); p++) {
-                if (!load.containsKey(leaders.get(p).brokerId())) {
-                    int target = LeaderPlacement.takeLeastLoaded(load);
-                    topic.setValue(topic.getValue().with(p, new Leader(target, leaders.get(p).epoch())));
-                    leaders = topic.getValue().partitions();
-                }
-            }
-        }
-    }
-
-    /** Moves leaders from the busiest live broker to the least busy while they differ by more than one. */
-    private static void balance(Map<String, PartitionLeaders> wanted, List<Integer> live) {
-        while (true) {
-            Map<Integer, Integer> load = LeaderPlacement.loads(wanted.values(), live);
-            int busiest = load.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-            int idlest = LeaderPlacement.takeLeastLoaded(load);
-            load.merge(idlest, -1, Integer::sum);
-            if (load.get(busiest) - load.get(idlest) <= 1) {
-                return;
-            }
-            outer:
-            for (Map.Entry<String, PartitionLeaders> topic : wanted.entrySet()) {
-                List<Leader> leaders = topic.getValue().partitions();
-                for (int p = leaders.size() - 1; p >= 0; p--) {
-                    if (leaders.get(p).brokerId() == busiest) {
-                        topic.setValue(topic.getValue().with(p, new Leader(idlest, leaders.get(p).epoch())));
-                        break outer;
-                    }
-                }
-            }
         }
     }
 

@@ -6,7 +6,8 @@ import java.util.TreeMap;
 
 /**
  * A broker's start-up settings, read from Kafka-style keys and validated at once: a bad value fails start-up
- * with an {@link InvalidConfigException} that names the key.
+ * with an {@link InvalidConfigException} that names the key. {@code given} keeps the keys given, as written, so that
+ * DescribeConfigs can tell a static setting from a default ({@link BrokerConfigKeys} lists every key).
  */
 public record BrokerConfig(
         int brokerId,
@@ -37,7 +38,8 @@ public record BrokerConfig(
         long producerIdExpirationCheckIntervalMs,
         int fetchSessionCacheSlots,
         ConsumerGroupConfig consumerGroups,
-        TransactionConfig transactions) {
+        TransactionConfig transactions,
+        Map<String, String> given) {
 
     public static final String BROKER_ID = "broker.id";
     public static final String BROKER_RACK = "broker.rack";
@@ -85,6 +87,7 @@ public record BrokerConfig(
     public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
 
     public BrokerConfig {
+        given = java.util.Collections.unmodifiableMap(new TreeMap<>(given));
         if (!metadataRoot.startsWith("/") || metadataRoot.endsWith("/")) {
             throw new InvalidConfigException(METADATA_ROOT, metadataRoot, "must start with '/' and not end with '/'");
         }
@@ -113,7 +116,7 @@ public record BrokerConfig(
                 ConfigValues.intValue(values, MIN_INSYNC_REPLICAS,
                         Math.min(2, ConfigValues.intValue(values, DEFAULT_REPLICATION_FACTOR, 2, 1)), 1),
                 ConfigValues.intValue(values, NUM_PARTITIONS, 1, 1),
-                defaultLogConfig(values),
+                logDefaults(values),
                 ConfigValues.longValue(values, LOG_CACHE_BYTES, Runtime.getRuntime().maxMemory() / 4, 0),
                 ConfigValues.intValue(values, LOG_READ_AHEAD_ENTRIES, 256, 1),
                 ConfigValues.longValue(values, LOG_RETENTION_CHECK_INTERVAL_MS, 300_000, 1),
@@ -130,11 +133,17 @@ public record BrokerConfig(
                 ConfigValues.longValue(values, PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, 600_000, 1),
                 ConfigValues.intValue(values, MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, 1000, 0),
                 ConsumerGroupConfig.fromMap(values),
-                TransactionConfig.fromMap(values));
+                TransactionConfig.fromMap(values),
+                values);
     }
 
-    /** The topic settings of topics without overrides, from the broker's {@code log.*} keys and Kafka's defaults. */
-    private static LogConfig defaultLogConfig(Map<String, String> values) {
+    /**
+     * The topic settings of topics without overrides, from the broker's {@code log.*} keys (and the other keys
+     * {@link BrokerConfigKeys} names as topic defaults) in {@code values}, and Kafka's defaults.
+     *
+     * @throws InvalidConfigException naming a key whose value is not valid
+     */
+    public static LogConfig logDefaults(Map<String, String> values) {
         LogConfig d = LogConfig.DEFAULTS;
         return new LogConfig(
                 ConfigValues.longValue(values, LOG_SEGMENT_BYTES, d.segmentBytes(), 1024),

@@ -143,13 +143,20 @@ public final class GroupCoordinator implements AutoCloseable {
                             // Resigned or elected again meanwhile; leave it to that call.
                             return null;
                         }
-                        if (error != null) {
+                        int groups;
+                        try {
+                            if (error != null) {
+                                throw new CompletionException(error);
+                            }
+                            groups = shard.load(loaded.getKey(), loaded.getValue());
+                        } catch (RuntimeException e) {
+                            // Not loaded: the next election of this partition starts afresh.
                             shards.remove(partition);
+                            shard.unload();
                             LOG.warn("Could not load the groups of {}-{}: {}", OffsetStore.TOPIC, partition,
-                                    error.toString());
-                            throw new CompletionException(error);
+                                    Futures.unwrap(e).toString());
+                            throw e;
                         }
-                        int groups = shard.load(loaded.getKey(), loaded.getValue());
                         LOG.info("Coordinating the groups of {}-{} (epoch {}): loaded the committed offsets of {} "
                                 + "group(s)", OffsetStore.TOPIC, partition, epoch, groups);
                         return null;

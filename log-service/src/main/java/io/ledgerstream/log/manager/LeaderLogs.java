@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
 import org.apache.kafka.common.errors.LeaderNotAvailableException;
@@ -41,6 +42,7 @@ public final class LeaderLogs implements PartitionLogs, AutoCloseable {
     private final PartitionLogFactory factory;
     private final BrokerConfig config;
     private final ClusterView cluster;
+    private final Supplier<LogConfig> logDefaults;
     private final int brokerId;
     private final Map<TopicPartition, CompletableFuture<PartitionLog>> logs = new ConcurrentHashMap<>();
     /** Set by {@link #close}: no log opens after it. */
@@ -50,11 +52,17 @@ public final class LeaderLogs implements PartitionLogs, AutoCloseable {
     /** Topics being deleted: neither opened nor auto-created until the deletion is over. */
     private final Set<String> deleting = ConcurrentHashMap.newKeySet();
 
-    public LeaderLogs(MetadataStore metadata, PartitionLogFactory factory, BrokerConfig config, ClusterView cluster) {
+    /**
+     * @param logDefaults the settings of topics without overrides, as in force when asked (dynamic broker settings
+     *                    change them; {@link #applyDefaults} then reaches the open logs)
+     */
+    public LeaderLogs(MetadataStore metadata, PartitionLogFactory factory, BrokerConfig config, ClusterView cluster,
+                      Supplier<LogConfig> logDefaults) {
         this.metadata = metadata;
         this.factory = factory;
         this.config = config;
         this.cluster = cluster;
+        this.logDefaults = logDefaults;
         this.brokerId = config.brokerId();
         cluster.onLeadersChanged(this::leadersChanged);
     }
@@ -141,7 +149,7 @@ public final class LeaderLogs implements PartitionLogs, AutoCloseable {
             if (partition.partition() < 0 || partition.partition() >= topic.partitions()) {
                 throw new UnknownTopicException(partition.toString());
             }
-            LogConfig logConfig = config.defaultLogConfig().withOverrides(topic.configOverrides());
+            LogConfig logConfig = logDefaults.get().withOverrides(topic.configOverrides());
             return factory.open(partition, topic.replication(), logConfig, epoch);
         });
     }
@@ -257,14 +265,43 @@ public final class LeaderLogs implements PartitionLogs, AutoCloseable {
         return deleting.contains(topic);
     }
 
-    /** Applies a topic's new settings to its open logs. */
-    void applyConfig(String topic, int partitions, LogConfig logConfig) {
+    /**
+     * Applies a topic's new settings to its open logs (and to those opening, once open).
+     *
+     * @return completes once the logs open or opening have them (a log that fails to open counts as done)
+     */
+    CompletableFuture<Void> applyConfig(String topic, int partitions, LogConfig logConfig) {
+        List<CompletableFuture<Void>> applied = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             CompletableFuture<PartitionLog> open = logs.get(new TopicPartition(topic, p));
             if (open != null) {
-                open.thenAccept(log -> log.updateConfig(logConfig));
+                applied.add(open.thenAccept(log -> log.updateConfig(logConfig)).exceptionally(e -> null));
             }
         }
+        return CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Applies the topic defaults in force now to every open log, with its topic's overrides over them: after a
+     * change of the dynamic broker settings. A topic that cannot be read keeps its settings (logged).
+     *
+     * @return completes once every open log has them
+     */
+    public CompletableFuture<Void> applyDefaults() {
+        LogConfig defaults = logDefaults.get();
+        Set<String> topics = new java.util.TreeSet<>();
+        logs.keySet().forEach(tp -> topics.add(tp.topic()));
+        List<CompletableFuture<Void>> applied = new ArrayList<>();
+        for (String topic : topics) {
+            applied.add(metadata.topic(topic)
+                    .thenCompose(record -> applyConfig(topic, record.partitions(),
+                            defaults.withOverrides(record.configOverrides())))
+                    .exceptionally(e -> {
+                        LOG.warn("New broker defaults not applied to {}: {}", topic, e.toString());
+                        return null;
+                    }));
+        }
+        return CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new));
     }
 
     /** The logs open now. */

@@ -15,6 +15,12 @@ public interface TopicAdmin {
     /** The broker configuration topics take their defaults from. */
     BrokerConfig config();
 
+    /**
+     * The settings of topics without overrides as in force now: the broker's {@code log.*} keys with the dynamic
+     * broker settings over them.
+     */
+    LogConfig logDefaults();
+
     /** How many bookies accept writes now. */
     CompletableFuture<Integer> writableBookies();
 

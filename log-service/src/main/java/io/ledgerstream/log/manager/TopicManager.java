@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
@@ -43,20 +44,28 @@ public final class TopicManager implements TopicAdmin {
     private final Clock clock;
     private final ClusterView cluster;
     private final LeaderLogs logs;
+    private final Supplier<LogConfig> logDefaults;
 
+    /** @param logDefaults the settings of topics without overrides, as in force when asked */
     public TopicManager(MetadataStore metadata, PartitionLogFactory factory, BrokerConfig config, Clock clock,
-                        ClusterView cluster, LeaderLogs logs) {
+                        ClusterView cluster, LeaderLogs logs, Supplier<LogConfig> logDefaults) {
         this.metadata = metadata;
         this.factory = factory;
         this.config = config;
         this.clock = clock;
         this.cluster = cluster;
         this.logs = logs;
+        this.logDefaults = logDefaults;
     }
 
     @Override
     public BrokerConfig config() {
         return config;
+    }
+
+    @Override
+    public LogConfig logDefaults() {
+        return logDefaults.get();
     }
 
     @Override
@@ -187,7 +196,7 @@ public final class TopicManager implements TopicAdmin {
      */
     @Override
     public LogConfig topicLogConfig(Map<String, String> overrides, Replication replication) {
-        LogConfig logConfig = config.defaultLogConfig().withOverrides(overrides).requireConsistent();
+        LogConfig logConfig = logDefaults.get().withOverrides(overrides).requireConsistent();
         if (logConfig.minInsyncReplicas() > replication.writeQuorum()) {
             throw new InvalidConfigException(LogConfig.MIN_INSYNC_REPLICAS,
                     logConfig.minInsyncReplicas(), "must not exceed the topic's replication factor "

@@ -32,6 +32,7 @@ import org.apache.kafka.common.Uuid;
  *               (firstSeq int, lastSeq int, firstOffset long, lastOffset long) * batchCount) * producerCount,
  *               abortedCount int, (producerId long, firstOffset long, lastOffset long) * abortedCount
  * producers v1: as v2 without txnFirstOffset and coordinatorEpoch (read as -1) and without aborted transactions
+ * broker config v1: kind=6, version=1, settingCount int, (key UTF, value UTF) * settingCount, keys sorted
  * </pre>
  * Records are written in the newest version. A reader refuses versions it does not know rather than guessing.
  */
@@ -41,6 +42,7 @@ public final class MetadataCodec {
     private static final byte BROKER = 3;
     private static final byte LEADERS = 4;
     private static final byte PRODUCERS = 5;
+    private static final byte BROKER_CONFIG = 6;
     private static final byte VERSION_1 = 1;
     private static final byte VERSION_2 = 2;
 
@@ -228,6 +230,29 @@ public final class MetadataCodec {
                 }
             }
             return new ProducerSnapshot(offset, producers, aborted);
+        });
+    }
+
+    public static byte[] encode(BrokerConfigRecord config) {
+        return write(out -> {
+            out.writeByte(BROKER_CONFIG);
+            out.writeByte(VERSION_1);
+            out.writeInt(config.settings().size());
+            for (Map.Entry<String, String> e : config.settings().entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeUTF(e.getValue());
+            }
+        });
+    }
+
+    public static BrokerConfigRecord decodeBrokerConfig(byte[] bytes) {
+        return read(bytes, BROKER_CONFIG, VERSION_1, (in, version) -> {
+            int count = in.readInt();
+            Map<String, String> settings = new TreeMap<>();
+            for (int i = 0; i < count; i++) {
+                settings.put(in.readUTF(), in.readUTF());
+            }
+            return new BrokerConfigRecord(settings);
         });
     }
 

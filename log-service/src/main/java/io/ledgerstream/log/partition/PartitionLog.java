@@ -96,6 +96,13 @@ public interface PartitionLog extends AutoCloseable {
     /** The last stable offset: below it every transaction is decided; read_committed reads stop there. */
     long lastStableOffset();
 
+    /**
+     * Bytes of record batches the log holds: the sealed segments' sizes as recorded when each was sealed, plus the
+     * batches acknowledged so far in the open segment (whose record says 0 until it is sealed). Batches deleted by
+     * retention, DeleteRecords or compaction no longer count.
+     */
+    long sizeBytes();
+
     /** The settings in force. */
     LogConfig config();
 

@@ -71,7 +71,7 @@ class SinglePartitionOffsetsTopicITCase {
     @Test
     void anExistingOnePartitionOffsetsTopicKeepsItsCountAndEveryGroupWorksAcrossARestart() throws Exception {
         storage = LocalBookKeeperCluster.start(dir.toFile(), 3);
-        new MetadataStore(storage.zk(), "/ledgerstream").createTopic(new TopicRecord(OffsetStore.TOPIC, 1,
+        new MetadataStore(storage.zk(), "/ledgerstream").createTopic(TopicRecord.create(OffsetStore.TOPIC, 1,
                 Replication.forFactor(2, 2), Map.of(), System.currentTimeMillis())).get(30, TimeUnit.SECONDS);
         List<String> warnings;
         try (LoggedWarnings logged = LoggedWarnings.start()) {

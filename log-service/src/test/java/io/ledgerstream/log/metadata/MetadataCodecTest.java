@@ -54,6 +54,19 @@ class MetadataCodecTest {
     }
 
     @Test
+    void brokerConfigRecordsRoundTrip() {
+        BrokerConfigRecord config = new BrokerConfigRecord(Map.of("log.retention.ms", "60000",
+                "log.cleanup.policy", "compact,delete"));
+        assertThat(MetadataCodec.decodeBrokerConfig(MetadataCodec.encode(config))).isEqualTo(config);
+        assertThat(MetadataCodec.decodeBrokerConfig(MetadataCodec.encode(BrokerConfigRecord.EMPTY)))
+                .isEqualTo(BrokerConfigRecord.EMPTY);
+        byte[] unknownVersion = MetadataCodec.encode(config);
+        unknownVersion[1] = 2;
+        assertThatThrownBy(() -> MetadataCodec.decodeBrokerConfig(unknownVersion))
+                .isInstanceOf(MetadataFormatException.class).hasMessageContaining("unknown format version 2");
+    }
+
+    @Test
     void partitionRecordsRoundTrip() {
         PartitionRecord partition = new PartitionRecord(40, 7, 90, List.of(
                 SegmentRecord.open(11, 40, 1000).seal(90, 9, 8192, 1234),

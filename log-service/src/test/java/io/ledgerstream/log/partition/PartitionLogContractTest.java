@@ -169,6 +169,25 @@ public abstract class PartitionLogContractTest {
         assertThat(next.baseOffset()).isEqualTo(keys.size());
     }
 
+    @Test
+    void sizeCountsAcknowledgedBatchesOfTheOpenSegmentAndSealedOnesAfterReopening(TestInfo test) throws Exception {
+        PartitionLog log = openLog(test, config(4096));
+        assertThat(log.sizeBytes()).isZero();
+        long expected = 0;
+        for (int i = 0; i < 20; i++) {
+            ByteBuffer batch = TestBatches.batch("z" + i, 2, 300, clock().millis());
+            expected += batch.remaining();
+            await(log.appendAsync(batch));
+            assertThat(log.sizeBytes()).as("after %d appends", i + 1).isEqualTo(expected);
+        }
+        await(log.closeAsync());
+
+        PartitionLog reopened = openLog(test, config(4096));
+        assertThat(reopened.sizeBytes()).as("every segment sealed").isEqualTo(expected);
+        await(reopened.deleteRecordsBefore(-1));
+        assertThat(reopened.sizeBytes()).as("after deleting every sealed segment").isZero();
+    }
+
     private static void assertEveryOffsetReadable(PartitionLog log, List<String> keys) throws Exception {
         for (int offset = 0; offset < keys.size(); offset++) {
             ReadResult result = await(log.readAsync(offset, 1));

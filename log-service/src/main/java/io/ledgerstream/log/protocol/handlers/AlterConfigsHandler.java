@@ -1,5 +1,6 @@
 package io.ledgerstream.log.protocol.handlers;
 
+import io.ledgerstream.log.manager.DynamicBrokerConfig;
 import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.KafkaErrors;
@@ -14,12 +15,17 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.AlterConfigsRequest;
 import org.apache.kafka.common.requests.AlterConfigsResponse;
 
-/** AlterConfigs (the legacy, replace-all form) for topics: the given configs become the topic's only overrides. */
+/**
+ * AlterConfigs (the legacy, replace-all form) for topics and brokers: the given configs become the topic's only
+ * overrides, or the broker's (every broker's, for an empty name) only dynamic settings.
+ */
 public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest> {
     private final TopicAdmin topics;
+    private final DynamicBrokerConfig brokerConfig;
 
-    public AlterConfigsHandler(TopicAdmin topics) {
+    public AlterConfigsHandler(TopicAdmin topics, DynamicBrokerConfig brokerConfig) {
         this.topics = topics;
+        this.brokerConfig = brokerConfig;
     }
 
     @Override
@@ -41,7 +47,7 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
                     new AlterConfigsResponseData.AlterConfigsResourceResponse()
                             .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(result);
-            CompletableFuture<Void> change = TopicConfigChange.apply(topics, resource.resourceType(),
+            CompletableFuture<Void> change = ConfigChange.apply(topics, brokerConfig, resource.resourceType(),
                     resource.resourceName(), overrides -> {
                         overrides.clear();
                         resource.configs().forEach(c -> overrides.put(c.name(), c.value()));

@@ -1,8 +1,10 @@
 package io.ledgerstream.log.protocol.handlers;
 
 import io.ledgerstream.log.cluster.ClusterView;
+import io.ledgerstream.log.cluster.Controller;
 import io.ledgerstream.log.fetch.FetchSessionCache;
 import io.ledgerstream.log.group.GroupCoordinator;
+import io.ledgerstream.log.manager.DynamicBrokerConfig;
 import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.metadata.ProducerIdAllocator;
 import io.ledgerstream.log.partition.PartitionLogs;
@@ -11,10 +13,21 @@ import io.ledgerstream.log.transaction.PartitionMarkers;
 import io.ledgerstream.log.transaction.TransactionCoordinator;
 import io.ledgerstream.log.transaction.TransactionVerifier;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /** The set of Kafka APIs a broker serves, each with its handler. */
 public final class BrokerApis {
     private BrokerApis() {
+    }
+
+    /**
+     * What the cluster administration APIs need besides topic administration.
+     *
+     * @param brokerConfig the broker's dynamic settings
+     * @param controller   this broker's part in the controller election; null until it has joined
+     * @param logDir       the name of the broker's one log dir in DescribeLogDirs
+     */
+    public record Admin(DynamicBrokerConfig brokerConfig, Supplier<Controller> controller, String logDir) {
     }
 
     /**
@@ -25,7 +38,7 @@ public final class BrokerApis {
     public static ApiHandlers create(TopicAdmin topics, PartitionLogs logs, ClusterView cluster,
                                      BrokerIdentity identity, ProducerIdAllocator producerIds,
                                      GroupCoordinator groups, TransactionCoordinator transactions,
-                                     TransactionVerifier verifier, IntSupplier controllerId) {
+                                     TransactionVerifier verifier, IntSupplier controllerId, Admin admin) {
         ApiHandlers handlers = new ApiHandlers();
         return handlers
                 .register(new ApiVersionsHandler(handlers))
@@ -39,9 +52,16 @@ public final class BrokerApis {
                 .register(new DeleteTopicsHandler(topics, cluster))
                 .register(new CreatePartitionsHandler(topics))
                 .register(new DescribeClusterHandler(cluster, identity, controllerId))
-                .register(new DescribeConfigsHandler(topics))
-                .register(new IncrementalAlterConfigsHandler(topics))
-                .register(new AlterConfigsHandler(topics))
+                .register(new DescribeConfigsHandler(topics, admin.brokerConfig()))
+                .register(new IncrementalAlterConfigsHandler(topics, admin.brokerConfig()))
+                .register(new AlterConfigsHandler(topics, admin.brokerConfig()))
+                .register(new DescribeLogDirsHandler(logs, cluster, identity.brokerId(), admin.logDir()))
+                .register(new ElectLeadersHandler(admin.controller()))
+                .register(new AlterPartitionReassignmentsHandler(topics))
+                .register(new ListPartitionReassignmentsHandler())
+                .register(new DescribeAclsHandler())
+                .register(new CreateAclsHandler())
+                .register(new DeleteAclsHandler())
                 .register(new DeleteRecordsHandler(logs))
                 .register(new OffsetForLeaderEpochHandler(logs))
                 .register(new FindCoordinatorHandler(cluster, groups, transactions))

@@ -1,7 +1,9 @@
 package io.ledgerstream.log.protocol.handlers;
 
+import io.ledgerstream.log.config.BrokerConfigLayers;
 import io.ledgerstream.log.config.InertTopicConfigs;
 import io.ledgerstream.log.config.LogConfig;
+import io.ledgerstream.log.manager.DynamicBrokerConfig;
 import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.KafkaErrors;
@@ -22,14 +24,17 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse;
 
 /**
  * DescribeConfigs: a topic's effective value of every topic config Kafka 4 knows (those without effect here too),
- * each marked as a topic override or the broker default. Broker resources answer with no entries: broker settings
- * are static and not exposed yet.
+ * each marked as a topic override or as inherited (from a dynamic or static broker setting, or Kafka's default); a
+ * broker's settings as {@link BrokerConfigsDescription}
+ * describes them.
  */
 public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequest> {
     private final TopicAdmin topics;
+    private final DynamicBrokerConfig brokerConfig;
 
-    public DescribeConfigsHandler(TopicAdmin topics) {
+    public DescribeConfigsHandler(TopicAdmin topics, DynamicBrokerConfig brokerConfig) {
         this.topics = topics;
+        this.brokerConfig = brokerConfig;
     }
 
     @Override
@@ -51,8 +56,9 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                     .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.results().add(result);
             ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
-            if (type == ConfigResource.Type.BROKER) {
-                result.setErrorCode(Errors.NONE.code());
+            if (type == ConfigResource.Type.BROKER || type == ConfigResource.Type.BROKER_LOGGER) {
+                BrokerConfigsDescription.describe(brokerConfig, topics.config().brokerId(), resource,
+                        request.data().includeSynonyms(), result);
                 continue;
             }
             if (type != ConfigResource.Type.TOPIC) {
@@ -65,7 +71,8 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                     return null;
                 }
                 Map<String, String> overrides = topic.configOverrides();
-                LogConfig effective = topics.config().defaultLogConfig().withOverrides(overrides);
+                Map<String, DescribeConfigsResponse.ConfigSource> inherited = inheritedSources();
+                LogConfig effective = topics.logDefaults().withOverrides(overrides);
                 Map<String, String> described = new LinkedHashMap<>(effective.asMap());
                 // Without an override, ledgers keep the ack quorum the topic was created with.
                 described.putIfAbsent(LogConfig.MIN_INSYNC_REPLICAS,
@@ -86,7 +93,8 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                             .setReadOnly(false)
                             .setIsSensitive(false)
                             .setConfigSource((overridden ? DescribeConfigsResponse.ConfigSource.TOPIC_CONFIG
-                                    : DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG).id())
+                                    : inherited.getOrDefault(entry.getKey(),
+                                            DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG)).id())
                             .setConfigType(typeOf(entry.getKey()).id()));
                 }
                 result.setErrorCode(Errors.NONE.code());
@@ -95,6 +103,21 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
         }
         return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new))
                 .thenApply(v -> new DescribeConfigsResponse(response));
+    }
+
+    /**
+     * Where each topic config a topic does not override takes its value from, as Kafka reports it: the broker key
+     * that sets its default, dynamic or static, or Kafka's default.
+     */
+    private Map<String, DescribeConfigsResponse.ConfigSource> inheritedSources() {
+        Map<String, DescribeConfigsResponse.ConfigSource> sources = new java.util.HashMap<>();
+        for (BrokerConfigLayers.Setting setting : brokerConfig.layers().describe()) {
+            if (setting.key().dynamic()) {
+                sources.put(setting.key().topicKey(),
+                        DescribeConfigsResponse.ConfigSource.valueOf(setting.source().name()));
+            }
+        }
+        return sources;
     }
 
     /** The types Kafka gives its topic configs. */

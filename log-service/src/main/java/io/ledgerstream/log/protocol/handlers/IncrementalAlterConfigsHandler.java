@@ -1,5 +1,6 @@
 package io.ledgerstream.log.protocol.handlers;
 
+import io.ledgerstream.log.manager.DynamicBrokerConfig;
 import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.KafkaErrors;
@@ -18,14 +19,17 @@ import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
 import org.apache.kafka.common.requests.IncrementalAlterConfigsResponse;
 
 /**
- * IncrementalAlterConfigs for topics: SET and DELETE of the configs the log honours, validated before anything is
- * stored and applied to open logs at once. APPEND and SUBTRACT (list configs) and broker configs are refused.
+ * IncrementalAlterConfigs for topics and brokers: SET and DELETE of topic configs and of dynamic broker settings
+ * (the topic defaults, see {@link io.ledgerstream.log.config.BrokerConfigKeys}), validated before anything is stored
+ * and applied to open logs at once. APPEND and SUBTRACT (list configs) are refused, as are read-only broker keys.
  */
 public final class IncrementalAlterConfigsHandler implements ApiHandler<IncrementalAlterConfigsRequest> {
     private final TopicAdmin topics;
+    private final DynamicBrokerConfig brokerConfig;
 
-    public IncrementalAlterConfigsHandler(TopicAdmin topics) {
+    public IncrementalAlterConfigsHandler(TopicAdmin topics, DynamicBrokerConfig brokerConfig) {
         this.topics = topics;
+        this.brokerConfig = brokerConfig;
     }
 
     @Override
@@ -47,7 +51,7 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
                     new IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse()
                             .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(result);
-            CompletableFuture<Void> change = TopicConfigChange.apply(topics, resource.resourceType(),
+            CompletableFuture<Void> change = ConfigChange.apply(topics, brokerConfig, resource.resourceType(),
                     resource.resourceName(), overrides -> {
                         apply(resource, overrides);
                         return overrides;

@@ -134,6 +134,11 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     }
 
     @Override
+    public long sizeBytes() {
+        return chain.sizeBytes();
+    }
+
+    @Override
     public long lastStableOffset() {
         return pipeline.lastStableOffset();
     }

@@ -119,6 +119,15 @@ final class SegmentChain {
         return timestamp == Long.MAX_VALUE ? newestAt : highWatermark;
     }
 
+    /** Bytes of the segments in the chain: sealed ones as recorded, the open one as acknowledged so far. */
+    long sizeBytes() {
+        long bytes = 0;
+        for (Segment s : segments.values()) {
+            bytes += s.sizeBytes();
+        }
+        return bytes;
+    }
+
     /** About the bytes from the segment holding {@code offset} to the end. */
     long bytesFrom(long offset) {
         long bytes = 0;

@@ -1,0 +1,147 @@
+package io.ledgerstream.log.config;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Every key a broker reads, with its type, its value in force and whether it can change while the broker runs.
+ * The dynamic keys are the defaults of topic configs ({@code log.retention.ms} for {@code retention.ms}, ...): a
+ * change reaches every open log at once, as a topic override does. Every other key is read once at start-up and
+ * is read-only.
+ */
+public final class BrokerConfigKeys {
+    /** The value types Kafka's DescribeConfigs knows, as far as broker keys here use them. */
+    public enum Type { BOOLEAN, STRING, INT, LONG, DOUBLE, LIST }
+
+    /**
+     * One broker key.
+     *
+     * @param topicKey the topic config this key is the default of, for a dynamic key; null for a read-only one
+     */
+    public record Key(String name, Type type, String topicKey, Function<BrokerConfig, Object> staticValue) {
+        /** Whether the key can change while the broker runs. */
+        public boolean dynamic() {
+            return topicKey != null;
+        }
+
+        /** The value in force, given the topic defaults in force; null when the key has no value. */
+        public String value(BrokerConfig config, LogConfig logDefaults) {
+            if (dynamic()) {
+                return logDefaults.asMap().get(topicKey);
+            }
+            Object value = staticValue.apply(config);
+            return value == null || value.toString().isEmpty() ? null : value.toString();
+        }
+    }
+
+    private static final Map<String, Key> KEYS = new TreeMap<>();
+
+    static {
+        add(BrokerConfig.BROKER_ID, Type.INT, BrokerConfig::brokerId);
+        add(BrokerConfig.BROKER_RACK, Type.STRING, BrokerConfig::rack);
+        add(BrokerConfig.ZOOKEEPER_CONNECT, Type.STRING, BrokerConfig::zookeeperConnect);
+        add(BrokerConfig.ZOOKEEPER_SESSION_TIMEOUT_MS, Type.INT, BrokerConfig::zookeeperSessionTimeoutMs);
+        add(BrokerConfig.METADATA_ROOT, Type.STRING, BrokerConfig::metadataRoot);
+        add(BrokerConfig.BOOKKEEPER_LEDGERS_ROOT, Type.STRING, BrokerConfig::bookkeeperLedgersRoot);
+        add(BrokerConfig.BOOKKEEPER_V2_PROTOCOL, Type.BOOLEAN, BrokerConfig::bookkeeperV2Protocol);
+        add(BrokerConfig.BOOKKEEPER_BOOKIE_RACKS, Type.STRING, BrokerConfig::bookieRacks);
+        add(BrokerConfig.DEFAULT_REPLICATION_FACTOR, Type.INT, BrokerConfig::defaultReplicationFactor);
+        add(BrokerConfig.MIN_INSYNC_REPLICAS, Type.INT, BrokerConfig::minInsyncReplicas);
+        add(BrokerConfig.NUM_PARTITIONS, Type.INT, BrokerConfig::numPartitions);
+        add(BrokerConfig.LOG_CACHE_BYTES, Type.LONG, BrokerConfig::cacheBytes);
+        add(BrokerConfig.LOG_READ_AHEAD_ENTRIES, Type.INT, BrokerConfig::readAheadEntries);
+        add(BrokerConfig.LOG_RETENTION_CHECK_INTERVAL_MS, Type.LONG, BrokerConfig::retentionCheckIntervalMs);
+        add(BrokerConfig.LOG_CLEANER_ENABLE, Type.BOOLEAN, BrokerConfig::cleanerEnabled);
+        add(BrokerConfig.LOG_CLEANER_BACKOFF_MS, Type.LONG, BrokerConfig::cleanerBackoffMs);
+        add(BrokerConfig.LOG_CLEANER_DEDUPE_BUFFER_SIZE, Type.LONG, BrokerConfig::cleanerDedupeBufferBytes);
+        add(BrokerConfig.AUTO_CREATE_TOPICS_ENABLE, Type.BOOLEAN, BrokerConfig::autoCreateTopics);
+        add(BrokerConfig.GROUP_INITIAL_REBALANCE_DELAY_MS, Type.LONG, BrokerConfig::groupInitialRebalanceDelayMs);
+        add(BrokerConfig.LEADER_BALANCE_DELAY_MS, Type.LONG, BrokerConfig::leaderBalanceDelayMs);
+        add(BrokerConfig.OFFSETS_SNAPSHOT_RECORDS, Type.LONG, BrokerConfig::offsetsSnapshotRecords);
+        add(BrokerConfig.PRODUCER_ID_EXPIRATION_MS, Type.LONG, BrokerConfig::producerIdExpirationMs);
+        add(BrokerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, Type.LONG,
+                BrokerConfig::producerIdExpirationCheckIntervalMs);
+        add(NetworkConfig.LISTENERS, Type.STRING, c -> "PLAINTEXT://" + c.network().host() + ":" + c.network().port());
+        add(NetworkConfig.ADVERTISED_LISTENERS, Type.STRING,
+                c -> "PLAINTEXT://" + c.network().advertisedHost() + ":" + c.network().advertisedPort());
+        add(NetworkConfig.SOCKET_REQUEST_MAX_BYTES, Type.INT, c -> c.network().socketRequestMaxBytes());
+        add(NetworkConfig.CONNECTIONS_MAX_IDLE_MS, Type.LONG, c -> c.network().connectionsMaxIdleMs());
+        add(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, BrokerConfig::offsetsTopicPartitions);
+        add(BrokerConfig.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, Type.INT, BrokerConfig::fetchSessionCacheSlots);
+        add(ConsumerGroupConfig.SESSION_TIMEOUT_MS, Type.INT, c -> c.consumerGroups().sessionTimeoutMs());
+        add(ConsumerGroupConfig.HEARTBEAT_INTERVAL_MS, Type.INT, c -> c.consumerGroups().heartbeatIntervalMs());
+        add(ConsumerGroupConfig.ASSIGNORS, Type.LIST, c -> String.join(",", c.consumerGroups().assignors()));
+        add(ConsumerGroupConfig.MAX_SIZE, Type.INT, c -> c.consumerGroups().maxSize());
+        add(TransactionConfig.STATE_LOG_NUM_PARTITIONS, Type.INT, c -> c.transactions().stateLogPartitions());
+        add(TransactionConfig.MAX_TIMEOUT_MS, Type.INT, c -> c.transactions().maxTimeoutMs());
+        add(TransactionConfig.ABORT_INTERVAL_MS, Type.LONG, c -> c.transactions().abortIntervalMs());
+
+        topicDefault(BrokerConfig.LOG_SEGMENT_BYTES, Type.INT, LogConfig.SEGMENT_BYTES);
+        topicDefault(BrokerConfig.LOG_ROLL_MS, Type.LONG, LogConfig.SEGMENT_MS);
+        topicDefault(BrokerConfig.LOG_ROLL_JITTER_MS, Type.LONG, LogConfig.SEGMENT_JITTER_MS);
+        topicDefault(BrokerConfig.LOG_RETENTION_MS, Type.LONG, LogConfig.RETENTION_MS);
+        topicDefault(BrokerConfig.LOG_RETENTION_BYTES, Type.LONG, LogConfig.RETENTION_BYTES);
+        topicDefault(BrokerConfig.MESSAGE_MAX_BYTES, Type.INT, LogConfig.MAX_MESSAGE_BYTES);
+        topicDefault(BrokerConfig.LOG_CLEANUP_POLICY, Type.LIST, LogConfig.CLEANUP_POLICY);
+        topicDefault(BrokerConfig.LOG_CLEANER_DELETE_RETENTION_MS, Type.LONG, LogConfig.DELETE_RETENTION_MS);
+        topicDefault(BrokerConfig.LOG_CLEANER_MIN_CLEANABLE_RATIO, Type.DOUBLE, LogConfig.MIN_CLEANABLE_DIRTY_RATIO);
+        topicDefault(BrokerConfig.LOG_CLEANER_MIN_COMPACTION_LAG_MS, Type.LONG, LogConfig.MIN_COMPACTION_LAG_MS);
+        topicDefault(BrokerConfig.LOG_CLEANER_MAX_COMPACTION_LAG_MS, Type.LONG, LogConfig.MAX_COMPACTION_LAG_MS);
+        topicDefault(BrokerConfig.LOG_MESSAGE_TIMESTAMP_TYPE, Type.STRING, LogConfig.MESSAGE_TIMESTAMP_TYPE);
+        topicDefault(BrokerConfig.LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS, Type.LONG,
+                LogConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS);
+        topicDefault(BrokerConfig.LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS, Type.LONG,
+                LogConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS);
+        topicDefault(BrokerConfig.COMPRESSION_TYPE, Type.STRING, LogConfig.COMPRESSION_TYPE);
+        topicDefault(BrokerConfig.COMPRESSION_GZIP_LEVEL, Type.INT, LogConfig.COMPRESSION_GZIP_LEVEL);
+        topicDefault(BrokerConfig.COMPRESSION_LZ4_LEVEL, Type.INT, LogConfig.COMPRESSION_LZ4_LEVEL);
+        topicDefault(BrokerConfig.COMPRESSION_ZSTD_LEVEL, Type.INT, LogConfig.COMPRESSION_ZSTD_LEVEL);
+    }
+
+    private BrokerConfigKeys() {
+    }
+
+    private static void add(String name, Type type, Function<BrokerConfig, Object> value) {
+        KEYS.put(name, new Key(name, type, null, value));
+    }
+
+    private static void topicDefault(String name, Type type, String topicKey) {
+        KEYS.put(name, new Key(name, type, topicKey, null));
+    }
+
+    /** Every key, by name. */
+    public static Collection<Key> all() {
+        return Collections.unmodifiableCollection(KEYS.values());
+    }
+
+    /** The key of that name, if a broker reads it. */
+    public static Optional<Key> key(String name) {
+        return Optional.ofNullable(KEYS.get(name));
+    }
+
+    /**
+     * Checks a set of dynamic settings: every key must be a dynamic broker key and every value valid for it.
+     *
+     * @throws InvalidConfigException naming the first key that is unknown, read-only or has a bad value
+     */
+    public static void validateDynamic(Map<String, String> values) {
+        for (Map.Entry<String, String> entry : new TreeMap<>(values).entrySet()) {
+            Key key = KEYS.get(entry.getKey());
+            if (key == null) {
+                throw new InvalidConfigException(entry.getKey(), entry.getValue(), "not a broker config");
+            }
+            if (!key.dynamic()) {
+                throw new InvalidConfigException(entry.getKey(), entry.getValue(), "read-only: the broker reads it "
+                        + "once at start-up; set it in the broker's configuration and restart it");
+            }
+            if (entry.getValue() == null) {
+                throw new InvalidConfigException(entry.getKey(), null, "a value must be given");
+            }
+        }
+        BrokerConfig.logDefaults(values);
+    }
+}

@@ -138,14 +138,14 @@ public final class ClusterView implements AutoCloseable {
         try {
             Uuid id = Uuid.fromString(name);
             if (deleted) {
-                String name = topicNames.remove(id);
-                if (name != null) {
-                    topicIds.remove(name, id);
+                String topic = topicNames.remove(id);
+                if (topic != null) {
+                    topicIds.remove(topic, id);
                 }
             } else {
-                String name = new String(node.getData(), StandardCharsets.UTF_8);
-                topicNames.put(id, name);
-                topicIds.put(name, id);
+                String topic = new String(node.getData(), StandardCharsets.UTF_8);
+                topicNames.put(id, topic);
+                topicIds.put(topic, id);
             }
         } catch (RuntimeException e) {
             LOG.warn("Ignoring the unreadable topic id {}: {}", node.getPath(), e.toString());

@@ -137,10 +137,16 @@ final class GroupShard {
                                                           Map<TopicPartition, CommittedOffset> commits) {
         if (consumer.group(groupId).isPresent()) {
             return offsets.commit(groupId, consumerCheck(() -> consumer.validateCommit(groupId, memberId, generation,
-                    false)), commits, () -> { });
+                    byTopic(commits.keySet()), false)), commits, () -> { });
         }
         return offsets.commit(groupId, classic.validateCommit(groupId, generation, memberId), commits,
                 () -> classic.ensureGroup(groupId));
+    }
+
+    private static Map<String, List<Integer>> byTopic(Set<TopicPartition> partitions) {
+        Map<String, List<Integer>> byTopic = new HashMap<>();
+        partitions.forEach(tp -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition()));
+        return byTopic;
     }
 
     /** A consumer group's check, as the error it gives (NONE when it passes). */
@@ -162,7 +168,8 @@ final class GroupShard {
                                                                        int generation, String memberId,
                                                                        Map<TopicPartition, CommittedOffset> commits) {
         Errors valid = consumer.group(groupId).isPresent()
-                ? consumerCheck(() -> consumer.validateCommit(groupId, memberId, generation, true))
+                ? consumerCheck(() -> consumer.validateCommit(groupId, memberId, generation,
+                        byTopic(commits.keySet()), true))
                 : classic.validateTransactionalCommit(groupId, generation, memberId);
         return offsets.commitTransactional(groupId, producerId, epoch, valid, commits);
     }

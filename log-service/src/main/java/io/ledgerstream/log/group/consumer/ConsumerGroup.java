@@ -113,7 +113,7 @@ public final class ConsumerGroup {
         if (member.memberEpoch != assignmentEpoch) {
             PartitionSet revoke = member.assigned.minus(goal);
             if (!revoke.isEmpty()) {
-                member.assigned = member.assigned.intersect(goal);
+                member.assign(member.assigned.intersect(goal));
                 member.pendingRevocation = revoke;
                 member.state = MemberState.UNREVOKED_PARTITIONS;
                 return;
@@ -123,7 +123,7 @@ public final class ConsumerGroup {
         }
         PartitionSet free = goal.minus(member.assigned).filter((t, p) -> holder(t, p) == null);
         if (!free.isEmpty()) {
-            member.assigned = member.assigned.union(free);
+            member.assign(member.assigned.union(free));
             hold(member, free);
         }
         member.state = member.assigned.containsAll(goal) ? MemberState.STABLE : MemberState.UNRELEASED_PARTITIONS;

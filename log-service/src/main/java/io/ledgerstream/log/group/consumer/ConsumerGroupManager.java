@@ -191,6 +191,7 @@ public final class ConsumerGroupManager {
                 : previous.memberEpoch;
         member.memberEpoch = Math.max(0, epoch);
         member.assigned = previous.assigned;
+        member.assignedEpochs = previous.assignedEpochs;
         member.pendingRevocation = previous.pendingRevocation;
         member.state = previous.state;
         group.add(member);
@@ -376,23 +377,46 @@ public final class ConsumerGroupManager {
     }
 
     /**
-     * Checks an offset commit against a consumer group: a member commits in its current epoch; with no member id
-     * and a negative epoch, only an empty group takes commits (tools resetting offsets).
+     * Checks an offset commit against a consumer group: a member commits in its current epoch, or in an earlier one
+     * for partitions it has held since that epoch or before (its heartbeat may have moved it to a new epoch while
+     * the commit was on its way; it owned those partitions all along, as KIP-1251 lets Kafka accept). With no member
+     * id and a negative epoch, only an empty group takes commits (tools resetting offsets).
      *
+     * @param topics        the committed partitions' topic names with their partitions
      * @param transactional a TxnOffsetCommit, whose stale epoch is ILLEGAL_GENERATION rather than STALE_MEMBER_EPOCH
      */
-    public void validateCommit(String groupId, String memberId, int memberEpoch, boolean transactional) {
+    public void validateCommit(String groupId, String memberId, int memberEpoch,
+                               Map<String, ? extends Collection<Integer>> topics, boolean transactional) {
         ConsumerGroup group = groups.get(groupId);
         if (group == null || (memberEpoch < 0 && (memberId == null || memberId.isEmpty())
                 && group.members.isEmpty())) {
             return;
         }
         ConsumerMember member = member(group, memberId);
-        if (memberEpoch != member.memberEpoch) {
-            String message = "Member " + memberId + " of group " + groupId + " committed in epoch " + memberEpoch
-                    + "; its epoch is " + member.memberEpoch;
-            throw transactional ? new IllegalGenerationException(message) : new StaleMemberEpochException(message);
+        if (memberEpoch == member.memberEpoch || (memberEpoch >= 0 && memberEpoch < member.memberEpoch
+                && heldSince(member, memberEpoch, topics))) {
+            return;
         }
+        String message = "Member " + memberId + " of group " + groupId + " committed in epoch " + memberEpoch
+                + "; its epoch is " + member.memberEpoch;
+        throw transactional ? new IllegalGenerationException(message) : new StaleMemberEpochException(message);
+    }
+
+    /** Whether the member holds every one of these partitions and was given each in {@code epoch} or before. */
+    private boolean heldSince(ConsumerMember member, int epoch, Map<String, ? extends Collection<Integer>> topics) {
+        for (Map.Entry<String, ? extends Collection<Integer>> topic : topics.entrySet()) {
+            Optional<GroupTopic> known = this.topics.topic(topic.getKey());
+            if (known.isEmpty()) {
+                return false;
+            }
+            for (int partition : topic.getValue()) {
+                int given = member.assignedEpoch(known.get().id(), partition);
+                if (given < 0 || given > epoch) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Checks an OffsetFetch that names a member (v9 and later): the member must be in the group at that epoch. */

@@ -1,7 +1,10 @@
 package io.ledgerstream.log.group.consumer;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Future;
+import org.apache.kafka.common.Uuid;
 
 /**
  * A member of a consumer group: who it is, what it subscribes to, its epoch and the partitions it has been given,
@@ -26,6 +29,8 @@ public final class ConsumerMember {
     PartitionSet pendingRevocation = PartitionSet.EMPTY;
     /** The assignment the member was last sent, so a response carries one only when it changed. */
     PartitionSet sent;
+    /** The member epoch in which each assigned partition was given to the member, by topic id and partition. */
+    Map<Uuid, Map<Integer, Integer>> assignedEpochs = new HashMap<>();
     Future<?> sessionTimer;
     Future<?> revocationTimer;
 
@@ -76,6 +81,20 @@ public final class ConsumerMember {
     /** The partitions the member may consume now. */
     public PartitionSet assigned() {
         return assigned;
+    }
+
+    /** Sets the member's assignment; partitions new to it are given in its current epoch. */
+    void assign(PartitionSet partitions) {
+        Map<Uuid, Map<Integer, Integer>> epochs = new HashMap<>();
+        partitions.forEach((t, p) -> epochs.computeIfAbsent(t, x -> new HashMap<>()).put(p,
+                assignedEpochs.getOrDefault(t, Map.of()).getOrDefault(p, memberEpoch)));
+        assigned = partitions;
+        assignedEpochs = epochs;
+    }
+
+    /** The epoch in which the member was given a partition it has now, or -1 when it does not have it. */
+    int assignedEpoch(Uuid topic, int partition) {
+        return assignedEpochs.getOrDefault(topic, Map.of()).getOrDefault(partition, -1);
     }
 
     /** Every partition the member still holds: those assigned and those it has yet to revoke. */

@@ -6,6 +6,7 @@ import io.ledgerstream.log.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.DescribeGroupsRequest;
 import org.apache.kafka.common.requests.DescribeGroupsResponse;
@@ -26,9 +27,13 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
         return ApiKeys.DESCRIBE_GROUPS;
     }
 
+    /**
+     * v6 answers GROUP_ID_NOT_FOUND for a group that does not exist, or is a consumer group (ConsumerGroupDescribe
+     * describes those); earlier versions show such a group as Dead.
+     */
     @Override
     public short maxVersion() {
-        return 5;
+        return 6;
     }
 
     @Override
@@ -36,8 +41,17 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
         return groups.describe(request.data().groups()).thenApply(described -> {
             DescribeGroupsResponseData response = new DescribeGroupsResponseData();
             described.forEach(g -> {
+                boolean missing = g.error() == Errors.GROUP_ID_NOT_FOUND || "Dead".equals(g.state());
+                if (missing && context.apiVersion() >= 6) {
+                    response.groups().add(new DescribeGroupsResponseData.DescribedGroup().setGroupId(g.groupId())
+                            .setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setGroupState("Dead")
+                            .setErrorMessage("Group " + g.groupId() + (g.error() == Errors.GROUP_ID_NOT_FOUND
+                                    ? " is not a classic group" : " does not exist")));
+                    return;
+                }
                 DescribeGroupsResponseData.DescribedGroup group = new DescribeGroupsResponseData.DescribedGroup()
-                        .setErrorCode(g.error().code()).setGroupId(g.groupId()).setGroupState(g.state())
+                        .setErrorCode(missing ? Errors.NONE.code() : g.error().code()).setGroupId(g.groupId())
+                        .setGroupState(missing ? "Dead" : g.state())
                         .setProtocolType(g.protocolType()).setProtocolData(g.protocolName() == null ? "" : g.protocolName());
                 g.members().forEach(m -> group.members().add(new DescribeGroupsResponseData.DescribedGroupMember()
                         .setMemberId(m.memberId()).setGroupInstanceId(m.groupInstanceId()).setClientId(m.clientId())

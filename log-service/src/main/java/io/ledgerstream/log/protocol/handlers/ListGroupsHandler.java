@@ -28,9 +28,10 @@ public final class ListGroupsHandler implements ApiHandler<ListGroupsRequest> {
         return ApiKeys.LIST_GROUPS;
     }
 
+    /** v5 adds group types (classic, consumer) to the answer and the filter. */
     @Override
     public short maxVersion() {
-        return 4;
+        return 5;
     }
 
     @Override
@@ -39,9 +40,12 @@ public final class ListGroupsHandler implements ApiHandler<ListGroupsRequest> {
             ListGroupsResponseData response = new ListGroupsResponseData().setErrorCode(Errors.NONE.code());
             all.stream()
                     .filter(g -> request.data().statesFilter().isEmpty()
-                            || request.data().statesFilter().contains(g.state()))
+                            || request.data().statesFilter().stream().anyMatch(s -> s.equalsIgnoreCase(g.state())))
+                    .filter(g -> request.data().typesFilter().isEmpty()
+                            || request.data().typesFilter().stream().anyMatch(t -> t.equalsIgnoreCase(g.type())))
                     .forEach(g -> response.groups().add(new ListGroupsResponseData.ListedGroup()
-                            .setGroupId(g.groupId()).setProtocolType(g.protocolType()).setGroupState(g.state())));
+                            .setGroupId(g.groupId()).setProtocolType(g.protocolType()).setGroupState(g.state())
+                            .setGroupType(g.type())));
             return new ListGroupsResponse(response);
         });
     }

@@ -31,10 +31,10 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
         return ApiKeys.OFFSET_COMMIT;
     }
 
-    /** v9 and later belong to the new consumer protocol (member epochs). */
+    /** From v9 the generation of a consumer group's member is its member epoch (KIP-848). */
     @Override
     public short maxVersion() {
-        return 8;
+        return 9;
     }
 
     @Override

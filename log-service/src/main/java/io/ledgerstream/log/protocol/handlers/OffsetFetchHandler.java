@@ -35,10 +35,10 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
         return ApiKeys.OFFSET_FETCH;
     }
 
-    /** v9 and later belong to the new consumer protocol (member epochs). */
+    /** v9 adds the member id and epoch of a consumer group's member (KIP-848), checked against the group. */
     @Override
     public short maxVersion() {
-        return 8;
+        return 9;
     }
 
     @Override
@@ -48,7 +48,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
             List<TopicPartition> partitions = data.topics() == null ? null : partitionsOf(data.topics().stream()
                     .map(t -> new OffsetFetchRequestData.OffsetFetchRequestTopics().setName(t.name())
                             .setPartitionIndexes(t.partitionIndexes())).toList());
-            return stable(data.groupId(), partitions, data.requireStable()).thenApply(committed -> {
+            return stable(data.groupId(), null, -1, partitions, data.requireStable()).thenApply(committed -> {
                 OffsetFetchResponseData response = new OffsetFetchResponseData().setErrorCode(Errors.NONE.code());
                 for (OffsetFetchResponseData.OffsetFetchResponseTopics t : topics(committed)) {
                     OffsetFetchResponseData.OffsetFetchResponseTopic topic =
@@ -67,7 +67,8 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
         for (OffsetFetchRequestData.OffsetFetchRequestGroup group : data.groups()) {
             List<TopicPartition> partitions = group.topics() == null ? null : partitionsOf(group.topics());
             // Each group answers for itself: one this broker does not coordinate gets NOT_COORDINATOR alone.
-            lookups.add(stable(group.groupId(), partitions, data.requireStable()).handle((committed, error) ->
+            lookups.add(stable(group.groupId(), group.memberId(), group.memberEpoch(), partitions,
+                    data.requireStable()).handle((committed, error) ->
                     error != null
                             ? new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(group.groupId())
                                     .setErrorCode(KafkaErrors.forException(error).code())
@@ -84,12 +85,15 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
     /**
      * The committed offsets; with {@code requireStable} (read_committed consumers ask so), a partition whose offset
      * an undecided transaction is committing is marked unstable (null), to be answered UNSTABLE_OFFSET_COMMIT, which
-     * the consumer retries, as Kafka does.
+     * the consumer retries, as Kafka does. A member of a consumer group that names itself (v9) must be in the group
+     * in that epoch.
      */
-    private CompletableFuture<Map<TopicPartition, CommittedOffset>> stable(String groupId,
+    private CompletableFuture<Map<TopicPartition, CommittedOffset>> stable(String groupId, String memberId,
+                                                                           int memberEpoch,
                                                                            List<TopicPartition> partitions,
                                                                            boolean requireStable) {
-        CompletableFuture<Map<TopicPartition, CommittedOffset>> committed = groups.committed(groupId, partitions);
+        CompletableFuture<Map<TopicPartition, CommittedOffset>> committed = groups.committed(groupId, memberId,
+                memberEpoch, partitions);
         if (!requireStable) {
             return committed;
         }

@@ -99,6 +99,23 @@ class ConsumerGroupManagerTest {
         assertThat(taken.assignment().intersects(revoked.assignment())).isFalse();
         assertNoPartitionTwice();
         assertThat(on(() -> manager.group("g").orElseThrow().state())).isEqualTo("Stable");
+
+        // A commit of m1 still in epoch 1 (its heartbeat moved it on meanwhile) is taken for the partitions it kept,
+        // not for one it gave up.
+        int kept = revoked.assignment().byTopic().get(ORDERS.id()).first();
+        int given = taken.assignment().byTopic().get(ORDERS.id()).first();
+        on(() -> {
+            manager.validateCommit("g", "m1", 1, Map.of("orders", List.of(kept)), false);
+            return null;
+        });
+        assertThatThrownBy(() -> on(() -> {
+            manager.validateCommit("g", "m1", 1, Map.of("orders", List.of(given)), false);
+            return null;
+        })).isInstanceOf(StaleMemberEpochException.class);
+        assertThatThrownBy(() -> on(() -> {
+            manager.validateCommit("g", "m2", 1, Map.of("orders", List.of(given)), false);
+            return null;
+        })).as("m2 was given it in epoch 2").isInstanceOf(StaleMemberEpochException.class);
     }
 
     @Test
@@ -109,11 +126,11 @@ class ConsumerGroupManagerTest {
         assertThatThrownBy(() -> on(() -> manager.heartbeat(beat("nobody", 1, null))))
                 .isInstanceOf(UnknownMemberIdException.class);
         assertThatThrownBy(() -> on(() -> {
-            manager.validateCommit("g", "m1", 0, false);
+            manager.validateCommit("g", "m1", 0, Map.of("orders", List.of(0)), false);
             return null;
         })).isInstanceOf(StaleMemberEpochException.class);
         on(() -> {
-            manager.validateCommit("g", "m1", 1, false);
+            manager.validateCommit("g", "m1", 1, Map.of("orders", List.of(0)), false);
             return null;
         });
         assertThatThrownBy(() -> on(() -> manager.heartbeat(new Heartbeat("g", "m2", 0, null, null, -1,

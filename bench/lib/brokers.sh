@@ -34,17 +34,19 @@ wait_port() {
   return 1
 }
 
-# start_ledgerstream: the standalone platform on 127.0.0.1:19092; sets LEDGERSTREAM_PID.
+# start_ledgerstream [ARGUMENT...]: the standalone platform on 127.0.0.1:19092, the arguments added to its command
+# line (e.g. --set KEY=VALUE); sets LEDGERSTREAM_PID (the platform's JVM: bin/ledgerstream execs java).
 start_ledgerstream() {
-  echo "--- $(date '+%F %T') start_ledgerstream" >> "$WORK/ledgerstream.log"
+  echo "--- $(date '+%F %T') start_ledgerstream $*" >> "$WORK/ledgerstream.log"
   "$ROOT/bin/ledgerstream" standalone --data-dir "$WORK/ledgerstream" --kafka-port 19092 --zookeeper-port 12181 \
-    --bookie-port 13181 --set group.initial.rebalance.delay.ms=0 >> "$WORK/ledgerstream.log" 2>&1 &
+    --bookie-port 13181 --set group.initial.rebalance.delay.ms=0 "$@" >> "$WORK/ledgerstream.log" 2>&1 &
   LEDGERSTREAM_PID=$!
   PIDS+=("$LEDGERSTREAM_PID")
   wait_port 19092
 }
 
-# start_kafka NAME EXTRA_PROPERTY: a fresh Kafka broker on 127.0.0.1:29092; sets KAFKA_PID.
+# start_kafka NAME EXTRA_PROPERTIES: a fresh Kafka broker on 127.0.0.1:29092 (properties one a line); sets KAFKA_PID
+# (the broker's JVM).
 start_kafka() {
   local dir="$WORK/$1"
   mkdir -p "$dir"

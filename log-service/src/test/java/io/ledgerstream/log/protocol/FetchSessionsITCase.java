@@ -31,6 +31,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.requests.FetchMetadata;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
@@ -42,8 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fetch sessions (KIP-227): a session opened by a full fetch, incremental fetches that carry only what changed both
- * ways, the errors for a wrong epoch, an unknown session or one that named topics otherwise, the bounded cache, and a
- * consumer of many partitions reading everything exactly once through them.
+ * ways, a response limit served partition by partition, the errors for a wrong epoch, an unknown session or one that
+ * named topics otherwise, the bounded cache, and a consumer of many partitions reading everything exactly once
+ * through them.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class FetchSessionsITCase {
@@ -72,35 +74,43 @@ class FetchSessionsITCase {
         }
     }
 
-    /** A fetch to send: its session, its partitions and their offsets, and those it forgets. */
-    private record Fetch(short version, FetchMetadata session, Map<Integer, Long> offsets, List<Integer> forgotten,
-                         int maxWaitMs) {
+    /** A fetch to send: its topic, session, partitions and their offsets, those it forgets, and its limits. */
+    private record Fetch(short version, String topic, Uuid id, FetchMetadata session, Map<Integer, Long> offsets,
+                         List<Integer> forgotten, int maxWaitMs, int maxBytes) {
         static Fetch of(FetchMetadata session, Map<Integer, Long> offsets) {
-            return new Fetch((short) 12, session, offsets, List.of(), 0);
+            return new Fetch((short) 12, TOPIC, topicId, session, offsets, List.of(), 0, Integer.MAX_VALUE);
         }
 
         Fetch version(int v) {
-            return new Fetch((short) v, session, offsets, forgotten, maxWaitMs);
+            return new Fetch((short) v, topic, id, session, offsets, forgotten, maxWaitMs, maxBytes);
+        }
+
+        Fetch on(String otherTopic, Uuid otherId) {
+            return new Fetch(version, otherTopic, otherId, session, offsets, forgotten, maxWaitMs, maxBytes);
         }
 
         Fetch forgetting(Integer... partitions) {
-            return new Fetch(version, session, offsets, List.of(partitions), maxWaitMs);
+            return new Fetch(version, topic, id, session, offsets, List.of(partitions), maxWaitMs, maxBytes);
         }
 
         Fetch waiting(int ms) {
-            return new Fetch(version, session, offsets, forgotten, ms);
+            return new Fetch(version, topic, id, session, offsets, forgotten, ms, maxBytes);
+        }
+
+        Fetch limitedTo(int bytes) {
+            return new Fetch(version, topic, id, session, offsets, forgotten, maxWaitMs, bytes);
         }
     }
 
     private static FetchResponse send(Socket socket, Fetch fetch) throws IOException {
-        Uuid id = fetch.version() >= 13 ? topicId : Uuid.ZERO_UUID;
+        Uuid id = fetch.version() >= 13 ? fetch.id() : Uuid.ZERO_UUID;
         Map<TopicPartition, FetchRequest.PartitionData> partitions = new LinkedHashMap<>();
-        fetch.offsets().forEach((p, offset) -> partitions.put(new TopicPartition(TOPIC, p),
+        fetch.offsets().forEach((p, offset) -> partitions.put(new TopicPartition(fetch.topic(), p),
                 new FetchRequest.PartitionData(id, offset, 0, 1 << 20, Optional.empty())));
         List<TopicIdPartition> forgotten = new ArrayList<>();
-        fetch.forgotten().forEach(p -> forgotten.add(new TopicIdPartition(id, p, TOPIC)));
+        fetch.forgotten().forEach(p -> forgotten.add(new TopicIdPartition(id, p, fetch.topic())));
         FetchRequest request = FetchRequest.Builder.forConsumer(fetch.version(), fetch.maxWaitMs(), 1, partitions)
-                .metadata(fetch.session()).removed(forgotten).build(fetch.version());
+                .metadata(fetch.session()).removed(forgotten).setMaxBytes(fetch.maxBytes()).build(fetch.version());
         return FetchResponse.parse(new ByteBufferAccessor(RawKafkaRequests.exchange(socket, request, ++correlation)),
                 fetch.version());
     }
@@ -118,7 +128,11 @@ class FetchSessionsITCase {
     }
 
     private static void produce(Socket socket, int partition, String value) throws IOException {
-        assertThat(RawKafkaRequests.produce(socket, new TopicPartition(TOPIC, partition),
+        produce(socket, TOPIC, partition, value);
+    }
+
+    private static void produce(Socket socket, String topic, int partition, String value) throws IOException {
+        assertThat(RawKafkaRequests.produce(socket, new TopicPartition(topic, partition),
                 TestBatches.keyless(value, System.currentTimeMillis()), ++correlation).errorCode())
                 .isEqualTo(Errors.NONE.code());
     }
@@ -169,6 +183,49 @@ class FetchSessionsITCase {
             assertThat(carried(closing)).containsOnlyKeys(0);
             FetchResponse gone = send(socket, Fetch.of(new FetchMetadata(session, 5), Map.of()));
             assertThat(gone.error()).isEqualTo(Errors.FETCH_SESSION_ID_NOT_FOUND);
+        }
+    }
+
+    /**
+     * A response limit below what the partitions may return together: partitions are read one after another, the
+     * first with records goes over the limit by one batch and the later ones bring none; that partition then goes
+     * to the end of the session's order, so the next fetch serves the next partition.
+     */
+    @Test
+    void aResponseLimitServesOnePartitionAndTheSessionServesTheNextOneNext() throws Exception {
+        String topic = "limited";
+        Uuid id;
+        try (Admin admin = TestClients.admin(local.bootstrap())) {
+            id = admin.createTopics(List.of(new NewTopic(topic, 3, (short) 2))).topicId(topic)
+                    .get(30, TimeUnit.SECONDS);
+        }
+        try (Socket socket = socket()) {
+            Map<Integer, Long> fromStart = new LinkedHashMap<>();
+            for (int p = 0; p < 3; p++) {
+                produce(socket, topic, p, "limited-" + p);
+                fromStart.put(p, 0L);
+            }
+            FetchResponse full = send(socket, Fetch.of(FetchMetadata.INITIAL, fromStart).on(topic, id).limitedTo(1));
+            int session = full.sessionId();
+            assertThat(session).isPositive();
+            assertThat(carried(full)).containsOnlyKeys(0, 1, 2);
+            assertThat(carried(full).get(0)).as("one batch over the limit").isPositive();
+            assertThat(carried(full).get(1)).isZero();
+            assertThat(carried(full).get(2)).isZero();
+            FetchResponseData.PartitionData first = full.data().responses().get(0).partitions().stream()
+                    .filter(p -> p.partitionIndex() == 0).findFirst().orElseThrow();
+            long next = 0;
+            for (RecordBatch batch : FetchResponse.recordsOrFail(first).batches()) {
+                next = batch.nextOffset();
+            }
+
+            FetchResponse then = send(socket, Fetch.of(new FetchMetadata(session, 1), Map.of(0, next)).on(topic, id)
+                    .limitedTo(1));
+            assertThat(then.error()).isEqualTo(Errors.NONE);
+            assertThat(carried(then).get(1)).as("partition 1, next in the session's order").isPositive();
+            assertThat(carried(then).getOrDefault(2, 0)).isZero();
+            assertThat(carried(then).getOrDefault(0, 0)).isZero();
+            send(socket, Fetch.of(new FetchMetadata(session, FetchMetadata.FINAL_EPOCH), Map.of()).on(topic, id));
         }
     }
 

@@ -128,6 +128,48 @@ class KafkaToolsITCase {
                 .doesNotContain("tools-group");
     }
 
+    @Test
+    void consumerGroupCommandDescribesGroupsOfTheConsumerProtocolBesideClassicOnes() throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", bootstrap), new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < 5; i++) {
+                producer.send(new ProducerRecord<>("grouped-kip848", 0, "k" + i, "v" + i)).get(30, TimeUnit.SECONDS);
+            }
+        }
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("group.id", "tools-consumer-protocol");
+        props.put("group.protocol", "consumer");
+        props.put("client.id", "kip848-member");
+        props.put("auto.offset.reset", "earliest");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of("grouped-kip848"));
+            int read = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (read < 5 && System.nanoTime() < deadline) {
+                read += consumer.poll(Duration.ofMillis(200)).count();
+            }
+            assertThat(read).isEqualTo(5);
+            consumer.commitSync();
+
+            String listed = runTool("", () -> groupCommand("--bootstrap-server", bootstrap, "--list", "--type"));
+            assertThat(listed.lines().map(l -> List.of(l.trim().split("\\s+"))).toList())
+                    .contains(List.of("tools-consumer-protocol", "Consumer"));
+            String state = runTool("", () -> groupCommand("--bootstrap-server", bootstrap, "--describe",
+                    "--group", "tools-consumer-protocol", "--state"));
+            assertThat(state).contains("tools-consumer-protocol").contains("uniform").contains("Stable");
+            String members = runTool("", () -> groupCommand("--bootstrap-server", bootstrap, "--describe",
+                    "--group", "tools-consumer-protocol", "--members", "--verbose"));
+            assertThat(members.lines().filter(l -> l.contains("kip848-member")).findFirst().orElseThrow())
+                    .contains("grouped-kip848:0");
+            String offsets = runTool("", () -> groupCommand("--bootstrap-server", bootstrap, "--describe",
+                    "--group", "tools-consumer-protocol"));
+            assertThat(offsets.lines().filter(l -> l.contains("grouped-kip848")).findFirst().orElseThrow()
+                    .trim().split("\\s+")).contains("5", "0");
+        }
+    }
+
     private static void groupCommand(String... args) throws Exception {
         org.apache.kafka.tools.consumer.group.ConsumerGroupCommand.main(args);
     }

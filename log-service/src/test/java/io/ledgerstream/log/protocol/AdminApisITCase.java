@@ -115,6 +115,16 @@ class AdminApisITCase {
         TopicPartition untouched = new TopicPartition("dirs", 1);
         try (Admin admin = TestClients.admin(local.bootstrap())) {
             get(admin.createTopics(List.of(new NewTopic("dirs", 2, (short) 2))).all());
+            // The broker lists the partitions it leads as its view of the leaders has them: a moment after creation.
+            Await.until("the new partitions are in the log dir", Duration.ofSeconds(30), () -> {
+                try {
+                    LogDirDescription dir = get(admin.describeLogDirs(List.of(0)).allDescriptions()).get(0)
+                            .get(logDir);
+                    return dir != null && dir.replicaInfos().containsKey(written);
+                } catch (Exception e) {
+                    throw new AssertionError("describing the log dirs failed", e);
+                }
+            });
             LogDirDescription before = get(admin.describeLogDirs(List.of(0)).allDescriptions()).get(0).get(logDir);
             assertThat(before).as("the broker's one log dir, named after its BookKeeper ledgers").isNotNull();
             assertThat(before.error()).isNull();

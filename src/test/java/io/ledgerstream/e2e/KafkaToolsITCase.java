@@ -68,6 +68,13 @@ class KafkaToolsITCase {
                 "--topic", "tools"));
         assertThat(described).contains("Topic: tools").contains("PartitionCount: 2").contains("ReplicationFactor: 1")
                 .contains("retention.ms=86400000");
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", bootstrap))) {
+            org.apache.kafka.common.Uuid id = admin.describeTopics(List.of("tools")).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).get("tools").topicId();
+            assertThat(id).isNotEqualTo(org.apache.kafka.common.Uuid.ZERO_UUID);
+            assertThat(described).as("kafka-topics shows the topic's id").contains("TopicId: " + id);
+        }
 
         runTool("one\ntwo\nthree\n", () -> ConsoleProducer.main(new String[] {"--bootstrap-server", bootstrap,
                 "--topic", "tools", "--property", "parse.key=false"}));

@@ -110,7 +110,8 @@ class GroupCoordinatorPlacementITCase {
      */
     private void startCluster() throws Exception {
         cluster = LocalCluster.start(dir.toFile(), 3, 4, Map.of("group.initial.rebalance.delay.ms", "0",
-                "leader.balance.delay.ms", "0"));
+                "leader.balance.delay.ms", "0", "group.consumer.heartbeat.interval.ms", "500",
+                "group.consumer.session.timeout.ms", "6000"));
         createTopic(TOPIC, TOPIC_PARTITIONS);
         Await.until("leaders spread evenly over the brokers", WAIT, () -> {
             ClusterView view = cluster.broker(0).cluster();
@@ -151,14 +152,28 @@ class GroupCoordinatorPlacementITCase {
 
     @Test
     void aKilledCoordinatorsGroupsMoveWithTheirOffsetsAndTheOtherGroupsAreNotDisturbed() throws Exception {
+        killedCoordinatorsGroupsMove("classic");
+    }
+
+    @Test
+    void aKilledCoordinatorsConsumerProtocolGroupsMoveWithTheirOffsetsAndTheOthersAreNotDisturbed()
+            throws Exception {
+        killedCoordinatorsGroupsMove("consumer");
+    }
+
+    /**
+     * Two groups per broker, one member each, of the given group protocol; broker 1 dies: its two groups move with
+     * their committed offsets, the others keep their coordinator, generation (or member epoch) and assignment.
+     */
+    private void killedCoordinatorsGroupsMove(String protocol) throws Exception {
         startCluster();
         produce(0, 300);
         Map<String, Integer> coordinators = new LinkedHashMap<>();
         for (int broker : cluster.running()) {
-            groupsCoordinatedBy(broker, "readers", 2).forEach(g -> coordinators.put(g, broker));
+            groupsCoordinatedBy(broker, protocol + "-readers", 2).forEach(g -> coordinators.put(g, broker));
         }
         Map<String, Member> members = new LinkedHashMap<>();
-        coordinators.keySet().forEach(g -> members.put(g, new Member(g)));
+        coordinators.keySet().forEach(g -> members.put(g, new Member(g, protocol)));
         pollUntil("every group's consumer read the first 300 records", members.values(), m -> m.read.size() == 300);
         members.values().forEach(m -> m.consumer.commitSync());
 
@@ -362,13 +377,21 @@ class GroupCoordinatorPlacementITCase {
         final Set<String> read = new HashSet<>();
 
         Member(String group) {
+            this(group, "classic");
+        }
+
+        /** A member of the classic protocol or of the consumer protocol (KIP-848), whose timings the broker sets. */
+        Member(String group, String protocol) {
             Properties p = new Properties();
             p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
             p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+            p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol);
             p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
-            p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
+            if (protocol.equals("classic")) {
+                p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
+                p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
+            }
             p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
             consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
             clients.add(consumer);

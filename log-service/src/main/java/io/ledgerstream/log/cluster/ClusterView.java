@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -222,9 +223,21 @@ public final class ClusterView implements AutoCloseable {
     public CompletableFuture<Optional<String>> topicName(Uuid id) {
         String known = topicNames.get(id);
         if (known != null) {
-            return CompletableFuture.completedFuture(Optional.of(known));
+            return CompletableFuture.completedFuture(id.equals(topicIds.get(known)) ? Optional.of(known)
+                    : Optional.empty());
         }
-        return metadata.topicName(id);
+        // Not seen yet: ask ZooKeeper, and trust its index only if the topic of that name has the id now.
+        return metadata.topicName(id).thenCompose(name -> name.isEmpty()
+                ? CompletableFuture.completedFuture(name)
+                : metadata.topic(name.get()).handle((topic, error) -> {
+                    if (error == null) {
+                        return topic.id().equals(id) ? name : Optional.<String>empty();
+                    }
+                    if (Futures.unwrap(error) instanceof UnknownTopicException) {
+                        return Optional.<String>empty();
+                    }
+                    throw new CompletionException(Futures.unwrap(error));
+                }));
     }
 
     /** The id of the topic of that name as last seen; empty when this view knows none. */

@@ -19,8 +19,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -48,11 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class GroupCoordinator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCoordinator.class);
 
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ledgerstream-group-coordinator");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread = coordinatorThread();
     private final PartitionLogs logs;
     private final long snapshotEvery;
     private final Clock clock;
@@ -88,6 +84,20 @@ public final class GroupCoordinator implements AutoCloseable {
                               String clientHost, int sessionTimeoutMs, int rebalanceTimeoutMs, String protocolType,
                               Map<String, byte[]> protocols, boolean requireKnownMemberId,
                               boolean skipAssignmentSupported) {
+    }
+
+    /**
+     * The coordinator's one thread. Cancelled timers (a session timer is re-armed by every heartbeat) leave its queue
+     * at once rather than when they would have run, holding their members until then.
+     */
+    private static ScheduledExecutorService coordinatorThread() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "ledgerstream-group-coordinator");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
     }
 
     /**

@@ -102,7 +102,11 @@ final class GroupShard {
                     + request.groupId() + " is a consumer group (group.protocol=consumer) with members; a classic "
                     + "member cannot join it"));
         }
-        consumer.remove(request.groupId());
+        if (consumer.group(request.groupId()).isPresent()) {
+            // An empty consumer group turns classic, as a group of one kind or the other at every moment.
+            classic.ensureGroup(request.groupId());
+            consumer.remove(request.groupId());
+        }
         return classic.join(request);
     }
 
@@ -112,8 +116,18 @@ final class GroupShard {
             throw new GroupIdNotFoundException("Group " + heartbeat.groupId() + " is a classic group with members; "
                     + "a member of the consumer protocol cannot join it until it is empty");
         }
+        boolean wasClassic = classic.exists(heartbeat.groupId());
         classic.forgetEmpty(heartbeat.groupId());
-        return consumer.heartbeat(heartbeat);
+        try {
+            return consumer.heartbeat(heartbeat);
+        } catch (RuntimeException e) {
+            if (wasClassic && !consumer.hasMembers(heartbeat.groupId())) {
+                // Refused: the group stays the classic group it was.
+                consumer.remove(heartbeat.groupId());
+                classic.ensureGroup(heartbeat.groupId());
+            }
+            throw e;
+        }
     }
 
     Optional<ConsumerGroupDescription> describeConsumerGroup(String groupId) {

@@ -284,7 +284,9 @@ public final class MetadataStore {
                         LOG.info("Topic {} was stored without an id; it now has the id {}", topic.name(), topic.id());
                         result.complete(null);
                     }
-                    case NODEEXISTS, BADVERSION, NONODE -> result.complete(null);
+                    // Indexed already (the same id: it derives from the record): the record alone is written.
+                    case NODEEXISTS -> rewriteTopic(topic, expectedVersion, result);
+                    case BADVERSION, NONODE -> result.complete(null);
                     default -> result.completeExceptionally(KeeperException.create(code, topicPath(topic.name())));
                 }
             }).forOperations(ops);
@@ -292,6 +294,21 @@ public final class MetadataStore {
             result.completeExceptionally(e);
         }
         return result;
+    }
+
+    /** Writes a topic record again in the current format if its node is still at {@code expectedVersion}. */
+    private void rewriteTopic(TopicRecord topic, int expectedVersion, CompletableFuture<Void> result) {
+        try {
+            zk.setData().withVersion(expectedVersion).inBackground((BackgroundCallback) (client, event) -> {
+                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+                switch (code) {
+                    case OK, BADVERSION, NONODE -> result.complete(null);
+                    default -> result.completeExceptionally(KeeperException.create(code, topicPath(topic.name())));
+                }
+            }).forPath(topicPath(topic.name()), MetadataCodec.encode(topic));
+        } catch (Exception e) {
+            result.completeExceptionally(e);
+        }
     }
 
     /** The name of the topic with this id, if there is one. */

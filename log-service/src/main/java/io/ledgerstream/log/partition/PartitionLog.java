@@ -65,7 +65,8 @@ public interface PartitionLog extends AutoCloseable {
 
     /**
      * A future that completes the next time the high watermark moves up (or the log closes), for long-polling
-     * readers. All callers waiting at once share one future, so waiting costs nothing per caller.
+     * readers. Each call gets a future of its own, which the caller cancels when it stops waiting (a long poll that
+     * timed out), so that idle partitions do not gather the waits of every fetch.
      */
     CompletableFuture<Void> highWatermarkAdvanced();
 

@@ -185,6 +185,7 @@ public final class ConsumerGroupManager {
     }
 
     private void takeOver(ConsumerGroup group, ConsumerMember previous, ConsumerMember member) {
+        PartitionSet target = group.target.get(previous.memberId());
         cancelTimers(previous);
         group.remove(previous);
         int epoch = previous.memberEpoch == Heartbeat.STATIC_LEAVE_EPOCH ? previous.previousMemberEpoch
@@ -196,7 +197,6 @@ public final class ConsumerGroupManager {
         member.state = previous.state;
         group.add(member);
         group.hold(member, member.held());
-        PartitionSet target = group.target.get(previous.memberId());
         if (target != null) {
             group.target.put(member.memberId(), target);
         }
@@ -205,7 +205,7 @@ public final class ConsumerGroupManager {
     private HeartbeatResult beat(Heartbeat request) {
         ConsumerGroup group = groups.get(request.groupId());
         ConsumerMember member = member(group, request.memberId());
-        if (request.memberEpoch() != member.memberEpoch
+        if (member.memberEpoch == Heartbeat.STATIC_LEAVE_EPOCH || request.memberEpoch() != member.memberEpoch
                 && !(request.memberEpoch() == member.previousMemberEpoch && request.owned() != null
                 && member.assigned.containsAll(request.owned()))) {
             throw new FencedMemberEpochException("Member " + member.memberId() + " of group " + group.groupId()
@@ -230,6 +230,13 @@ public final class ConsumerGroupManager {
             member.previousMemberEpoch = member.memberEpoch;
         }
         member.memberEpoch = Heartbeat.STATIC_LEAVE_EPOCH;
+        // What it was still revoking goes to its new holders at once; what it owns waits for its return.
+        group.release(member, member.pendingRevocation);
+        member.pendingRevocation = PartitionSet.EMPTY;
+        if (member.state == MemberState.UNREVOKED_PARTITIONS) {
+            member.state = MemberState.STABLE;
+        }
+        cancel(member.revocationTimer);
         armSession(group, member);
         return new HeartbeatResult(member.memberId(), Heartbeat.STATIC_LEAVE_EPOCH, config.heartbeatIntervalMs(), null);
     }
@@ -275,9 +282,9 @@ public final class ConsumerGroupManager {
         if (group.assignmentEpoch < group.groupEpoch) {
             assign(group);
         }
-        MemberState before = member.state;
+        PartitionSet revokingBefore = member.pendingRevocation;
         group.reconcile(member, request.owned());
-        if (member.state == MemberState.UNREVOKED_PARTITIONS && before != MemberState.UNREVOKED_PARTITIONS) {
+        if (member.state == MemberState.UNREVOKED_PARTITIONS && !member.pendingRevocation.equals(revokingBefore)) {
             armRevocation(group, member);
         } else if (member.state != MemberState.UNREVOKED_PARTITIONS && member.revocationTimer != null) {
             member.revocationTimer.cancel(false);
@@ -379,8 +386,8 @@ public final class ConsumerGroupManager {
     /**
      * Checks an offset commit against a consumer group: a member commits in its current epoch, or in an earlier one
      * for partitions it has held since that epoch or before (its heartbeat may have moved it to a new epoch while
-     * the commit was on its way; it owned those partitions all along, as KIP-1251 lets Kafka accept). With no member
-     * id and a negative epoch, only an empty group takes commits (tools resetting offsets).
+     * the commit was on its way; it owned those partitions all along, which Kafka's later KIP-1251 also accepts). With
+     * a negative epoch, only an empty group takes commits (tools resetting offsets).
      *
      * @param topics        the committed partitions' topic names with their partitions
      * @param transactional a TxnOffsetCommit, whose stale epoch is ILLEGAL_GENERATION rather than STALE_MEMBER_EPOCH
@@ -388,8 +395,7 @@ public final class ConsumerGroupManager {
     public void validateCommit(String groupId, String memberId, int memberEpoch,
                                Map<String, ? extends Collection<Integer>> topics, boolean transactional) {
         ConsumerGroup group = groups.get(groupId);
-        if (group == null || (memberEpoch < 0 && (memberId == null || memberId.isEmpty())
-                && group.members.isEmpty())) {
+        if (group == null || (memberEpoch < 0 && group.members.isEmpty())) {
             return;
         }
         ConsumerMember member = member(group, memberId);
@@ -422,7 +428,7 @@ public final class ConsumerGroupManager {
     /** Checks an OffsetFetch that names a member (v9 and later): the member must be in the group at that epoch. */
     public void validateFetch(String groupId, String memberId, int memberEpoch) {
         ConsumerGroup group = groups.get(groupId);
-        if (memberId == null || group == null) {
+        if (group == null || (memberId == null && memberEpoch < 0)) {
             return;
         }
         ConsumerMember member = member(group, memberId);

@@ -100,8 +100,26 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                 return CompletableFuture.completedFuture(FetchResponse.of(new FetchResponseData()
                         .setErrorCode(plan.error().code()).setSessionId(0)));
             }
-            return poll(context, plan, request.minBytes(), Math.max(1, request.maxBytes()), request.isolationLevel(),
-                    deadline);
+            return withCurrentNames(plan, byId).thenCompose(current -> poll(context, current, request.minBytes(),
+                    Math.max(1, request.maxBytes()), request.isolationLevel(), deadline));
+        });
+    }
+
+    /**
+     * The plan with its session's topic ids resolved again: a topic deleted since the session took it in is
+     * UNKNOWN_TOPIC_ID from then on, never a topic created again under its name.
+     */
+    private CompletableFuture<Plan> withCurrentNames(Plan plan, boolean byId) {
+        if (!byId || !plan.incremental()) {
+            return CompletableFuture.completedFuture(plan);
+        }
+        Map<Uuid, CompletableFuture<Optional<String>>> names = new HashMap<>();
+        plan.partitions().keySet().forEach(p -> names.computeIfAbsent(p.topicId(), cluster::topicName));
+        return CompletableFuture.allOf(names.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Map<FetchedPartition, FetchPosition> current = new LinkedHashMap<>();
+            plan.partitions().forEach((p, position) -> current.put(new FetchedPartition(p.topicId(),
+                    names.get(p.topicId()).join().orElse(null), p.partition()), position));
+            return new Plan(current, plan.session(), true, null);
         });
     }
 
@@ -164,6 +182,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             boolean anyError = results.stream().anyMatch(r -> r.data().errorCode() != Errors.NONE.code());
             long remaining = deadline - System.nanoTime();
             if (bytes >= minBytes || anyError || remaining <= 0 || results.isEmpty()) {
+                stopWaiting(results);
                 return CompletableFuture.completedFuture(respond(results, plan));
             }
             CompletableFuture<?>[] advanced = results.stream().map(PartitionRead::advanced)
@@ -171,9 +190,16 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             // Woken on a storage callback thread or the timer: read again on the connection's own event loop.
             return CompletableFuture.anyOf(advanced)
                     .completeOnTimeout(null, remaining, TimeUnit.NANOSECONDS)
-                    .thenComposeAsync(x -> poll(context, plan, minBytes, maxBytes, isolation, deadline),
-                            context.connectionExecutor());
+                    .thenComposeAsync(x -> {
+                        stopWaiting(results);
+                        return poll(context, plan, minBytes, maxBytes, isolation, deadline);
+                    }, context.connectionExecutor());
         });
+    }
+
+    /** Gives back the reads' waits on their logs' high watermarks, so idle logs do not keep them. */
+    private static void stopWaiting(List<PartitionRead> results) {
+        results.forEach(r -> r.advanced().cancel(false));
     }
 
     /**

@@ -18,8 +18,9 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.bookkeeper.client.api.WriteHandle;
 import org.apache.kafka.common.TopicPartition;
@@ -57,9 +58,10 @@ final class AppendPipeline {
     private final SequentialRunner writes;
     private final SequentialRunner completions;
     private volatile long highWatermark;
-    /** Completed and replaced each time the high watermark moves up. */
-    private final AtomicReference<CompletableFuture<Void>> highWatermarkAdvanced =
-            new AtomicReference<>(new CompletableFuture<>());
+    /** Readers waiting for the high watermark to move up; each leaves the set once completed or cancelled. */
+    private final Set<CompletableFuture<Void>> highWatermarkWaiters = ConcurrentHashMap.newKeySet();
+    /** Set once the log closed: every wait ends at once. */
+    private volatile boolean waitersReleased;
 
     private final Object lock = new Object();
     @GuardedBy("lock")
@@ -115,7 +117,13 @@ final class AppendPipeline {
     }
 
     CompletableFuture<Void> highWatermarkAdvanced() {
-        return highWatermarkAdvanced.get();
+        CompletableFuture<Void> waiter = new CompletableFuture<>();
+        highWatermarkWaiters.add(waiter);
+        waiter.whenComplete((v, e) -> highWatermarkWaiters.remove(waiter));
+        if (waitersReleased) {
+            waiter.complete(null);
+        }
+        return waiter;
     }
 
     /**
@@ -384,8 +392,8 @@ final class AppendPipeline {
             }
         }
         if (highWatermark != highWatermarkBefore) {
-            CompletableFuture<Void> advanced = highWatermarkAdvanced.getAndSet(new CompletableFuture<>());
-            completions.enqueue(() -> advanced.complete(null));
+            List<CompletableFuture<Void>> woken = List.copyOf(highWatermarkWaiters);
+            completions.enqueue(() -> woken.forEach(w -> w.complete(null)));
         }
         if (snapshot != null) {
             completions.enqueue(snapshot);
@@ -514,9 +522,14 @@ final class AppendPipeline {
         });
     }
 
+    int waitingReaders() {
+        return highWatermarkWaiters.size();
+    }
+
     /** Ends every wait on the high watermark, once the log is closed. */
     void releaseWaiters() {
-        highWatermarkAdvanced.get().complete(null);
+        waitersReleased = true;
+        List.copyOf(highWatermarkWaiters).forEach(w -> w.complete(null));
     }
 
     /** A snapshot of the producers at the high watermark, or null when there is none to take (or the log failed). */

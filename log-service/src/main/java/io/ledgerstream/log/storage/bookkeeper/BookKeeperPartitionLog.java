@@ -158,6 +158,11 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         return pipeline.highWatermarkAdvanced();
     }
 
+    /** How many readers wait for the high watermark to move now. */
+    public int waitingReaders() {
+        return pipeline.waitingReaders();
+    }
+
     @Override
     public LogConfig config() {
         return config;

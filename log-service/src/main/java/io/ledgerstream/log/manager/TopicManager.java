@@ -141,7 +141,10 @@ public final class TopicManager implements TopicAdmin {
         if (!logs.beginDeletion(name)) {
             return CompletableFuture.failedFuture(new UnknownTopicException(name + " (being deleted)"));
         }
-        return metadata.topic(name).<Void>thenCompose(topic -> {
+        return metadata.topic(name).exceptionallyCompose(error -> !Uuid.ZERO_UUID.equals(id)
+                && Futures.unwrap(error) instanceof UnknownTopicException
+                ? CompletableFuture.failedFuture(new UnknownTopicIdException("No topic has the id " + id))
+                : CompletableFuture.failedFuture(error)).<Void>thenCompose(topic -> {
             if (!Uuid.ZERO_UUID.equals(id) && !id.equals(topic.id())) {
                 throw new UnknownTopicIdException("No topic has the id " + id + "; topic " + name + " has the id "
                         + topic.id());

@@ -260,6 +260,8 @@ public final class ConsumerGroupManager {
                 && !request.subscribedTopicRegex().equals(member.subscribedTopicRegex)) {
             member.subscribedTopicRegex = request.subscribedTopicRegex().isEmpty() ? null
                     : request.subscribedTopicRegex();
+            member.subscribedPattern = member.subscribedTopicRegex == null ? null
+                    : Pattern.compile(member.subscribedTopicRegex);
             changed = true;
         }
         if (request.serverAssignor() != null && !request.serverAssignor().equals(member.serverAssignor)) {
@@ -312,9 +314,8 @@ public final class ConsumerGroupManager {
 
     private Set<String> namesOf(ConsumerMember member) {
         Set<String> names = new LinkedHashSet<>(member.subscribedTopicNames);
-        if (member.subscribedTopicRegex != null) {
-            Pattern pattern = Pattern.compile(member.subscribedTopicRegex);
-            topics.names().stream().filter(n -> pattern.matcher(n).matches()).forEach(names::add);
+        if (member.subscribedPattern != null) {
+            topics.names().stream().filter(n -> member.subscribedPattern.matcher(n).matches()).forEach(names::add);
         }
         return names;
     }

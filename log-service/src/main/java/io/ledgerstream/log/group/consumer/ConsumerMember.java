@@ -21,6 +21,8 @@ public final class ConsumerMember {
     int rebalanceTimeoutMs;
     List<String> subscribedTopicNames = List.of();
     String subscribedTopicRegex;
+    /** {@link #subscribedTopicRegex} compiled, or null. */
+    java.util.regex.Pattern subscribedPattern;
     String serverAssignor;
     int memberEpoch;
     int previousMemberEpoch = -1;

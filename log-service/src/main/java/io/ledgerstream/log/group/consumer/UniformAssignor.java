@@ -12,7 +12,8 @@ import org.apache.kafka.common.Uuid;
  * Kafka's default server-side assignor, "uniform": spreads the partitions evenly over the members that subscribe
  * to them and keeps as many of each member's current partitions as balance allows (sticky), so a rebalance moves
  * as few partitions as it can. With the same subscriptions everywhere every member gets the floor or the ceiling of
- * partitions over members; with different subscriptions each partition goes to its least loaded subscriber.
+ * partitions over members; with different subscriptions each partition goes to its least loaded subscriber, the
+ * partitions with the fewest subscribers first (they have the least choice).
  */
 public final class UniformAssignor implements ConsumerAssignor {
     public static final String NAME = "uniform";
@@ -71,8 +72,14 @@ public final class UniformAssignor implements ConsumerAssignor {
                 }
             }
         }
-        // The rest: each to the least loaded member that subscribes to its topic.
-        for (Slot slot : all) {
+        // The rest: each to the least loaded member that subscribes to its topic, partitions of topics with the fewest
+        // subscribers first, so that members with more choice take up what is left.
+        Map<Uuid, Long> subscribersOf = new HashMap<>();
+        topics.keySet().forEach(t -> subscribersOf.put(t, sorted.stream().filter(m -> m.topics().contains(t))
+                .count()));
+        List<Slot> rest = new ArrayList<>(all);
+        rest.sort(Comparator.comparing((Slot s) -> subscribersOf.get(s.topic())));
+        for (Slot slot : rest) {
             if (taken.contains(slot)) {
                 continue;
             }

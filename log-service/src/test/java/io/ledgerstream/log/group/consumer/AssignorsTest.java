@@ -47,6 +47,19 @@ class AssignorsTest {
     }
 
     @Test
+    void uniformBalancesMembersOfDifferentSubscriptions() {
+        GroupTopic t1 = new GroupTopic("t1", new Uuid(0, 5), 4);
+        GroupTopic t2 = new GroupTopic("t2", new Uuid(0, 2), 4);
+        Map<Uuid, GroupTopic> topics = Map.of(t1.id(), t1, t2.id(), t2);
+        List<MemberSubscription> members = List.of(new MemberSubscription("a", null, Set.of(t1.id(), t2.id())),
+                new MemberSubscription("b", null, Set.of(t2.id())));
+        Map<String, PartitionSet> assignment = new UniformAssignor().assign(members, topics, Map.of());
+        assertCoversOnce(assignment, topics);
+        assertThat(assignment.get("a").size()).isEqualTo(4);
+        assertThat(assignment.get("b").size()).isEqualTo(4);
+    }
+
+    @Test
     void uniformGivesEachPartitionToASubscriber() {
         List<MemberSubscription> members = List.of(new MemberSubscription("only-a", null, Set.of(A.id())),
                 new MemberSubscription("both", null, Set.of(A.id(), B.id())));

@@ -26,8 +26,9 @@ import org.apache.kafka.common.protocol.Errors;
  * classic protocol ({@link ClassicGroupManager}) or the consumer protocol of KIP-848 ({@link ConsumerGroupManager}),
  * and their committed offsets ({@link OffsetManager}, durable in that partition through its {@link OffsetStore}). A
  * group id is of one kind at a time: a group without members turns into the other kind when a member of the other
- * protocol joins, keeping its offsets; while it has members, the other protocol's members are refused. A shard is created loading; it answers once its partition is loaded, and
- * once unloaded it is dropped for good (a later take-over creates a new one).
+ * protocol joins, keeping its offsets; while it has members, the other protocol's members are refused. A shard is
+ * created loading; it answers once its partition is loaded, and once unloaded it is dropped for good (a later
+ * take-over creates a new one).
  *
  * <p>Not thread-safe: confined to the group coordinator's thread, which also runs its timers.
  */

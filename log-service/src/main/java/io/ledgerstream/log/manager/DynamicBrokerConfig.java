@@ -6,6 +6,7 @@ import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.BrokerConfigLayers;
 import io.ledgerstream.log.config.LogConfig;
 import io.ledgerstream.log.metadata.BrokerConfigRecord;
+import io.ledgerstream.log.metadata.BrokerConfigStore;
 import io.ledgerstream.log.metadata.MetadataCodec;
 import io.ledgerstream.log.metadata.MetadataStore;
 import java.util.HashMap;
@@ -50,7 +51,7 @@ public final class DynamicBrokerConfig implements AutoCloseable {
     private DynamicBrokerConfig(MetadataStore metadata, BrokerConfig config) {
         this.metadata = metadata;
         this.ownEntity = Integer.toString(config.brokerId());
-        this.cache = metadata.cache(metadata.brokerConfigsPath());
+        this.cache = metadata.cache(metadata.brokerConfigs().path());
         this.layers = BrokerConfigLayers.of(config);
     }
 
@@ -109,15 +110,15 @@ public final class DynamicBrokerConfig implements AutoCloseable {
             return CompletableFuture.failedFuture(new InvalidRequestException("Unexpected broker id " + entity
                     + ": broker " + ownEntity + " changes its own settings and those of every broker (an empty name)"));
         }
-        String stored = cluster ? MetadataStore.DEFAULT_BROKER_ENTITY : ownEntity;
-        return metadata.brokerConfig(stored).thenCompose(current -> {
+        String stored = cluster ? BrokerConfigStore.DEFAULT_ENTITY : ownEntity;
+        return metadata.brokerConfigs().read(stored).thenCompose(current -> {
             Map<String, String> changed = change.apply(new HashMap<>(current.value().settings()));
             BrokerConfigLayers now = layers;
             BrokerConfigLayers next = cluster ? now.withClusterLayer(changed) : now.withBrokerLayer(changed);
             if (validateOnly) {
                 return CompletableFuture.completedFuture(null);
             }
-            return metadata.setBrokerConfig(stored, new BrokerConfigRecord(changed), current.version())
+            return metadata.brokerConfigs().write(stored, new BrokerConfigRecord(changed), current.version())
                     .thenCompose(v -> {
                         LOG.info("Dynamic settings of {} are now {}", cluster ? "every broker" : "broker " + entity,
                                 changed);
@@ -130,8 +131,8 @@ public final class DynamicBrokerConfig implements AutoCloseable {
     private void stored(ChildData node, boolean deleted) {
         String path = node.getPath();
         String name = path.substring(path.lastIndexOf('/') + 1);
-        boolean cluster = name.equals(MetadataStore.DEFAULT_BROKER_ENTITY);
-        if (!cluster && !name.equals(ownEntity) || path.equals(metadata.brokerConfigsPath())) {
+        boolean cluster = name.equals(BrokerConfigStore.DEFAULT_ENTITY);
+        if (!cluster && !name.equals(ownEntity) || path.equals(metadata.brokerConfigs().path())) {
             return;
         }
         try {

@@ -48,7 +48,7 @@ public final class MetadataStore {
     private final String brokersPath;
     private final String producersPath;
     private final String topicIdsPath;
-    private final String brokerConfigsPath;
+    private final BrokerConfigStore brokerConfigs;
 
     /** Binds to {@code root}, creating its folders if needed (blocking, once, at start-up). */
     public MetadataStore(CuratorFramework zk, String root) {
@@ -59,12 +59,12 @@ public final class MetadataStore {
         this.brokersPath = root + "/brokers";
         this.producersPath = root + "/producers";
         this.topicIdsPath = root + "/topic-ids";
-        this.brokerConfigsPath = root + "/config/brokers";
+        this.brokerConfigs = new BrokerConfigStore(zk, root + "/config/brokers");
         try {
             zk.createContainers(topicsPath);
             zk.createContainers(leadersPath);
             zk.createContainers(brokersPath);
-            zk.createContainers(brokerConfigsPath);
+            zk.createContainers(brokerConfigs.path());
             // Not a container: ZooKeeper removes an empty container, and a snapshot's creation would then fail.
             for (String path : List.of(producersPath, topicIdsPath)) {
                 if (zk.checkExists().forPath(path) == null) {
@@ -144,63 +144,9 @@ public final class MetadataStore {
         return root + "/controller";
     }
 
-    /**
-     * Where dynamic broker settings live: {@code <root>/config/brokers/<id>} for one broker and
-     * {@code <root>/config/brokers/default} ({@link #DEFAULT_BROKER_ENTITY}) for every broker.
-     */
-    public String brokerConfigsPath() {
-        return brokerConfigsPath;
-    }
-
-    /** The node name of the dynamic settings of every broker. */
-    public static final String DEFAULT_BROKER_ENTITY = "default";
-
-    /**
-     * The dynamic settings stored for {@code entity} (a broker id, or {@link #DEFAULT_BROKER_ENTITY}) with the node's
-     * version; {@link BrokerConfigRecord#EMPTY} at version -1 when none were ever stored.
-     */
-    public CompletableFuture<Versioned<BrokerConfigRecord>> brokerConfig(String entity) {
-        String path = brokerConfigsPath + "/" + entity;
-        return readNode(path, path).handle((node, error) -> {
-            if (error == null) {
-                return new Versioned<>(MetadataCodec.decodeBrokerConfig(node.value()), node.version());
-            }
-            if (Futures.unwrap(error) instanceof UnknownTopicException) {
-                return new Versioned<>(BrokerConfigRecord.EMPTY, -1);
-            }
-            throw new CompletionException(Futures.unwrap(error));
-        });
-    }
-
-    /**
-     * Stores the dynamic settings of {@code entity} if its node is still at {@code expectedVersion} (-1: if there is
-     * no node yet).
-     *
-     * @return completes exceptionally with {@link MetadataConflictException} if the node moved on
-     */
-    public CompletableFuture<Void> setBrokerConfig(String entity, BrokerConfigRecord config, int expectedVersion) {
-        String path = brokerConfigsPath + "/" + entity;
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        BackgroundCallback callback = (client, event) -> {
-            KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
-            switch (code) {
-                case OK -> result.complete(null);
-                case BADVERSION, NODEEXISTS, NONODE -> result.completeExceptionally(new MetadataConflictException(path));
-                default -> result.completeExceptionally(KeeperException.create(code, path));
-            }
-        };
-        try {
-            if (expectedVersion < 0) {
-                zk.create().creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT).inBackground(callback)
-                        .forPath(path, MetadataCodec.encode(config));
-            } else {
-                zk.setData().withVersion(expectedVersion).inBackground(callback)
-                        .forPath(path, MetadataCodec.encode(config));
-            }
-        } catch (Exception e) {
-            result.completeExceptionally(e);
-        }
-        return result;
+    /** Where dynamic broker settings live, and how they are read and stored. */
+    public BrokerConfigStore brokerConfigs() {
+        return brokerConfigs;
     }
 
     /** Creates a topic and its empty partitions in one ZooKeeper transaction, without leaders yet. */

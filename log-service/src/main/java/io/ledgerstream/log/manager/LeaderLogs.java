@@ -112,6 +112,10 @@ public final class LeaderLogs implements PartitionLogs, AutoCloseable {
         CompletableFuture<PartitionLog> existing = logs.get(partition);
         if (existing != null && existing.isDone() && !existing.isCompletedExceptionally()) {
             PartitionLog open = existing.join();
+            if (!open.failed() && open.leaderEpoch() >= epoch) {
+                // The usual case, on every read and append: the log is open in this epoch.
+                return existing;
+            }
             if ((open.failed() || open.leaderEpoch() < epoch) && logs.remove(partition, existing)) {
                 // A failed log refuses appends; closing it and opening again recovers the partition. One of an
                 // older epoch was opened before this broker was given the partition again.

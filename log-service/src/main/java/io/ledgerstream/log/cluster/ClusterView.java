@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What one broker knows of the cluster: the live brokers, every topic's partition leaders and topic ids, kept
- * current from ZooKeeper by watches. Listeners hear of changes on Curator's event thread and must not block. Once the view is
- * closed no listener is called any more, even for a change ZooKeeper reported just before; the view keeps what it
- * last knew.
+ * current from ZooKeeper by watches. Listeners hear of changes on Curator's event thread and must not block. Once
+ * the view is closed no listener is called any more, even for a change ZooKeeper reported just before; the view
+ * keeps what it last knew.
  *
  * <p>Thread-safe.
  */

@@ -74,7 +74,8 @@ public final class BrokerConfigStore {
             KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
             switch (code) {
                 case OK -> result.complete(null);
-                case BADVERSION, NODEEXISTS, NONODE -> result.completeExceptionally(new MetadataConflictException(node));
+                case BADVERSION, NODEEXISTS, NONODE ->
+                        result.completeExceptionally(new MetadataConflictException(node));
                 default -> result.completeExceptionally(KeeperException.create(code, node));
             }
         };

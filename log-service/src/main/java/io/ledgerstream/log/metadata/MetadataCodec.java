@@ -19,7 +19,8 @@ import org.apache.kafka.common.Uuid;
  *
  * <pre>
  * topic     v2: kind=1, version=2, name UTF, idHigh long, idLow long, partitions int, ensemble int,
- *               writeQuorum int, ackQuorum int, createdAtMs long, overrideCount int, (key UTF, value UTF) * overrideCount
+ *               writeQuorum int, ackQuorum int, createdAtMs long, overrideCount int,
+ *               (key UTF, value UTF) * overrideCount
  * topic     v1: as v2 without the id (read with the id {@link TopicIds#derived} gives it; see {@link #isCurrent})
  * partition v2: kind=2, version=2, logStartOffset long, writerEpoch long, cleanOffset long, segmentCount int,
  *               (ledgerId long, baseOffset long, sealed boolean, endOffset long, lastEntryId long,

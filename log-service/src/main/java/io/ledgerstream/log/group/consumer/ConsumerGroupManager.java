@@ -1,5 +1,7 @@
 package io.ledgerstream.log.group.consumer;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import io.ledgerstream.log.config.ConsumerGroupConfig;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,8 +15,6 @@ import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.FencedMemberEpochException;
 import org.apache.kafka.common.errors.GroupMaxSizeReachedException;

@@ -22,7 +22,7 @@ public final class ConsumerMember {
     List<String> subscribedTopicNames = List.of();
     String subscribedTopicRegex;
     /** {@link #subscribedTopicRegex} compiled, or null. */
-    java.util.regex.Pattern subscribedPattern;
+    com.google.re2j.Pattern subscribedPattern;
     String serverAssignor;
     int memberEpoch;
     int previousMemberEpoch = -1;

@@ -15,7 +15,11 @@
 #    by exactly one of the 11 again (ownership as the members' rebalance listeners report it: assigned adds,
 #    revoked and lost remove); the time of the last change of ownership or of the 11th's first records, whichever
 #    came later, once ownership has not changed for the quiet period (which also rules out a state that looks
-#    complete while a partition is still on its way to the 11th); the 11 then own 2 or 3 partitions each;
+#    complete while a partition is still on its way to the 11th); the 11 then own 2 or 3 partitions each.
+#    Members hear of a rebalance at their next heartbeat, so this time depends on where in the heartbeat cycle the
+#    11th joins: it subscribes at a set phase of the cycle after the group settled (whole intervals past the commit
+#    window, plus a fraction), the same on both brokers within a round and (r - 0.5) / ROUNDS in round r (0.17,
+#    0.50, 0.83 of the cycle with 3 rounds), so that the rounds cover the cycle and the median is mid-cycle;
 #  - commits/s with 1 committing consumer: a group of one member owning every partition.
 # Group settings are both brokers' defaults (group.consumer.heartbeat.interval.ms 5000, session timeouts 45 s, the
 # client's heartbeat.interval.ms 3000 for classic), but for group.initial.rebalance.delay.ms=0 on both (as every
@@ -40,13 +44,14 @@ build_all
 KAFKA_FLUSH_PROPERTY=""
 [ "$KAFKA_FLUSH" = default ] || KAFKA_FLUSH_PROPERTY="log.flush.interval.messages=1"
 
-# measure BROKER BOOTSTRAP REPLICATION_FACTOR PROTOCOLS: one run; its figures go to results.txt as
+# measure BROKER BOOTSTRAP REPLICATION_FACTOR PROTOCOLS: one run, the 11th joining at phase $phase; its figures go
+# to results.txt as
 # "ROUND BROKER PROTOCOL start-ms settled-ms join-ms commits/s-1 commits/s-10".
 measure() {
   local rc=0
   timeout "$STEP_TIMEOUT" java "-Dlog4j2.configurationFile=$WORK/log4j2.xml" -cp "$BENCH_CP" \
-    io.ledgerstream.bench.GroupBenchmark "$2" "$3" "$1" "$4" "$COMMIT_SECONDS" > "$WORK/$1.out" 2> "$WORK/$1.err" \
-    || rc=$?
+    io.ledgerstream.bench.GroupBenchmark "$2" "$3" "$1" "$4" "$COMMIT_SECONDS" "$phase" > "$WORK/$1.out" \
+    2> "$WORK/$1.err" || rc=$?
   grep -v '^RESULT ' "$WORK/$1.out" || true
   grep '^RESULT ' "$WORK/$1.out" | sed "s/^RESULT /$round /" >> "$WORK/results.txt" || true
   if [ "$rc" -ne 0 ]; then
@@ -74,7 +79,8 @@ FAILED=""
 echo "Consumer groups: 10 consumers on 30 partitions, an 11th joining, commits for $COMMIT_SECONDS s;" \
   "$ROUNDS rounds; Kafka flushing: $KAFKA_FLUSH"
 for round in $(seq 1 "$ROUNDS"); do
-  echo "--- round $round"
+  phase="$(awk -v r="$round" -v n="$ROUNDS" 'BEGIN { printf "%.2f", (r - 0.5) / n }')"
+  echo "--- round $round (the 11th joins at $phase of a heartbeat cycle)"
   if [ $((round % 2)) -eq 1 ]; then
     ours classic,consumer; kafka classic,consumer
   else
@@ -97,14 +103,13 @@ awk '
   function value(x) { return x == "n/a" ? x : sprintf("%.0f", x) }
   { for (f = 4; f <= 8; f++) v[$2, $3, $1, f] = $f; if ($1 > rounds) rounds = $1 }
   END {
-    split("start to all receiving, ms|settled after start, ms|11th member in, ms|commits/s, 1 consumer|" \
-      "commits/s, 10 consumers", names, "|")
-    split("4 5 6 7 8", fields, " ")
-    split("0 0 0 1 1", oursOverKafka, " ")
+    split("start to all receiving, ms|11th member in, ms|commits/s, 1 consumer|commits/s, 10 consumers", names, "|")
+    split("4 6 7 8", fields, " ")
+    split("0 0 1 1", oursOverKafka, " ")
     printf "%-9s %-28s %9s %9s %7s  %s\n", "protocol", "", "ours", "Kafka", "ratio", "per round"
     for (p = 1; p <= 2; p++) {
       protocol = (p == 1) ? "classic" : "consumer"
-      for (k = 1; k <= 5; k++) {
+      for (k = 1; k <= 4; k++) {
         f = fields[k]; ours = ""; theirs = ""; ratios = ""; shown = ""
         for (r = 1; r <= rounds; r++) {
           a = v["ours", protocol, r, f]; b = v["kafka", protocol, r, f]

@@ -28,7 +28,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * after a warm-up of commits.
  *
  * <p>Arguments: bootstrap servers, replication factor, label, then optionally the protocols in the order to run
- * them (comma-separated, default {@code classic}) and the commit window in seconds (default 10). Prints a line per
+ * them (comma-separated, default {@code classic}), the commit window in seconds (default 10) and where in the
+ * heartbeat cycle the 11th member joins (from 0 to 1, default 0.5; see {@link GroupRun}). Prints a line per
  * protocol, and for the scripts {@code RESULT label protocol start-ms settled-ms join-ms commits/s-1 commits/s-10}.
  */
 public final class GroupBenchmark {
@@ -49,6 +50,7 @@ public final class GroupBenchmark {
         String label = args[2];
         List<String> protocols = List.of((args.length > 3 ? args[3] : "classic").split(","));
         Duration commitWindow = Duration.ofSeconds(args.length > 4 ? Long.parseLong(args[4]) : 10);
+        double joinPhase = args.length > 5 ? Double.parseDouble(args[5]) : 0.5;
         String topic = "group-bench-" + System.currentTimeMillis();
         createTopic(bootstrap, topic, replication);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
@@ -61,13 +63,15 @@ public final class GroupBenchmark {
             producer.flush();
         }
         warmUp(bootstrap, topic, label);
-        GroupRun run = new GroupRun(bootstrap, topic, commitWindow);
+        GroupRun run = new GroupRun(bootstrap, topic, commitWindow, joinPhase);
         for (String protocol : protocols) {
             GroupRun.Figures f = run.run(protocol);
             System.out.printf(Locale.ROOT, "%-14s %-8s group of %d on %d partitions, start to all receiving: %,d ms "
-                            + "(settled %,d ms); 11th member in: %,d ms; commits/s with 1 consumer: %,.0f; with %d "
-                            + "consumers: %,.0f%n", label, protocol, GroupRun.CONSUMERS, GroupRun.PARTITIONS,
-                    f.startMs(), f.settledMs(), f.joinMs(), f.commitsOne(), GroupRun.CONSUMERS, f.commitsTen());
+                            + "(settled %,d ms); 11th member in (joining at %.2f of a %d s heartbeat cycle): %,d ms; "
+                            + "commits/s with 1 consumer: %,.0f; with %d consumers: %,.0f%n", label, protocol,
+                    GroupRun.CONSUMERS, GroupRun.PARTITIONS, f.startMs(), f.settledMs(), joinPhase,
+                    GroupRun.heartbeatInterval(protocol).toSeconds(), f.joinMs(), f.commitsOne(), GroupRun.CONSUMERS,
+                    f.commitsTen());
             System.out.printf(Locale.ROOT, "RESULT %s %s %d %d %d %.1f %.1f%n", label, protocol, f.startMs(),
                     f.settledMs(), f.joinMs(), f.commitsOne(), f.commitsTen());
         }

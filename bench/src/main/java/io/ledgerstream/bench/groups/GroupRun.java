@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One group protocol's measurements against one broker, on a topic of {@value #PARTITIONS} partitions that already
@@ -21,9 +22,13 @@ import java.util.concurrent.TimeUnit;
  *       whichever came later, once ownership stayed as it was for the quiet period);
  *   <li>commits/s with one committing consumer: a new group of one member, once it owns every partition.
  * </ol>
- * The quiet period that tells a settled group is one heartbeat interval and one second, since a rebalance moves
- * at most one heartbeat apart: 4 s for the classic protocol (the client's {@code heartbeat.interval.ms} 3 s), 6 s
- * for the consumer protocol (the broker's {@code group.consumer.heartbeat.interval.ms} 5 s).
+ * Members learn of a rebalance at their next heartbeat, every 3 s under the classic protocol (the client's
+ * {@code heartbeat.interval.ms}) and 5 s under the consumer protocol (the broker's
+ * {@code group.consumer.heartbeat.interval.ms}), so the 11th's time depends on where in that cycle it joins. It
+ * subscribes at a given phase of the cycle: the group's settled time (its last change of ownership, which under the
+ * classic protocol is when the members' heartbeat timers restarted) plus whole intervals past the commit window,
+ * plus {@code joinPhase} of an interval; the same on every broker. The quiet period that tells a settled group is one
+ * heartbeat interval and one second, since the steps of a rebalance come at most one heartbeat apart.
  *
  * <p>Not thread-safe: one run at a time.
  */
@@ -31,29 +36,42 @@ public final class GroupRun {
     public static final int CONSUMERS = 10;
     public static final int PARTITIONS = 30;
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration SETTLE_MARGIN = Duration.ofSeconds(1);
 
     private final String bootstrap;
     private final String topic;
     private final Duration commitWindow;
+    private final double joinPhase;
 
     /** What one run measured; times in milliseconds. */
     public record Figures(String protocol, long startMs, long settledMs, long joinMs, double commitsOne,
                           double commitsTen) {
     }
 
-    public GroupRun(String bootstrap, String topic, Duration commitWindow) {
+    /** @param joinPhase where in the heartbeat cycle the 11th member subscribes, from 0 (inclusive) to 1 */
+    public GroupRun(String bootstrap, String topic, Duration commitWindow, double joinPhase) {
+        if (joinPhase < 0 || joinPhase >= 1) {
+            throw new IllegalArgumentException("join phase " + joinPhase + " is not in [0, 1)");
+        }
         this.bootstrap = bootstrap;
         this.topic = topic;
         this.commitWindow = commitWindow;
+        this.joinPhase = joinPhase;
+    }
+
+    /** The heartbeat interval members of {@code protocol} use with both brokers' defaults. */
+    public static Duration heartbeatInterval(String protocol) {
+        return switch (protocol) {
+            case "classic" -> Duration.ofSeconds(3);
+            case "consumer" -> Duration.ofSeconds(5);
+            default -> throw new IllegalArgumentException("protocol " + protocol + " is neither classic nor consumer");
+        };
     }
 
     /** Runs the four measurements with {@code group.protocol} {@code protocol} (classic or consumer). */
     public Figures run(String protocol) throws Exception {
-        Duration quiet = switch (protocol) {
-            case "classic" -> Duration.ofSeconds(4);
-            case "consumer" -> Duration.ofSeconds(6);
-            default -> throw new IllegalArgumentException("protocol " + protocol + " is neither classic nor consumer");
-        };
+        long interval = heartbeatInterval(protocol).toNanos();
+        Duration quiet = heartbeatInterval(protocol).plus(SETTLE_MARGIN);
         String group = "bench-" + protocol + "-" + System.nanoTime();
         GroupView view = new GroupView(PARTITIONS);
         List<GroupMember> members = new ArrayList<>();
@@ -70,7 +88,8 @@ public final class GroupRun {
             long start = System.nanoTime();
             go.countDown();
             startMs = millis(view.awaitReceived(CONSUMERS, TIMEOUT) - start);
-            settledMs = millis(view.awaitSettled(CONSUMERS, 0, quiet, TIMEOUT) - start);
+            long settled = view.awaitSettled(CONSUMERS, 0, quiet, TIMEOUT);
+            settledMs = millis(settled - start);
 
             ten = commits(members);
 
@@ -78,7 +97,13 @@ public final class GroupRun {
             members.add(eleventh);
             CountDownLatch join = new CountDownLatch(1);
             eleventh.start(join);
-            long joinStart = System.nanoTime();
+            long offset = (long) (joinPhase * interval);
+            long cycles = Math.floorDiv(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100) - settled - offset,
+                    interval) + 1;
+            long joinStart = settled + cycles * interval + offset;
+            for (long wait = joinStart - System.nanoTime(); wait > 0; wait = joinStart - System.nanoTime()) {
+                LockSupport.parkNanos(wait);
+            }
             join.countDown();
             joinMs = millis(view.awaitSettled(CONSUMERS + 1, CONSUMERS, quiet, TIMEOUT) - joinStart);
         } finally {

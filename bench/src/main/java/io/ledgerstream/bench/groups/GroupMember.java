@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -110,7 +111,7 @@ public final class GroupMember {
             }
         } finally {
             try {
-                consumer.close(CLOSE);
+                consumer.close(CloseOptions.timeout(CLOSE));
             } catch (RuntimeException e) {
                 view.failed(index, e);
             }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Kafka's own perf tools (ProducerPerformance, ConsumerPerformance, EndToEndLatency) and our GroupBenchmark
-# (group start-up of 10 consumers on 30 partitions, commit throughput) against our standalone broker and against an
+# Kafka's own perf tools (ProducerPerformance, ConsumerPerformance, EndToEndLatency) and our GroupBenchmark with the
+# classic protocol (group start-up of 10 consumers on 30 partitions, an 11th joining, commit throughput; both
+# protocols, in rounds of their own: bench/groups.sh) against our standalone broker and against an
 # Apache Kafka broker (single node, KRaft) started here on loopback, in one run: Kafka with default flushing and
 # with log.flush.interval.messages=1 (fsync every write, as our bookie journals do), in rounds of alternating order.
 # Usage: bench/kafka-compare.sh [records]   (default 1000000; 1 KiB records, acks=all, topic of 3 partitions)
@@ -32,7 +33,8 @@ measure() {
   printf '%-26s %s\n' "$1 produce:" "$(cat "$WORK/$1.produce")"
   printf '%-26s %s\n' "$1 consume:" "$(cat "$WORK/$1.consume")"
   if [ -z "${SKIP_GROUPS:-}" ]; then
-    java -cp "$BENCH_CP" io.ledgerstream.bench.GroupBenchmark "$2" "$3" "$1" 2>/dev/null | tail -1
+    java -cp "$BENCH_CP" io.ledgerstream.bench.GroupBenchmark "$2" "$3" "$1" classic 10 2>/dev/null \
+      | grep -v -e '^RESULT ' -e 'warm-up:' | tail -1
   fi
   printf '%-26s %s\n' "$1 end-to-end:" "$(grep -E 'Avg latency|Percentiles' "$WORK/$1.e2e" | tr '\n' ' ')"
   grep -qE 'Avg latency' "$WORK/$1.e2e" || tail -5 "$WORK/$1.e2e" >&2

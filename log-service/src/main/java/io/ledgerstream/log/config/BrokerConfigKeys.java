@@ -76,6 +76,8 @@ public final class BrokerConfigKeys {
         add(ConsumerGroupConfig.HEARTBEAT_INTERVAL_MS, Type.INT, c -> c.consumerGroups().heartbeatIntervalMs());
         add(ConsumerGroupConfig.ASSIGNORS, Type.LIST, c -> String.join(",", c.consumerGroups().assignors()));
         add(ConsumerGroupConfig.MAX_SIZE, Type.INT, c -> c.consumerGroups().maxSize());
+        add(ConsumerGroupConfig.REBALANCE_PROTOCOLS, Type.LIST,
+                c -> c.consumerGroups().enabled() ? "classic,consumer" : "classic");
         add(TransactionConfig.STATE_LOG_NUM_PARTITIONS, Type.INT, c -> c.transactions().stateLogPartitions());
         add(TransactionConfig.MAX_TIMEOUT_MS, Type.INT, c -> c.transactions().maxTimeoutMs());
         add(TransactionConfig.ABORT_INTERVAL_MS, Type.LONG, c -> c.transactions().abortIntervalMs());

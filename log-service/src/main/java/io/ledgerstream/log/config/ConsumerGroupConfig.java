@@ -14,12 +14,17 @@ import java.util.Map;
  *                            ({@code group.consumer.assignors}: {@code uniform}, {@code range}, or Kafka's class names
  *                            of the same)
  * @param maxSize             the most members a group may have ({@code group.consumer.max.size})
+ * @param enabled             whether the consumer protocol is served at all
+ *                            ({@code group.coordinator.rebalance.protocols} names {@code consumer}, as by default;
+ *                            {@code classic} is always served)
  */
-public record ConsumerGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs, List<String> assignors, int maxSize) {
+public record ConsumerGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs, List<String> assignors, int maxSize,
+                                  boolean enabled) {
     public static final String SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
     public static final String HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
     public static final String ASSIGNORS = "group.consumer.assignors";
     public static final String MAX_SIZE = "group.consumer.max.size";
+    public static final String REBALANCE_PROTOCOLS = "group.coordinator.rebalance.protocols";
     private static final List<String> KNOWN = List.of("uniform", "range");
 
     public ConsumerGroupConfig {
@@ -43,11 +48,25 @@ public record ConsumerGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs,
                 assignors.add(shortName);
             }
         }
+        String protocols = ConfigValues.stringValue(values, REBALANCE_PROTOCOLS, "classic,consumer");
+        List<String> listed = new ArrayList<>();
+        for (String protocol : protocols.split(",")) {
+            String name = protocol.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!name.equals("classic") && !name.equals("consumer")) {
+                throw new InvalidConfigException(REBALANCE_PROTOCOLS, protocols, "'" + protocol.trim()
+                        + "' is not a group protocol; the protocols are classic and consumer");
+            }
+            listed.add(name);
+        }
+        if (!listed.contains("classic")) {
+            throw new InvalidConfigException(REBALANCE_PROTOCOLS, protocols, "must include classic");
+        }
         return new ConsumerGroupConfig(
                 ConfigValues.intValue(values, SESSION_TIMEOUT_MS, 45_000, 1),
                 ConfigValues.intValue(values, HEARTBEAT_INTERVAL_MS, 5_000, 1),
                 assignors,
-                ConfigValues.intValue(values, MAX_SIZE, Integer.MAX_VALUE, 1));
+                ConfigValues.intValue(values, MAX_SIZE, Integer.MAX_VALUE, 1),
+                listed.contains("consumer"));
     }
 
     /** Kafka's class names of its assignors, as their short names. */

@@ -27,6 +27,27 @@ class ConfigTest {
     }
 
     @Test
+    void consumerGroupSettingsAreCheckedAndNameTheirKey() {
+        ConsumerGroupConfig defaults = BrokerConfig.fromMap(Map.of()).consumerGroups();
+        assertThat(defaults.enabled()).isTrue();
+        assertThat(defaults.assignors()).containsExactly("uniform", "range");
+        assertThat(defaults.sessionTimeoutMs()).isEqualTo(45_000);
+        ConsumerGroupConfig classicOnly = BrokerConfig.fromMap(Map.of("group.coordinator.rebalance.protocols",
+                "classic", "group.consumer.assignors",
+                "org.apache.kafka.coordinator.group.assignor.RangeAssignor")).consumerGroups();
+        assertThat(classicOnly.enabled()).isFalse();
+        assertThat(classicOnly.assignors()).containsExactly("range");
+        assertThatThrownBy(() -> BrokerConfig.fromMap(Map.of("group.coordinator.rebalance.protocols", "consumer")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("group.coordinator.rebalance.protocols")
+                .hasMessageContaining("classic");
+        assertThatThrownBy(() -> BrokerConfig.fromMap(Map.of("group.consumer.assignors", "sticky")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("group.consumer.assignors")
+                .hasMessageContaining("sticky");
+        assertThatThrownBy(() -> BrokerConfig.fromMap(Map.of("group.consumer.heartbeat.interval.ms", "60000")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("group.consumer.heartbeat.interval.ms");
+    }
+
+    @Test
     void cleanupPoliciesReadAsKafkaWritesThem() {
         assertThat(LogConfig.DEFAULTS.cleanupPolicy()).isEqualTo(CleanupPolicy.DELETE);
         LogConfig compact = LogConfig.DEFAULTS.withOverrides(Map.of("cleanup.policy", "compact",

@@ -109,6 +109,23 @@ class ApiVersionsContractITCase {
         assertThat(unanswered).isEmpty();
     }
 
+    @Test
+    void aBrokerServingOnlyTheClassicGroupProtocolDoesNotAdvertiseTheConsumerOne() throws Exception {
+        try (io.ledgerstream.log.broker.Broker classicOnly = io.ledgerstream.log.broker.Broker.start(
+                local.cluster().brokerConfig(Map.of("listeners", "PLAINTEXT://127.0.0.1:0", "broker.id", "9",
+                        "group.coordinator.rebalance.protocols", "classic")), java.time.Clock.systemUTC());
+             Socket socket = new Socket("127.0.0.1", classicOnly.kafkaPort())) {
+            socket.setSoTimeout(30_000);
+            ApiVersionsResponse response = ApiVersionsResponse.parse(new ByteBufferAccessor(RawKafkaRequests.exchange(
+                    socket, new ApiVersionsRequest.Builder().build((short) 3), ++correlation)), (short) 3);
+            assertThat(response.apiVersion(ApiKeys.CONSUMER_GROUP_HEARTBEAT.id)).isNull();
+            assertThat(response.apiVersion(ApiKeys.CONSUMER_GROUP_DESCRIBE.id)).isNull();
+            assertThat(response.apiVersion(ApiKeys.JOIN_GROUP.id)).isNotNull();
+        }
+        assertThat(advertised()).extracting(ApiVersionsResponseData.ApiVersion::apiKey)
+                .contains(ApiKeys.CONSUMER_GROUP_HEARTBEAT.id);
+    }
+
     /** Sends the API's request message with its defaults at {@code version}; null if the connection closed. */
     private static AbstractResponse exchange(Socket socket, ApiKeys api, short version) throws IOException {
         ApiMessage body = ApiMessageType.fromApiKey(api.id).newRequest();

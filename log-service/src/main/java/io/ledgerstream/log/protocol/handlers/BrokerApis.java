@@ -40,8 +40,7 @@ public final class BrokerApis {
                                      GroupCoordinator groups, TransactionCoordinator transactions,
                                      TransactionVerifier verifier, IntSupplier controllerId, Admin admin) {
         ApiHandlers handlers = new ApiHandlers();
-        return handlers
-                .register(new ApiVersionsHandler(handlers))
+        handlers.register(new ApiVersionsHandler(handlers))
                 .register(new MetadataHandler(topics, cluster, identity, controllerId))
                 .register(new ProduceHandler(logs, cluster, verifier))
                 .register(new FetchHandler(logs, cluster,
@@ -82,8 +81,11 @@ public final class BrokerApis {
                 .register(new WriteTxnMarkersHandler(new PartitionMarkers(logs, groups)))
                 .register(new DescribeTransactionsHandler(transactions))
                 .register(new ListTransactionsHandler(transactions))
-                .register(new DescribeProducersHandler(logs))
-                .register(new ConsumerGroupHeartbeatHandler(groups))
-                .register(new ConsumerGroupDescribeHandler(groups, cluster));
+                .register(new DescribeProducersHandler(logs));
+        if (topics.config().consumerGroups().enabled()) {
+            handlers.register(new ConsumerGroupHeartbeatHandler(groups))
+                    .register(new ConsumerGroupDescribeHandler(groups, cluster));
+        }
+        return handlers;
     }
 }

@@ -31,7 +31,7 @@ class ConsumerGroupManagerTest {
 
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor();
     private final ConsumerGroupManager manager = new ConsumerGroupManager(thread,
-            new ConsumerGroupConfig(400, 100, List.of("uniform", "range"), 100), new GroupTopics() {
+            new ConsumerGroupConfig(400, 100, List.of("uniform", "range"), 100, true), new GroupTopics() {
                 @Override
                 public Optional<GroupTopic> topic(String name) {
                     return name.equals(ORDERS.name()) ? Optional.of(ORDERS) : Optional.empty();

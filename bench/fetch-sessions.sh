@@ -95,15 +95,8 @@ awk '{ printf "round %s  %-18s %9s %8s / %6s / %-6s %8s %8s %10s %6s / %-6s %s\n
 echo
 echo "Ratios, >= 1.0 means as good as Kafka: fetches/s and records/s ours/Kafka; bytes and CPU Kafka/ours." \
   "Medians over the rounds; per round in brackets."
-awk '
+awk "$AWK_MEDIAN"'
   function ratio(a, b) { return (a == "n/a" || b == "n/a" || b + 0 == 0) ? "n/a" : a / b }
-  function median(list,   n, s, i, j, t) {
-    n = split(list, s, " ")
-    for (i = 2; i <= n; i++) for (j = i; j > 1 && s[j - 1] + 0 > s[j] + 0; j--) { t = s[j]; s[j] = s[j - 1]; s[j - 1] = t }
-    if (n == 0) return "n/a"
-    return (n % 2) ? s[(n + 1) / 2] : (s[n / 2] + s[n / 2 + 1]) / 2
-  }
-  function fmt(x) { return x == "n/a" ? x : sprintf("%.2f", x) }
   function value(x) { return x == "n/a" ? x : sprintf("%.1f", x) }
   { for (f = 3; f <= 12; f++) v[$2, $1, f] = $f; if ($1 > rounds) rounds = $1 }
   END {

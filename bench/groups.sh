@@ -91,15 +91,8 @@ done
 echo
 echo "Medians over the rounds, per round in brackets; ratios >= 1.0 mean as good as Kafka (times Kafka/ours," \
   "commits/s ours/Kafka)."
-awk '
+awk "$AWK_MEDIAN"'
   function ratio(a, b) { return (a == "" || b == "" || b + 0 == 0) ? "n/a" : a / b }
-  function median(list,   n, s, i, j, t) {
-    n = split(list, s, " ")
-    for (i = 2; i <= n; i++) for (j = i; j > 1 && s[j - 1] + 0 > s[j] + 0; j--) { t = s[j]; s[j] = s[j - 1]; s[j - 1] = t }
-    if (n == 0) return "n/a"
-    return (n % 2) ? s[(n + 1) / 2] : (s[n / 2] + s[n / 2 + 1]) / 2
-  }
-  function fmt(x) { return x == "n/a" ? x : sprintf("%.2f", x) }
   function value(x) { return x == "n/a" ? x : sprintf("%.0f", x) }
   { for (f = 4; f <= 8; f++) v[$2, $3, $1, f] = $f; if ($1 > rounds) rounds = $1 }
   END {

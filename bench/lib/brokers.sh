@@ -2,6 +2,17 @@
 # Apache Kafka 4.1.1 broker (single node, KRaft) on loopback. The caller sets ROOT and WORK and traps cleanup.
 # Our broker's log of every run goes to $WORK/ledgerstream.log, each start appended under a line of its own;
 # KEEP_LEDGERSTREAM_LOG=FILE keeps a copy of it when the script ends.
+# awk functions the scripts' summaries share: median(list of space-separated numbers) and fmt(ratio to 2 places).
+# shellcheck disable=SC2016
+AWK_MEDIAN='
+  function median(list,   n, s, i, j, t) {
+    n = split(list, s, " ")
+    for (i = 2; i <= n; i++) for (j = i; j > 1 && s[j - 1] + 0 > s[j] + 0; j--) { t = s[j]; s[j] = s[j - 1]; s[j - 1] = t }
+    if (n == 0) return "n/a"
+    return (n % 2) ? s[(n + 1) / 2] : (s[n / 2] + s[n / 2 + 1]) / 2
+  }
+  function fmt(x) { return x == "n/a" ? x : sprintf("%.2f", x) }
+'
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerstream.log.config.ConsumerGroupConfig;
+import io.ledgerstream.log.testing.Await;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -15,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.FencedMemberEpochException;
 import org.apache.kafka.common.errors.InvalidRequestException;
@@ -150,19 +153,23 @@ class ConsumerGroupManagerTest {
     void aMemberThatStopsHeartbeatingIsRemovedAndItsPartitionsGoToTheOthers() throws Exception {
         on(() -> manager.heartbeat(join("m1", null)));
         HeartbeatResult m2 = on(() -> manager.heartbeat(join("m2", null)));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        HeartbeatResult latest = m2;
-        PartitionSet owned = PartitionSet.EMPTY;
+        AtomicReference<HeartbeatResult> latest = new AtomicReference<>(m2);
+        AtomicReference<PartitionSet> held = new AtomicReference<>(PartitionSet.EMPTY);
         // Only m2 heartbeats; m1's session (400 ms) runs out and m2 ends up with everything.
-        while (System.nanoTime() < deadline && (latest.assignment() == null || latest.assignment().size() < 4)) {
-            PartitionSet report = owned;
-            int epoch = latest.memberEpoch();
-            latest = on(() -> manager.heartbeat(beat("m2", epoch, report)));
-            if (latest.assignment() != null) {
-                owned = latest.assignment();
+        Await.until("m2 holds every partition once m1 timed out", Duration.ofSeconds(10), () -> {
+            int epoch = latest.get().memberEpoch();
+            PartitionSet report = held.get();
+            try {
+                latest.set(on(() -> manager.heartbeat(beat("m2", epoch, report))));
+            } catch (Exception e) {
+                throw new AssertionError("m2's heartbeat failed", e);
             }
-            Thread.sleep(50);
-        }
+            if (latest.get().assignment() != null) {
+                held.set(latest.get().assignment());
+            }
+            return held.get().size() == 4;
+        });
+        PartitionSet owned = held.get();
         assertThat(owned.size()).isEqualTo(4);
         assertThat(on(() -> manager.group("g").orElseThrow().members()).stream().map(ConsumerMember::memberId))
                 .containsExactly("m2");

@@ -20,8 +20,15 @@ final class BookieCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "3181", description = "Bookie port; it is the bookie's identity (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--advertised-address", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = {"Host name or address clients reach this bookie at; with the port, the bookie's identity, so "
+                    + "it must stay the same across restarts (default: ${DEFAULT-VALUE}).",
+                    "The bookie listens on every interface whatever this is."})
+    String advertisedAddress;
+
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data/bookie",
-            description = "Journal and ledger folder (default: ${DEFAULT-VALUE}).")
+            description = {"Folder of the journal (DIR/journal) and the ledgers (DIR/ledgers) (default: "
+                    + "${DEFAULT-VALUE}).", "Either may be a mount point of a disk of its own."})
     File dataDir;
 
     @Option(names = "--ledgers-root", defaultValue = "/ledgers",
@@ -34,7 +41,7 @@ final class BookieCommand implements Callable<Integer> {
             zk.start();
             BookieNode.ensureCluster(zk, zookeeper, ledgersRoot);
         }
-        BookieNode bookie = BookieNode.start(dataDir, port,
+        BookieNode bookie = BookieNode.start(dataDir, advertisedAddress, port,
                 "zk+null://" + zookeeper.replace(',', ';') + ledgersRoot);
         RunUntilStopped.await("bookie " + bookie.bookieId(), bookie);
         return 0;

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,6 +32,11 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "0", description = "Parallelism (default: the cluster's).")
     int parallelism;
 
+    @Option(names = "--unless-running", paramLabel = "JOB_NAME",
+            description = "Do nothing when the cluster already runs a job of this name (for a set-up step that may "
+                    + "run again).")
+    String unlessRunning;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(jar)) {
@@ -38,6 +44,14 @@ final class SubmitCommand implements Callable<Integer> {
         }
         String base = cluster.contains("://") ? cluster : "http://" + cluster;
         FlinkRestClient rest = new FlinkRestClient(base);
+        if (unlessRunning != null) {
+            Optional<String> running = rest.activeJobNamed(unlessRunning);
+            if (running.isPresent()) {
+                System.out.println("Job " + unlessRunning + " already runs as job " + running.get() + "; not "
+                        + "submitted again");
+                return 0;
+            }
+        }
         String jarId = rest.uploadJar(jar);
         String jobId = rest.run(jarId, mainClass, args, parallelism);
         System.out.println("Submitted " + jar.getFileName() + " as job " + jobId + "; see " + base + "/#/job/running/"

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -23,6 +24,7 @@ import java.util.UUID;
  */
 public final class FlinkRestClient {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> TERMINAL = List.of("FINISHED", "CANCELED", "FAILED");
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
     };
 
@@ -89,11 +91,21 @@ public final class FlinkRestClient {
         Object jobs = send(HttpRequest.newBuilder(uri("/jobs/overview")).GET()).get("jobs");
         List<String> active = new ArrayList<>();
         for (Map<String, Object> job : (List<Map<String, Object>>) jobs) {
-            if (!List.of("FINISHED", "CANCELED", "FAILED").contains(String.valueOf(job.get("state")))) {
+            if (!TERMINAL.contains(String.valueOf(job.get("state")))) {
                 active.add(String.valueOf(job.get("jid")));
             }
         }
         return active;
+    }
+
+    /** The id of a job of that name that is not finished, if the cluster has one. */
+    public Optional<String> activeJobNamed(String name) throws IOException, InterruptedException {
+        for (JsonNode job : get("/jobs/overview").path("jobs")) {
+            if (name.equals(job.path("name").asText()) && !TERMINAL.contains(job.path("state").asText())) {
+                return Optional.of(job.path("jid").asText());
+            }
+        }
+        return Optional.empty();
     }
 
     public void cancel(String jobId) throws IOException, InterruptedException {

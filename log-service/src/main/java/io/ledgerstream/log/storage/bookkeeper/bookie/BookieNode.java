@@ -26,6 +26,8 @@ public final class BookieNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BookieNode.class);
     private static final int READ_BUFFER_BYTES = 256 << 10;
     private static final int ARENA_CHUNK_BYTES = 256 << 10;
+    /** How long {@link #ensureCluster} waits for another bookie that is creating the cluster's metadata. */
+    private static final long CLUSTER_CREATION_WAIT_MS = 30_000;
     /** BookKeeper's flag that a bookie's shutdown has been triggered; null if this BookKeeper has none. */
     private static final Field SHUTDOWN_TRIGGERED = shutdownTriggeredFlag();
 
@@ -42,20 +44,42 @@ public final class BookieNode implements AutoCloseable {
     }
 
     /**
-     * Creates BookKeeper's cluster znodes under {@code ledgersRoot} unless they exist.
+     * Creates BookKeeper's cluster znodes under {@code ledgersRoot} unless they exist. Bookies that start at the same
+     * time may all call this:
+     * <ol>
+     *   <li>If the cluster's instance id exists, the cluster is complete: nothing to do.</li>
+     *   <li>Otherwise create the cluster. Another caller may be creating it at the same moment: then creating
+     *       fails (a znode exists) or answers that the cluster exists.</li>
+     *   <li>In that case wait, up to {@link #CLUSTER_CREATION_WAIT_MS}, for the instance id, which BookKeeper
+     *       writes once the rest is there; past that, fail with what went wrong.</li>
+     * </ol>
      *
      * @param zk a connected client of the ZooKeeper the bookies will register in
      */
     public static void ensureCluster(CuratorFramework zk, String zookeeperConnect, String ledgersRoot) throws Exception {
-        if (zk.checkExists().forPath(ledgersRoot + "/available") != null) {
+        String instanceId = ledgersRoot + "/INSTANCEID";
+        if (zk.checkExists().forPath(instanceId) != null) {
             return;
         }
         ServerConfiguration conf = new ServerConfiguration();
         conf.setMetadataServiceUri("zk+null://" + zookeeperConnect.replace(',', ';') + ledgersRoot);
-        if (!BookKeeperAdmin.initNewCluster(conf) && zk.checkExists().forPath(ledgersRoot + "/available") == null) {
-            throw new IllegalStateException("Could not create BookKeeper's cluster metadata under " + ledgersRoot);
+        Exception failure = null;
+        try {
+            if (BookKeeperAdmin.initNewCluster(conf)) {
+                LOG.info("Created BookKeeper cluster metadata under {}", ledgersRoot);
+                return;
+            }
+        } catch (Exception e) {
+            failure = e;
         }
-        LOG.info("Created BookKeeper cluster metadata under {}", ledgersRoot);
+        long deadline = System.nanoTime() + CLUSTER_CREATION_WAIT_MS * 1_000_000L;
+        while (zk.checkExists().forPath(instanceId) == null) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Could not create BookKeeper's cluster metadata under " + ledgersRoot
+                        + (failure == null ? "" : ": " + failure.getMessage()), failure);
+            }
+            Thread.sleep(100);
+        }
     }
 
     /**

@@ -5,11 +5,12 @@
 #   docker/build.sh                   the Ledgerstream image (ledgerstream:TAG) on eclipse-temurin:17-jre
 #   docker/build.sh --base IMAGE      the same on another Java 17 image
 #   docker/build.sh --offline         no registry needed: a Debian bookworm base with OpenJDK 17 from this machine's
-#                                     apt sources (mmdebstrap, then imported; kept once built), and on it the
-#                                     Ledgerstream image, a Flink image on the classpath flink-cluster/ resolves
-#                                     (ledgerstream-flink:TAG) and a Prometheus image of Debian's package
-#                                     (ledgerstream-prometheus:TAG). The compose test runs these.
-# Options: --tag TAG (default latest), --rebuild-base (with --offline: build the Debian base again).
+#                                     apt sources (mmdebstrap, then imported), and on it the Ledgerstream image, a
+#                                     Flink image on the classpath flink-cluster/ resolves (ledgerstream-flink:TAG)
+#                                     and a Prometheus image of Debian's package (ledgerstream-prometheus:bookworm).
+#                                     The base and the Prometheus image are kept once built. The compose test runs
+#                                     these.
+# Options: --tag TAG (default latest), --rebuild-base (with --offline: build the base and Prometheus images again).
 # CONTAINER_ENGINE picks podman or docker (default: podman when installed).
 set -euo pipefail
 
@@ -18,6 +19,7 @@ DOCKER="$ROOT/docker"
 STAGE="$DOCKER/target"
 BASE_IMAGE="eclipse-temurin:17-jre"
 DEBIAN_BASE="localhost/ledgerstream-base:bookworm-jre17"
+PROMETHEUS_IMAGE="localhost/ledgerstream-prometheus:bookworm"
 TAG=latest
 OFFLINE=false
 REBUILD_BASE=false
@@ -34,7 +36,7 @@ while [ $# -gt 0 ]; do
     --tag) TAG="${2:?--tag needs a tag}"; shift 2 ;;
     --offline) OFFLINE=true; shift ;;
     --rebuild-base) REBUILD_BASE=true; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) fail "unknown option $1 (try --help)" ;;
   esac
 done
@@ -79,14 +81,21 @@ stage_classpath() {
   done
 }
 
+# Builds an image, then removes the one the tag named before if nothing else uses it (each build of new jars would
+# otherwise leave one behind).
 build() {
-  local image="$1" context="$2"
+  local image="$1" context="$2" before after
   shift 2
   echo "Building $image ..." >&2
+  before="$("$ENGINE" image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)"
   # Docker's format keeps the HEALTHCHECK instruction (the OCI format has no such field).
   local format=()
   [ "$ENGINE" = podman ] && format=(--format docker)
   "$ENGINE" build --quiet "${format[@]}" --tag "$image" "$@" "$context" >/dev/null
+  after="$("$ENGINE" image inspect --format '{{.Id}}' "$image")"
+  if [ -n "$before" ] && [ "$before" != "$after" ]; then
+    "$ENGINE" rmi "$before" >/dev/null 2>&1 || true
+  fi
 }
 
 ledgerstream_image() {
@@ -118,8 +127,11 @@ flink_image() {
 }
 
 prometheus_image() {
-  local base="$1"
-  build "ledgerstream-prometheus:$TAG" "$DOCKER/prometheus" --build-arg "BASE_IMAGE=$base"
+  if [ "$REBUILD_BASE" = false ] && "$ENGINE" image inspect "$PROMETHEUS_IMAGE" >/dev/null 2>&1; then
+    echo "Prometheus image $PROMETHEUS_IMAGE already built" >&2
+    return
+  fi
+  build "$PROMETHEUS_IMAGE" "$DOCKER/prometheus" --build-arg "BASE_IMAGE=$1"
 }
 
 command -v "$ENGINE" >/dev/null 2>&1 || fail "$ENGINE is not installed"
@@ -132,4 +144,4 @@ if [ "$OFFLINE" = true ]; then
 else
   ledgerstream_image "$BASE_IMAGE"
 fi
-echo "Built: ledgerstream:$TAG$([ "$OFFLINE" = true ] && echo ", ledgerstream-flink:$TAG, ledgerstream-prometheus:$TAG")" >&2
+echo "Ready: ledgerstream:$TAG$([ "$OFFLINE" = true ] && echo ", ledgerstream-flink:$TAG, $PROMETHEUS_IMAGE")" >&2

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.internals.Topic;
@@ -68,7 +69,9 @@ final class CreateTopicsCommand implements Callable<Integer> {
     private String create(Admin admin, NewTopic topic, long deadline) throws Exception {
         while (true) {
             try {
-                admin.createTopics(List.of(topic)).all().get(20, TimeUnit.SECONDS);
+                int remainingMs = (int) Math.max(1_000, Math.min(15_000, (deadline - System.nanoTime()) / 1_000_000));
+                admin.createTopics(List.of(topic), new CreateTopicsOptions().timeoutMs(remainingMs)).all()
+                        .get(remainingMs + 5_000L, TimeUnit.MILLISECONDS);
                 return "created " + describe(topic);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof TopicExistsException) {

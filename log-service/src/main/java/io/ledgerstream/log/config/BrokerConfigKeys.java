@@ -2,6 +2,7 @@ package io.ledgerstream.log.config;
 
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -78,6 +79,8 @@ public final class BrokerConfigKeys {
         add(ConsumerGroupConfig.MAX_SIZE, Type.INT, c -> c.consumerGroups().maxSize());
         add(ConsumerGroupConfig.REBALANCE_PROTOCOLS, Type.LIST,
                 c -> c.consumerGroups().enabled() ? "classic,consumer" : "classic");
+        add(ConsumerGroupConfig.MIGRATION_POLICY, Type.STRING,
+                c -> c.consumerGroups().migration().name().toLowerCase(Locale.ROOT));
         add(TransactionConfig.STATE_LOG_NUM_PARTITIONS, Type.INT, c -> c.transactions().stateLogPartitions());
         add(TransactionConfig.MAX_TIMEOUT_MS, Type.INT, c -> c.transactions().maxTimeoutMs());
         add(TransactionConfig.ABORT_INTERVAL_MS, Type.LONG, c -> c.transactions().abortIntervalMs());

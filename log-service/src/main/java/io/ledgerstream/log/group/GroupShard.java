@@ -13,17 +13,19 @@ import io.ledgerstream.log.group.consumer.GroupTopics;
 import io.ledgerstream.log.group.consumer.Heartbeat;
 import io.ledgerstream.log.group.consumer.HeartbeatResult;
 import java.util.ArrayList;
-import java.util.Optional;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
@@ -34,15 +36,12 @@ import org.apache.kafka.common.protocol.Errors;
  * the kind of whichever member joins. With members, as {@code group.consumer.migration.policy} allows (both ways by
  * default, as in Kafka 4): a classic group of consumers becomes a consumer group when a member of the consumer
  * protocol joins, its classic members staying in it; it turns classic again, and rebalances, when the last member of
- * the consumer protocol leaves. A shard is
- * created loading; it answers once its partition is loaded, and once unloaded it is dropped for good (a later
- * take-over creates a new one).
+ * the consumer protocol leaves. A shard is created loading; it answers once its partition is loaded, and once
+ * unloaded it is dropped for good (a later take-over creates a new one).
  *
  * <p>Not thread-safe: confined to the group coordinator's thread, which also runs its timers.
  */
 final class GroupShard {
-    /** The protocol type of consumers' classic groups, the only kind that switches protocol with members. */
-    private static final String CONSUMER_PROTOCOL_TYPE = "consumer";
     private final int partition;
     private final int epoch;
     private final ClassicGroupManager classic;
@@ -109,7 +108,7 @@ final class GroupShard {
 
     CompletableFuture<JoinResult> join(JoinRequest request) {
         if (consumer.hasMembers(request.groupId())) {
-            return CompletableFuture.completedFuture(joinConsumerGroup(request));
+            return joinConsumerGroup(request);
         }
         if (consumer.group(request.groupId()).isPresent()) {
             // An empty consumer group turns classic, as a group of one kind or the other at every moment.
@@ -119,22 +118,30 @@ final class GroupShard {
         return classic.join(request);
     }
 
-    /** A classic member joins a consumer group with members: it is served from the group's assignment. */
-    private JoinResult joinConsumerGroup(JoinRequest r) {
+    /**
+     * A classic member joins a consumer group with members: it is served from the group's assignment; or, when it
+     * replaced the group's last member of the consumer protocol and the group turned classic, it joins that group.
+     */
+    private CompletableFuture<JoinResult> joinConsumerGroup(JoinRequest r) {
+        ClassicProtocolMembers.Joined joined;
         try {
-            ClassicProtocolMembers.Joined joined = consumer.classicMembers().join(new ClassicProtocolMembers.Join(
-                    r.groupId(), r.memberId(), r.groupInstanceId(), r.clientId(), r.clientHost(),
-                    r.sessionTimeoutMs(), r.rebalanceTimeoutMs(), r.protocolType(), r.protocols(),
-                    r.requireKnownMemberId()));
-            if (joined.error() != Errors.NONE) {
-                return JoinResult.error(joined.error(), joined.memberId());
-            }
-            // No leader: the coordinator assigns, so every member syncs as a follower and gets its part.
-            return new JoinResult(Errors.NONE, joined.generation(), r.protocolType(), joined.protocolName(), "",
-                    joined.memberId(), List.of(), false);
+            joined = consumer.classicMembers().join(new ClassicProtocolMembers.Join(r.groupId(), r.memberId(),
+                    r.groupInstanceId(), r.clientId(), r.clientHost(), r.sessionTimeoutMs(), r.rebalanceTimeoutMs(),
+                    r.protocolType(), r.protocols(), r.requireKnownMemberId()));
         } catch (ApiException e) {
-            return JoinResult.error(Errors.forException(e), r.memberId());
+            return CompletableFuture.completedFuture(JoinResult.error(Errors.forException(e), r.memberId()));
         }
+        if (joined.error() != Errors.NONE) {
+            return CompletableFuture.completedFuture(JoinResult.error(joined.error(), joined.memberId()));
+        }
+        if (consumer.group(r.groupId()).isEmpty()) {
+            return classic.join(new JoinRequest(r.groupId(), joined.memberId(), r.groupInstanceId(), r.clientId(),
+                    r.clientHost(), r.sessionTimeoutMs(), r.rebalanceTimeoutMs(), r.protocolType(), r.protocols(),
+                    false, r.skipAssignmentSupported()));
+        }
+        // No leader: the coordinator assigns, so every member syncs as a follower and gets its part.
+        return CompletableFuture.completedFuture(new JoinResult(Errors.NONE, joined.generation(), r.protocolType(),
+                joined.protocolName(), "", joined.memberId(), List.of(), false));
     }
 
     /**
@@ -146,8 +153,12 @@ final class GroupShard {
         String groupId = heartbeat.groupId();
         if (classic.exists(groupId) && classic.hasMembers(groupId)) {
             ClassicGroup group = classic.get(groupId);
-            if (heartbeat.memberEpoch() != 0
-                    || !consumer.classicMembers().mayAdopt(group.protocolType, group.members.size())) {
+            if (heartbeat.memberEpoch() != 0) {
+                // A member of a consumer group that turned classic while it was away: it joins again.
+                throw new UnknownMemberIdException("Member " + heartbeat.memberId() + " is not in group " + groupId
+                        + ", which is a classic group now");
+            }
+            if (!consumer.classicMembers().mayAdopt(group.protocolType, group.members.size())) {
                 throw new GroupIdNotFoundException("Group " + groupId + " is a classic group with members of "
                         + "protocol type " + group.protocolType + "; it cannot become a consumer group now (see "
                         + ConsumerGroupConfig.MIGRATION_POLICY + ")");
@@ -157,6 +168,7 @@ final class GroupShard {
             try {
                 return consumer.heartbeat(heartbeat);
             } catch (RuntimeException e) {
+                // Not expected once the heartbeat is valid and the group has room; the group goes back to classic.
                 consumer.group(groupId).filter(g -> g.members().stream().allMatch(m -> m.classic() != null)
                         && !g.members().isEmpty()).ifPresent(this::downgrade);
                 throw e;
@@ -200,7 +212,7 @@ final class GroupShard {
             member.generation = m.generation();
             members.add(member);
         }
-        classic.adopt(group.groupId(), group.groupEpoch(), CONSUMER_PROTOCOL_TYPE, members);
+        classic.adopt(group.groupId(), group.groupEpoch(), ConsumerProtocol.PROTOCOL_TYPE, members);
     }
 
     Optional<ConsumerGroupDescription> describeConsumerGroup(String groupId) {

@@ -1,6 +1,5 @@
 package io.ledgerstream.log.group.consumer;
 
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +9,6 @@ import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InconsistentGroupProtocolException;
-import org.apache.kafka.common.protocol.types.SchemaException;
 
 /**
  * The consumer protocol embedded in the classic protocol's JoinGroup and SyncGroup (protocol type
@@ -40,7 +38,8 @@ final class ClassicProtocol {
                     metadata));
             return new Subscription(List.copyOf(s.topics()), List.copyOf(s.ownedPartitions()),
                     s.rackId().orElse(null));
-        } catch (SchemaException | BufferUnderflowException | IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // kafka-clients' codec throws SchemaException, BufferUnderflowException or a plain RuntimeException.
             throw new InconsistentGroupProtocolException("The JoinGroup metadata for group " + groupId
                     + " is not a consumer protocol subscription: " + e.getMessage());
         }
@@ -53,7 +52,7 @@ final class ClassicProtocol {
         }
         try {
             return List.copyOf(ConsumerProtocol.deserializeAssignment(ByteBuffer.wrap(assignment)).partitions());
-        } catch (SchemaException | BufferUnderflowException | IllegalArgumentException e) {
+        } catch (RuntimeException e) {
             throw new InconsistentGroupProtocolException("The assignment of a member of group " + groupId
                     + " is not a consumer protocol assignment: " + e.getMessage());
         }

@@ -60,13 +60,15 @@ public final class ClassicProtocolMembers {
 
     /**
      * Turns a classic group with members into a consumer group: each member keeps its subscription and its last
-     * assignment, in member epoch {@code generation}, and is Stable; the group's epoch and target are that
-     * generation and those assignments.
+     * assignment, in member epoch {@code generation}; the group's epoch and target are that generation and those
+     * assignments. A member that still owns partitions its assignment no longer has (a cooperative member between
+     * its assignment and its next join) holds them until it revokes them, unless another member was given them.
      *
      * @throws GroupIdNotFoundException if a member's subscription or assignment is not the consumer protocol's
      */
     public void adopt(String groupId, int generation, List<ClassicMember> members) {
         List<ConsumerMember> adopted = new ArrayList<>();
+        List<PartitionSet> owned = new ArrayList<>();
         for (ClassicMember m : members) {
             ClassicProtocol.Subscription subscription;
             List<TopicPartition> assignment;
@@ -87,6 +89,7 @@ public final class ClassicProtocolMembers {
             member.assign(partitions(assignment));
             member.sent = member.assigned;
             adopted.add(member);
+            owned.add(partitions(subscription.owned()));
         }
         ConsumerGroup group = new ConsumerGroup(groupId);
         group.groupEpoch = generation;
@@ -95,6 +98,16 @@ public final class ClassicProtocolMembers {
             group.add(member);
             group.hold(member, member.assigned);
             group.target.put(member.memberId(), member.assigned);
+        }
+        for (int i = 0; i < adopted.size(); i++) {
+            ConsumerMember member = adopted.get(i);
+            PartitionSet stillOwned = owned.get(i).minus(member.assigned).filter((t, p) -> group.holder(t, p) == null);
+            if (!stillOwned.isEmpty()) {
+                member.pendingRevocation = stillOwned;
+                member.state = MemberState.UNREVOKED_PARTITIONS;
+                group.hold(member, stillOwned);
+                manager.armRevocation(group, member);
+            }
         }
         group.subscribedTopics = manager.subscribedTopics(group);
         manager.groups.put(groupId, group);
@@ -122,10 +135,14 @@ public final class ClassicProtocolMembers {
     /** A JoinGroup to a consumer group: the member joins or rejoins, its owned partitions telling what it revoked. */
     public Joined join(Join request) {
         ConsumerGroup group = manager.groups.get(request.groupId());
-        if (!ClassicProtocol.TYPE.equals(request.protocolType()) || request.protocols().isEmpty()) {
+        if (!ClassicProtocol.TYPE.equals(request.protocolType())) {
             throw new InconsistentGroupProtocolException("Group " + request.groupId() + " is a consumer group; a "
                     + "member of the classic protocol joins it with protocol type consumer, not '"
                     + request.protocolType() + "'");
+        }
+        if (request.protocols().isEmpty()) {
+            throw new InconsistentGroupProtocolException("The JoinGroup for group " + request.groupId()
+                    + " names no assignor protocol");
         }
         ClassicProtocol.Subscription subscription = ClassicProtocol.subscription(request.groupId(),
                 request.protocols());
@@ -137,6 +154,8 @@ public final class ClassicProtocolMembers {
         boolean changed = false;
         ConsumerMember member = group.members.get(memberId);
         String staticId = request.instanceId() == null ? null : group.staticMembers.get(request.instanceId());
+        checkCommonProtocol(group, request, staticId == null ? memberId : staticId);
+        ConsumerMember replaced = null;
         if (staticId != null && !staticId.equals(memberId)) {
             ConsumerMember previous = group.members.get(staticId);
             if (!unknown && previous.memberEpoch != Heartbeat.STATIC_LEAVE_EPOCH) {
@@ -149,6 +168,7 @@ public final class ClassicProtocolMembers {
             member.subscribedTopicNames = previous.subscribedTopicNames;
             member.rackId = previous.rackId;
             manager.takeOver(group, previous, member);
+            replaced = previous;
         } else if (member == null) {
             manager.checkRoom(group);
             member = new ConsumerMember(memberId, request.instanceId(), request.clientId(), request.clientHost());
@@ -165,6 +185,12 @@ public final class ClassicProtocolMembers {
         member.serverAssignor = null;
         member.rebalanceTimeoutMs = request.rebalanceTimeoutMs();
         member.classic = new ClassicMetadata(request.sessionTimeoutMs(), request.protocols());
+        if (replaced != null && replaced.classic == null
+                && manager.maybeDowngrade(group, "static member " + request.instanceId() + " came back speaking the "
+                        + "classic protocol")) {
+            // The caller joins it to the classic group this group now is.
+            return new Joined(Errors.NONE, memberId, member.memberEpoch, member.classic.firstProtocol());
+        }
         PartitionSet owned = partitions(subscription.owned());
         manager.advance(group, member, changed, owned);
         if (member.state == MemberState.UNREVOKED_PARTITIONS && !owned.intersects(member.pendingRevocation)) {
@@ -222,10 +248,26 @@ public final class ClassicProtocolMembers {
         }
     }
 
+    /**
+     * Refuses a member whose assignor protocols have none in common with the other classic members', as a classic
+     * group would: the group could not turn classic again otherwise.
+     */
+    private static void checkCommonProtocol(ConsumerGroup group, Join request, String self) {
+        boolean common = request.protocols().keySet().stream().anyMatch(name -> group.members.values().stream()
+                .filter(m -> m.classic != null && !m.memberId().equals(self))
+                .allMatch(m -> m.classic.protocols().containsKey(name)));
+        if (!common) {
+            throw new InconsistentGroupProtocolException("Member " + request.memberId() + " of group "
+                    + group.groupId() + " joins with assignors " + request.protocols().keySet()
+                    + ", none of which every other classic member of the group supports");
+        }
+    }
+
     /** The member of the classic protocol a request names, checked against its instance id. */
     private ConsumerMember member(ConsumerGroup group, String memberId, String instanceId) {
         ConsumerMember member = group.members.get(memberId);
-        if (member == null && instanceId != null && group.staticMembers.containsKey(instanceId)) {
+        if (member != null && instanceId != null && !instanceId.equals(member.instanceId())
+                || member == null && instanceId != null && group.staticMembers.containsKey(instanceId)) {
             throw new FencedInstanceIdException("Static member " + instanceId + " of group " + group.groupId()
                     + " is " + group.staticMembers.get(instanceId) + ", not " + memberId);
         }

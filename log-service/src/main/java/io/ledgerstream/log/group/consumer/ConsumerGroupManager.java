@@ -170,7 +170,10 @@ public final class ConsumerGroupManager {
         ConsumerMember previous = null;
         if (request.instanceId() != null && group.staticMembers.containsKey(request.instanceId())) {
             previous = group.members.get(group.staticMembers.get(request.instanceId()));
-            if (previous.memberEpoch != Heartbeat.STATIC_LEAVE_EPOCH && !previous.memberId().equals(memberId)) {
+            // A classic member is replaced at once: an application rolled to the new protocol restarts under its
+            // instance id without leaving first.
+            if (previous.classic == null && previous.memberEpoch != Heartbeat.STATIC_LEAVE_EPOCH
+                    && !previous.memberId().equals(memberId)) {
                 throw new UnreleasedInstanceIdException("Static member " + previous.memberId() + " with instance id "
                         + request.instanceId() + " is still in group " + group.groupId());
             }
@@ -387,16 +390,28 @@ public final class ConsumerGroupManager {
     void removeMember(ConsumerGroup group, ConsumerMember member, String why, boolean mayDowngrade) {
         cancelTimers(member);
         group.remove(member);
-        if (mayDowngrade && member.classic == null && group.classicWithCommonProtocol()
-                && config.migration().downgrades()) {
-            LOG.info("Member {} of consumer group {} {}; its other members speak the classic protocol, so it becomes "
-                    + "a classic group", member.memberId(), group.groupId(), why);
-            downgrade.accept(group);
+        if (mayDowngrade && member.classic == null && maybeDowngrade(group, "member " + member.memberId() + " " + why)) {
             return;
         }
         group.groupEpoch++;
         LOG.info("Member {} of consumer group {} {}; group epoch {}", member.memberId(), group.groupId(), why,
                 group.groupEpoch);
+    }
+
+    /**
+     * Hands the group over to become a classic group if every member speaks the classic protocol, with an assignor
+     * in common, and the migration policy allows it.
+     *
+     * @return whether it was handed over (it is no longer a consumer group)
+     */
+    boolean maybeDowngrade(ConsumerGroup group, String why) {
+        if (!group.classicWithCommonProtocol() || !config.migration().downgrades()) {
+            return false;
+        }
+        LOG.info("Consumer group {}: {}; its members all speak the classic protocol, so it becomes a classic group",
+                group.groupId(), why);
+        downgrade.accept(group);
+        return true;
     }
 
     /** (Re)starts the member's session: the group's session timeout, or a classic member's own. */
@@ -410,7 +425,7 @@ public final class ConsumerGroupManager {
         }, Math.max(1, timeoutMs), TimeUnit.MILLISECONDS);
     }
 
-    private void armRevocation(ConsumerGroup group, ConsumerMember member) {
+    void armRevocation(ConsumerGroup group, ConsumerMember member) {
         cancel(member.revocationTimer);
         int epoch = member.memberEpoch;
         member.revocationTimer = thread.schedule(() -> {

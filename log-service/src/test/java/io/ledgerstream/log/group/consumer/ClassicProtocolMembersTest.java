@@ -8,9 +8,11 @@ import io.ledgerstream.log.config.ConsumerGroupConfig.MigrationPolicy;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -189,6 +191,65 @@ class ClassicProtocolMembersTest {
         assertThat(members.get(0).generation()).isEqualTo(2);
         assertThat(manager.group("g")).as("no longer a consumer group").isEmpty();
         assertThat(joined.memberEpoch()).isEqualTo(3);
+    }
+
+    @Test
+    void staticMembersRollFromOneProtocolToTheOtherUnderTheirInstanceIds() throws Exception {
+        ConsumerGroupManager manager = manager(MigrationPolicy.BIDIRECTIONAL);
+        ClassicProtocolMembers classic = manager.classicMembers();
+        on(() -> {
+            classic.adopt("g", 2, List.of(new ClassicMember("c1", "i1", "client", "/127.0.0.1", 3000,
+                    new ClassicMetadata(3000, Map.of("range", subscription(0, 1, 2, 3))), 2, assignment(0, 1, 2, 3))));
+            return null;
+        });
+        // i1 restarts on the consumer protocol without leaving first: it takes c1's place and partitions.
+        HeartbeatResult upgraded = on(() -> manager.heartbeat(new Heartbeat("g", "n1", 0, "i1", null, 1000,
+                List.of("orders"), null, null, PartitionSet.EMPTY, "client", "/127.0.0.1")));
+        assertThat(upgraded.assignment().size()).isEqualTo(4);
+        assertThat(on(() -> manager.group("g").orElseThrow().members().stream().map(ConsumerMember::memberId)
+                .toList())).containsExactly("n1");
+
+        on(() -> {
+            ClassicProtocolMembers.Joined c2 = classic.join(new ClassicProtocolMembers.Join("g", "c2", null,
+                    "client", "/127.0.0.1", 3000, 3000, "consumer", Map.of("range", subscription()), true));
+            return c2;
+        });
+        // i1 rolls back to the classic protocol: the last member of the consumer protocol is replaced.
+        ClassicProtocolMembers.Joined back = on(() -> classic.join(new ClassicProtocolMembers.Join("g", "", "i1",
+                "client", "/127.0.0.1", 3000, 3000, "consumer", Map.of("range", subscription(0, 1, 2, 3)), true)));
+        assertThat(back.error()).isEqualTo(Errors.NONE);
+        assertThat(downgraded).as("the group turned classic").hasSize(1);
+        List<ClassicMember> members = on(() -> classic.release(downgraded.get(0)));
+        assertThat(members).extracting(ClassicMember::instanceId).containsExactlyInAnyOrder("i1", null);
+    }
+
+    @Test
+    void anAdoptedMemberStillOwningPartitionsItWasNotAssignedHoldsThemUntilItRevokes() throws Exception {
+        ConsumerGroupManager manager = manager(MigrationPolicy.BIDIRECTIONAL);
+        ClassicProtocolMembers classic = manager.classicMembers();
+        on(() -> {
+            // c1 was assigned 0 and 1 but has not joined since: it still owns 2, which nobody else was given.
+            classic.adopt("g", 4, List.of(new ClassicMember("c1", null, "client", "/127.0.0.1", 3000,
+                    new ClassicMetadata(3000, Map.of("cooperative-sticky", subscription(0, 1, 2))), 4,
+                    assignment(0, 1))));
+            return null;
+        });
+        assertThat(on(() -> classic.heartbeat("g", "c1", null, 4))).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
+        HeartbeatResult joined = on(() -> manager.heartbeat(join("new")));
+        assertThat(joined.assignment().isEmpty()).as("2 is still c1's, 3 waits for the new epoch's target").isFalse();
+        on(() -> {
+            Set<String> seen = new HashSet<>();
+            for (ConsumerMember m : manager.group("g").orElseThrow().members()) {
+                m.held().forEach((t, p) -> assertThat(seen.add(t + "-" + p)).as("%s held twice", p).isTrue());
+            }
+            return null;
+        });
+        assertThat(on(() -> manager.group("g").orElseThrow().members().stream()
+                .filter(m -> m.memberId().equals("new")).findFirst().orElseThrow().assigned().contains(ORDERS.id(), 2)))
+                .as("not given while c1 owns it").isFalse();
+        assertThatThrownBy(() -> on(() -> classic.join(new ClassicProtocolMembers.Join("g", "c9", null, "client",
+                "/127.0.0.1", 3000, 3000, "consumer", Map.of("range", subscription()), true))))
+                .as("no assignor in common with c1").isInstanceOf(InconsistentGroupProtocolException.class);
     }
 
     @Test

@@ -191,8 +191,8 @@ public final class Broker implements AutoCloseable {
             }
         });
         zk.getConnectionStateListenable().addListener(connectionStates);
-        server = KafkaServer.start(config.network(), BrokerApis.create(topics, logs, cluster, identity, producerIds, groups,
-                transactions, new TransactionVerifier(config.brokerId(), transactions, cluster, brokerClient),
+        server = KafkaServer.start(config.network(), BrokerApis.create(topics, logs, cluster, identity, producerIds,
+                groups, transactions, new TransactionVerifier(config.brokerId(), transactions, cluster, brokerClient),
                 () -> controllerId(), new BrokerApis.Admin(dynamicConfig, () -> controller,
                         config.bookkeeperMetadataUri())));
         registrar = BrokerRegistrar.register(metadata, registration(server.config()),

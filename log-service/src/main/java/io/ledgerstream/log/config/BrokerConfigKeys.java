@@ -66,8 +66,8 @@ public final class BrokerConfigKeys {
         add(BrokerConfig.PRODUCER_ID_EXPIRATION_MS, Type.LONG, BrokerConfig::producerIdExpirationMs);
         add(BrokerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, Type.LONG,
                 BrokerConfig::producerIdExpirationCheckIntervalMs);
-        add(NetworkConfig.LISTENERS, Type.LIST, c -> NetworkConfig.format(c.network().listeners()));
-        add(NetworkConfig.ADVERTISED_LISTENERS, Type.LIST,
+        add(NetworkConfig.LISTENERS, Type.STRING, c -> NetworkConfig.format(c.network().listeners()));
+        add(NetworkConfig.ADVERTISED_LISTENERS, Type.STRING,
                 c -> NetworkConfig.format(c.network().advertisedListeners()));
         add(NetworkConfig.LISTENER_SECURITY_PROTOCOL_MAP, Type.STRING, c -> c.network().securityProtocols()
                 .entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())

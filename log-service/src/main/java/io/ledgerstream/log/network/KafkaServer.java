@@ -80,8 +80,8 @@ public final class KafkaServer implements AutoCloseable {
                         // A client's close ends only its input: what it sent before is still served (KafkaConnection).
                         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                         .childHandler(pipeline(listener.name(), config, handlers, connections, closeLog));
-                InetSocketAddress address = listener.bindsEveryInterface()
-                        ? new InetSocketAddress(listener.port()) : new InetSocketAddress(listener.host(), listener.port());
+                InetSocketAddress address = listener.bindsEveryInterface() ? new InetSocketAddress(listener.port())
+                        : new InetSocketAddress(listener.host(), listener.port());
                 ChannelFuture binding = bootstrap.bind(address).await();
                 if (!binding.isSuccess()) {
                     throw new IllegalStateException("Could not bind listener " + listener.name() + " to " + address

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ledgerstream.log.broker.Broker;
 import io.ledgerstream.log.cluster.ClusterView;
+import io.ledgerstream.log.group.OffsetStore;
 import io.ledgerstream.log.metadata.PartitionLeaders;
 import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.LocalBroker;
@@ -11,6 +12,7 @@ import io.ledgerstream.log.testing.LocalCluster;
 import io.ledgerstream.log.testing.RawKafkaRequests;
 import io.ledgerstream.log.testing.TestClients;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,9 +42,13 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.FindCoordinatorRequest;
+import org.apache.kafka.common.requests.FindCoordinatorResponse;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.MetadataResponse;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -172,7 +178,8 @@ class NamedListenersITCase {
     /**
      * A third broker with INTERNAL only: clients of INTERNAL are told of all three; clients of EXTERNAL of the two
      * that have it, and a partition the third leads has no leader for them: LISTENER_NOT_FOUND from Metadata v6 on,
-     * LEADER_NOT_AVAILABLE before, the third broker an offline replica.
+     * LEADER_NOT_AVAILABLE before, the third broker an offline replica; a group it coordinates has no coordinator for
+     * them.
      */
     private void brokerWithoutTheListenerIsNotOffered(Map<Integer, Address> internal,
                                                       Map<Integer, Address> external) throws Exception {
@@ -209,7 +216,50 @@ class NamedListenersITCase {
                     assertThat(partition.leaderId()).isEqualTo(-1);
                     assertThat(partition.offlineReplicas()).containsExactly(2);
                 }
+                coordinatorWithoutTheListenerIsNotOffered(socket, third, allInternal.get(2));
             }
+        }
+    }
+
+    /**
+     * A group whose coordinator is the third broker: FindCoordinator over INTERNAL gives its INTERNAL address, over
+     * EXTERNAL (through {@code external}, a connection to broker 0) COORDINATOR_NOT_AVAILABLE, as Kafka answers.
+     */
+    private void coordinatorWithoutTheListenerIsNotOffered(Socket external, Broker third, Address thirdInternal)
+            throws Exception {
+        int partitions = third.config().offsetsTopicPartitions();
+        try (Socket internal = new Socket("127.0.0.1", cluster.broker(0).kafkaPort("INTERNAL"))) {
+            internal.setSoTimeout(30_000);
+            FindCoordinatorResponseData.Coordinator[] seen = new FindCoordinatorResponseData.Coordinator[2];
+            Await.until("a group coordinated by the third broker", WAIT, () -> {
+                for (int i = 0; i < 100; i++) {
+                    String group = "group-" + i;
+                    int partition = OffsetStore.partitionFor(group, partitions);
+                    if (cluster.broker(0).cluster().leader(new TopicPartition(OffsetStore.TOPIC, partition))
+                            .filter(l -> l.brokerId() == 2).isEmpty()) {
+                        continue;
+                    }
+                    seen[0] = findCoordinator(internal, group);
+                    seen[1] = findCoordinator(external, group);
+                    return seen[0].nodeId() == 2 && seen[1].errorCode() == Errors.COORDINATOR_NOT_AVAILABLE.code();
+                }
+                return false;
+            });
+            assertThat(new Address(seen[0].host(), seen[0].port())).isEqualTo(thirdInternal);
+            assertThat(seen[1].nodeId()).isEqualTo(-1);
+            assertThat(seen[1].errorMessage()).contains("has no listener EXTERNAL");
+        }
+    }
+
+    private static FindCoordinatorResponseData.Coordinator findCoordinator(Socket socket, String group) {
+        FindCoordinatorRequest request = new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
+                .setKeyType(FindCoordinatorRequest.CoordinatorType.GROUP.id()).setCoordinatorKeys(List.of(group)))
+                .build((short) 4);
+        try {
+            return FindCoordinatorResponse.parse(new ByteBufferAccessor(RawKafkaRequests.exchange(socket, request,
+                    ++correlationId)), (short) 4).data().coordinators().get(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -241,7 +291,7 @@ class NamedListenersITCase {
             return MetadataResponse.parse(new ByteBufferAccessor(RawKafkaRequests.exchange(socket, request,
                     ++correlationId)), version).data();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -4,6 +4,7 @@ import io.ledgerstream.log.cluster.BrokerRegistrar;
 import io.ledgerstream.log.cluster.ClusterView;
 import io.ledgerstream.log.cluster.Controller;
 import io.ledgerstream.log.config.BrokerConfig;
+import io.ledgerstream.log.config.Listener;
 import io.ledgerstream.log.config.NetworkConfig;
 import io.ledgerstream.log.group.GroupCoordinator;
 import io.ledgerstream.log.group.OffsetStore;
@@ -24,7 +25,11 @@ import io.ledgerstream.log.storage.bookkeeper.BookKeeperStorage;
 import io.ledgerstream.log.transaction.PartitionMarkers;
 import io.ledgerstream.log.transaction.TransactionCoordinator;
 import io.ledgerstream.log.transaction.TransactionVerifier;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -89,7 +94,8 @@ public final class Broker implements AutoCloseable {
                    ScheduledExecutorService scheduler, GroupCoordinator groups, Clock clock) {
         this.config = config;
         this.producerIds = new ProducerIdAllocator(zk, config.metadataRoot());
-        this.brokerClient = new BrokerClient("ledgerstream-broker-" + config.brokerId());
+        this.brokerClient = new BrokerClient("ledgerstream-broker-" + config.brokerId(),
+                config.network().interBrokerListenerName());
         this.transactions = new TransactionCoordinator(config.brokerId(), config.transactions().stateLogPartitions(),
                 logs, cluster, brokerClient, new PartitionMarkers(logs, groups), producerIds, clock,
                 config.transactions().maxTimeoutMs(), config.transactions().abortIntervalMs());
@@ -109,8 +115,9 @@ public final class Broker implements AutoCloseable {
      * Starts a broker.
      * <ol>
      *   <li>Connect to ZooKeeper and the bookies; start watching the live brokers and partition leaders.</li>
-     *   <li>Start the retention and compaction schedules and the Kafka-protocol listener.</li>
-     *   <li>Register as a live broker and join the controller election.</li>
+     *   <li>Start the retention and compaction schedules and bind every Kafka-protocol listener.</li>
+     *   <li>Register as a live broker, with every listener's advertised address (its bound port where 0 was
+     *       asked for), and join the controller election.</li>
      *   <li>Create the offsets and transaction state topics if there are none (the offsets topic's partition count
      *       places the groups); coordinate the groups and transactional ids of each of their partitions this broker
      *       leads. Wait (bounded) until every offsets partition has a live leader, and those led here are
@@ -175,13 +182,7 @@ public final class Broker implements AutoCloseable {
     }
 
     private void serve() throws Exception {
-        NetworkConfig network = config.network();
-        if (network.port() == 0) {
-            // Clients must be told the real port, so pick it before the APIs that advertise it are built.
-            network = network.withBoundPort(freePort(network.host()));
-        }
-        BrokerIdentity identity = new BrokerIdentity(config.brokerId(), network.advertisedHost(),
-                network.advertisedPort(), metadata.clusterId());
+        BrokerIdentity identity = new BrokerIdentity(config.brokerId(), metadata.clusterId());
         cluster.onLeadersChanged(topic -> {
             if (topic.equals(OffsetStore.TOPIC)) {
                 followGroupCoordinator();
@@ -190,12 +191,12 @@ public final class Broker implements AutoCloseable {
             }
         });
         zk.getConnectionStateListenable().addListener(connectionStates);
-        server = KafkaServer.start(network, BrokerApis.create(topics, logs, cluster, identity, producerIds, groups,
-                transactions, new TransactionVerifier(config.brokerId(), transactions, cluster, brokerClient),
+        server = KafkaServer.start(config.network(), BrokerApis.create(topics, logs, cluster, identity, producerIds,
+                groups, transactions, new TransactionVerifier(config.brokerId(), transactions, cluster, brokerClient),
                 () -> controllerId(), new BrokerApis.Admin(dynamicConfig, () -> controller,
                         config.bookkeeperMetadataUri())));
-        registrar = BrokerRegistrar.register(metadata, new BrokerRegistration(config.brokerId(),
-                network.advertisedHost(), network.advertisedPort(), config.rack()), config.zookeeperSessionTimeoutMs());
+        registrar = BrokerRegistrar.register(metadata, registration(server.config()),
+                config.zookeeperSessionTimeoutMs());
         controller = Controller.start(metadata, cluster, config.brokerId(), config.leaderBalanceDelayMs());
         groups.fixPartitionCount(OffsetsTopic.ensure(topics, config));
         topics.createTopicIfAbsent(TransactionCoordinator.topic(), transactions.partitionCount(),
@@ -205,8 +206,24 @@ public final class Broker implements AutoCloseable {
         followGroupCoordinator();
         followTransactionCoordinator();
         awaitGroupCoordinators();
-        LOG.info("Broker {} started: Kafka protocol on {}:{}, ZooKeeper {}", config.brokerId(),
-                network.host(), server.config().port(), config.zookeeperConnect());
+        LOG.info("Broker {} started: Kafka protocol on {}, advertised as {}, ZooKeeper {}", config.brokerId(),
+                NetworkConfig.format(server.config().listeners()),
+                NetworkConfig.format(server.config().advertisedListeners()), config.zookeeperConnect());
+    }
+
+    /**
+     * This broker as it registers: every listener's advertised address and security protocol. An empty advertised
+     * host is resolved as Kafka resolves it, to the local host's canonical name.
+     */
+    private BrokerRegistration registration(NetworkConfig bound) throws UnknownHostException {
+        List<BrokerRegistration.Endpoint> endpoints = new ArrayList<>();
+        for (Listener listener : bound.advertisedListeners()) {
+            String host = listener.host().isEmpty() ? InetAddress.getLocalHost().getCanonicalHostName()
+                    : listener.host();
+            endpoints.add(new BrokerRegistration.Endpoint(listener.name(),
+                    bound.securityProtocols().get(listener.name()), host, listener.port()));
+        }
+        return new BrokerRegistration(config.brokerId(), endpoints, config.rack());
     }
 
     /**
@@ -313,12 +330,6 @@ public final class Broker implements AutoCloseable {
         return c == null ? -1 : c.controllerId();
     }
 
-    private static int freePort(String host) throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
-            return socket.getLocalPort();
-        }
-    }
-
     public BrokerConfig config() {
         return config;
     }
@@ -348,9 +359,16 @@ public final class Broker implements AutoCloseable {
         return zk;
     }
 
-    /** The port the Kafka-protocol listener is bound to. */
+    /** The port the first Kafka-protocol listener is bound to. */
     public int kafkaPort() {
-        return server.config().port();
+        return server.config().listeners().get(0).port();
+    }
+
+    /** The port the Kafka-protocol listener of that name is bound to. */
+    public int kafkaPort(String listenerName) {
+        return server.config().listener(listenerName)
+                .orElseThrow(() -> new IllegalArgumentException("Broker " + config.brokerId() + " has no listener "
+                        + listenerName)).port();
     }
 
     /** Client connections open now. */

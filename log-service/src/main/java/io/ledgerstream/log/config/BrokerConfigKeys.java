@@ -2,10 +2,12 @@ package io.ledgerstream.log.config;
 
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Every key a broker reads, with its type, its value in force and whether it can change while the broker runs.
@@ -65,9 +67,13 @@ public final class BrokerConfigKeys {
         add(BrokerConfig.PRODUCER_ID_EXPIRATION_MS, Type.LONG, BrokerConfig::producerIdExpirationMs);
         add(BrokerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, Type.LONG,
                 BrokerConfig::producerIdExpirationCheckIntervalMs);
-        add(NetworkConfig.LISTENERS, Type.STRING, c -> "PLAINTEXT://" + c.network().host() + ":" + c.network().port());
+        add(NetworkConfig.LISTENERS, Type.STRING, c -> NetworkConfig.format(c.network().listeners()));
         add(NetworkConfig.ADVERTISED_LISTENERS, Type.STRING,
-                c -> "PLAINTEXT://" + c.network().advertisedHost() + ":" + c.network().advertisedPort());
+                c -> NetworkConfig.format(c.network().advertisedListeners()));
+        add(NetworkConfig.LISTENER_SECURITY_PROTOCOL_MAP, Type.STRING, c -> c.network().securityProtocols()
+                .entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
+                .collect(Collectors.joining(",")));
+        add(NetworkConfig.INTER_BROKER_LISTENER_NAME, Type.STRING, c -> c.network().interBrokerListenerName());
         add(NetworkConfig.SOCKET_REQUEST_MAX_BYTES, Type.INT, c -> c.network().socketRequestMaxBytes());
         add(NetworkConfig.CONNECTIONS_MAX_IDLE_MS, Type.LONG, c -> c.network().connectionsMaxIdleMs());
         add(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, BrokerConfig::offsetsTopicPartitions);
@@ -78,6 +84,8 @@ public final class BrokerConfigKeys {
         add(ConsumerGroupConfig.MAX_SIZE, Type.INT, c -> c.consumerGroups().maxSize());
         add(ConsumerGroupConfig.REBALANCE_PROTOCOLS, Type.LIST,
                 c -> c.consumerGroups().enabled() ? "classic,consumer" : "classic");
+        add(ConsumerGroupConfig.MIGRATION_POLICY, Type.STRING,
+                c -> c.consumerGroups().migration().name().toLowerCase(Locale.ROOT));
         add(TransactionConfig.STATE_LOG_NUM_PARTITIONS, Type.INT, c -> c.transactions().stateLogPartitions());
         add(TransactionConfig.MAX_TIMEOUT_MS, Type.INT, c -> c.transactions().maxTimeoutMs());
         add(TransactionConfig.ABORT_INTERVAL_MS, Type.LONG, c -> c.transactions().abortIntervalMs());

@@ -2,6 +2,7 @@ package io.ledgerstream.log.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -17,14 +18,17 @@ import java.util.Map;
  * @param enabled             whether the consumer protocol is served at all
  *                            ({@code group.coordinator.rebalance.protocols} names {@code consumer}, as by default;
  *                            {@code classic} is always served)
+ * @param migration           which way a group with members may switch protocol
+ *                            ({@code group.consumer.migration.policy}, {@code bidirectional} as in Kafka 4)
  */
 public record ConsumerGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs, List<String> assignors, int maxSize,
-                                  boolean enabled) {
+                                  boolean enabled, MigrationPolicy migration) {
     public static final String SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
     public static final String HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
     public static final String ASSIGNORS = "group.consumer.assignors";
     public static final String MAX_SIZE = "group.consumer.max.size";
     public static final String REBALANCE_PROTOCOLS = "group.coordinator.rebalance.protocols";
+    public static final String MIGRATION_POLICY = "group.consumer.migration.policy";
     private static final List<String> KNOWN = List.of("uniform", "range");
 
     public ConsumerGroupConfig {
@@ -51,7 +55,7 @@ public record ConsumerGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs,
         String protocols = ConfigValues.stringValue(values, REBALANCE_PROTOCOLS, "classic,consumer");
         List<String> listed = new ArrayList<>();
         for (String protocol : protocols.split(",")) {
-            String name = protocol.trim().toLowerCase(java.util.Locale.ROOT);
+            String name = protocol.trim().toLowerCase(Locale.ROOT);
             if (!name.equals("classic") && !name.equals("consumer")) {
                 throw new InvalidConfigException(REBALANCE_PROTOCOLS, protocols, "'" + protocol.trim()
                         + "' is not a group protocol; the protocols are classic and consumer");
@@ -66,7 +70,35 @@ public record ConsumerGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs,
                 ConfigValues.intValue(values, HEARTBEAT_INTERVAL_MS, 5_000, 1),
                 assignors,
                 ConfigValues.intValue(values, MAX_SIZE, Integer.MAX_VALUE, 1),
-                listed.contains("consumer"));
+                listed.contains("consumer"),
+                MigrationPolicy.parse(ConfigValues.stringValue(values, MIGRATION_POLICY, "bidirectional")));
+    }
+
+    /**
+     * Which way a group with members switches protocol online: upgrade (a classic group becomes a consumer group
+     * when a member of the consumer protocol joins), downgrade (a consumer group whose last member of the consumer
+     * protocol leaves becomes a classic group), both, or neither. A group without members always switches.
+     */
+    public enum MigrationPolicy {
+        DISABLED, UPGRADE, DOWNGRADE, BIDIRECTIONAL;
+
+        public boolean upgrades() {
+            return this == UPGRADE || this == BIDIRECTIONAL;
+        }
+
+        public boolean downgrades() {
+            return this == DOWNGRADE || this == BIDIRECTIONAL;
+        }
+
+        static MigrationPolicy parse(String value) {
+            for (MigrationPolicy policy : values()) {
+                if (policy.name().equalsIgnoreCase(value.trim())) {
+                    return policy;
+                }
+            }
+            throw new InvalidConfigException(MIGRATION_POLICY, value,
+                    "must be one of disabled, upgrade, downgrade, bidirectional");
+        }
     }
 
     /** Kafka's class names of its assignors, as their short names. */

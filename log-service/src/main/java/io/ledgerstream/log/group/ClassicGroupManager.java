@@ -55,13 +55,16 @@ final class ClassicGroupManager {
             // A consumer that assigns its own partitions and commits through the group (Flink's KafkaSource).
             return group.members.isEmpty() ? Errors.NONE : Errors.UNKNOWN_MEMBER_ID;
         }
-        if (!group.members.containsKey(memberId)) {
+        GroupMember member = group.members.get(memberId);
+        if (member == null) {
             return Errors.UNKNOWN_MEMBER_ID;
         }
-        if (generation != group.generation) {
+        if (generation != member.generation) {
             return Errors.ILLEGAL_GENERATION;
         }
-        return group.state == ClassicGroup.State.PREPARING_REBALANCE ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
+        // As Kafka: a member still in its generation commits while the others join (an eager assignor's member
+        // commits as it gives its partitions up), but not between the join and its new assignment.
+        return group.state == ClassicGroup.State.COMPLETING_REBALANCE ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
     }
 
     /**
@@ -83,10 +86,11 @@ final class ClassicGroupManager {
         if (generation < 0 && memberId.isEmpty()) {
             return Errors.NONE;
         }
-        if (!group.members.containsKey(memberId)) {
+        GroupMember member = group.members.get(memberId);
+        if (member == null) {
             return Errors.UNKNOWN_MEMBER_ID;
         }
-        return generation != group.generation ? Errors.ILLEGAL_GENERATION : Errors.NONE;
+        return generation != member.generation ? Errors.ILLEGAL_GENERATION : Errors.NONE;
     }
 
     /**
@@ -121,6 +125,11 @@ final class ClassicGroupManager {
         return Errors.NONE;
     }
 
+    /** The group, or null when it is not known here. */
+    ClassicGroup get(String groupId) {
+        return groups.get(groupId);
+    }
+
     /** Whether the group is known here (it has members or committed offsets). */
     boolean exists(String groupId) {
         return groups.containsKey(groupId);
@@ -133,6 +142,44 @@ final class ClassicGroupManager {
             cancel(group.joinDeadline);
             groups.remove(groupId);
         }
+    }
+
+    /**
+     * Takes a group with members out of the classic groups, for the consumer group it becomes: members waiting for
+     * a join or a sync are told REBALANCE_IN_PROGRESS and join again, as members of the consumer group.
+     */
+    ClassicGroup take(String groupId) {
+        ClassicGroup group = groups.remove(groupId);
+        cancel(group.joinDeadline);
+        group.pendingMemberIds.values().forEach(ClassicGroupManager::cancel);
+        for (GroupMember member : group.members.values()) {
+            cancel(member.sessionExpiry);
+            if (member.pendingJoin != null) {
+                member.pendingJoin.complete(JoinResult.error(Errors.REBALANCE_IN_PROGRESS, member.memberId));
+            }
+            if (member.pendingSync != null) {
+                member.pendingSync.complete(SyncResult.error(Errors.REBALANCE_IN_PROGRESS));
+            }
+        }
+        return group;
+    }
+
+    /**
+     * Makes a classic group of members that come from a consumer group, each with its assignment and its member
+     * epoch as its generation, in {@code generation}; it rebalances at once, so its members join again and their
+     * leader assigns (meanwhile they heartbeat and commit in the generations they know).
+     */
+    void adopt(String groupId, int generation, String protocolType, List<GroupMember> members) {
+        ClassicGroup group = new ClassicGroup(groupId);
+        group.generation = generation;
+        group.protocolType = protocolType;
+        members.forEach(m -> group.members.put(m.memberId, m));
+        group.protocolName = group.commonProtocol();
+        group.leaderId = members.get(0).memberId;
+        group.state = ClassicGroup.State.STABLE;
+        groups.put(groupId, group);
+        members.forEach(m -> armSession(group, m));
+        prepareRebalance(group);
     }
 
     /** Forgets every group: members waiting for a join or a sync get NOT_COORDINATOR and find the new coordinator. */
@@ -227,6 +274,7 @@ final class ClassicGroupManager {
         member.rebalanceTimeoutMs = r.rebalanceTimeoutMs();
         member.protocols = new LinkedHashMap<>(r.protocols());
         member.assignment = previous.assignment;
+        member.generation = group.generation;
         boolean leader = previous.memberId.equals(group.leaderId);
         removeMember(group, previous, Errors.FENCED_INSTANCE_ID);
         group.members.put(newId, member);
@@ -318,6 +366,7 @@ final class ClassicGroupManager {
         group.state = ClassicGroup.State.COMPLETING_REBALANCE;
         List<JoinResult.Member> all = membersForLeader(group);
         for (GroupMember m : group.members.values()) {
+            m.generation = group.generation;
             boolean leader = m.memberId.equals(group.leaderId);
             m.pendingJoin.complete(new JoinResult(Errors.NONE, group.generation, group.protocolType,
                     group.protocolName, group.leaderId, m.memberId, leader ? all : List.of(), false));
@@ -335,7 +384,7 @@ final class ClassicGroupManager {
         if (member == null) {
             return done(SyncResult.error(Errors.UNKNOWN_MEMBER_ID));
         }
-        if (generation != group.generation) {
+        if (generation != member.generation) {
             return done(SyncResult.error(Errors.ILLEGAL_GENERATION));
         }
         switch (group.state) {
@@ -377,7 +426,7 @@ final class ClassicGroupManager {
             return done(replaced ? Errors.FENCED_INSTANCE_ID : Errors.UNKNOWN_MEMBER_ID);
         }
         armSession(group, member);
-        if (generation != group.generation) {
+        if (generation != member.generation) {
             return done(Errors.ILLEGAL_GENERATION);
         }
         return done(group.state == ClassicGroup.State.PREPARING_REBALANCE ? Errors.REBALANCE_IN_PROGRESS

@@ -86,6 +86,11 @@ public final class GroupCoordinator implements AutoCloseable {
                               boolean skipAssignmentSupported) {
     }
 
+    /** A SyncGroup as the coordinator reads it; the assignments are the leader's, by member id. */
+    public record SyncRequest(String groupId, int generation, String memberId, String groupInstanceId,
+                              String protocolType, String protocolName, Map<String, byte[]> assignments) {
+    }
+
     /**
      * The coordinator's one thread. Cancelled timers (a session timer is re-armed by every heartbeat) leave its queue
      * at once rather than when they would have run, holding their members until then.
@@ -237,9 +242,8 @@ public final class GroupCoordinator implements AutoCloseable {
         return asCoordinator(request.groupId(), shard -> shard.join(request));
     }
 
-    public CompletableFuture<SyncResult> sync(String groupId, int generation, String memberId,
-                                              Map<String, byte[]> assignments) {
-        return asCoordinator(groupId, shard -> shard.sync(groupId, generation, memberId, assignments));
+    public CompletableFuture<SyncResult> sync(SyncRequest request) {
+        return asCoordinator(request.groupId(), shard -> shard.sync(request));
     }
 
     /** A ConsumerGroupHeartbeat of the consumer protocol (KIP-848). */

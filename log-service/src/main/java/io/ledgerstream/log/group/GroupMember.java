@@ -16,6 +16,11 @@ final class GroupMember {
     /** Protocol name to the member's metadata for it, in the member's order of preference. */
     Map<String, byte[]> protocols = new LinkedHashMap<>();
     byte[] assignment = new byte[0];
+    /**
+     * The generation the member was last given, -1 before its first: the group's, except for a member that came
+     * from a consumer group, which keeps its member epoch until it joins again.
+     */
+    int generation = -1;
     CompletableFuture<JoinResult> pendingJoin;
     CompletableFuture<SyncResult> pendingSync;
     ScheduledFuture<?> sessionExpiry;

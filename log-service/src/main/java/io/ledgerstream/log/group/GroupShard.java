@@ -2,33 +2,42 @@ package io.ledgerstream.log.group;
 
 import io.ledgerstream.log.config.ConsumerGroupConfig;
 import io.ledgerstream.log.group.GroupCoordinator.JoinRequest;
+import io.ledgerstream.log.group.GroupCoordinator.SyncRequest;
+import io.ledgerstream.log.group.consumer.ClassicMember;
+import io.ledgerstream.log.group.consumer.ClassicMetadata;
+import io.ledgerstream.log.group.consumer.ClassicProtocolMembers;
+import io.ledgerstream.log.group.consumer.ConsumerGroup;
 import io.ledgerstream.log.group.consumer.ConsumerGroupDescription;
 import io.ledgerstream.log.group.consumer.ConsumerGroupManager;
 import io.ledgerstream.log.group.consumer.GroupTopics;
 import io.ledgerstream.log.group.consumer.Heartbeat;
 import io.ledgerstream.log.group.consumer.HeartbeatResult;
 import java.util.ArrayList;
-import java.util.Optional;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
-import org.apache.kafka.common.errors.InconsistentGroupProtocolException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
  * The groups of one partition of {@code __consumer_offsets} that this broker leads: their membership under the
  * classic protocol ({@link ClassicGroupManager}) or the consumer protocol of KIP-848 ({@link ConsumerGroupManager}),
  * and their committed offsets ({@link OffsetManager}, durable in that partition through its {@link OffsetStore}). A
- * group id is of one kind at a time: a group without members turns into the other kind when a member of the other
- * protocol joins, keeping its offsets; while it has members, the other protocol's members are refused. A shard is
- * created loading; it answers once its partition is loaded, and once unloaded it is dropped for good (a later
- * take-over creates a new one).
+ * group id is of one kind at a time, and keeps its offsets when it changes kind: a group without members turns into
+ * the kind of whichever member joins. With members, as {@code group.consumer.migration.policy} allows (both ways by
+ * default, as in Kafka 4): a classic group of consumers becomes a consumer group when a member of the consumer
+ * protocol joins, its classic members staying in it; it turns classic again, and rebalances, when the last member of
+ * the consumer protocol leaves. A shard is created loading; it answers once its partition is loaded, and once
+ * unloaded it is dropped for good (a later take-over creates a new one).
  *
  * <p>Not thread-safe: confined to the group coordinator's thread, which also runs its timers.
  */
@@ -56,7 +65,7 @@ final class GroupShard {
         this.partition = partition;
         this.epoch = epoch;
         this.classic = new ClassicGroupManager(thread, initialRebalanceDelayMs);
-        this.consumer = new ConsumerGroupManager(thread, consumerGroups, topics);
+        this.consumer = new ConsumerGroupManager(thread, consumerGroups, topics, this::downgrade);
         this.offsets = new OffsetManager(thread);
     }
 
@@ -99,9 +108,7 @@ final class GroupShard {
 
     CompletableFuture<JoinResult> join(JoinRequest request) {
         if (consumer.hasMembers(request.groupId())) {
-            return CompletableFuture.failedFuture(new InconsistentGroupProtocolException("Group "
-                    + request.groupId() + " is a consumer group (group.protocol=consumer) with members; a classic "
-                    + "member cannot join it"));
+            return joinConsumerGroup(request);
         }
         if (consumer.group(request.groupId()).isPresent()) {
             // An empty consumer group turns classic, as a group of one kind or the other at every moment.
@@ -111,11 +118,61 @@ final class GroupShard {
         return classic.join(request);
     }
 
-    /** A ConsumerGroupHeartbeat; an empty classic group of that id becomes a consumer group. */
+    /**
+     * A classic member joins a consumer group with members: it is served from the group's assignment; or, when it
+     * replaced the group's last member of the consumer protocol and the group turned classic, it joins that group.
+     */
+    private CompletableFuture<JoinResult> joinConsumerGroup(JoinRequest r) {
+        ClassicProtocolMembers.Joined joined;
+        try {
+            joined = consumer.classicMembers().join(new ClassicProtocolMembers.Join(r.groupId(), r.memberId(),
+                    r.groupInstanceId(), r.clientId(), r.clientHost(), r.sessionTimeoutMs(), r.rebalanceTimeoutMs(),
+                    r.protocolType(), r.protocols(), r.requireKnownMemberId()));
+        } catch (ApiException e) {
+            return CompletableFuture.completedFuture(JoinResult.error(Errors.forException(e), r.memberId()));
+        }
+        if (joined.error() != Errors.NONE) {
+            return CompletableFuture.completedFuture(JoinResult.error(joined.error(), joined.memberId()));
+        }
+        if (consumer.group(r.groupId()).isEmpty()) {
+            return classic.join(new JoinRequest(r.groupId(), joined.memberId(), r.groupInstanceId(), r.clientId(),
+                    r.clientHost(), r.sessionTimeoutMs(), r.rebalanceTimeoutMs(), r.protocolType(), r.protocols(),
+                    false, r.skipAssignmentSupported()));
+        }
+        // No leader: the coordinator assigns, so every member syncs as a follower and gets its part.
+        return CompletableFuture.completedFuture(new JoinResult(Errors.NONE, joined.generation(), r.protocolType(),
+                joined.protocolName(), "", joined.memberId(), List.of(), false));
+    }
+
+    /**
+     * A ConsumerGroupHeartbeat. A classic group of that id becomes a consumer group: at once if it is empty; with
+     * its members, when a member joins and the migration policy allows it (the classic members stay, served by
+     * {@link ClassicProtocolMembers}).
+     */
     HeartbeatResult consumerHeartbeat(Heartbeat heartbeat) {
-        if (classic.exists(heartbeat.groupId()) && classic.hasMembers(heartbeat.groupId())) {
-            throw new GroupIdNotFoundException("Group " + heartbeat.groupId() + " is a classic group with members; "
-                    + "a member of the consumer protocol cannot join it until it is empty");
+        String groupId = heartbeat.groupId();
+        if (classic.exists(groupId) && classic.hasMembers(groupId)) {
+            ClassicGroup group = classic.get(groupId);
+            if (heartbeat.memberEpoch() != 0) {
+                // A member of a consumer group that turned classic while it was away: it joins again.
+                throw new UnknownMemberIdException("Member " + heartbeat.memberId() + " is not in group " + groupId
+                        + ", which is a classic group now");
+            }
+            if (!consumer.classicMembers().mayAdopt(group.protocolType, group.members.size())) {
+                throw new GroupIdNotFoundException("Group " + groupId + " is a classic group with members of "
+                        + "protocol type " + group.protocolType + "; it cannot become a consumer group now (see "
+                        + ConsumerGroupConfig.MIGRATION_POLICY + ")");
+            }
+            consumer.validate(heartbeat);
+            upgrade(group);
+            try {
+                return consumer.heartbeat(heartbeat);
+            } catch (RuntimeException e) {
+                // Not expected once the heartbeat is valid and the group has room; the group goes back to classic.
+                consumer.group(groupId).filter(g -> g.members().stream().allMatch(m -> m.classic() != null)
+                        && !g.members().isEmpty()).ifPresent(this::downgrade);
+                throw e;
+            }
         }
         boolean wasClassic = classic.exists(heartbeat.groupId());
         classic.forgetEmpty(heartbeat.groupId());
@@ -131,20 +188,72 @@ final class GroupShard {
         }
     }
 
+    /** A classic group with members becomes a consumer group, its members still speaking the classic protocol. */
+    private void upgrade(ClassicGroup group) {
+        List<ClassicMember> members = new ArrayList<>();
+        for (GroupMember m : group.members.values()) {
+            members.add(new ClassicMember(m.memberId, m.groupInstanceId, m.clientId, m.clientHost,
+                    m.rebalanceTimeoutMs, new ClassicMetadata(m.sessionTimeoutMs, m.protocols), m.generation,
+                    m.assignment));
+        }
+        consumer.classicMembers().adopt(group.groupId, group.generation, members);
+        classic.take(group.groupId);
+    }
+
+    /** A consumer group whose members all speak the classic protocol becomes a classic group, and rebalances. */
+    private void downgrade(ConsumerGroup group) {
+        List<GroupMember> members = new ArrayList<>();
+        for (ClassicMember m : consumer.classicMembers().release(group)) {
+            GroupMember member = new GroupMember(m.memberId(), m.instanceId(), m.clientId(), m.clientHost());
+            member.sessionTimeoutMs = m.metadata().sessionTimeoutMs();
+            member.rebalanceTimeoutMs = m.rebalanceTimeoutMs();
+            member.protocols = new LinkedHashMap<>(m.metadata().protocols());
+            member.assignment = m.assignment();
+            member.generation = m.generation();
+            members.add(member);
+        }
+        classic.adopt(group.groupId(), group.groupEpoch(), ConsumerProtocol.PROTOCOL_TYPE, members);
+    }
+
     Optional<ConsumerGroupDescription> describeConsumerGroup(String groupId) {
         return consumer.describe(groupId);
     }
 
-    CompletableFuture<SyncResult> sync(String groupId, int generation, String memberId,
-                                       Map<String, byte[]> assignments) {
-        return classic.sync(groupId, generation, memberId, assignments);
+    CompletableFuture<SyncResult> sync(SyncRequest request) {
+        if (consumer.group(request.groupId()).isPresent()) {
+            try {
+                byte[] assignment = consumer.classicMembers().sync(request.groupId(), request.memberId(),
+                        request.groupInstanceId(), request.generation(), request.protocolType(),
+                        request.protocolName());
+                return CompletableFuture.completedFuture(new SyncResult(Errors.NONE, request.protocolType(),
+                        request.protocolName(), assignment));
+            } catch (ApiException e) {
+                return CompletableFuture.completedFuture(SyncResult.error(Errors.forException(e)));
+            }
+        }
+        return classic.sync(request.groupId(), request.generation(), request.memberId(), request.assignments());
     }
 
     CompletableFuture<Errors> heartbeat(String groupId, String memberId, String groupInstanceId, int generation) {
+        if (consumer.group(groupId).isPresent()) {
+            try {
+                return CompletableFuture.completedFuture(consumer.classicMembers().heartbeat(groupId, memberId,
+                        groupInstanceId, generation));
+            } catch (ApiException e) {
+                return CompletableFuture.completedFuture(Errors.forException(e));
+            }
+        }
         return classic.heartbeat(groupId, memberId, groupInstanceId, generation);
     }
 
     CompletableFuture<List<Errors>> leave(String groupId, List<String[]> memberAndInstanceIds) {
+        if (consumer.group(groupId).isPresent()) {
+            List<Errors> results = new ArrayList<>();
+            for (String[] ids : memberAndInstanceIds) {
+                results.add(consumer.classicMembers().leave(groupId, ids[0], ids[1]));
+            }
+            return CompletableFuture.completedFuture(results);
+        }
         return classic.leave(groupId, memberAndInstanceIds);
     }
 

@@ -26,7 +26,9 @@ import org.apache.kafka.common.Uuid;
  *               (ledgerId long, baseOffset long, sealed boolean, endOffset long, lastEntryId long,
  *                sizeBytes long, maxTimestamp long, createdAtMs long) * segmentCount
  * partition v1: as v2 without cleanOffset (read as 0: nothing compacted)
- * broker    v1: kind=3, version=1, id int, host UTF, port int, rack UTF
+ * broker    v2: kind=3, version=2, id int, rack UTF, endpointCount int,
+ *               (listener UTF, securityProtocol UTF, host UTF, port int) * endpointCount
+ * broker    v1: kind=3, version=1, id int, host UTF, port int, rack UTF (read as one PLAINTEXT listener)
  * leaders   v1: kind=4, version=1, partitionCount int, (brokerId int, epoch int) * partitionCount
  * producers v2: kind=5, version=2, offset long, producerCount int, (producerId long, epoch short,
  *               lastTimestamp long, txnFirstOffset long, coordinatorEpoch int, batchCount int,
@@ -35,7 +37,9 @@ import org.apache.kafka.common.Uuid;
  * producers v1: as v2 without txnFirstOffset and coordinatorEpoch (read as -1) and without aborted transactions
  * broker config v1: kind=6, version=1, settingCount int, (key UTF, value UTF) * settingCount, keys sorted
  * </pre>
- * Records are written in the newest version. A reader refuses versions it does not know rather than guessing.
+ * Records are written in the newest version, but for a broker with one PLAINTEXT listener only, written in v1 so
+ * that brokers of earlier versions still see it while a cluster is upgraded one broker at a time. A reader refuses
+ * versions it does not know rather than guessing.
  */
 public final class MetadataCodec {
     private static final byte TOPIC = 1;
@@ -93,6 +97,10 @@ public final class MetadataCodec {
         if (bytes.length < 2) {
             return false;
         }
+        if (bytes[0] == BROKER) {
+            // v1 is still written when it says everything (see the class comment).
+            return bytes[1] == VERSION_1 || bytes[1] == VERSION_2;
+        }
         byte newest = switch (bytes[0]) {
             case TOPIC, PARTITION, PRODUCERS -> VERSION_2;
             default -> VERSION_1;
@@ -137,19 +145,48 @@ public final class MetadataCodec {
     }
 
     public static byte[] encode(BrokerRegistration broker) {
+        List<BrokerRegistration.Endpoint> endpoints = broker.endpoints();
+        BrokerRegistration.Endpoint first = endpoints.get(0);
+        if (endpoints.size() == 1 && first.listener().equals(BrokerRegistration.LEGACY_LISTENER)
+                && first.securityProtocol().equals(BrokerRegistration.LEGACY_LISTENER)) {
+            return write(out -> {
+                out.writeByte(BROKER);
+                out.writeByte(VERSION_1);
+                out.writeInt(broker.id());
+                out.writeUTF(first.host());
+                out.writeInt(first.port());
+                out.writeUTF(broker.rack());
+            });
+        }
         return write(out -> {
             out.writeByte(BROKER);
-            out.writeByte(VERSION_1);
+            out.writeByte(VERSION_2);
             out.writeInt(broker.id());
-            out.writeUTF(broker.host());
-            out.writeInt(broker.port());
             out.writeUTF(broker.rack());
+            out.writeInt(endpoints.size());
+            for (BrokerRegistration.Endpoint e : endpoints) {
+                out.writeUTF(e.listener());
+                out.writeUTF(e.securityProtocol());
+                out.writeUTF(e.host());
+                out.writeInt(e.port());
+            }
         });
     }
 
     public static BrokerRegistration decodeBroker(byte[] bytes) {
-        return read(bytes, BROKER, VERSION_1, (in, version) ->
-                new BrokerRegistration(in.readInt(), in.readUTF(), in.readInt(), in.readUTF()));
+        return read(bytes, BROKER, VERSION_2, (in, version) -> {
+            int id = in.readInt();
+            if (version == VERSION_1) {
+                return BrokerRegistration.plaintext(id, in.readUTF(), in.readInt(), in.readUTF());
+            }
+            String rack = in.readUTF();
+            int count = in.readInt();
+            List<BrokerRegistration.Endpoint> endpoints = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                endpoints.add(new BrokerRegistration.Endpoint(in.readUTF(), in.readUTF(), in.readUTF(), in.readInt()));
+            }
+            return new BrokerRegistration(id, endpoints, rack);
+        });
     }
 
     public static byte[] encode(PartitionLeaders leaders) {

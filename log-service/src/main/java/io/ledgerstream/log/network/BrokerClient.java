@@ -1,6 +1,8 @@
 package io.ledgerstream.log.network;
 
 import com.google.errorprone.annotations.ThreadSafe;
+import io.ledgerstream.log.config.NetworkConfig;
+import io.ledgerstream.log.metadata.BrokerRegistration;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -18,38 +20,71 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.errors.BrokerNotAvailableException;
 import org.apache.kafka.common.errors.DisconnectException;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends Kafka-protocol requests from this broker to another one (transaction markers, for one), over one pipelined
- * connection per broker address, with kafka-clients' own request and response codec.
+ * connection per broker address, with kafka-clients' own request and response codec. Another broker is reached at
+ * its address on the inter-broker listener ({@code inter.broker.listener.name}).
  *
  * <p>Thread-safe: connections and their outstanding requests are in concurrent maps; responses complete the
  * futures on the connection's event loop, so callers must not block in what they chain on them.
  */
 @ThreadSafe
 public final class BrokerClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerClient.class);
     private static final int MAX_RESPONSE_BYTES = 100 << 20;
     private static final int CONNECT_TIMEOUT_MS = 10_000;
 
     private final String clientId;
+    private final String listenerName;
     private final EventLoopGroup group;
     private final Map<String, CompletableFuture<Connection>> connections = new ConcurrentHashMap<>();
+    /** Brokers found without the inter-broker listener, each logged once. */
+    private final Set<Integer> withoutListener = ConcurrentHashMap.newKeySet();
 
-    public BrokerClient(String clientId) {
+    /** A client that reaches other brokers on the listener of that name. */
+    public BrokerClient(String clientId, String listenerName) {
         this.clientId = clientId;
+        this.listenerName = listenerName;
         this.group = new NioEventLoopGroup(1, r -> {
             Thread t = new Thread(r, "ledgerstream-broker-client");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Sends a request to a broker at its address on the inter-broker listener, as {@link #send(String, int,
+     * AbstractRequest.Builder, short, long)} does; fails with {@link BrokerNotAvailableException} when the broker has
+     * no such listener (brokers configured with different inter-broker listeners).
+     */
+    public CompletableFuture<AbstractResponse> send(BrokerRegistration broker, AbstractRequest.Builder<?> request,
+                                                    short version, long timeoutMs) {
+        Optional<BrokerRegistration.Endpoint> endpoint = broker.endpoint(listenerName);
+        if (endpoint.isEmpty()) {
+            String reason = "Broker " + broker.id() + " has no listener " + listenerName + ", this broker's "
+                    + NetworkConfig.INTER_BROKER_LISTENER_NAME + "; its listeners are " + broker.endpoints().stream()
+                    .map(BrokerRegistration.Endpoint::listener).toList();
+            if (withoutListener.add(broker.id())) {
+                LOG.warn("{}: requests to it fail until the brokers agree on {}", reason,
+                        NetworkConfig.INTER_BROKER_LISTENER_NAME);
+            }
+            return CompletableFuture.failedFuture(new BrokerNotAvailableException(reason));
+        }
+        return send(endpoint.get().host(), endpoint.get().port(), request, version, timeoutMs);
     }
 
     /**

@@ -35,6 +35,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     /** Frames queued beyond this stop reading from the socket until the queue drains. */
     private static final int MAX_QUEUED = 16;
 
+    private final String listenerName;
     private final ApiHandlers handlers;
     private final ConnectionCloseLog closeLog;
     private final ArrayDeque<ByteBuf> queued = new ArrayDeque<>();
@@ -43,7 +44,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     /** The client has closed its end: what it sent before is still served, then the connection closes. */
     private boolean inputShut;
 
-    KafkaConnection(ApiHandlers handlers, ConnectionCloseLog closeLog) {
+    /** A connection accepted by the listener of that name. */
+    KafkaConnection(String listenerName, ApiHandlers handlers, ConnectionCloseLog closeLog) {
+        this.listenerName = listenerName;
         this.handlers = handlers;
         this.closeLog = closeLog;
     }
@@ -116,7 +119,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         }
         RequestOrder.Started started = order.start(header, header.apiKey() == ApiKeys.PRODUCE, header.apiVersion());
         CompletableFuture<Void> ordered = new CompletableFuture<>();
-        RequestContext context = new RequestContext(header, ctx.channel().remoteAddress(), ctx.executor(), ordered);
+        RequestContext context = new RequestContext(header, listenerName, ctx.channel().remoteAddress(),
+                ctx.executor(), ordered);
         handlers.dispatch(context, request).whenComplete((response, error) -> ctx.executor().execute(() -> {
             ordered.complete(null);
             if (error != null) {

@@ -6,15 +6,16 @@ import java.util.concurrent.Executor;
 import org.apache.kafka.common.requests.RequestHeader;
 
 /**
- * Who sent a request and how: its header (API, version, client id, correlation id), the client's address, and the
- * connection's event loop, on which handlers continue work that must not run on storage callback threads.
+ * Who sent a request and how: its header (API, version, client id, correlation id), the listener it arrived on
+ * (whose advertised addresses answers that name brokers give), the client's address, and the connection's event
+ * loop, on which handlers continue work that must not run on storage callback threads.
  *
  * <p>{@code ordered} completes once the request has taken its place in every log it writes to, so that a request
  * started after it is ordered after it there. A handler that knows this before its response is ready (Produce, once
  * its appends are issued) completes it then; otherwise the connection completes it with the response.
  */
-public record RequestContext(RequestHeader header, SocketAddress clientAddress, Executor connectionExecutor,
-                             CompletableFuture<Void> ordered) {
+public record RequestContext(RequestHeader header, String listenerName, SocketAddress clientAddress,
+                             Executor connectionExecutor, CompletableFuture<Void> ordered) {
 
     public short apiVersion() {
         return header.apiVersion();

@@ -3,6 +3,7 @@ package io.ledgerstream.log.standalone;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.ledgerstream.log.broker.Broker;
 import io.ledgerstream.log.config.BrokerConfig;
+import io.ledgerstream.log.config.Listener;
 import io.ledgerstream.log.config.NetworkConfig;
 import io.ledgerstream.log.storage.bookkeeper.bookie.BookieNode;
 import java.io.File;
@@ -130,7 +131,10 @@ public final class StandalonePlatform implements AutoCloseable {
         }
     }
 
-    /** Broker {@code id}'s settings: its id, and its own port when there are several. */
+    /**
+     * Broker {@code id}'s settings: its id, and when there are several, its own ports: every listener's port, and
+     * advertised port when advertised listeners are given, is the first broker's plus the id (0 stays 0).
+     */
     private static BrokerConfig brokerConfig(Map<String, String> settings, int id) {
         if (id == 0) {
             return BrokerConfig.fromMap(settings);
@@ -138,10 +142,16 @@ public final class StandalonePlatform implements AutoCloseable {
         Map<String, String> own = new HashMap<>(settings);
         own.put(BrokerConfig.BROKER_ID, Integer.toString(id));
         NetworkConfig network = NetworkConfig.fromMap(settings);
-        own.put(NetworkConfig.LISTENERS, "PLAINTEXT://" + network.host() + ":"
-                + (network.port() == 0 ? 0 : network.port() + id));
-        own.remove(NetworkConfig.ADVERTISED_LISTENERS);
+        own.put(NetworkConfig.LISTENERS, NetworkConfig.format(shifted(network.listeners(), id)));
+        if (settings.containsKey(NetworkConfig.ADVERTISED_LISTENERS)) {
+            own.put(NetworkConfig.ADVERTISED_LISTENERS, NetworkConfig.format(shifted(network.advertisedListeners(),
+                    id)));
+        }
         return BrokerConfig.fromMap(own);
+    }
+
+    private static List<Listener> shifted(List<Listener> listeners, int by) {
+        return listeners.stream().map(l -> l.port() == 0 ? l : l.withPort(l.port() + by)).toList();
     }
 
     private static void awaitBookies(CuratorFramework zk, String availablePath, int expected) throws Exception {

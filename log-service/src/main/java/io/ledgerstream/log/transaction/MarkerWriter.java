@@ -149,7 +149,7 @@ final class MarkerWriter {
                 .setName(topic).setPartitionIndexes(indexes)));
         WriteTxnMarkersRequestData data = new WriteTxnMarkersRequestData();
         data.markers().add(entry);
-        return client.send(leader.host(), leader.port(), new WriteTxnMarkersRequest.Builder(data),
+        return client.send(leader, new WriteTxnMarkersRequest.Builder(data),
                         ApiKeys.WRITE_TXN_MARKERS.latestVersion(), REQUEST_TIMEOUT_MS)
                 .handle((response, error) -> {
                     if (error != null) {

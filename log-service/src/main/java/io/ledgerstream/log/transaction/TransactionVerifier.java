@@ -70,7 +70,7 @@ public final class TransactionVerifier {
         transactions.add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction()
                 .setTransactionalId(transactionalId).setProducerId(producerId).setProducerEpoch(epoch)
                 .setVerifyOnly(true).setTopics(topics));
-        return brokers.send(leader.get().host(), leader.get().port(),
+        return brokers.send(leader.get(),
                         AddPartitionsToTxnRequest.Builder.forBroker(transactions), VERIFY_VERSION, REQUEST_TIMEOUT_MS)
                 .handle((response, error) -> error != null ? Errors.NETWORK_EXCEPTION
                         : resultFor((AddPartitionsToTxnResponse) response, transactionalId, partition));

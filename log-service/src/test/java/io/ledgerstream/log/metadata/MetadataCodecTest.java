@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerstream.log.config.Replication;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -54,6 +57,49 @@ class MetadataCodecTest {
     }
 
     @Test
+    void brokerRegistrationsWithNamedListenersRoundTrip() {
+        BrokerRegistration broker = new BrokerRegistration(3, List.of(
+                new BrokerRegistration.Endpoint("INTERNAL", "PLAINTEXT", "broker-3", 29092),
+                new BrokerRegistration.Endpoint("EXTERNAL", "PLAINTEXT", "localhost", 9095)), "rack-b");
+        byte[] bytes = MetadataCodec.encode(broker);
+        assertThat(bytes[1]).isEqualTo((byte) 2);
+        assertThat(MetadataCodec.isCurrent(bytes)).isTrue();
+        BrokerRegistration read = MetadataCodec.decodeBroker(bytes);
+        assertThat(read).isEqualTo(broker);
+        assertThat(read.endpoint("EXTERNAL")).contains(broker.endpoints().get(1));
+        assertThat(read.endpoint("PLAINTEXT")).isEmpty();
+    }
+
+    @Test
+    void aBrokerWithOnePlaintextListenerIsWrittenAsEarlierVersionsWroteItAndTheirRegistrationsReadAsIs()
+            throws IOException {
+        ByteArrayOutputStream earlier = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(earlier)) {
+            out.writeByte(3);
+            out.writeByte(1);
+            out.writeInt(7);
+            out.writeUTF("10.0.0.7");
+            out.writeInt(9092);
+            out.writeUTF("");
+        }
+        BrokerRegistration plaintext = BrokerRegistration.plaintext(7, "10.0.0.7", 9092, "");
+        assertThat(MetadataCodec.decodeBroker(earlier.toByteArray())).isEqualTo(plaintext);
+        assertThat(plaintext.endpoint("PLAINTEXT")).contains(
+                new BrokerRegistration.Endpoint("PLAINTEXT", "PLAINTEXT", "10.0.0.7", 9092));
+        assertThat(MetadataCodec.encode(plaintext)).isEqualTo(earlier.toByteArray());
+        assertThat(MetadataCodec.isCurrent(earlier.toByteArray())).isTrue();
+    }
+
+    @Test
+    void brokerRegistrationsNameEachListenerOnce() {
+        BrokerRegistration.Endpoint a = new BrokerRegistration.Endpoint("A", "PLAINTEXT", "h", 1);
+        assertThatThrownBy(() -> new BrokerRegistration(1, List.of(a, a), ""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("registers listener A twice");
+        assertThatThrownBy(() -> new BrokerRegistration(1, List.of(), ""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no endpoint");
+    }
+
+    @Test
     void brokerConfigRecordsRoundTrip() {
         BrokerConfigRecord config = new BrokerConfigRecord(Map.of("log.retention.ms", "60000",
                 "log.cleanup.policy", "compact,delete"));
@@ -101,8 +147,8 @@ class MetadataCodecTest {
 
     @Test
     void versionOneProducerSnapshotsReadWithoutTransactions() throws Exception {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(5);
             out.writeByte(1);
             out.writeLong(12);

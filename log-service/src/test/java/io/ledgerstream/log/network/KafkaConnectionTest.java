@@ -36,7 +36,7 @@ class KafkaConnectionTest {
     private final Scripted<ProduceRequest> produce = new Scripted<>(ApiKeys.PRODUCE, (short) 11);
     private final Scripted<MetadataRequest> metadata = new Scripted<>(ApiKeys.METADATA, (short) 12);
     private final EmbeddedChannel channel = new EmbeddedChannel(
-            new KafkaConnection(new ApiHandlers().register(produce).register(metadata),
+            new KafkaConnection("PLAINTEXT", new ApiHandlers().register(produce).register(metadata),
                     new ConnectionCloseLog(java.time.Clock.systemUTC(), 60_000, 100)));
 
     @AfterEach

@@ -129,6 +129,24 @@ public final class ConsumerGroup {
         member.state = member.assigned.containsAll(goal) ? MemberState.STABLE : MemberState.UNRELEASED_PARTITIONS;
     }
 
+    /** Whether some partition of the member's target is still held by another member. */
+    boolean waitsForPartitions(ConsumerMember member) {
+        PartitionSet missing = targetOf(member.memberId()).minus(member.assigned);
+        return !missing.filter((t, p) -> {
+            String holder = holder(t, p);
+            return holder != null && !holder.equals(member.memberId());
+        }).isEmpty();
+    }
+
+    /** Whether every member speaks the classic protocol and they have an assignor protocol in common. */
+    boolean classicWithCommonProtocol() {
+        if (members.isEmpty() || members.values().stream().anyMatch(m -> m.classic == null)) {
+            return false;
+        }
+        return members.values().iterator().next().classic.protocols().keySet().stream().anyMatch(
+                name -> members.values().stream().allMatch(m -> m.classic.protocols().containsKey(name)));
+    }
+
     /** Adds a member, which holds nothing yet. */
     void add(ConsumerMember member) {
         members.put(member.memberId(), member);

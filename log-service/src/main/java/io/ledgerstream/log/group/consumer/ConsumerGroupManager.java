@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.FencedMemberEpochException;
 import org.apache.kafka.common.errors.GroupMaxSizeReachedException;
@@ -43,20 +44,34 @@ public final class ConsumerGroupManager {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerGroupManager.class);
 
     private final ScheduledExecutorService thread;
-    private final ConsumerGroupConfig config;
-    private final GroupTopics topics;
+    final ConsumerGroupConfig config;
+    final GroupTopics topics;
     private final Map<String, ConsumerAssignor> assignors = new HashMap<>();
-    private final Map<String, ConsumerGroup> groups = new HashMap<>();
+    final Map<String, ConsumerGroup> groups = new HashMap<>();
+    private final Consumer<ConsumerGroup> downgrade;
+    private final ClassicProtocolMembers classicMembers = new ClassicProtocolMembers(this);
 
-    public ConsumerGroupManager(ScheduledExecutorService thread, ConsumerGroupConfig config, GroupTopics topics) {
+    /**
+     * @param downgrade called when the last member of the consumer protocol leaves a group whose other members all
+     *                  speak the classic protocol and the migration policy allows a downgrade: it takes the group
+     *                  over as a classic group (with {@link ClassicProtocolMembers#release})
+     */
+    public ConsumerGroupManager(ScheduledExecutorService thread, ConsumerGroupConfig config, GroupTopics topics,
+                                Consumer<ConsumerGroup> downgrade) {
         this.thread = thread;
         this.config = config;
         this.topics = topics;
+        this.downgrade = downgrade;
         for (ConsumerAssignor assignor : List.of(new UniformAssignor(), new RangeAssignor())) {
             if (config.assignors().contains(assignor.name())) {
                 assignors.put(assignor.name(), assignor);
             }
         }
+    }
+
+    /** The classic protocol's requests to consumer groups, and the conversions between the kinds of group. */
+    public ClassicProtocolMembers classicMembers() {
+        return classicMembers;
     }
 
     public Optional<ConsumerGroup> group(String groupId) {
@@ -98,7 +113,8 @@ public final class ConsumerGroupManager {
         };
     }
 
-    private void validate(Heartbeat request) {
+    /** Checks a heartbeat's fields as a whole, before it changes anything. */
+    public void validate(Heartbeat request) {
         if (request.groupId() == null || request.groupId().isEmpty()) {
             throw new InvalidRequestException("GroupId can't be empty");
         }
@@ -138,7 +154,7 @@ public final class ConsumerGroupManager {
         }
     }
 
-    private ConsumerMember member(ConsumerGroup group, String memberId) {
+    ConsumerMember member(ConsumerGroup group, String memberId) {
         ConsumerMember member = group == null ? null : group.members.get(memberId);
         if (member == null) {
             throw new UnknownMemberIdException("Member " + memberId + " is not in group "
@@ -154,17 +170,19 @@ public final class ConsumerGroupManager {
         ConsumerMember previous = null;
         if (request.instanceId() != null && group.staticMembers.containsKey(request.instanceId())) {
             previous = group.members.get(group.staticMembers.get(request.instanceId()));
-            if (previous.memberEpoch != Heartbeat.STATIC_LEAVE_EPOCH && !previous.memberId().equals(memberId)) {
+            // A classic member is replaced at once: an application rolled to the new protocol restarts under its
+            // instance id without leaving first.
+            if (previous.classic == null && previous.memberEpoch != Heartbeat.STATIC_LEAVE_EPOCH
+                    && !previous.memberId().equals(memberId)) {
                 throw new UnreleasedInstanceIdException("Static member " + previous.memberId() + " with instance id "
                         + request.instanceId() + " is still in group " + group.groupId());
             }
         } else if (group.members.containsKey(memberId)) {
             // A member fenced or lost joins again under its id: it starts over.
-            removeMember(group, group.members.get(memberId), "joined again");
+            removeMember(group, group.members.get(memberId), "joined again", false);
         }
-        if (previous == null && group.members.size() >= config.maxSize()) {
-            throw new GroupMaxSizeReachedException("Group " + group.groupId() + " has reached its maximum size "
-                    + config.maxSize());
+        if (previous == null) {
+            checkRoom(group);
         }
         ConsumerMember member = new ConsumerMember(memberId, request.instanceId(), request.clientId(),
                 request.clientHost());
@@ -184,7 +202,7 @@ public final class ConsumerGroupManager {
         return answer(group, member, request, changed);
     }
 
-    private void takeOver(ConsumerGroup group, ConsumerMember previous, ConsumerMember member) {
+    void takeOver(ConsumerGroup group, ConsumerMember previous, ConsumerMember member) {
         PartitionSet target = group.target.get(previous.memberId());
         cancelTimers(previous);
         group.remove(previous);
@@ -202,9 +220,20 @@ public final class ConsumerGroupManager {
         }
     }
 
+    void checkRoom(ConsumerGroup group) {
+        if (group.members.size() >= config.maxSize()) {
+            throw new GroupMaxSizeReachedException("Group " + group.groupId() + " has reached its maximum size "
+                    + config.maxSize());
+        }
+    }
+
     private HeartbeatResult beat(Heartbeat request) {
         ConsumerGroup group = groups.get(request.groupId());
         ConsumerMember member = member(group, request.memberId());
+        if (member.classic != null) {
+            throw new UnknownMemberIdException("Member " + member.memberId() + " of group " + group.groupId()
+                    + " speaks the classic protocol; it heartbeats with Heartbeat, not ConsumerGroupHeartbeat");
+        }
         if (member.memberEpoch == Heartbeat.STATIC_LEAVE_EPOCH || request.memberEpoch() != member.memberEpoch
                 && !(request.memberEpoch() == member.previousMemberEpoch && request.owned() != null
                 && member.assigned.containsAll(request.owned()))) {
@@ -218,7 +247,7 @@ public final class ConsumerGroupManager {
     private HeartbeatResult leave(Heartbeat request) {
         ConsumerGroup group = groups.get(request.groupId());
         ConsumerMember member = member(group, request.memberId());
-        removeMember(group, member, "left");
+        removeMember(group, member, "left", true);
         return new HeartbeatResult(member.memberId(), Heartbeat.LEAVE_EPOCH, config.heartbeatIntervalMs(), null);
     }
 
@@ -276,6 +305,22 @@ public final class ConsumerGroupManager {
      * its subscribed topics changed), moves the member towards its target and answers it.
      */
     private HeartbeatResult answer(ConsumerGroup group, ConsumerMember member, Heartbeat request, boolean changed) {
+        advance(group, member, changed, request.owned());
+        PartitionSet assignment = null;
+        if (request.memberEpoch() == 0 || request.owned() != null || !member.assigned.equals(member.sent)) {
+            assignment = member.assigned;
+            member.sent = member.assigned;
+        }
+        return new HeartbeatResult(member.memberId(), member.memberEpoch, config.heartbeatIntervalMs(), assignment);
+    }
+
+    /**
+     * Brings the group's assignment up to date (a new epoch and target when the group, as {@code changed} says, or
+     * its subscribed topics changed) and moves the member towards its target, re-arming its timers.
+     *
+     * @param owned the partitions the member says it owns, or null when it did not say
+     */
+    void advance(ConsumerGroup group, ConsumerMember member, boolean changed, PartitionSet owned) {
         Map<Uuid, GroupTopic> subscribed = subscribedTopics(group);
         if (changed || !subscribed.equals(group.subscribedTopics)) {
             group.subscribedTopics = subscribed;
@@ -285,7 +330,7 @@ public final class ConsumerGroupManager {
             assign(group);
         }
         PartitionSet revokingBefore = member.pendingRevocation;
-        group.reconcile(member, request.owned());
+        group.reconcile(member, owned);
         if (member.state == MemberState.UNREVOKED_PARTITIONS && !member.pendingRevocation.equals(revokingBefore)) {
             armRevocation(group, member);
         } else if (member.state != MemberState.UNREVOKED_PARTITIONS && member.revocationTimer != null) {
@@ -293,16 +338,10 @@ public final class ConsumerGroupManager {
             member.revocationTimer = null;
         }
         armSession(group, member);
-        PartitionSet assignment = null;
-        if (request.memberEpoch() == 0 || request.owned() != null || !member.assigned.equals(member.sent)) {
-            assignment = member.assigned;
-            member.sent = member.assigned;
-        }
-        return new HeartbeatResult(member.memberId(), member.memberEpoch, config.heartbeatIntervalMs(), assignment);
     }
 
     /** The existing topics the members subscribe to, by name or by regular expression. */
-    private Map<Uuid, GroupTopic> subscribedTopics(ConsumerGroup group) {
+    Map<Uuid, GroupTopic> subscribedTopics(ConsumerGroup group) {
         Map<Uuid, GroupTopic> subscribed = new HashMap<>();
         for (ConsumerMember member : group.members.values()) {
             for (String name : namesOf(member)) {
@@ -344,36 +383,61 @@ public final class ConsumerGroupManager {
                 group.groupEpoch, chosen, group.members.size());
     }
 
-    private void removeMember(ConsumerGroup group, ConsumerMember member, String why) {
+    /**
+     * Removes a member and starts a new group epoch; when {@code mayDowngrade} and the member was the last of the
+     * consumer protocol among members of the classic one, the group goes to the classic protocol instead.
+     */
+    void removeMember(ConsumerGroup group, ConsumerMember member, String why, boolean mayDowngrade) {
         cancelTimers(member);
         group.remove(member);
+        if (mayDowngrade && member.classic == null && maybeDowngrade(group, "member " + member.memberId() + " " + why)) {
+            return;
+        }
         group.groupEpoch++;
         LOG.info("Member {} of consumer group {} {}; group epoch {}", member.memberId(), group.groupId(), why,
                 group.groupEpoch);
     }
 
-    private void armSession(ConsumerGroup group, ConsumerMember member) {
-        cancel(member.sessionTimer);
-        member.sessionTimer = thread.schedule(() -> {
-            if (group.members.get(member.memberId()) == member) {
-                removeMember(group, member, "timed out (no heartbeat for " + config.sessionTimeoutMs() + " ms)");
-            }
-        }, config.sessionTimeoutMs(), TimeUnit.MILLISECONDS);
+    /**
+     * Hands the group over to become a classic group if every member speaks the classic protocol, with an assignor
+     * in common, and the migration policy allows it.
+     *
+     * @return whether it was handed over (it is no longer a consumer group)
+     */
+    boolean maybeDowngrade(ConsumerGroup group, String why) {
+        if (!group.classicWithCommonProtocol() || !config.migration().downgrades()) {
+            return false;
+        }
+        LOG.info("Consumer group {}: {}; its members all speak the classic protocol, so it becomes a classic group",
+                group.groupId(), why);
+        downgrade.accept(group);
+        return true;
     }
 
-    private void armRevocation(ConsumerGroup group, ConsumerMember member) {
+    /** (Re)starts the member's session: the group's session timeout, or a classic member's own. */
+    void armSession(ConsumerGroup group, ConsumerMember member) {
+        cancel(member.sessionTimer);
+        int timeoutMs = member.classic == null ? config.sessionTimeoutMs() : member.classic.sessionTimeoutMs();
+        member.sessionTimer = thread.schedule(() -> {
+            if (group.members.get(member.memberId()) == member && groups.get(group.groupId()) == group) {
+                removeMember(group, member, "timed out (no heartbeat for " + timeoutMs + " ms)", true);
+            }
+        }, Math.max(1, timeoutMs), TimeUnit.MILLISECONDS);
+    }
+
+    void armRevocation(ConsumerGroup group, ConsumerMember member) {
         cancel(member.revocationTimer);
         int epoch = member.memberEpoch;
         member.revocationTimer = thread.schedule(() -> {
-            if (group.members.get(member.memberId()) == member && member.memberEpoch == epoch
-                    && member.state == MemberState.UNREVOKED_PARTITIONS) {
+            if (group.members.get(member.memberId()) == member && groups.get(group.groupId()) == group
+                    && member.memberEpoch == epoch && member.state == MemberState.UNREVOKED_PARTITIONS) {
                 removeMember(group, member, "did not revoke its partitions within its rebalance timeout of "
-                        + member.rebalanceTimeoutMs + " ms");
+                        + member.rebalanceTimeoutMs + " ms", true);
             }
         }, Math.max(1, member.rebalanceTimeoutMs), TimeUnit.MILLISECONDS);
     }
 
-    private static void cancelTimers(ConsumerMember member) {
+    static void cancelTimers(ConsumerMember member) {
         cancel(member.sessionTimer);
         cancel(member.revocationTimer);
     }
@@ -406,7 +470,9 @@ public final class ConsumerGroupManager {
         }
         String message = "Member " + memberId + " of group " + groupId + " committed in epoch " + memberEpoch
                 + "; its epoch is " + member.memberEpoch;
-        throw transactional ? new IllegalGenerationException(message) : new StaleMemberEpochException(message);
+        // A member of the classic protocol knows generations, not member epochs.
+        throw transactional || member.classic != null ? new IllegalGenerationException(message)
+                : new StaleMemberEpochException(message);
     }
 
     /** Whether the member holds every one of these partitions and was given each in {@code epoch} or before. */

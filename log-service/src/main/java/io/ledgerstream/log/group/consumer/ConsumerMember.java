@@ -35,6 +35,8 @@ public final class ConsumerMember {
     Map<Uuid, Map<Integer, Integer>> assignedEpochs = new HashMap<>();
     Future<?> sessionTimer;
     Future<?> revocationTimer;
+    /** For a member of the classic protocol, what its last JoinGroup gave; null for a member of the consumer one. */
+    ClassicMetadata classic;
 
     ConsumerMember(String memberId, String instanceId, String clientId, String clientHost) {
         this.memberId = memberId;
@@ -70,6 +72,15 @@ public final class ConsumerMember {
 
     public String subscribedTopicRegex() {
         return subscribedTopicRegex;
+    }
+
+    public int rebalanceTimeoutMs() {
+        return rebalanceTimeoutMs;
+    }
+
+    /** What the member gave in its last JoinGroup if it speaks the classic protocol; null if it speaks KIP-848's. */
+    public ClassicMetadata classic() {
+        return classic;
     }
 
     public int memberEpoch() {

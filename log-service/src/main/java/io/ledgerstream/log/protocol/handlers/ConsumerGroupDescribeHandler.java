@@ -24,7 +24,8 @@ import org.apache.kafka.common.requests.ConsumerGroupDescribeResponse;
  * in Kafka; the admin client then asks DescribeGroups.
  */
 public final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGroupDescribeRequest> {
-    /** KIP-1099's member type of a member that speaks the consumer protocol. */
+    /** KIP-1099's member types: a member that speaks the classic protocol, and one that speaks the consumer one. */
+    private static final byte CLASSIC_MEMBER = 0;
     private static final byte CONSUMER_MEMBER = 1;
 
     private final GroupCoordinator groups;
@@ -83,7 +84,7 @@ public final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGr
                     .setSubscribedTopicRegex(m.subscribedTopicRegex())
                     .setAssignment(assignment(m.assignment()))
                     .setTargetAssignment(assignment(m.targetAssignment()))
-                    .setMemberType(CONSUMER_MEMBER));
+                    .setMemberType(m.classic() ? CLASSIC_MEMBER : CONSUMER_MEMBER));
         }
         return group;
     }

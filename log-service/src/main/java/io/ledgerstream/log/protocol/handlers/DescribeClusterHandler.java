@@ -12,7 +12,10 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.DescribeClusterRequest;
 import org.apache.kafka.common.requests.DescribeClusterResponse;
 
-/** DescribeCluster: the cluster id, the live brokers and the controller. */
+/**
+ * DescribeCluster: the cluster id, the live brokers and the controller. Brokers are given by their addresses on the
+ * listener the request arrived on; one without that listener is left out, as Kafka does.
+ */
 public final class DescribeClusterHandler implements ApiHandler<DescribeClusterRequest> {
     private final ClusterView cluster;
     private final BrokerIdentity identity;
@@ -40,8 +43,9 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
                 .setErrorCode(Errors.NONE.code())
                 .setClusterId(identity.clusterId())
                 .setControllerId(controllerId.getAsInt());
-        cluster.liveBrokers().values().forEach(b -> data.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker()
-                .setBrokerId(b.id()).setHost(b.host()).setPort(b.port()).setRack(b.rack().isEmpty() ? null : b.rack())));
+        cluster.liveBrokers().values().forEach(b -> b.endpoint(context.listenerName()).ifPresent(e ->
+                data.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker().setBrokerId(b.id())
+                        .setHost(e.host()).setPort(e.port()).setRack(b.rack().isEmpty() ? null : b.rack()))));
         return CompletableFuture.completedFuture(new DescribeClusterResponse(data));
     }
 }

@@ -21,7 +21,9 @@ import org.apache.kafka.common.requests.FindCoordinatorResponse;
 /**
  * FindCoordinator, of one key (v0-v3) or several (v4): a group's coordinator is the leader of its partition of
  * {@code __consumer_offsets}, a transactional id's the leader of its partition of {@code __transaction_state}. While
- * that partition has no live leader (or the broker is still starting), COORDINATOR_NOT_AVAILABLE.
+ * that partition has no live leader (or the broker is still starting), COORDINATOR_NOT_AVAILABLE. The coordinator is
+ * given by its address on the listener the request arrived on; a coordinator without that listener is
+ * COORDINATOR_NOT_AVAILABLE too, as in Kafka.
  */
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequest> {
     private final ClusterView cluster;
@@ -49,13 +51,13 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
         byte keyType = request.data().keyType();
         FindCoordinatorResponseData data = new FindCoordinatorResponseData();
         if (context.apiVersion() < 4) {
-            Answer a = find(keyType, request.data().key());
+            Answer a = find(keyType, request.data().key(), context.listenerName());
             data.setErrorCode(a.error().code()).setErrorMessage(a.message()).setNodeId(a.nodeId()).setHost(a.host())
                     .setPort(a.port());
         } else {
             List<FindCoordinatorResponseData.Coordinator> coordinators = new ArrayList<>();
             for (String key : request.data().coordinatorKeys()) {
-                Answer a = find(keyType, key);
+                Answer a = find(keyType, key, context.listenerName());
                 coordinators.add(new FindCoordinatorResponseData.Coordinator().setKey(key)
                         .setErrorCode(a.error().code()).setErrorMessage(a.message())
                         .setNodeId(a.nodeId()).setHost(a.host()).setPort(a.port()));
@@ -68,7 +70,7 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
     private record Answer(Errors error, String message, int nodeId, String host, int port) {
     }
 
-    private Answer find(byte keyType, String key) {
+    private Answer find(byte keyType, String key, String listenerName) {
         TopicPartition partition;
         if (keyType == FindCoordinatorRequest.CoordinatorType.GROUP.id()) {
             int index = groups.partitionFor(key == null ? "" : key);
@@ -89,6 +91,9 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
         if (coordinator == null) {
             return new Answer(Errors.COORDINATOR_NOT_AVAILABLE, partition + " has no live leader yet", -1, "", -1);
         }
-        return new Answer(Errors.NONE, null, coordinator.id(), coordinator.host(), coordinator.port());
+        return coordinator.endpoint(listenerName)
+                .map(e -> new Answer(Errors.NONE, null, coordinator.id(), e.host(), e.port()))
+                .orElseGet(() -> new Answer(Errors.COORDINATOR_NOT_AVAILABLE, "The coordinator of " + partition
+                        + ", broker " + coordinator.id() + ", has no listener " + listenerName, -1, "", -1));
     }
 }

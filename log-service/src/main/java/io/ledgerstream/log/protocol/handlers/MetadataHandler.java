@@ -2,6 +2,7 @@ package io.ledgerstream.log.protocol.handlers;
 
 import io.ledgerstream.log.cluster.ClusterView;
 import io.ledgerstream.log.manager.TopicAdmin;
+import io.ledgerstream.log.metadata.BrokerRegistration;
 import io.ledgerstream.log.metadata.PartitionLeaders;
 import io.ledgerstream.log.metadata.TopicNames;
 import io.ledgerstream.log.metadata.TopicRecord;
@@ -10,6 +11,7 @@ import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntSupplier;
@@ -28,6 +30,10 @@ import org.apache.kafka.common.requests.MetadataResponse;
  * over any partition; so a partition's replicas and in-sync replicas are the live brokers, its leader first. A
  * partition whose leader is not live (a failover under way) is LEADER_NOT_AVAILABLE. Unknown topics are created when
  * auto-creation is on and the client allows it.
+ *
+ * <p>Brokers are given by their addresses on the listener the request arrived on, as in Kafka: a broker without that
+ * listener is left out of the brokers, is an offline replica, and a partition it leads has no leader for this
+ * client (LISTENER_NOT_FOUND from v6 on, LEADER_NOT_AVAILABLE before).
  */
 public final class MetadataHandler implements ApiHandler<MetadataRequest> {
     private final TopicAdmin topics;
@@ -58,36 +64,65 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
         boolean autoCreate = !request.isAllTopics() && data.allowAutoTopicCreation();
         // A topic's name may be null only from v12 on.
         String noName = context.apiVersion() >= 12 ? null : "";
+        Map<Integer, BrokerRegistration> brokers = cluster.liveBrokers();
+        Reach reach = reach(brokers, context);
         CompletableFuture<List<CompletableFuture<MetadataResponseData.MetadataResponseTopic>>> described =
                 request.isAllTopics()
-                        ? topics.topicNames().thenApply(names -> names.stream().map(n -> describe(n, false)).toList())
+                        ? topics.topicNames().thenApply(names -> names.stream()
+                                .map(n -> describe(n, false, reach)).toList())
                         : CompletableFuture.completedFuture(data.topics().stream()
-                                .map(t -> Uuid.ZERO_UUID.equals(t.topicId()) ? describe(t.name(), autoCreate)
-                                        : describe(t.topicId(), noName))
+                                .map(t -> Uuid.ZERO_UUID.equals(t.topicId()) ? describe(t.name(), autoCreate, reach)
+                                        : describe(t.topicId(), noName, reach))
                                 .toList());
         return described.thenCompose(each -> CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
                 .thenApply(v -> {
                     MetadataResponseData response = new MetadataResponseData()
                             .setClusterId(identity.clusterId())
                             .setControllerId(controllerId.getAsInt());
-                    cluster.liveBrokers().values().forEach(b -> response.brokers().add(
-                            new MetadataResponseData.MetadataResponseBroker().setNodeId(b.id()).setHost(b.host())
-                                    .setPort(b.port()).setRack(b.rack().isEmpty() ? null : b.rack())));
+                    brokers.values().forEach(b -> b.endpoint(context.listenerName()).ifPresent(e ->
+                            response.brokers().add(new MetadataResponseData.MetadataResponseBroker()
+                                    .setNodeId(b.id()).setHost(e.host()).setPort(e.port())
+                                    .setRack(b.rack().isEmpty() ? null : b.rack()))));
                     each.forEach(d -> response.topics().add(d.join()));
                     return new MetadataResponse(response, context.apiVersion());
                 }));
     }
 
+    /**
+     * Which live brokers the client can reach on the listener it came in on, and what a partition whose leader it
+     * cannot reach gets.
+     *
+     * @param live    the live brokers' ids, ascending
+     * @param offline the live brokers without the client's listener
+     */
+    private record Reach(List<Integer> live, List<Integer> offline, Errors leaderUnreachable) {
+    }
+
+    private static Reach reach(Map<Integer, BrokerRegistration> brokers, RequestContext context) {
+        List<Integer> live = new ArrayList<>();
+        List<Integer> offline = new ArrayList<>();
+        brokers.values().forEach(b -> {
+            live.add(b.id());
+            if (b.endpoint(context.listenerName()).isEmpty()) {
+                offline.add(b.id());
+            }
+        });
+        return new Reach(live, offline,
+                context.apiVersion() >= 6 ? Errors.LISTENER_NOT_FOUND : Errors.LEADER_NOT_AVAILABLE);
+    }
+
     /** A topic asked for by id: never created, and UNKNOWN_TOPIC_ID when no topic has the id (any more). */
-    private CompletableFuture<MetadataResponseData.MetadataResponseTopic> describe(Uuid id, String noName) {
+    private CompletableFuture<MetadataResponseData.MetadataResponseTopic> describe(Uuid id, String noName,
+                                                                                  Reach reach) {
         MetadataResponseData.MetadataResponseTopic unknown = new MetadataResponseData.MetadataResponseTopic()
                 .setName(noName).setTopicId(id).setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
         return cluster.topicName(id).thenCompose(name -> name.isEmpty()
                 ? CompletableFuture.completedFuture(unknown)
-                : describe(name.get(), false).thenApply(topic -> topic.topicId().equals(id) ? topic : unknown));
+                : describe(name.get(), false, reach).thenApply(topic -> topic.topicId().equals(id) ? topic : unknown));
     }
 
-    private CompletableFuture<MetadataResponseData.MetadataResponseTopic> describe(String name, boolean autoCreate) {
+    private CompletableFuture<MetadataResponseData.MetadataResponseTopic> describe(String name, boolean autoCreate,
+                                                                                  Reach reach) {
         MetadataResponseData.MetadataResponseTopic topic = new MetadataResponseData.MetadataResponseTopic()
                 .setName(name).setTopicId(Uuid.ZERO_UUID)
                 .setIsInternal(TopicNames.isInternal(name));
@@ -97,20 +132,19 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
             return CompletableFuture.completedFuture(topic.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code()));
         }
         return topics.topicCreatingIfAllowed(name, autoCreate)
-                .thenCompose(record -> partitions(record, topic.setTopicId(record.id())))
+                .thenCompose(record -> partitions(record, topic.setTopicId(record.id()), reach))
                 .exceptionally(e -> topic.setErrorCode(KafkaErrors.forException(e).code()));
     }
 
     /** The topic's partitions with their leaders, the topic's leaders read once (from ZooKeeper if not cached). */
     private CompletableFuture<MetadataResponseData.MetadataResponseTopic> partitions(
-            TopicRecord record, MetadataResponseData.MetadataResponseTopic topic) {
-        List<Integer> live = cluster.liveBrokerIds();
+            TopicRecord record, MetadataResponseData.MetadataResponseTopic topic, Reach reach) {
         return cluster.currentLeaders(record.name()).thenApply(leaders -> {
             for (int p = 0; p < record.partitions(); p++) {
                 int index = p;
                 Optional<PartitionLeaders.Leader> leader = leaders
                         .filter(l -> index < l.partitions().size()).map(l -> l.leader(index));
-                topic.partitions().add(describe(p, leader, live));
+                topic.partitions().add(describe(p, leader, reach));
             }
             return topic.setErrorCode(Errors.NONE.code());
         });
@@ -118,10 +152,11 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
 
     private static MetadataResponseData.MetadataResponsePartition describe(int index,
                                                                           Optional<PartitionLeaders.Leader> leader,
-                                                                          List<Integer> live) {
+                                                                          Reach reach) {
+        List<Integer> live = reach.live();
         MetadataResponseData.MetadataResponsePartition partition =
                 new MetadataResponseData.MetadataResponsePartition().setPartitionIndex(index)
-                        .setOfflineReplicas(List.of());
+                        .setOfflineReplicas(reach.offline());
         if (leader.isEmpty() || !live.contains(leader.get().brokerId())) {
             return partition.setErrorCode(Errors.LEADER_NOT_AVAILABLE.code()).setLeaderId(-1)
                     .setLeaderEpoch(leader.map(PartitionLeaders.Leader::epoch).orElse(-1))
@@ -129,6 +164,12 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
         }
         List<Integer> replicas = new ArrayList<>(List.of(leader.get().brokerId()));
         live.stream().filter(id -> id != leader.get().brokerId()).forEach(replicas::add);
+        if (reach.offline().contains(leader.get().brokerId())) {
+            return partition.setErrorCode(reach.leaderUnreachable().code()).setLeaderId(-1)
+                    .setLeaderEpoch(leader.get().epoch())
+                    .setReplicaNodes(replicas)
+                    .setIsrNodes(replicas);
+        }
         return partition.setErrorCode(Errors.NONE.code())
                 .setLeaderId(leader.get().brokerId())
                 .setLeaderEpoch(leader.get().epoch())

@@ -38,7 +38,8 @@ public final class SyncGroupHandler implements ApiHandler<SyncGroupRequest> {
         for (SyncGroupRequestData.SyncGroupRequestAssignment a : data.assignments()) {
             assignments.put(a.memberId(), a.assignment());
         }
-        return groups.sync(data.groupId(), data.generationId(), data.memberId(), assignments)
+        return groups.sync(new GroupCoordinator.SyncRequest(data.groupId(), data.generationId(), data.memberId(),
+                        data.groupInstanceId(), data.protocolType(), data.protocolName(), assignments))
                 .thenApply(result -> new SyncGroupResponse(new SyncGroupResponseData()
                         .setErrorCode(result.error().code())
                         .setProtocolType(result.protocolType())

@@ -34,7 +34,8 @@ class ConsumerGroupManagerTest {
 
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor();
     private final ConsumerGroupManager manager = new ConsumerGroupManager(thread,
-            new ConsumerGroupConfig(400, 100, List.of("uniform", "range"), 100, true), new GroupTopics() {
+            new ConsumerGroupConfig(400, 100, List.of("uniform", "range"), 100, true,
+                    ConsumerGroupConfig.MigrationPolicy.BIDIRECTIONAL), new GroupTopics() {
                 @Override
                 public Optional<GroupTopic> topic(String name) {
                     return name.equals(ORDERS.name()) ? Optional.of(ORDERS) : Optional.empty();
@@ -44,7 +45,7 @@ class ConsumerGroupManagerTest {
                 public Collection<String> names() {
                     return List.of(ORDERS.name());
                 }
-            });
+            }, group -> { });
 
     @AfterEach
     void stop() {

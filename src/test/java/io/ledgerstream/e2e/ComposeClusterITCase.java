@@ -131,6 +131,10 @@ class ComposeClusterITCase {
         }
         Set<String> sent = produce("orders", "order-", 600);
         assertThat(readAll("orders")).containsExactlyInAnyOrderElementsOf(sent);
+        // Every Ledgerstream role runs as the image's own user, not root.
+        for (String service : List.of("zookeeper", "bookie-1", "broker-1")) {
+            assertThat(cluster.exec(service, "id", "-un")).as(service).containsExactly("ledgerstream");
+        }
     }
 
     @Test
@@ -176,6 +180,12 @@ class ComposeClusterITCase {
             });
         }
         assertThat(flink.jobState(job.get())).isEqualTo("RUNNING");
+
+        // The set-up service may run again (a restart, another "up"): it changes nothing.
+        assertThat(cluster.runAgain("setup")).contains(PaymentsJob.PAYMENTS + " already exists",
+                "Job " + PaymentsJob.NAME + " already runs as job " + job.get() + "; not submitted again");
+        assertThat(cluster.state("setup")).isEqualTo("exited 0");
+        assertThat(flink.activeJobIds()).containsExactly(job.get());
     }
 
     @Test

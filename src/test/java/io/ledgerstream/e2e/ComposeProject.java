@@ -122,6 +122,18 @@ final class ComposeProject implements AutoCloseable {
         podman("start", container(service));
     }
 
+    /** Runs an exited one-shot service's container again, to its end; returns what it printed. */
+    List<String> runAgain(String service) {
+        return lines("podman", "start", "--attach", container(service));
+    }
+
+    /** A command's output run in the service's container. */
+    List<String> exec(String service, String... command) {
+        List<String> args = new ArrayList<>(List.of("podman", "exec", container(service)));
+        args.addAll(List.of(command));
+        return lines(args.toArray(String[]::new));
+    }
+
     /** The last lines each container logged, for a failure report. */
     String logs(int lines) {
         StringBuilder out = new StringBuilder();

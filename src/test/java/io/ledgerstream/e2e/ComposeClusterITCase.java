@@ -3,6 +3,8 @@ package io.ledgerstream.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ledgerstream.cli.flink.FlinkRestClient;
 import io.ledgerstream.jobs.payments.CustomerTotal;
 import io.ledgerstream.jobs.payments.Payment;
@@ -78,6 +80,8 @@ class ComposeClusterITCase {
     private String bootstrap;
     private List<Integer> brokerPorts;
     private int flinkPort;
+    private String prometheus;
+    private Path dashboard;
 
     @BeforeAll
     @Timeout(value = 20, unit = TimeUnit.MINUTES)
@@ -104,6 +108,8 @@ class ComposeClusterITCase {
         }
         env.put("FLINK_REST_PORT", Integer.toString(flinkPort));
         env.put("PROMETHEUS_PORT", Integer.toString(first + 4));
+        prometheus = "http://127.0.0.1:" + (first + 4);
+        dashboard = root.resolve("docker/grafana/ledgerstream.json");
         bootstrap = brokerPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
 
         cluster = ComposeProject.up(root.resolve("docker/compose.yaml"), env, log);
@@ -259,6 +265,27 @@ class ComposeClusterITCase {
         assertThat(load.isAlive()).as("the load's producer closed").isFalse();
         assertThat(failures).as("records the producer could not send").isEmpty();
         assertThat(readAll("under-load")).containsAll(acknowledged);
+    }
+
+    @Test
+    @Order(5)
+    void prometheusScrapesEveryProcessAndServesEverySeriesOfTheDashboard() throws Exception {
+        PrometheusApi api = new PrometheusApi(prometheus);
+        Set<String> targets = Set.of("brokers broker-1:8080", "brokers broker-2:8080", "brokers broker-3:8080",
+                "bookies bookie-1:8000", "bookies bookie-2:8000", "bookies bookie-3:8000", "flink jobmanager:9249",
+                "flink taskmanager:9249", "prometheus 127.0.0.1:9090");
+        Await.until("Prometheus scraping every target", WAIT, Duration.ofSeconds(2),
+                () -> api.targetsUp().equals(targets));
+
+        JsonNode panels = new ObjectMapper().readTree(dashboard.toFile()).path("panels");
+        List<String> queries = new ArrayList<>();
+        panels.forEach(panel -> panel.path("targets").forEach(t -> queries.add(t.path("expr").asText())));
+        assertThat(queries).isNotEmpty();
+        Set<String> names = api.metricNames();
+        for (String query : queries) {
+            assertThat(names).as("series of %s", query).containsAll(PrometheusApi.metricsIn(query));
+            api.query(query.replace("$__rate_interval", "1m"));
+        }
     }
 
     /** Sends {@code count} records with acks=all and waits for each; returns their values. */

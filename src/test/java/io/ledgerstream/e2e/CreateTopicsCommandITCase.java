@@ -38,6 +38,12 @@ class CreateTopicsCommandITCase {
             assertThat(again).contains("events already exists", "audit already exists",
                     "created more (1 partition, the broker's default replication)");
 
+            long started = System.nanoTime();
+            assertThat(failure("create-topics", "--bootstrap-servers", platform.bootstrap(), "--config",
+                    "cleanup.policy=bogus", "refused")).startsWith("ledgerstream: error: Topic refused was refused: ");
+            assertThat(System.nanoTime() - started).as("refused at once, not retried").isLessThan(
+                    TimeUnit.SECONDS.toNanos(30));
+
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", platform.bootstrap()))) {
                 TopicDescription events = admin.describeTopics(List.of("events")).allTopicNames()
                         .get(30, TimeUnit.SECONDS).get("events");

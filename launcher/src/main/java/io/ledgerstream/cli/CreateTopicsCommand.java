@@ -14,6 +14,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.internals.Topic;
 import picocli.CommandLine.Command;
@@ -65,7 +68,10 @@ final class CreateTopicsCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Creates one topic, trying again on any failure but "it exists" until the deadline. */
+    /**
+     * Creates one topic, trying again until the deadline on any failure but "it exists" and a refusal of the topic
+     * itself (its name, partitions or configs); too few bookies, say, may only mean that they are still starting.
+     */
     private String create(Admin admin, NewTopic topic, long deadline) throws Exception {
         while (true) {
             try {
@@ -76,6 +82,11 @@ final class CreateTopicsCommand implements Callable<Integer> {
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof TopicExistsException) {
                     return topic.name() + " already exists";
+                }
+                if (e.getCause() instanceof InvalidConfigurationException || e.getCause() instanceof InvalidTopicException
+                        || e.getCause() instanceof InvalidPartitionsException) {
+                    throw new IllegalArgumentException("Topic " + topic.name() + " was refused: "
+                            + Failures.describe(e.getCause()), e.getCause());
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("Could not create topic " + topic.name() + " within "

@@ -274,8 +274,13 @@ class ComposeClusterITCase {
         Set<String> targets = Set.of("brokers broker-1:8080", "brokers broker-2:8080", "brokers broker-3:8080",
                 "bookies bookie-1:8000", "bookies bookie-2:8000", "bookies bookie-3:8000", "flink jobmanager:9249",
                 "flink taskmanager:9249", "prometheus 127.0.0.1:9090");
-        Await.until("Prometheus scraping every target", WAIT, Duration.ofSeconds(2),
-                () -> api.targetsUp().equals(targets));
+        try {
+            Await.until("Prometheus scraping every target", WAIT, Duration.ofSeconds(2),
+                    () -> api.targetsUp().equals(targets));
+        } catch (AssertionError timedOut) {
+            assertThat(api.targetsUp()).as("targets Prometheus scrapes").isEqualTo(targets);
+            throw timedOut;
+        }
 
         JsonNode panels = new ObjectMapper().readTree(dashboard.toFile()).path("panels");
         List<String> queries = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.ledgerstream.log.network;
 
 import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.config.NetworkConfig;
+import io.ledgerstream.log.metrics.ConnectionMetrics;
 import io.ledgerstream.log.protocol.ApiHandlers;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -53,8 +54,14 @@ public final class KafkaServer implements AutoCloseable {
         this.config = config;
     }
 
-    /** Binds the listener and starts serving. */
+    /** Binds the listener and starts serving; connections are not measured. */
     public static KafkaServer start(NetworkConfig config, ApiHandlers handlers) throws InterruptedException {
+        return start(config, handlers, ConnectionMetrics.NONE);
+    }
+
+    /** Binds the listener and starts serving, counting connections in {@code metrics}. */
+    public static KafkaServer start(NetworkConfig config, ApiHandlers handlers, ConnectionMetrics metrics)
+            throws InterruptedException {
         AtomicInteger connections = new AtomicInteger();
         ConnectionCloseLog closeLog = new ConnectionCloseLog(Clock.systemUTC(), CLOSE_LOG_INTERVAL_MS,
                 CLOSE_LOG_MAX_HOSTS);
@@ -72,7 +79,11 @@ public final class KafkaServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel channel) {
                             connections.incrementAndGet();
-                            channel.closeFuture().addListener(f -> connections.decrementAndGet());
+                            metrics.opened();
+                            channel.closeFuture().addListener(f -> {
+                                connections.decrementAndGet();
+                                metrics.closed();
+                            });
                             channel.pipeline()
                                     .addLast(new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
                                     // Netty's limit counts the 4-byte size field, Kafka's only what follows it.

@@ -3,6 +3,7 @@ package io.ledgerstream.log.standalone;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.ledgerstream.log.broker.Broker;
 import io.ledgerstream.log.config.BrokerConfig;
+import io.ledgerstream.log.config.MetricsConfig;
 import io.ledgerstream.log.config.NetworkConfig;
 import io.ledgerstream.log.storage.bookkeeper.bookie.BookieNode;
 import java.io.File;
@@ -37,8 +38,9 @@ public final class StandalonePlatform implements AutoCloseable {
      * @param zookeeperPort    ZooKeeper's client port (0 picks a free one)
      * @param firstBookiePort  bookie N listens on {@code firstBookiePort + N}; fixed, as ports identify bookies
      * @param brokerSettings   broker configuration keys ({@code zookeeper.connect} is set by the platform)
-     * @param brokers          how many brokers: broker N gets {@code broker.id} N and the listener's port plus N
-     *                         (or a free port when the listener's is 0)
+     * @param brokers          how many brokers: broker N gets {@code broker.id} N, the listener's port plus N (or a
+     *                         free port when the listener's is 0) and likewise the metrics port
+     *                         ({@code metrics.http.port}) plus N
      */
     public record Settings(File dataDir, int zookeeperPort, int firstBookiePort, int bookies,
                            Map<String, String> brokerSettings, int brokers) {
@@ -130,7 +132,7 @@ public final class StandalonePlatform implements AutoCloseable {
         }
     }
 
-    /** Broker {@code id}'s settings: its id, and its own port when there are several. */
+    /** Broker {@code id}'s settings: its id, and its own ports (Kafka, metrics) when there are several. */
     private static BrokerConfig brokerConfig(Map<String, String> settings, int id) {
         if (id == 0) {
             return BrokerConfig.fromMap(settings);
@@ -141,6 +143,10 @@ public final class StandalonePlatform implements AutoCloseable {
         own.put(NetworkConfig.LISTENERS, "PLAINTEXT://" + network.host() + ":"
                 + (network.port() == 0 ? 0 : network.port() + id));
         own.remove(NetworkConfig.ADVERTISED_LISTENERS);
+        int metricsPort = BrokerConfig.fromMap(settings).metrics().port();
+        if (metricsPort > 0) {
+            own.put(MetricsConfig.HTTP_PORT, Integer.toString(metricsPort + id));
+        }
         return BrokerConfig.fromMap(own);
     }
 

@@ -3,6 +3,7 @@ package io.ledgerstream.log.group.consumer;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import io.ledgerstream.log.config.ConsumerGroupConfig;
+import io.ledgerstream.log.metrics.GroupMetrics;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -47,11 +48,19 @@ public final class ConsumerGroupManager {
     private final GroupTopics topics;
     private final Map<String, ConsumerAssignor> assignors = new HashMap<>();
     private final Map<String, ConsumerGroup> groups = new HashMap<>();
+    private final GroupMetrics metrics;
 
     public ConsumerGroupManager(ScheduledExecutorService thread, ConsumerGroupConfig config, GroupTopics topics) {
+        this(thread, config, topics, GroupMetrics.NONE);
+    }
+
+    /** @param metrics counts the target assignments computed, as rebalances of the consumer protocol */
+    public ConsumerGroupManager(ScheduledExecutorService thread, ConsumerGroupConfig config, GroupTopics topics,
+                                GroupMetrics metrics) {
         this.thread = thread;
         this.config = config;
         this.topics = topics;
+        this.metrics = metrics;
         for (ConsumerAssignor assignor : List.of(new UniformAssignor(), new RangeAssignor())) {
             if (config.assignors().contains(assignor.name())) {
                 assignors.put(assignor.name(), assignor);
@@ -70,6 +79,15 @@ public final class ConsumerGroupManager {
     /** The group as ConsumerGroupDescribe shows it, if it is a consumer group. */
     public Optional<ConsumerGroupDescription> describe(String groupId) {
         return group(groupId).map(ConsumerGroupDescription::of);
+    }
+
+    /** Members of all consumer groups here. */
+    public int memberCount() {
+        int members = 0;
+        for (ConsumerGroup group : groups.values()) {
+            members += group.members.size();
+        }
+        return members;
     }
 
     /** Whether {@code groupId} is a consumer group with members. */
@@ -340,6 +358,7 @@ public final class ConsumerGroupManager {
                 group.target));
         group.assignorName = chosen;
         group.assignmentEpoch = group.groupEpoch;
+        metrics.rebalanced(GroupMetrics.CONSUMER);
         LOG.debug("Group {} epoch {}: new target assignment by {} for {} member(s)", group.groupId(),
                 group.groupEpoch, chosen, group.members.size());
     }

@@ -45,7 +45,7 @@ measure() {
 # produce NAME BOOTSTRAP: ProducerPerformance alone, as measure runs it; prints its summary line.
 produce() {
   "${KJAVA[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "$2" --create --topic perf \
-    --partitions 3 --replication-factor 2 >/dev/null
+    --partitions 3 --replication-factor 2 > "$WORK/$1.topic" 2>&1 || { cat "$WORK/$1.topic" >&2; return 1; }
   "${KJAVA[@]}" org.apache.kafka.tools.ProducerPerformance --topic perf --num-records "$RECORDS" \
     --record-size 1024 --throughput -1 --producer-props "bootstrap.servers=$2" acks=all \
     "compression.type=$COMPRESSION" | tail -1 > "$WORK/$1.produce"
@@ -58,7 +58,9 @@ metrics_run() {
   local scraper=""
   if [ "$1" = on ]; then
     start_ledgerstream --set metrics.http.port=19404
-    (while curl -sf -o /dev/null http://127.0.0.1:19404/metrics; do sleep 1; done) &
+    (while curl -sf -o /dev/null -w '%{time_total}\n' http://127.0.0.1:19404/metrics >> "$WORK/scrape-times"; do
+      sleep 1
+    done) &
     scraper=$!
   else
     start_ledgerstream --set metrics.http.port=-1
@@ -70,6 +72,8 @@ metrics_run() {
 }
 
 if [ -n "${METRICS_COMPARE:-}" ]; then
+  # A first run warms the machine (page cache, JIT of the tools) and is left out of the rounds.
+  metrics_run off 0
   for round in $(seq 1 "${ROUNDS:-4}"); do
     if [ $((round % 2)) -eq 1 ]; then metrics_run on "$round"; metrics_run off "$round"
     else metrics_run off "$round"; metrics_run on "$round"; fi
@@ -80,6 +84,8 @@ if [ -n "${METRICS_COMPARE:-}" ]; then
   done | awk "$AWK_MEDIAN"'
     { printf "round %d: metrics on %s, off %s records/s, on/off %.3f\n", NR, $1, $2, $1 / $2; on = on " " $1; off = off " " $2; r = r " " $1 / $2 }
     END { printf "medians: on %s, off %s records/s; median of the ratios on/off %.3f\n", median(on), median(off), median(r) }'
+  awk "$AWK_MEDIAN"'{ t = t " " $1 } END { printf "%d scrapes of /metrics, median %.1f ms\n", NR, median(t) * 1000 }' \
+    "$WORK/scrape-times"
   exit 0
 fi
 

@@ -212,6 +212,10 @@ public final class Broker implements AutoCloseable {
         BrokerIdentity identity = new BrokerIdentity(config.brokerId(), network.advertisedHost(),
                 network.advertisedPort(), metadata.clusterId());
         cluster.onLeadersChanged(topic -> {
+            if (cluster.leaders(topic).isEmpty()) {
+                // The topic is gone: so are its series.
+                metrics.topics().forget(topic);
+            }
             if (topic.equals(OffsetStore.TOPIC)) {
                 followGroupCoordinator();
             } else if (topic.equals(TransactionCoordinator.topic())) {

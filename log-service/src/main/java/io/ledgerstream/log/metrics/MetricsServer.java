@@ -39,11 +39,17 @@ public final class MetricsServer implements AutoCloseable {
      * Binds {@code host:port} (0 picks a free port) and starts serving.
      *
      * @param name names the serving thread
-     * @throws IOException when the address cannot be bound
+     * @throws IOException when the address cannot be bound, naming it
      */
     public static MetricsServer start(String name, String host, int port, PrometheusRegistry registry,
                                       Readiness readiness) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        } catch (IOException e) {
+            throw new IOException("Cannot serve metrics on " + host + ":" + port + " (metrics.http.host, "
+                    + "metrics.http.port): " + e.getMessage(), e);
+        }
         server.createContext("/metrics", new MetricsHandler(registry));
         server.createContext("/health", exchange -> answer(exchange, 200, "ok"));
         server.createContext("/ready", exchange -> {

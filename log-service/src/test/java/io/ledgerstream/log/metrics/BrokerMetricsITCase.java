@@ -182,6 +182,20 @@ class BrokerMetricsITCase {
             assertThat(after.value("jvm_memory_used_bytes", "area", "heap")).isPositive();
             assertThat(after.value("jvm_threads_current")).isPositive();
             assertThat(after.has("jvm_gc_collection_seconds")).isTrue();
+
+            // A deleted topic's series go with it.
+            try (Admin admin = TestClients.admin(bootstrap)) {
+                admin.deleteTopics(List.of("metered-raw")).all().get(30, TimeUnit.SECONDS);
+            }
+            Await.until("the deleted topic's series to go", WAIT, () -> {
+                try {
+                    return endpoint.text().lines().noneMatch(l -> l.contains("topic=\"metered-raw\""));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            assertThat(endpoint.scrape().value("ledgerstream_topic_records_in_total", "topic", "metered"))
+                    .isEqualTo(RECORDS);
         }
     }
 

@@ -136,11 +136,6 @@ public final class Broker implements AutoCloseable {
     public static Broker start(BrokerConfig config, Clock clock) throws Exception {
         BrokerMetrics metrics = config.metrics().enabled() ? BrokerMetrics.create() : BrokerMetrics.disabled();
         BrokerReadiness readiness = new BrokerReadiness();
-        MetricsServer metricsServer = metrics.enabled()
-                ? MetricsServer.start("ledgerstream-metrics-" + config.brokerId(),
-                        config.metrics().hostOr(config.network().host()), config.metrics().port(), metrics.registry(),
-                        readiness)
-                : null;
         readiness.starting("connecting to ZooKeeper at " + config.zookeeperConnect());
         CuratorFramework zk = CuratorFrameworkFactory.builder()
                 .connectString(config.zookeeperConnect())
@@ -149,6 +144,17 @@ public final class Broker implements AutoCloseable {
                 .retryPolicy(new ExponentialBackoffRetry(200, 10, 5_000))
                 .build();
         zk.start();
+        MetricsServer metricsServer;
+        try {
+            metricsServer = metrics.enabled()
+                    ? MetricsServer.start("ledgerstream-metrics-" + config.brokerId(),
+                            config.metrics().hostOr(config.network().host()), config.metrics().port(),
+                            metrics.registry(), readiness)
+                    : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            zk.close();
+            throw e;
+        }
         Broker broker = null;
         BookKeeperStorage storage = null;
         ClusterView cluster = null;

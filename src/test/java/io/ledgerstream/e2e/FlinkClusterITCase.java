@@ -12,6 +12,7 @@ import io.ledgerstream.jobs.payments.SamplePayments;
 import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.FreePorts;
 import io.ledgerstream.log.testing.LocalBroker;
+import io.ledgerstream.log.testing.MetricsEndpoint;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The job jar, as built, submitted with {@code ledgerstream submit} to a real local Flink cluster (a JobManager and a
  * TaskManager in JVMs of their own, on the stock Flink classpath), reading from and writing to the standalone platform.
+ * The JobManager and the TaskManager report through Flink's Prometheus reporter, the job's task metrics included.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class FlinkClusterITCase {
@@ -46,9 +48,11 @@ class FlinkClusterITCase {
 
     @Test
     void theJobJarRunsOnTheLocalFlinkClusterAndItsTableMatchesItsInput() throws Exception {
+        int metricsPort = FreePorts.consecutive(2);
         try (LocalBroker platform = LocalBroker.start(dir.resolve("platform").toFile(), Map.of());
              LocalFlinkCluster flink = LocalFlinkCluster.start(new LocalFlinkCluster.Settings(dir.resolve("flink"), 1,
-                     2, FreePorts.consecutive(1), FreePorts.consecutive(1)), FlinkClasspath.read(), WAIT)) {
+                     2, FreePorts.consecutive(1), FreePorts.consecutive(1), metricsPort), FlinkClasspath.read(),
+                     WAIT)) {
             String bootstrap = platform.bootstrap();
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 admin.createTopics(List.of(new NewTopic("payments", 3, (short) 2),
@@ -93,6 +97,11 @@ class FlinkClusterITCase {
             }
             FlinkRestClient client = new FlinkRestClient(rest);
             assertThat(client.jobState(jobId)).isEqualTo("RUNNING");
+            // The JobManager and the TaskManager took a port each of the reporters' range, in whichever order.
+            String reported = new MetricsEndpoint(metricsPort).text() + new MetricsEndpoint(metricsPort + 1).text();
+            assertThat(reported).contains("flink_jobmanager_numRegisteredTaskManagers")
+                    .contains("flink_taskmanager_job_task_numRecordsIn")
+                    .contains("job_id=\"" + jobId + "\"");
             client.cancel(jobId);
             Await.until("the job is cancelled", WAIT, () -> "CANCELED".equals(state(client, jobId)));
         }

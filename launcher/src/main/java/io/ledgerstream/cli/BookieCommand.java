@@ -6,13 +6,18 @@ import java.util.concurrent.Callable;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code ledgerstream bookie}: one bookie against an external ZooKeeper, until stopped. */
 @Command(name = "bookie", mixinStandardHelpOptions = true,
         description = "Run one BookKeeper bookie registered in an external ZooKeeper.")
 final class BookieCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--zookeeper", paramLabel = "HOST:PORT[,...]", defaultValue = "127.0.0.1:2181",
             description = "ZooKeeper connect string (default: ${DEFAULT-VALUE}).")
     String zookeeper;
@@ -35,14 +40,28 @@ final class BookieCommand implements Callable<Integer> {
             description = "BookKeeper's root znode (default: ${DEFAULT-VALUE}).")
     String ledgersRoot;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
+            description = "Serve BookKeeper's stats in Prometheus' text format at http://HOST:PORT/metrics; -1 serves "
+                    + "none (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
+    @Option(names = "--metrics-host", paramLabel = "HOST", defaultValue = "0.0.0.0",
+            description = "Address the stats are served on, with --metrics-port (default: ${DEFAULT-VALUE}, "
+                    + "as in BookKeeper).")
+    String metricsHost;
+
     @Override
     public Integer call() throws Exception {
+        if (metricsPort < -1 || metricsPort > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--metrics-port must be -1 (none) or a port up to 65535, not " + metricsPort);
+        }
         try (CuratorFramework zk = CuratorFrameworkFactory.newClient(zookeeper, new ExponentialBackoffRetry(200, 5))) {
             zk.start();
             BookieNode.ensureCluster(zk, zookeeper, ledgersRoot);
         }
         BookieNode bookie = BookieNode.start(dataDir, advertisedAddress, port,
-                "zk+null://" + zookeeper.replace(',', ';') + ledgersRoot);
+                "zk+null://" + zookeeper.replace(',', ';') + ledgersRoot, metricsHost, metricsPort);
         RunUntilStopped.await("bookie " + bookie.bookieId(), bookie);
         return 0;
     }

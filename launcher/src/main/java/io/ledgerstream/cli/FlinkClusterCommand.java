@@ -31,13 +31,20 @@ final class FlinkClusterCommand implements Callable<Integer> {
     @Option(names = "--rpc-port", defaultValue = "6123", description = "JobManager RPC port (default: ${DEFAULT-VALUE}).")
     int rpcPort;
 
+    @Option(names = "--metrics-port", defaultValue = "9249",
+            description = "First port of Flink's Prometheus reporters: the JobManager and each TaskManager serve "
+                    + "/metrics on one port each from here, the first free one (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
     @Override
     public Integer call() throws Exception {
         LocalFlinkCluster.Settings settings = new LocalFlinkCluster.Settings(
-                new File(dataDir, "flink-cluster").getAbsoluteFile().toPath(), taskManagers, slots, restPort, rpcPort);
+                new File(dataDir, "flink-cluster").getAbsoluteFile().toPath(), taskManagers, slots, restPort, rpcPort,
+                metricsPort);
         LocalFlinkCluster cluster = LocalFlinkCluster.start(settings, FlinkClasspath.read(), Duration.ofSeconds(120));
         System.out.printf("Flink cluster up: %d TaskManager(s) with %d slot(s) each; web UI and REST API on %s; "
-                + "logs in %s%n", taskManagers, slots, settings.restAddress(), settings.dir().resolve("log"));
+                + "Prometheus metrics on ports %s; logs in %s%n", taskManagers, slots, settings.restAddress(),
+                settings.metricsPorts(), settings.dir().resolve("log"));
         RunUntilStopped.await("the Flink cluster", cluster);
         return 0;
     }

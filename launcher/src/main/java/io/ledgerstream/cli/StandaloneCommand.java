@@ -1,16 +1,26 @@
 package io.ledgerstream.cli;
 
+import io.ledgerstream.log.config.MetricsConfig;
 import io.ledgerstream.log.standalone.StandalonePlatform;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code ledgerstream standalone}: ZooKeeper, bookies and one or more brokers in one process, until stopped. */
+/**
+ * {@code ledgerstream standalone}: ZooKeeper, bookies and one or more brokers in one process, until stopped. Its
+ * brokers serve metrics unless told otherwise: broker N on {@value #METRICS_PORT} plus N.
+ */
 @Command(name = "standalone", mixinStandardHelpOptions = true,
-        description = "Run ZooKeeper, the bookies and the brokers in this process, all data under one folder.")
+        description = {"Run ZooKeeper, the bookies and the brokers in this process, all data under one folder.",
+                "Broker N serves Prometheus metrics, /health and /ready on port 9404 + N unless "
+                        + "--set metrics.http.port=PORT says otherwise (-1: none)."})
 final class StandaloneCommand implements Callable<Integer> {
+    /** The metrics port of broker 0 when none is set: the port Prometheus' exporters conventionally start at. */
+    static final int METRICS_PORT = 9404;
+
     @Mixin
     PlatformOptions platform;
 
@@ -26,7 +36,9 @@ final class StandaloneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        StandalonePlatform started = StandalonePlatform.start(platform.settings(bookies, brokers, config.values()),
+        Map<String, String> values = config.values();
+        values.putIfAbsent(MetricsConfig.HTTP_PORT, Integer.toString(METRICS_PORT));
+        StandalonePlatform started = StandalonePlatform.start(platform.settings(bookies, brokers, values),
                 Clock.systemUTC());
         RunUntilStopped.await("the standalone platform", started);
         return 0;

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A real Flink session cluster on this machine: one JobManager (REST API and web UI on {@code restPort}) and some
  * TaskManagers, each a JVM of its own running Flink's own entry points on the stock Flink classpath (from Maven
- * artifacts; see the flink-cluster module). Configuration, logs and checkpoints live under one folder.
+ * artifacts; see the flink-cluster module). Configuration, logs and checkpoints live under one folder. Each process
+ * reports its metrics, and those of the jobs it runs, through Flink's Prometheus reporter: the first free port from
+ * {@code metricsPort} on serves them at {@code /metrics} (the JobManager and the TaskManagers take one each).
  *
  * <p>Not thread-safe: one thread starts it; {@link #close} may then run on another (a shutdown hook) once
  * {@link #start} has returned.
@@ -32,10 +34,29 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private static final String JOB_MANAGER = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
     private static final String TASK_MANAGER = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
 
-    /** How to lay out the cluster. */
-    public record Settings(Path dir, int taskManagers, int slotsPerTaskManager, int restPort, int rpcPort) {
+    /**
+     * How to lay out the cluster.
+     *
+     * @param metricsPort the first port of the Prometheus reporters' range, which has one port for the JobManager and
+     *                    one for each TaskManager
+     */
+    public record Settings(Path dir, int taskManagers, int slotsPerTaskManager, int restPort, int rpcPort,
+                           int metricsPort) {
+        /** The default first port of the reporters' range, Flink's documented one. */
+        public static final int METRICS_PORT = 9249;
+
+        /** A cluster whose reporters take ports from {@link #METRICS_PORT} on. */
+        public Settings(Path dir, int taskManagers, int slotsPerTaskManager, int restPort, int rpcPort) {
+            this(dir, taskManagers, slotsPerTaskManager, restPort, rpcPort, METRICS_PORT);
+        }
+
         public String restAddress() {
             return "http://127.0.0.1:" + restPort;
+        }
+
+        /** The reporters' port range, as Flink's {@code metrics.reporter.prom.port} takes it. */
+        public String metricsPorts() {
+            return metricsPort + "-" + (metricsPort + taskManagers);
         }
     }
 
@@ -175,6 +196,9 @@ public final class LocalFlinkCluster implements AutoCloseable {
         c.put("execution.checkpointing.interval", "10 s");
         c.put("execution.checkpointing.dir", s.dir().resolve("checkpoints").toUri().toString());
         c.put("execution.checkpointing.savepoint-dir", s.dir().resolve("savepoints").toUri().toString());
+        // Flink's Prometheus reporter in every process: job, task and operator metrics of the jobs it runs included.
+        c.put("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        c.put("metrics.reporter.prom.port", s.metricsPorts());
         c.put("web.submit.enable", "true");
         c.put("web.tmpdir", s.dir().resolve("web").toString());
         c.put("io.tmp.dirs", s.dir().resolve("tmp").toString());

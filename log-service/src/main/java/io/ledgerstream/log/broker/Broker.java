@@ -16,6 +16,9 @@ import io.ledgerstream.log.metadata.BrokerRegistration;
 import io.ledgerstream.log.metadata.MetadataStore;
 import io.ledgerstream.log.metadata.PartitionLeaders;
 import io.ledgerstream.log.metadata.ProducerIdAllocator;
+import io.ledgerstream.log.metrics.BrokerMetrics;
+import io.ledgerstream.log.metrics.GroupMetrics;
+import io.ledgerstream.log.metrics.MetricsServer;
 import io.ledgerstream.log.network.KafkaServer;
 import io.ledgerstream.log.protocol.handlers.BrokerApis;
 import io.ledgerstream.log.protocol.handlers.BrokerIdentity;
@@ -53,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * topic administration ({@link TopicManager}), the periodic retention and compaction runs ({@link LogMaintenance}),
  * its part in the cluster (registration, controller election, group coordination for the partitions of
  * {@code __consumer_offsets} it leads, transaction coordination for the partitions of {@code __transaction_state} it
- * leads) and the Kafka-protocol server in front of them. This class wires them and orders start and stop.
+ * leads), the Kafka-protocol server in front of them and, when {@code metrics.http.port} is set, the metrics and
+ * health endpoint ({@link MetricsServer}). This class wires them and orders start and stop.
  *
  * <p>Thread-safe: started and closed by one thread; coordinator changes, driven by ZooKeeper events, are
  * synchronized on the broker.
@@ -66,6 +70,8 @@ public final class Broker implements AutoCloseable {
     private static final long COORDINATOR_RETRY_MS = 500;
     /** How long closing waits for a retention or compaction run under way before closing the logs under it. */
     private static final long MAINTENANCE_STOP_MS = 30_000;
+    /** How long a scrape waits for the group coordinator's counts before leaving them out. */
+    private static final long GROUP_SIZES_WAIT_MS = 2_000;
 
     private final BrokerConfig config;
     private final CuratorFramework zk;
@@ -81,6 +87,10 @@ public final class Broker implements AutoCloseable {
     private final BrokerClient brokerClient;
     private final ProducerIdAllocator producerIds;
     private final Clock clock;
+    private final BrokerMetrics metrics;
+    /** Null when the broker serves no metrics. */
+    private final MetricsServer metricsServer;
+    private final BrokerReadiness readiness;
     private final ConnectionStateListener connectionStates = (client, state) -> onConnectionState(state);
     /** Set while a retry of following the coordinators' partitions is scheduled, so failures queue only one. */
     private final AtomicBoolean followRetryQueued = new AtomicBoolean();
@@ -91,8 +101,12 @@ public final class Broker implements AutoCloseable {
 
     private Broker(BrokerConfig config, CuratorFramework zk, MetadataStore metadata, BookKeeperStorage storage,
                    ClusterView cluster, DynamicBrokerConfig dynamicConfig, LeaderLogs logs, TopicManager topics,
-                   ScheduledExecutorService scheduler, GroupCoordinator groups, Clock clock) {
+                   ScheduledExecutorService scheduler, GroupCoordinator groups, Clock clock, BrokerMetrics metrics,
+                   MetricsServer metricsServer, BrokerReadiness readiness) {
         this.config = config;
+        this.metrics = metrics;
+        this.metricsServer = metricsServer;
+        this.readiness = readiness;
         this.producerIds = new ProducerIdAllocator(zk, config.metadataRoot());
         this.brokerClient = new BrokerClient("ledgerstream-broker-" + config.brokerId(),
                 config.network().interBrokerListenerName());
@@ -114,6 +128,8 @@ public final class Broker implements AutoCloseable {
     /**
      * Starts a broker.
      * <ol>
+     *   <li>When {@code metrics.http.port} is set, serve {@code /metrics}, {@code /health} and {@code /ready}
+     *       ({@code /ready} answers 503 until the last step is done).</li>
      *   <li>Connect to ZooKeeper and the bookies; start watching the live brokers and partition leaders.</li>
      *   <li>Start the retention and compaction schedules and bind every Kafka-protocol listener.</li>
      *   <li>Register as a live broker, with every listener's advertised address (its bound port where 0 was
@@ -125,6 +141,9 @@ public final class Broker implements AutoCloseable {
      * </ol>
      */
     public static Broker start(BrokerConfig config, Clock clock) throws Exception {
+        BrokerMetrics metrics = config.metrics().enabled() ? BrokerMetrics.create() : BrokerMetrics.disabled();
+        BrokerReadiness readiness = new BrokerReadiness();
+        readiness.starting("connecting to ZooKeeper at " + config.zookeeperConnect());
         CuratorFramework zk = CuratorFrameworkFactory.builder()
                 .connectString(config.zookeeperConnect())
                 .sessionTimeoutMs(config.zookeeperSessionTimeoutMs())
@@ -132,6 +151,17 @@ public final class Broker implements AutoCloseable {
                 .retryPolicy(new ExponentialBackoffRetry(200, 10, 5_000))
                 .build();
         zk.start();
+        MetricsServer metricsServer;
+        try {
+            metricsServer = metrics.enabled()
+                    ? MetricsServer.start("ledgerstream-metrics-" + config.brokerId(),
+                            config.metrics().hostOr(config.network().firstHost()), config.metrics().port(),
+                            metrics.registry(), readiness)
+                    : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            zk.close();
+            throw e;
+        }
         Broker broker = null;
         BookKeeperStorage storage = null;
         ClusterView cluster = null;
@@ -142,7 +172,8 @@ public final class Broker implements AutoCloseable {
                         + " within " + config.zookeeperSessionTimeoutMs() + " ms");
             }
             MetadataStore metadata = new MetadataStore(zk, config.metadataRoot());
-            storage = BookKeeperStorage.connect(config, metadata, clock);
+            readiness.starting("connecting to the bookies");
+            storage = BookKeeperStorage.connect(config, metadata, clock, metrics.storage());
             cluster = ClusterView.start(metadata);
             DynamicBrokerConfig dynamic = DynamicBrokerConfig.start(metadata, config);
             dynamicConfig = dynamic;
@@ -158,7 +189,8 @@ public final class Broker implements AutoCloseable {
             broker = new Broker(config, zk, metadata, storage, cluster, dynamic, logs, topics, scheduler,
                     new GroupCoordinator(logs, config.offsetsSnapshotRecords(), clock,
                             config.groupInitialRebalanceDelayMs(), config.consumerGroups(),
-                            new ClusterGroupTopics(cluster)), clock);
+                            new ClusterGroupTopics(cluster), metrics.groups()), clock, metrics, metricsServer,
+                    readiness);
             new LogMaintenance(logs, config).schedule(scheduler);
             broker.serve();
             return broker;
@@ -176,6 +208,9 @@ public final class Broker implements AutoCloseable {
                     storage.close();
                 }
                 zk.close();
+                if (metricsServer != null) {
+                    metricsServer.close();
+                }
             }
             throw e;
         }
@@ -184,6 +219,10 @@ public final class Broker implements AutoCloseable {
     private void serve() throws Exception {
         BrokerIdentity identity = new BrokerIdentity(config.brokerId(), metadata.clusterId());
         cluster.onLeadersChanged(topic -> {
+            if (cluster.leaders(topic).isEmpty()) {
+                // The topic is gone: so are its series.
+                metrics.topics().forget(topic);
+            }
             if (topic.equals(OffsetStore.TOPIC)) {
                 followGroupCoordinator();
             } else if (topic.equals(TransactionCoordinator.topic())) {
@@ -191,13 +230,18 @@ public final class Broker implements AutoCloseable {
             }
         });
         zk.getConnectionStateListenable().addListener(connectionStates);
+        watchState();
+        readiness.starting("opening the Kafka listeners");
         server = KafkaServer.start(config.network(), BrokerApis.create(topics, logs, cluster, identity, producerIds,
                 groups, transactions, new TransactionVerifier(config.brokerId(), transactions, cluster, brokerClient),
                 () -> controllerId(), new BrokerApis.Admin(dynamicConfig, () -> controller,
-                        config.bookkeeperMetadataUri())));
+                        config.bookkeeperMetadataUri()), metrics), metrics.connections());
+        readiness.starting("joining the cluster");
         registrar = BrokerRegistrar.register(metadata, registration(server.config()),
                 config.zookeeperSessionTimeoutMs());
-        controller = Controller.start(metadata, cluster, config.brokerId(), config.leaderBalanceDelayMs());
+        controller = Controller.start(metadata, cluster, config.brokerId(), config.leaderBalanceDelayMs(),
+                metrics.controller());
+        readiness.starting("opening the internal topics and the partitions led here");
         groups.fixPartitionCount(OffsetsTopic.ensure(topics, config));
         topics.createTopicIfAbsent(TransactionCoordinator.topic(), transactions.partitionCount(),
                 Map.of(LogConfig.CLEANUP_POLICY, "compact")).get(60, TimeUnit.SECONDS);
@@ -206,9 +250,12 @@ public final class Broker implements AutoCloseable {
         followGroupCoordinator();
         followTransactionCoordinator();
         awaitGroupCoordinators();
-        LOG.info("Broker {} started: Kafka protocol on {}, advertised as {}, ZooKeeper {}", config.brokerId(),
+        readiness.serving(zk, this::controllerId, logs);
+        LOG.info("Broker {} started: Kafka protocol on {}, advertised as {}, {}ZooKeeper {}", config.brokerId(),
                 NetworkConfig.format(server.config().listeners()),
-                NetworkConfig.format(server.config().advertisedListeners()), config.zookeeperConnect());
+                NetworkConfig.format(server.config().advertisedListeners()), metricsServer == null ? ""
+                        : "metrics on http://" + config.metrics().hostOr(config.network().firstHost()) + ":"
+                        + metricsServer.port() + "/metrics, ", config.zookeeperConnect());
     }
 
     /**
@@ -224,6 +271,28 @@ public final class Broker implements AutoCloseable {
                     bound.securityProtocols().get(listener.name()), host, listener.port()));
         }
         return new BrokerRegistration(config.brokerId(), endpoints, config.rack());
+    }
+
+    /** Reports what the broker's parts know without recording it, read at each scrape. */
+    private void watchState() {
+        metrics.gauge("ledgerstream_partitions_led", "Partitions the controller assigned to this broker to lead",
+                () -> logs.leadership().led());
+        metrics.gauge("ledgerstream_partitions_open", "Partitions led here whose log is open, ready for appends",
+                () -> logs.leadership().open());
+        metrics.groups().watch(this::groupSizes);
+    }
+
+    /** The group coordinator's counts, or null when it does not answer in time (they are then left out). */
+    private GroupMetrics.Sizes groupSizes() {
+        try {
+            return groups.sizes().get(GROUP_SIZES_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("Group sizes left out of a scrape: {}", e.toString());
+            return null;
+        }
     }
 
     /**
@@ -376,6 +445,11 @@ public final class Broker implements AutoCloseable {
         return server.openConnections();
     }
 
+    /** The port {@code /metrics}, {@code /health} and {@code /ready} are served on; -1 when there are none. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.port();
+    }
+
     /**
      * Stops serving, closes the logs cleanly (sealing their open ledgers), then leaves the cluster, so the brokers
      * that take the partitions over find nothing to recover. Everything stops after what depends on it: the
@@ -383,11 +457,13 @@ public final class Broker implements AutoCloseable {
      */
     @Override
     public void close() {
+        readiness.stopping();
         stopServing();
         logs.close();
         closeQuietly(registrar);
         storage.close();
         zk.close();
+        closeQuietly(metricsServer);
         LOG.info("Broker {} stopped", config.brokerId());
     }
 
@@ -396,11 +472,13 @@ public final class Broker implements AutoCloseable {
      * controller moves the partitions and their new leaders recover the open ledgers. For fault tests.
      */
     public void halt() {
+        readiness.stopping();
         stopServing();
         // Its node would go with the session anyway; closed first, it does not try to come back on a closed client.
         closeQuietly(registrar);
         zk.close();
         storage.close();
+        closeQuietly(metricsServer);
         LOG.info("Broker {} halted", config.brokerId());
     }
 

@@ -9,6 +9,7 @@ import io.ledgerstream.log.metadata.PartitionLeaders.Leader;
 import io.ledgerstream.log.metadata.TopicRecord;
 import io.ledgerstream.log.metadata.UnknownTopicException;
 import io.ledgerstream.log.metadata.Versioned;
+import io.ledgerstream.log.metrics.ControllerMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,6 +66,7 @@ public final class Controller implements AutoCloseable {
     private final long balanceDelayMs;
     private final LeaderLatch latch;
     private final CuratorCache topics;
+    private final ControllerMetrics metrics;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ledgerstream-controller");
         t.setDaemon(true);
@@ -81,7 +83,9 @@ public final class Controller implements AutoCloseable {
     /** The controller's id as last read from the election; -1 when unknown. Read by request handlers. */
     private volatile int knownControllerId = -1;
 
-    private Controller(MetadataStore metadata, ClusterView view, int brokerId, long balanceDelayMs) {
+    private Controller(MetadataStore metadata, ClusterView view, int brokerId, long balanceDelayMs,
+                       ControllerMetrics metrics) {
+        this.metrics = metrics;
         this.metadata = metadata;
         this.view = view;
         this.brokerId = brokerId;
@@ -95,10 +99,12 @@ public final class Controller implements AutoCloseable {
      *
      * @param balanceDelayMs how long a broker must have been live before leaders move to it to even out the load
      *                       (a partition without a live leader goes to any live broker at once)
+     * @param metrics        where the leader moves of this controller are counted
      */
-    public static Controller start(MetadataStore metadata, ClusterView view, int brokerId, long balanceDelayMs)
-            throws Exception {
-        Controller controller = new Controller(metadata, view, brokerId, balanceDelayMs);
+    public static Controller start(MetadataStore metadata, ClusterView view, int brokerId, long balanceDelayMs,
+                                   ControllerMetrics metrics) throws Exception {
+        Controller controller = new Controller(metadata, view, brokerId, balanceDelayMs, metrics);
+        metrics.watchActive(controller::isController);
         controller.latch.addListener(new LeaderLatchListener() {
             @Override
             public void isLeader() {
@@ -128,6 +134,11 @@ public final class Controller implements AutoCloseable {
         controller.latch.start();
         controller.refreshControllerId();
         return controller;
+    }
+
+    /** Whether this broker is the controller now; never blocks. */
+    public boolean isController() {
+        return !closed && latch.hasLeadership();
     }
 
     /** The id of the controller as this broker last knew it, or -1; never blocks. */
@@ -329,6 +340,7 @@ public final class Controller implements AutoCloseable {
 
     /** Writes, compare-and-set, the leaders of each topic whose wanted leaders differ from those stored. */
     private void write(Assignments assignments) {
+        List<Integer> live = view.liveBrokerIds();
         for (Map.Entry<String, PartitionLeaders> topic : assignments.wanted().entrySet()) {
             String name = topic.getKey();
             Versioned<PartitionLeaders> before = assignments.current().get(name);
@@ -336,6 +348,7 @@ public final class Controller implements AutoCloseable {
             if (before == null || !before.value().equals(after)) {
                 try {
                     metadata.setLeaders(name, after, before == null ? -1 : before.version()).join();
+                    countMoves(before == null ? null : before.value(), after, live);
                     LOG.info("Leaders of {}: {}", name, describe(after));
                 } catch (CompletionException e) {
                     if (!(e.getCause() instanceof UnknownTopicException)) {
@@ -344,6 +357,30 @@ public final class Controller implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Counts the partitions whose leader changed from {@code before} to {@code after}, by why. */
+    private void countMoves(PartitionLeaders before, PartitionLeaders after, List<Integer> live) {
+        int placed = 0;
+        int failedOver = 0;
+        int balanced = 0;
+        for (int p = 0; p < after.partitions().size(); p++) {
+            int to = after.leader(p).brokerId();
+            int from = before != null && p < before.partitions().size() ? before.leader(p).brokerId() : -1;
+            if (to < 0 || to == from) {
+                continue;
+            }
+            if (from < 0) {
+                placed++;
+            } else if (!live.contains(from)) {
+                failedOver++;
+            } else {
+                balanced++;
+            }
+        }
+        metrics.moved(ControllerMetrics.Move.NEW, placed);
+        metrics.moved(ControllerMetrics.Move.FAILOVER, failedOver);
+        metrics.moved(ControllerMetrics.Move.BALANCE, balanced);
     }
 
     private Versioned<PartitionLeaders> leadersOf(String topic) {

@@ -39,6 +39,7 @@ public record BrokerConfig(
         int fetchSessionCacheSlots,
         ConsumerGroupConfig consumerGroups,
         TransactionConfig transactions,
+        MetricsConfig metrics,
         Map<String, String> given) {
 
     public static final String BROKER_ID = "broker.id";
@@ -134,6 +135,7 @@ public record BrokerConfig(
                 ConfigValues.intValue(values, MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, 1000, 0),
                 ConsumerGroupConfig.fromMap(values),
                 TransactionConfig.fromMap(values),
+                MetricsConfig.fromMap(values),
                 values);
     }
 

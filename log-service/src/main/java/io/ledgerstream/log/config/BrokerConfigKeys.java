@@ -89,6 +89,8 @@ public final class BrokerConfigKeys {
         add(TransactionConfig.STATE_LOG_NUM_PARTITIONS, Type.INT, c -> c.transactions().stateLogPartitions());
         add(TransactionConfig.MAX_TIMEOUT_MS, Type.INT, c -> c.transactions().maxTimeoutMs());
         add(TransactionConfig.ABORT_INTERVAL_MS, Type.LONG, c -> c.transactions().abortIntervalMs());
+        add(MetricsConfig.HTTP_PORT, Type.INT, c -> c.metrics().port());
+        add(MetricsConfig.HTTP_HOST, Type.STRING, c -> c.metrics().hostOr(c.network().firstHost()));
 
         topicDefault(BrokerConfig.LOG_SEGMENT_BYTES, Type.INT, LogConfig.SEGMENT_BYTES);
         topicDefault(BrokerConfig.LOG_ROLL_MS, Type.LONG, LogConfig.SEGMENT_MS);

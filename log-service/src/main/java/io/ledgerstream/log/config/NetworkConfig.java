@@ -132,6 +132,15 @@ public record NetworkConfig(List<Listener> listeners, List<Listener> advertisedL
     }
 
     /**
+     * The host the first listener binds ({@code 0.0.0.0} when it binds every interface): where the broker's other
+     * ports, such as its metrics, listen unless told otherwise.
+     */
+    public String firstHost() {
+        Listener first = listeners.get(0);
+        return first.bindsEveryInterface() ? Listeners.WILDCARD_IPV4 : first.host();
+    }
+
+    /**
      * The same settings with a listener's port as bound (when 0 was asked for, the OS picked one); its advertised
      * port too when that is 0.
      */

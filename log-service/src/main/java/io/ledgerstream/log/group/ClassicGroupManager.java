@@ -1,6 +1,7 @@
 package io.ledgerstream.log.group;
 
 import io.ledgerstream.log.group.GroupCoordinator.JoinRequest;
+import io.ledgerstream.log.metrics.GroupMetrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,14 +30,31 @@ final class ClassicGroupManager {
     private final ScheduledExecutorService thread;
     private final long initialRebalanceDelayMs;
     private final Map<String, ClassicGroup> groups = new LinkedHashMap<>();
+    private final GroupMetrics metrics;
 
     /**
      * @param thread                  the coordinator's thread, for session and join timers
      * @param initialRebalanceDelayMs how long a new group waits for more members before its first rebalance
+     * @param metrics                 counts the rebalances completed (new generations with members)
      */
-    ClassicGroupManager(ScheduledExecutorService thread, long initialRebalanceDelayMs) {
+    ClassicGroupManager(ScheduledExecutorService thread, long initialRebalanceDelayMs, GroupMetrics metrics) {
         this.thread = thread;
         this.initialRebalanceDelayMs = initialRebalanceDelayMs;
+        this.metrics = metrics;
+    }
+
+    /** Groups known here, with or without members. */
+    int groupCount() {
+        return groups.size();
+    }
+
+    /** Members of all groups here. */
+    int memberCount() {
+        int members = 0;
+        for (ClassicGroup group : groups.values()) {
+            members += group.members.size();
+        }
+        return members;
     }
 
     /** Makes a group known (with no members) if it is not: a group with committed offsets exists. */
@@ -364,6 +382,7 @@ final class ClassicGroupManager {
             group.leaderId = group.members.keySet().iterator().next();
         }
         group.state = ClassicGroup.State.COMPLETING_REBALANCE;
+        metrics.rebalanced(GroupMetrics.CLASSIC);
         List<JoinResult.Member> all = membersForLeader(group);
         for (GroupMember m : group.members.values()) {
             m.generation = group.generation;

@@ -7,6 +7,7 @@ import io.ledgerstream.log.group.consumer.ConsumerGroupDescription;
 import io.ledgerstream.log.group.consumer.GroupTopics;
 import io.ledgerstream.log.group.consumer.Heartbeat;
 import io.ledgerstream.log.group.consumer.HeartbeatResult;
+import io.ledgerstream.log.metrics.GroupMetrics;
 import io.ledgerstream.log.partition.PartitionLogs;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -55,6 +56,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private final long initialRebalanceDelayMs;
     private final ConsumerGroupConfig consumerGroups;
     private final GroupTopics topics;
+    private final GroupMetrics metrics;
     /** Partitions of {@code __consumer_offsets}; 0 until the topic is known to exist. */
     private volatile int partitionCount;
     /** The shard of each partition this broker coordinates or is loading; confined to the thread. */
@@ -68,9 +70,11 @@ public final class GroupCoordinator implements AutoCloseable {
      * @param initialRebalanceDelayMs how long a new group waits for more members before its first rebalance
      * @param consumerGroups          the settings of consumer groups (KIP-848)
      * @param topics                  the topics consumer groups subscribe to
+     * @param metrics                 where rebalances are counted
      */
     public GroupCoordinator(PartitionLogs logs, long snapshotEvery, Clock clock, long initialRebalanceDelayMs,
-                            ConsumerGroupConfig consumerGroups, GroupTopics topics) {
+                            ConsumerGroupConfig consumerGroups, GroupTopics topics, GroupMetrics metrics) {
+        this.metrics = metrics;
         this.logs = logs;
         this.snapshotEvery = snapshotEvery;
         this.clock = clock;
@@ -149,7 +153,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 current.unload();
             }
             GroupShard shard = new GroupShard(partition, epoch, thread, initialRebalanceDelayMs, consumerGroups,
-                    topics);
+                    topics, metrics);
             shards.put(partition, shard);
             return OffsetStore.open(logs, partition, snapshotEvery, clock)
                     .thenCompose(store -> store.replay().thenApply(replayed -> Map.entry(store, replayed)))
@@ -212,6 +216,19 @@ public final class GroupCoordinator implements AutoCloseable {
             Set<Integer> loaded = new TreeSet<>();
             shards.values().stream().filter(GroupShard::loaded).forEach(s -> loaded.add(s.partition()));
             return CompletableFuture.completedFuture(loaded);
+        });
+    }
+
+    /** The groups and members of every partition this broker coordinates now, by protocol. */
+    public CompletableFuture<GroupMetrics.Sizes> sizes() {
+        return onThread(() -> {
+            GroupMetrics.Sizes sizes = new GroupMetrics.Sizes(0, 0, 0, 0);
+            for (GroupShard shard : shards.values()) {
+                if (shard.loaded()) {
+                    sizes = shard.addTo(sizes);
+                }
+            }
+            return CompletableFuture.completedFuture(sizes);
         });
     }
 

@@ -12,6 +12,7 @@ import io.ledgerstream.log.group.consumer.ConsumerGroupManager;
 import io.ledgerstream.log.group.consumer.GroupTopics;
 import io.ledgerstream.log.group.consumer.Heartbeat;
 import io.ledgerstream.log.group.consumer.HeartbeatResult;
+import io.ledgerstream.log.metrics.GroupMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -61,11 +62,11 @@ final class GroupShard {
      * @param initialRebalanceDelayMs how long a new group waits for more members before its first rebalance
      */
     GroupShard(int partition, int epoch, ScheduledExecutorService thread, long initialRebalanceDelayMs,
-               ConsumerGroupConfig consumerGroups, GroupTopics topics) {
+               ConsumerGroupConfig consumerGroups, GroupTopics topics, GroupMetrics metrics) {
         this.partition = partition;
         this.epoch = epoch;
-        this.classic = new ClassicGroupManager(thread, initialRebalanceDelayMs);
-        this.consumer = new ConsumerGroupManager(thread, consumerGroups, topics, this::downgrade);
+        this.classic = new ClassicGroupManager(thread, initialRebalanceDelayMs, metrics);
+        this.consumer = new ConsumerGroupManager(thread, consumerGroups, topics, metrics, this::downgrade);
         this.offsets = new OffsetManager(thread);
     }
 
@@ -75,6 +76,13 @@ final class GroupShard {
 
     int epoch() {
         return epoch;
+    }
+
+    /** Adds this shard's groups and members to {@code sizes}. */
+    GroupMetrics.Sizes addTo(GroupMetrics.Sizes sizes) {
+        return new GroupMetrics.Sizes(sizes.classicGroups() + classic.groupCount(),
+                sizes.classicMembers() + classic.memberCount(), sizes.consumerGroups() + consumer.groups().size(),
+                sizes.consumerMembers() + consumer.memberCount());
     }
 
     /** Whether the partition is loaded: the shard answers requests. */

@@ -308,6 +308,43 @@ public final class LeaderLogs implements PartitionLogs, AutoCloseable {
         return CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new));
     }
 
+    /**
+     * What this broker leads now, as the leaders it last heard of say.
+     *
+     * @param led      partitions assigned to this broker
+     * @param open     of those, the ones whose log is open here
+     * @param waiting  one led partition whose log is not open (yet), or null when all are
+     */
+    public record Leadership(int led, int open, TopicPartition waiting) {
+    }
+
+    /** The partitions this broker leads and how many of their logs are open; reads memory only. */
+    public Leadership leadership() {
+        int led = 0;
+        int open = 0;
+        TopicPartition waiting = null;
+        for (String topic : cluster.topicsWithLeaders()) {
+            PartitionLeaders leaders = cluster.leaders(topic).orElse(null);
+            if (leaders == null) {
+                continue;
+            }
+            for (int p = 0; p < leaders.partitions().size(); p++) {
+                if (leaders.leader(p).brokerId() != brokerId) {
+                    continue;
+                }
+                led++;
+                TopicPartition tp = new TopicPartition(topic, p);
+                CompletableFuture<PartitionLog> log = logs.get(tp);
+                if (log != null && log.isDone() && !log.isCompletedExceptionally()) {
+                    open++;
+                } else if (waiting == null) {
+                    waiting = tp;
+                }
+            }
+        }
+        return new Leadership(led, open, waiting);
+    }
+
     /** The logs open now. */
     List<PartitionLog> openLogs() {
         List<PartitionLog> open = new ArrayList<>();

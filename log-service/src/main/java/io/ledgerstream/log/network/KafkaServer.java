@@ -3,6 +3,7 @@ package io.ledgerstream.log.network;
 import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.config.Listener;
 import io.ledgerstream.log.config.NetworkConfig;
+import io.ledgerstream.log.metrics.ConnectionMetrics;
 import io.ledgerstream.log.protocol.ApiHandlers;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -58,11 +59,17 @@ public final class KafkaServer implements AutoCloseable {
         this.config = config;
     }
 
-    /**
-     * Binds every listener and starts serving; if one cannot be bound, those bound already are closed again. An
-     * empty host, or {@code 0.0.0.0}, binds every interface.
-     */
+    /** Binds every listener and starts serving; connections are not measured. */
     public static KafkaServer start(NetworkConfig config, ApiHandlers handlers) throws InterruptedException {
+        return start(config, handlers, ConnectionMetrics.NONE);
+    }
+
+    /**
+     * Binds every listener and starts serving, counting connections in {@code metrics}; if one cannot be bound,
+     * those bound already are closed again. An empty host, or {@code 0.0.0.0}, binds every interface.
+     */
+    public static KafkaServer start(NetworkConfig config, ApiHandlers handlers, ConnectionMetrics metrics)
+            throws InterruptedException {
         AtomicInteger connections = new AtomicInteger();
         ConnectionCloseLog closeLog = new ConnectionCloseLog(Clock.systemUTC(), CLOSE_LOG_INTERVAL_MS,
                 CLOSE_LOG_MAX_HOSTS);
@@ -79,7 +86,7 @@ public final class KafkaServer implements AutoCloseable {
                         .childOption(ChannelOption.SO_KEEPALIVE, true)
                         // A client's close ends only its input: what it sent before is still served (KafkaConnection).
                         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                        .childHandler(pipeline(listener.name(), config, handlers, connections, closeLog));
+                        .childHandler(pipeline(listener.name(), config, handlers, connections, closeLog, metrics));
                 InetSocketAddress address = listener.bindsEveryInterface() ? new InetSocketAddress(listener.port())
                         : new InetSocketAddress(listener.host(), listener.port());
                 ChannelFuture binding = bootstrap.bind(address).await();
@@ -106,12 +113,17 @@ public final class KafkaServer implements AutoCloseable {
     /** What each connection of a listener runs through: idle timeout, framing within the size limit, the protocol. */
     private static ChannelInitializer<SocketChannel> pipeline(String listenerName, NetworkConfig config,
                                                               ApiHandlers handlers, AtomicInteger connections,
-                                                              ConnectionCloseLog closeLog) {
+                                                              ConnectionCloseLog closeLog,
+                                                              ConnectionMetrics metrics) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel channel) {
                 connections.incrementAndGet();
-                channel.closeFuture().addListener(f -> connections.decrementAndGet());
+                metrics.opened();
+                channel.closeFuture().addListener(f -> {
+                    connections.decrementAndGet();
+                    metrics.closed();
+                });
                 channel.pipeline()
                         .addLast(new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
                         // Netty's limit counts the 4-byte size field, Kafka's only what follows it.

@@ -1,6 +1,8 @@
 package io.ledgerstream.log.protocol;
 
 import io.ledgerstream.log.concurrent.Futures;
+import io.ledgerstream.log.metrics.BrokerMetrics;
+import io.ledgerstream.log.metrics.RequestMetrics;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -9,9 +11,22 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 
-/** The handlers a broker serves, one per {@link ApiKeys}; an API without a handler is neither advertised nor served. */
+/**
+ * The handlers a broker serves, one per {@link ApiKeys}; an API without a handler is neither advertised nor served.
+ * Every dispatch is counted and timed in the broker's {@link RequestMetrics}.
+ */
 public final class ApiHandlers {
     private final Map<ApiKeys, ApiHandler<?>> handlers = new EnumMap<>(ApiKeys.class);
+    private final RequestMetrics metrics;
+
+    /** Handlers whose requests are not measured. */
+    public ApiHandlers() {
+        this(BrokerMetrics.disabled().requests());
+    }
+
+    public ApiHandlers(RequestMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     public ApiHandlers register(ApiHandler<?> handler) {
         if (handlers.putIfAbsent(handler.apiKey(), handler) != null) {
@@ -42,8 +57,17 @@ public final class ApiHandlers {
      * Runs the request's handler; a version outside the handler's range, or a failure of any kind, becomes the
      * API's error response.
      */
-    @SuppressWarnings("unchecked")
     public CompletableFuture<AbstractResponse> dispatch(RequestContext context, AbstractRequest request) {
+        if (!metrics.enabled()) {
+            return respond(context, request);
+        }
+        ApiKeys api = context.header().apiKey();
+        long started = metrics.started(api);
+        return respond(context, request).whenComplete((response, error) -> metrics.completed(api, started, response));
+    }
+
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<AbstractResponse> respond(RequestContext context, AbstractRequest request) {
         ApiHandler<AbstractRequest> handler = (ApiHandler<AbstractRequest>) handlers.get(context.header().apiKey());
         short version = context.apiVersion();
         if (version < handler.minVersion() || version > handler.maxVersion()) {

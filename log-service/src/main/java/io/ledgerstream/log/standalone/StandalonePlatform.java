@@ -4,6 +4,7 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.ledgerstream.log.broker.Broker;
 import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.Listener;
+import io.ledgerstream.log.config.MetricsConfig;
 import io.ledgerstream.log.config.NetworkConfig;
 import io.ledgerstream.log.storage.bookkeeper.bookie.BookieNode;
 import java.io.File;
@@ -38,8 +39,9 @@ public final class StandalonePlatform implements AutoCloseable {
      * @param zookeeperPort    ZooKeeper's client port (0 picks a free one)
      * @param firstBookiePort  bookie N listens on {@code firstBookiePort + N}; fixed, as ports identify bookies
      * @param brokerSettings   broker configuration keys ({@code zookeeper.connect} is set by the platform)
-     * @param brokers          how many brokers: broker N gets {@code broker.id} N and the listener's port plus N
-     *                         (or a free port when the listener's is 0)
+     * @param brokers          how many brokers: broker N gets {@code broker.id} N, the listener's port plus N (or a
+     *                         free port when the listener's is 0) and likewise the metrics port
+     *                         ({@code metrics.http.port}) plus N
      */
     public record Settings(File dataDir, int zookeeperPort, int firstBookiePort, int bookies,
                            Map<String, String> brokerSettings, int brokers) {
@@ -133,7 +135,8 @@ public final class StandalonePlatform implements AutoCloseable {
 
     /**
      * Broker {@code id}'s settings: its id, and when there are several, its own ports: every listener's port, and
-     * advertised port when advertised listeners are given, is the first broker's plus the id (0 stays 0).
+     * advertised port when advertised listeners are given, is the first broker's plus the id (0 stays 0); so is its
+     * metrics port.
      */
     private static BrokerConfig brokerConfig(Map<String, String> settings, int id) {
         if (id == 0) {
@@ -146,6 +149,10 @@ public final class StandalonePlatform implements AutoCloseable {
         if (settings.containsKey(NetworkConfig.ADVERTISED_LISTENERS)) {
             own.put(NetworkConfig.ADVERTISED_LISTENERS, NetworkConfig.format(shifted(network.advertisedListeners(),
                     id)));
+        }
+        int metricsPort = BrokerConfig.fromMap(settings).metrics().port();
+        if (metricsPort > 0) {
+            own.put(MetricsConfig.HTTP_PORT, Integer.toString(metricsPort + id));
         }
         return BrokerConfig.fromMap(own);
     }

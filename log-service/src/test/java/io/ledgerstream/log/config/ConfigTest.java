@@ -137,4 +137,28 @@ class ConfigTest {
         assertThatThrownBy(() -> LogConfig.DEFAULTS.withOverrides(Map.of("compression.gzip.level", "0")))
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("compression.gzip.level");
     }
+
+    @Test
+    void metricsAreOffUnlessAPortIsGivenAndServeOnTheListenersHostByDefault() {
+        BrokerConfig defaults = BrokerConfig.fromMap(Map.of());
+        assertThat(defaults.metrics().enabled()).isFalse();
+        assertThat(defaults.metrics().port()).isEqualTo(MetricsConfig.OFF);
+        BrokerConfig on = BrokerConfig.fromMap(Map.of("metrics.http.port", "9404",
+                "listeners", "PLAINTEXT://0.0.0.0:9092", "advertised.listeners", "PLAINTEXT://broker-1:9092"));
+        assertThat(on.metrics().enabled()).isTrue();
+        assertThat(on.metrics().hostOr(on.network().firstHost())).isEqualTo("0.0.0.0");
+        BrokerConfig everyInterface = BrokerConfig.fromMap(Map.of("listeners", "PLAINTEXT://:9092",
+                "advertised.listeners", "PLAINTEXT://broker-1:9092"));
+        assertThat(everyInterface.metrics().hostOr(everyInterface.network().firstHost())).isEqualTo("0.0.0.0");
+        assertThat(BrokerConfig.fromMap(Map.of("metrics.http.port", "0", "metrics.http.host", "127.0.0.2"))
+                .metrics()).isEqualTo(new MetricsConfig(0, "127.0.0.2"));
+        assertThatThrownBy(() -> BrokerConfig.fromMap(Map.of("metrics.http.port", "-2")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("metrics.http.port");
+        assertThatThrownBy(() -> BrokerConfig.fromMap(Map.of("metrics.http.port", "65536")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("metrics.http.port");
+        assertThatThrownBy(() -> BrokerConfig.fromMap(Map.of("metrics.http.host", " ")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("metrics.http.host");
+        assertThat(BrokerConfigKeys.key("metrics.http.port").orElseThrow().value(on, on.defaultLogConfig()))
+                .isEqualTo("9404");
+    }
 }

@@ -3,6 +3,7 @@ package io.ledgerstream.log.group.consumer;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import io.ledgerstream.log.config.ConsumerGroupConfig;
+import io.ledgerstream.log.metrics.GroupMetrics;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -48,19 +49,22 @@ public final class ConsumerGroupManager {
     final GroupTopics topics;
     private final Map<String, ConsumerAssignor> assignors = new HashMap<>();
     final Map<String, ConsumerGroup> groups = new HashMap<>();
+    private final GroupMetrics metrics;
     private final Consumer<ConsumerGroup> downgrade;
     private final ClassicProtocolMembers classicMembers = new ClassicProtocolMembers(this);
 
     /**
+     * @param metrics   counts the target assignments computed, as rebalances of the consumer protocol
      * @param downgrade called when the last member of the consumer protocol leaves a group whose other members all
      *                  speak the classic protocol and the migration policy allows a downgrade: it takes the group
      *                  over as a classic group (with {@link ClassicProtocolMembers#release})
      */
     public ConsumerGroupManager(ScheduledExecutorService thread, ConsumerGroupConfig config, GroupTopics topics,
-                                Consumer<ConsumerGroup> downgrade) {
+                                GroupMetrics metrics, Consumer<ConsumerGroup> downgrade) {
         this.thread = thread;
         this.config = config;
         this.topics = topics;
+        this.metrics = metrics;
         this.downgrade = downgrade;
         for (ConsumerAssignor assignor : List.of(new UniformAssignor(), new RangeAssignor())) {
             if (config.assignors().contains(assignor.name())) {
@@ -85,6 +89,15 @@ public final class ConsumerGroupManager {
     /** The group as ConsumerGroupDescribe shows it, if it is a consumer group. */
     public Optional<ConsumerGroupDescription> describe(String groupId) {
         return group(groupId).map(ConsumerGroupDescription::of);
+    }
+
+    /** Members of all consumer groups here. */
+    public int memberCount() {
+        int members = 0;
+        for (ConsumerGroup group : groups.values()) {
+            members += group.members.size();
+        }
+        return members;
     }
 
     /** Whether {@code groupId} is a consumer group with members. */
@@ -379,6 +392,7 @@ public final class ConsumerGroupManager {
                 group.target));
         group.assignorName = chosen;
         group.assignmentEpoch = group.groupEpoch;
+        metrics.rebalanced(GroupMetrics.CONSUMER);
         LOG.debug("Group {} epoch {}: new target assignment by {} for {} member(s)", group.groupId(),
                 group.groupEpoch, chosen, group.members.size());
     }

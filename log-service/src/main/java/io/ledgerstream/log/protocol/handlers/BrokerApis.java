@@ -7,6 +7,7 @@ import io.ledgerstream.log.group.GroupCoordinator;
 import io.ledgerstream.log.manager.DynamicBrokerConfig;
 import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.metadata.ProducerIdAllocator;
+import io.ledgerstream.log.metrics.BrokerMetrics;
 import io.ledgerstream.log.partition.PartitionLogs;
 import io.ledgerstream.log.protocol.ApiHandlers;
 import io.ledgerstream.log.transaction.PartitionMarkers;
@@ -34,17 +35,19 @@ public final class BrokerApis {
      * @param topics       topic administration
      * @param logs         the logs of the partitions this broker leads
      * @param controllerId the controller's id as this broker knows it, -1 when unknown
+     * @param metrics      where requests and the bytes and records of each topic are counted
      */
     public static ApiHandlers create(TopicAdmin topics, PartitionLogs logs, ClusterView cluster,
                                      BrokerIdentity identity, ProducerIdAllocator producerIds,
                                      GroupCoordinator groups, TransactionCoordinator transactions,
-                                     TransactionVerifier verifier, IntSupplier controllerId, Admin admin) {
-        ApiHandlers handlers = new ApiHandlers();
+                                     TransactionVerifier verifier, IntSupplier controllerId, Admin admin,
+                                     BrokerMetrics metrics) {
+        ApiHandlers handlers = new ApiHandlers(metrics.requests());
         handlers.register(new ApiVersionsHandler(handlers))
                 .register(new MetadataHandler(topics, cluster, identity, controllerId))
-                .register(new ProduceHandler(logs, cluster, verifier))
+                .register(new ProduceHandler(logs, cluster, verifier, metrics.topics()))
                 .register(new FetchHandler(logs, cluster,
-                        new FetchSessionCache(topics.config().fetchSessionCacheSlots())))
+                        new FetchSessionCache(topics.config().fetchSessionCacheSlots()), metrics.topics()))
                 .register(new ListOffsetsHandler(logs))
                 .register(new CreateTopicsHandler(topics))
                 .register(new InitProducerIdHandler(producerIds, transactions))

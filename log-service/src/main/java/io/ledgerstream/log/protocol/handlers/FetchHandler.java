@@ -7,9 +7,11 @@ import io.ledgerstream.log.fetch.FetchSessionCache;
 import io.ledgerstream.log.fetch.FetchedPartition;
 import io.ledgerstream.log.fetch.SentState;
 import io.ledgerstream.log.metadata.AbortedTransaction;
+import io.ledgerstream.log.metrics.TopicMetrics;
 import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.PartitionLogs;
 import io.ledgerstream.log.partition.ReadResult;
+import io.ledgerstream.log.partition.RecordBatches;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.BatchListRecords;
 import io.ledgerstream.log.protocol.KafkaErrors;
@@ -52,11 +54,14 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
     private final PartitionLogs logs;
     private final ClusterView cluster;
     private final FetchSessionCache sessions;
+    private final TopicMetrics metrics;
 
-    public FetchHandler(PartitionLogs logs, ClusterView cluster, FetchSessionCache sessions) {
+    /** @param metrics where the bytes and records sent to consumers are counted, per topic */
+    public FetchHandler(PartitionLogs logs, ClusterView cluster, FetchSessionCache sessions, TopicMetrics metrics) {
         this.logs = logs;
         this.cluster = cluster;
         this.sessions = sessions;
+        this.metrics = metrics;
     }
 
     @Override
@@ -183,7 +188,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             long remaining = deadline - System.nanoTime();
             if (bytes >= minBytes || anyError || remaining <= 0 || results.isEmpty()) {
                 stopWaiting(results);
-                return CompletableFuture.completedFuture(respond(results, plan));
+                return CompletableFuture.completedFuture(respond(results, plan, metrics));
             }
             CompletableFuture<?>[] advanced = results.stream().map(PartitionRead::advanced)
                     .toArray(CompletableFuture[]::new);
@@ -289,11 +294,22 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         return new PartitionRead(partition, data, result.batches(), advanced);
     }
 
+    /** Counts the batches of a partition that go out in the response. */
+    private static void sent(PartitionRead read, TopicMetrics metrics) {
+        int bytes = 0;
+        int records = 0;
+        for (ByteBuffer batch : read.batches()) {
+            bytes += batch.remaining();
+            records += RecordBatches.recordCount(batch);
+        }
+        metrics.fetched(read.partition().topic(), bytes, records);
+    }
+
     /**
      * The response: every partition read, or for an incremental fetch only those its session must send; the
      * session (if any) remembers what was sent.
      */
-    private static AbstractResponse respond(List<PartitionRead> results, Plan plan) {
+    private static AbstractResponse respond(List<PartitionRead> results, Plan plan, TopicMetrics metrics) {
         FetchSession session = plan.session();
         FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code())
                 .setSessionId(session == null ? FetchMetadata.INVALID_SESSION_ID : session.id());
@@ -314,6 +330,9 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             }
             topic.partitions().add(data.setRecords(read.batches().isEmpty() ? MemoryRecords.EMPTY
                     : new BatchListRecords(read.batches())));
+            if (!read.batches().isEmpty()) {
+                sent(read, metrics);
+            }
         }
         return FetchResponse.of(response);
     }

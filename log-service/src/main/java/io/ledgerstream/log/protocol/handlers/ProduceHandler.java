@@ -2,6 +2,7 @@ package io.ledgerstream.log.protocol.handlers;
 
 import io.ledgerstream.log.cluster.ClusterView;
 import io.ledgerstream.log.concurrent.Futures;
+import io.ledgerstream.log.metrics.TopicMetrics;
 import io.ledgerstream.log.partition.InvalidRecordBatchException;
 import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.PartitionLogs;
@@ -51,11 +52,15 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private final PartitionLogs logs;
     private final ClusterView cluster;
     private final TransactionVerifier verifier;
+    private final TopicMetrics metrics;
 
-    public ProduceHandler(PartitionLogs logs, ClusterView cluster, TransactionVerifier verifier) {
+    /** @param metrics where the bytes and records appended for producers are counted, per topic */
+    public ProduceHandler(PartitionLogs logs, ClusterView cluster, TransactionVerifier verifier,
+                          TopicMetrics metrics) {
         this.logs = logs;
         this.cluster = cluster;
         this.verifier = verifier;
+        this.metrics = metrics;
     }
 
     @Override
@@ -139,6 +144,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                                         .setErrorMessage(KafkaErrors.message(error))
                                         .setRecordErrors(recordErrors(error));
                             } else {
+                                metrics.produced(name, appended.bytes(), appended.records());
                                 result.setErrorCode(Errors.NONE.code()).setBaseOffset(appended.baseOffset())
                                         .setLogStartOffset(appended.logStartOffset())
                                         .setLogAppendTimeMs(appended.logAppendTimeMs());
@@ -168,7 +174,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         return all.thenApply(v -> new ProduceResponse(response));
     }
 
-    private record Appended(long baseOffset, long logStartOffset, long logAppendTimeMs) {
+    /** Where a batch landed, and its size and records as appended. */
+    private record Appended(long baseOffset, long logStartOffset, long logAppendTimeMs, int bytes, int records) {
     }
 
     /** The records refused one by one, as kafka-clients reads them to say which record of a batch was bad. */
@@ -285,9 +292,13 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         }
         checkFromClient(batches.get(0), partition);
         // The log validates the batch (magic, size, CRC) before it writes anything.
-        return log.appendAsync(batches.get(0))
+        ByteBuffer batch = batches.get(0);
+        int bytes = batch.remaining();
+        // Read before the append, which may take the buffer over; a batch too short for a header is refused by it.
+        int count = batch.remaining() >= RecordBatches.HEADER_SIZE ? RecordBatches.recordCount(batch) : 0;
+        return log.appendAsync(batch)
                 .thenApply(appended -> new Appended(appended.baseOffset(), log.logStartOffset(),
-                        appended.logAppendTimeMs()));
+                        appended.logAppendTimeMs(), bytes, count));
     }
 
     /**

@@ -6,6 +6,7 @@ import io.ledgerstream.log.config.LogConfig;
 import io.ledgerstream.log.config.Replication;
 import io.ledgerstream.log.metadata.ProducerSnapshot;
 import io.ledgerstream.log.metadata.SegmentRecord;
+import io.ledgerstream.log.metrics.StorageMetrics;
 import io.ledgerstream.log.partition.AppendResult;
 import io.ledgerstream.log.partition.BatchCache;
 import io.ledgerstream.log.partition.LogClosedException;
@@ -57,6 +58,7 @@ final class AppendPipeline {
     private final ProducerState producers;
     private final SequentialRunner writes;
     private final SequentialRunner completions;
+    private final StorageMetrics metrics;
     private volatile long highWatermark;
     /** Readers waiting for the high watermark to move up; each leaves the set once completed or cancelled. */
     private final Set<CompletableFuture<Void>> highWatermarkWaiters = ConcurrentHashMap.newKeySet();
@@ -86,8 +88,9 @@ final class AppendPipeline {
     AppendPipeline(TopicPartition partition, int writerEpoch, Clock clock, BookKeeperLedgers ledgers,
                    Replication replication, Supplier<LogConfig> config, SegmentChain chain, BatchCache cache,
                    ProducerState producers, Segment open,
-                   WriteHandle handle) {
+                   WriteHandle handle, StorageMetrics metrics) {
         this.partition = partition;
+        this.metrics = metrics;
         this.name = partition.toString();
         this.writerEpoch = writerEpoch;
         this.clock = clock;
@@ -259,12 +262,16 @@ final class AppendPipeline {
         ByteBuffer batch = append.batch;
         writes.enqueue(() -> {
             CompletableFuture<Long> written;
+            long handedOver = metrics.appendStarted();
             try {
                 written = handle.appendAsync(Unpooled.wrappedBuffer(batch.duplicate()));
             } catch (RuntimeException e) {
                 written = CompletableFuture.failedFuture(e);
             }
-            written.whenComplete((id, error) -> onWritten(append, error));
+            written.whenComplete((id, error) -> {
+                metrics.appendDone(handedOver);
+                onWritten(append, error);
+            });
         });
     }
 
@@ -285,7 +292,7 @@ final class AppendPipeline {
                 .thenCompose(handle -> chain.recordOpened(SegmentRecord.open(handle.getId(), base, createdAt))
                         .handle((v, e) -> {
                             if (e != null) {
-                                handle.closeAsync().whenComplete((x, y) -> ledgers.delete(handle.getId()));
+                                ledgers.close(handle).whenComplete((x, y) -> ledgers.delete(handle.getId()));
                                 throw BookKeeperErrors.translate(e, name);
                             }
                             return handle;
@@ -437,7 +444,7 @@ final class AppendPipeline {
 
     /** Step 4 of {@link #roll}: closes a rolled segment's ledger and records it as sealed. */
     private CompletableFuture<Void> sealRolled(Writer writer, long end) {
-        return writer.handle.closeAsync()
+        return ledgers.close(writer.handle)
                 .thenCompose(v -> chain.recordSealed(() -> writer.segment.seal(end)))
                 .whenComplete((v, e) -> {
                     if (e != null) {
@@ -506,7 +513,7 @@ final class AppendPipeline {
         }
         if (failed) {
             // Another writer owns the ledger now, or the bookies failed; there is nothing this writer may record.
-            return writer.handle.closeAsync().handle((v, e) -> {
+            return ledgers.close(writer.handle).handle((v, e) -> {
                 if (e != null) {
                     LOG.info("Closing the open ledger of failed log {} failed too: {}", name, e.toString());
                 }
@@ -514,9 +521,9 @@ final class AppendPipeline {
             });
         }
         if (empty) {
-            return writer.handle.closeAsync().thenCompose(v -> chain.removeEmpty(writer.segment.ledgerId()));
+            return ledgers.close(writer.handle).thenCompose(v -> chain.removeEmpty(writer.segment.ledgerId()));
         }
-        return writer.handle.closeAsync().thenCompose(v -> {
+        return ledgers.close(writer.handle).thenCompose(v -> {
             SegmentRecord sealed = writer.segment.seal(end);
             return chain.recordSealed(() -> sealed);
         });

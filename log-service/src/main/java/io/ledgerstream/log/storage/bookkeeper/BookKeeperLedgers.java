@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.config.Replication;
+import io.ledgerstream.log.metrics.StorageMetrics;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.bookkeeper.client.api.BookKeeper;
@@ -15,7 +16,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Creates, opens and deletes the ledgers that hold partition segments, with one digest type and password for all.
  * Each ledger carries the topic, partition and base offset in its custom metadata, so BookKeeper's own tools can
- * tell what a ledger is.
+ * tell what a ledger is. Ledgers created here are closed here too ({@link #close}), which keeps the count of ledgers open
+ * for writing.
  *
  * <p>Thread-safe; does not own the BookKeeper client.
  */
@@ -24,9 +26,15 @@ public final class BookKeeperLedgers {
     private static final byte[] PASSWORD = "ledgerstream".getBytes(UTF_8);
 
     private final BookKeeper bookKeeper;
+    private final StorageMetrics metrics;
 
     public BookKeeperLedgers(BookKeeper bookKeeper) {
+        this(bookKeeper, StorageMetrics.NONE);
+    }
+
+    public BookKeeperLedgers(BookKeeper bookKeeper, StorageMetrics metrics) {
         this.bookKeeper = bookKeeper;
+        this.metrics = metrics;
     }
 
     CompletableFuture<WriteHandle> create(Replication replication, TopicPartition partition, long baseOffset) {
@@ -40,7 +48,16 @@ public final class BookKeeperLedgers {
                         "ledgerstream-topic", partition.topic().getBytes(UTF_8),
                         "ledgerstream-partition", Integer.toString(partition.partition()).getBytes(UTF_8),
                         "ledgerstream-base-offset", Long.toString(baseOffset).getBytes(UTF_8)))
-                .execute();
+                .execute()
+                .thenApply(handle -> {
+                    metrics.ledgerOpened();
+                    return handle;
+                });
+    }
+
+    /** Closes a ledger {@link #create} opened for writing; whether or not closing succeeds, it is no longer open. */
+    CompletableFuture<Void> close(WriteHandle handle) {
+        return handle.closeAsync().whenComplete((v, e) -> metrics.ledgerClosed());
     }
 
     /** Opens a ledger with recovery: fences its writer and seals it at the last entry a quorum has. */

@@ -7,6 +7,7 @@ import io.ledgerstream.log.metadata.AbortedTransaction;
 import io.ledgerstream.log.metadata.MetadataStore;
 import io.ledgerstream.log.metadata.PartitionRecord;
 import io.ledgerstream.log.metadata.SegmentRecord;
+import io.ledgerstream.log.metrics.StorageMetrics;
 import io.ledgerstream.log.partition.AppendResult;
 import io.ledgerstream.log.partition.BatchCache;
 import io.ledgerstream.log.partition.CacheBudget;
@@ -55,7 +56,8 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     private final Replication replication;
     private final Clock clock;
     private final BatchCache cache;
-    private final ReadAhead readAhead = new ReadAhead();
+    private final ReadAhead readAhead;
+    private final StorageMetrics metrics;
     private final int readAheadEntries;
     private final int writerEpoch;
     private final long keyBudgetBytes;
@@ -73,8 +75,10 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     private BookKeeperPartitionLog(TopicPartition partition, Replication replication, LogConfig config,
                                    MetadataStore metadata, BookKeeperLedgers ledgers, Clock clock,
                                    CacheBudget cacheBudget, int readAheadEntries, long keyBudgetBytes,
-                                   PartitionOpener.Opened opened) {
+                                   PartitionOpener.Opened opened, StorageMetrics metrics) {
         this.partition = partition;
+        this.metrics = metrics;
+        this.readAhead = new ReadAhead(metrics);
         this.name = partition.toString();
         this.replication = replication;
         this.config = config;
@@ -93,7 +97,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         Supplier<LogConfig> currentConfig = () -> this.config;
         this.producers = new ProducerState(producerState::save);
         this.pipeline = new AppendPipeline(partition, writerEpoch, clock, ledgers, replication, currentConfig, chain,
-                cache, producers, active, opened.activeLedger());
+                cache, producers, active, opened.activeLedger(), metrics);
     }
 
     /**
@@ -103,17 +107,18 @@ public final class BookKeeperPartitionLog implements PartitionLog {
      * @param readAheadEntries most entries fetched from bookies by one read
      * @param epoch            the leader epoch to write in; -1 for the one after the last writer's
      * @param keyBudgetBytes   memory one compaction run may use for the latest offset of each key
+     * @param metrics          where appends waiting on bookies and reads served from memory are counted
      */
     public static CompletableFuture<BookKeeperPartitionLog> open(TopicPartition partition, Replication replication,
                                                                 int epoch, LogConfig config, MetadataStore metadata,
                                                                 BookKeeperLedgers ledgers, Clock clock,
                                                                 CacheBudget cacheBudget, int readAheadEntries,
-                                                                long keyBudgetBytes) {
+                                                                long keyBudgetBytes, StorageMetrics metrics) {
         // The topic's min.insync.replicas, if it sets one, is the ack quorum of every ledger this writer creates.
         return new PartitionOpener(metadata, ledgers, clock)
                 .open(partition, replication.withMinInsyncReplicas(config.minInsyncReplicas()), epoch)
                 .thenApply(opened -> new BookKeeperPartitionLog(partition, replication, config, metadata, ledgers,
-                        clock, cacheBudget, readAheadEntries, keyBudgetBytes, opened))
+                        clock, cacheBudget, readAheadEntries, keyBudgetBytes, opened, metrics))
                 .thenCompose(log -> log.producerState.rebuild(log.producers, log.pipeline.highWatermark(), log.chain, log)
                         .thenApply(v -> log));
     }
@@ -210,8 +215,10 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         }
         List<ByteBuffer> cached = cache.read(offset, maxBytes, limit);
         if (cached != null) {
+            metrics.cacheHit();
             return CompletableFuture.completedFuture(result(cached, offset, hw, start, lastStable, committed));
         }
+        metrics.cacheMiss();
         if (chain.segmentAtOrAfter(offset) == null) {
             return CompletableFuture.failedFuture(new OffsetOutOfRangeException(offset, chain.logStartOffset(), hw));
         }

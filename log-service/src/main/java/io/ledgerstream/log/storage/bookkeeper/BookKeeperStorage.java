@@ -6,6 +6,7 @@ import io.ledgerstream.log.config.InvalidConfigException;
 import io.ledgerstream.log.config.LogConfig;
 import io.ledgerstream.log.config.Replication;
 import io.ledgerstream.log.metadata.MetadataStore;
+import io.ledgerstream.log.metrics.StorageMetrics;
 import io.ledgerstream.log.partition.CacheBudget;
 import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.PartitionLogFactory;
@@ -36,18 +37,32 @@ public final class BookKeeperStorage implements PartitionLogFactory {
     private final BrokerConfig config;
     private final Clock clock;
     private final CacheBudget cacheBudget;
+    private final StorageMetrics metrics;
 
-    private BookKeeperStorage(BookKeeper bookKeeper, MetadataStore metadata, BrokerConfig config, Clock clock) {
+    private BookKeeperStorage(BookKeeper bookKeeper, MetadataStore metadata, BrokerConfig config, Clock clock,
+                              StorageMetrics metrics) {
         this.bookKeeper = bookKeeper;
-        this.ledgers = new BookKeeperLedgers(bookKeeper);
+        this.ledgers = new BookKeeperLedgers(bookKeeper, metrics);
         this.metadata = metadata;
         this.config = config;
         this.clock = clock;
         this.cacheBudget = new CacheBudget(config.cacheBytes());
+        this.metrics = metrics;
+        metrics.watchCacheBytes(cacheBudget::usedBytes);
     }
 
-    /** Connects a BookKeeper client to the bookies registered under the broker's ZooKeeper. */
+    /** Connects a BookKeeper client to the bookies registered under the broker's ZooKeeper, measuring nothing. */
     public static BookKeeperStorage connect(BrokerConfig config, MetadataStore metadata, Clock clock) throws Exception {
+        return connect(config, metadata, clock, StorageMetrics.NONE);
+    }
+
+    /**
+     * Connects a BookKeeper client to the bookies registered under the broker's ZooKeeper.
+     *
+     * @param metrics where the logs opened through it record their appends, reads and ledgers
+     */
+    public static BookKeeperStorage connect(BrokerConfig config, MetadataStore metadata, Clock clock,
+                                            StorageMetrics metrics) throws Exception {
         ClientConfiguration conf = new ClientConfiguration();
         conf.setMetadataServiceUri(config.bookkeeperMetadataUri());
         conf.setZkTimeout(config.zookeeperSessionTimeoutMs());
@@ -67,7 +82,7 @@ public final class BookKeeperStorage implements PartitionLogFactory {
             conf.setProperty("reppDnsResolverClass", ConfiguredRacks.class.getName());
             conf.setProperty(ConfiguredRacks.PROPERTY, config.bookieRacks());
         }
-        return new BookKeeperStorage(BookKeeper.newBuilder(conf).build(), metadata, config, clock);
+        return new BookKeeperStorage(BookKeeper.newBuilder(conf).build(), metadata, config, clock, metrics);
     }
 
     /** The ledger operations, for tools and tests that work below the partition log. */
@@ -79,7 +94,7 @@ public final class BookKeeperStorage implements PartitionLogFactory {
     public CompletableFuture<PartitionLog> open(TopicPartition partition, Replication replication, LogConfig logConfig,
                                                 int epoch) {
         return BookKeeperPartitionLog.open(partition, replication, epoch, logConfig, metadata, ledgers, clock,
-                cacheBudget, config.readAheadEntries(), config.cleanerDedupeBufferBytes())
+                cacheBudget, config.readAheadEntries(), config.cleanerDedupeBufferBytes(), metrics)
                 .thenApply(log -> log);
     }
 

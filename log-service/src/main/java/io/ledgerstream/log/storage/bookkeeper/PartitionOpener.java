@@ -113,7 +113,7 @@ final class PartitionOpener {
                                         return CompletableFuture.completedFuture(
                                                 new Opened(stored, sealed.kept, handle));
                                     }
-                                    handle.closeAsync().whenComplete((x, y) -> deleteQuietly(partition, handle.getId()));
+                                    ledgers.close(handle).whenComplete((x, y) -> deleteQuietly(partition, handle.getId()));
                                     // A conflict goes up as it is, for attempt() to retry.
                                     boolean conflict = Futures.unwrap(error) instanceof MetadataConflictException;
                                     return CompletableFuture.<Opened>failedFuture(conflict ? error

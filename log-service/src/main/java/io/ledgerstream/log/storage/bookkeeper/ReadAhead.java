@@ -1,6 +1,7 @@
 package io.ledgerstream.log.storage.bookkeeper;
 
 import com.google.errorprone.annotations.ThreadSafe;
+import io.ledgerstream.log.metrics.StorageMetrics;
 import io.ledgerstream.log.partition.RecordBatches;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -31,6 +32,16 @@ final class ReadAhead {
     }
 
     private final AtomicReference<Chunk> next = new AtomicReference<>();
+    private final StorageMetrics metrics;
+
+    ReadAhead() {
+        this(StorageMetrics.NONE);
+    }
+
+    /** @param metrics counts the reads served from a chunk (hits) and those that went to the bookies (misses) */
+    ReadAhead(StorageMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     /**
      * The batches from {@code offset} on, at most {@code maxBytes} of them (at least one batch), from the chunk read
@@ -39,9 +50,13 @@ final class ReadAhead {
      */
     CompletableFuture<List<ByteBuffer>> read(long offset, int maxBytes,
                                              LongFunction<CompletableFuture<List<ByteBuffer>>> read) {
+        LongFunction<CompletableFuture<List<ByteBuffer>>> fromBookies = from -> {
+            metrics.readAheadMiss();
+            return read.apply(from);
+        };
         Chunk chunk = next.get();
         if (chunk == null || chunk.offset() != offset || !next.compareAndSet(chunk, null)) {
-            return read.apply(offset);
+            return fromBookies.apply(offset);
         }
         // A failed read-ahead costs nothing more than the read it replaced.
         return chunk.batches().handle((batches, error) -> {
@@ -50,8 +65,13 @@ final class ReadAhead {
                     }
                     return error == null ? batches : null;
                 })
-                .thenCompose(batches -> batches == null || batches.isEmpty() ? read.apply(offset)
-                        : CompletableFuture.completedFuture(keep(batches, maxBytes)));
+                .thenCompose(batches -> {
+                    if (batches == null || batches.isEmpty()) {
+                        return fromBookies.apply(offset);
+                    }
+                    metrics.readAheadHit();
+                    return CompletableFuture.completedFuture(keep(batches, maxBytes));
+                });
     }
 
     /** Whether the chunk held starts at {@code offset} (the rest of a chunk a read did not take all of). */

@@ -272,7 +272,7 @@ final class SegmentCompactor {
 
     private CompletableFuture<Void> seal(long end) {
         WriteHandle handle = output;
-        return handle.closeAsync().thenRun(() -> {
+        return ledgers.close(handle).thenRun(() -> {
             written.add(SegmentRecord.open(handle.getId(), outputStart, outputCreatedAt)
                     .seal(end, outputEntries - 1, outputBytes, outputMaxTimestamp));
             output = null;
@@ -291,7 +291,7 @@ final class SegmentCompactor {
         if (output != null) {
             ids.add(output.getId());
             long outputId = output.getId();
-            output.closeAsync().whenComplete((v, e) -> {
+            ledgers.close(output).whenComplete((v, e) -> {
                 if (e != null) {
                     // The ledger is deleted below whether or not it closed.
                     LOG.info("Closing ledger {} of an abandoned compaction of {} failed: {}", outputId, partition,

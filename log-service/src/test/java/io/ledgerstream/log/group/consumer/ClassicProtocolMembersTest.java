@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerstream.log.config.ConsumerGroupConfig;
 import io.ledgerstream.log.config.ConsumerGroupConfig.MigrationPolicy;
+import io.ledgerstream.log.metrics.GroupMetrics;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -58,7 +59,7 @@ class ClassicProtocolMembersTest {
                     public Collection<String> names() {
                         return List.of(ORDERS.name());
                     }
-                }, downgraded::add);
+                }, GroupMetrics.NONE, downgraded::add);
     }
 
     private <T> T on(Callable<T> call) throws Exception {

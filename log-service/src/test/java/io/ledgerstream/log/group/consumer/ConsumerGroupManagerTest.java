@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerstream.log.config.ConsumerGroupConfig;
 import io.ledgerstream.log.testing.Await;
+import io.ledgerstream.log.metrics.GroupMetrics;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
@@ -45,7 +46,7 @@ class ConsumerGroupManagerTest {
                 public Collection<String> names() {
                     return List.of(ORDERS.name());
                 }
-            }, group -> { });
+            }, GroupMetrics.NONE, group -> { });
 
     @AfterEach
     void stop() {

@@ -11,6 +11,7 @@ import org.apache.bookkeeper.common.component.LifecycleComponentStack;
 import org.apache.bookkeeper.conf.ServerConfiguration;
 import org.apache.bookkeeper.server.EmbeddedServer;
 import org.apache.bookkeeper.server.conf.BookieConfiguration;
+import org.apache.bookkeeper.stats.prometheus.PrometheusMetricsProvider;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One BookKeeper bookie (BookKeeper's own server classes) run in this process, with its journal and ledgers in
  * one folder and the journal fsynced on every write. Used by the standalone platform, the {@code bookie} command
- * and tests.
+ * and tests. Given a metrics port, it serves BookKeeper's own stats at {@code /metrics} there in Prometheus' text
+ * format, through BookKeeper's Prometheus stats provider; without one it records none.
  *
  * <p>Thread-safe as far as BookKeeper's server is: this class only holds final references to it.
  */
@@ -95,6 +97,15 @@ public final class BookieNode implements AutoCloseable {
      * loopback address such as 127.0.0.2 lets rack placement tell bookies apart, since racks go by host).
      */
     public static BookieNode start(File dataDir, String host, int port, String metadataServiceUri) throws Exception {
+        return start(dataDir, host, port, metadataServiceUri, null, -1);
+    }
+
+    /**
+     * Starts a bookie as {@link #start(File, String, int, String)} does, serving its stats on
+     * {@code http://metricsHost:metricsPort/metrics} when {@code metricsPort} is not -1.
+     */
+    public static BookieNode start(File dataDir, String host, int port, String metadataServiceUri, String metricsHost,
+                                   int metricsPort) throws Exception {
         File journal = new File(dataDir, "journal");
         File ledgers = new File(dataDir, "ledgers");
         if (!journal.isDirectory() && !journal.mkdirs() || !ledgers.isDirectory() && !ledgers.mkdirs()) {
@@ -122,9 +133,16 @@ public final class BookieNode implements AutoCloseable {
         conf.setSkipListArenaChunkSize(ARENA_CHUNK_BYTES);
         conf.setDiskUsageThreshold(0.99f);
         conf.setDiskUsageWarnThreshold(0.98f);
+        if (metricsPort >= 0) {
+            // BookKeeper's provider serves its stats over HTTP itself while BookKeeper's own HTTP server is off.
+            conf.setStatsProviderClass(PrometheusMetricsProvider.class);
+            conf.setProperty(PrometheusMetricsProvider.PROMETHEUS_STATS_HTTP_ADDRESS, metricsHost);
+            conf.setProperty(PrometheusMetricsProvider.PROMETHEUS_STATS_HTTP_PORT, metricsPort);
+        }
         EmbeddedServer server = EmbeddedServer.builder(new BookieConfiguration(conf)).build();
         server.getLifecycleComponentStack().start();
-        LOG.info("Bookie {}:{} started with data in {}", host, port, dataDir);
+        LOG.info("Bookie {}:{} started with data in {}{}", host, port, dataDir,
+                metricsPort >= 0 ? ", stats on http://" + metricsHost + ":" + metricsPort + "/metrics" : "");
         return new BookieNode(host, port, server);
     }
 

@@ -36,6 +36,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -271,16 +272,29 @@ class ComposeClusterITCase {
     @Order(5)
     void prometheusScrapesEveryProcessAndServesEverySeriesOfTheDashboard() throws Exception {
         PrometheusApi api = new PrometheusApi(prometheus);
+        // TaskManagers are found by DNS, so Prometheus names them by address.
         Set<String> targets = Set.of("brokers broker-1:8080", "brokers broker-2:8080", "brokers broker-3:8080",
                 "bookies bookie-1:8000", "bookies bookie-2:8000", "bookies bookie-3:8000", "flink jobmanager:9249",
-                "flink taskmanager:9249", "prometheus 127.0.0.1:9090");
+                "flink TASKMANAGER:9249", "prometheus 127.0.0.1:9090");
+        Supplier<Set<String>> up = () -> api.targetsUp().stream()
+                .map(t -> t.replaceFirst("^flink \\d+\\.\\d+\\.\\d+\\.\\d+:", "flink TASKMANAGER:"))
+                .collect(Collectors.toSet());
         try {
             Await.until("Prometheus scraping every target", WAIT, Duration.ofSeconds(2),
-                    () -> api.targetsUp().equals(targets));
+                    () -> up.get().equals(targets));
         } catch (AssertionError timedOut) {
-            assertThat(api.targetsUp()).as("targets Prometheus scrapes").isEqualTo(targets);
+            assertThat(up.get()).as("targets Prometheus scrapes").isEqualTo(targets);
             throw timedOut;
         }
+
+        // A client's mistake reaches Prometheus as an error by API and code (and the error series exists).
+        try (Admin admin = TestClients.admin(bootstrap)) {
+            assertThat(admin.describeTopics(List.of("no-such-topic")).allTopicNames())
+                    .failsWithin(Duration.ofSeconds(30));
+        }
+        Await.until("the unknown topic counted as an error", WAIT, Duration.ofSeconds(2), () -> api.query(
+                "ledgerstream_request_errors_total{error=\"UNKNOWN_TOPIC_OR_PARTITION\"}")
+                .path("result").size() > 0);
 
         JsonNode panels = new ObjectMapper().readTree(dashboard.toFile()).path("panels");
         List<String> queries = new ArrayList<>();

@@ -64,9 +64,10 @@ import org.junit.jupiter.api.Timeout;
  * {@code docker/compose.yaml} run for real with podman: the images built from this build's artifacts on a Debian base
  * (no registry is reachable), ZooKeeper, 3 bookies, 3 brokers, a Flink JobManager and TaskManager, the set-up service
  * and Prometheus up and healthy; Kafka clients on this machine through the published ports; a broker killed, a bookie
- * stopped and started under load, the payments job the set-up service submitted checked against its input; and all of
- * it torn down afterwards (containers, volumes, network), failed or not. The commands' output and, at the end, each
- * container's last log lines go to {@code target/compose-it.log}.
+ * stopped and started under load, the payments job the set-up service submitted checked against its input, Prometheus
+ * scraping every process and holding every series the Grafana dashboard queries; and all of it torn down afterwards
+ * (containers, volumes, network), failed or not. The commands' output and, at the end, each container's last log
+ * lines go to {@code target/compose-it.log}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -121,8 +122,11 @@ class ComposeClusterITCase {
     @AfterAll
     void tearDown() throws IOException {
         if (cluster != null) {
-            Files.writeString(log, cluster.logs(200), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-            cluster.close();
+            try {
+                Files.writeString(log, cluster.logs(200), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            } finally {
+                cluster.close();
+            }
         }
     }
 
@@ -229,8 +233,8 @@ class ComposeClusterITCase {
         List<Exception> failures = new CopyOnWriteArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
         Thread load = new Thread(() -> {
-            try (KafkaProducer<String, String> producer = TestClients.producer(bootstrap,
-                    Map.of(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000", ProducerConfig.LINGER_MS_CONFIG, "5"))) {
+            try (KafkaProducer<String, String> producer = TestClients.producer(bootstrap, Map.of(
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000", ProducerConfig.LINGER_MS_CONFIG, "5"))) {
                 for (long i = 0; !stop.get(); i++) {
                     String value = "load-" + i;
                     producer.send(new ProducerRecord<>("under-load", Long.toString(i), value), (metadata, e) -> {

@@ -55,7 +55,11 @@ final class ComposeProject implements AutoCloseable {
             project.compose(Duration.ofMinutes(5), "up", "-d");
             return project;
         } catch (RuntimeException e) {
-            project.close();
+            try {
+                project.append(project.logs(200));
+            } finally {
+                project.close();
+            }
             throw e;
         }
     }
@@ -89,11 +93,15 @@ final class ComposeProject implements AutoCloseable {
     /** Waits until every service's healthcheck passes, running them once a second. */
     void awaitHealthy(Duration timeout, String... services) {
         Set<String> waiting = new LinkedHashSet<>(Arrays.asList(services));
-        Await.until("healthy " + waiting, timeout, Duration.ofSeconds(1), () -> {
-            waiting.removeIf(service -> run(Duration.ofSeconds(30), "podman", "healthcheck", "run",
-                    container(service)) == 0);
-            return waiting.isEmpty();
-        });
+        try {
+            Await.until("healthy services", timeout, Duration.ofSeconds(1), () -> {
+                waiting.removeIf(service -> run(Duration.ofSeconds(30), "podman", "healthcheck", "run",
+                        container(service)) == 0);
+                return waiting.isEmpty();
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError("Not healthy within " + timeout + ": " + waiting + "; see " + log, e);
+        }
     }
 
     /** Waits until a one-shot service has exited with 0 (it may fail and be restarted on the way). */

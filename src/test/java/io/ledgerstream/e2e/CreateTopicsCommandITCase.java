@@ -60,7 +60,8 @@ class CreateTopicsCommandITCase {
         assertThat(failure("create-topics", "events:three")).isEqualTo(
                 "ledgerstream: error: Topic 'events:three': partitions must be a number from 1 to 32767, not 'three'");
         assertThat(failure("create-topics", "--bootstrap-servers", "127.0.0.1:" + FreePorts.consecutive(1),
-                "--timeout", "1", "events")).startsWith("ledgerstream: error: Could not create topic events within 1 s");
+                "--timeout", "1", "events"))
+                .startsWith("ledgerstream: error: Could not create topic events within 1 s");
     }
 
     private static String failure(String... args) {

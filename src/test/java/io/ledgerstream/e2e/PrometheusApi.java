@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 /** The parts of Prometheus' HTTP API the compose test asks: targets up, metric names, a query's success. */
 final class PrometheusApi {
     /** Metric names of ours and of the libraries we report through, as a PromQL expression names them. */
-    private static final Pattern METRIC = Pattern.compile("\\b((?:ledgerstream|jvm|bookie|bookkeeper|flink)_[A-Za-z0-9_]+)");
+    private static final Pattern METRIC =
+            Pattern.compile("\\b((?:ledgerstream|jvm|bookie|bookkeeper|flink)_[A-Za-z0-9_]+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String base;

@@ -26,8 +26,8 @@ final class BookieCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--advertised-address", paramLabel = "HOST", defaultValue = "127.0.0.1",
-            description = {"Host name or address clients reach this bookie at; with the port, the bookie's identity, so "
-                    + "it must stay the same across restarts (default: ${DEFAULT-VALUE}).",
+            description = {"Host name or address clients reach this bookie at; with the port, the bookie's identity, "
+                    + "so it must stay the same across restarts (default: ${DEFAULT-VALUE}).",
                     "The bookie listens on every interface whatever this is."})
     String advertisedAddress;
 

@@ -83,8 +83,9 @@ final class CreateTopicsCommand implements Callable<Integer> {
                 if (e.getCause() instanceof TopicExistsException) {
                     return topic.name() + " already exists";
                 }
-                if (e.getCause() instanceof InvalidConfigurationException || e.getCause() instanceof InvalidTopicException
-                        || e.getCause() instanceof InvalidPartitionsException) {
+                Throwable cause = e.getCause();
+                if (cause instanceof InvalidConfigurationException || cause instanceof InvalidTopicException
+                        || cause instanceof InvalidPartitionsException) {
                     throw new IllegalArgumentException("Topic " + topic.name() + " was refused: "
                             + Failures.describe(e.getCause()), e.getCause());
                 }

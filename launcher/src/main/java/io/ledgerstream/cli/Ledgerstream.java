@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "ledgerstream", mixinStandardHelpOptions = true, version = "Ledgerstream 0.1.0-SNAPSHOT",
         description = "An event streaming platform: a Kafka-protocol log on BookKeeper, processed by Flink.",
         subcommands = {QuickstartCommand.class, StandaloneCommand.class, BookieCommand.class, BrokerCommand.class,
-                FlinkClusterCommand.class, SubmitCommand.class, CreateTopicsCommand.class, SqlCommand.class, ProjectionsCommand.class,
-                ConnectCommand.class})
+                FlinkClusterCommand.class, SubmitCommand.class, CreateTopicsCommand.class, SqlCommand.class,
+                ProjectionsCommand.class, ConnectCommand.class})
 public final class Ledgerstream implements Runnable {
 
     @CommandLine.Spec

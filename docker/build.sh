@@ -56,10 +56,13 @@ debian_base() {
   [ "${#sources[@]}" -gt 0 ] || fail "no Debian apt source found in /etc/apt"
   local work
   work="$(mktemp -d)"
+  # shellcheck disable=SC2064
+  trap "rm -rf '$work'" EXIT
   echo "Building the Debian base from ${sources[*]} ..." >&2
   mmdebstrap --quiet --variant=apt --include=openjdk-17-jre-headless bookworm "$work/rootfs.tar" "${sources[@]}"
   "$ENGINE" import --change 'CMD ["/bin/bash"]' "$work/rootfs.tar" "$DEBIAN_BASE" >/dev/null
   rm -rf "$work"
+  trap - EXIT
 }
 
 # Copies (hard links where it can) the jars a classpath file names into a folder, and appends their names, in
@@ -109,10 +112,9 @@ ledgerstream_image() {
   cp "$launcher" "$context/app/"
   echo "ledgerstream-launcher.jar" >"$context/app/classpath"
   stage_classpath "$ROOT/launcher/target/classpath.txt" "$context/lib" "$context/app" "$context/app/classpath"
-  local job
-  job="$(ls "$ROOT"/flink-jobs/target/ledgerstream-flink-jobs-*-job.jar 2>/dev/null | head -n 1)"
-  [ -n "$job" ] || fail "the payments job jar (flink-jobs/target/*-job.jar) is missing: build the project first"
-  cp "$job" "$context/jobs/ledgerstream-flink-jobs-job.jar"
+  local jobs=("$ROOT"/flink-jobs/target/ledgerstream-flink-jobs-*-job.jar)
+  [ -f "${jobs[0]}" ] || fail "the payments job jar (flink-jobs/target/*-job.jar) is missing: build the project first"
+  cp "${jobs[0]}" "$context/jobs/ledgerstream-flink-jobs-job.jar"
   build "ledgerstream:$TAG" "$context" --build-arg "BASE_IMAGE=$base"
 }
 

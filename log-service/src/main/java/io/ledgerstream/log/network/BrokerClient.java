@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.BrokerNotAvailableException;
 import org.apache.kafka.common.errors.DisconnectException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
@@ -61,6 +62,8 @@ public final class BrokerClient implements AutoCloseable {
     private final Map<String, CompletableFuture<Connection>> connections = new ConcurrentHashMap<>();
     /** Brokers found without the inter-broker listener, each logged once. */
     private final Set<Integer> withoutListener = ConcurrentHashMap.newKeySet();
+    /** Addresses whose TLS handshake or login failed last, each logged once until one succeeds again. */
+    private final Set<String> refusing = ConcurrentHashMap.newKeySet();
 
     /** A client that reaches other brokers on the listener of that name, which is PLAINTEXT. */
     public BrokerClient(String clientId, String listenerName) {
@@ -135,11 +138,19 @@ public final class BrokerClient implements AutoCloseable {
                     connection.channel = f.channel();
                     secure(connection, host, address).whenComplete((v, e) -> {
                         if (e == null) {
+                            if (refusing.remove(address)) {
+                                LOG.info("Broker at {} accepts this broker's connections again", address);
+                            }
                             connected.complete(connection);
                         } else {
+                            Throwable cause = e instanceof CompletionException && e.getCause() != null
+                                    ? e.getCause() : e;
+                            if (cause instanceof AuthenticationException && refusing.add(address)) {
+                                LOG.warn("Broker at {} refuses this broker on {} ({}): {}; retrying", address,
+                                        listenerName, security.protocol(), cause.getMessage());
+                            }
                             f.channel().close();
-                            fail(address, connected, e instanceof CompletionException && e.getCause() != null
-                                    ? e.getCause() : e);
+                            fail(address, connected, cause);
                         }
                     });
                 });

@@ -59,6 +59,8 @@ class TlsListenersITCase {
     static Path dir;
     private static TestCertificates certificates;
     private static Path brokerStore;
+    /** A JKS key store whose key has a password of its own. */
+    private static Path brokerJksStore;
     private static Path aliceStore;
     private static Path trustStoreP12;
     private static Path trustStoreJks;
@@ -71,6 +73,7 @@ class TlsListenersITCase {
     static void makeCertificates() throws Exception {
         certificates = TestCertificates.create(dir.resolve("ca"));
         brokerStore = certificates.keyStore("broker", "CN=broker,O=Ledgerstream", "PKCS12");
+        brokerJksStore = certificates.keyStore("broker-jks", "CN=broker,O=Ledgerstream", "JKS", "key-secret");
         aliceStore = certificates.keyStore("alice", ALICE, "JKS");
         trustStoreP12 = certificates.trustStore("PKCS12");
         trustStoreJks = certificates.trustStore("JKS");
@@ -83,7 +86,10 @@ class TlsListenersITCase {
         }
     }
 
-    /** Three listeners: REQUIRED and REQUESTED serve TLS asking client certificates so, PLAIN does not. */
+    /**
+     * Three listeners: REQUIRED and REQUESTED serve TLS asking client certificates so, PLAIN does not. REQUIRED has the
+     * broker-wide PKCS12 stores; REQUESTED its own JKS ones, its key protected by a password of its own.
+     */
     private Map<String, String> settings() {
         Map<String, String> values = new HashMap<>();
         values.put("listeners", "REQUIRED://127.0.0.1:0,REQUESTED://127.0.0.1:0,PLAIN://127.0.0.1:0");
@@ -99,6 +105,9 @@ class TlsListenersITCase {
         values.put("listener.name.requested.ssl.client.auth", "requested");
         values.put("listener.name.requested.ssl.truststore.location", trustStoreJks.toString());
         values.put("listener.name.requested.ssl.truststore.type", "JKS");
+        values.put("listener.name.requested.ssl.keystore.location", brokerJksStore.toString());
+        values.put("listener.name.requested.ssl.keystore.type", "JKS");
+        values.put("listener.name.requested.ssl.key.password", "key-secret");
         return values;
     }
 
@@ -126,6 +135,30 @@ class TlsListenersITCase {
         }
         assertThat(principals).containsExactly(new KafkaPrincipal("User", ALICE), KafkaPrincipal.ANONYMOUS,
                 new KafkaPrincipal("User", ALICE), KafkaPrincipal.ANONYMOUS);
+    }
+
+    @Test
+    void onlyTheTlsVersionsAndCipherSuitesConfiguredAreOffered() throws Exception {
+        Map<String, String> values = settings();
+        values.put("listener.name.required.ssl.enabled.protocols", "TLSv1.3");
+        values.put("listener.name.required.ssl.cipher.suites", "TLS_AES_256_GCM_SHA384");
+        start(values);
+        try (SSLSocket socket = tls(port("REQUIRED"), true)) {
+            socket.startHandshake();
+            assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
+            assertThat(socket.getSession().getCipherSuite()).isEqualTo("TLS_AES_256_GCM_SHA384");
+        }
+        assertThatThrownBy(() -> {
+            try (SSLSocket socket = tls(port("REQUIRED"), true)) {
+                socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+                socket.startHandshake();
+            }
+        }).isInstanceOf(SSLException.class);
+        try (SSLSocket socket = tls(port("REQUESTED"), true)) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.startHandshake();
+            assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
+        }
     }
 
     @Test
@@ -205,6 +238,12 @@ class TlsListenersITCase {
                 .hasMessageContaining("'ssl.keystore.location'").hasMessageContaining("listener REQUIRED")
                 .hasMessageNotContaining("not-the-password");
 
+        Map<String, String> wrongKeyPassword = settings();
+        wrongKeyPassword.put("listener.name.requested.ssl.key.password", "not-the-key-password");
+        assertThatThrownBy(() -> start(wrongKeyPassword)).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("'ssl.key.password'").hasMessageContaining("listener REQUESTED")
+                .hasMessageNotContaining("not-the-key-password");
+
         Map<String, String> onlyACertificate = settings();
         onlyACertificate.put("listener.name.requested.ssl.keystore.location", trustStoreJks.toString());
         onlyACertificate.put("listener.name.requested.ssl.keystore.type", "JKS");
@@ -215,6 +254,11 @@ class TlsListenersITCase {
         missing.put("ssl.truststore.location", dir.resolve("nowhere.p12").toString());
         assertThatThrownBy(() -> start(missing)).isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("'ssl.truststore.location'").hasMessageContaining("nowhere.p12");
+
+        Map<String, String> unknownSuite = settings();
+        unknownSuite.put("ssl.cipher.suites", "TLS_AES_128_GCM_SHA256,TLS_NOT_A_SUITE");
+        assertThatThrownBy(() -> start(unknownSuite)).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("'ssl.cipher.suites'").hasMessageContaining("TLS_NOT_A_SUITE");
     }
 
     private static List<String> closeLines(LoggedWarnings logged) {

@@ -31,7 +31,16 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import io.ledgerstream.log.testing.RawKafkaRequests;
+import org.apache.kafka.clients.admin.UserScramCredentialDeletion;
+import org.apache.kafka.common.errors.DuplicateResourceException;
 import org.apache.kafka.common.errors.ResourceNotFoundException;
+import org.apache.kafka.common.errors.UnacceptableCredentialException;
+import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
+import org.apache.kafka.common.message.AlterUserScramCredentialsResponseData;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AlterUserScramCredentialsRequest;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.junit.jupiter.api.AfterAll;
@@ -210,6 +219,59 @@ class SecuredClientsITCase {
                     .contains("SCRAM credential configs for user-principal 'carol' are SCRAM-SHA-512=iterations=8192")
                     .doesNotContain("'dave'");
         }
+    }
+
+    @Test
+    void badScramAlterationsAreRefusedPerUserWithKafkasErrors() throws Exception {
+        try (Admin admin = TestClients.admin(bootstrap("PLAINTEXT"))) {
+            var result = admin.alterUserScramCredentials(List.of(
+                    new UserScramCredentialUpsertion("few", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256,
+                            1000), "secret"),
+                    new UserScramCredentialUpsertion("many", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256,
+                            20_000), "secret"),
+                    new UserScramCredentialDeletion("nobody", ScramMechanism.SCRAM_SHA_512),
+                    new UserScramCredentialUpsertion("twice", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256,
+                            4096), "secret"),
+                    new UserScramCredentialUpsertion("twice", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256,
+                            4096), "other"),
+                    new UserScramCredentialUpsertion("fine", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256,
+                            4096), "secret")));
+            assertThat(result.values().get("fine").toCompletionStage().toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS)).isNull();
+            assertRefused(result.values().get("few"), UnacceptableCredentialException.class, "Too few iterations");
+            assertRefused(result.values().get("many"), UnacceptableCredentialException.class, "Too many iterations");
+            assertRefused(result.values().get("nobody"), ResourceNotFoundException.class,
+                    "Attempt to delete a user credential that does not exist");
+            assertRefused(result.values().get("twice"), DuplicateResourceException.class,
+                    "A user credential cannot be altered twice in the same request");
+            assertThat(admin.describeUserScramCredentials(List.of("few", "many", "twice", "fine")).users()
+                    .get(30, TimeUnit.SECONDS)).containsExactly("fine");
+        }
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", local.broker().kafkaPort("PLAINTEXT"))) {
+            socket.setSoTimeout(30_000);
+            AlterUserScramCredentialsRequestData unknown = new AlterUserScramCredentialsRequestData();
+            unknown.upsertions().add(new AlterUserScramCredentialsRequestData.ScramCredentialUpsertion()
+                    .setName("odd").setMechanism((byte) 9).setIterations(4096).setSalt(new byte[] {1})
+                    .setSaltedPassword(new byte[] {2}));
+            unknown.upsertions().add(new AlterUserScramCredentialsRequestData.ScramCredentialUpsertion()
+                    .setName("").setMechanism((byte) 1).setIterations(4096).setSalt(new byte[] {1})
+                    .setSaltedPassword(new byte[] {2}));
+            AlterUserScramCredentialsResponseData answer = new AlterUserScramCredentialsResponseData(
+                    new ByteBufferAccessor(RawKafkaRequests.exchange(socket,
+                            new AlterUserScramCredentialsRequest.Builder(unknown).build((short) 0), 1)), (short) 0);
+            assertThat(answer.results()).extracting(r -> r.user(), r -> Errors.forCode(r.errorCode()),
+                    r -> r.errorMessage()).containsExactlyInAnyOrder(
+                    org.assertj.core.groups.Tuple.tuple("odd", Errors.UNSUPPORTED_SASL_MECHANISM,
+                            "Unknown SCRAM mechanism"),
+                    org.assertj.core.groups.Tuple.tuple("", Errors.UNACCEPTABLE_CREDENTIAL,
+                            "Username must not be empty"));
+        }
+    }
+
+    private static void assertRefused(org.apache.kafka.common.KafkaFuture<Void> future,
+                                      Class<? extends Throwable> error, String message) {
+        assertThatThrownBy(() -> future.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(error)
+                .hasMessageContaining(message);
     }
 
     /**

@@ -50,18 +50,26 @@ public final class TestCertificates {
      * signed by the authority, with the authority's certificate in its chain.
      */
     public Path keyStore(String name, String dname, String type) throws IOException, InterruptedException {
+        return keyStore(name, dname, type, PASSWORD);
+    }
+
+    /** As {@link #keyStore(String, String, String)}, the private key protected by a password of its own (JKS only). */
+    public Path keyStore(String name, String dname, String type, String keyPassword)
+            throws IOException, InterruptedException {
         Path store = dir.resolve(name + "." + extension(type));
         Path request = dir.resolve(name + ".csr");
         Path signed = dir.resolve(name + ".pem");
         keytool("-genkeypair", "-alias", name, "-dname", dname, "-keyalg", "EC", "-groupname", "secp256r1",
                 "-validity", "2", "-keystore", store, "-storetype", type, "-storepass", PASSWORD, "-keypass",
-                PASSWORD);
-        keytool("-certreq", "-alias", name, "-keystore", store, "-storepass", PASSWORD, "-file", request);
+                keyPassword);
+        keytool("-certreq", "-alias", name, "-keystore", store, "-storepass", PASSWORD, "-keypass", keyPassword,
+                "-file", request);
         keytool("-gencert", "-alias", "ca", "-keystore", caStore, "-storepass", PASSWORD, "-infile", request,
                 "-outfile", signed, "-rfc", "-validity", "2", "-ext", "SAN=ip:127.0.0.1,dns:localhost");
         keytool("-importcert", "-noprompt", "-alias", "ca", "-keystore", store, "-storepass", PASSWORD, "-file",
                 caPem);
-        keytool("-importcert", "-alias", name, "-keystore", store, "-storepass", PASSWORD, "-file", signed);
+        keytool("-importcert", "-alias", name, "-keystore", store, "-storepass", PASSWORD, "-keypass", keyPassword,
+                "-file", signed);
         return store;
     }
 

@@ -186,7 +186,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     /** Whether requests still go to the SASL login; sets it up for the connection's first frame. */
     private boolean authenticating(ChannelHandlerContext ctx) {
-        if (sasl == null && principal == null && listener.sasl().isPresent()) {
+        if (sasl == null && listener.sasl().isPresent()) {
             sasl = new SaslAuthentication(listener.sasl().get(), security.principals(), listener.protocol(),
                     listener.listenerName(), clientAddress(ctx), () -> tlsSession(ctx),
                     handlers.handler(ApiKeys.API_VERSIONS).maxVersion());
@@ -256,8 +256,14 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         });
     }
 
-    /** The connection's principal: from its login or its TLS client certificate; ANONYMOUS without either. */
+    /**
+     * The connection's principal: from its login or its TLS client certificate; ANONYMOUS without either, and while
+     * a SASL login is under way (ApiVersions before it), as in Kafka.
+     */
     private KafkaPrincipal principal(ChannelHandlerContext ctx) {
+        if (sasl != null && !sasl.complete()) {
+            return KafkaPrincipal.ANONYMOUS;
+        }
         if (principal == null) {
             Optional<SSLSession> session = tlsSession(ctx);
             principal = session.isPresent()

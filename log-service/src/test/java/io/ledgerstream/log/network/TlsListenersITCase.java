@@ -31,12 +31,18 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.SaslAuthenticateRequestData;
+import org.apache.kafka.common.message.SaslAuthenticateResponseData;
+import org.apache.kafka.common.message.SaslHandshakeRequestData;
+import org.apache.kafka.common.message.SaslHandshakeResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
+import org.apache.kafka.common.requests.SaslAuthenticateRequest;
+import org.apache.kafka.common.requests.SaslHandshakeRequest;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * TLS listeners of the Kafka-protocol server, with a certificate authority, key stores (PKCS12 and JKS) and trust
  * stores made for the test: the principal comes from the client certificate's distinguished name, or is ANONYMOUS
- * without one; a listener requiring a certificate refuses a client without one; a plaintext client on a TLS port and
+ * without one, and on SASL_SSL from the login; a listener requiring a certificate refuses a client without one; a plaintext client on a TLS port and
  * a TLS client on a plaintext port are each closed with one log line, and the server goes on serving.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -87,13 +93,19 @@ class TlsListenersITCase {
     }
 
     /**
-     * Three listeners: REQUIRED and REQUESTED serve TLS asking client certificates so, PLAIN does not. REQUIRED has the
-     * broker-wide PKCS12 stores; REQUESTED its own JKS ones, its key protected by a password of its own.
+     * Four listeners: REQUIRED and REQUESTED serve TLS asking client certificates so, PLAIN does not, LOGIN is
+     * SASL_SSL requiring a certificate too. REQUIRED has the broker-wide PKCS12 stores; REQUESTED its own JKS ones,
+     * its key protected by a password of its own.
      */
     private Map<String, String> settings() {
         Map<String, String> values = new HashMap<>();
-        values.put("listeners", "REQUIRED://127.0.0.1:0,REQUESTED://127.0.0.1:0,PLAIN://127.0.0.1:0");
-        values.put("listener.security.protocol.map", "REQUIRED:SSL,REQUESTED:SSL,PLAIN:PLAINTEXT");
+        values.put("listeners", "REQUIRED://127.0.0.1:0,REQUESTED://127.0.0.1:0,PLAIN://127.0.0.1:0,"
+                + "LOGIN://127.0.0.1:0");
+        values.put("listener.security.protocol.map", "REQUIRED:SSL,REQUESTED:SSL,PLAIN:PLAINTEXT,LOGIN:SASL_SSL");
+        values.put("listener.name.login.ssl.client.auth", "required");
+        values.put("listener.name.login.sasl.enabled.mechanisms", "PLAIN");
+        values.put("listener.name.login.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required user_bob=\"bob-secret\";");
         values.put("inter.broker.listener.name", "PLAIN");
         values.put("ssl.keystore.location", brokerStore.toString());
         values.put("ssl.keystore.password", TestCertificates.PASSWORD);
@@ -159,6 +171,26 @@ class TlsListenersITCase {
             socket.startHandshake();
             assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
         }
+    }
+
+    @Test
+    void onSaslSslThePrincipalIsTheLoginsUserNotTheCertificatesAndAnonymousBeforeTheLogin() throws Exception {
+        start(settings());
+        try (Socket socket = tls(port("LOGIN"), true)) {
+            assertThat(apiVersions(socket)).isEqualTo(Errors.NONE);
+            SaslHandshakeResponseData handshake = new SaslHandshakeResponseData(new ByteBufferAccessor(
+                    RawKafkaRequests.exchange(socket, new SaslHandshakeRequest.Builder(new SaslHandshakeRequestData()
+                            .setMechanism("PLAIN")).build((short) 1), ++correlation)), (short) 1);
+            assertThat(handshake.errorCode()).isEqualTo(Errors.NONE.code());
+            SaslAuthenticateResponseData login = new SaslAuthenticateResponseData(new ByteBufferAccessor(
+                    RawKafkaRequests.exchange(socket, new SaslAuthenticateRequest.Builder(
+                            new SaslAuthenticateRequestData().setAuthBytes("\u0000bob\u0000bob-secret".getBytes(
+                                    java.nio.charset.StandardCharsets.UTF_8))).build((short) 2), ++correlation)),
+                    (short) 2);
+            assertThat(login.errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(apiVersions(socket)).isEqualTo(Errors.NONE);
+        }
+        assertThat(principals).containsExactly(KafkaPrincipal.ANONYMOUS, new KafkaPrincipal("User", "bob"));
     }
 
     @Test

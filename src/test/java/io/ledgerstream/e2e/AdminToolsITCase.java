@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ledgerstream.log.testing.Await;
+import io.ledgerstream.log.testing.KafkaTool;
 import io.ledgerstream.log.testing.LocalCluster;
 import java.nio.file.Path;
 import java.time.Duration;

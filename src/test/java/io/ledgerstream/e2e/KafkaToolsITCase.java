@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ledgerstream.log.standalone.StandalonePlatform;
 import io.ledgerstream.log.testing.FreePorts;
+import io.ledgerstream.log.testing.KafkaTool;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ledgerstream.log.standalone.StandalonePlatform;
 import io.ledgerstream.log.testing.FreePorts;
+import io.ledgerstream.log.testing.KafkaTool;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Clock;

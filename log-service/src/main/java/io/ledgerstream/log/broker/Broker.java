@@ -24,6 +24,9 @@ import io.ledgerstream.log.protocol.handlers.BrokerApis;
 import io.ledgerstream.log.protocol.handlers.BrokerIdentity;
 import io.ledgerstream.log.config.LogConfig;
 import io.ledgerstream.log.network.BrokerClient;
+import io.ledgerstream.log.security.ClientSecurity;
+import io.ledgerstream.log.security.ScramCredentialCache;
+import io.ledgerstream.log.security.ServerSecurity;
 import io.ledgerstream.log.storage.bookkeeper.BookKeeperStorage;
 import io.ledgerstream.log.transaction.PartitionMarkers;
 import io.ledgerstream.log.transaction.TransactionCoordinator;
@@ -86,6 +89,7 @@ public final class Broker implements AutoCloseable {
     private final TransactionCoordinator transactions;
     private final BrokerClient brokerClient;
     private final ProducerIdAllocator producerIds;
+    private final ScramCredentialCache scramCredentials;
     private final Clock clock;
     private final BrokerMetrics metrics;
     /** Null when the broker serves no metrics. */
@@ -101,15 +105,17 @@ public final class Broker implements AutoCloseable {
 
     private Broker(BrokerConfig config, CuratorFramework zk, MetadataStore metadata, BookKeeperStorage storage,
                    ClusterView cluster, DynamicBrokerConfig dynamicConfig, LeaderLogs logs, TopicManager topics,
-                   ScheduledExecutorService scheduler, GroupCoordinator groups, Clock clock, BrokerMetrics metrics,
-                   MetricsServer metricsServer, BrokerReadiness readiness) {
+                   ScheduledExecutorService scheduler, GroupCoordinator groups, ScramCredentialCache scramCredentials,
+                   Clock clock, BrokerMetrics metrics, MetricsServer metricsServer, BrokerReadiness readiness) {
         this.config = config;
         this.metrics = metrics;
         this.metricsServer = metricsServer;
         this.readiness = readiness;
         this.producerIds = new ProducerIdAllocator(zk, config.metadataRoot());
+        this.scramCredentials = scramCredentials;
         this.brokerClient = new BrokerClient("ledgerstream-broker-" + config.brokerId(),
-                config.network().interBrokerListenerName());
+                config.network().interBrokerListenerName(),
+                ClientSecurity.forListener(config.security(), config.network().interBrokerListenerName()));
         this.transactions = new TransactionCoordinator(config.brokerId(), config.transactions().stateLogPartitions(),
                 logs, cluster, brokerClient, new PartitionMarkers(logs, groups), producerIds, clock,
                 config.transactions().maxTimeoutMs(), config.transactions().abortIntervalMs());
@@ -166,6 +172,7 @@ public final class Broker implements AutoCloseable {
         BookKeeperStorage storage = null;
         ClusterView cluster = null;
         DynamicBrokerConfig dynamicConfig = null;
+        ScramCredentialCache scramCredentials = null;
         try {
             if (!zk.blockUntilConnected(config.zookeeperSessionTimeoutMs(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("Could not reach ZooKeeper at " + config.zookeeperConnect()
@@ -177,6 +184,7 @@ public final class Broker implements AutoCloseable {
             cluster = ClusterView.start(metadata);
             DynamicBrokerConfig dynamic = DynamicBrokerConfig.start(metadata, config);
             dynamicConfig = dynamic;
+            scramCredentials = ScramCredentialCache.start(metadata);
             LeaderLogs logs = new LeaderLogs(metadata, storage, config, cluster, dynamic::logDefaults);
             dynamic.onChange(logs::applyDefaults);
             TopicManager topics = new TopicManager(metadata, storage, config, clock, cluster, logs,
@@ -189,8 +197,8 @@ public final class Broker implements AutoCloseable {
             broker = new Broker(config, zk, metadata, storage, cluster, dynamic, logs, topics, scheduler,
                     new GroupCoordinator(logs, config.offsetsSnapshotRecords(), clock,
                             config.groupInitialRebalanceDelayMs(), config.consumerGroups(),
-                            new ClusterGroupTopics(cluster), metrics.groups()), clock, metrics, metricsServer,
-                    readiness);
+                            new ClusterGroupTopics(cluster), metrics.groups()), scramCredentials, clock, metrics,
+                    metricsServer, readiness);
             new LogMaintenance(logs, config).schedule(scheduler);
             broker.serve();
             return broker;
@@ -203,6 +211,9 @@ public final class Broker implements AutoCloseable {
                 }
                 if (dynamicConfig != null) {
                     dynamicConfig.close();
+                }
+                if (scramCredentials != null) {
+                    scramCredentials.close();
                 }
                 if (storage != null) {
                     storage.close();
@@ -232,10 +243,12 @@ public final class Broker implements AutoCloseable {
         zk.getConnectionStateListenable().addListener(connectionStates);
         watchState();
         readiness.starting("opening the Kafka listeners");
-        server = KafkaServer.start(config.network(), BrokerApis.create(topics, logs, cluster, identity, producerIds,
-                groups, transactions, new TransactionVerifier(config.brokerId(), transactions, cluster, brokerClient),
-                () -> controllerId(), new BrokerApis.Admin(dynamicConfig, () -> controller,
-                        config.bookkeeperMetadataUri()), metrics), metrics.connections());
+        server = KafkaServer.start(config.network(), ServerSecurity.create(config.security(), scramCredentials),
+                BrokerApis.create(topics, logs, cluster, identity, producerIds, groups, transactions,
+                        new TransactionVerifier(config.brokerId(), transactions, cluster, brokerClient),
+                        () -> controllerId(), new BrokerApis.Admin(dynamicConfig, () -> controller,
+                                config.bookkeeperMetadataUri(), metadata.scramCredentials()), metrics),
+                metrics.connections());
         readiness.starting("joining the cluster");
         registrar = BrokerRegistrar.register(metadata, registration(server.config()),
                 config.zookeeperSessionTimeoutMs());
@@ -499,6 +512,7 @@ public final class Broker implements AutoCloseable {
         cluster.close();
         closeQuietly(controller);
         dynamicConfig.close();
+        scramCredentials.close();
         groups.close();
         transactions.close();
         brokerClient.close();

@@ -29,6 +29,7 @@ public record BrokerConfig(
         long cleanerBackoffMs,
         long cleanerDedupeBufferBytes,
         NetworkConfig network,
+        SecurityConfig security,
         boolean autoCreateTopics,
         long groupInitialRebalanceDelayMs,
         long leaderBalanceDelayMs,
@@ -104,6 +105,7 @@ public record BrokerConfig(
 
     /** Reads and validates every key; keys not given take the documented defaults. */
     public static BrokerConfig fromMap(Map<String, String> values) {
+        NetworkConfig network = NetworkConfig.fromMap(values);
         return new BrokerConfig(
                 ConfigValues.intValue(values, BROKER_ID, 0, 0),
                 values.getOrDefault(BROKER_RACK, "").trim(),
@@ -124,7 +126,8 @@ public record BrokerConfig(
                 ConfigValues.booleanValue(values, LOG_CLEANER_ENABLE, true),
                 ConfigValues.longValue(values, LOG_CLEANER_BACKOFF_MS, 15_000, 1),
                 ConfigValues.longValue(values, LOG_CLEANER_DEDUPE_BUFFER_SIZE, 128L << 20, 1L << 20),
-                NetworkConfig.fromMap(values),
+                network,
+                SecurityConfig.fromMap(values, network),
                 ConfigValues.booleanValue(values, AUTO_CREATE_TOPICS_ENABLE, true),
                 ConfigValues.longValue(values, GROUP_INITIAL_REBALANCE_DELAY_MS, 3000, 0),
                 ConfigValues.longValue(values, LEADER_BALANCE_DELAY_MS, 10_000, 0),

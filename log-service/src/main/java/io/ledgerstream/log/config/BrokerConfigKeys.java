@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  */
 public final class BrokerConfigKeys {
     /** The value types Kafka's DescribeConfigs knows, as far as broker keys here use them. */
-    public enum Type { BOOLEAN, STRING, INT, LONG, DOUBLE, LIST }
+    public enum Type { BOOLEAN, STRING, INT, LONG, DOUBLE, LIST, PASSWORD }
 
     /**
      * One broker key.
@@ -25,6 +25,11 @@ public final class BrokerConfigKeys {
      * @param topicKey the topic config this key is the default of, for a dynamic key; null for a read-only one
      */
     public record Key(String name, Type type, String topicKey, Function<BrokerConfig, Object> staticValue) {
+        /** Whether the value is secret: DescribeConfigs marks it sensitive and gives no value. */
+        public boolean sensitive() {
+            return type == Type.PASSWORD;
+        }
+
         /** Whether the key can change while the broker runs. */
         public boolean dynamic() {
             return topicKey != null;
@@ -76,6 +81,7 @@ public final class BrokerConfigKeys {
         add(NetworkConfig.INTER_BROKER_LISTENER_NAME, Type.STRING, c -> c.network().interBrokerListenerName());
         add(NetworkConfig.SOCKET_REQUEST_MAX_BYTES, Type.INT, c -> c.network().socketRequestMaxBytes());
         add(NetworkConfig.CONNECTIONS_MAX_IDLE_MS, Type.LONG, c -> c.network().connectionsMaxIdleMs());
+        securityKeys();
         add(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, BrokerConfig::offsetsTopicPartitions);
         add(BrokerConfig.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, Type.INT, BrokerConfig::fetchSessionCacheSlots);
         add(ConsumerGroupConfig.SESSION_TIMEOUT_MS, Type.INT, c -> c.consumerGroups().sessionTimeoutMs());
@@ -115,6 +121,37 @@ public final class BrokerConfigKeys {
     }
 
     private BrokerConfigKeys() {
+    }
+
+    /**
+     * The broker-wide TLS and SASL keys, as given or defaulted; their {@code listener.name.<listener>.} forms, which
+     * override them for one listener, are read but not described.
+     */
+    private static void securityKeys() {
+        given(SslConfig.KEYSTORE_LOCATION, Type.STRING, null);
+        given(SslConfig.KEYSTORE_PASSWORD, Type.PASSWORD, null);
+        given(SslConfig.KEYSTORE_TYPE, Type.STRING, SslConfig.DEFAULT_STORE_TYPE);
+        given(SslConfig.KEY_PASSWORD, Type.PASSWORD, null);
+        given(SslConfig.TRUSTSTORE_LOCATION, Type.STRING, null);
+        given(SslConfig.TRUSTSTORE_PASSWORD, Type.PASSWORD, null);
+        given(SslConfig.TRUSTSTORE_TYPE, Type.STRING, SslConfig.DEFAULT_STORE_TYPE);
+        given(SslConfig.CLIENT_AUTH, Type.STRING, "none");
+        given(SslConfig.ENABLED_PROTOCOLS, Type.LIST, SslConfig.DEFAULT_PROTOCOLS);
+        given(SslConfig.CIPHER_SUITES, Type.LIST, null);
+        given(SslConfig.ENDPOINT_IDENTIFICATION_ALGORITHM, Type.STRING, "https");
+        given(SaslConfig.ENABLED_MECHANISMS, Type.LIST, SaslConfig.DEFAULT_MECHANISMS);
+        given(SaslConfig.JAAS_CONFIG, Type.PASSWORD, null);
+        add(SecurityConfig.SASL_MECHANISM_INTER_BROKER_PROTOCOL, Type.STRING, c -> c.security().interBrokerMechanism());
+        add(SecurityConfig.FAILED_AUTHENTICATION_DELAY_MS, Type.INT,
+                c -> c.security().failedAuthenticationDelayMs());
+        add(SecurityConfig.SASL_SERVER_MAX_RECEIVE_SIZE, Type.INT, c -> c.security().saslServerMaxReceiveSize());
+        add(SecurityConfig.SSL_PRINCIPAL_MAPPING_RULES, Type.STRING, c -> c.security().sslPrincipalMappingRules());
+        given(SecurityConfig.CONNECTIONS_MAX_REAUTH_MS, Type.LONG, "0");
+    }
+
+    /** A read-only key whose value in force is the one given, else {@code defaultValue}. */
+    private static void given(String name, Type type, String defaultValue) {
+        add(name, type, c -> c.given().getOrDefault(name, defaultValue));
     }
 
     private static void add(String name, Type type, Function<BrokerConfig, Object> value) {

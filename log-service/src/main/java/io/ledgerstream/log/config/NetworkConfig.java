@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
 /**
  * Where a broker listens for Kafka clients and what it tells them to connect to, with the limits it applies to
  * connections. Listeners are named and given as Kafka gives them, {@code NAME://host:port,...}; each has a security
- * protocol in {@code listener.security.protocol.map}, of which only PLAINTEXT is served so far.
+ * protocol in {@code listener.security.protocol.map} (PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL), whose settings
+ * {@link SecurityConfig} reads.
  *
  * @param listeners               what the broker binds, one server socket each, in the order given
  * @param advertisedListeners     what it tells clients, one per listener in the same order: the listener's entry of
@@ -43,7 +44,7 @@ public record NetworkConfig(List<Listener> listeners, List<Listener> advertisedL
      * Reads and checks the network settings, as Kafka checks them.
      * <ol>
      *   <li>{@code listeners}: entries {@code NAME://host:port}, names unique, ports unique (but 0).</li>
-     *   <li>{@code listener.security.protocol.map}: every listener has a protocol; only PLAINTEXT is served.</li>
+     *   <li>{@code listener.security.protocol.map}: every listener has a protocol.</li>
      *   <li>{@code advertised.listeners}: names unique and among the listeners, no {@code 0.0.0.0}; a listener it
      *       leaves out is advertised as it listens, which then must not be {@code 0.0.0.0} either.</li>
      *   <li>{@code inter.broker.listener.name} (PLAINTEXT unless set) names one of the listeners.</li>
@@ -63,11 +64,6 @@ public record NetworkConfig(List<Listener> listeners, List<Listener> advertisedL
                 throw new InvalidConfigException(LISTENER_SECURITY_PROTOCOL_MAP, mapValue, "listener "
                         + listener.name() + " of " + LISTENERS + " has no security protocol here; add "
                         + listener.name() + ":" + Listeners.PLAINTEXT);
-            }
-            if (!protocol.equals(Listeners.PLAINTEXT)) {
-                throw new InvalidConfigException(LISTENERS, listenersValue, "listener " + listener.name()
-                        + " uses the security protocol " + protocol + " (" + LISTENER_SECURITY_PROTOCOL_MAP
-                        + "), but only PLAINTEXT is supported yet");
             }
         }
         List<Listener> advertised = advertised(values, listeners, listenersValue);

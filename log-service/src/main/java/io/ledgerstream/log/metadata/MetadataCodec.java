@@ -36,6 +36,9 @@ import org.apache.kafka.common.Uuid;
  *               abortedCount int, (producerId long, firstOffset long, lastOffset long) * abortedCount
  * producers v1: as v2 without txnFirstOffset and coordinatorEpoch (read as -1) and without aborted transactions
  * broker config v1: kind=6, version=1, settingCount int, (key UTF, value UTF) * settingCount, keys sorted
+ * scram     v1: kind=7, version=1, credentialCount int, (mechanism UTF, iterations int, saltLength int, salt bytes,
+ *               storedKeyLength int, storedKey bytes, serverKeyLength int, serverKey bytes) * credentialCount,
+ *               mechanisms sorted
  * </pre>
  * Records are written in the newest version, but for a broker with one PLAINTEXT listener only, written in v1 so
  * that brokers of earlier versions still see it while a cluster is upgraded one broker at a time. A reader refuses
@@ -48,6 +51,9 @@ public final class MetadataCodec {
     private static final byte LEADERS = 4;
     private static final byte PRODUCERS = 5;
     private static final byte BROKER_CONFIG = 6;
+    private static final byte SCRAM = 7;
+    /** Longest salt or key read back: SHA-512 keys are 64 bytes, salts a few dozen. */
+    private static final int MAX_SCRAM_BYTES = 1024;
     private static final byte VERSION_1 = 1;
     private static final byte VERSION_2 = 2;
 
@@ -292,6 +298,51 @@ public final class MetadataCodec {
             }
             return new BrokerConfigRecord(settings);
         });
+    }
+
+    public static byte[] encode(UserScramCredentials credentials) {
+        return write(out -> {
+            out.writeByte(SCRAM);
+            out.writeByte(VERSION_1);
+            out.writeInt(credentials.byMechanism().size());
+            for (Map.Entry<String, StoredScramCredential> e : credentials.byMechanism().entrySet()) {
+                StoredScramCredential credential = e.getValue();
+                out.writeUTF(e.getKey());
+                out.writeInt(credential.iterations());
+                writeBytes(out, credential.salt());
+                writeBytes(out, credential.storedKey());
+                writeBytes(out, credential.serverKey());
+            }
+        });
+    }
+
+    public static UserScramCredentials decodeScramCredentials(byte[] bytes) {
+        return read(bytes, SCRAM, VERSION_1, (in, version) -> {
+            int count = in.readInt();
+            Map<String, StoredScramCredential> credentials = new TreeMap<>();
+            for (int i = 0; i < count; i++) {
+                String mechanism = in.readUTF();
+                int iterations = in.readInt();
+                credentials.put(mechanism, new StoredScramCredential(readBytes(in), readBytes(in), readBytes(in),
+                        iterations));
+            }
+            return new UserScramCredentials(credentials);
+        });
+    }
+
+    private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > MAX_SCRAM_BYTES) {
+            throw new MetadataFormatException("a SCRAM salt or key of " + length + " bytes", null);
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return bytes;
     }
 
     private interface Writer {

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * {@code /topic-ids/<id>} the name of the topic with that id (an index, created and deleted with the topic),
  * {@code /leaders/<topic>} the topic's {@link PartitionLeaders}, {@code /brokers/<id>} (ephemeral) a live broker's
  * {@link BrokerRegistration}, {@code /producers/<topic>/<partition>} a partition's {@link ProducerSnapshot}
- * (apart from {@code /topics}, which every broker caches, and deleted with the topic), and {@code /controller} the
- * controller election. Every update of a record is a compare-and-set on the node version (a producer snapshot is
+ * (apart from {@code /topics}, which every broker caches, and deleted with the topic), {@code /controller} the
+ * controller election, and under {@code /config} dynamic broker settings ({@link BrokerConfigStore}) and users' SCRAM
+ * credentials ({@link ScramCredentialStore}). Every update of a record is a compare-and-set on the node version (a producer snapshot is
  * simply replaced); all calls are asynchronous.
  *
  * <p>Thread-safe: holds no state beyond the (thread-safe) Curator client, which the caller owns.
@@ -49,6 +50,7 @@ public final class MetadataStore {
     private final String producersPath;
     private final String topicIdsPath;
     private final BrokerConfigStore brokerConfigs;
+    private final ScramCredentialStore scramCredentials;
 
     /** Binds to {@code root}, creating its folders if needed (blocking, once, at start-up). */
     public MetadataStore(CuratorFramework zk, String root) {
@@ -60,11 +62,13 @@ public final class MetadataStore {
         this.producersPath = root + "/producers";
         this.topicIdsPath = root + "/topic-ids";
         this.brokerConfigs = new BrokerConfigStore(zk, root + "/config/brokers");
+        this.scramCredentials = new ScramCredentialStore(zk, root + "/config/users");
         try {
             zk.createContainers(topicsPath);
             zk.createContainers(leadersPath);
             zk.createContainers(brokersPath);
             zk.createContainers(brokerConfigs.path());
+            zk.createContainers(scramCredentials.path());
             // Not a container: ZooKeeper removes an empty container, and a snapshot's creation would then fail.
             for (String path : List.of(producersPath, topicIdsPath)) {
                 if (zk.checkExists().forPath(path) == null) {
@@ -147,6 +151,11 @@ public final class MetadataStore {
     /** Where dynamic broker settings live, and how they are read and stored. */
     public BrokerConfigStore brokerConfigs() {
         return brokerConfigs;
+    }
+
+    /** Users' SCRAM credentials. */
+    public ScramCredentialStore scramCredentials() {
+        return scramCredentials;
     }
 
     /** Creates a topic and its empty partitions in one ZooKeeper transaction, without leaders yet. */

@@ -3,6 +3,7 @@ package io.ledgerstream.log.network;
 import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.config.NetworkConfig;
 import io.ledgerstream.log.metadata.BrokerRegistration;
+import io.ledgerstream.log.security.ClientSecurity;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -18,16 +19,20 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.ssl.SslHandler;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.BrokerNotAvailableException;
 import org.apache.kafka.common.errors.DisconnectException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
@@ -37,7 +42,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends Kafka-protocol requests from this broker to another one (transaction markers, for one), over one pipelined
  * connection per broker address, with kafka-clients' own request and response codec. Another broker is reached at
- * its address on the inter-broker listener ({@code inter.broker.listener.name}).
+ * its address on the inter-broker listener ({@code inter.broker.listener.name}), secured as that listener is: TLS
+ * first where it has TLS, then a SASL login ({@link BrokerLogin}) where it has SASL; a connection carries requests
+ * once both succeeded, and one that fails them fails the requests waiting for it.
  *
  * <p>Thread-safe: connections and their outstanding requests are in concurrent maps; responses complete the
  * futures on the connection's event loop, so callers must not block in what they chain on them.
@@ -50,15 +57,24 @@ public final class BrokerClient implements AutoCloseable {
 
     private final String clientId;
     private final String listenerName;
+    private final ClientSecurity security;
     private final EventLoopGroup group;
     private final Map<String, CompletableFuture<Connection>> connections = new ConcurrentHashMap<>();
     /** Brokers found without the inter-broker listener, each logged once. */
     private final Set<Integer> withoutListener = ConcurrentHashMap.newKeySet();
+    /** Addresses whose TLS handshake or login failed last, each logged once until one succeeds again. */
+    private final Set<String> refusing = ConcurrentHashMap.newKeySet();
 
-    /** A client that reaches other brokers on the listener of that name. */
+    /** A client that reaches other brokers on the listener of that name, which is PLAINTEXT. */
     public BrokerClient(String clientId, String listenerName) {
+        this(clientId, listenerName, ClientSecurity.plaintext());
+    }
+
+    /** A client that reaches other brokers on the listener of that name, secured as {@code security} says. */
+    public BrokerClient(String clientId, String listenerName, ClientSecurity security) {
         this.clientId = clientId;
         this.listenerName = listenerName;
+        this.security = security;
         this.group = new NioEventLoopGroup(1, r -> {
             Thread t = new Thread(r, "ledgerstream-broker-client");
             t.setDaemon(true);
@@ -108,22 +124,66 @@ public final class BrokerClient implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        security.tls().ifPresent(tls -> ch.pipeline().addLast(tls.newHandler(ch.alloc(), host, port)));
                         ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_RESPONSE_BYTES, 0, 4, 0, 4),
                                 new LengthFieldPrepender(4), connection);
                     }
                 })
                 .connect(host, port).addListener((ChannelFutureListener) f -> {
-                    if (f.isSuccess()) {
-                        connection.channel = f.channel();
-                        connected.complete(connection);
-                    } else {
-                        connections.remove(address, connected);
-                        connected.completeExceptionally(new DisconnectException("Cannot connect to broker at "
-                                + address + ": " + f.cause()));
+                    if (!f.isSuccess()) {
+                        fail(address, connected, new DisconnectException("Cannot connect to broker at " + address
+                                + ": " + f.cause()));
+                        return;
                     }
+                    connection.channel = f.channel();
+                    secure(connection, host, address).whenComplete((v, e) -> {
+                        if (e == null) {
+                            if (refusing.remove(address)) {
+                                LOG.info("Broker at {} accepts this broker's connections again", address);
+                            }
+                            connected.complete(connection);
+                        } else {
+                            Throwable cause = e instanceof CompletionException && e.getCause() != null
+                                    ? e.getCause() : e;
+                            if (cause instanceof AuthenticationException && refusing.add(address)) {
+                                LOG.warn("Broker at {} refuses this broker on {} ({}): {}; retrying", address,
+                                        listenerName, security.protocol(), cause.getMessage());
+                            }
+                            f.channel().close();
+                            fail(address, connected, cause);
+                        }
+                    });
                 });
         connection.forgetOnClose(connected);
         return connected;
+    }
+
+    /** Completes once the connection's TLS handshake (where it has TLS) and SASL login (where it has SASL) succeeded. */
+    private CompletableFuture<Void> secure(Connection connection, String host, String address) {
+        CompletableFuture<Void> handshake = new CompletableFuture<>();
+        SslHandler tls = connection.channel.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            handshake.complete(null);
+        } else {
+            tls.handshakeFuture().addListener(h -> {
+                if (h.isSuccess()) {
+                    handshake.complete(null);
+                } else {
+                    handshake.completeExceptionally(new SslAuthenticationException("TLS handshake with broker "
+                            + address + " failed: " + h.cause().getMessage(), h.cause()));
+                }
+            });
+        }
+        if (security.saslMechanism().isEmpty()) {
+            return handshake;
+        }
+        return handshake.thenCompose(v -> BrokerLogin.run(security, host, address,
+                (request, version) -> connection.send(request.build(version))));
+    }
+
+    private void fail(String address, CompletableFuture<Connection> connected, Throwable cause) {
+        connections.remove(address, connected);
+        connected.completeExceptionally(cause);
     }
 
     @Override

@@ -3,14 +3,26 @@ package io.ledgerstream.log.network;
 import io.ledgerstream.log.protocol.ApiHandlers;
 import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
+import io.ledgerstream.log.security.SecuredListener;
+import io.ledgerstream.log.security.ServerSecurity;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
@@ -20,6 +32,7 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ResponseHeader;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
 
 /**
  * One client connection: parses its frames, starts their requests as {@link RequestOrder} allows (in arrival order,
@@ -29,31 +42,46 @@ import org.apache.kafka.common.requests.ResponseHeader;
  * version we do not serve, negative ones included, is answered as Kafka answers it. Requests received before the
  * client closed its end are still served; a connection we close drops what it had not started.
  *
+ * <p>On a SASL listener, requests before the login completes go to {@link SaslAuthentication}; a failed login is
+ * answered, and the connection closed, after {@code connection.failed.authentication.delay.ms}, scheduled on the
+ * event loop, which goes on serving its other connections meanwhile. Every request is served as the connection's
+ * principal: from the SASL login, else the TLS client certificate, else ANONYMOUS.
+ *
  * <p>Confined to the channel's event loop; handlers complete elsewhere and hop back to it.
  */
 final class KafkaConnection extends ChannelInboundHandlerAdapter {
     /** Frames queued beyond this stop reading from the socket until the queue drains. */
     private static final int MAX_QUEUED = 16;
 
-    private final String listenerName;
+    private final SecuredListener listener;
+    private final ServerSecurity security;
     private final ApiHandlers handlers;
     private final ConnectionCloseLog closeLog;
+    private final KafkaFrameDecoder decoder;
     private final ArrayDeque<ByteBuf> queued = new ArrayDeque<>();
     private final RequestOrder order = new RequestOrder();
+    /** Until the SASL login completes; null on a listener without SASL. */
+    private SaslAuthentication sasl;
+    private KafkaPrincipal principal;
     private boolean closed;
+    /** A login failed: its answer waits for the delay, then the connection closes; nothing else is read. */
+    private boolean loginFailed;
     /** The client has closed its end: what it sent before is still served, then the connection closes. */
     private boolean inputShut;
 
-    /** A connection accepted by the listener of that name. */
-    KafkaConnection(String listenerName, ApiHandlers handlers, ConnectionCloseLog closeLog) {
-        this.listenerName = listenerName;
+    /** A connection accepted by {@code listener}, framed by {@code decoder}. */
+    KafkaConnection(SecuredListener listener, ServerSecurity security, ApiHandlers handlers,
+                    ConnectionCloseLog closeLog, KafkaFrameDecoder decoder) {
+        this.listener = listener;
+        this.security = security;
         this.handlers = handlers;
         this.closeLog = closeLog;
+        this.decoder = decoder;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (closed) {
+        if (closed || loginFailed) {
             ((ByteBuf) msg).release();
             return;
         }
@@ -66,7 +94,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     /** Starts queued requests for as long as the one at the head of the queue may start. */
     private void startWhatMay(ChannelHandlerContext ctx) {
-        while (!closed) {
+        while (!closed && !loginFailed) {
             ByteBuf frame = queued.peekFirst();
             if (frame == null) {
                 if (inputShut) {
@@ -90,16 +118,30 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void start(ChannelHandlerContext ctx, ByteBuf frame) {
+        // Parsed requests (produce records above all) outlive the frame, whose pooled memory Netty reuses once
+        // released: they get a heap copy of their own.
+        ByteBuffer buffer = ByteBuffer.allocate(frame.readableBytes());
+        frame.readBytes(buffer);
+        frame.release();
+        buffer.flip();
+        if (authenticating(ctx) && sasl.expectsBareToken()) {
+            byte[] token = new byte[buffer.remaining()];
+            buffer.get(token);
+            loginStep(ctx, null, sasl.onToken(token));
+            return;
+        }
         RequestHeader header;
         AbstractRequest request;
         try {
-            // Parsed requests (produce records above all) outlive the frame, whose pooled memory Netty reuses once
-            // released: they get a heap copy of their own.
-            ByteBuffer buffer = ByteBuffer.allocate(frame.readableBytes());
-            frame.readBytes(buffer);
-            buffer.flip();
             header = RequestHeader.parse(buffer);
             ApiKeys api = header.apiKey();
+            if (authenticating(ctx)) {
+                SaslAuthentication.Step step = sasl.onRequest(header, buffer);
+                if (step.kind() != SaslAuthentication.Step.Kind.SERVE) {
+                    loginStep(ctx, header, step);
+                    return;
+                }
+            }
             if (!handlers.serves(api)) {
                 throw new IllegalArgumentException("API " + api + " is not served");
             }
@@ -114,13 +156,11 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException e) {
             close(ctx, "malformed request: " + e);
             return;
-        } finally {
-            frame.release();
         }
         RequestOrder.Started started = order.start(header, header.apiKey() == ApiKeys.PRODUCE, header.apiVersion());
         CompletableFuture<Void> ordered = new CompletableFuture<>();
-        RequestContext context = new RequestContext(header, listenerName, ctx.channel().remoteAddress(),
-                ctx.executor(), ordered);
+        RequestContext context = new RequestContext(header, listener.listenerName(), listener.protocol(),
+                principal(ctx), ctx.channel().remoteAddress(), ctx.executor(), ordered);
         handlers.dispatch(context, request).whenComplete((response, error) -> ctx.executor().execute(() -> {
             ordered.complete(null);
             if (error != null) {
@@ -144,6 +184,104 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Whether requests still go to the SASL login; sets it up for the connection's first frame. */
+    private boolean authenticating(ChannelHandlerContext ctx) {
+        if (sasl == null && listener.sasl().isPresent()) {
+            sasl = new SaslAuthentication(listener.sasl().get(), security.principals(), listener.protocol(),
+                    listener.listenerName(), clientAddress(ctx), () -> tlsSession(ctx),
+                    handlers.handler(ApiKeys.API_VERSIONS).maxVersion());
+        }
+        return sasl != null && !sasl.complete();
+    }
+
+    /** Acts on what the SASL login made of a frame: {@code header} is null for a bare token. */
+    private void loginStep(ChannelHandlerContext ctx, RequestHeader header, SaslAuthentication.Step step) {
+        switch (step.kind()) {
+            case ANSWER -> {
+                if (sasl.complete()) {
+                    principal = sasl.principal();
+                    decoder.authenticated();
+                }
+                if (header == null) {
+                    writeToken(ctx, step.token());
+                } else {
+                    answered(ctx, order.start(header, false, header.apiVersion()), step.response());
+                }
+            }
+            case FAIL -> failLogin(ctx, header, step);
+            case CLOSE -> close(ctx, step.reason());
+            default -> throw new IllegalStateException("A login step " + step.kind() + " is not acted on here");
+        }
+    }
+
+    /**
+     * A failed login: reads nothing more, and after the delay sends the failure's answer, if it has one, and closes.
+     * Requests before it were all answered and written (none starts before), so the answer goes out in order.
+     */
+    private void failLogin(ChannelHandlerContext ctx, RequestHeader header, SaslAuthentication.Step step) {
+        loginFailed = true;
+        ctx.channel().config().setAutoRead(false);
+        queued.forEach(ByteBuf::release);
+        queued.clear();
+        ctx.executor().schedule(() -> {
+            if (closed) {
+                return;
+            }
+            ByteBuf answer = null;
+            if (step.response() != null && header != null) {
+                try {
+                    answer = encode(ctx, header, step.response(), header.apiVersion());
+                } catch (RuntimeException e) {
+                    close(ctx, step.reason() + "; its answer cannot be encoded: " + e);
+                    return;
+                }
+            }
+            if (answer == null) {
+                close(ctx, step.reason());
+            } else {
+                ctx.writeAndFlush(answer).addListener(f -> close(ctx, step.reason()));
+            }
+        }, security.failedAuthenticationDelayMs(), TimeUnit.MILLISECONDS);
+    }
+
+    private void writeToken(ChannelHandlerContext ctx, byte[] token) {
+        order.writing();
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(token)).addListener(f -> {
+            order.written();
+            if (f.isSuccess()) {
+                startWhatMay(ctx);
+            } else {
+                close(ctx, "write failed: " + f.cause());
+            }
+        });
+    }
+
+    /**
+     * The connection's principal: from its login or its TLS client certificate; ANONYMOUS without either, and while
+     * a SASL login is under way (ApiVersions before it), as in Kafka.
+     */
+    private KafkaPrincipal principal(ChannelHandlerContext ctx) {
+        if (sasl != null && !sasl.complete()) {
+            return KafkaPrincipal.ANONYMOUS;
+        }
+        if (principal == null) {
+            Optional<SSLSession> session = tlsSession(ctx);
+            principal = session.isPresent()
+                    ? security.principals().tls(session.get(), clientAddress(ctx), listener.listenerName())
+                    : security.principals().plaintext(clientAddress(ctx), listener.listenerName());
+        }
+        return principal;
+    }
+
+    private static Optional<SSLSession> tlsSession(ChannelHandlerContext ctx) {
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        return tls == null ? Optional.empty() : Optional.of(tls.engine().getSession());
+    }
+
+    private static InetAddress clientAddress(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    }
+
     /** Records a request's response (null when none is sent) and writes every answered request at the head. */
     private void answered(ChannelHandlerContext ctx, RequestOrder.Started request, AbstractResponse response) {
         order.answered(request, response);
@@ -163,9 +301,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private void write(ChannelHandlerContext ctx, RequestOrder.Started request) {
         ByteBuf bytes;
         try {
-            ResponseHeader responseHeader = request.header.toResponseHeader();
-            bytes = ByteBufWritable.encode(ctx.alloc(), responseHeader.data(), responseHeader.headerVersion(),
-                    request.response().data(), request.responseVersion);
+            bytes = encode(ctx, request.header, request.response(), request.responseVersion);
         } catch (RuntimeException e) {
             close(ctx, "cannot encode the " + request.header.apiKey() + " response: " + e);
             return;
@@ -179,6 +315,13 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 close(ctx, "write failed: " + f.cause());
             }
         });
+    }
+
+    private static ByteBuf encode(ChannelHandlerContext ctx, RequestHeader header, AbstractResponse response,
+                                  short version) {
+        ResponseHeader responseHeader = header.toResponseHeader();
+        return ByteBufWritable.encode(ctx.alloc(), responseHeader.data(), responseHeader.headerVersion(),
+                response.data(), version);
     }
 
     @Override
@@ -198,7 +341,19 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        close(ctx, cause.toString());
+        close(ctx, describe(cause));
+    }
+
+    /** Why the connection fails, as its one log line says it. */
+    private static String describe(Throwable cause) {
+        Throwable t = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (t instanceof NotSslRecordException) {
+            return "not TLS on a TLS listener (a plaintext client?)";
+        }
+        if (t instanceof SSLException) {
+            return "TLS failed: " + t.getMessage();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
     @Override
@@ -206,6 +361,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         closed = true;
         queued.forEach(ByteBuf::release);
         queued.clear();
+        if (sasl != null) {
+            sasl.dispose();
+        }
     }
 
     private void close(ChannelHandlerContext ctx, String reason) {

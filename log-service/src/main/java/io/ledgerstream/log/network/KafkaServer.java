@@ -5,6 +5,8 @@ import io.ledgerstream.log.config.Listener;
 import io.ledgerstream.log.config.NetworkConfig;
 import io.ledgerstream.log.metrics.ConnectionMetrics;
 import io.ledgerstream.log.protocol.ApiHandlers;
+import io.ledgerstream.log.security.SecuredListener;
+import io.ledgerstream.log.security.ServerSecurity;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -14,8 +16,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -27,10 +29,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kafka-protocol TCP server: one server socket per listener, all with the same pipeline and event loops; each
- * connection knows the listener it came in on. Frames are a 4-byte big-endian size and a request. A frame larger than
- * {@code socket.request.max.bytes} (or with a negative size) is refused before it is buffered and closes its
- * connection; idle connections close after {@code connections.max.idle.ms}.
+ * The Kafka-protocol TCP server: one server socket per listener, all on the same event loops; each connection knows
+ * the listener it came in on and goes through that listener's security: TLS (Netty's {@link SslHandler}, the JDK's
+ * provider) on SSL and SASL_SSL, a SASL login on SASL_PLAINTEXT and SASL_SSL. Frames are a 4-byte big-endian size
+ * and a request. A frame larger than {@code socket.request.max.bytes} (or, before a SASL login,
+ * {@code sasl.server.max.receive.size}), or with a negative size, is refused before it is buffered and closes its
+ * connection; so does a TLS handshake on a listener without TLS, and anything but TLS on one with it. Idle
+ * connections close after {@code connections.max.idle.ms}.
  *
  * <p>Thread-safe: its references are final, the connection count atomic; each connection is confined to its event
  * loop ({@link KafkaConnection}).
@@ -59,16 +64,26 @@ public final class KafkaServer implements AutoCloseable {
         this.config = config;
     }
 
-    /** Binds every listener and starts serving; connections are not measured. */
+    /**
+     * Binds every listener, all PLAINTEXT, and starts serving; connections are not measured. If one cannot be bound,
+     * those bound already are closed again. An empty host, or {@code 0.0.0.0}, binds every interface.
+     */
     public static KafkaServer start(NetworkConfig config, ApiHandlers handlers) throws InterruptedException {
-        return start(config, handlers, ConnectionMetrics.NONE);
+        return start(config, ServerSecurity.plaintext(config), handlers, ConnectionMetrics.NONE);
+    }
+
+    /** Binds every listener, each secured as {@code security} says, and starts serving; connections are not measured. */
+    public static KafkaServer start(NetworkConfig config, ServerSecurity security, ApiHandlers handlers)
+            throws InterruptedException {
+        return start(config, security, handlers, ConnectionMetrics.NONE);
     }
 
     /**
-     * Binds every listener and starts serving, counting connections in {@code metrics}; if one cannot be bound,
-     * those bound already are closed again. An empty host, or {@code 0.0.0.0}, binds every interface.
+     * Binds every listener, each secured as {@code security} says, and starts serving, counting connections in
+     * {@code metrics}; if one cannot be bound, those bound already are closed again.
      */
-    public static KafkaServer start(NetworkConfig config, ApiHandlers handlers, ConnectionMetrics metrics)
+    public static KafkaServer start(NetworkConfig config, ServerSecurity security, ApiHandlers handlers,
+                                    ConnectionMetrics metrics)
             throws InterruptedException {
         AtomicInteger connections = new AtomicInteger();
         ConnectionCloseLog closeLog = new ConnectionCloseLog(Clock.systemUTC(), CLOSE_LOG_INTERVAL_MS,
@@ -86,7 +101,8 @@ public final class KafkaServer implements AutoCloseable {
                         .childOption(ChannelOption.SO_KEEPALIVE, true)
                         // A client's close ends only its input: what it sent before is still served (KafkaConnection).
                         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                        .childHandler(pipeline(listener.name(), config, handlers, connections, closeLog, metrics));
+                        .childHandler(pipeline(security.listener(listener.name()), security, config, handlers,
+                                connections, closeLog, metrics));
                 InetSocketAddress address = listener.bindsEveryInterface() ? new InetSocketAddress(listener.port())
                         : new InetSocketAddress(listener.host(), listener.port());
                 ChannelFuture binding = bootstrap.bind(address).await();
@@ -98,7 +114,8 @@ public final class KafkaServer implements AutoCloseable {
                 servers.add(server);
                 int port = ((InetSocketAddress) server.localAddress()).getPort();
                 bound = bound.withBoundPort(listener.name(), port);
-                LOG.info("Serving the Kafka protocol on listener {} at {}:{}", listener.name(),
+                LOG.info("Serving the Kafka protocol on listener {} ({}) at {}:{}", listener.name(),
+                        security.listener(listener.name()).protocol(),
                         listener.bindsEveryInterface() ? "*" : listener.host(), port);
             }
             return new KafkaServer(boss, workers, servers, bound, connections);
@@ -110,10 +127,13 @@ public final class KafkaServer implements AutoCloseable {
         }
     }
 
-    /** What each connection of a listener runs through: idle timeout, framing within the size limit, the protocol. */
-    private static ChannelInitializer<SocketChannel> pipeline(String listenerName, NetworkConfig config,
-                                                              ApiHandlers handlers, AtomicInteger connections,
-                                                              ConnectionCloseLog closeLog,
+    /**
+     * What each connection of a listener runs through: TLS where the listener has it, idle timeout, framing within
+     * the size limits, the protocol.
+     */
+    private static ChannelInitializer<SocketChannel> pipeline(SecuredListener listener, ServerSecurity security,
+                                                              NetworkConfig config, ApiHandlers handlers,
+                                                              AtomicInteger connections, ConnectionCloseLog closeLog,
                                                               ConnectionMetrics metrics) {
         return new ChannelInitializer<>() {
             @Override
@@ -124,14 +144,17 @@ public final class KafkaServer implements AutoCloseable {
                     connections.decrementAndGet();
                     metrics.closed();
                 });
+                if (listener.tls().isPresent()) {
+                    channel.pipeline().addLast(listener.tls().get().newHandler(channel.alloc()));
+                }
+                KafkaFrameDecoder frames = new KafkaFrameDecoder(config.socketRequestMaxBytes(),
+                        listener.sasl().isPresent() ? security.saslServerMaxReceiveSize() : Integer.MAX_VALUE,
+                        listener.tls().isPresent());
                 channel.pipeline()
                         .addLast(new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
-                        // Netty's limit counts the 4-byte size field, Kafka's only what follows it.
-                        .addLast(new LengthFieldBasedFrameDecoder(
-                                (int) Math.min(Integer.MAX_VALUE, config.socketRequestMaxBytes() + 4L),
-                                0, 4, 0, 4, true))
+                        .addLast(frames)
                         .addLast(new LengthFieldPrepender(4))
-                        .addLast(new KafkaConnection(listenerName, handlers, closeLog));
+                        .addLast(new KafkaConnection(listener, security, handlers, closeLog, frames));
             }
         };
     }

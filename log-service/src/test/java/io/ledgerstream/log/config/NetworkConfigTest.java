@@ -112,17 +112,16 @@ class NetworkConfigTest {
     }
 
     @Test
-    void everyListenerNeedsASecurityProtocolAndOnlyPlaintextIsServedYet() {
+    void everyListenerNeedsASecurityProtocolAmongKafkasFour() {
         refused(Map.of("listeners", "INTERNAL://127.0.0.1:9092", "inter.broker.listener.name", "INTERNAL"),
                 "listener.security.protocol.map")
                 .hasMessageContaining("listener INTERNAL of listeners has no security protocol here");
-        refused(Map.of("listeners", "PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093"), "listeners")
-                .hasMessageContaining("listener SSL uses the security protocol SSL")
-                .hasMessageContaining("only PLAINTEXT is supported yet");
-        refused(Map.of("listeners", "INTERNAL://127.0.0.1:9092", "inter.broker.listener.name", "INTERNAL",
-                "listener.security.protocol.map", "INTERNAL:SASL_SSL"), "listeners")
-                .hasMessageContaining("listener INTERNAL uses the security protocol SASL_SSL")
-                .hasMessageContaining("only PLAINTEXT is supported yet");
+        NetworkConfig secured = NetworkConfig.fromMap(Map.of(
+                "listeners", "PLAINTEXT://127.0.0.1:9092,SSL://127.0.0.1:9093,SASL_SSL://127.0.0.1:9094,"
+                        + "INTERNAL://127.0.0.1:9095", "listener.security.protocol.map",
+                "PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL,INTERNAL:SASL_PLAINTEXT"));
+        assertThat(secured.securityProtocols()).containsEntry("SSL", "SSL").containsEntry("SASL_SSL", "SASL_SSL")
+                .containsEntry("INTERNAL", "SASL_PLAINTEXT");
         refused(Map.of("listener.security.protocol.map", "PLAINTEXT:TLS"), "listener.security.protocol.map")
                 .hasMessageContaining("'TLS' (for listener PLAINTEXT) is not a security protocol");
         refused(Map.of("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,plaintext:SSL"),

@@ -182,6 +182,29 @@ class MetadataCodecTest {
     }
 
     @Test
+    void scramCredentialsRoundTripAndShowNoSecret() {
+        UserScramCredentials credentials = new UserScramCredentials(Map.of(
+                "SCRAM-SHA-512", new StoredScramCredential(new byte[] {1, 2, 3}, new byte[64], new byte[] {9, 8}, 8192),
+                "SCRAM-SHA-256", new StoredScramCredential(new byte[] {4}, new byte[] {5}, new byte[] {6}, 4096)));
+        byte[] bytes = MetadataCodec.encode(credentials);
+        assertThat(MetadataCodec.isCurrent(bytes)).isTrue();
+        UserScramCredentials read = MetadataCodec.decodeScramCredentials(bytes);
+        assertThat(read).isEqualTo(credentials);
+        assertThat(read.byMechanism()).containsOnlyKeys("SCRAM-SHA-256", "SCRAM-SHA-512");
+        assertThat(read.byMechanism().get("SCRAM-SHA-512").salt()).containsExactly(1, 2, 3);
+        assertThat(read.toString()).contains("iterations=8192").doesNotContain("[1, 2, 3]");
+        assertThat(MetadataCodec.decodeScramCredentials(MetadataCodec.encode(UserScramCredentials.EMPTY)).isEmpty())
+                .isTrue();
+
+        byte[] oversized = java.util.Arrays.copyOf(bytes, bytes.length);
+        // The first credential's salt length, after kind, version, count, mechanism name and iterations.
+        int saltLengthAt = 2 + 4 + 2 + "SCRAM-SHA-256".length() + 4;
+        oversized[saltLengthAt] = 0x7f;
+        assertThatThrownBy(() -> MetadataCodec.decodeScramCredentials(oversized))
+                .isInstanceOf(MetadataFormatException.class).hasMessageContaining("SCRAM salt or key");
+    }
+
+    @Test
     void topicNamesFollowKafkaRules() {
         TopicNames.validate("orders.v1_eu-west");
         assertThatThrownBy(() -> TopicNames.validate("")).isInstanceOf(InvalidTopicException.class);

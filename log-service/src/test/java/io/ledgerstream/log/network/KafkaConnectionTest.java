@@ -2,15 +2,19 @@ package io.ledgerstream.log.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ledgerstream.log.config.NetworkConfig;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.ApiHandlers;
 import io.ledgerstream.log.protocol.RequestContext;
+import io.ledgerstream.log.security.SecuredListener;
+import io.ledgerstream.log.security.ServerSecurity;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
@@ -36,8 +40,11 @@ class KafkaConnectionTest {
     private final Scripted<ProduceRequest> produce = new Scripted<>(ApiKeys.PRODUCE, (short) 11);
     private final Scripted<MetadataRequest> metadata = new Scripted<>(ApiKeys.METADATA, (short) 12);
     private final EmbeddedChannel channel = new EmbeddedChannel(
-            new KafkaConnection("PLAINTEXT", new ApiHandlers().register(produce).register(metadata),
-                    new ConnectionCloseLog(java.time.Clock.systemUTC(), 60_000, 100)));
+            new KafkaConnection(SecuredListener.plaintext("PLAINTEXT"),
+                    ServerSecurity.plaintext(NetworkConfig.fromMap(Map.of())),
+                    new ApiHandlers().register(produce).register(metadata),
+                    new ConnectionCloseLog(java.time.Clock.systemUTC(), 60_000, 100),
+                    new KafkaFrameDecoder(1 << 20, Integer.MAX_VALUE, false)));
 
     @AfterEach
     void close() {

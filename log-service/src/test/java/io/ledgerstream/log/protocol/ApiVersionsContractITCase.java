@@ -110,6 +110,20 @@ class ApiVersionsContractITCase {
     }
 
     @Test
+    void theSecurityApisAreAdvertisedAtEveryVersionKafkaClientsKnows() throws Exception {
+        List<ApiVersionsResponseData.ApiVersion> advertised = advertised();
+        for (ApiKeys api : List.of(ApiKeys.SASL_HANDSHAKE, ApiKeys.SASL_AUTHENTICATE,
+                ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS,
+                ApiKeys.DESCRIBE_CLIENT_QUOTAS)) {
+            assertThat(advertised).as("%s advertised", api).filteredOn(v -> v.apiKey() == api.id)
+                    .singleElement().satisfies(v -> {
+                        assertThat(v.minVersion()).isEqualTo(api.oldestVersion());
+                        assertThat(v.maxVersion()).isEqualTo(api.latestVersion(false));
+                    });
+        }
+    }
+
+    @Test
     void aBrokerServingOnlyTheClassicGroupProtocolDoesNotAdvertiseTheConsumerOne() throws Exception {
         try (io.ledgerstream.log.broker.Broker classicOnly = io.ledgerstream.log.broker.Broker.start(
                 local.cluster().brokerConfig(Map.of("listeners", "PLAINTEXT://127.0.0.1:0", "broker.id", "9",

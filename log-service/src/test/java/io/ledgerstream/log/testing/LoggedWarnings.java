@@ -10,8 +10,8 @@ import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Property;
 
 /**
- * What every logger of this process logs at WARN or above while this is open, one line per event ("LEVEL logger -
- * message", and the exception if there is one), after the test configuration's own filters.
+ * What every logger of this process logs at WARN (or another level) or above while this is open, one line per event
+ * ("LEVEL logger - message", and the exception if there is one), after the test configuration's own filters.
  */
 public final class LoggedWarnings implements AutoCloseable {
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -25,14 +25,19 @@ public final class LoggedWarnings implements AutoCloseable {
         }
     };
 
-    private LoggedWarnings() {
+    private LoggedWarnings(Level level) {
         appender.start();
-        root().addAppender(appender, Level.WARN, null);
+        root().addAppender(appender, level, null);
         context.updateLoggers();
     }
 
     public static LoggedWarnings start() {
-        return new LoggedWarnings();
+        return new LoggedWarnings(Level.WARN);
+    }
+
+    /** What is logged at {@code level} or above, where the test configuration lets it through. */
+    public static LoggedWarnings start(Level level) {
+        return new LoggedWarnings(level);
     }
 
     /** The events so far. */

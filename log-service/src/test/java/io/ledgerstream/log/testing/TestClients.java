@@ -25,6 +25,14 @@ public final class TestClients {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
+    /** An admin client with {@code overrides} (security settings, for one). */
+    public static Admin admin(String bootstrap, Map<String, String> overrides) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(overrides);
+        return Admin.create(p);
+    }
+
     /** A producer with acks=all, plus {@code overrides}. */
     public static KafkaProducer<String, String> producer(String bootstrap, Map<String, String> overrides) {
         Properties p = new Properties();
@@ -36,10 +44,16 @@ public final class TestClients {
 
     /** A consumer without a group or auto-commit, waiting at most 100 ms per fetch. */
     public static KafkaConsumer<String, String> consumer(String bootstrap) {
+        return consumer(bootstrap, Map.of());
+    }
+
+    /** As {@link #consumer(String)}, plus {@code overrides}. */
+    public static KafkaConsumer<String, String> consumer(String bootstrap, Map<String, String> overrides) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        p.putAll(overrides);
         return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     }
 

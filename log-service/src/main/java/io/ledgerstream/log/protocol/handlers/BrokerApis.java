@@ -7,6 +7,7 @@ import io.ledgerstream.log.group.GroupCoordinator;
 import io.ledgerstream.log.manager.DynamicBrokerConfig;
 import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.metadata.ProducerIdAllocator;
+import io.ledgerstream.log.metadata.ScramCredentialStore;
 import io.ledgerstream.log.metrics.BrokerMetrics;
 import io.ledgerstream.log.partition.PartitionLogs;
 import io.ledgerstream.log.protocol.ApiHandlers;
@@ -27,8 +28,10 @@ public final class BrokerApis {
      * @param brokerConfig the broker's dynamic settings
      * @param controller   this broker's part in the controller election; null until it has joined
      * @param logDir       the name of the broker's one log dir in DescribeLogDirs
+     * @param scramCredentials users' SCRAM credentials
      */
-    public record Admin(DynamicBrokerConfig brokerConfig, Supplier<Controller> controller, String logDir) {
+    public record Admin(DynamicBrokerConfig brokerConfig, Supplier<Controller> controller, String logDir,
+                        ScramCredentialStore scramCredentials) {
     }
 
     /**
@@ -84,7 +87,12 @@ public final class BrokerApis {
                 .register(new WriteTxnMarkersHandler(new PartitionMarkers(logs, groups)))
                 .register(new DescribeTransactionsHandler(transactions))
                 .register(new ListTransactionsHandler(transactions))
-                .register(new DescribeProducersHandler(logs));
+                .register(new DescribeProducersHandler(logs))
+                .register(new SaslHandshakeHandler())
+                .register(new SaslAuthenticateHandler())
+                .register(new AlterUserScramCredentialsHandler(admin.scramCredentials()))
+                .register(new DescribeUserScramCredentialsHandler(admin.scramCredentials()))
+                .register(new DescribeClientQuotasHandler());
         if (topics.config().consumerGroups().enabled()) {
             handlers.register(new ConsumerGroupHeartbeatHandler(groups))
                     .register(new ConsumerGroupDescribeHandler(groups, cluster));

@@ -12,7 +12,8 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse;
 /**
  * DescribeConfigs of broker resources: for this broker's id every broker key with its value in force, where it comes
  * from (dynamic for this broker, dynamic for every broker, static, default), whether it is read-only and, when asked,
- * each layer's value as a synonym; for the empty name (every broker) the dynamic settings of every broker. Another
+ * each layer's value as a synonym (passwords are sensitive: described without their value, as in Kafka); for the
+ * empty name (every broker) the dynamic settings of every broker. Another
  * broker's id is INVALID_REQUEST (clients send it to that broker); broker loggers are not exposed.
  */
 final class BrokerConfigsDescription {
@@ -43,18 +44,19 @@ final class BrokerConfigsDescription {
             if (resource.configurationKeys() != null && !resource.configurationKeys().contains(key)) {
                 continue;
             }
+            boolean sensitive = setting.key().sensitive();
             DescribeConfigsResponseData.DescribeConfigsResourceResult entry =
                     new DescribeConfigsResponseData.DescribeConfigsResourceResult()
                             .setName(key)
-                            .setValue(setting.value())
+                            .setValue(sensitive ? null : setting.value())
                             .setReadOnly(setting.readOnly())
-                            .setIsSensitive(false)
+                            .setIsSensitive(sensitive)
                             .setConfigSource(source(setting.source()).id())
                             .setConfigType(DescribeConfigsResponse.ConfigType.valueOf(setting.key().type().name()).id());
             if (includeSynonyms) {
                 for (BrokerConfigLayers.Synonym synonym : setting.synonyms()) {
                     entry.synonyms().add(new DescribeConfigsResponseData.DescribeConfigsSynonym()
-                            .setName(synonym.name()).setValue(synonym.value())
+                            .setName(synonym.name()).setValue(sensitive ? null : synonym.value())
                             .setSource(source(synonym.source()).id()));
                 }
             }

@@ -1,4 +1,4 @@
-package io.ledgerstream.e2e;
+package io.ledgerstream.log.testing;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,12 +14,12 @@ import org.apache.kafka.common.utils.Exit;
  * Runs one of Kafka's command-line tools in this JVM with a given stdin and returns what it printed, failing unless
  * it ends normally or exits with 0; a failure shows what the tool printed on both its outputs.
  */
-final class KafkaTool {
+public final class KafkaTool {
     private KafkaTool() {
     }
 
     /** A tool's {@code main}, as a call. */
-    interface Main {
+    public interface Main {
         void run() throws Exception;
     }
 
@@ -32,7 +32,7 @@ final class KafkaTool {
         }
     }
 
-    static synchronized String run(String stdin, Main tool) throws Exception {
+    public static synchronized String run(String stdin, Main tool) throws Exception {
         PrintStream out = System.out;
         PrintStream err = System.err;
         InputStream in = System.in;

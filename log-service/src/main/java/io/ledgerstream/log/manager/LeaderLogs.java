@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
 @ThreadSafe
 public final class LeaderLogs implements PartitionLogs, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderLogs.class);
+    /** The first and the longest delay before a led partition that failed to open is tried again. */
+    private static final long OPEN_RETRY_FIRST_MS = 500;
+    private static final long OPEN_RETRY_MAX_MS = 30_000;
 
     private final MetadataStore metadata;
     private final PartitionLogFactory factory;
@@ -190,13 +193,31 @@ public final class LeaderLogs implements PartitionLogs, AutoCloseable {
         for (int p = 0; p < leaders.partitions().size(); p++) {
             TopicPartition tp = new TopicPartition(topic, p);
             if (leaders.leader(p).brokerId() == brokerId && !logs.containsKey(tp)) {
-                log(tp).whenComplete((l, e) -> {
-                    if (e != null) {
-                        LOG.info("Could not open {}, led by this broker: {}", tp, e.toString());
-                    }
-                });
+                openLed(tp, 0);
             }
         }
+    }
+
+    /**
+     * Opens the log of a partition this broker leads. A failure (too few bookies while a cluster restarts, say) is
+     * tried again after a growing delay, for as long as the partition is led here and not open, so that it does not
+     * wait for a client's request, nor keep the broker from being ready.
+     */
+    private void openLed(TopicPartition tp, int attempt) {
+        log(tp).whenComplete((l, e) -> {
+            if (e == null || closed) {
+                return;
+            }
+            long delayMs = Math.min(OPEN_RETRY_MAX_MS, OPEN_RETRY_FIRST_MS << Math.min(attempt, 10));
+            LOG.info("Could not open {}, led by this broker (attempt {}); trying again in {} ms: {}", tp,
+                    attempt + 1, delayMs, e.toString());
+            CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS).execute(() -> {
+                boolean ledHere = cluster.leader(tp).map(leader -> leader.brokerId() == brokerId).orElse(false);
+                if (!closed && !suspended && ledHere && !deleting.contains(tp.topic()) && !logs.containsKey(tp)) {
+                    openLed(tp, attempt + 1);
+                }
+            });
+        });
     }
 
     /**
@@ -325,7 +346,8 @@ public final class LeaderLogs implements PartitionLogs, AutoCloseable {
         TopicPartition waiting = null;
         for (String topic : cluster.topicsWithLeaders()) {
             PartitionLeaders leaders = cluster.leaders(topic).orElse(null);
-            if (leaders == null) {
+            if (leaders == null || deleting.contains(topic)) {
+                // A topic being deleted is not opened: it does not count.
                 continue;
             }
             for (int p = 0; p < leaders.partitions().size(); p++) {

@@ -65,15 +65,20 @@ public final class TopicMetrics {
         series.recordsOut().inc(records);
     }
 
-    /** Drops a deleted topic's series. */
+    /**
+     * Drops a deleted topic's series. The series leave the registry before the cache, so that a count racing with
+     * the deletion cannot leave the cache holding series the registry no longer shows (a topic created again under
+     * the name would then count into them unseen).
+     */
     public void forget(String topic) {
-        if (bytesIn == null || topics.remove(topic) == null) {
+        if (bytesIn == null || !topics.containsKey(topic)) {
             return;
         }
         bytesIn.remove(topic);
         recordsIn.remove(topic);
         bytesOut.remove(topic);
         recordsOut.remove(topic);
+        topics.remove(topic);
     }
 
     private Series series(String topic) {

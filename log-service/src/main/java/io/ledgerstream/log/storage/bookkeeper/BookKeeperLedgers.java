@@ -6,7 +6,9 @@ import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.config.Replication;
 import io.ledgerstream.log.metrics.StorageMetrics;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.bookkeeper.client.api.BookKeeper;
 import org.apache.bookkeeper.client.api.DigestType;
 import org.apache.bookkeeper.client.api.ReadHandle;
@@ -27,6 +29,8 @@ public final class BookKeeperLedgers {
 
     private final BookKeeper bookKeeper;
     private final StorageMetrics metrics;
+    /** The ids of the ledgers open for writing, so that a ledger closed twice is counted closed once. */
+    private final Set<Long> open = ConcurrentHashMap.newKeySet();
 
     public BookKeeperLedgers(BookKeeper bookKeeper) {
         this(bookKeeper, StorageMetrics.NONE);
@@ -50,14 +54,20 @@ public final class BookKeeperLedgers {
                         "ledgerstream-base-offset", Long.toString(baseOffset).getBytes(UTF_8)))
                 .execute()
                 .thenApply(handle -> {
-                    metrics.ledgerOpened();
+                    if (open.add(handle.getId())) {
+                        metrics.ledgerOpened();
+                    }
                     return handle;
                 });
     }
 
     /** Closes a ledger {@link #create} opened for writing; whether or not closing succeeds, it is no longer open. */
     CompletableFuture<Void> close(WriteHandle handle) {
-        return handle.closeAsync().whenComplete((v, e) -> metrics.ledgerClosed());
+        return handle.closeAsync().whenComplete((v, e) -> {
+            if (open.remove(handle.getId())) {
+                metrics.ledgerClosed();
+            }
+        });
     }
 
     /** Opens a ledger with recovery: fences its writer and seals it at the last entry a quorum has. */

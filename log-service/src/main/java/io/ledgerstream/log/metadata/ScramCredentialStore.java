@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.BackgroundCallback;
 import org.apache.kafka.common.utils.Sanitizer;
-import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 
 /**
@@ -60,28 +59,7 @@ public final class ScramCredentialStore {
 
     /** A user's credentials with the node's version; {@link UserScramCredentials#EMPTY} at -1 when it has none. */
     public CompletableFuture<Versioned<UserScramCredentials>> read(String user) {
-        String node = node(user);
-        CompletableFuture<Versioned<UserScramCredentials>> result = new CompletableFuture<>();
-        try {
-            zk.getData().inBackground((BackgroundCallback) (client, event) -> {
-                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
-                switch (code) {
-                    case OK -> {
-                        try {
-                            result.complete(new Versioned<>(MetadataCodec.decodeScramCredentials(event.getData()),
-                                    event.getStat().getVersion()));
-                        } catch (MetadataFormatException e) {
-                            result.completeExceptionally(e);
-                        }
-                    }
-                    case NONODE -> result.complete(new Versioned<>(UserScramCredentials.EMPTY, -1));
-                    default -> result.completeExceptionally(KeeperException.create(code, node));
-                }
-            }).forPath(node);
-        } catch (Exception e) {
-            result.completeExceptionally(e);
-        }
-        return result;
+        return VersionedNodes.read(zk, node(user), MetadataCodec::decodeScramCredentials, UserScramCredentials.EMPTY);
     }
 
     /**
@@ -91,34 +69,7 @@ public final class ScramCredentialStore {
      * @return completes exceptionally with {@link MetadataConflictException} if the node moved on
      */
     public CompletableFuture<Void> write(String user, UserScramCredentials credentials, int expectedVersion) {
-        String node = node(user);
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        BackgroundCallback callback = (client, event) -> {
-            KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
-            switch (code) {
-                case OK -> result.complete(null);
-                case BADVERSION, NODEEXISTS, NONODE ->
-                        result.completeExceptionally(new MetadataConflictException(node));
-                default -> result.completeExceptionally(KeeperException.create(code, node));
-            }
-        };
-        try {
-            if (credentials.isEmpty()) {
-                if (expectedVersion < 0) {
-                    result.complete(null);
-                } else {
-                    zk.delete().withVersion(expectedVersion).inBackground(callback).forPath(node);
-                }
-            } else if (expectedVersion < 0) {
-                zk.create().creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT).inBackground(callback)
-                        .forPath(node, MetadataCodec.encode(credentials));
-            } else {
-                zk.setData().withVersion(expectedVersion).inBackground(callback)
-                        .forPath(node, MetadataCodec.encode(credentials));
-            }
-        } catch (Exception e) {
-            result.completeExceptionally(e);
-        }
-        return result;
+        return VersionedNodes.write(zk, node(user), credentials.isEmpty() ? null : MetadataCodec.encode(credentials),
+                expectedVersion);
     }
 }

@@ -404,7 +404,8 @@ public final class ConsumerGroupManager {
     void removeMember(ConsumerGroup group, ConsumerMember member, String why, boolean mayDowngrade) {
         cancelTimers(member);
         group.remove(member);
-        if (mayDowngrade && member.classic == null && maybeDowngrade(group, "member " + member.memberId() + " " + why)) {
+        if (mayDowngrade && member.classic == null
+                && maybeDowngrade(group, "member " + member.memberId() + " " + why)) {
             return;
         }
         group.groupEpoch++;

@@ -42,8 +42,9 @@ log() {
 # Waits until one address of each group answers, within LEDGERSTREAM_WAIT_SECONDS in all.
 wait_for() {
   local deadline=$((SECONDS + ${LEDGERSTREAM_WAIT_SECONDS:-120}))
-  local group
-  for group in ${1//;/ }; do
+  local groups group
+  read -ra groups <<<"${1//;/ }"
+  for group in "${groups[@]}"; do
     until reachable "$group"; do
       if [ "$SECONDS" -ge "$deadline" ]; then
         log "none of $group answered within ${LEDGERSTREAM_WAIT_SECONDS:-120} s; starting anyway"
@@ -57,8 +58,9 @@ wait_for() {
 
 # Whether one of a comma-separated list of host:port answers (a ZooKeeper chroot after the port is left out).
 reachable() {
-  local address host port
-  for address in ${1//,/ }; do
+  local addresses address host port
+  IFS=, read -ra addresses <<<"$1"
+  for address in "${addresses[@]}"; do
     address="${address%%/*}"
     host="$(unbracketed "${address%:*}")"
     port="${address##*:}"

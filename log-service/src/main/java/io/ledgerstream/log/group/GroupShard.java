@@ -177,8 +177,7 @@ final class GroupShard {
                 return consumer.heartbeat(heartbeat);
             } catch (RuntimeException e) {
                 // Not expected once the heartbeat is valid and the group has room; the group goes back to classic.
-                consumer.group(groupId).filter(g -> g.members().stream().allMatch(m -> m.classic() != null)
-                        && !g.members().isEmpty()).ifPresent(this::downgrade);
+                consumer.group(groupId).filter(ConsumerGroup::classicWithCommonProtocol).ifPresent(this::downgrade);
                 throw e;
             }
         }

@@ -45,6 +45,11 @@ public final class TopicMetrics {
                 "Records in the batches sent to consumers of a topic", "topic");
     }
 
+    /** Whether anything is counted: callers skip working out what to count when not. */
+    public boolean enabled() {
+        return bytesIn != null;
+    }
+
     /** A batch of {@code records} records, {@code bytes} long, was appended to {@code topic} for a producer. */
     public void produced(String topic, int bytes, int records) {
         if (bytesIn == null) {

@@ -3,8 +3,6 @@ package io.ledgerstream.log.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.ledgerstream.log.cluster.ClusterView;
-import io.ledgerstream.log.metadata.PartitionLeaders;
 import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.LocalCluster;
 import io.ledgerstream.log.testing.RawKafkaRequests;
@@ -16,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -113,19 +110,7 @@ class GroupCoordinatorPlacementITCase {
                 "leader.balance.delay.ms", "0", "group.consumer.heartbeat.interval.ms", "500",
                 "group.consumer.session.timeout.ms", "6000"));
         createTopic(TOPIC, TOPIC_PARTITIONS);
-        Await.until("leaders spread evenly over the brokers", WAIT, () -> {
-            ClusterView view = cluster.broker(0).cluster();
-            Map<Integer, Integer> load = new HashMap<>();
-            cluster.running().forEach(id -> load.put(id, 0));
-            for (String topic : view.topicsWithLeaders()) {
-                for (PartitionLeaders.Leader leader : view.leaders(topic).orElseThrow().partitions()) {
-                    if (load.computeIfPresent(leader.brokerId(), (id, n) -> n + 1) == null) {
-                        return false;
-                    }
-                }
-            }
-            return Collections.max(load.values()) - Collections.min(load.values()) <= 1;
-        });
+        cluster.awaitLeadersSpread(3, WAIT);
     }
 
     private int offsetsPartitions() {

@@ -19,8 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -122,7 +120,7 @@ class NamedListenersITCase {
                 "leader.balance.delay.ms", "0",
                 "offsets.topic.num.partitions", "4",
                 "transaction.state.log.num.partitions", "4"));
-        awaitLeadersSpread(2);
+        cluster.awaitLeadersSpread(2, WAIT);
         Map<Integer, Address> internal = addresses("INTERNAL", "127.0.0.1");
         Map<Integer, Address> external = addresses("EXTERNAL", "127.0.0.2");
 
@@ -381,25 +379,5 @@ class NamedListenersITCase {
             admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
                     .all().get(30, TimeUnit.SECONDS);
         }
-    }
-
-    /** Waits until no running broker leads more than one partition more than another, so leaders stay put. */
-    private void awaitLeadersSpread(int brokers) {
-        Await.until("leaders spread evenly over the brokers", WAIT, () -> {
-            ClusterView view = cluster.broker(0).cluster();
-            if (view.liveBrokerIds().size() < brokers) {
-                return false;
-            }
-            Map<Integer, Integer> load = new HashMap<>();
-            cluster.running().forEach(id -> load.put(id, 0));
-            for (String topic : view.topicsWithLeaders()) {
-                for (PartitionLeaders.Leader leader : view.leaders(topic).orElseThrow().partitions()) {
-                    if (load.computeIfPresent(leader.brokerId(), (id, n) -> n + 1) == null) {
-                        return false;
-                    }
-                }
-            }
-            return Collections.max(load.values()) - Collections.min(load.values()) <= 1;
-        });
     }
 }

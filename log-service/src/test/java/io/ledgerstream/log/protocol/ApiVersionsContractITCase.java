@@ -56,9 +56,7 @@ class ApiVersionsContractITCase {
     }
 
     private static Socket socket() throws IOException {
-        Socket socket = new Socket("127.0.0.1", local.broker().kafkaPort());
-        socket.setSoTimeout(30_000);
-        return socket;
+        return RawKafkaRequests.connect(local.broker().kafkaPort());
     }
 
     private static List<ApiVersionsResponseData.ApiVersion> advertised() throws IOException {

@@ -296,8 +296,6 @@ class FetchSessionsITCase {
     }
 
     private static Socket socket() throws IOException {
-        Socket socket = new Socket("127.0.0.1", local.broker().kafkaPort());
-        socket.setSoTimeout(30_000);
-        return socket;
+        return RawKafkaRequests.connect(local.broker().kafkaPort());
     }
 }

@@ -65,9 +65,7 @@ class IdleFetchesAndGroupKindsITCase {
     }
 
     private static Socket socket() throws IOException {
-        Socket socket = new Socket("127.0.0.1", local.broker().kafkaPort());
-        socket.setSoTimeout(30_000);
-        return socket;
+        return RawKafkaRequests.connect(local.broker().kafkaPort());
     }
 
     private static Uuid createTopic(String name) throws Exception {

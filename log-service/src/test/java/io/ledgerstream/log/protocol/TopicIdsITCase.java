@@ -227,9 +227,7 @@ class TopicIdsITCase {
     }
 
     private static Socket socket() throws IOException {
-        Socket socket = new Socket("127.0.0.1", local.broker().kafkaPort());
-        socket.setSoTimeout(30_000);
-        return socket;
+        return RawKafkaRequests.connect(local.broker().kafkaPort());
     }
 
     private interface Call {

@@ -1,11 +1,13 @@
 package io.ledgerstream.log.testing;
 
 import io.ledgerstream.log.broker.Broker;
+import io.ledgerstream.log.cluster.ClusterView;
 import io.ledgerstream.log.metadata.PartitionLeaders;
 import java.io.File;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +94,29 @@ public final class LocalCluster implements AutoCloseable {
     public void haltBroker(int id) {
         broker(id).halt();
         brokers.set(id, null);
+    }
+
+    /**
+     * Waits (bounded) until {@code brokers} brokers are live and no running broker leads more than one partition
+     * more than another, so that leaders stay put.
+     */
+    public void awaitLeadersSpread(int brokers, Duration timeout) {
+        Await.until("leaders spread evenly over the brokers", timeout, () -> {
+            ClusterView view = broker(running().get(0)).cluster();
+            if (view.liveBrokerIds().size() < brokers) {
+                return false;
+            }
+            Map<Integer, Integer> load = new HashMap<>();
+            running().forEach(id -> load.put(id, 0));
+            for (String topic : view.topicsWithLeaders()) {
+                for (PartitionLeaders.Leader leader : view.leaders(topic).orElseThrow().partitions()) {
+                    if (load.computeIfPresent(leader.brokerId(), (id, n) -> n + 1) == null) {
+                        return false;
+                    }
+                }
+            }
+            return Collections.max(load.values()) - Collections.min(load.values()) <= 1;
+        });
     }
 
     /** The leader of a partition as a running broker sees it, once that leader is running (bounded wait). */

@@ -24,6 +24,13 @@ public final class RawKafkaRequests {
     private RawKafkaRequests() {
     }
 
+    /** A socket to a broker on loopback, whose reads give up after 30 s rather than hang a test. */
+    public static Socket connect(int port) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(30_000);
+        return socket;
+    }
+
     /** Sends {@code request} and returns its response's body, positioned after the response header. */
     public static ByteBuffer exchange(Socket socket, AbstractRequest request, int correlationId) throws IOException {
         RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "raw-test", correlationId);

@@ -139,7 +139,7 @@ public final class ConsumerGroup {
     }
 
     /** Whether every member speaks the classic protocol and they have an assignor protocol in common. */
-    boolean classicWithCommonProtocol() {
+    public boolean classicWithCommonProtocol() {
         if (members.isEmpty() || members.values().stream().anyMatch(m -> m.classic == null)) {
             return false;
         }

@@ -330,7 +330,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             }
             topic.partitions().add(data.setRecords(read.batches().isEmpty() ? MemoryRecords.EMPTY
                     : new BatchListRecords(read.batches())));
-            if (!read.batches().isEmpty()) {
+            if (!read.batches().isEmpty() && metrics.enabled()) {
                 sent(read, metrics);
             }
         }

@@ -86,26 +86,25 @@ public final class FlinkRestClient {
     }
 
     /** Ids of the jobs that are not finished (running, restarting, ...). */
-    @SuppressWarnings("unchecked")
     public List<String> activeJobIds() throws IOException, InterruptedException {
-        Object jobs = send(HttpRequest.newBuilder(uri("/jobs/overview")).GET()).get("jobs");
-        List<String> active = new ArrayList<>();
-        for (Map<String, Object> job : (List<Map<String, Object>>) jobs) {
-            if (!TERMINAL.contains(String.valueOf(job.get("state")))) {
-                active.add(String.valueOf(job.get("jid")));
-            }
-        }
-        return active;
+        return activeJobs().stream().map(job -> job.path("jid").asText()).toList();
     }
 
     /** The id of a job of that name that is not finished, if the cluster has one. */
     public Optional<String> activeJobNamed(String name) throws IOException, InterruptedException {
+        return activeJobs().stream().filter(job -> name.equals(job.path("name").asText()))
+                .map(job -> job.path("jid").asText()).findFirst();
+    }
+
+    /** The jobs of the cluster's overview that are not finished. */
+    private List<JsonNode> activeJobs() throws IOException, InterruptedException {
+        List<JsonNode> active = new ArrayList<>();
         for (JsonNode job : get("/jobs/overview").path("jobs")) {
-            if (name.equals(job.path("name").asText()) && !TERMINAL.contains(job.path("state").asText())) {
-                return Optional.of(job.path("jid").asText());
+            if (!TERMINAL.contains(job.path("state").asText())) {
+                active.add(job);
             }
         }
-        return Optional.empty();
+        return active;
     }
 
     public void cancel(String jobId) throws IOException, InterruptedException {

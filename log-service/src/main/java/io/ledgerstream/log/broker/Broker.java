@@ -3,6 +3,7 @@ package io.ledgerstream.log.broker;
 import io.ledgerstream.log.cluster.BrokerRegistrar;
 import io.ledgerstream.log.cluster.ClusterView;
 import io.ledgerstream.log.cluster.Controller;
+import io.ledgerstream.log.config.AuthorizerConfig;
 import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.Listener;
 import io.ledgerstream.log.config.NetworkConfig;
@@ -25,6 +26,7 @@ import io.ledgerstream.log.protocol.handlers.BrokerIdentity;
 import io.ledgerstream.log.config.LogConfig;
 import io.ledgerstream.log.network.BrokerClient;
 import io.ledgerstream.log.security.ClientSecurity;
+import io.ledgerstream.log.security.AclAuthorizer;
 import io.ledgerstream.log.security.ScramCredentialCache;
 import io.ledgerstream.log.security.ServerSecurity;
 import io.ledgerstream.log.storage.bookkeeper.BookKeeperStorage;
@@ -90,6 +92,8 @@ public final class Broker implements AutoCloseable {
     private final BrokerClient brokerClient;
     private final ProducerIdAllocator producerIds;
     private final ScramCredentialCache scramCredentials;
+    /** Set once serving starts; follows the ACLs while the broker serves. */
+    private volatile AclAuthorizer authorizer;
     private final Clock clock;
     private final BrokerMetrics metrics;
     /** Null when the broker serves no metrics. */
@@ -242,12 +246,14 @@ public final class Broker implements AutoCloseable {
         });
         zk.getConnectionStateListenable().addListener(connectionStates);
         watchState();
+        authorizer = AclAuthorizer.start(AuthorizerConfig.fromMap(config.given()), metadata);
         readiness.starting("opening the Kafka listeners");
         server = KafkaServer.start(config.network(), ServerSecurity.create(config.security(), scramCredentials),
                 BrokerApis.create(topics, logs, cluster, identity, producerIds, groups, transactions,
                         new TransactionVerifier(config.brokerId(), transactions, cluster, brokerClient),
                         () -> controllerId(), new BrokerApis.Admin(dynamicConfig, () -> controller,
-                                config.bookkeeperMetadataUri(), metadata.scramCredentials()), metrics),
+                                config.bookkeeperMetadataUri(), metadata.scramCredentials(), authorizer,
+                                metadata.acls()), metrics),
                 metrics.connections());
         readiness.starting("joining the cluster");
         registrar = BrokerRegistrar.register(metadata, registration(server.config()),
@@ -513,6 +519,9 @@ public final class Broker implements AutoCloseable {
         closeQuietly(controller);
         dynamicConfig.close();
         scramCredentials.close();
+        if (authorizer != null) {
+            authorizer.close();
+        }
         groups.close();
         transactions.close();
         brokerClient.close();

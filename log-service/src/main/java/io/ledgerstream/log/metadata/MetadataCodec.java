@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 
 /**
  * The stored form of metadata records. Every record starts with a one-byte kind and a one-byte format version;
@@ -39,6 +42,8 @@ import org.apache.kafka.common.Uuid;
  * scram     v1: kind=7, version=1, credentialCount int, (mechanism UTF, iterations int, saltLength int, salt bytes,
  *               storedKeyLength int, storedKey bytes, serverKeyLength int, serverKey bytes) * credentialCount,
  *               mechanisms sorted
+ * acls      v1: kind=8, version=1, entryCount int, (principal UTF, host UTF, operation byte, permission byte)
+ *               * entryCount, the codes of Kafka's AclOperation and AclPermissionType, entries sorted
  * </pre>
  * Records are written in the newest version, but for a broker with one PLAINTEXT listener only, written in v1 so
  * that brokers of earlier versions still see it while a cluster is upgraded one broker at a time. A reader refuses
@@ -52,6 +57,7 @@ public final class MetadataCodec {
     private static final byte PRODUCERS = 5;
     private static final byte BROKER_CONFIG = 6;
     private static final byte SCRAM = 7;
+    private static final byte ACLS = 8;
     /** Longest salt or key read back: SHA-512 keys are 64 bytes, salts a few dozen. */
     private static final int MAX_SCRAM_BYTES = 1024;
     private static final byte VERSION_1 = 1;
@@ -327,6 +333,40 @@ public final class MetadataCodec {
                         iterations));
             }
             return new UserScramCredentials(credentials);
+        });
+    }
+
+    public static byte[] encode(ResourceAcls acls) {
+        return write(out -> {
+            out.writeByte(ACLS);
+            out.writeByte(VERSION_1);
+            out.writeInt(acls.entries().size());
+            for (AccessControlEntry entry : acls.entries()) {
+                out.writeUTF(entry.principal());
+                out.writeUTF(entry.host());
+                out.writeByte(entry.operation().code());
+                out.writeByte(entry.permissionType().code());
+            }
+        });
+    }
+
+    public static ResourceAcls decodeAcls(byte[] bytes) {
+        return read(bytes, ACLS, VERSION_1, (in, version) -> {
+            int count = in.readInt();
+            List<AccessControlEntry> entries = new ArrayList<>(Math.min(count, 1024));
+            for (int i = 0; i < count; i++) {
+                String principal = in.readUTF();
+                String host = in.readUTF();
+                AclOperation operation = AclOperation.fromCode(in.readByte());
+                AclPermissionType permission = AclPermissionType.fromCode(in.readByte());
+                if (operation == AclOperation.UNKNOWN || operation == AclOperation.ANY
+                        || permission == AclPermissionType.UNKNOWN || permission == AclPermissionType.ANY) {
+                    throw new MetadataFormatException("an ACL entry with operation " + operation + " and permission "
+                            + permission, null);
+                }
+                entries.add(new AccessControlEntry(principal, host, operation, permission));
+            }
+            return new ResourceAcls(entries);
         });
     }
 

@@ -51,6 +51,7 @@ public final class MetadataStore {
     private final String topicIdsPath;
     private final BrokerConfigStore brokerConfigs;
     private final ScramCredentialStore scramCredentials;
+    private final AclStore acls;
 
     /** Binds to {@code root}, creating its folders if needed (blocking, once, at start-up). */
     public MetadataStore(CuratorFramework zk, String root) {
@@ -63,12 +64,14 @@ public final class MetadataStore {
         this.topicIdsPath = root + "/topic-ids";
         this.brokerConfigs = new BrokerConfigStore(zk, root + "/config/brokers");
         this.scramCredentials = new ScramCredentialStore(zk, root + "/config/users");
+        this.acls = new AclStore(zk, root + "/acls");
         try {
             zk.createContainers(topicsPath);
             zk.createContainers(leadersPath);
             zk.createContainers(brokersPath);
             zk.createContainers(brokerConfigs.path());
             zk.createContainers(scramCredentials.path());
+            zk.createContainers(acls.path());
             // Not a container: ZooKeeper removes an empty container, and a snapshot's creation would then fail.
             for (String path : List.of(producersPath, topicIdsPath)) {
                 if (zk.checkExists().forPath(path) == null) {
@@ -156,6 +159,11 @@ public final class MetadataStore {
     /** Users' SCRAM credentials. */
     public ScramCredentialStore scramCredentials() {
         return scramCredentials;
+    }
+
+    /** The ACLs of every resource pattern. */
+    public AclStore acls() {
+        return acls;
     }
 
     /** Creates a topic and its empty partitions in one ZooKeeper transaction, without leaders yet. */

@@ -6,11 +6,14 @@ import io.ledgerstream.log.fetch.FetchSessionCache;
 import io.ledgerstream.log.group.GroupCoordinator;
 import io.ledgerstream.log.manager.DynamicBrokerConfig;
 import io.ledgerstream.log.manager.TopicAdmin;
+import io.ledgerstream.log.metadata.AclStore;
 import io.ledgerstream.log.metadata.ProducerIdAllocator;
 import io.ledgerstream.log.metadata.ScramCredentialStore;
 import io.ledgerstream.log.metrics.BrokerMetrics;
 import io.ledgerstream.log.partition.PartitionLogs;
 import io.ledgerstream.log.protocol.ApiHandlers;
+import io.ledgerstream.log.security.AclAuthorizer;
+import io.ledgerstream.log.security.AclUpdates;
 import io.ledgerstream.log.transaction.PartitionMarkers;
 import io.ledgerstream.log.transaction.TransactionCoordinator;
 import io.ledgerstream.log.transaction.TransactionVerifier;
@@ -29,9 +32,11 @@ public final class BrokerApis {
      * @param controller   this broker's part in the controller election; null until it has joined
      * @param logDir       the name of the broker's one log dir in DescribeLogDirs
      * @param scramCredentials users' SCRAM credentials
+     * @param authorizer   the ACL checks (allowing everything when ACLs are not enforced)
+     * @param acls         the stored ACLs
      */
     public record Admin(DynamicBrokerConfig brokerConfig, Supplier<Controller> controller, String logDir,
-                        ScramCredentialStore scramCredentials) {
+                        ScramCredentialStore scramCredentials, AclAuthorizer authorizer, AclStore acls) {
     }
 
     /**
@@ -46,6 +51,8 @@ public final class BrokerApis {
                                      TransactionVerifier verifier, IntSupplier controllerId, Admin admin,
                                      BrokerMetrics metrics) {
         ApiHandlers handlers = new ApiHandlers(metrics.requests());
+        Authorization authorization = new Authorization(admin.authorizer());
+        AclUpdates aclUpdates = new AclUpdates(admin.acls(), admin.authorizer());
         handlers.register(new ApiVersionsHandler(handlers))
                 .register(new MetadataHandler(topics, cluster, identity, controllerId))
                 .register(new ProduceHandler(logs, cluster, verifier, metrics.topics()))
@@ -64,9 +71,9 @@ public final class BrokerApis {
                 .register(new ElectLeadersHandler(admin.controller()))
                 .register(new AlterPartitionReassignmentsHandler(topics))
                 .register(new ListPartitionReassignmentsHandler())
-                .register(new DescribeAclsHandler())
-                .register(new CreateAclsHandler())
-                .register(new DeleteAclsHandler())
+                .register(new DescribeAclsHandler(authorization))
+                .register(new CreateAclsHandler(authorization, aclUpdates))
+                .register(new DeleteAclsHandler(authorization, aclUpdates))
                 .register(new DeleteRecordsHandler(logs))
                 .register(new OffsetForLeaderEpochHandler(logs))
                 .register(new FindCoordinatorHandler(cluster, groups, transactions))

@@ -54,10 +54,10 @@ public final class BrokerApis {
         Authorization authorization = new Authorization(admin.authorizer());
         AclUpdates aclUpdates = new AclUpdates(admin.acls(), admin.authorizer());
         handlers.register(new ApiVersionsHandler(handlers))
-                .register(new MetadataHandler(topics, cluster, identity, controllerId))
-                .register(new ProduceHandler(logs, cluster, verifier, metrics.topics()))
+                .register(new MetadataHandler(topics, cluster, identity, controllerId, authorization))
+                .register(new ProduceHandler(logs, cluster, verifier, metrics.topics(), authorization))
                 .register(new FetchHandler(logs, cluster,
-                        new FetchSessionCache(topics.config().fetchSessionCacheSlots()), metrics.topics()))
+                        new FetchSessionCache(topics.config().fetchSessionCacheSlots()), metrics.topics(), authorization))
                 .register(new ListOffsetsHandler(logs))
                 .register(new CreateTopicsHandler(topics))
                 .register(new InitProducerIdHandler(producerIds, transactions))

@@ -19,15 +19,19 @@ import io.ledgerstream.log.protocol.RequestContext;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.message.FetchRequestData;
@@ -57,12 +61,16 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
     private final TopicMetrics metrics;
 
     /** @param metrics where the bytes and records sent to consumers are counted, per topic */
-    public FetchHandler(PartitionLogs logs, ClusterView cluster, FetchSessionCache sessions, TopicMetrics metrics) {
+    FetchHandler(PartitionLogs logs, ClusterView cluster, FetchSessionCache sessions, TopicMetrics metrics,
+                 Authorization authorization) {
+        this.authorization = authorization;
         this.logs = logs;
         this.cluster = cluster;
         this.sessions = sessions;
         this.metrics = metrics;
     }
+
+    private final Authorization authorization;
 
     @Override
     public ApiKeys apiKey() {
@@ -105,9 +113,26 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                 return CompletableFuture.completedFuture(FetchResponse.of(new FetchResponseData()
                         .setErrorCode(plan.error().code()).setSessionId(0)));
             }
-            return withCurrentNames(plan, byId).thenCompose(current -> poll(context, current, request.minBytes(),
-                    Math.max(1, request.maxBytes()), request.isolationLevel(), deadline));
+            return withCurrentNames(plan, byId).thenCompose(current -> poll(context, current,
+                    refusedTopics(context, current), request.minBytes(), Math.max(1, request.maxBytes()),
+                    request.isolationLevel(), deadline));
         });
+    }
+
+    /** The topics of the plan the request may not read (Read on the topic): each checked once per request. */
+    private Set<String> refusedTopics(RequestContext context, Plan plan) {
+        if (!authorization.authorizer().enabled()) {
+            return Set.of();
+        }
+        Set<String> refused = new HashSet<>();
+        Set<String> checked = new HashSet<>();
+        for (FetchedPartition p : plan.partitions().keySet()) {
+            if (p.topic() != null && checked.add(p.topic())
+                    && !authorization.topic(context, AclOperation.READ, p.topic())) {
+                refused.add(p.topic());
+            }
+        }
+        return refused;
     }
 
     /**
@@ -180,9 +205,10 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         return new Plan(all, session.get(), true, null);
     }
 
-    private CompletableFuture<AbstractResponse> poll(RequestContext context, Plan plan, int minBytes, int maxBytes,
-                                                     IsolationLevel isolation, long deadline) {
-        return readAll(plan.partitions(), maxBytes, isolation).thenCompose(results -> {
+    private CompletableFuture<AbstractResponse> poll(RequestContext context, Plan plan, Set<String> refused,
+                                                     int minBytes, int maxBytes, IsolationLevel isolation,
+                                                     long deadline) {
+        return readAll(plan.partitions(), refused, maxBytes, isolation).thenCompose(results -> {
             int bytes = results.stream().mapToInt(PartitionRead::bytes).sum();
             boolean anyError = results.stream().anyMatch(r -> r.data().errorCode() != Errors.NONE.code());
             long remaining = deadline - System.nanoTime();
@@ -197,7 +223,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                     .completeOnTimeout(null, remaining, TimeUnit.NANOSECONDS)
                     .thenComposeAsync(x -> {
                         stopWaiting(results);
-                        return poll(context, plan, minBytes, maxBytes, isolation, deadline);
+                        return poll(context, plan, refused, minBytes, maxBytes, isolation, deadline);
                     }, context.connectionExecutor());
         });
     }
@@ -213,12 +239,14 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
      * limits together fit in the response limit (the usual case) the reads run in parallel; otherwise one after
      * another, so that a fetch of many partitions never reads far more than it can send.
      */
-    private CompletableFuture<List<PartitionRead>> readAll(Map<FetchedPartition, FetchPosition> wanted, int maxBytes,
+    private CompletableFuture<List<PartitionRead>> readAll(Map<FetchedPartition, FetchPosition> wanted,
+                                                           Set<String> refused, int maxBytes,
                                                            IsolationLevel isolation) {
         long wantedBytes = wanted.values().stream().mapToLong(w -> Math.max(1, w.maxBytes())).sum();
         if (wantedBytes <= maxBytes) {
             List<CompletableFuture<PartitionRead>> reads = new ArrayList<>();
-            wanted.forEach((p, position) -> reads.add(read(p, position, Math.max(1, position.maxBytes()), isolation)));
+            wanted.forEach((p, position) -> reads.add(read(p, position, refused, Math.max(1, position.maxBytes()),
+                    isolation)));
             return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
                     .thenApply(v -> new ArrayList<>(reads.stream().map(CompletableFuture::join).toList()));
         }
@@ -228,8 +256,8 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         for (Map.Entry<FetchedPartition, FetchPosition> w : wanted.entrySet()) {
             results = results.thenCompose(soFar -> {
                 int budget = Math.max(0, maxBytes - soFar.bytes());
-                return read(w.getKey(), w.getValue(), Math.max(1, Math.min(w.getValue().maxBytes(), budget)),
-                        isolation).thenApply(read -> soFar.add(soFar.bytes() > 0 && read.bytes() > budget
+                return read(w.getKey(), w.getValue(), refused,
+                        Math.max(1, Math.min(w.getValue().maxBytes(), budget)), isolation).thenApply(read -> soFar.add(soFar.bytes() > 0 && read.bytes() > budget
                                 ? read.withoutRecords() : read));
             });
         }
@@ -255,11 +283,13 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         }
     }
 
-    private CompletableFuture<PartitionRead> read(FetchedPartition partition, FetchPosition position, int maxBytes,
-                                                  IsolationLevel isolation) {
+    private CompletableFuture<PartitionRead> read(FetchedPartition partition, FetchPosition position,
+                                                  Set<String> refused, int maxBytes, IsolationLevel isolation) {
         FetchResponseData.PartitionData data = new FetchResponseData.PartitionData()
                 .setPartitionIndex(partition.partition());
-        CompletableFuture<PartitionLog> log = partition.known()
+        CompletableFuture<PartitionLog> log = partition.known() && refused.contains(partition.topic())
+                ? CompletableFuture.failedFuture(new TopicAuthorizationException(Set.of(partition.topic())))
+                : partition.known()
                 ? logs.log(partition.topicPartition(), position.currentLeaderEpoch())
                 : CompletableFuture.failedFuture(new UnknownTopicIdException("No topic has the id "
                         + partition.topicId()));

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntSupplier;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -40,8 +41,11 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
     private final ClusterView cluster;
     private final BrokerIdentity identity;
     private final IntSupplier controllerId;
+    private final Authorization authorization;
 
-    public MetadataHandler(TopicAdmin topics, ClusterView cluster, BrokerIdentity identity, IntSupplier controllerId) {
+    MetadataHandler(TopicAdmin topics, ClusterView cluster, BrokerIdentity identity, IntSupplier controllerId,
+                    Authorization authorization) {
+        this.authorization = authorization;
         this.topics = topics;
         this.cluster = cluster;
         this.identity = identity;
@@ -69,10 +73,15 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
         CompletableFuture<List<CompletableFuture<MetadataResponseData.MetadataResponseTopic>>> described =
                 request.isAllTopics()
                         ? topics.topicNames().thenApply(names -> names.stream()
+                                .filter(n -> authorization.topic(context, AclOperation.DESCRIBE, n))
                                 .map(n -> describe(n, false, reach)).toList())
                         : CompletableFuture.completedFuture(data.topics().stream()
-                                .map(t -> Uuid.ZERO_UUID.equals(t.topicId()) ? describe(t.name(), autoCreate, reach)
-                                        : describe(t.topicId(), noName, reach))
+                                .map(t -> Uuid.ZERO_UUID.equals(t.topicId())
+                                        ? describeAuthorized(context, t.name(), autoCreate, reach)
+                                        : describe(t.topicId(), noName, reach).thenApply(topic ->
+                                        topic.errorCode() == Errors.NONE.code() && !authorization.topic(context,
+                                                AclOperation.DESCRIBE, topic.name())
+                                                ? refused(noName, t.topicId()) : topic))
                                 .toList());
         return described.thenCompose(each -> CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
                 .thenApply(v -> {
@@ -109,6 +118,27 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
         });
         return new Reach(live, offline,
                 context.apiVersion() >= 6 ? Errors.LISTENER_NOT_FOUND : Errors.LEADER_NOT_AVAILABLE);
+    }
+
+    /**
+     * A topic asked for by name, with Kafka's checks: TOPIC_AUTHORIZATION_FAILED without Describe on it; created
+     * only with Create on the cluster or the topic, and TOPIC_AUTHORIZATION_FAILED if it does not exist without it.
+     */
+    private CompletableFuture<MetadataResponseData.MetadataResponseTopic> describeAuthorized(
+            RequestContext context, String name, boolean autoCreate, Reach reach) {
+        if (!authorization.topic(context, AclOperation.DESCRIBE, name)) {
+            return CompletableFuture.completedFuture(refused(name, Uuid.ZERO_UUID));
+        }
+        if (!autoCreate || authorization.createTopic(context, name)) {
+            return describe(name, autoCreate, reach);
+        }
+        return describe(name, false, reach).thenApply(topic ->
+                topic.errorCode() == Errors.UNKNOWN_TOPIC_OR_PARTITION.code() ? refused(name, Uuid.ZERO_UUID) : topic);
+    }
+
+    private static MetadataResponseData.MetadataResponseTopic refused(String name, Uuid id) {
+        return new MetadataResponseData.MetadataResponseTopic().setName(name).setTopicId(id)
+                .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
     }
 
     /** A topic asked for by id: never created, and UNKNOWN_TOPIC_ID when no topic has the id (any more). */

@@ -25,6 +25,7 @@ import org.apache.kafka.common.InvalidRecordException;
 import io.ledgerstream.log.transaction.TransactionVerifier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
@@ -53,10 +54,12 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private final ClusterView cluster;
     private final TransactionVerifier verifier;
     private final TopicMetrics metrics;
+    private final Authorization authorization;
 
     /** @param metrics where the bytes and records appended for producers are counted, per topic */
-    public ProduceHandler(PartitionLogs logs, ClusterView cluster, TransactionVerifier verifier,
-                          TopicMetrics metrics) {
+    ProduceHandler(PartitionLogs logs, ClusterView cluster, TransactionVerifier verifier, TopicMetrics metrics,
+                   Authorization authorization) {
+        this.authorization = authorization;
         this.logs = logs;
         this.cluster = cluster;
         this.verifier = verifier;
@@ -116,8 +119,15 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         ProduceResponseData response = new ProduceResponseData();
         List<CompletableFuture<Void>> partitions = new ArrayList<>();
         List<CompletableFuture<Void>> issued = new ArrayList<>();
+        // Kafka's checks: Write on the transactional id, if any, then Write on each topic; a refused batch is not
+        // written at all.
+        boolean transactionalIdAllowed = request.transactionalId() == null
+                || authorization.transactionalId(context, AclOperation.WRITE, request.transactionalId());
         for (ProduceRequestData.TopicProduceData topic : request.data().topicData()) {
             String name = byId ? names.get(topic.topicId()) : topic.name();
+            Errors refused = !transactionalIdAllowed ? Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+                    : name != null && !authorization.topic(context, AclOperation.WRITE, name)
+                    ? Errors.TOPIC_AUTHORIZATION_FAILED : null;
             ProduceResponseData.TopicProduceResponse topicResponse = new ProduceResponseData.TopicProduceResponse()
                     .setName(byId ? "" : topic.name()).setTopicId(topic.topicId());
             response.responses().add(topicResponse);
@@ -127,6 +137,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                 topicResponse.partitionResponses().add(result);
                 if (acks != 0 && acks != 1 && acks != -1) {
                     result.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
+                    continue;
+                }
+                if (refused != null) {
+                    result.setErrorCode(refused.code());
                     continue;
                 }
                 if (name == null) {

@@ -448,6 +448,11 @@ public final class Broker implements AutoCloseable {
     }
 
     /** The port the first Kafka-protocol listener is bound to. */
+    /** The ACL checks this broker makes, as it knows the ACLs now; null before it serves. */
+    public AclAuthorizer authorizer() {
+        return authorizer;
+    }
+
     public int kafkaPort() {
         return server.config().listeners().get(0).port();
     }

@@ -1,12 +1,16 @@
 package io.ledgerstream.log.metadata;
 
 import com.google.errorprone.annotations.ThreadSafe;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.BackgroundCallback;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.utils.Sanitizer;
+import org.apache.zookeeper.KeeperException;
 
 /**
  * ACLs in ZooKeeper: {@code <root>/acls/<resourceType>.<patternType>.<name>} holds the {@link ResourceAcls} of one
@@ -49,6 +53,25 @@ public final class AclStore {
     private String node(ResourcePattern pattern) {
         return path + "/" + pattern.resourceType() + "." + pattern.patternType() + "."
                 + Sanitizer.sanitize(pattern.name());
+    }
+
+    /** The resource patterns with stored ACLs, read from ZooKeeper. */
+    public CompletableFuture<List<ResourcePattern>> patterns() {
+        CompletableFuture<List<ResourcePattern>> result = new CompletableFuture<>();
+        try {
+            zk.getChildren().inBackground((BackgroundCallback) (client, event) -> {
+                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+                switch (code) {
+                    case OK -> result.complete(event.getChildren().stream().map(AclStore::pattern)
+                            .filter(Objects::nonNull).toList());
+                    case NONODE -> result.complete(List.of());
+                    default -> result.completeExceptionally(KeeperException.create(code, path));
+                }
+            }).forPath(path);
+        } catch (Exception e) {
+            result.completeExceptionally(e);
+        }
+        return result;
     }
 
     /** A pattern's entries with the node's version; {@link ResourceAcls#EMPTY} at -1 when it has none. */

@@ -18,18 +18,16 @@ import org.apache.kafka.common.resource.ResourcePattern;
  * Adds and removes ACLs in ZooKeeper, one resource pattern's node at a time by compare-and-set, tried again when
  * another broker changed the node in between. The brokers' {@link AclAuthorizer}s see the change through their watch.
  *
- * <p>Thread-safe: holds no state beyond the (thread-safe) store and authorizer.
+ * <p>Thread-safe: holds no state beyond the (thread-safe) store.
  */
 @ThreadSafe
 public final class AclUpdates {
     private static final int ATTEMPTS = 10;
 
     private final AclStore store;
-    private final AclAuthorizer authorizer;
 
-    public AclUpdates(AclStore store, AclAuthorizer authorizer) {
+    public AclUpdates(AclStore store) {
         this.store = store;
-        this.authorizer = authorizer;
     }
 
     /** Adds one ACL (nothing to do if it is there already). */
@@ -42,18 +40,20 @@ public final class AclUpdates {
     }
 
     /**
-     * Removes the ACLs matching a filter, among the patterns this broker knows of.
+     * Removes the ACLs matching a filter, among the patterns stored in ZooKeeper now.
      *
      * @return the ACLs removed
      */
     public CompletableFuture<List<AclBinding>> delete(AclBindingFilter filter) {
-        List<ResourcePattern> patterns = authorizer.acls().stream().filter(filter::matches)
-                .map(AclBinding::pattern).distinct().toList();
-        List<CompletableFuture<List<AclBinding>>> deletions = patterns.stream().map(pattern -> update(pattern,
-                entries -> entries.stream().filter(e -> !filter.matches(new AclBinding(pattern, e))).toList(),
-                ATTEMPTS)).toList();
-        return CompletableFuture.allOf(deletions.toArray(CompletableFuture[]::new)).thenApply(v -> deletions.stream()
-                .flatMap(d -> d.join().stream()).toList());
+        return store.patterns().thenCompose(stored -> {
+            List<CompletableFuture<List<AclBinding>>> deletions = stored.stream()
+                    .filter(filter.patternFilter()::matches)
+                    .map(pattern -> update(pattern, entries -> entries.stream()
+                            .filter(e -> !filter.matches(new AclBinding(pattern, e))).toList(), ATTEMPTS))
+                    .toList();
+            return CompletableFuture.allOf(deletions.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> deletions.stream().flatMap(d -> d.join().stream()).toList());
+        });
     }
 
     /** Changes a pattern's entries; completes with the bindings removed. */

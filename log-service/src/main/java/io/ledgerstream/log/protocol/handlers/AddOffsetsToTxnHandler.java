@@ -8,6 +8,7 @@ import io.ledgerstream.log.transaction.TransactionCoordinator;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
 import org.apache.kafka.common.message.AddOffsetsToTxnResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -24,7 +25,10 @@ public final class AddOffsetsToTxnHandler implements ApiHandler<AddOffsetsToTxnR
     private final TransactionCoordinator transactions;
     private final GroupCoordinator groups;
 
-    public AddOffsetsToTxnHandler(TransactionCoordinator transactions, GroupCoordinator groups) {
+    private final Authorization authorization;
+
+    AddOffsetsToTxnHandler(TransactionCoordinator transactions, GroupCoordinator groups, Authorization authorization) {
+        this.authorization = authorization;
         this.transactions = transactions;
         this.groups = groups;
     }
@@ -41,6 +45,14 @@ public final class AddOffsetsToTxnHandler implements ApiHandler<AddOffsetsToTxnR
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, AddOffsetsToTxnRequest request) {
+        AbstractResponse refused = authorization.refuseUnlessTransactionalId(context, request, AclOperation.WRITE, request.data().transactionalId());
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
+        refused = authorization.refuseUnlessGroup(context, request, AclOperation.READ, request.data().groupId());
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
         AddOffsetsToTxnRequestData data = request.data();
         int partition = groups.partitionFor(data.groupId());
         if (partition < 0) {

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
 import org.apache.kafka.common.message.AddPartitionsToTxnResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -38,7 +39,11 @@ public final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitions
     private final ClusterView cluster;
     private final TransactionCoordinator transactions;
 
-    public AddPartitionsToTxnHandler(TopicAdmin topics, ClusterView cluster, TransactionCoordinator transactions) {
+    private final Authorization authorization;
+
+    AddPartitionsToTxnHandler(TopicAdmin topics, ClusterView cluster, TransactionCoordinator transactions,
+                              Authorization authorization) {
+        this.authorization = authorization;
         this.topics = topics;
         this.cluster = cluster;
         this.transactions = transactions;
@@ -67,7 +72,21 @@ public final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitions
             }
         }
         String id = data.v3AndBelowTransactionalId();
-        return checkPartitions(partitions).thenCompose(refused -> {
+        // Kafka's checks: Write on the transactional id, then Write on each topic.
+        AbstractResponse idRefused = authorization.refuseUnlessTransactionalId(context, request, AclOperation.WRITE,
+                id);
+        if (idRefused != null) {
+            return CompletableFuture.completedFuture(idRefused);
+        }
+        Map<TopicPartition, Errors> topicsRefused = new LinkedHashMap<>();
+        partitions.forEach(tp -> {
+            if (!authorization.topic(context, AclOperation.WRITE, tp.topic())) {
+                topicsRefused.put(tp, Errors.TOPIC_AUTHORIZATION_FAILED);
+            }
+        });
+        CompletableFuture<Map<TopicPartition, Errors>> checked = topicsRefused.isEmpty()
+                ? checkPartitions(partitions) : CompletableFuture.completedFuture(topicsRefused);
+        return checked.thenCompose(refused -> {
             if (!refused.isEmpty()) {
                 Map<TopicPartition, Errors> results = new LinkedHashMap<>();
                 partitions.forEach(tp -> results.put(tp, refused.getOrDefault(tp, Errors.OPERATION_NOT_ATTEMPTED)));

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.AlterConfigsRequest;
 import org.apache.kafka.common.requests.AlterConfigsResponse;
@@ -23,7 +24,10 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
     private final TopicAdmin topics;
     private final DynamicBrokerConfig brokerConfig;
 
-    public AlterConfigsHandler(TopicAdmin topics, DynamicBrokerConfig brokerConfig) {
+    private final Authorization authorization;
+
+    AlterConfigsHandler(TopicAdmin topics, DynamicBrokerConfig brokerConfig, Authorization authorization) {
+        this.authorization = authorization;
         this.topics = topics;
         this.brokerConfig = brokerConfig;
     }
@@ -47,6 +51,12 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
                     new AlterConfigsResponseData.AlterConfigsResourceResponse()
                             .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(result);
+            Errors refused = authorization.refuseConfigs(context, resource.resourceType(), resource.resourceName(),
+                    true);
+            if (refused != null) {
+                result.setErrorCode(refused.code());
+                continue;
+            }
             CompletableFuture<Void> change = ConfigChange.apply(topics, brokerConfig, resource.resourceType(),
                     resource.resourceName(), overrides -> {
                         overrides.clear();

@@ -7,6 +7,7 @@ import io.ledgerstream.log.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
 import org.apache.kafka.common.message.AlterPartitionReassignmentsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -28,7 +29,10 @@ public final class AlterPartitionReassignmentsHandler implements ApiHandler<Alte
 
     private final TopicAdmin topics;
 
-    public AlterPartitionReassignmentsHandler(TopicAdmin topics) {
+    private final Authorization authorization;
+
+    AlterPartitionReassignmentsHandler(TopicAdmin topics, Authorization authorization) {
+        this.authorization = authorization;
         this.topics = topics;
     }
 
@@ -45,6 +49,10 @@ public final class AlterPartitionReassignmentsHandler implements ApiHandler<Alte
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context,
                                                       AlterPartitionReassignmentsRequest request) {
+        AbstractResponse refused = authorization.refuseUnlessCluster(context, request, AclOperation.ALTER);
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
         AlterPartitionReassignmentsResponseData response = new AlterPartitionReassignmentsResponseData()
                 .setErrorCode(Errors.NONE.code())
                 .setAllowReplicationFactorChange(request.data().allowReplicationFactorChange());

@@ -24,6 +24,7 @@ import org.apache.kafka.common.errors.DuplicateResourceException;
 import org.apache.kafka.common.errors.ResourceNotFoundException;
 import org.apache.kafka.common.errors.UnacceptableCredentialException;
 import org.apache.kafka.common.errors.UnsupportedSaslMechanismException;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData.ScramCredentialDeletion;
 import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData.ScramCredentialUpsertion;
 import org.apache.kafka.common.message.AlterUserScramCredentialsResponseData;
@@ -58,7 +59,10 @@ public final class AlterUserScramCredentialsHandler implements ApiHandler<AlterU
 
     private final ScramCredentialStore store;
 
-    public AlterUserScramCredentialsHandler(ScramCredentialStore store) {
+    private final Authorization authorization;
+
+    AlterUserScramCredentialsHandler(ScramCredentialStore store, Authorization authorization) {
+        this.authorization = authorization;
         this.store = store;
     }
 
@@ -85,6 +89,10 @@ public final class AlterUserScramCredentialsHandler implements ApiHandler<AlterU
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context,
                                                       AlterUserScramCredentialsRequest request) {
+        AbstractResponse refused = authorization.refuseUnlessCluster(context, request, AclOperation.ALTER);
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
         Map<String, ApiException> failed = new LinkedHashMap<>();
         Map<String, Change> changes = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();

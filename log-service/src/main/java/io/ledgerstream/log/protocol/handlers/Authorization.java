@@ -3,6 +3,13 @@ package io.ledgerstream.log.protocol.handlers;
 import io.ledgerstream.log.protocol.RequestContext;
 import io.ledgerstream.log.security.AclAuthorizer;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.resource.Resource;
 import org.apache.kafka.common.resource.ResourceType;
 
@@ -39,6 +46,46 @@ final class Authorization {
     boolean cluster(RequestContext context, AclOperation operation) {
         return authorizer.authorize(context.principal(), context.clientAddress(), operation, ResourceType.CLUSTER,
                 Resource.CLUSTER_NAME);
+    }
+
+    /** Null when the request may perform the operation on the group; else its GROUP_AUTHORIZATION_FAILED answer. */
+    AbstractResponse refuseUnlessGroup(RequestContext context, AbstractRequest request, AclOperation operation,
+                                       String group) {
+        return group(context, operation, group) ? null
+                : request.getErrorResponse(GroupAuthorizationException.forGroupId(group));
+    }
+
+    /**
+     * Null when the request may perform the operation on the transactional id; else its
+     * TRANSACTIONAL_ID_AUTHORIZATION_FAILED answer.
+     */
+    AbstractResponse refuseUnlessTransactionalId(RequestContext context, AbstractRequest request,
+                                                 AclOperation operation, String transactionalId) {
+        return transactionalId(context, operation, transactionalId) ? null
+                : request.getErrorResponse(new TransactionalIdAuthorizationException(
+                "Transactional id authorization failed: " + transactionalId));
+    }
+
+    /** Null when the request may perform the operation on the cluster; else its CLUSTER_AUTHORIZATION_FAILED answer. */
+    AbstractResponse refuseUnlessCluster(RequestContext context, AbstractRequest request, AclOperation operation) {
+        return cluster(context, operation) ? null : request.getErrorResponse(new ClusterAuthorizationException(
+                "Cluster authorization failed: " + operation + " on the cluster"));
+    }
+
+    /**
+     * Null when the request may describe (or alter) the configs of a resource, as Kafka checks it: DescribeConfigs
+     * (AlterConfigs) on the topic, or on the cluster for a broker or broker logger; otherwise the error to answer.
+     */
+    Errors refuseConfigs(RequestContext context, byte resourceType, String name, boolean alter) {
+        AclOperation operation = alter ? AclOperation.ALTER_CONFIGS : AclOperation.DESCRIBE_CONFIGS;
+        ConfigResource.Type type = ConfigResource.Type.forId(resourceType);
+        if (type == ConfigResource.Type.TOPIC) {
+            return topic(context, operation, name) ? null : Errors.TOPIC_AUTHORIZATION_FAILED;
+        }
+        if (type == ConfigResource.Type.BROKER || type == ConfigResource.Type.BROKER_LOGGER) {
+            return cluster(context, operation) ? null : Errors.CLUSTER_AUTHORIZATION_FAILED;
+        }
+        return null;
     }
 
     /** Whether the request may create a topic: Create on the cluster or on the topic. */

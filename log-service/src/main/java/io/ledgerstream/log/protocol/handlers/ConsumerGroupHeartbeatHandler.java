@@ -9,6 +9,7 @@ import io.ledgerstream.log.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -25,7 +26,10 @@ import org.apache.kafka.common.requests.ConsumerGroupHeartbeatResponse;
 public final class ConsumerGroupHeartbeatHandler implements ApiHandler<ConsumerGroupHeartbeatRequest> {
     private final GroupCoordinator groups;
 
-    public ConsumerGroupHeartbeatHandler(GroupCoordinator groups) {
+    private final Authorization authorization;
+
+    ConsumerGroupHeartbeatHandler(GroupCoordinator groups, Authorization authorization) {
+        this.authorization = authorization;
         this.groups = groups;
     }
 
@@ -41,6 +45,10 @@ public final class ConsumerGroupHeartbeatHandler implements ApiHandler<ConsumerG
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, ConsumerGroupHeartbeatRequest request) {
+        AbstractResponse refused = authorization.refuseUnlessGroup(context, request, AclOperation.READ, request.data().groupId());
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
         ConsumerGroupHeartbeatRequestData data = request.data();
         if (context.apiVersion() >= 1 && (data.memberId() == null || data.memberId().isEmpty())) {
             return CompletableFuture.completedFuture(error(Errors.INVALID_REQUEST, "MemberId can't be empty"));

@@ -12,7 +12,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -29,7 +31,10 @@ import org.apache.kafka.common.requests.CreateTopicsResponse;
 public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest> {
     private final TopicAdmin topics;
 
-    public CreateTopicsHandler(TopicAdmin topics) {
+    private final Authorization authorization;
+
+    CreateTopicsHandler(TopicAdmin topics, Authorization authorization) {
+        this.authorization = authorization;
         this.topics = topics;
     }
 
@@ -51,7 +56,10 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             CreateTopicsResponseData.CreatableTopicResult result = new CreateTopicsResponseData.CreatableTopicResult()
                     .setName(topic.name()).setTopicId(Uuid.ZERO_UUID).setNumPartitions(-1).setReplicationFactor((short) -1);
             response.topics().add(result);
-            creating.add(create(topic, request.data().validateOnly()).handle((created, error) -> {
+            creating.add((authorization.createTopic(context, topic.name())
+                    ? create(topic, request.data().validateOnly())
+                    : CompletableFuture.<Created>failedFuture(new TopicAuthorizationException(Set.of(topic.name()))))
+                    .handle((created, error) -> {
                 if (error != null) {
                     result.setErrorCode(KafkaErrors.forException(error).code()).setErrorMessage(KafkaErrors.message(error));
                 } else {

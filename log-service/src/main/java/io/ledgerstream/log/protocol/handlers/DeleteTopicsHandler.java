@@ -8,7 +8,10 @@ import io.ledgerstream.log.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -25,7 +28,10 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
     private final TopicAdmin topics;
     private final ClusterView cluster;
 
-    public DeleteTopicsHandler(TopicAdmin topics, ClusterView cluster) {
+    private final Authorization authorization;
+
+    DeleteTopicsHandler(TopicAdmin topics, ClusterView cluster, Authorization authorization) {
+        this.authorization = authorization;
         this.topics = topics;
         this.cluster = cluster;
     }
@@ -45,7 +51,7 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         DeleteTopicsResponseData response = new DeleteTopicsResponseData();
         List<CompletableFuture<Void>> deletions = new ArrayList<>();
         for (String name : request.data().topicNames()) {
-            deletions.add(delete(result(response, name, Uuid.ZERO_UUID), name, Uuid.ZERO_UUID));
+            deletions.add(delete(context, result(response, name, Uuid.ZERO_UUID), name, Uuid.ZERO_UUID));
         }
         for (DeleteTopicsRequestData.DeleteTopicState state : request.data().topics()) {
             boolean byId = !Uuid.ZERO_UUID.equals(state.topicId());
@@ -55,7 +61,7 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                 result.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(
                         "A topic to delete needs either a name or an id, not " + (byId ? "both" : "neither"));
             } else if (byName) {
-                deletions.add(delete(result, state.name(), Uuid.ZERO_UUID));
+                deletions.add(delete(context, result, state.name(), Uuid.ZERO_UUID));
             } else {
                 deletions.add(cluster.topicName(state.topicId()).thenCompose(name -> {
                     if (name.isEmpty()) {
@@ -63,7 +69,7 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                                 .setErrorMessage("No topic has the id " + state.topicId());
                         return CompletableFuture.completedFuture(null);
                     }
-                    return delete(result.setName(name.get()), name.get(), state.topicId());
+                    return delete(context, result.setName(name.get()), name.get(), state.topicId());
                 }));
             }
         }
@@ -80,9 +86,13 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
     }
 
     /** Deletes one topic, by name or (when {@code id} is not zero) only if that name still has that id. */
-    private CompletableFuture<Void> delete(DeleteTopicsResponseData.DeletableTopicResult result, String name,
-                                           Uuid id) {
-        return topics.deleteTopic(name, id).handle((v, e) -> {
+    /** Deletes a topic the request may delete (Delete on the topic; TOPIC_AUTHORIZATION_FAILED otherwise). */
+    private CompletableFuture<Void> delete(RequestContext context, DeleteTopicsResponseData.DeletableTopicResult result,
+                                           String name, Uuid id) {
+        CompletableFuture<Void> deleted = authorization.topic(context, AclOperation.DELETE, name)
+                ? topics.deleteTopic(name, id)
+                : CompletableFuture.failedFuture(new TopicAuthorizationException(Set.of(name)));
+        return deleted.handle((v, e) -> {
             result.setErrorCode(KafkaErrors.code(e)).setErrorMessage(KafkaErrors.messageOrNull(e));
             return null;
         });

@@ -32,7 +32,10 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
     private final TopicAdmin topics;
     private final DynamicBrokerConfig brokerConfig;
 
-    public DescribeConfigsHandler(TopicAdmin topics, DynamicBrokerConfig brokerConfig) {
+    private final Authorization authorization;
+
+    DescribeConfigsHandler(TopicAdmin topics, DynamicBrokerConfig brokerConfig, Authorization authorization) {
+        this.authorization = authorization;
         this.topics = topics;
         this.brokerConfig = brokerConfig;
     }
@@ -55,6 +58,12 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
             DescribeConfigsResponseData.DescribeConfigsResult result = new DescribeConfigsResponseData.DescribeConfigsResult()
                     .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.results().add(result);
+            Errors refused = authorization.refuseConfigs(context, resource.resourceType(), resource.resourceName(),
+                    false);
+            if (refused != null) {
+                result.setErrorCode(refused.code());
+                continue;
+            }
             ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
             if (type == ConfigResource.Type.BROKER || type == ConfigResource.Type.BROKER_LOGGER) {
                 BrokerConfigsDescription.describe(brokerConfig, topics.config().brokerId(), resource,

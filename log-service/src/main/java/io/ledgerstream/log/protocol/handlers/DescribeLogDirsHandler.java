@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeLogDirsRequestData;
 import org.apache.kafka.common.message.DescribeLogDirsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -39,7 +40,10 @@ public final class DescribeLogDirsHandler implements ApiHandler<DescribeLogDirsR
     private final String logDir;
 
     /** @param logDir the name the broker's one log dir is given */
-    public DescribeLogDirsHandler(PartitionLogs logs, ClusterView cluster, int brokerId, String logDir) {
+    private final Authorization authorization;
+
+    DescribeLogDirsHandler(PartitionLogs logs, ClusterView cluster, int brokerId, String logDir, Authorization authorization) {
+        this.authorization = authorization;
         this.logs = logs;
         this.cluster = cluster;
         this.brokerId = brokerId;
@@ -58,6 +62,10 @@ public final class DescribeLogDirsHandler implements ApiHandler<DescribeLogDirsR
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, DescribeLogDirsRequest request) {
+        AbstractResponse refused = authorization.refuseUnlessCluster(context, request, AclOperation.DESCRIBE);
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
         Map<TopicPartition, CompletableFuture<OptionalLong>> sizes = new TreeMap<>(
                 java.util.Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
         for (TopicPartition partition : ledPartitions(request.data().topics())) {

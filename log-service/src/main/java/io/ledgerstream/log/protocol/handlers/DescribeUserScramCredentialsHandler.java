@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeUserScramCredentialsRequestData.UserName;
 import org.apache.kafka.common.message.DescribeUserScramCredentialsResponseData;
 import org.apache.kafka.common.message.DescribeUserScramCredentialsResponseData.CredentialInfo;
@@ -32,7 +33,10 @@ import org.apache.kafka.common.requests.DescribeUserScramCredentialsResponse;
 public final class DescribeUserScramCredentialsHandler implements ApiHandler<DescribeUserScramCredentialsRequest> {
     private final ScramCredentialStore store;
 
-    public DescribeUserScramCredentialsHandler(ScramCredentialStore store) {
+    private final Authorization authorization;
+
+    DescribeUserScramCredentialsHandler(ScramCredentialStore store, Authorization authorization) {
+        this.authorization = authorization;
         this.store = store;
     }
 
@@ -49,6 +53,10 @@ public final class DescribeUserScramCredentialsHandler implements ApiHandler<Des
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context,
                                                       DescribeUserScramCredentialsRequest request) {
+        AbstractResponse refused = authorization.refuseUnlessCluster(context, request, AclOperation.DESCRIBE);
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
         List<UserName> asked = request.data().users();
         CompletableFuture<List<DescribeUserScramCredentialsResult>> results = asked == null || asked.isEmpty()
                 ? everyUser() : users(asked.stream().map(UserName::name).toList());

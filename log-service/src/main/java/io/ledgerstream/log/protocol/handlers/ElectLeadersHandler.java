@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ElectLeadersResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
@@ -31,7 +32,10 @@ public final class ElectLeadersHandler implements ApiHandler<ElectLeadersRequest
     private final Supplier<Controller> controller;
 
     /** @param controller this broker's part in the controller election; null until it has joined */
-    public ElectLeadersHandler(Supplier<Controller> controller) {
+    private final Authorization authorization;
+
+    ElectLeadersHandler(Supplier<Controller> controller, Authorization authorization) {
+        this.authorization = authorization;
         this.controller = controller;
     }
 
@@ -47,6 +51,10 @@ public final class ElectLeadersHandler implements ApiHandler<ElectLeadersRequest
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, ElectLeadersRequest request) {
+        AbstractResponse refused = authorization.refuseUnlessCluster(context, request, AclOperation.ALTER);
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
         Controller c = controller.get();
         if (c == null) {
             return CompletableFuture.failedFuture(new NotControllerException("This broker has not joined the "

@@ -4,6 +4,7 @@ import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.RequestContext;
 import io.ledgerstream.log.transaction.TransactionCoordinator;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.EndTxnResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -18,7 +19,10 @@ import org.apache.kafka.common.requests.EndTxnResponse;
 public final class EndTxnHandler implements ApiHandler<EndTxnRequest> {
     private final TransactionCoordinator transactions;
 
-    public EndTxnHandler(TransactionCoordinator transactions) {
+    private final Authorization authorization;
+
+    EndTxnHandler(TransactionCoordinator transactions, Authorization authorization) {
+        this.authorization = authorization;
         this.transactions = transactions;
     }
 
@@ -34,6 +38,10 @@ public final class EndTxnHandler implements ApiHandler<EndTxnRequest> {
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, EndTxnRequest request) {
+        AbstractResponse refused = authorization.refuseUnlessTransactionalId(context, request, AclOperation.WRITE, request.data().transactionalId());
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
         EndTxnRequestData data = request.data();
         return transactions.endTransaction(data.transactionalId(), data.producerId(), data.producerEpoch(),
                         data.committed())

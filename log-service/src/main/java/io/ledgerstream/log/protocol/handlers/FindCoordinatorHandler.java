@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
@@ -30,7 +31,11 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
     private final GroupCoordinator groups;
     private final TransactionCoordinator transactions;
 
-    public FindCoordinatorHandler(ClusterView cluster, GroupCoordinator groups, TransactionCoordinator transactions) {
+    private final Authorization authorization;
+
+    FindCoordinatorHandler(ClusterView cluster, GroupCoordinator groups, TransactionCoordinator transactions,
+                           Authorization authorization) {
+        this.authorization = authorization;
         this.cluster = cluster;
         this.groups = groups;
         this.transactions = transactions;
@@ -51,13 +56,13 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
         byte keyType = request.data().keyType();
         FindCoordinatorResponseData data = new FindCoordinatorResponseData();
         if (context.apiVersion() < 4) {
-            Answer a = find(keyType, request.data().key(), context.listenerName());
+            Answer a = find(context, keyType, request.data().key());
             data.setErrorCode(a.error().code()).setErrorMessage(a.message()).setNodeId(a.nodeId()).setHost(a.host())
                     .setPort(a.port());
         } else {
             List<FindCoordinatorResponseData.Coordinator> coordinators = new ArrayList<>();
             for (String key : request.data().coordinatorKeys()) {
-                Answer a = find(keyType, key, context.listenerName());
+                Answer a = find(context, keyType, key);
                 coordinators.add(new FindCoordinatorResponseData.Coordinator().setKey(key)
                         .setErrorCode(a.error().code()).setErrorMessage(a.message())
                         .setNodeId(a.nodeId()).setHost(a.host()).setPort(a.port()));
@@ -70,9 +75,14 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
     private record Answer(Errors error, String message, int nodeId, String host, int port) {
     }
 
-    private Answer find(byte keyType, String key, String listenerName) {
+    /** The coordinator of a key, once the request may Describe the group or transactional id, as in Kafka. */
+    private Answer find(RequestContext context, byte keyType, String key) {
+        String listenerName = context.listenerName();
         TopicPartition partition;
         if (keyType == FindCoordinatorRequest.CoordinatorType.GROUP.id()) {
+            if (!authorization.group(context, AclOperation.DESCRIBE, key == null ? "" : key)) {
+                return new Answer(Errors.GROUP_AUTHORIZATION_FAILED, null, -1, "", -1);
+            }
             int index = groups.partitionFor(key == null ? "" : key);
             if (index < 0) {
                 return new Answer(Errors.COORDINATOR_NOT_AVAILABLE, "The group coordinator is not started yet", -1,
@@ -82,6 +92,9 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
         } else if (keyType == FindCoordinatorRequest.CoordinatorType.TRANSACTION.id()) {
             if (key == null || key.isEmpty()) {
                 return new Answer(Errors.INVALID_REQUEST, "The transactional id is empty", -1, "", -1);
+            }
+            if (!authorization.transactionalId(context, AclOperation.DESCRIBE, key)) {
+                return new Answer(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, null, -1, "", -1);
             }
             partition = new TopicPartition(TransactionCoordinator.topic(), transactions.partitionFor(key));
         } else {

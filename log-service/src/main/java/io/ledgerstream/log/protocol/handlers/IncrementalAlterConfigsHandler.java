@@ -14,6 +14,7 @@ import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
 import org.apache.kafka.common.requests.IncrementalAlterConfigsResponse;
@@ -27,7 +28,10 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
     private final TopicAdmin topics;
     private final DynamicBrokerConfig brokerConfig;
 
-    public IncrementalAlterConfigsHandler(TopicAdmin topics, DynamicBrokerConfig brokerConfig) {
+    private final Authorization authorization;
+
+    IncrementalAlterConfigsHandler(TopicAdmin topics, DynamicBrokerConfig brokerConfig, Authorization authorization) {
+        this.authorization = authorization;
         this.topics = topics;
         this.brokerConfig = brokerConfig;
     }
@@ -51,6 +55,12 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
                     new IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse()
                             .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             response.responses().add(result);
+            Errors refused = authorization.refuseConfigs(context, resource.resourceType(), resource.resourceName(),
+                    true);
+            if (refused != null) {
+                result.setErrorCode(refused.code());
+                continue;
+            }
             CompletableFuture<Void> change = ConfigChange.apply(topics, brokerConfig, resource.resourceType(),
                     resource.resourceName(), overrides -> {
                         apply(resource, overrides);

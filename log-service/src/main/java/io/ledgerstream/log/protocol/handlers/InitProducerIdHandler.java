@@ -5,6 +5,7 @@ import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.RequestContext;
 import io.ledgerstream.log.transaction.TransactionCoordinator;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -22,7 +23,11 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
     private final ProducerIdAllocator ids;
     private final TransactionCoordinator transactions;
 
-    public InitProducerIdHandler(ProducerIdAllocator ids, TransactionCoordinator transactions) {
+    private final Authorization authorization;
+
+    InitProducerIdHandler(ProducerIdAllocator ids, TransactionCoordinator transactions,
+                          Authorization authorization) {
+        this.authorization = authorization;
         this.ids = ids;
         this.transactions = transactions;
     }
@@ -46,6 +51,16 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
         if ((data.producerId() < 0) != (data.producerEpoch() < 0) || "".equals(data.transactionalId())) {
             return CompletableFuture.completedFuture(new InitProducerIdResponse(response
                     .setErrorCode(Errors.INVALID_REQUEST.code())));
+        }
+        // Kafka's checks: Write on the transactional id; without one, IdempotentWrite on the cluster or Write on a topic.
+        if (data.transactionalId() != null
+                && !authorization.transactionalId(context, AclOperation.WRITE, data.transactionalId())) {
+            return CompletableFuture.completedFuture(new InitProducerIdResponse(response
+                    .setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())));
+        }
+        if (data.transactionalId() == null && !authorization.idempotentWrite(context)) {
+            return CompletableFuture.completedFuture(new InitProducerIdResponse(response
+                    .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())));
         }
         if (data.transactionalId() != null) {
             return transactions.initProducerId(data.transactionalId(), data.transactionTimeoutMs(),

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -18,7 +19,10 @@ import org.apache.kafka.common.requests.JoinGroupResponse;
 public final class JoinGroupHandler implements ApiHandler<JoinGroupRequest> {
     private final GroupCoordinator groups;
 
-    public JoinGroupHandler(GroupCoordinator groups) {
+    private final Authorization authorization;
+
+    JoinGroupHandler(GroupCoordinator groups, Authorization authorization) {
+        this.authorization = authorization;
         this.groups = groups;
     }
 
@@ -34,6 +38,10 @@ public final class JoinGroupHandler implements ApiHandler<JoinGroupRequest> {
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, JoinGroupRequest request) {
+        AbstractResponse refused = authorization.refuseUnlessGroup(context, request, AclOperation.READ, request.data().groupId());
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
         JoinGroupRequestData data = request.data();
         Map<String, byte[]> protocols = new LinkedHashMap<>();
         for (JoinGroupRequestData.JoinGroupRequestProtocol p : data.protocols()) {

@@ -6,6 +6,7 @@ import io.ledgerstream.log.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.LeaveGroupRequestData;
 import org.apache.kafka.common.message.LeaveGroupResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -18,7 +19,10 @@ import org.apache.kafka.common.requests.LeaveGroupResponse;
 public final class LeaveGroupHandler implements ApiHandler<LeaveGroupRequest> {
     private final GroupCoordinator groups;
 
-    public LeaveGroupHandler(GroupCoordinator groups) {
+    private final Authorization authorization;
+
+    LeaveGroupHandler(GroupCoordinator groups, Authorization authorization) {
+        this.authorization = authorization;
         this.groups = groups;
     }
 
@@ -34,6 +38,10 @@ public final class LeaveGroupHandler implements ApiHandler<LeaveGroupRequest> {
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, LeaveGroupRequest request) {
+        AbstractResponse refused = authorization.refuseUnlessGroup(context, request, AclOperation.READ, request.data().groupId());
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
         LeaveGroupRequestData data = request.data();
         List<String[]> ids = new ArrayList<>();
         if (context.apiVersion() < 3) {

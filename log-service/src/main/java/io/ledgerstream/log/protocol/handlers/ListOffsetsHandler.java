@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.IsolationLevel;
+import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -33,7 +36,10 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
 
     private final PartitionLogs logs;
 
-    public ListOffsetsHandler(PartitionLogs logs) {
+    private final Authorization authorization;
+
+    ListOffsetsHandler(PartitionLogs logs, Authorization authorization) {
+        this.authorization = authorization;
         this.logs = logs;
     }
 
@@ -56,6 +62,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
             ListOffsetsResponseData.ListOffsetsTopicResponse topicResponse =
                     new ListOffsetsResponseData.ListOffsetsTopicResponse().setName(topic.name());
             response.topics().add(topicResponse);
+            boolean allowed = authorization.topic(context, AclOperation.DESCRIBE, topic.name());
             for (ListOffsetsRequestData.ListOffsetsPartition partition : topic.partitions()) {
                 ListOffsetsResponseData.ListOffsetsPartitionResponse result =
                         new ListOffsetsResponseData.ListOffsetsPartitionResponse()
@@ -64,8 +71,10 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
                                 .setOffset(ListOffsetsResponse.UNKNOWN_OFFSET)
                                 .setLeaderEpoch(ListOffsetsResponse.UNKNOWN_EPOCH);
                 topicResponse.partitions().add(result);
-                lookups.add(logs.log(new TopicPartition(topic.name(), partition.partitionIndex()),
+                lookups.add((allowed ? logs.log(new TopicPartition(topic.name(), partition.partitionIndex()),
                                 partition.currentLeaderEpoch())
+                        : CompletableFuture.<PartitionLog>failedFuture(
+                                new TopicAuthorizationException(Set.of(topic.name()))))
                         .thenCompose(log -> lookup(log, partition.timestamp(), request.isolationLevel()))
                         .handle((found, error) -> {
                             if (error != null) {

@@ -8,9 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.OffsetCommitRequest;
 import org.apache.kafka.common.requests.OffsetCommitResponse;
@@ -22,7 +24,10 @@ import org.apache.kafka.common.requests.OffsetCommitResponse;
 public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest> {
     private final GroupCoordinator groups;
 
-    public OffsetCommitHandler(GroupCoordinator groups) {
+    private final Authorization authorization;
+
+    OffsetCommitHandler(GroupCoordinator groups, Authorization authorization) {
+        this.authorization = authorization;
         this.groups = groups;
     }
 
@@ -39,16 +44,29 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, OffsetCommitRequest request) {
+        AbstractResponse refused = authorization.refuseUnlessGroup(context, request, AclOperation.READ, request.data().groupId());
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
         OffsetCommitRequestData data = request.data();
         Map<TopicPartition, CommittedOffset> offsets = new LinkedHashMap<>();
+        // Kafka's check: Read on each topic; the partitions of the others are not committed.
+        Map<TopicPartition, Errors> topicsRefused = new LinkedHashMap<>();
         for (OffsetCommitRequestData.OffsetCommitRequestTopic topic : data.topics()) {
+            if (!authorization.topic(context, AclOperation.READ, topic.name())) {
+                topic.partitions().forEach(p -> topicsRefused.put(new TopicPartition(topic.name(),
+                        p.partitionIndex()), Errors.TOPIC_AUTHORIZATION_FAILED));
+                continue;
+            }
             for (OffsetCommitRequestData.OffsetCommitRequestPartition p : topic.partitions()) {
                 offsets.put(new TopicPartition(topic.name(), p.partitionIndex()), new CommittedOffset(
                         p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata()));
             }
         }
         return groups.commit(data.groupId(), data.generationIdOrMemberEpoch(), data.memberId(), offsets)
-                .thenApply(results -> {
+                .thenApply(committed -> {
+                    Map<TopicPartition, Errors> results = new LinkedHashMap<>(committed);
+                    results.putAll(topicsRefused);
                     OffsetCommitResponseData response = new OffsetCommitResponseData();
                     Map<String, OffsetCommitResponseData.OffsetCommitResponseTopic> topics = new LinkedHashMap<>();
                     results.forEach((tp, error) -> topics.computeIfAbsent(tp.topic(), name -> {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -26,7 +27,10 @@ import org.apache.kafka.common.requests.OffsetFetchResponse;
 public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> {
     private final GroupCoordinator groups;
 
-    public OffsetFetchHandler(GroupCoordinator groups) {
+    private final Authorization authorization;
+
+    OffsetFetchHandler(GroupCoordinator groups, Authorization authorization) {
+        this.authorization = authorization;
         this.groups = groups;
     }
 
@@ -45,6 +49,11 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
     public CompletableFuture<AbstractResponse> handle(RequestContext context, OffsetFetchRequest request) {
         OffsetFetchRequestData data = request.data();
         if (context.apiVersion() < 8) {
+            AbstractResponse refused = authorization.refuseUnlessGroup(context, request, AclOperation.DESCRIBE,
+                    data.groupId());
+            if (refused != null) {
+                return CompletableFuture.completedFuture(refused);
+            }
             List<TopicPartition> partitions = data.topics() == null ? null : partitionsOf(data.topics().stream()
                     .map(t -> new OffsetFetchRequestData.OffsetFetchRequestTopics().setName(t.name())
                             .setPartitionIndexes(t.partitionIndexes())).toList());
@@ -65,6 +74,11 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
         }
         List<CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup>> lookups = new ArrayList<>();
         for (OffsetFetchRequestData.OffsetFetchRequestGroup group : data.groups()) {
+            if (!authorization.group(context, AclOperation.DESCRIBE, group.groupId())) {
+                lookups.add(CompletableFuture.completedFuture(new OffsetFetchResponseData.OffsetFetchResponseGroup()
+                        .setGroupId(group.groupId()).setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())));
+                continue;
+            }
             List<TopicPartition> partitions = group.topics() == null ? null : partitionsOf(group.topics());
             // Each group answers for itself: one this broker does not coordinate gets NOT_COORDINATOR alone.
             lookups.add(stable(group.groupId(), group.memberId(), group.memberEpoch(), partitions,

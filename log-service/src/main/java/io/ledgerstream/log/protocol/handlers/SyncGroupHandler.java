@@ -6,6 +6,7 @@ import io.ledgerstream.log.protocol.RequestContext;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -17,7 +18,10 @@ import org.apache.kafka.common.requests.SyncGroupResponse;
 public final class SyncGroupHandler implements ApiHandler<SyncGroupRequest> {
     private final GroupCoordinator groups;
 
-    public SyncGroupHandler(GroupCoordinator groups) {
+    private final Authorization authorization;
+
+    SyncGroupHandler(GroupCoordinator groups, Authorization authorization) {
+        this.authorization = authorization;
         this.groups = groups;
     }
 
@@ -33,6 +37,10 @@ public final class SyncGroupHandler implements ApiHandler<SyncGroupRequest> {
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, SyncGroupRequest request) {
+        AbstractResponse refused = authorization.refuseUnlessGroup(context, request, AclOperation.READ, request.data().groupId());
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
         SyncGroupRequestData data = request.data();
         Map<String, byte[]> assignments = new HashMap<>();
         for (SyncGroupRequestData.SyncGroupRequestAssignment a : data.assignments()) {

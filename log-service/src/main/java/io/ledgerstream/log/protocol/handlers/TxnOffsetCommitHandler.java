@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
 import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -23,7 +24,10 @@ import org.apache.kafka.common.requests.TxnOffsetCommitResponse;
 public final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitRequest> {
     private final GroupCoordinator groups;
 
-    public TxnOffsetCommitHandler(GroupCoordinator groups) {
+    private final Authorization authorization;
+
+    TxnOffsetCommitHandler(GroupCoordinator groups, Authorization authorization) {
+        this.authorization = authorization;
         this.groups = groups;
     }
 
@@ -39,6 +43,14 @@ public final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitR
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, TxnOffsetCommitRequest request) {
+        AbstractResponse refused = authorization.refuseUnlessTransactionalId(context, request, AclOperation.WRITE, request.data().transactionalId());
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
+        refused = authorization.refuseUnlessGroup(context, request, AclOperation.READ, request.data().groupId());
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
         TxnOffsetCommitRequestData data = request.data();
         Map<TopicPartition, CommittedOffset> offsets = new LinkedHashMap<>();
         for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic topic : data.topics()) {

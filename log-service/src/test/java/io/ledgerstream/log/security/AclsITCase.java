@@ -1,0 +1,294 @@
+package io.ledgerstream.log.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ledgerstream.log.testing.Await;
+import io.ledgerstream.log.testing.KafkaTool;
+import io.ledgerstream.log.testing.LocalCluster;
+import io.ledgerstream.log.testing.TestClients;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
+import org.apache.kafka.tools.AclCommand;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ACLs on two brokers with a SASL_PLAINTEXT PLAIN listener, enforced as Kafka's standard authorizer does: managed
+ * with {@code kafka-acls}; without Write a producer's batch is refused and not written; a deny wins over an allow;
+ * prefixed ACLs; group and transactional id ACLs; super users pass; Metadata lists only describable topics; an ACL
+ * made through one broker holds on the other within a second.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class AclsITCase {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String LISTENER = "SASL_PLAINTEXT";
+
+    @TempDir
+    static Path dir;
+    private static LocalCluster cluster;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("listeners", "PLAINTEXT://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0");
+        settings.put("sasl.enabled.mechanisms", "PLAIN");
+        settings.put("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required user_admin=\"admin-secret\" "
+                        + "user_alice=\"alice-secret\" user_bob=\"bob-secret\";");
+        settings.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        // The brokers talk to each other over PLAINTEXT, as ANONYMOUS.
+        settings.put("super.users", "User:admin;User:ANONYMOUS");
+        settings.put("group.initial.rebalance.delay.ms", "0");
+        settings.put("default.replication.factor", "1");
+        settings.put("offsets.topic.num.partitions", "2");
+        cluster = LocalCluster.start(dir.toFile(), 2, 3, settings);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static String bootstrap(int broker) {
+        return "127.0.0.1:" + cluster.broker(broker).kafkaPort(LISTENER);
+    }
+
+    private static String bootstrap() {
+        return bootstrap(0) + "," + bootstrap(1);
+    }
+
+    private static Map<String, String> as(String user) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN", "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
+                        + "\" password=\"" + user + "-secret\";");
+    }
+
+    private static Admin admin(String user) {
+        return TestClients.admin(bootstrap(), as(user));
+    }
+
+    private static KafkaProducer<String, String> producer(String user, Map<String, String> more) {
+        Map<String, String> settings = new HashMap<>(as(user));
+        settings.put("enable.idempotence", "false");
+        settings.put("max.block.ms", "10000");
+        settings.put("delivery.timeout.ms", "20000");
+        settings.put("request.timeout.ms", "10000");
+        settings.putAll(more);
+        return TestClients.producer(bootstrap(), settings);
+    }
+
+    private static void createTopic(String name) throws Exception {
+        try (Admin admin = admin("admin")) {
+            admin.createTopics(List.of(new NewTopic(name, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static AclBinding acl(ResourceType type, String name, PatternType pattern, String principal,
+                                  AclOperation operation, AclPermissionType permission) {
+        return new AclBinding(new ResourcePattern(type, name, pattern),
+                new AccessControlEntry(principal, "*", operation, permission));
+    }
+
+    private static AclBinding allow(ResourceType type, String name, String principal, AclOperation operation) {
+        return acl(type, name, PatternType.LITERAL, principal, operation, AclPermissionType.ALLOW);
+    }
+
+    /** Creates ACLs as the admin and waits until both brokers hold them. */
+    private static void grant(AclBinding... acls) throws Exception {
+        try (Admin admin = admin("admin")) {
+            admin.createAcls(List.of(acls)).all().get(30, TimeUnit.SECONDS);
+        }
+        Await.until("both brokers know " + List.of(acls), WAIT, () -> cluster.running().stream().allMatch(id ->
+                cluster.broker(id).authorizer().acls().containsAll(List.of(acls))));
+    }
+
+    private static long endOffset(String topic) throws Exception {
+        try (Admin admin = admin("admin")) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
+                    .get(30, TimeUnit.SECONDS).offset();
+        }
+    }
+
+    private static void send(KafkaProducer<String, String> producer, String topic) throws Exception {
+        producer.send(new ProducerRecord<>(topic, "k", "v")).get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void kafkaAclsAddsListsAndRemovesAcls() throws Exception {
+        Path config = dir.resolve("admin.properties");
+        StringBuilder properties = new StringBuilder();
+        as("admin").forEach((k, v) -> properties.append(k).append('=').append(v).append('\n'));
+        Files.writeString(config, properties.toString());
+        String[] common = {"--bootstrap-server", bootstrap(0), "--command-config", config.toString()};
+        KafkaTool.run("", () -> AclCommand.main(concat(common, "--add", "--allow-principal", "User:alice",
+                "--operation", "Read", "--topic", "tool-topic", "--resource-pattern-type", "prefixed")));
+        Await.until("kafka-acls --list shows the ACL", WAIT, () -> list(common).contains("User:alice")
+                && list(common).contains("operation=READ") && list(common).contains("patternType=PREFIXED"));
+        KafkaTool.run("", () -> AclCommand.main(concat(common, "--remove", "--force", "--allow-principal",
+                "User:alice", "--operation", "Read", "--topic", "tool-topic", "--resource-pattern-type",
+                "prefixed")));
+        Await.until("kafka-acls --list no longer shows the ACL", WAIT, () -> !list(common).contains("User:alice"));
+    }
+
+    private static String list(String[] common) {
+        try {
+            return KafkaTool.run("", () -> AclCommand.main(concat(common, "--list", "--topic", "tool-topic",
+                    "--resource-pattern-type", "prefixed")));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = new String[first.length + more.length];
+        System.arraycopy(first, 0, all, 0, first.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
+    @Test
+    void aBatchWithoutWriteIsRefusedAndNotWrittenWhileASuperUserWrites() throws Exception {
+        createTopic("no-write");
+        // Describe only: the producer finds the leader and sends its batch, which is refused.
+        grant(allow(ResourceType.TOPIC, "no-write", "User:alice", AclOperation.DESCRIBE));
+        try (KafkaProducer<String, String> producer = producer("alice", Map.of())) {
+            assertThatThrownBy(() -> send(producer, "no-write"))
+                    .hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+        assertThat(endOffset("no-write")).isZero();
+        try (KafkaProducer<String, String> producer = producer("admin", Map.of())) {
+            send(producer, "no-write");
+        }
+        assertThat(endOffset("no-write")).isEqualTo(1);
+    }
+
+    @Test
+    void aDenyWinsOverAnAllowAndPrefixedAclsMatchByPrefix() throws Exception {
+        createTopic("orders-eu");
+        createTopic("orders-us");
+        createTopic("ordersx");
+        grant(acl(ResourceType.TOPIC, "orders-", PatternType.PREFIXED, "User:alice", AclOperation.WRITE,
+                        AclPermissionType.ALLOW),
+                acl(ResourceType.TOPIC, "orders-us", PatternType.LITERAL, "User:alice", AclOperation.WRITE,
+                        AclPermissionType.DENY),
+                // Describe stays allowed on orders-us (a deny of Write does not deny Describe).
+                allow(ResourceType.TOPIC, "orders-us", "User:alice", AclOperation.DESCRIBE));
+        try (KafkaProducer<String, String> producer = producer("alice", Map.of())) {
+            send(producer, "orders-eu");
+            assertThatThrownBy(() -> send(producer, "orders-us"))
+                    .hasCauseInstanceOf(TopicAuthorizationException.class);
+            assertThatThrownBy(() -> send(producer, "ordersx"))
+                    .hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+        assertThat(endOffset("orders-eu")).isEqualTo(1);
+        assertThat(endOffset("orders-us")).isZero();
+        assertThat(endOffset("ordersx")).isZero();
+    }
+
+    @Test
+    void groupAclsStopAConsumerJoiningUntilGranted() throws Exception {
+        createTopic("grouped");
+        grant(allow(ResourceType.TOPIC, "grouped", "User:bob", AclOperation.READ));
+        Map<String, String> settings = new HashMap<>(as("bob"));
+        settings.put("group.id", "bobs-group");
+        settings.put("auto.offset.reset", "earliest");
+        try (KafkaConsumer<String, String> consumer = TestClients.consumer(bootstrap(), settings)) {
+            consumer.subscribe(List.of("grouped"));
+            assertThatThrownBy(() -> consumer.poll(Duration.ofSeconds(10)))
+                    .isInstanceOf(GroupAuthorizationException.class);
+        }
+        grant(allow(ResourceType.GROUP, "bobs-group", "User:bob", AclOperation.READ));
+        try (KafkaConsumer<String, String> consumer = TestClients.consumer(bootstrap(), settings)) {
+            consumer.subscribe(List.of("grouped"));
+            Await.until("bob's consumer joins its group", WAIT, () -> {
+                consumer.poll(Duration.ofMillis(200));
+                return !consumer.assignment().isEmpty();
+            });
+        }
+    }
+
+    @Test
+    void aTransactionalIdNeedsWriteOnIt() throws Exception {
+        createTopic("txn-topic");
+        grant(allow(ResourceType.TOPIC, "txn-topic", "User:alice", AclOperation.WRITE));
+        Map<String, String> transactional = Map.of("transactional.id", "alice-tx", "enable.idempotence", "true");
+        try (KafkaProducer<String, String> producer = producer("alice", transactional)) {
+            assertThatThrownBy(producer::initTransactions)
+                    .isInstanceOf(TransactionalIdAuthorizationException.class);
+        }
+        grant(allow(ResourceType.TRANSACTIONAL_ID, "alice-tx", "User:alice", AclOperation.WRITE));
+        try (KafkaProducer<String, String> producer = producer("alice", transactional)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("txn-topic", "k", "v"));
+            producer.commitTransaction();
+        }
+        // The record and the commit marker.
+        assertThat(endOffset("txn-topic")).isEqualTo(2);
+    }
+
+    @Test
+    void metadataListsOnlyTheTopicsAPrincipalMayDescribe() throws Exception {
+        createTopic("visible");
+        createTopic("hidden");
+        grant(allow(ResourceType.TOPIC, "visible", "User:bob", AclOperation.DESCRIBE));
+        try (Admin bob = admin("bob")) {
+            Set<String> names = bob.listTopics().names().get(30, TimeUnit.SECONDS);
+            assertThat(names).contains("visible").doesNotContain("hidden");
+            assertThatThrownBy(() -> bob.describeTopics(List.of("hidden")).allTopicNames().get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+    }
+
+    @Test
+    void anAclMadeThroughOneBrokerHoldsOnTheOtherWithinASecond() throws Exception {
+        KafkaPrincipal carol = new KafkaPrincipal(KafkaPrincipal.USER_TYPE, "carol");
+        InetSocketAddress client = new InetSocketAddress("127.0.0.1", 40000);
+        AclAuthorizer second = cluster.broker(1).authorizer();
+        assertThat(second.authorize(carol, client, AclOperation.READ, ResourceType.TOPIC, "carols")).isFalse();
+        try (Admin admin = TestClients.admin(bootstrap(0), as("admin"))) {
+            admin.createAcls(List.of(allow(ResourceType.TOPIC, "carols", "User:carol", AclOperation.READ)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        long created = System.nanoTime();
+        Await.until("broker 1 allows carol", Duration.ofSeconds(1), () ->
+                second.authorize(carol, client, AclOperation.READ, ResourceType.TOPIC, "carols"));
+        System.out.printf("ACL held on the second broker %d ms after CreateAcls returned%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - created));
+        assertThat(second.authorize(carol, client, AclOperation.DESCRIBE, ResourceType.TOPIC, "carols"))
+                .as("Read implies Describe").isTrue();
+        assertThat(second.authorize(carol, client, AclOperation.WRITE, ResourceType.TOPIC, "carols")).isFalse();
+    }
+}

@@ -9,12 +9,13 @@ import org.apache.kafka.common.acl.AccessControlEntry;
  * as stored in ZooKeeper; immutable, sorted, without duplicates.
  */
 public record ResourceAcls(List<AccessControlEntry> entries) {
-    public static final ResourceAcls EMPTY = new ResourceAcls(List.of());
-
     private static final Comparator<AccessControlEntry> ORDER = Comparator.comparing(AccessControlEntry::principal)
             .thenComparing(AccessControlEntry::host)
             .thenComparing(e -> e.operation().code())
             .thenComparing(e -> e.permissionType().code());
+
+    // After ORDER, which the constructor uses.
+    public static final ResourceAcls EMPTY = new ResourceAcls(List.of());
 
     public ResourceAcls {
         entries = entries.stream().distinct().sorted(ORDER).toList();

@@ -14,6 +14,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -33,6 +34,8 @@ import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ResponseHeader;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One client connection: parses its frames, starts their requests as {@link RequestOrder} allows (in arrival order,
@@ -50,6 +53,7 @@ import org.apache.kafka.common.security.auth.KafkaPrincipal;
  * <p>Confined to the channel's event loop; handlers complete elsewhere and hop back to it.
  */
 final class KafkaConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaConnection.class);
     /** Frames queued beyond this stop reading from the socket until the queue drains. */
     private static final int MAX_QUEUED = 16;
 
@@ -341,6 +345,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof IOException || cause instanceof DecoderException)) {
+            // Not the client or the network: a fault of the broker's own, which the close line alone would hide.
+            LOG.error("Unexpected failure serving {}", ctx.channel().remoteAddress(), cause);
+        }
         close(ctx, describe(cause));
     }
 

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -46,8 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * ACLs on two brokers with a SASL_PLAINTEXT PLAIN listener, enforced as Kafka's standard authorizer does: managed
  * with {@code kafka-acls}; without Write a producer's batch is refused and not written; a deny wins over an allow;
- * prefixed ACLs; group and transactional id ACLs; super users pass; Metadata lists only describable topics; an ACL
- * made through one broker holds on the other within a second.
+ * prefixed ACLs; group and transactional id ACLs; super users pass; Metadata lists only describable topics, and the
+ * operations allowed on them when asked (KIP-430); an ACL made through one broker holds on the other within a second.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class AclsITCase {
@@ -235,6 +236,10 @@ class AclsITCase {
         try (Admin bob = admin("bob")) {
             Set<String> names = bob.listTopics().names().get(30, TimeUnit.SECONDS);
             assertThat(names).contains("visible").doesNotContain("hidden");
+            // KIP-430: the operations bob may perform on the topic.
+            assertThat(bob.describeTopics(List.of("visible"), new DescribeTopicsOptions()
+                    .includeAuthorizedOperations(true)).allTopicNames().get(30, TimeUnit.SECONDS).get("visible")
+                    .authorizedOperations()).containsExactly(AclOperation.DESCRIBE);
             assertThatThrownBy(() -> bob.describeTopics(List.of("hidden")).allTopicNames().get(30, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(TopicAuthorizationException.class);
         }

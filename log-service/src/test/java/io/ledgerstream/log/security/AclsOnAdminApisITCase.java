@@ -5,6 +5,7 @@ import static io.ledgerstream.log.security.AclTesting.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.LocalCluster;
 import io.ledgerstream.log.testing.TestClients;
 import java.net.Socket;
@@ -38,6 +39,7 @@ import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
+import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeProducersRequestData;
 import org.apache.kafka.common.message.DescribeProducersResponseData;
@@ -49,6 +51,8 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.quota.ClientQuotaFilter;
 import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
 import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
+import org.apache.kafka.common.requests.ConsumerGroupDescribeRequest;
+import org.apache.kafka.common.requests.ConsumerGroupDescribeResponse;
 import org.apache.kafka.common.requests.DescribeGroupsRequest;
 import org.apache.kafka.common.requests.DescribeGroupsResponse;
 import org.apache.kafka.common.requests.DescribeProducersRequest;
@@ -82,7 +86,7 @@ class AclsOnAdminApisITCase {
     static void start() throws Exception {
         cluster = LocalCluster.start(dir.toFile(), 2, 3,
                 AclTesting.brokerSettings("lister", "describer", "resizer", "viewer", "auditor", "fetcher",
-                        "peer"));
+                        "peer", "watcher"));
     }
 
     @AfterAll
@@ -189,6 +193,45 @@ class AclsOnAdminApisITCase {
             describer.deleteConsumerGroups(List.of("described-group")).all().get(30, TimeUnit.SECONDS);
         }
         assertThat(groupsListedFor("admin")).doesNotContain("described-group");
+    }
+
+    @Test
+    void aConsumerGroupIsDescribedOnlyWithDescribeOnItAndOnTheTopicsOfItsAssignments() throws Exception {
+        createTopic("watched", 1);
+        Map<String, String> settings = new HashMap<>(as("admin"));
+        settings.put("group.id", "watched-group");
+        settings.put("group.protocol", "consumer");
+        try (KafkaConsumer<String, String> consumer = TestClients.consumer(AclTesting.bootstrap(cluster),
+                settings)) {
+            consumer.subscribe(List.of("watched"));
+            Await.until("the consumer is assigned its partition", Duration.ofSeconds(30), () -> {
+                consumer.poll(Duration.ofMillis(100));
+                return !consumer.assignment().isEmpty();
+            });
+            try (Socket socket = AclTesting.loggedIn(cluster, 0, "watcher")) {
+                ConsumerGroupDescribeResponse refused = AclTesting.send(socket,
+                        new ConsumerGroupDescribeRequest.Builder(new ConsumerGroupDescribeRequestData()
+                                .setGroupIds(List.of("watched-group"))).build((short) 0));
+                assertThat(refused.data().groups()).singleElement().satisfies(g ->
+                        assertThat(g.errorCode()).isEqualTo(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+            }
+            // Describe on the group, not on the topic its member is assigned: the group is not shown.
+            AclTesting.grant(cluster, allow(ResourceType.GROUP, "watched-group", "User:watcher",
+                    AclOperation.DESCRIBE));
+            try (Admin watcher = admin("watcher")) {
+                assertThatThrownBy(() -> watcher.describeConsumerGroups(List.of("watched-group")).all()
+                        .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(TopicAuthorizationException.class);
+            }
+            AclTesting.grant(cluster, allow(ResourceType.TOPIC, "watched", "User:watcher", AclOperation.DESCRIBE));
+            try (Admin watcher = admin("watcher")) {
+                ConsumerGroupDescription description = watcher.describeConsumerGroups(List.of("watched-group"),
+                        new DescribeConsumerGroupsOptions().includeAuthorizedOperations(true))
+                        .describedGroups().get("watched-group").get(30, TimeUnit.SECONDS);
+                assertThat(description.members()).singleElement().satisfies(m -> assertThat(
+                        m.assignment().topicPartitions()).containsExactly(new TopicPartition("watched", 0)));
+                assertThat(description.authorizedOperations()).containsExactly(AclOperation.DESCRIBE);
+            }
+        }
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> committed(String user, String group) throws Exception {

@@ -72,9 +72,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * ACLs on the group, transaction and administration APIs, through kafka-clients' Admin and consumer on two brokers:
- * each call is refused (and changes nothing) without the ACL Kafka requires, and works once it is granted. Every test
- * uses its own user, so that the ACLs one grants do not reach another.
+ * ACLs on the group, transaction, administration and broker-to-broker APIs on two brokers, through kafka-clients'
+ * Admin and consumer, and through requests of their own on a SASL socket where the clients would be stopped earlier
+ * (FindCoordinator needs the same ACL) or never send the request (broker to broker): each call is refused (and
+ * changes nothing) without the ACL Kafka requires, and works once it is granted. Every test uses its own user, so that
+ * the ACLs one grants do not reach another.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class AclsOnAdminApisITCase {

@@ -12,7 +12,8 @@
 #  - EndToEndLatency: E2E_RECORDS round trips, acks=all: p99;
 #  - with SASL_SSL, a reconnect storm (LoginStormBenchmark) against ours and Kafka with fsync (flushing does not touch
 #    logins): new connections each completing a SCRAM login, STORM_RATE a second (default 1000) for STORM_SECONDS
-#    (default 20): logins/s achieved, latency p50/p99 from each login's due time, TLS handshake p50.
+#    (default 20), full TLS handshakes (new clients): logins/s achieved, latency p50/p99 from each login's due time
+#    and the TLS handshake's, and the broker's CPU time per login (from /proc during the storm).
 # Prints each run's figures, then per round the ratios ours/Kafka (throughput: above 1 is ours faster; latency:
 # below 1 is ours faster) and their medians.
 # Usage: bench/secure-compare.sh [records]   (default 200000). ROUNDS=N (default 3).
@@ -105,10 +106,10 @@ measure() {
   fi
   "${KJAVA[@]}" org.apache.kafka.tools.ProducerPerformance --topic perf --num-records "$RECORDS" \
     --record-size 1024 --throughput -1 --producer.config "$WORK/client.properties" \
-    --producer-props "bootstrap.servers=$secure" acks=all | tail -1 | tee -a "$WORK/$1.produce" \
+    --producer-props "bootstrap.servers=$secure" acks=all 2>>"$WORK/tools.err" | tail -1 | tee -a "$WORK/$1.produce" \
     | sed "s/^/$(printf '%-14s' "$1") produce: /"
   "${KJAVA[@]}" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$secure" --topic perf \
-    --messages "$RECORDS" --timeout 120000 --consumer.config "$WORK/client.properties" | tail -1 \
+    --messages "$RECORDS" --timeout 120000 --consumer.config "$WORK/client.properties" 2>>"$WORK/tools.err" | tail -1 \
     | tee -a "$WORK/$1.consume" | sed "s/^/$(printf '%-14s' "$1") consume: /"
   "${KJAVA[@]}" org.apache.kafka.tools.EndToEndLatency "$secure" e2e "$E2E_RECORDS" all 1024 \
     "$WORK/client.properties" > "$WORK/$1.e2e-run" 2>&1 || true
@@ -118,16 +119,40 @@ measure() {
   printf '%-14s end-to-end: %s\n' "$1" "${e2e:-FAILED}"
   [ -n "$e2e" ] || tail -5 "$WORK/$1.e2e-run" >&2
   if [ "$PROTOCOL" = SASL_SSL ] && [ "$1" != kafka-default ]; then
-    java -cp "$BENCH_CP" io.ledgerstream.bench.security.LoginStormBenchmark storm "$secure" "$USER_NAME" \
-      "$USER_PASSWORD" "$T/truststore.p12" "$STORE_PASSWORD" "$1" "$STORM_RATE" "$STORM_SECONDS" \
-      2>"$WORK/$1.storm-err" | tee -a "$WORK/$1.storm" || { echo FAILED >> "$WORK/$1.storm"; tail -5 "$WORK/$1.storm-err" >&2; }
+    storm "$1" "$secure" "$([ "$1" = ledgerstream ] && echo "$LEDGERSTREAM_PID" || echo "$KAFKA_PID")"
   fi
+}
+
+# cpu_seconds PID: the CPU time (user and system) the process has used so far.
+cpu_seconds() {
+  awk -v tck="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / tck }' "/proc/$1/stat"
+}
+
+# storm NAME SECURE_BOOTSTRAP BROKER_PID: the login storm, its line (with the broker's CPU time per login) appended
+# to $WORK/NAME.storm.
+storm() {
+  local before after line
+  before="$(cpu_seconds "$3")"
+  if java -cp "$BENCH_CP" io.ledgerstream.bench.security.LoginStormBenchmark storm "$2" "$USER_NAME" \
+      "$USER_PASSWORD" "$T/truststore.p12" "$STORE_PASSWORD" "$1" "$STORM_RATE" "$STORM_SECONDS" \
+      > "$WORK/$1.storm-run" 2> "$WORK/$1.storm-err"; then
+    after="$(cpu_seconds "$3")"
+    line="$(tail -1 "$WORK/$1.storm-run")"
+    line="$line; broker CPU $(awk -v b="$before" -v a="$after" -v s="$STORM_SECONDS" \
+      -v n="$(sed -nE 's/.* ([0-9,]+) of [0-9,]+ in .*/\1/p' <<<"$line" | tr -d ,)" \
+      'BEGIN { printf "%.2f s, %.0f%% of a core, %.2f ms per login", a - b, 100 * (a - b) / s, 1000 * (a - b) / n }')"
+  else
+    line=FAILED
+    tail -5 "$WORK/$1.storm-err" >&2
+  fi
+  echo "$line" | tee -a "$WORK/$1.storm"
 }
 
 in_rounds measure
 
 # figures NAME: one line per round: produce records/s, produce p99 ms, consume records/s, consume records/s
-# fetching only, end-to-end p99 ms, logins/s, login p99 ms from due (n/a where not measured).
+# fetching only, end-to-end p99 ms, logins/s, login p99 ms from due, broker CPU ms per login (n/a where not
+# measured).
 figures() {
   local n
   n="$(wc -l < "$WORK/$1.produce")"
@@ -137,14 +162,15 @@ figures() {
     consume="$(sed -n "${i}p" "$WORK/$1.consume")"
     e2e="$(sed -n "${i}p" "$WORK/$1.e2e")"
     storm="$( [ -f "$WORK/$1.storm" ] && sed -n "${i}p" "$WORK/$1.storm" || true)"
-    printf '%s %s %s %s %s %s %s\n' \
+    printf '%s %s %s %s %s %s %s %s\n' \
       "$(awk '{print $4}' <<<"$produce")" \
       "$(sed -nE 's/.* ([0-9.]+) ms 99th.*/\1/p' <<<"$produce")" \
       "$(awk -F', *' '{print $6}' <<<"$consume")" \
       "$(awk -F', *' '{print $10}' <<<"$consume")" \
       "$(sed -nE 's/.*99th = ([0-9.]+).*/\1/p' <<<"$e2e" | grep . || echo n/a)" \
       "$(sed -nE 's/.*SASL_SSL: ([0-9,.]+) logins\/s.*/\1/p' <<<"$storm" | tr -d , | grep . || echo n/a)" \
-      "$(sed -nE 's/.*from due p50 [0-9.]+ ms, p99 ([0-9.]+) ms.*/\1/p' <<<"$storm" | grep . || echo n/a)"
+      "$(sed -nE 's/.*from due p50 [0-9.]+ ms, p99 ([0-9.]+) ms.*/\1/p' <<<"$storm" | grep . || echo n/a)" \
+      "$(sed -nE 's/.* ([0-9.]+) ms per login.*/\1/p' <<<"$storm" | grep . || echo n/a)"
   done
 }
 figures ledgerstream > "$WORK/ours.fig"
@@ -155,15 +181,15 @@ for kafka in kafka-fsync kafka-default; do
   paste -d ' ' "$WORK/ours.fig" "$WORK/$kafka.fig" | awk -v k="$kafka" "$AWK_MEDIAN"'
     function r(a, b) { return (a == "n/a" || b == "n/a" || b + 0 == 0) ? "n/a" : a / b }
     {
-      p = r($1, $8); q = r($2, $9); c = r($3, $10); f = r($4, $11); e = r($5, $12); l = r($6, $13); lp = r($7, $14)
-      printf "round %d vs %s: produce %s (%s vs %s records/s), produce p99 %s (%s vs %s ms), consume %s (fetching %s), end-to-end p99 %s (%s vs %s ms)", NR, k, fmt(p), $1, $8, fmt(q), $2, $9, fmt(c), fmt(f), fmt(e), $5, $12
-      if (l != "n/a") printf ", logins/s %s (%s vs %s), login p99 %s (%s vs %s ms)", fmt(l), $6, $13, fmt(lp), $7, $14
+      p = r($1, $9); q = r($2, $10); c = r($3, $11); f = r($4, $12); e = r($5, $13); l = r($6, $14); lp = r($7, $15); u = r($8, $16)
+      printf "round %d vs %s: produce %s (%s vs %s records/s), produce p99 %s (%s vs %s ms), consume %s (%s vs %s records/s; fetching %s), end-to-end p99 %s (%s vs %s ms)", NR, k, fmt(p), $1, $9, fmt(q), $2, $10, fmt(c), $3, $11, fmt(f), fmt(e), $5, $13
+      if (l != "n/a") printf ", logins/s %s (%s vs %s), login p99 from due %s (%s vs %s ms), broker CPU per login %s (%s vs %s ms)", fmt(l), $6, $14, fmt(lp), $7, $15, fmt(u), $8, $16
       printf "\n"
-      P = P " " p; Q = Q " " q; C = C " " c; F = F " " f; E = E " " e; if (l != "n/a") { L = L " " l; LP = LP " " lp }
+      P = P " " p; Q = Q " " q; C = C " " c; F = F " " f; E = E " " e; if (l != "n/a") { L = L " " l; LP = LP " " lp; U = U " " u }
     }
     END {
       printf "medians of the ratios vs %s: produce %s, produce p99 %s, consume %s (fetching %s), end-to-end p99 %s", k, fmt(median(P)), fmt(median(Q)), fmt(median(C)), fmt(median(F)), fmt(median(E))
-      if (L != "") printf ", logins/s %s, login p99 %s", fmt(median(L)), fmt(median(LP))
+      if (L != "") printf ", logins/s %s, login p99 from due %s, broker CPU per login %s", fmt(median(L)), fmt(median(LP)), fmt(median(U))
       printf "\n"
     }'
 done

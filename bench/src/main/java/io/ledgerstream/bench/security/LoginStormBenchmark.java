@@ -16,11 +16,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * SASL_SSL ({@link ScramLogin}), started at a fixed rate for a fixed time by a pool of client threads, and closed
  * once logged in. Each login is timed twice: from when it was due to start (so a broker that falls behind shows it
  * in the latency, not only in the rate) and from when a thread actually started it; and the TLS handshake alone.
- * Prints one line: logins/s achieved, failures, and p50/p99/max of those latencies.
+ * The storm lasts SECONDS: a login not started by then is counted as missed, not made. Prints one line: logins/s
+ * achieved, missed and failed logins, and p50/p99/max of those latencies.
  *
  * <p>Arguments: {@code storm HOST:PORT USER PASSWORD TRUSTSTORE TRUSTSTORE_PASSWORD NAME [RATE=1000] [SECONDS=20]
- * [THREADS=64]}, or {@code await HOST:PORT USER PASSWORD TRUSTSTORE TRUSTSTORE_PASSWORD} to try one login a
- * second until one succeeds (at most 30 s), for a user just created.
+ * [HANDSHAKE=full|resumed] [THREADS=64]} (see {@link ScramLogin.Handshake}), or {@code await HOST:PORT USER
+ * PASSWORD TRUSTSTORE TRUSTSTORE_PASSWORD} to try one login a second until one succeeds (at most 30 s), for a user
+ * just created.
  */
 public final class LoginStormBenchmark {
     private static final int AWAIT_SECONDS = 30;
@@ -36,8 +38,10 @@ public final class LoginStormBenchmark {
 
     private static void run(String[] args) throws Exception {
         String[] hostPort = args[1].split(":");
+        ScramLogin.Handshake handshake = args.length > 9
+                ? ScramLogin.Handshake.valueOf(args[9].toUpperCase(Locale.ROOT)) : ScramLogin.Handshake.FULL;
         ScramLogin login = new ScramLogin(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])),
-                args[2], args[3], Path.of(args[4]), args[5]);
+                args[2], args[3], Path.of(args[4]), args[5], handshake);
         if (args[0].equals("await")) {
             awaitLogin(login);
             return;
@@ -45,8 +49,8 @@ public final class LoginStormBenchmark {
         String name = args[6];
         int rate = args.length > 7 ? Integer.parseInt(args[7]) : 1_000;
         int seconds = args.length > 8 ? Integer.parseInt(args[8]) : 20;
-        int threads = args.length > 9 ? Integer.parseInt(args[9]) : 64;
-        storm(login, name, rate, seconds, threads);
+        int threads = args.length > 10 ? Integer.parseInt(args[10]) : 64;
+        storm(login, name + " " + handshake.name().toLowerCase(Locale.ROOT), rate, seconds, threads);
     }
 
     private static void awaitLogin(ScramLogin login) throws Exception {
@@ -69,11 +73,13 @@ public final class LoginStormBenchmark {
         long[] fromStart = new long[total];
         long[] tls = new long[total];
         AtomicInteger failures = new AtomicInteger();
+        AtomicInteger missed = new AtomicInteger();
         AtomicReference<Exception> firstFailure = new AtomicReference<>();
         long[] lastEnd = new long[1];
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         long periodNanos = TimeUnit.SECONDS.toNanos(1) / rate;
         long t0 = System.nanoTime();
+        long end = t0 + TimeUnit.SECONDS.toNanos(seconds);
         for (int i = 0; i < total; i++) {
             long due = t0 + i * periodNanos;
             long wait = due - System.nanoTime();
@@ -83,14 +89,19 @@ public final class LoginStormBenchmark {
             int index = i;
             pool.execute(() -> {
                 long started = System.nanoTime();
+                if (started > end) {
+                    missed.incrementAndGet();
+                    fromDue[index] = -1;
+                    return;
+                }
                 try {
                     ScramLogin.Timing timing = login.login();
-                    long end = System.nanoTime();
-                    fromDue[index] = end - due;
-                    fromStart[index] = end - started;
+                    long done = System.nanoTime();
+                    fromDue[index] = done - due;
+                    fromStart[index] = done - started;
                     tls[index] = timing.tlsNanos();
                     synchronized (lastEnd) {
-                        lastEnd[0] = Math.max(lastEnd[0], end);
+                        lastEnd[0] = Math.max(lastEnd[0], done);
                     }
                 } catch (Exception e) {
                     failures.incrementAndGet();
@@ -104,18 +115,18 @@ public final class LoginStormBenchmark {
             pool.shutdownNow();
             throw new IllegalStateException("Logins still running " + DRAIN_SECONDS + " s after the storm");
         }
-        int succeeded = total - failures.get();
+        int succeeded = total - failures.get() - missed.get();
         double elapsed;
         synchronized (lastEnd) {
-            elapsed = (lastEnd[0] - t0) / 1e9;
+            elapsed = (Math.max(lastEnd[0], end) - t0) / 1e9;
         }
         long[] due = succeededOnly(fromDue, fromDue);
         long[] service = succeededOnly(fromStart, fromDue);
         long[] handshake = succeededOnly(tls, fromDue);
-        System.out.printf(Locale.ROOT, "%-13s SCRAM-SHA-512 logins over SASL_SSL: %,.0f logins/s (target %,d/s, "
-                        + "%,d of %,d in %.1f s, %d failed); latency from due p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
+        System.out.printf(Locale.ROOT, "%-21s SCRAM-SHA-512 logins over SASL_SSL: %,.0f logins/s (target %,d/s, "
+                        + "%,d of %,d in %.1f s, %,d missed, %d failed); latency from due p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
                         + "from start p50 %.1f ms, p99 %.1f ms; TLS handshake p50 %.1f ms, p99 %.1f ms%n",
-                name, succeeded / elapsed, rate, succeeded, total, elapsed, failures.get(),
+                name, succeeded / elapsed, rate, succeeded, total, elapsed, missed.get(), failures.get(),
                 ms(percentile(due, 50)), ms(percentile(due, 99)), ms(percentile(due, 100)),
                 ms(percentile(service, 50)), ms(percentile(service, 99)),
                 ms(percentile(handshake, 50)), ms(percentile(handshake, 99)));

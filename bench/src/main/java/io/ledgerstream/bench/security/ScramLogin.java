@@ -38,7 +38,7 @@ import org.apache.kafka.common.security.scram.internals.ScramMessages;
 
 /**
  * One client's SCRAM-SHA-512 login over SASL_SSL, as kafka-clients makes it, on a fresh connection: TCP connect, a
- * full TLS handshake (the client keeps no TLS session, as a newly started client has none), ApiVersions (v3),
+ * TLS handshake, ApiVersions (v3),
  * SaslHandshake (v1) and two SaslAuthenticate (v2) exchanges, the server's signature checked, then the connection
  * closed. The SCRAM messages are kafka-clients' own ({@link ScramMessages}, {@link ScramFormatter}). Unlike a real
  * client, the salted password (PBKDF2 over the password, thousands of HMACs) is computed once per salt and iteration
@@ -46,6 +46,17 @@ import org.apache.kafka.common.security.scram.internals.ScramMessages;
  */
 @ThreadSafe
 final class ScramLogin {
+    /** Whether a login's TLS handshake may resume an earlier connection's session. */
+    enum Handshake {
+        /** A full handshake every time (the client forgets each session): a client that has just started. */
+        FULL,
+        /**
+         * The session of an earlier connection resumed when the broker allows it (TLS 1.3 session tickets): a
+         * client reconnecting, as kafka-clients' JDK TLS does with its context's session cache.
+         */
+        RESUMED
+    }
+
     private static final ScramMechanism MECHANISM = ScramMechanism.SCRAM_SHA_512;
     private static final short API_VERSIONS_VERSION = 3;
     private static final short HANDSHAKE_VERSION = 1;
@@ -56,12 +67,14 @@ final class ScramLogin {
     private final String user;
     private final String password;
     private final SSLContext tls;
+    private final Handshake handshake;
     /** Salted passwords by salt and iteration count; a few entries at most (one per user credential). */
     private final Map<String, byte[]> saltedPasswords = new ConcurrentHashMap<>();
 
-    ScramLogin(InetSocketAddress broker, String user, String password, Path trustStore, String trustStorePassword)
-            throws IOException, GeneralSecurityException {
+    ScramLogin(InetSocketAddress broker, String user, String password, Path trustStore, String trustStorePassword,
+               Handshake handshake) throws IOException, GeneralSecurityException {
         this.broker = broker;
+        this.handshake = handshake;
         this.user = user;
         this.password = password;
         KeyStore trusted = KeyStore.getInstance("PKCS12");
@@ -93,7 +106,9 @@ final class ScramLogin {
             try {
                 authenticate(socket);
             } finally {
-                socket.getSession().invalidate();
+                if (handshake == Handshake.FULL) {
+                    socket.getSession().invalidate();
+                }
             }
             return new Timing(tlsDone - start, System.nanoTime() - start);
         }

@@ -96,10 +96,11 @@ $(cat "$WORK/secure.properties")"
 measure() {
   local secure="${2%:*}:$((${2##*:} + 2))"
   "${KJAVA[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "$2" --create --topic perf \
-    --partitions 3 --replication-factor "$3" >/dev/null
+    --partitions 3 --replication-factor "$3" >/dev/null 2>"$WORK/tool.err" || { cat "$WORK/tool.err" >&2; return 1; }
   if [ "$PROTOCOL" = SASL_SSL ]; then
     "${KJAVA[@]}" kafka.admin.ConfigCommand --bootstrap-server "$2" --alter --entity-type users \
-      --entity-name "$USER_NAME" --add-config "SCRAM-SHA-512=[iterations=4096,password=$USER_PASSWORD]" >/dev/null
+      --entity-name "$USER_NAME" --add-config "SCRAM-SHA-512=[iterations=4096,password=$USER_PASSWORD]" \
+      >/dev/null 2>"$WORK/tool.err" || { cat "$WORK/tool.err" >&2; return 1; }
     java -cp "$BENCH_CP" io.ledgerstream.bench.security.LoginStormBenchmark await "$secure" "$USER_NAME" \
       "$USER_PASSWORD" "$T/truststore.p12" "$STORE_PASSWORD" 2>"$WORK/await.err" \
       || { cat "$WORK/await.err" >&2; return 1; }

@@ -84,7 +84,10 @@ fi
   echo "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SECURE:$PROTOCOL"
   cat "$WORK/secure.properties"
 } > "$WORK/ledgerstream.properties"
+# Both read by in_rounds (lib/brokers.sh) as it starts each broker.
+# shellcheck disable=SC2034
 LEDGERSTREAM_ARGS=(--config "$WORK/ledgerstream.properties")
+# shellcheck disable=SC2034
 KAFKA_PROPS="listeners=PLAINTEXT://127.0.0.1:29092,SECURE://127.0.0.1:29094,CONTROLLER://127.0.0.1:29093
 advertised.listeners=PLAINTEXT://127.0.0.1:29092,SECURE://127.0.0.1:29094
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SECURE:$PROTOCOL,CONTROLLER:PLAINTEXT
@@ -162,7 +165,8 @@ figures() {
     produce="$(sed -n "${i}p" "$WORK/$1.produce")"
     consume="$(sed -n "${i}p" "$WORK/$1.consume")"
     e2e="$(sed -n "${i}p" "$WORK/$1.e2e")"
-    storm="$( [ -f "$WORK/$1.storm" ] && sed -n "${i}p" "$WORK/$1.storm" || true)"
+    storm=""
+    if [ -f "$WORK/$1.storm" ]; then storm="$(sed -n "${i}p" "$WORK/$1.storm")"; fi
     printf '%s %s %s %s %s %s %s %s\n' \
       "$(awk '{print $4}' <<<"$produce")" \
       "$(sed -nE 's/.* ([0-9.]+) ms 99th.*/\1/p' <<<"$produce")" \

@@ -139,6 +139,7 @@ public final class BrokerConfigKeys {
         given(SslConfig.ENABLED_PROTOCOLS, Type.LIST, SslConfig.DEFAULT_PROTOCOLS);
         given(SslConfig.CIPHER_SUITES, Type.LIST, null);
         given(SslConfig.ENDPOINT_IDENTIFICATION_ALGORITHM, Type.STRING, "https");
+        given(SslConfig.ENGINE, Type.STRING, SslEngine.AUTO.value());
         given(SaslConfig.ENABLED_MECHANISMS, Type.LIST, SaslConfig.DEFAULT_MECHANISMS);
         given(SaslConfig.JAAS_CONFIG, Type.PASSWORD, null);
         add(SecurityConfig.SASL_MECHANISM_INTER_BROKER_PROTOCOL, Type.STRING, c -> c.security().interBrokerMechanism());

@@ -22,11 +22,12 @@ import org.apache.kafka.common.config.types.Password;
  * @param cipherSuites       cipher suites offered; empty for the JDK's defaults
  * @param endpointIdentificationAlgorithm {@code https} to check the other broker's name against its certificate when
  *                           this broker connects to it, empty not to
+ * @param engine             {@code ssl.engine}: the TLS implementation asked for
  */
 public record SslConfig(String keystoreLocation, Password keystorePassword, String keystoreType,
                         Password keyPassword, String truststoreLocation, Password truststorePassword,
                         String truststoreType, SslClientAuth clientAuth, List<String> enabledProtocols,
-                        List<String> cipherSuites, String endpointIdentificationAlgorithm) {
+                        List<String> cipherSuites, String endpointIdentificationAlgorithm, SslEngine engine) {
 
     public static final String KEYSTORE_LOCATION = "ssl.keystore.location";
     public static final String KEYSTORE_PASSWORD = "ssl.keystore.password";
@@ -39,6 +40,8 @@ public record SslConfig(String keystoreLocation, Password keystorePassword, Stri
     public static final String ENABLED_PROTOCOLS = "ssl.enabled.protocols";
     public static final String CIPHER_SUITES = "ssl.cipher.suites";
     public static final String ENDPOINT_IDENTIFICATION_ALGORITHM = "ssl.endpoint.identification.algorithm";
+    /** Ours, not Kafka's ({@code ssl.provider} names a JCA provider): auto, openssl or jdk. */
+    public static final String ENGINE = "ssl.engine";
     public static final String DEFAULT_STORE_TYPE = "JKS";
     public static final String DEFAULT_PROTOCOLS = "TLSv1.2,TLSv1.3";
     /** The key store types read; Kafka's PEM type is not. */
@@ -88,9 +91,17 @@ public record SslConfig(String keystoreLocation, Password keystorePassword, Stri
             throw new InvalidConfigException(keys.key(ENDPOINT_IDENTIFICATION_ALGORITHM), endpoint,
                     "must be https (check the host name against the certificate) or empty (do not)");
         }
+        String engineValue = keys.value(ENGINE);
+        SslEngine engine;
+        try {
+            engine = engineValue == null ? SslEngine.AUTO : SslEngine.parse(engineValue);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(keys.key(ENGINE), engineValue, e.getMessage());
+        }
         return new SslConfig(keystore, password(keys, KEYSTORE_PASSWORD), storeType(keys, KEYSTORE_TYPE),
                 password(keys, KEY_PASSWORD), location(keys, TRUSTSTORE_LOCATION), password(keys, TRUSTSTORE_PASSWORD),
-                storeType(keys, TRUSTSTORE_TYPE), clientAuth, protocols, list(keys, CIPHER_SUITES, ""), endpoint);
+                storeType(keys, TRUSTSTORE_TYPE), clientAuth, protocols, list(keys, CIPHER_SUITES, ""), endpoint,
+                engine);
     }
 
     private static String location(ListenerKeys keys, String key) {

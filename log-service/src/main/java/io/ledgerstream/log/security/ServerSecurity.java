@@ -4,9 +4,13 @@ import com.google.errorprone.annotations.ThreadSafe;
 import io.ledgerstream.log.config.ListenerSecurity;
 import io.ledgerstream.log.config.NetworkConfig;
 import io.ledgerstream.log.config.SecurityConfig;
+import io.ledgerstream.log.config.SslConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a broker's listeners authenticate their clients: each listener's {@link SecuredListener}, the principal
@@ -17,6 +21,7 @@ import java.util.Optional;
  */
 @ThreadSafe
 public final class ServerSecurity {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerSecurity.class);
     private final Map<String, SecuredListener> listeners;
     private final Principals principals;
     private final int failedAuthenticationDelayMs;
@@ -31,7 +36,8 @@ public final class ServerSecurity {
     }
 
     /**
-     * Reads every TLS listener's stores and sets up every SASL listener's mechanisms.
+     * Reads every TLS listener's stores and sets up every SASL listener's mechanisms; logs which TLS engine the TLS
+     * listeners run on.
      *
      * @param scramCredentials the stored SCRAM credentials; may be null when no listener offers SCRAM
      * @throws io.ledgerstream.log.config.InvalidConfigException naming the key of a store that cannot be used
@@ -44,6 +50,13 @@ public final class ServerSecurity {
                     listener.usesTls() ? Optional.of(TlsContexts.server(name, listener.ssl())) : Optional.empty(),
                     listener.usesSasl() ? Optional.of(new SaslMechanisms(listener.sasl(), scramCredentials))
                             : Optional.empty()));
+        }
+        StringJoiner engines = new StringJoiner(", ");
+        listeners.values().forEach(l -> l.tls().ifPresent(tls -> engines.add(l.listenerName() + " on "
+                + TlsContexts.engineOf(tls).value())));
+        if (engines.length() > 0) {
+            LOG.info("TLS listeners: {} ({}: openssl is {})", engines, SslConfig.ENGINE,
+                    TlsContexts.openSslDescription());
         }
         return new ServerSecurity(listeners, new Principals(config.sslPrincipalMappingRules()),
                 config.failedAuthenticationDelayMs(), config.saslServerMaxReceiveSize());

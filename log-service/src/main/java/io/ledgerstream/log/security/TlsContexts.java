@@ -2,7 +2,10 @@ package io.ledgerstream.log.security;
 
 import io.ledgerstream.log.config.InvalidConfigException;
 import io.ledgerstream.log.config.SslConfig;
+import io.ledgerstream.log.config.SslEngine;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -15,6 +18,7 @@ import java.security.KeyStore;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -22,10 +26,11 @@ import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.common.config.types.Password;
 
 /**
- * Netty TLS contexts (the JDK's provider) from a listener's {@link SslConfig}: the server side of a listener and the
- * client side of the broker's own connections to other brokers. Key and trust stores are read once, when the context
- * is built; a store that cannot be read, a key store without a private key, or a cipher suite the JDK does not know
- * fails start-up naming its key.
+ * Netty TLS contexts from a listener's {@link SslConfig}: the server side of a listener and the client side of the
+ * broker's own connections to other brokers, on BoringSSL (Netty's OpenSSL provider) or the JDK's TLS as
+ * {@code ssl.engine} says. Key and trust stores are read once into the JDK's key and trust manager factories, which
+ * either engine uses; a store that cannot be read, a key store without a private key, a cipher suite the engine does
+ * not know, or {@code ssl.engine=openssl} where BoringSSL does not load fails start-up naming its key.
  */
 public final class TlsContexts {
     private TlsContexts() {
@@ -34,6 +39,7 @@ public final class TlsContexts {
     /** The server side of a TLS listener: its certificate, and client certificates asked for as configured. */
     public static SslContext server(String listenerName, SslConfig ssl) {
         KeyManagerFactory keys = keyManagers(listenerName, ssl);
+        SslProvider provider = provider(listenerName, ssl);
         try {
             return SslContextBuilder.forServer(keys)
                     .trustManager(trustManagers(listenerName, ssl))
@@ -43,8 +49,8 @@ public final class TlsContexts {
                         case NONE -> ClientAuth.NONE;
                     })
                     .protocols(ssl.enabledProtocols())
-                    .ciphers(ciphers(listenerName, ssl))
-                    .sslProvider(SslProvider.JDK)
+                    .ciphers(ciphers(listenerName, ssl, provider))
+                    .sslProvider(provider)
                     .build();
         } catch (SSLException e) {
             throw new InvalidConfigException(SslConfig.KEYSTORE_LOCATION, ssl.keystoreLocation(), "listener "
@@ -59,11 +65,12 @@ public final class TlsContexts {
      */
     public static SslContext client(String listenerName, SslConfig ssl) {
         try {
+            SslProvider provider = provider(listenerName, ssl);
             SslContextBuilder builder = SslContextBuilder.forClient()
                     .trustManager(trustManagers(listenerName, ssl))
                     .protocols(ssl.enabledProtocols())
-                    .ciphers(ciphers(listenerName, ssl))
-                    .sslProvider(SslProvider.JDK);
+                    .ciphers(ciphers(listenerName, ssl, provider))
+                    .sslProvider(provider);
             if (ssl.keystoreLocation() != null) {
                 builder.keyManager(keyManagers(listenerName, ssl));
             }
@@ -75,6 +82,37 @@ public final class TlsContexts {
             throw new InvalidConfigException(SslConfig.TRUSTSTORE_LOCATION, ssl.truststoreLocation(), "listener "
                     + listenerName + ": no client TLS context can be made of these settings: " + e.getMessage());
         }
+    }
+
+    /** The engine a context runs on: {@link SslEngine#OPENSSL} or {@link SslEngine#JDK}. */
+    public static SslEngine engineOf(SslContext context) {
+        return context instanceof ReferenceCountedOpenSslContext ? SslEngine.OPENSSL : SslEngine.JDK;
+    }
+
+    /** What runs under {@link SslEngine#OPENSSL} here, e.g. {@code BoringSSL}; why it cannot, when it cannot. */
+    public static String openSslDescription() {
+        return OpenSsl.isAvailable() ? OpenSsl.versionString()
+                : "OpenSSL unavailable: " + OpenSsl.unavailabilityCause();
+    }
+
+    /**
+     * The provider {@code ssl.engine} asks for: OpenSSL when asked or, with {@code auto}, when BoringSSL loads here.
+     *
+     * @throws InvalidConfigException if OpenSSL is asked for and BoringSSL does not load here
+     */
+    private static SslProvider provider(String listenerName, SslConfig ssl) {
+        return switch (ssl.engine()) {
+            case JDK -> SslProvider.JDK;
+            case AUTO -> OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+            case OPENSSL -> {
+                if (!OpenSsl.isAvailable()) {
+                    throw new InvalidConfigException(SslConfig.ENGINE, ssl.engine().value(), "listener "
+                            + listenerName + ": BoringSSL's native library does not load on this platform (it is "
+                            + "shipped for Linux x86_64): " + OpenSsl.unavailabilityCause() + "; set auto or jdk");
+                }
+                yield SslProvider.OPENSSL;
+            }
+        };
     }
 
     private static KeyManagerFactory keyManagers(String listenerName, SslConfig ssl) {
@@ -124,23 +162,32 @@ public final class TlsContexts {
         }
     }
 
-    /** The cipher suites offered: those given, each known to the JDK; null (the JDK's defaults) when none are. */
-    private static List<String> ciphers(String listenerName, SslConfig ssl) {
+    /**
+     * The cipher suites offered: those given, each known to the engine (Java's names, which Netty maps to OpenSSL's);
+     * null (the engine's defaults) when none are.
+     */
+    private static List<String> ciphers(String listenerName, SslConfig ssl, SslProvider provider) {
         if (ssl.cipherSuites().isEmpty()) {
             return null;
         }
-        Set<String> supported;
-        try {
-            supported = Set.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("The JDK has no default TLS context", e);
-        }
+        boolean openSsl = provider != SslProvider.JDK;
+        Set<String> supported = openSsl ? OpenSsl.availableJavaCipherSuites() : jdkCipherSuites();
         for (String suite : ssl.cipherSuites()) {
             if (!supported.contains(suite)) {
                 throw new InvalidConfigException(SslConfig.CIPHER_SUITES, String.join(",", ssl.cipherSuites()),
-                        "listener " + listenerName + ": the JDK does not know the cipher suite " + suite);
+                        "listener " + listenerName + ": " + (openSsl ? OpenSsl.versionString() + " (" + SslConfig.ENGINE
+                        + "=" + ssl.engine().value() + ")" : "the JDK") + " does not know the cipher suite " + suite
+                        + (openSsl ? "; it knows " + String.join(", ", new TreeSet<>(supported)) : ""));
             }
         }
         return ssl.cipherSuites();
+    }
+
+    private static Set<String> jdkCipherSuites() {
+        try {
+            return Set.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("The JDK has no default TLS context", e);
+        }
     }
 }

@@ -58,6 +58,7 @@ class SecurityConfigTest {
         assertThat(ssl.enabledProtocols()).containsExactly("TLSv1.3");
         assertThat(ssl.cipherSuites()).isEmpty();
         assertThat(ssl.identifiesEndpoints()).isTrue();
+        assertThat(ssl.engine()).isEqualTo(SslEngine.AUTO);
 
         // KIP-684: on SASL_SSL the broker-wide ssl.client.auth does not count, the listener's own would.
         ListenerSecurity saslSsl = config.listener("SASL_SSL");

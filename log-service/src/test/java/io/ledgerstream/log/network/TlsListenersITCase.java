@@ -9,7 +9,10 @@ import io.ledgerstream.log.config.SecurityConfig;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.ApiHandlers;
 import io.ledgerstream.log.protocol.RequestContext;
+import io.ledgerstream.log.config.SslEngine;
+import io.ledgerstream.log.security.ClientSecurity;
 import io.ledgerstream.log.security.ServerSecurity;
+import io.ledgerstream.log.security.TlsContexts;
 import io.ledgerstream.log.testing.LoggedWarnings;
 import io.ledgerstream.log.testing.RawKafkaRequests;
 import io.ledgerstream.log.testing.TestCertificates;
@@ -30,6 +33,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
+import io.netty.handler.ssl.OpenSsl;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.SaslAuthenticateRequestData;
 import org.apache.kafka.common.message.SaslAuthenticateResponseData;
@@ -55,7 +59,8 @@ import org.junit.jupiter.api.io.TempDir;
  * TLS listeners of the Kafka-protocol server, with a certificate authority, key stores (PKCS12 and JKS) and trust
  * stores made for the test: the principal comes from the client certificate's distinguished name, or is ANONYMOUS
  * without one, and on SASL_SSL from the login; a listener requiring a certificate refuses a client without one; a plaintext client on a TLS port and
- * a TLS client on a plaintext port are each closed with one log line, and the server goes on serving.
+ * a TLS client on a plaintext port are each closed with one log line, and the server goes on serving. Listeners run on
+ * the TLS engine {@code ssl.engine} asks for (auto, BoringSSL where it loads, unless said otherwise).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TlsListenersITCase {
@@ -260,6 +265,55 @@ class TlsListenersITCase {
                     + "without TLS");
             assertThat(logged.lines()).noneMatch(l -> l.startsWith("WARN") || l.startsWith("ERROR"));
         }
+    }
+
+    @Test
+    void eachListenerRunsOnTheEngineAskedForAndServesAlikeOnEither() throws Exception {
+        Map<String, String> values = settings();
+        values.put("ssl.engine", "jdk");
+        values.put("listener.name.required.ssl.engine", "auto");
+        NetworkConfig network = NetworkConfig.fromMap(values);
+        SecurityConfig config = SecurityConfig.fromMap(values, network);
+        ServerSecurity security = ServerSecurity.create(config, null);
+        SslEngine auto = OpenSsl.isAvailable() ? SslEngine.OPENSSL : SslEngine.JDK;
+        assertThat(TlsContexts.engineOf(security.listener("REQUIRED").tls().orElseThrow())).isEqualTo(auto);
+        assertThat(TlsContexts.engineOf(ClientSecurity.forListener(config, "REQUIRED").tls().orElseThrow()))
+                .isEqualTo(auto);
+        assertThat(TlsContexts.engineOf(security.listener("REQUESTED").tls().orElseThrow())).isEqualTo(SslEngine.JDK);
+        assertThat(TlsContexts.engineOf(security.listener("LOGIN").tls().orElseThrow())).isEqualTo(SslEngine.JDK);
+        server = KafkaServer.start(network, security, new ApiHandlers().register(new RecordingApiVersions()));
+        try (Socket onAuto = tls(port("REQUIRED"), true);
+             Socket onJdk = tls(port("REQUESTED"), true);
+             Socket onJdkWithout = tls(port("REQUESTED"), false);
+             Socket plainOnJdk = plain(port("REQUESTED"))) {
+            assertThat(apiVersions(onAuto)).isEqualTo(Errors.NONE);
+            assertThat(apiVersions(onJdk)).isEqualTo(Errors.NONE);
+            assertThat(apiVersions(onJdkWithout)).isEqualTo(Errors.NONE);
+            assertThat(RawKafkaRequests.exchangeFrame(plainOnJdk, apiVersionsFrame())).isNull();
+        }
+        assertThat(principals).containsExactly(new KafkaPrincipal("User", ALICE), new KafkaPrincipal("User", ALICE),
+                KafkaPrincipal.ANONYMOUS);
+    }
+
+    @Test
+    void openSslIsUsedWhenAskedForOrRefusedWhereItDoesNotLoadAndAnUnknownEngineIsRefused() throws Exception {
+        Map<String, String> values = settings();
+        values.put("ssl.engine", "OpenSSL");
+        NetworkConfig network = NetworkConfig.fromMap(values);
+        if (OpenSsl.isAvailable()) {
+            ServerSecurity security = ServerSecurity.create(SecurityConfig.fromMap(values, network), null);
+            for (String listener : List.of("REQUIRED", "REQUESTED", "LOGIN")) {
+                assertThat(TlsContexts.engineOf(security.listener(listener).tls().orElseThrow()))
+                        .isEqualTo(SslEngine.OPENSSL);
+            }
+        } else {
+            assertThatThrownBy(() -> ServerSecurity.create(SecurityConfig.fromMap(values, network), null))
+                    .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'ssl.engine'");
+        }
+        Map<String, String> unknown = settings();
+        unknown.put("listener.name.requested.ssl.engine", "gnutls");
+        assertThatThrownBy(() -> start(unknown)).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("'listener.name.requested.ssl.engine'").hasMessageContaining("auto, openssl, jdk");
     }
 
     @Test

@@ -33,6 +33,10 @@ import org.apache.kafka.common.config.types.Password;
  * not know, or {@code ssl.engine=openssl} where BoringSSL does not load fails start-up naming its key.
  */
 public final class TlsContexts {
+    /** BoringSSL's TLS 1.3 suites, which it offers whatever suites it is given. */
+    private static final Set<String> BORINGSSL_TLS13_SUITES = Set.of("TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
+
     private TlsContexts() {
     }
 
@@ -96,23 +100,45 @@ public final class TlsContexts {
     }
 
     /**
-     * The provider {@code ssl.engine} asks for: OpenSSL when asked or, with {@code auto}, when BoringSSL loads here.
+     * The provider {@code ssl.engine} asks for: OpenSSL when asked or, with {@code auto}, when BoringSSL loads here and
+     * can offer just the cipher suites listed.
      *
-     * @throws InvalidConfigException if OpenSSL is asked for and BoringSSL does not load here
+     * @throws InvalidConfigException if OpenSSL is asked for and BoringSSL does not load here or cannot offer just the
+     *                                suites listed
      */
     private static SslProvider provider(String listenerName, SslConfig ssl) {
         return switch (ssl.engine()) {
             case JDK -> SslProvider.JDK;
-            case AUTO -> OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+            case AUTO -> OpenSsl.isAvailable() && offersJustTheSuitesListed(ssl) ? SslProvider.OPENSSL
+                    : SslProvider.JDK;
             case OPENSSL -> {
                 if (!OpenSsl.isAvailable()) {
                     throw new InvalidConfigException(SslConfig.ENGINE, ssl.engine().value(), "listener "
                             + listenerName + ": BoringSSL's native library does not load on this platform (it is "
                             + "shipped for Linux x86_64): " + OpenSsl.unavailabilityCause() + "; set auto or jdk");
                 }
+                if (!offersJustTheSuitesListed(ssl)) {
+                    throw new InvalidConfigException(SslConfig.CIPHER_SUITES, String.join(",", ssl.cipherSuites()),
+                            "listener " + listenerName + ": with TLSv1.3 enabled, BoringSSL (" + SslConfig.ENGINE
+                            + "=openssl) offers all of " + String.join(", ", new TreeSet<>(BORINGSSL_TLS13_SUITES))
+                            + " whatever is listed; list all three, leave TLSv1.3 out of " + SslConfig.ENABLED_PROTOCOLS
+                            + ", or set " + SslConfig.ENGINE + "=jdk");
+                }
                 yield SslProvider.OPENSSL;
             }
         };
+    }
+
+    /**
+     * Whether BoringSSL offers just the suites listed: it cannot be told which TLS 1.3 suites to offer and offers all
+     * of them, so with TLS 1.3 enabled a list must name them all (the JDK offers only those listed, and no TLS 1.3 when
+     * none are).
+     */
+    private static boolean offersJustTheSuitesListed(SslConfig ssl) {
+        if (ssl.cipherSuites().isEmpty() || !ssl.enabledProtocols().contains("TLSv1.3")) {
+            return true;
+        }
+        return ssl.cipherSuites().containsAll(BORINGSSL_TLS13_SUITES);
     }
 
     private static KeyManagerFactory keyManagers(String listenerName, SslConfig ssl) {

@@ -171,10 +171,41 @@ class TlsListenersITCase {
                 socket.startHandshake();
             }
         }).isInstanceOf(SSLException.class);
+        assertThatThrownBy(() -> {
+            try (SSLSocket socket = tls(port("REQUIRED"), true)) {
+                socket.setEnabledCipherSuites(new String[] {"TLS_AES_128_GCM_SHA256"});
+                socket.startHandshake();
+            }
+        }).isInstanceOf(SSLException.class);
         try (SSLSocket socket = tls(port("REQUESTED"), true)) {
             socket.setEnabledProtocols(new String[] {"TLSv1.2"});
             socket.startHandshake();
             assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
+        }
+    }
+
+    @Test
+    void tls12CipherSuitesListedAreTheOnlyOnesOfferedOnEitherEngine() throws Exception {
+        for (String engine : OpenSsl.isAvailable() ? List.of("openssl", "jdk") : List.of("jdk")) {
+            Map<String, String> values = settings();
+            values.put("ssl.engine", engine);
+            values.put("listener.name.requested.ssl.cipher.suites", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,"
+                    + "TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_CHACHA20_POLY1305_SHA256");
+            start(values);
+            try (SSLSocket socket = tls(port("REQUESTED"), true)) {
+                socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+                socket.startHandshake();
+                assertThat(socket.getSession().getCipherSuite()).isEqualTo("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+            }
+            assertThatThrownBy(() -> {
+                try (SSLSocket socket = tls(port("REQUESTED"), true)) {
+                    socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+                    socket.setEnabledCipherSuites(new String[] {"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"});
+                    socket.startHandshake();
+                }
+            }).as(engine).isInstanceOf(SSLException.class);
+            server.close();
+            server = null;
         }
     }
 
@@ -309,6 +340,21 @@ class TlsListenersITCase {
         } else {
             assertThatThrownBy(() -> ServerSecurity.create(SecurityConfig.fromMap(values, network), null))
                     .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'ssl.engine'");
+        }
+        // BoringSSL offers every TLS 1.3 suite it has: a list naming only some cannot be served by it.
+        Map<String, String> someTls13Suites = settings();
+        someTls13Suites.put("listener.name.required.ssl.cipher.suites", "TLS_AES_256_GCM_SHA384");
+        someTls13Suites.put("listener.name.required.ssl.engine", "auto");
+        someTls13Suites.put("listener.name.requested.ssl.cipher.suites", "TLS_AES_256_GCM_SHA384");
+        someTls13Suites.put("listener.name.requested.ssl.engine", "jdk");
+        ServerSecurity onJdk = ServerSecurity.create(SecurityConfig.fromMap(someTls13Suites, network), null);
+        assertThat(TlsContexts.engineOf(onJdk.listener("REQUIRED").tls().orElseThrow())).isEqualTo(SslEngine.JDK);
+        assertThat(TlsContexts.engineOf(onJdk.listener("REQUESTED").tls().orElseThrow())).isEqualTo(SslEngine.JDK);
+        if (OpenSsl.isAvailable()) {
+            someTls13Suites.put("listener.name.requested.ssl.engine", "openssl");
+            assertThatThrownBy(() -> ServerSecurity.create(SecurityConfig.fromMap(someTls13Suites, network), null))
+                    .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'ssl.cipher.suites'")
+                    .hasMessageContaining("listener REQUESTED").hasMessageContaining("TLS_CHACHA20_POLY1305_SHA256");
         }
         Map<String, String> unknown = settings();
         unknown.put("listener.name.requested.ssl.engine", "gnutls");

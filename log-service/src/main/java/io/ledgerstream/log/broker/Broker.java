@@ -4,6 +4,7 @@ import io.ledgerstream.log.cluster.BrokerRegistrar;
 import io.ledgerstream.log.cluster.ClusterView;
 import io.ledgerstream.log.cluster.Controller;
 import io.ledgerstream.log.config.AuthorizerConfig;
+import io.ledgerstream.log.config.QuotaConfig;
 import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.Listener;
 import io.ledgerstream.log.config.NetworkConfig;
@@ -28,6 +29,8 @@ import io.ledgerstream.log.network.BrokerClient;
 import io.ledgerstream.log.security.ClientSecurity;
 import io.ledgerstream.log.security.AclAuthorizer;
 import io.ledgerstream.log.security.ScramCredentialCache;
+import io.ledgerstream.log.quota.ClientQuotaCache;
+import io.ledgerstream.log.quota.ClientQuotaManager;
 import io.ledgerstream.log.security.ServerSecurity;
 import io.ledgerstream.log.storage.bookkeeper.BookKeeperStorage;
 import io.ledgerstream.log.transaction.PartitionMarkers;
@@ -94,6 +97,8 @@ public final class Broker implements AutoCloseable {
     private final ScramCredentialCache scramCredentials;
     /** Set once serving starts; follows the ACLs while the broker serves. */
     private volatile AclAuthorizer authorizer;
+    /** Set once serving starts; follows the client quotas while the broker serves. */
+    private volatile ClientQuotaCache clientQuotas;
     private final Clock clock;
     private final BrokerMetrics metrics;
     /** Null when the broker serves no metrics. */
@@ -247,13 +252,17 @@ public final class Broker implements AutoCloseable {
         zk.getConnectionStateListenable().addListener(connectionStates);
         watchState();
         authorizer = AclAuthorizer.start(AuthorizerConfig.fromMap(config.given()), metadata);
+        clientQuotas = ClientQuotaCache.start(metadata);
+        ClientQuotaCache quotaLimits = clientQuotas;
+        ClientQuotaManager quotas = new ClientQuotaManager(quotaLimits::limits, QuotaConfig.fromMap(config.given()),
+                clock::millis, metrics.quotas());
         readiness.starting("opening the Kafka listeners");
         server = KafkaServer.start(config.network(), ServerSecurity.create(config.security(), scramCredentials),
                 BrokerApis.create(topics, logs, cluster, identity, producerIds, groups, transactions,
                         new TransactionVerifier(config.brokerId(), transactions, cluster, brokerClient),
                         () -> controllerId(), new BrokerApis.Admin(dynamicConfig, () -> controller,
                                 config.bookkeeperMetadataUri(), metadata.scramCredentials(), authorizer,
-                                metadata.acls()), metrics),
+                                metadata.acls(), metadata.clientQuotas(), quotas), metrics),
                 metrics.connections());
         readiness.starting("joining the cluster");
         registrar = BrokerRegistrar.register(metadata, registration(server.config()),
@@ -526,6 +535,9 @@ public final class Broker implements AutoCloseable {
         scramCredentials.close();
         if (authorizer != null) {
             authorizer.close();
+        }
+        if (clientQuotas != null) {
+            clientQuotas.close();
         }
         groups.close();
         transactions.close();

@@ -147,6 +147,8 @@ public final class BrokerConfigKeys {
         add(SecurityConfig.SASL_SERVER_MAX_RECEIVE_SIZE, Type.INT, c -> c.security().saslServerMaxReceiveSize());
         add(SecurityConfig.SSL_PRINCIPAL_MAPPING_RULES, Type.STRING, c -> c.security().sslPrincipalMappingRules());
         given(SecurityConfig.CONNECTIONS_MAX_REAUTH_MS, Type.LONG, "0");
+        add(QuotaConfig.WINDOW_NUM, Type.INT, c -> QuotaConfig.fromMap(c.given()).windows());
+        add(QuotaConfig.WINDOW_SIZE_SECONDS, Type.INT, c -> QuotaConfig.fromMap(c.given()).windowSeconds());
     }
 
     /** A read-only key whose value in force is the one given, else {@code defaultValue}. */

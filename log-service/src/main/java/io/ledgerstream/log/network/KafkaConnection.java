@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
  * event loop, which goes on serving its other connections meanwhile. Every request is served as the connection's
  * principal: from the SASL login, else the TLS client certificate, else ANONYMOUS.
  *
+ * <p>A response carrying a throttle time (its client is over a quota) mutes the connection for that time once sent.
+ *
  * <p>Confined to the channel's event loop; handlers complete elsewhere and hop back to it.
  */
 final class KafkaConnection extends ChannelInboundHandlerAdapter {
@@ -72,6 +74,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private boolean loginFailed;
     /** The client has closed its end: what it sent before is still served, then the connection closes. */
     private boolean inputShut;
+    /** A response carried a quota's throttle time: nothing is read or started until it has passed. */
+    private boolean throttled;
+    private long throttledUntilNanos;
 
     /** A connection accepted by {@code listener}, framed by {@code decoder}. */
     KafkaConnection(SecuredListener listener, ServerSecurity security, ApiHandlers handlers,
@@ -98,7 +103,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     /** Starts queued requests for as long as the one at the head of the queue may start. */
     private void startWhatMay(ChannelHandlerContext ctx) {
-        while (!closed && !loginFailed) {
+        while (!closed && !loginFailed && !throttled) {
             ByteBuf frame = queued.peekFirst();
             if (frame == null) {
                 if (inputShut) {
@@ -310,15 +315,45 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             close(ctx, "cannot encode the " + request.header.apiKey() + " response: " + e);
             return;
         }
+        int throttleMs = request.response().throttleTimeMs();
         order.writing();
         ctx.writeAndFlush(bytes).addListener(f -> {
             order.written();
             if (f.isSuccess()) {
+                if (throttleMs > 0) {
+                    throttle(ctx, throttleMs);
+                }
                 startWhatMay(ctx);
             } else {
                 close(ctx, "write failed: " + f.cause());
             }
         });
+    }
+
+    /**
+     * Reads nothing more from the client, and starts none of its queued requests, for {@code throttleMs} after a
+     * response that said so, as Kafka mutes the channel of a client over its quota (the client also waits that long
+     * before it sends again). A longer throttle given meanwhile extends it.
+     */
+    private void throttle(ChannelHandlerContext ctx, int throttleMs) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(throttleMs);
+        if (throttled && until - throttledUntilNanos <= 0) {
+            return;
+        }
+        throttled = true;
+        throttledUntilNanos = until;
+        ctx.channel().config().setAutoRead(false);
+        ctx.executor().schedule(() -> {
+            if (closed || throttledUntilNanos != until) {
+                // Closed, or a later throttle's own task lifts it.
+                return;
+            }
+            throttled = false;
+            if (queued.size() < MAX_QUEUED && !loginFailed) {
+                ctx.channel().config().setAutoRead(true);
+            }
+            startWhatMay(ctx);
+        }, throttleMs, TimeUnit.MILLISECONDS);
     }
 
     private static ByteBuf encode(ChannelHandlerContext ctx, RequestHeader header, AbstractResponse response,

@@ -1,0 +1,42 @@
+package io.ledgerstream.log.quota;
+
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+
+/** The bytes a byte-rate quota counts: the record batches a Produce request carries or a Fetch response returns. */
+final class MeasuredBytes {
+    private MeasuredBytes() {
+    }
+
+    static long produced(AbstractRequest request) {
+        long bytes = 0;
+        if (request instanceof ProduceRequest produce) {
+            for (ProduceRequestData.TopicProduceData topic : produce.data().topicData()) {
+                for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
+                    if (partition.records() != null) {
+                        bytes += partition.records().sizeInBytes();
+                    }
+                }
+            }
+        }
+        return bytes;
+    }
+
+    static long fetched(AbstractResponse response) {
+        long bytes = 0;
+        if (response instanceof FetchResponse fetch) {
+            for (FetchResponseData.FetchableTopicResponse topic : fetch.data().responses()) {
+                for (FetchResponseData.PartitionData partition : topic.partitions()) {
+                    if (partition.records() != null) {
+                        bytes += partition.records().sizeInBytes();
+                    }
+                }
+            }
+        }
+        return bytes;
+    }
+}

@@ -133,12 +133,15 @@ class ClientQuotasITCase {
             long started = System.nanoTime();
             flood.start();
             try {
-                // The first 10 windows' worth goes at once (a new rate counts as spanning 10 s), so the rate is
-                // measured once that has passed, over 8 s.
-                sleepUntil(started + TimeUnit.SECONDS.toNanos(11));
+                // A new rate counts as spanning 10 of its 11 one-second samples, so 10 s worth goes at once; and
+                // when a sample expires, what it held may go again at once. Over a span as long as the samples
+                // (11 s and more), the rate is the quota's: it is measured from 2 s to 14 s.
+                sleepUntil(started + TimeUnit.SECONDS.toNanos(2));
                 long from = System.nanoTime();
+                // Around 11 s the first sample expires and the flooder sends its burst.
+                sleepUntil(started + TimeUnit.MILLISECONDS.toNanos(10_500));
                 long loadedP99 = p99(sendOneByOne(other, topic, 100));
-                sleepUntil(from + TimeUnit.SECONDS.toNanos(8));
+                sleepUntil(from + TimeUnit.SECONDS.toNanos(12));
                 long to = System.nanoTime();
                 long bytes = acked.stream().filter(a -> a[0] >= from && a[0] < to).mapToLong(a -> a[1]).sum();
                 double mbPerSecond = bytes / (double) MB / ((to - from) / 1e9);

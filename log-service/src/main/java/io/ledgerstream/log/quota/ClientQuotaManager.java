@@ -21,6 +21,7 @@ import org.apache.kafka.common.requests.AbstractResponse;
  * entity ({@link QuotaLimits} says who shares one). A rate over its bound {@code B} at {@code O} over a span
  * {@code W} throttles the client for {@code (O - B) / B * W}, the time without traffic that brings it back to the
  * bound; a request-time throttle is at most one window. The throttle of a request is the longest of its quotas'.
+ * A throttled Fetch is answered without its records, and their bytes are taken back from the fetch rate, as in Kafka.
  *
  * <p>Request time is approximated by the time a handler runs on the connection's thread before it hands work on (to
  * the storage, a long poll, ...): Kafka counts its request threads' time, which has no exact counterpart here.
@@ -72,17 +73,27 @@ public final class ClientQuotaManager implements RequestQuotas {
         String clientId = context.header().clientId() == null ? "" : context.header().clientId();
         long nowMs = clockMs.getAsLong();
         expireIdle(nowMs);
-        int throttle = 0;
+        int bytesThrottle = 0;
+        long fetchedBytes = 0;
         if (api == ApiKeys.PRODUCE) {
-            throttle = record(current, QuotaType.PRODUCE, user, clientId, MeasuredBytes.produced(request), nowMs);
+            bytesThrottle = record(current, QuotaType.PRODUCE, user, clientId, MeasuredBytes.produced(request),
+                    nowMs);
         } else if (api == ApiKeys.FETCH && response != null) {
-            throttle = record(current, QuotaType.FETCH, user, clientId, MeasuredBytes.fetched(response), nowMs);
+            fetchedBytes = MeasuredBytes.fetched(response);
+            bytesThrottle = record(current, QuotaType.FETCH, user, clientId, fetchedBytes, nowMs);
         }
-        return Math.max(throttle,
+        int throttle = Math.max(bytesThrottle,
                 record(current, QuotaType.REQUEST, user, clientId, handlerNanos * NANOS_TO_PERCENT, nowMs));
+        if (throttle > 0 && fetchedBytes > 0) {
+            // As Kafka: a throttled fetch is answered without its records, which are then not counted either; the
+            // consumer fetches them again once the throttle time has passed.
+            record(current, QuotaType.FETCH, user, clientId, -fetchedBytes, nowMs);
+            MeasuredBytes.dropRecords(response);
+        }
+        return throttle;
     }
 
-    /** Records a value against one quota; the throttle time it calls for. */
+    /** Records a value against one quota (a negative one takes back one recorded); the throttle time it calls for. */
     int record(QuotaLimits current, QuotaType type, String user, String clientId, double value, long nowMs) {
         QuotaLimits.Limit limit = current.limit(type, user, clientId);
         if (limit == null) {
@@ -91,7 +102,7 @@ public final class ClientQuotaManager implements RequestQuotas {
         SampledRate rate = sensors.computeIfAbsent(new SensorKey(type, limit.user(), limit.clientId()),
                 k -> new SampledRate(config.windows(), config.windowSeconds() * 1000L));
         SampledRate.Measure measure = rate.record(value, nowMs);
-        if (measure.perSecond() <= limit.bound()) {
+        if (value < 0 || measure.perSecond() <= limit.bound()) {
             return 0;
         }
         double throttle = (measure.perSecond() - limit.bound()) / limit.bound() * measure.spanMs();

@@ -2,12 +2,16 @@ package io.ledgerstream.log.quota;
 
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 
-/** The bytes a byte-rate quota counts: the record batches a Produce request carries or a Fetch response returns. */
+/**
+ * The bytes a byte-rate quota counts: the record batches a Produce request carries or a Fetch response returns; and
+ * the emptying of a throttled Fetch response.
+ */
 final class MeasuredBytes {
     private MeasuredBytes() {
     }
@@ -24,6 +28,17 @@ final class MeasuredBytes {
             }
         }
         return bytes;
+    }
+
+    /** Empties the records of every partition of a Fetch response, keeping the rest (offsets, errors). */
+    static void dropRecords(AbstractResponse response) {
+        if (response instanceof FetchResponse fetch) {
+            for (FetchResponseData.FetchableTopicResponse topic : fetch.data().responses()) {
+                for (FetchResponseData.PartitionData partition : topic.partitions()) {
+                    partition.setRecords(MemoryRecords.EMPTY);
+                }
+            }
+        }
     }
 
     static long fetched(AbstractResponse response) {

@@ -5,8 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ledgerstream.log.config.QuotaConfig;
 import io.ledgerstream.log.metadata.ClientQuotas;
 import io.ledgerstream.log.metrics.QuotaMetrics;
+import io.ledgerstream.log.protocol.RequestContext;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +89,38 @@ class ClientQuotaManagerTest {
         limits = new QuotaLimits(new ClientQuotas(entries));
         assertThat(limits.limit(QuotaType.PRODUCE, "bob", "a")).isEqualTo(new QuotaLimits.Limit(7, "", "a"));
         assertThat(limits.limit(QuotaType.PRODUCE, "bob", "z")).isEqualTo(new QuotaLimits.Limit(8, "", "z"));
+    }
+
+    @Test
+    void aThrottledFetchIsAnsweredWithoutItsRecordsWhichAreNotCounted() {
+        QuotaLimits limits = limits(entity(null, false, "reader", true), "consumer_byte_rate", 100);
+        ClientQuotaManager fetches = new ClientQuotaManager(() -> limits, QuotaConfig.DEFAULT, () -> 0L,
+                QuotaMetrics.NONE);
+        FetchResponse big = fetchResponse(2000);
+        int throttle = fetches.throttleMs(fetchContext(), null, big, 0);
+        // Some 2,100 bytes (records and batch header) over 10 s against 100 B/s.
+        assertThat(throttle).isGreaterThan(10_000);
+        assertThat(MeasuredBytes.fetched(big)).isZero();
+        assertThat(big.data().responses().get(0).partitions().get(0).highWatermark()).isEqualTo(42);
+        // Had the dropped bytes counted, this would be over the quota too.
+        FetchResponse small = fetchResponse(500);
+        assertThat(fetches.throttleMs(fetchContext(), null, small, 0)).isZero();
+        assertThat(MeasuredBytes.fetched(small)).isPositive();
+    }
+
+    private static RequestContext fetchContext() {
+        return new RequestContext(new RequestHeader(ApiKeys.FETCH, (short) 17, "reader", 1), "PLAINTEXT",
+                SecurityProtocol.PLAINTEXT, KafkaPrincipal.ANONYMOUS, null, Runnable::run,
+                new CompletableFuture<>());
+    }
+
+    private static FetchResponse fetchResponse(int valueBytes) {
+        FetchResponseData data = new FetchResponseData();
+        data.responses().add(new FetchResponseData.FetchableTopicResponse().setTopic("t").setTopicId(Uuid.randomUuid())
+                .setPartitions(new ArrayList<>(List.of(new FetchResponseData.PartitionData().setPartitionIndex(0)
+                        .setHighWatermark(42).setRecords(MemoryRecords.withRecords(Compression.NONE,
+                                new SimpleRecord(new byte[valueBytes])))))));
+        return FetchResponse.of(data);
     }
 
     private static QuotaLimits limits(ClientQuotaEntity entity, String key, double bound) {

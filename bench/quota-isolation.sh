@@ -47,7 +47,7 @@ done
 echo
 awk "$AWK_MEDIAN"'
   { alone = alone " " $2; quota = quota " " $3; noquota = noquota " " $4; fq = fq " " $5; fn = fn " " $6
-    ratios = ratios " " ($2 > 0 ? $3 / $2 : "n/a") }
+    ratios = ratios " " ($2 > 0 ? sprintf("%.2f", $3 / $2) : "n/a") }
   END {
     printf "probe p99 (ms, median): alone %.2f, beside the throttled flooder %.2f, beside the unthrottled one %.2f\n",
       median(alone), median(quota), median(noquota)

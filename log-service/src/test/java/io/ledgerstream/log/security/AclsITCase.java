@@ -27,9 +27,13 @@ import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
+import org.apache.kafka.common.quota.ClientQuotaFilter;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
@@ -44,8 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * ACLs on two brokers with a SASL_PLAINTEXT PLAIN listener, enforced as Kafka's standard authorizer does: managed
  * with {@code kafka-acls}; without Write a producer's batch is refused and not written; a deny wins over an allow;
- * prefixed ACLs; group and transactional id ACLs; super users pass; Metadata lists only describable topics; an ACL
- * made through one broker holds on the other within a second.
+ * prefixed ACLs; group and transactional id ACLs; super users pass; Metadata lists only describable topics; client
+ * quotas need AlterConfigs (DescribeConfigs) on the cluster; an ACL made through one broker holds on the other
+ * within a second.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class AclsITCase {
@@ -269,6 +274,24 @@ class AclsITCase {
             assertThat(names).contains("visible").doesNotContain("hidden");
             assertThatThrownBy(() -> bob.describeTopics(List.of("hidden")).allTopicNames().get(30, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+    }
+
+    @Test
+    void clientQuotasNeedAlterConfigsOrDescribeConfigsOnTheCluster() throws Exception {
+        ClientQuotaAlteration quota = new ClientQuotaAlteration(
+                new ClientQuotaEntity(Map.of(ClientQuotaEntity.CLIENT_ID, "acl-quota")),
+                List.of(new ClientQuotaAlteration.Op("producer_byte_rate", 1048576.0)));
+        try (Admin bob = admin("bob")) {
+            assertThatThrownBy(() -> bob.describeClientQuotas(ClientQuotaFilter.all()).entities()
+                    .get(30, TimeUnit.SECONDS)).cause().isInstanceOf(ClusterAuthorizationException.class);
+            assertThatThrownBy(() -> bob.alterClientQuotas(List.of(quota)).all().get(30, TimeUnit.SECONDS))
+                    .cause().isInstanceOf(ClusterAuthorizationException.class);
+            grant(allow(ResourceType.CLUSTER, "kafka-cluster", "User:bob", AclOperation.ALTER_CONFIGS));
+            bob.alterClientQuotas(List.of(quota)).all().get(30, TimeUnit.SECONDS);
+            // AlterConfigs implies DescribeConfigs.
+            assertThat(bob.describeClientQuotas(ClientQuotaFilter.all()).entities().get(30, TimeUnit.SECONDS))
+                    .containsEntry(quota.entity(), Map.of("producer_byte_rate", 1048576.0));
         }
     }
 

@@ -130,7 +130,10 @@ public final class AlterClientQuotasHandler implements ApiHandler<AlterClientQuo
             if (!(op.value() > 0.0)) {
                 return "Quota " + op.key() + " must be greater than 0";
             }
-            if (type.integral() && (Math.abs(op.value() % 1.0) > 1e-6 || op.value() > Long.MAX_VALUE)) {
+            if (type.integral() && op.value() > Long.MAX_VALUE) {
+                return "Proposed value for " + op.key() + " is too large for a LONG.";
+            }
+            if (type.integral() && Math.abs(op.value() % 1.0) > 1e-6) {
                 return op.key() + " cannot be a fractional value.";
             }
         }

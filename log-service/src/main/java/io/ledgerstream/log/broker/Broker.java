@@ -462,6 +462,11 @@ public final class Broker implements AutoCloseable {
         return authorizer;
     }
 
+    /** The client quotas this broker enforces, as it knows them now; null before it serves. */
+    public ClientQuotaCache clientQuotas() {
+        return clientQuotas;
+    }
+
     public int kafkaPort() {
         return server.config().listeners().get(0).port();
     }

@@ -3,6 +3,7 @@ package io.ledgerstream.log.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ledgerstream.log.quota.QuotaType;
 import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.KafkaTool;
 import io.ledgerstream.log.testing.LocalCluster;
@@ -49,8 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ACLs on two brokers with a SASL_PLAINTEXT PLAIN listener, enforced as Kafka's standard authorizer does: managed
  * with {@code kafka-acls}; without Write a producer's batch is refused and not written; a deny wins over an allow;
  * prefixed ACLs; group and transactional id ACLs; super users pass; Metadata lists only describable topics; client
- * quotas need AlterConfigs (DescribeConfigs) on the cluster; an ACL made through one broker holds on the other
- * within a second.
+ * quotas need AlterConfigs (DescribeConfigs) on the cluster, and one set holds on both brokers; an ACL made through
+ * one broker holds on the other within a second.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class AclsITCase {
@@ -289,6 +290,9 @@ class AclsITCase {
                     .cause().isInstanceOf(ClusterAuthorizationException.class);
             grant(allow(ResourceType.CLUSTER, "kafka-cluster", "User:bob", AclOperation.ALTER_CONFIGS));
             bob.alterClientQuotas(List.of(quota)).all().get(30, TimeUnit.SECONDS);
+            Await.until("both brokers enforce the quota", WAIT, () -> cluster.running().stream().allMatch(id ->
+                    cluster.broker(id).clientQuotas().limits().limit(QuotaType.PRODUCE, "anyone", "acl-quota")
+                            != null));
             // AlterConfigs implies DescribeConfigs.
             assertThat(bob.describeClientQuotas(ClientQuotaFilter.all()).entities().get(30, TimeUnit.SECONDS))
                     .containsEntry(quota.entity(), Map.of("producer_byte_rate", 1048576.0));

@@ -49,6 +49,8 @@ final class ConnectionQuotas {
     @GuardedBy("this")
     private long refused;
     @GuardedBy("this")
+    private long admitted;
+    @GuardedBy("this")
     private final Map<String, Integer> byListener = new HashMap<>();
     @GuardedBy("this")
     private final Map<InetAddress, Integer> byAddress = new HashMap<>();
@@ -138,6 +140,7 @@ final class ConnectionQuotas {
             return refusal;
         }
         total++;
+        admitted++;
         byListener.merge(listener, 1, Integer::sum);
         if (address != null) {
             byAddress.merge(address, 1, Integer::sum);
@@ -168,6 +171,11 @@ final class ConnectionQuotas {
             byAddress.computeIfPresent(address, (a, count) -> count == 1 ? null : count - 1);
         }
         updateAccepting();
+    }
+
+    /** Connections let in since the broker started. */
+    synchronized long admitted() {
+        return admitted;
     }
 
     /** Connections closed at once for a limit since the broker started. */

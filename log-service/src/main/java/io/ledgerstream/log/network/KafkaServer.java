@@ -175,6 +175,11 @@ public final class KafkaServer implements AutoCloseable {
         return connections.get();
     }
 
+    /** Connections let in since the server started, those refused not counted. */
+    public long acceptedConnections() {
+        return quotas.admitted();
+    }
+
     /** Connections closed at once for a connection limit since the server started. */
     public long refusedConnections() {
         return quotas.refused();

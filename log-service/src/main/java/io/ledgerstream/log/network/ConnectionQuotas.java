@@ -183,10 +183,17 @@ final class ConnectionQuotas {
         return refused;
     }
 
-    /** Switches each listener's accepting on or off; Netty's auto-read switch only schedules work, never blocks. */
+    /**
+     * Switches each open listener's accepting on or off; Netty's auto-read switch only schedules work on the
+     * acceptor's event loop, never blocks. A closed server socket is left alone: its event loop may be gone.
+     */
     @GuardedBy("this")
     private void updateAccepting() {
-        servers.forEach((listener, server) -> server.config().setAutoRead(accepting(listener)));
+        servers.forEach((listener, server) -> {
+            if (server.isOpen()) {
+                server.config().setAutoRead(accepting(listener));
+            }
+        });
     }
 
     @GuardedBy("this")

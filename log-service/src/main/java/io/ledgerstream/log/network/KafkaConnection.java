@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * order. A frame that cannot be parsed, or names an API we do not serve, closes this connection with one log line
  * (at most one a minute per client host, {@link ConnectionCloseLog}); nothing else is affected. ApiVersions of a
  * version we do not serve, negative ones included, is answered as Kafka answers it. Requests received before the
- * client closed its end are still served; a connection we close drops what it had not started.
+ * client closed its end are still served; a connection we close drops what it had not started. A frame's bytes go
+ * back to the broker's {@code queued.max.request.bytes} budget ({@link RequestMemory}) when its request is done or
+ * dropped.
  *
  * <p>On a SASL listener, requests before the login completes go to {@link SaslAuthentication}; a failed login is
  * answered, and the connection closed, after {@code connection.failed.authentication.delay.ms}, scheduled on the

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.LocalBroker;
+import io.ledgerstream.log.testing.MetricsEndpoint;
 import io.ledgerstream.log.testing.RawKafkaRequests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,7 +65,7 @@ class ConnectionLimitsITCase {
     void connectionsBeyondTheLimitsAreRefusedThoseWithinAreServedAndSlotsFreedAreTakenAgain() throws Exception {
         broker = LocalBroker.start(dir.toFile(), Map.of("max.connections.per.ip", String.valueOf(PER_IP),
                 "max.connections.per.ip.overrides", OVERRIDDEN_HOST + ":" + OPENED_PER_HOST,
-                "max.connections", String.valueOf(MAX_CONNECTIONS)));
+                "max.connections", String.valueOf(MAX_CONNECTIONS), "metrics.http.port", "0"));
         KafkaServer server = broker.broker().server();
         int own = server.openConnections();
         AtomicInteger most = new AtomicInteger();
@@ -85,6 +86,9 @@ class ConnectionLimitsITCase {
                 () -> server.openConnections() == own + PER_IP);
         assertThat(served(limited)).isEqualTo(PER_IP);
         assertThat(server.refusedConnections()).isEqualTo(OPENED_PER_HOST - PER_IP);
+        assertThat(new MetricsEndpoint(broker.broker().metricsPort()).text())
+                .contains("ledgerstream_connections_refused_total{reason=\"max_connections_per_ip\"} "
+                        + (OPENED_PER_HOST - PER_IP));
 
         // 2. A thousand from an address allowed them all: the broker takes what max.connections leaves, no more.
         List<Socket> overridden = open(OVERRIDDEN_HOST, OPENED_PER_HOST);

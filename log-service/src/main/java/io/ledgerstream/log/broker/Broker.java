@@ -483,6 +483,11 @@ public final class Broker implements AutoCloseable {
         return server.openConnections();
     }
 
+    /** The server's protection under load: connections refused, request bytes queued ({@link KafkaServer}). */
+    public KafkaServer server() {
+        return server;
+    }
+
     /** The port {@code /metrics}, {@code /health} and {@code /ready} are served on; -1 when there are none. */
     public int metricsPort() {
         return metricsServer == null ? -1 : metricsServer.port();

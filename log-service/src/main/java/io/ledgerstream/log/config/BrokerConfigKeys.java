@@ -81,6 +81,12 @@ public final class BrokerConfigKeys {
         add(NetworkConfig.INTER_BROKER_LISTENER_NAME, Type.STRING, c -> c.network().interBrokerListenerName());
         add(NetworkConfig.SOCKET_REQUEST_MAX_BYTES, Type.INT, c -> c.network().socketRequestMaxBytes());
         add(NetworkConfig.CONNECTIONS_MAX_IDLE_MS, Type.LONG, c -> c.network().connectionsMaxIdleMs());
+        add(ConnectionLimits.MAX_CONNECTIONS, Type.INT, c -> c.network().limits().maxConnections());
+        add(ConnectionLimits.MAX_CONNECTIONS_PER_IP, Type.INT, c -> c.network().limits().maxConnectionsPerIp());
+        add(ConnectionLimits.MAX_CONNECTIONS_PER_IP_OVERRIDES, Type.STRING,
+                c -> c.network().limits().formatOverrides());
+        add(ConnectionLimits.MAX_CONNECTION_CREATION_RATE, Type.INT, c -> c.network().limits().maxCreationRate());
+        add(ConnectionLimits.QUEUED_MAX_REQUEST_BYTES, Type.LONG, c -> c.network().limits().queuedMaxRequestBytes());
         securityKeys();
         add(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, BrokerConfig::offsetsTopicPartitions);
         add(BrokerConfig.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, Type.INT, BrokerConfig::fetchSessionCacheSlots);

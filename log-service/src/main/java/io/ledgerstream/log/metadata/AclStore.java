@@ -15,8 +15,9 @@ import org.apache.zookeeper.KeeperException;
 /**
  * ACLs in ZooKeeper: {@code <root>/acls/<resourceType>.<patternType>.<name>} holds the {@link ResourceAcls} of one
  * resource pattern (e.g. {@code TOPIC.PREFIXED.orders-}), the name sanitized as Kafka writes entity names in
- * ZooKeeper (URL-encoded, so it holds no dot or slash), changed by compare-and-set on the node version; a pattern
- * without entries has no node.
+ * ZooKeeper (URL-encoded, so it holds no dot or slash), changed by compare-and-set on the node version. A pattern
+ * whose entries are all removed keeps its node, empty: a deleted and re-created node would start its version again,
+ * and a compare-and-set read before the deletion could then overwrite the new entries.
  *
  * <p>Thread-safe: holds no state beyond the (thread-safe) Curator client.
  */
@@ -80,13 +81,11 @@ public final class AclStore {
     }
 
     /**
-     * Stores a pattern's entries if its node is still at {@code expectedVersion} (-1: if it has none yet); no
-     * entries delete the node.
+     * Stores a pattern's entries if its node is still at {@code expectedVersion} (-1: if it has none yet).
      *
      * @return completes exceptionally with {@link MetadataConflictException} if the node moved on
      */
     public CompletableFuture<Void> write(ResourcePattern pattern, ResourceAcls acls, int expectedVersion) {
-        return VersionedNodes.write(zk, node(pattern), acls.isEmpty() ? null : MetadataCodec.encode(acls),
-                expectedVersion);
+        return VersionedNodes.write(zk, node(pattern), MetadataCodec.encode(acls), expectedVersion);
     }
 }

@@ -45,7 +45,8 @@ class KafkaConnectionTest {
                     ServerSecurity.plaintext(NetworkConfig.fromMap(Map.of())),
                     new ApiHandlers().register(produce).register(metadata),
                     new ConnectionCloseLog(java.time.Clock.systemUTC(), 60_000, 100),
-                    new KafkaFrameDecoder(1 << 20, Integer.MAX_VALUE, false)));
+                    new KafkaFrameDecoder(1 << 20, Integer.MAX_VALUE, false, new RequestMemory(-1),
+                            new ReadPauses())));
 
     @AfterEach
     void close() {

@@ -15,13 +15,14 @@ import java.util.Optional;
  *                               certificates
  * @param keyStoreType           PKCS12 or JKS
  * @param keyStorePasswordFile   a file whose content is the key store's password; empty for none
- * @param trustStore             the trust store's path
+ * @param trustStore             the trust store's path; required for a client, and for a bookie that asks for client
+ *                               certificates
  * @param trustStoreType         PKCS12 or JKS
  * @param trustStorePasswordFile a file whose content is the trust store's password; empty for none
  * @param verifyHostname         for a client: whether a bookie's certificate must name the host it is reached at
  */
 public record BookKeeperTls(Optional<Path> keyStore, String keyStoreType, Optional<Path> keyStorePasswordFile,
-                            Path trustStore, String trustStoreType, Optional<Path> trustStorePasswordFile,
+                            Optional<Path> trustStore, String trustStoreType, Optional<Path> trustStorePasswordFile,
                             boolean verifyHostname) {
     /** The broker's keys: its BookKeeper client speaks TLS to the bookies when {@link #ENABLED} is true. */
     public static final String ENABLED = "bookkeeper.tls.enabled";
@@ -50,7 +51,8 @@ public record BookKeeperTls(Optional<Path> keyStore, String keyStoreType, Option
         }
         return Optional.of(of(optionalFile(values, KEYSTORE_LOCATION),
                 storeType(KEYSTORE_TYPE, values.getOrDefault(KEYSTORE_TYPE, DEFAULT_STORE_TYPE)),
-                optionalFile(values, KEYSTORE_PASSWORD_FILE), readable(TRUSTSTORE_LOCATION, trustStore.trim()),
+                optionalFile(values, KEYSTORE_PASSWORD_FILE),
+                Optional.of(readable(TRUSTSTORE_LOCATION, trustStore.trim())),
                 storeType(TRUSTSTORE_TYPE, values.getOrDefault(TRUSTSTORE_TYPE, DEFAULT_STORE_TYPE)),
                 optionalFile(values, TRUSTSTORE_PASSWORD_FILE),
                 ConfigValues.booleanValue(values, HOSTNAME_VERIFICATION, true)));
@@ -58,7 +60,7 @@ public record BookKeeperTls(Optional<Path> keyStore, String keyStoreType, Option
 
     /** TLS material as given, its store types checked; the names in failures are those given. */
     public static BookKeeperTls of(Optional<Path> keyStore, String keyStoreType, Optional<Path> keyStorePasswordFile,
-                                   Path trustStore, String trustStoreType, Optional<Path> trustStorePasswordFile,
+                                   Optional<Path> trustStore, String trustStoreType, Optional<Path> trustStorePasswordFile,
                                    boolean verifyHostname) {
         return new BookKeeperTls(keyStore, storeType("key store type", keyStoreType), keyStorePasswordFile,
                 trustStore, storeType("trust store type", trustStoreType), trustStorePasswordFile, verifyHostname);

@@ -26,8 +26,10 @@ public final class BookKeeperTlsSettings {
             conf.setProperty("tlsKeyStoreType", tls.keyStoreType());
         });
         tls.keyStorePasswordFile().ifPresent(file -> conf.setProperty("tlsKeyStorePasswordPath", path(file)));
-        conf.setProperty("tlsTrustStore", path(tls.trustStore()));
-        conf.setProperty("tlsTrustStoreType", tls.trustStoreType());
+        tls.trustStore().ifPresent(store -> {
+            conf.setProperty("tlsTrustStore", path(store));
+            conf.setProperty("tlsTrustStoreType", tls.trustStoreType());
+        });
         tls.trustStorePasswordFile().ifPresent(file -> conf.setProperty("tlsTrustStorePasswordPath", path(file)));
         if (conf instanceof ClientConfiguration client) {
             client.setHostnameVerificationEnabled(tls.verifyHostname());

@@ -11,7 +11,8 @@ import java.util.List;
  * clients whose certificate names one of them in its OU, as {@code OU=0:role} (BookKeeper's
  * {@code BookieAuthZFactory}); a plaintext client is refused every read and write.
  *
- * @param material        key store (required) and trust store
+ * @param material        key store (required) and trust store (required with roles: client certificates are checked
+ *                        against it)
  * @param authorizedRoles the roles served; empty to serve every client
  */
 public record BookieTls(BookKeeperTls material, List<String> authorizedRoles) {
@@ -19,6 +20,10 @@ public record BookieTls(BookKeeperTls material, List<String> authorizedRoles) {
         authorizedRoles = List.copyOf(authorizedRoles);
         if (material.keyStore().isEmpty()) {
             throw new IllegalArgumentException("A bookie's TLS needs a key store holding its certificate");
+        }
+        if (!authorizedRoles.isEmpty() && material.trustStore().isEmpty()) {
+            throw new IllegalArgumentException("A bookie that authorizes roles needs a trust store to check the "
+                    + "clients' certificates against");
         }
         for (String role : authorizedRoles) {
             if (role.isBlank() || role.contains(",") || role.contains(";")) {

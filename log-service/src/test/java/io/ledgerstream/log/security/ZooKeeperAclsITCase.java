@@ -18,6 +18,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
@@ -60,6 +62,11 @@ class ZooKeeperAclsITCase {
                 admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("carol",
                         new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), "carol-secret")))
                         .all().get(30, TimeUnit.SECONDS);
+                ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "0");
+                Config config = admin.describeConfigs(List.of(broker)).all().get(30, TimeUnit.SECONDS).get(broker);
+                assertThat(config.get("zookeeper.set.acl").value()).isEqualTo("true");
+                assertThat(config.get("zookeeper.auth.digest").isSensitive()).isTrue();
+                assertThat(config.get("zookeeper.auth.digest").value()).isNull();
             }
             produce(cluster, "orders", 2, 10);
             assertReadable(cluster, "orders", 2, 10);

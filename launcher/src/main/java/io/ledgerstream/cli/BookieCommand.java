@@ -84,7 +84,7 @@ final class BookieCommand implements Callable<Integer> {
             description = "File whose whole content is the trust store's password (no final line break).")
     Path tlsTrustStorePasswordFile;
 
-    @Option(names = "--tls-authorized-roles", paramLabel = "ROLE[,ROLE...]", split = ",",
+    @Option(names = "--tls-authorized-roles", paramLabel = "ROLE", split = ",",
             description = {"Serve only TLS clients with a certificate naming one of these roles as OU=0:ROLE "
                     + "(BookKeeper's BookieAuthZFactory); a client without TLS or without such a certificate may "
                     + "neither read nor write.", "Needs --tls-keystore and --tls-truststore."})

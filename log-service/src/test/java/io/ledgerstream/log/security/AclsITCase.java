@@ -1,6 +1,10 @@
 package io.ledgerstream.log.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.ledgerstream.log.security.AclTesting.LISTENER;
+import static io.ledgerstream.log.security.AclTesting.acl;
+import static io.ledgerstream.log.security.AclTesting.allow;
+import static io.ledgerstream.log.security.AclTesting.as;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerstream.log.testing.Await;
@@ -17,13 +21,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
@@ -31,7 +35,6 @@ import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
-import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.apache.kafka.tools.AclCommand;
@@ -44,13 +47,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * ACLs on two brokers with a SASL_PLAINTEXT PLAIN listener, enforced as Kafka's standard authorizer does: managed
  * with {@code kafka-acls}; without Write a producer's batch is refused and not written; a deny wins over an allow;
- * prefixed ACLs; group and transactional id ACLs; super users pass; Metadata lists only describable topics; an ACL
- * made through one broker holds on the other within a second.
+ * prefixed ACLs; group and transactional id ACLs; super users pass; Metadata lists only describable topics, and the
+ * operations allowed on them when asked (KIP-430); an ACL made through one broker holds on the other within a second.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class AclsITCase {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final String LISTENER = "SASL_PLAINTEXT";
 
     @TempDir
     static Path dir;
@@ -58,19 +60,7 @@ class AclsITCase {
 
     @BeforeAll
     static void start() throws Exception {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("listeners", "PLAINTEXT://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0");
-        settings.put("sasl.enabled.mechanisms", "PLAIN");
-        settings.put("listener.name.sasl_plaintext.plain.sasl.jaas.config",
-                "org.apache.kafka.common.security.plain.PlainLoginModule required user_admin=\"admin-secret\" "
-                        + "user_alice=\"alice-secret\" user_bob=\"bob-secret\";");
-        settings.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
-        // The brokers talk to each other over PLAINTEXT, as ANONYMOUS.
-        settings.put("super.users", "User:admin;User:ANONYMOUS");
-        settings.put("group.initial.rebalance.delay.ms", "0");
-        settings.put("default.replication.factor", "1");
-        settings.put("offsets.topic.num.partitions", "2");
-        cluster = LocalCluster.start(dir.toFile(), 2, 3, settings);
+        cluster = LocalCluster.start(dir.toFile(), 2, 3, AclTesting.brokerSettings("alice", "bob"));
     }
 
     @AfterAll
@@ -85,17 +75,11 @@ class AclsITCase {
     }
 
     private static String bootstrap() {
-        return bootstrap(0) + "," + bootstrap(1);
-    }
-
-    private static Map<String, String> as(String user) {
-        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN", "sasl.jaas.config",
-                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
-                        + "\" password=\"" + user + "-secret\";");
+        return AclTesting.bootstrap(cluster);
     }
 
     private static Admin admin(String user) {
-        return TestClients.admin(bootstrap(), as(user));
+        return AclTesting.admin(cluster, user);
     }
 
     private static KafkaProducer<String, String> producer(String user, Map<String, String> more) {
@@ -114,23 +98,8 @@ class AclsITCase {
         }
     }
 
-    private static AclBinding acl(ResourceType type, String name, PatternType pattern, String principal,
-                                  AclOperation operation, AclPermissionType permission) {
-        return new AclBinding(new ResourcePattern(type, name, pattern),
-                new AccessControlEntry(principal, "*", operation, permission));
-    }
-
-    private static AclBinding allow(ResourceType type, String name, String principal, AclOperation operation) {
-        return acl(type, name, PatternType.LITERAL, principal, operation, AclPermissionType.ALLOW);
-    }
-
-    /** Creates ACLs as the admin and waits until both brokers hold them. */
     private static void grant(AclBinding... acls) throws Exception {
-        try (Admin admin = admin("admin")) {
-            admin.createAcls(List.of(acls)).all().get(30, TimeUnit.SECONDS);
-        }
-        Await.until("both brokers know " + List.of(acls), WAIT, () -> cluster.running().stream().allMatch(id ->
-                cluster.broker(id).authorizer().acls().containsAll(List.of(acls))));
+        AclTesting.grant(cluster, acls);
     }
 
     private static long endOffset(String topic) throws Exception {
@@ -267,6 +236,10 @@ class AclsITCase {
         try (Admin bob = admin("bob")) {
             Set<String> names = bob.listTopics().names().get(30, TimeUnit.SECONDS);
             assertThat(names).contains("visible").doesNotContain("hidden");
+            // KIP-430: the operations bob may perform on the topic.
+            assertThat(bob.describeTopics(List.of("visible"), new DescribeTopicsOptions()
+                    .includeAuthorizedOperations(true)).allTopicNames().get(30, TimeUnit.SECONDS).get("visible")
+                    .authorizedOperations()).containsExactly(AclOperation.DESCRIBE);
             assertThatThrownBy(() -> bob.describeTopics(List.of("hidden")).allTopicNames().get(30, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(TopicAuthorizationException.class);
         }

@@ -32,7 +32,8 @@ import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
  * as in Kafka, internal topics are refused (TOPIC_AUTHORIZATION_FAILED: offsets join through AddOffsetsToTxn),
  * unknown partitions get UNKNOWN_TOPIC_OR_PARTITION, and then the others OPERATION_NOT_ATTEMPTED. The batched
  * broker form (v4, v5) is served for verification only (verifyOnly: a partition leader asks whether a partition is
- * in the transaction, KIP-890); adding through it belongs to transaction version 2 and gets INVALID_REQUEST.
+ * in the transaction, KIP-890); adding through it belongs to transaction version 2 and gets INVALID_REQUEST. The
+ * broker form needs ClusterAction on the cluster, as in Kafka (else CLUSTER_AUTHORIZATION_FAILED).
  */
 public final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitionsToTxnRequest> {
     private final TopicAdmin topics;
@@ -63,7 +64,9 @@ public final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitions
     public CompletableFuture<AbstractResponse> handle(RequestContext context, AddPartitionsToTxnRequest request) {
         AddPartitionsToTxnRequestData data = request.data();
         if (context.apiVersion() >= 4) {
-            return verifyBatch(data);
+            AbstractResponse refused = authorization.refuseUnlessCluster(context, request,
+                    AclOperation.CLUSTER_ACTION);
+            return refused != null ? CompletableFuture.completedFuture(refused) : verifyBatch(data);
         }
         Set<TopicPartition> partitions = new LinkedHashSet<>();
         for (AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic topic : data.v3AndBelowTopics()) {

@@ -2,6 +2,7 @@ package io.ledgerstream.log.protocol.handlers;
 
 import io.ledgerstream.log.protocol.RequestContext;
 import io.ledgerstream.log.security.AclAuthorizer;
+import java.util.List;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.protocol.Errors;
@@ -18,6 +19,17 @@ import org.apache.kafka.common.resource.ResourceType;
  * over a thread-safe authorizer.
  */
 final class Authorization {
+    private static final List<AclOperation> TOPIC_OPERATIONS = List.of(AclOperation.READ, AclOperation.WRITE,
+            AclOperation.CREATE, AclOperation.DESCRIBE, AclOperation.DELETE, AclOperation.ALTER,
+            AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS);
+    private static final List<AclOperation> GROUP_OPERATIONS = List.of(AclOperation.READ, AclOperation.DESCRIBE,
+            AclOperation.DELETE, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS);
+    private static final List<AclOperation> CLUSTER_OPERATIONS = List.of(AclOperation.CREATE,
+            AclOperation.CLUSTER_ACTION, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS,
+            AclOperation.IDEMPOTENT_WRITE, AclOperation.ALTER, AclOperation.DESCRIBE);
+    private static final List<AclOperation> TRANSACTIONAL_ID_OPERATIONS = List.of(AclOperation.DESCRIBE,
+            AclOperation.WRITE);
+
     private final AclAuthorizer authorizer;
 
     Authorization(AclAuthorizer authorizer) {
@@ -74,7 +86,8 @@ final class Authorization {
 
     /**
      * Null when the request may describe (or alter) the configs of a resource, as Kafka checks it: DescribeConfigs
-     * (AlterConfigs) on the topic, or on the cluster for a broker or broker logger; otherwise the error to answer.
+     * (AlterConfigs) on the topic or group, or on the cluster for a broker, broker logger or client metrics
+     * subscription; otherwise the error to answer.
      */
     Errors refuseConfigs(RequestContext context, byte resourceType, String name, boolean alter) {
         AclOperation operation = alter ? AclOperation.ALTER_CONFIGS : AclOperation.DESCRIBE_CONFIGS;
@@ -82,10 +95,39 @@ final class Authorization {
         if (type == ConfigResource.Type.TOPIC) {
             return topic(context, operation, name) ? null : Errors.TOPIC_AUTHORIZATION_FAILED;
         }
-        if (type == ConfigResource.Type.BROKER || type == ConfigResource.Type.BROKER_LOGGER) {
+        if (type == ConfigResource.Type.GROUP) {
+            return group(context, operation, name) ? null : Errors.GROUP_AUTHORIZATION_FAILED;
+        }
+        if (type == ConfigResource.Type.BROKER || type == ConfigResource.Type.BROKER_LOGGER
+                || type == ConfigResource.Type.CLIENT_METRICS) {
             return cluster(context, operation) ? null : Errors.CLUSTER_AUTHORIZATION_FAILED;
         }
         return null;
+    }
+
+    /**
+     * The operations (KIP-430) the request may perform on a resource, as the bit field Kafka answers: bit
+     * {@code 1 << code} set for each operation allowed among those that apply to the resource's type.
+     */
+    int authorizedOperations(RequestContext context, ResourceType type, String name) {
+        int bits = 0;
+        for (AclOperation operation : operationsOf(type)) {
+            if (authorizer.authorize(context.principal(), context.clientAddress(), operation, type, name)) {
+                bits |= 1 << operation.code();
+            }
+        }
+        return bits;
+    }
+
+    /** The operations an ACL may name on a resource of the type, as Kafka lists them. */
+    private static List<AclOperation> operationsOf(ResourceType type) {
+        return switch (type) {
+            case TOPIC -> TOPIC_OPERATIONS;
+            case GROUP -> GROUP_OPERATIONS;
+            case CLUSTER -> CLUSTER_OPERATIONS;
+            case TRANSACTIONAL_ID -> TRANSACTIONAL_ID_OPERATIONS;
+            default -> List.of();
+        };
     }
 
     /** Whether the request may create a topic: Create on the cluster or on the topic. */

@@ -8,32 +8,42 @@ import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ConsumerGroupDescribeRequest;
 import org.apache.kafka.common.requests.ConsumerGroupDescribeResponse;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * ConsumerGroupDescribe: a consumer group's state, epochs, assignor and members with their assignments and targets,
  * topics named by id and name. A group that is not a consumer group (unknown, or classic) is GROUP_ID_NOT_FOUND, as
- * in Kafka; the admin client then asks DescribeGroups.
+ * in Kafka; the admin client then asks DescribeGroups. As in Kafka, a group needs Describe on it (else
+ * GROUP_AUTHORIZATION_FAILED) and on every topic its members are assigned or targeted (else the group is answered
+ * TOPIC_AUTHORIZATION_FAILED, without its description); its authorized operations (KIP-430) are given when asked for.
  */
 public final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGroupDescribeRequest> {
     /** KIP-1099's member types: a member that speaks the classic protocol, and one that speaks the consumer one. */
     private static final byte CLASSIC_MEMBER = 0;
     private static final byte CONSUMER_MEMBER = 1;
+    private static final String TOPICS_REFUSED =
+            "The described group uses topics that the client is not authorized to describe.";
 
     private final GroupCoordinator groups;
     private final ClusterView cluster;
+    private final Authorization authorization;
 
-    public ConsumerGroupDescribeHandler(GroupCoordinator groups, ClusterView cluster) {
+    ConsumerGroupDescribeHandler(GroupCoordinator groups, ClusterView cluster, Authorization authorization) {
         this.groups = groups;
         this.cluster = cluster;
+        this.authorization = authorization;
     }
 
     @Override
@@ -49,7 +59,13 @@ public final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGr
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, ConsumerGroupDescribeRequest request) {
         List<CompletableFuture<ConsumerGroupDescribeResponseData.DescribedGroup>> described = new ArrayList<>();
+        boolean operations = request.data().includeAuthorizedOperations();
         for (String groupId : request.data().groupIds()) {
+            if (!authorization.group(context, AclOperation.DESCRIBE, groupId)) {
+                described.add(CompletableFuture.completedFuture(new ConsumerGroupDescribeResponseData.DescribedGroup()
+                        .setGroupId(groupId).setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())));
+                continue;
+            }
             described.add(groups.describeConsumerGroup(groupId).handle((found, failure) -> {
                 ConsumerGroupDescribeResponseData.DescribedGroup group =
                         new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId);
@@ -61,7 +77,16 @@ public final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGr
                     return group.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
                             .setErrorMessage("Group " + groupId + " is not a consumer group");
                 }
-                return describe(group, found.get());
+                describe(group, found.get());
+                if (!topicsDescribable(context, group)) {
+                    return new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId)
+                            .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()).setErrorMessage(TOPICS_REFUSED);
+                }
+                if (operations) {
+                    group.setAuthorizedOperations(authorization.authorizedOperations(context, ResourceType.GROUP,
+                            groupId));
+                }
+                return group;
             }));
         }
         return CompletableFuture.allOf(described.toArray(CompletableFuture[]::new)).thenApply(v -> {
@@ -87,6 +112,17 @@ public final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGr
                     .setMemberType(m.classic() ? CLASSIC_MEMBER : CONSUMER_MEMBER));
         }
         return group;
+    }
+
+    /** Whether the request may describe every topic the group's members are assigned or targeted. */
+    private boolean topicsDescribable(RequestContext context, ConsumerGroupDescribeResponseData.DescribedGroup group) {
+        Set<String> topics = new HashSet<>();
+        for (ConsumerGroupDescribeResponseData.Member member : group.members()) {
+            member.assignment().topicPartitions().forEach(t -> topics.add(t.topicName()));
+            member.targetAssignment().topicPartitions().forEach(t -> topics.add(t.topicName()));
+        }
+        topics.remove("");
+        return topics.stream().allMatch(t -> authorization.topic(context, AclOperation.DESCRIBE, t));
     }
 
     /** Partitions by topic id and name; a topic deleted meanwhile shows with an empty name. */

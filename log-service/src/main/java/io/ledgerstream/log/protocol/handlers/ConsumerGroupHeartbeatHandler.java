@@ -21,7 +21,8 @@ import org.apache.kafka.common.requests.ConsumerGroupHeartbeatResponse;
 /**
  * ConsumerGroupHeartbeat (KIP-848): a member of a consumer group joins, stays, updates its subscription, reports
  * what it owns and learns its epoch and assignment, or leaves. From v1 members make their own ids and may subscribe
- * by regular expression.
+ * by regular expression. As in Kafka, it needs Read on the group (else GROUP_AUTHORIZATION_FAILED) and Describe on
+ * every topic subscribed to by name (else TOPIC_AUTHORIZATION_FAILED).
  */
 public final class ConsumerGroupHeartbeatHandler implements ApiHandler<ConsumerGroupHeartbeatRequest> {
     private final GroupCoordinator groups;
@@ -50,6 +51,14 @@ public final class ConsumerGroupHeartbeatHandler implements ApiHandler<ConsumerG
             return CompletableFuture.completedFuture(refused);
         }
         ConsumerGroupHeartbeatRequestData data = request.data();
+        if (data.subscribedTopicNames() != null) {
+            List<String> refusedTopics = data.subscribedTopicNames().stream()
+                    .filter(t -> !authorization.topic(context, AclOperation.DESCRIBE, t)).distinct().toList();
+            if (!refusedTopics.isEmpty()) {
+                return CompletableFuture.completedFuture(error(Errors.TOPIC_AUTHORIZATION_FAILED,
+                        "Not authorized to describe the subscribed topics " + refusedTopics));
+            }
+        }
         if (context.apiVersion() >= 1 && (data.memberId() == null || data.memberId().isEmpty())) {
             return CompletableFuture.completedFuture(error(Errors.INVALID_REQUEST, "MemberId can't be empty"));
         }

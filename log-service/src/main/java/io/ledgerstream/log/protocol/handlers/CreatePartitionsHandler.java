@@ -7,19 +7,26 @@ import io.ledgerstream.log.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.CreatePartitionsRequest;
 import org.apache.kafka.common.requests.CreatePartitionsResponse;
 
-/** CreatePartitions: raises a topic's partition count (new partitions start empty); assignments are BookKeeper's. */
+/**
+ * CreatePartitions: raises a topic's partition count (new partitions start empty); assignments are BookKeeper's. As
+ * in Kafka, a topic needs Alter on it (else TOPIC_AUTHORIZATION_FAILED).
+ */
 public final class CreatePartitionsHandler implements ApiHandler<CreatePartitionsRequest> {
     private final TopicAdmin topics;
+    private final Authorization authorization;
 
-    public CreatePartitionsHandler(TopicAdmin topics) {
+    CreatePartitionsHandler(TopicAdmin topics, Authorization authorization) {
         this.topics = topics;
+        this.authorization = authorization;
     }
 
     @Override
@@ -40,6 +47,11 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
             CreatePartitionsResponseData.CreatePartitionsTopicResult result =
                     new CreatePartitionsResponseData.CreatePartitionsTopicResult().setName(topic.name());
             response.results().add(result);
+            if (!authorization.topic(context, AclOperation.ALTER, topic.name())) {
+                result.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                        .setErrorMessage("Not authorized to alter topic " + topic.name());
+                continue;
+            }
             CompletableFuture<Void> change = topic.assignments() != null && !topic.assignments().isEmpty()
                     ? CompletableFuture.failedFuture(new org.apache.kafka.common.errors.InvalidReplicaAssignmentException(
                             "Replica assignments are chosen by BookKeeper; do not give them"))

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
@@ -65,6 +66,11 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                 } else {
                     result.setErrorCode(Errors.NONE.code()).setTopicId(created.id()).setNumPartitions(created.partitions())
                             .setReplicationFactor((short) created.replicationFactor());
+                    // As in Kafka (v5+), a topic's configs are for those who may describe them.
+                    if (context.apiVersion() >= 5
+                            && !authorization.topic(context, AclOperation.DESCRIBE_CONFIGS, topic.name())) {
+                        result.setTopicConfigErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+                    }
                 }
                 return null;
             }));

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -16,12 +17,17 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.DeleteRecordsRequest;
 import org.apache.kafka.common.requests.DeleteRecordsResponse;
 
-/** DeleteRecords: moves each partition's log start offset up (-1 meaning the high watermark). */
+/**
+ * DeleteRecords: moves each partition's log start offset up (-1 meaning the high watermark). As in Kafka, a topic
+ * needs Delete on it (else TOPIC_AUTHORIZATION_FAILED for its partitions).
+ */
 public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsRequest> {
     private final PartitionLogs logs;
+    private final Authorization authorization;
 
-    public DeleteRecordsHandler(PartitionLogs logs) {
+    DeleteRecordsHandler(PartitionLogs logs, Authorization authorization) {
         this.logs = logs;
+        this.authorization = authorization;
     }
 
     @Override
@@ -42,11 +48,16 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
             DeleteRecordsResponseData.DeleteRecordsTopicResult topicResult =
                     new DeleteRecordsResponseData.DeleteRecordsTopicResult().setName(topic.name());
             response.topics().add(topicResult);
+            boolean authorized = authorization.topic(context, AclOperation.DELETE, topic.name());
             for (DeleteRecordsRequestData.DeleteRecordsPartition partition : topic.partitions()) {
                 DeleteRecordsResponseData.DeleteRecordsPartitionResult result =
                         new DeleteRecordsResponseData.DeleteRecordsPartitionResult()
                                 .setPartitionIndex(partition.partitionIndex()).setLowWatermark(-1);
                 topicResult.partitions().add(result);
+                if (!authorized) {
+                    result.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+                    continue;
+                }
                 deletions.add(logs.log(new TopicPartition(topic.name(), partition.partitionIndex()))
                         .thenCompose(log -> log.deleteRecordsBefore(partition.offset()))
                         .handle((low, e) -> {

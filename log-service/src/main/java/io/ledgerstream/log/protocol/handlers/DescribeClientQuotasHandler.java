@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.DescribeClientQuotasResponseData;
@@ -21,9 +22,15 @@ import org.apache.kafka.common.requests.DescribeClientQuotasResponse;
  * DescribeClientQuotas: the filter is checked as Kafka checks it (user, client-id and ip components, each once, ip
  * not with the others) and no quota matches, because none can be set yet: AlterClientQuotas is not served. It is
  * served so that {@code kafka-configs --describe --entity-type users}, which asks for quotas before SCRAM
- * credentials, works.
+ * credentials, works. As in Kafka, it needs DescribeConfigs on the cluster (else CLUSTER_AUTHORIZATION_FAILED).
  */
 public final class DescribeClientQuotasHandler implements ApiHandler<DescribeClientQuotasRequest> {
+    private final Authorization authorization;
+
+    DescribeClientQuotasHandler(Authorization authorization) {
+        this.authorization = authorization;
+    }
+
     @Override
     public ApiKeys apiKey() {
         return ApiKeys.DESCRIBE_CLIENT_QUOTAS;
@@ -36,6 +43,10 @@ public final class DescribeClientQuotasHandler implements ApiHandler<DescribeCli
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, DescribeClientQuotasRequest request) {
+        AbstractResponse refused = authorization.refuseUnlessCluster(context, request, AclOperation.DESCRIBE_CONFIGS);
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
         List<ClientQuotaFilterComponent> components;
         try {
             components = List.copyOf(request.filter().components());

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeProducersRequestData;
 import org.apache.kafka.common.message.DescribeProducersResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -19,13 +20,16 @@ import org.apache.kafka.common.requests.DescribeProducersResponse;
 
 /**
  * DescribeProducers: the producers a partition this broker leads knows, with the first offset of each one's open
- * transaction ({@code kafka-transactions describe-producers}, {@code find-hanging} and {@code abort} use it).
+ * transaction ({@code kafka-transactions describe-producers}, {@code find-hanging} and {@code abort} use it). As in
+ * Kafka, a topic needs Read on it (else TOPIC_AUTHORIZATION_FAILED for its partitions).
  */
 public final class DescribeProducersHandler implements ApiHandler<DescribeProducersRequest> {
     private final PartitionLogs logs;
+    private final Authorization authorization;
 
-    public DescribeProducersHandler(PartitionLogs logs) {
+    DescribeProducersHandler(PartitionLogs logs, Authorization authorization) {
         this.logs = logs;
+        this.authorization = authorization;
     }
 
     @Override
@@ -46,10 +50,16 @@ public final class DescribeProducersHandler implements ApiHandler<DescribeProduc
             DescribeProducersResponseData.TopicResponse topicResponse =
                     new DescribeProducersResponseData.TopicResponse().setName(topic.name());
             response.topics().add(topicResponse);
+            boolean authorized = authorization.topic(context, AclOperation.READ, topic.name());
             for (int index : topic.partitionIndexes()) {
                 DescribeProducersResponseData.PartitionResponse partition =
                         new DescribeProducersResponseData.PartitionResponse().setPartitionIndex(index);
                 topicResponse.partitions().add(partition);
+                if (!authorized) {
+                    partition.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                            .setErrorMessage(Errors.TOPIC_AUTHORIZATION_FAILED.message());
+                    continue;
+                }
                 lookups.add(logs.log(new TopicPartition(topic.name(), index)).handle((log, error) -> {
                     if (error != null) {
                         partition.setErrorCode(KafkaErrors.forException(error).code())

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeTransactionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
@@ -16,12 +17,18 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.DescribeTransactionsRequest;
 import org.apache.kafka.common.requests.DescribeTransactionsResponse;
 
-/** DescribeTransactions: the state, producer and partitions of transactional ids coordinated here. */
+/**
+ * DescribeTransactions: the state, producer and partitions of transactional ids coordinated here. As in Kafka, an id
+ * needs Describe on it (else TRANSACTIONAL_ID_AUTHORIZATION_FAILED), and only the partitions of topics the principal
+ * may describe are shown.
+ */
 public final class DescribeTransactionsHandler implements ApiHandler<DescribeTransactionsRequest> {
     private final TransactionCoordinator transactions;
+    private final Authorization authorization;
 
-    public DescribeTransactionsHandler(TransactionCoordinator transactions) {
+    DescribeTransactionsHandler(TransactionCoordinator transactions, Authorization authorization) {
         this.transactions = transactions;
+        this.authorization = authorization;
     }
 
     @Override
@@ -48,6 +55,10 @@ public final class DescribeTransactionsHandler implements ApiHandler<DescribeTra
                 state.setErrorCode(Errors.INVALID_REQUEST.code());
                 continue;
             }
+            if (!authorization.transactionalId(context, AclOperation.DESCRIBE, id)) {
+                state.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code());
+                continue;
+            }
             lookups.add(transactions.describe(id).thenAccept(d -> {
                 state.setErrorCode(d.error().code());
                 if (d.error() != Errors.NONE) {
@@ -58,6 +69,9 @@ public final class DescribeTransactionsHandler implements ApiHandler<DescribeTra
                         .setProducerEpoch(d.epoch());
                 Map<String, List<Integer>> byTopic = new LinkedHashMap<>();
                 for (TopicPartition tp : d.partitions()) {
+                    if (!authorization.topic(context, AclOperation.DESCRIBE, tp.topic())) {
+                        continue;
+                    }
                     byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition());
                 }
                 byTopic.forEach((topic, partitions) -> state.topics().add(

@@ -6,6 +6,7 @@ import io.ledgerstream.log.transaction.TransactionCoordinator;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ListTransactionsRequestData;
 import org.apache.kafka.common.message.ListTransactionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -16,16 +17,19 @@ import org.apache.kafka.common.requests.ListTransactionsResponse;
 
 /**
  * ListTransactions: the transactional ids this broker coordinates, filtered by state, producer id and (v1) how
- * long their transaction has been open. Unknown state names are reported back and match nothing, as in Kafka.
+ * long their transaction has been open. Unknown state names are reported back and match nothing, as in Kafka. Only
+ * the ids the principal may describe are listed, as in Kafka.
  */
 public final class ListTransactionsHandler implements ApiHandler<ListTransactionsRequest> {
     private static final Set<String> STATES = Set.of("Empty", "Ongoing", "PrepareCommit", "PrepareAbort",
             "CompleteCommit", "CompleteAbort", "PrepareEpochFence", "Dead");
 
     private final TransactionCoordinator transactions;
+    private final Authorization authorization;
 
-    public ListTransactionsHandler(TransactionCoordinator transactions) {
+    ListTransactionsHandler(TransactionCoordinator transactions, Authorization authorization) {
         this.transactions = transactions;
+        this.authorization = authorization;
     }
 
     @Override
@@ -53,7 +57,8 @@ public final class ListTransactionsHandler implements ApiHandler<ListTransaction
         }
         return transactions.list(states, new HashSet<>(data.producerIdFilters()), data.durationFilter())
                 .thenApply(list -> {
-                    list.forEach(d -> response.transactionStates().add(
+                    list.stream().filter(d -> authorization.transactionalId(context, AclOperation.DESCRIBE,
+                            d.transactionalId())).forEach(d -> response.transactionStates().add(
                             new ListTransactionsResponseData.TransactionState().setTransactionalId(d.transactionalId())
                                     .setProducerId(d.producerId()).setTransactionState(d.state().kafkaName())));
                     return new ListTransactionsResponse(response);

@@ -24,6 +24,8 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.MetadataResponse;
+import org.apache.kafka.common.resource.Resource;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * Metadata: the live brokers, the controller, and each partition's leader and leader epoch as the controller
@@ -93,8 +95,33 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
                                     .setNodeId(b.id()).setHost(e.host()).setPort(e.port())
                                     .setRack(b.rack().isEmpty() ? null : b.rack()))));
                     each.forEach(d -> response.topics().add(d.join()));
+                    authorizedOperations(context, data, response);
                     return new MetadataResponse(response, context.apiVersion());
                 }));
+    }
+
+    /**
+     * The authorized operations (KIP-430) asked for, as Kafka gives them from v8: the cluster's (up to v10), none
+     * without Describe on it; each described topic's.
+     */
+    private void authorizedOperations(RequestContext context, MetadataRequestData data,
+                                      MetadataResponseData response) {
+        if (context.apiVersion() < 8) {
+            return;
+        }
+        if (context.apiVersion() <= 10 && data.includeClusterAuthorizedOperations()) {
+            response.setClusterAuthorizedOperations(authorization.cluster(context, AclOperation.DESCRIBE)
+                    ? authorization.authorizedOperations(context, ResourceType.CLUSTER, Resource.CLUSTER_NAME) : 0);
+        }
+        if (data.includeTopicAuthorizedOperations()) {
+            response.topics().forEach(t -> {
+                if (t.name() != null && !t.name().isEmpty()
+                        && t.errorCode() != Errors.TOPIC_AUTHORIZATION_FAILED.code()) {
+                    t.setTopicAuthorizedOperations(authorization.authorizedOperations(context, ResourceType.TOPIC,
+                            t.name()));
+                }
+            });
+        }
     }
 
     /**

@@ -6,10 +6,12 @@ import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
@@ -22,7 +24,9 @@ import org.apache.kafka.common.requests.OffsetFetchResponse;
 
 /**
  * OffsetFetch of one group (v0-v7) or several (v8, each with its own error): the given partitions, or every partition
- * with a commit.
+ * with a commit. As in Kafka, a group needs Describe on it (else GROUP_AUTHORIZATION_FAILED) and a topic Describe
+ * on it: a topic asked for without it is answered TOPIC_AUTHORIZATION_FAILED, and left out when every partition is
+ * asked for.
  */
 public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> {
     private final GroupCoordinator groups;
@@ -57,9 +61,9 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
             List<TopicPartition> partitions = data.topics() == null ? null : partitionsOf(data.topics().stream()
                     .map(t -> new OffsetFetchRequestData.OffsetFetchRequestTopics().setName(t.name())
                             .setPartitionIndexes(t.partitionIndexes())).toList());
-            return stable(data.groupId(), null, -1, partitions, data.requireStable()).thenApply(committed -> {
+            return visible(context, data.groupId(), null, -1, partitions, data.requireStable()).thenApply(found -> {
                 OffsetFetchResponseData response = new OffsetFetchResponseData().setErrorCode(Errors.NONE.code());
-                for (OffsetFetchResponseData.OffsetFetchResponseTopics t : topics(committed)) {
+                for (OffsetFetchResponseData.OffsetFetchResponseTopics t : found) {
                     OffsetFetchResponseData.OffsetFetchResponseTopic topic =
                             new OffsetFetchResponseData.OffsetFetchResponseTopic().setName(t.name());
                     t.partitions().forEach(p -> topic.partitions().add(
@@ -81,19 +85,47 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
             }
             List<TopicPartition> partitions = group.topics() == null ? null : partitionsOf(group.topics());
             // Each group answers for itself: one this broker does not coordinate gets NOT_COORDINATOR alone.
-            lookups.add(stable(group.groupId(), group.memberId(), group.memberEpoch(), partitions,
-                    data.requireStable()).handle((committed, error) ->
+            lookups.add(visible(context, group.groupId(), group.memberId(), group.memberEpoch(), partitions,
+                    data.requireStable()).handle((found, error) ->
                     error != null
                             ? new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(group.groupId())
                                     .setErrorCode(KafkaErrors.forException(error).code())
                             : new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(group.groupId())
-                                    .setErrorCode(Errors.NONE.code()).setTopics(topics(committed))));
+                                    .setErrorCode(Errors.NONE.code()).setTopics(found)));
         }
         return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApply(v -> {
             OffsetFetchResponseData response = new OffsetFetchResponseData();
             lookups.forEach(l -> response.groups().add(l.join()));
             return new OffsetFetchResponse(response, context.apiVersion());
         });
+    }
+
+    /**
+     * The committed offsets of the partitions whose topics the request may describe, and TOPIC_AUTHORIZATION_FAILED
+     * for the other partitions asked for; with every partition asked for (null), only the describable ones.
+     */
+    private CompletableFuture<List<OffsetFetchResponseData.OffsetFetchResponseTopics>> visible(
+            RequestContext context, String groupId, String memberId, int memberEpoch, List<TopicPartition> partitions,
+            boolean requireStable) {
+        Map<String, Boolean> describable = new HashMap<>();
+        Predicate<String> mayDescribe = topic -> describable.computeIfAbsent(topic,
+                t -> authorization.topic(context, AclOperation.DESCRIBE, t));
+        if (partitions == null) {
+            return stable(groupId, memberId, memberEpoch, null, requireStable).thenApply(committed -> {
+                Map<TopicPartition, CommittedOffset> shown = new LinkedHashMap<>();
+                committed.forEach((tp, offset) -> {
+                    if (mayDescribe.test(tp.topic())) {
+                        shown.put(tp, offset);
+                    }
+                });
+                return topics(shown, List.of());
+            });
+        }
+        List<TopicPartition> allowed = new ArrayList<>();
+        List<TopicPartition> refused = new ArrayList<>();
+        partitions.forEach(tp -> (mayDescribe.test(tp.topic()) ? allowed : refused).add(tp));
+        return stable(groupId, memberId, memberEpoch, allowed, requireStable)
+                .thenApply(committed -> topics(committed, refused));
     }
 
     /**
@@ -126,7 +158,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
     }
 
     private static List<OffsetFetchResponseData.OffsetFetchResponseTopics> topics(
-            Map<TopicPartition, CommittedOffset> committed) {
+            Map<TopicPartition, CommittedOffset> committed, List<TopicPartition> refused) {
         Map<String, OffsetFetchResponseData.OffsetFetchResponseTopics> topics = new LinkedHashMap<>();
         committed.forEach((tp, offset) -> topics.computeIfAbsent(tp.topic(),
                 name -> new OffsetFetchResponseData.OffsetFetchResponseTopics().setName(name)).partitions()
@@ -137,6 +169,11 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
                         : new OffsetFetchResponseData.OffsetFetchResponsePartitions().setPartitionIndex(tp.partition())
                                 .setCommittedOffset(offset.offset()).setCommittedLeaderEpoch(offset.leaderEpoch())
                                 .setMetadata(offset.metadata()).setErrorCode(Errors.NONE.code())));
+        refused.forEach(tp -> topics.computeIfAbsent(tp.topic(),
+                name -> new OffsetFetchResponseData.OffsetFetchResponseTopics().setName(name)).partitions()
+                .add(new OffsetFetchResponseData.OffsetFetchResponsePartitions().setPartitionIndex(tp.partition())
+                        .setCommittedOffset(-1).setCommittedLeaderEpoch(-1).setMetadata("")
+                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())));
         return new ArrayList<>(topics.values());
     }
 }

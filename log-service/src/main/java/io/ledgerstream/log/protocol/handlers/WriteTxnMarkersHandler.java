@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
 import org.apache.kafka.common.message.WriteTxnMarkersResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -19,13 +20,16 @@ import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
 /**
  * WriteTxnMarkers: writes commit or abort markers to partitions this broker leads, as a transaction coordinator
  * (or {@code kafka-transactions abort}) asks. A marker in the offsets partition also commits or drops the offsets
- * the producer sent with TxnOffsetCommit, once it is durable.
+ * the producer sent with TxnOffsetCommit, once it is durable. As in Kafka, it needs Alter or ClusterAction on the
+ * cluster (else CLUSTER_AUTHORIZATION_FAILED for every partition, nothing written).
  */
 public final class WriteTxnMarkersHandler implements ApiHandler<WriteTxnMarkersRequest> {
     private final PartitionMarkers markers;
+    private final Authorization authorization;
 
-    public WriteTxnMarkersHandler(PartitionMarkers markers) {
+    WriteTxnMarkersHandler(PartitionMarkers markers, Authorization authorization) {
         this.markers = markers;
+        this.authorization = authorization;
     }
 
     @Override
@@ -40,6 +44,13 @@ public final class WriteTxnMarkersHandler implements ApiHandler<WriteTxnMarkersR
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, WriteTxnMarkersRequest request) {
+        if (!authorization.cluster(context, AclOperation.ALTER)) {
+            AbstractResponse refused = authorization.refuseUnlessCluster(context, request,
+                    AclOperation.CLUSTER_ACTION);
+            if (refused != null) {
+                return CompletableFuture.completedFuture(refused);
+            }
+        }
         WriteTxnMarkersResponseData response = new WriteTxnMarkersResponseData();
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (WriteTxnMarkersRequestData.WritableTxnMarker marker : request.data().markers()) {

@@ -18,6 +18,7 @@ import io.ledgerstream.log.metadata.BrokerRegistration;
 import io.ledgerstream.log.metadata.MetadataStore;
 import io.ledgerstream.log.metadata.PartitionLeaders;
 import io.ledgerstream.log.metadata.ProducerIdAllocator;
+import io.ledgerstream.log.metadata.ZooKeeperAcls;
 import io.ledgerstream.log.metrics.BrokerMetrics;
 import io.ledgerstream.log.metrics.GroupMetrics;
 import io.ledgerstream.log.metrics.MetricsServer;
@@ -145,7 +146,10 @@ public final class Broker implements AutoCloseable {
      * <ol>
      *   <li>When {@code metrics.http.port} is set, serve {@code /metrics}, {@code /health} and {@code /ready}
      *       ({@code /ready} answers 503 until the last step is done).</li>
-     *   <li>Connect to ZooKeeper and the bookies; start watching the live brokers and partition leaders.</li>
+     *   <li>Connect to ZooKeeper, authenticated when {@code zookeeper.auth.digest} is set; with
+     *       {@code zookeeper.set.acl}, give every znode under the metadata root to the brokers' identity alone
+     *       ({@link ZooKeeperAcls#restrictExisting}). Connect to the bookies; start watching the live brokers and
+     *       partition leaders.</li>
      *   <li>Start the retention and compaction schedules and bind every Kafka-protocol listener.</li>
      *   <li>Register as a live broker, with every listener's advertised address (its bound port where 0 was
      *       asked for), and join the controller election.</li>
@@ -159,11 +163,11 @@ public final class Broker implements AutoCloseable {
         BrokerMetrics metrics = config.metrics().enabled() ? BrokerMetrics.create() : BrokerMetrics.disabled();
         BrokerReadiness readiness = new BrokerReadiness();
         readiness.starting("connecting to ZooKeeper at " + config.zookeeperConnect());
-        CuratorFramework zk = CuratorFrameworkFactory.builder()
+        CuratorFramework zk = ZooKeeperAcls.secure(CuratorFrameworkFactory.builder()
                 .connectString(config.zookeeperConnect())
                 .sessionTimeoutMs(config.zookeeperSessionTimeoutMs())
                 .connectionTimeoutMs(Math.min(15_000, config.zookeeperSessionTimeoutMs()))
-                .retryPolicy(new ExponentialBackoffRetry(200, 10, 5_000))
+                .retryPolicy(new ExponentialBackoffRetry(200, 10, 5_000)), config.zookeeperSecurity())
                 .build();
         zk.start();
         MetricsServer metricsServer;
@@ -186,6 +190,11 @@ public final class Broker implements AutoCloseable {
             if (!zk.blockUntilConnected(config.zookeeperSessionTimeoutMs(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("Could not reach ZooKeeper at " + config.zookeeperConnect()
                         + " within " + config.zookeeperSessionTimeoutMs() + " ms");
+            }
+            if (config.zookeeperSecurity().setAcl()) {
+                readiness.starting("giving the znodes under " + config.metadataRoot() + " to the brokers' identity");
+                ZooKeeperAcls.restrictExisting(zk, config.metadataRoot(), config.zookeeperSecurity().user()
+                        .orElseThrow());
             }
             MetadataStore metadata = new MetadataStore(zk, config.metadataRoot());
             readiness.starting("connecting to the bookies");

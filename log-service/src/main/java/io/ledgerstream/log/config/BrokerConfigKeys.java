@@ -52,10 +52,21 @@ public final class BrokerConfigKeys {
         add(BrokerConfig.BROKER_RACK, Type.STRING, BrokerConfig::rack);
         add(BrokerConfig.ZOOKEEPER_CONNECT, Type.STRING, BrokerConfig::zookeeperConnect);
         add(BrokerConfig.ZOOKEEPER_SESSION_TIMEOUT_MS, Type.INT, BrokerConfig::zookeeperSessionTimeoutMs);
+        add(ZooKeeperSecurity.SET_ACL, Type.BOOLEAN, c -> c.zookeeperSecurity().setAcl());
+        given(ZooKeeperSecurity.AUTH_DIGEST, Type.PASSWORD, null);
         add(BrokerConfig.METADATA_ROOT, Type.STRING, BrokerConfig::metadataRoot);
         add(BrokerConfig.BOOKKEEPER_LEDGERS_ROOT, Type.STRING, BrokerConfig::bookkeeperLedgersRoot);
         add(BrokerConfig.BOOKKEEPER_V2_PROTOCOL, Type.BOOLEAN, BrokerConfig::bookkeeperV2Protocol);
         add(BrokerConfig.BOOKKEEPER_BOOKIE_RACKS, Type.STRING, BrokerConfig::bookieRacks);
+        add(BookKeeperTls.ENABLED, Type.BOOLEAN, c -> c.bookkeeperTls().isPresent());
+        given(BookKeeperTls.KEYSTORE_LOCATION, Type.STRING, null);
+        given(BookKeeperTls.KEYSTORE_TYPE, Type.STRING, BookKeeperTls.DEFAULT_STORE_TYPE);
+        given(BookKeeperTls.KEYSTORE_PASSWORD_FILE, Type.STRING, null);
+        given(BookKeeperTls.TRUSTSTORE_LOCATION, Type.STRING, null);
+        given(BookKeeperTls.TRUSTSTORE_TYPE, Type.STRING, BookKeeperTls.DEFAULT_STORE_TYPE);
+        given(BookKeeperTls.TRUSTSTORE_PASSWORD_FILE, Type.STRING, null);
+        add(BookKeeperTls.HOSTNAME_VERIFICATION, Type.BOOLEAN,
+                c -> c.bookkeeperTls().map(BookKeeperTls::verifyHostname).orElse(true));
         add(BrokerConfig.DEFAULT_REPLICATION_FACTOR, Type.INT, BrokerConfig::defaultReplicationFactor);
         add(BrokerConfig.MIN_INSYNC_REPLICAS, Type.INT, BrokerConfig::minInsyncReplicas);
         add(BrokerConfig.NUM_PARTITIONS, Type.INT, BrokerConfig::numPartitions);

@@ -3,6 +3,7 @@ package io.ledgerstream.cli;
 import io.ledgerstream.cli.flink.FileLogging;
 import io.ledgerstream.cli.flink.FlinkClasspath;
 import io.ledgerstream.cli.flink.FlinkJvm;
+import io.ledgerstream.jobs.kafka.ClientConfig;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,18 +21,22 @@ import sun.misc.Signal;
 /**
  * One run of Flink's SQL client in a JVM of its own, set up for Ledgerstream: a configuration (local execution, or
  * a cluster's REST address; RocksDB; checkpoints under the data folder), an init script that registers and uses the
- * catalog {@value #CATALOG}, and the catalog's jar handed to the session. Logs go to the data folder.
+ * catalog {@value #CATALOG} (with the client settings of {@code --client-config} as its {@code properties.*}
+ * options), and the catalog's jar handed to the session. Logs go to the data folder. The session's folder, which
+ * then holds those settings, is readable by its owner only and deleted when the client exits.
  */
 final class SqlClientRun {
     static final String CATALOG = "ledgerstream";
 
     private final String bootstrapServers;
+    private final ClientConfig client;
     private final String cluster;
     private final Path home;
 
     /** @param cluster a Flink REST address ({@code HOST:PORT}), or null to run queries inside the client */
-    SqlClientRun(String bootstrapServers, String cluster, File dataDir) {
+    SqlClientRun(String bootstrapServers, ClientConfig client, String cluster, File dataDir) {
         this.bootstrapServers = bootstrapServers;
+        this.client = client;
         this.cluster = cluster;
         this.home = dataDir.getAbsoluteFile().toPath().resolve("sql-client");
     }
@@ -47,6 +52,9 @@ final class SqlClientRun {
         Files.createDirectories(home.resolve("log"));
         // A folder of its own per session, so that sessions on one data folder do not overwrite each other's setup.
         Path conf = Files.createTempDirectory(home, "session-");
+        if (conf.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(conf, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
         try {
             return run(conf, init, script, out);
         } finally {
@@ -63,8 +71,10 @@ final class SqlClientRun {
         writeConfig(conf.resolve("config.yaml"), script != null);
         Path initFile = conf.resolve("init.sql");
         StringBuilder initSql = new StringBuilder("CREATE CATALOG " + CATALOG + " WITH ('type' = 'ledgerstream', "
-                + "'bootstrap-servers' = '" + bootstrapServers.replace("'", "''") + "');\nUSE CATALOG " + CATALOG
-                + ";\n");
+                + "'bootstrap-servers' = " + literal(bootstrapServers));
+        client.properties().forEach((key, value) -> initSql.append(", ").append(literal("properties." + key))
+                .append(" = ").append(literal(value)));
+        initSql.append(");\nUSE CATALOG " + CATALOG + ";\n");
         if (init != null) {
             initSql.append(Files.readString(init, StandardCharsets.UTF_8)).append('\n');
         }
@@ -105,6 +115,11 @@ final class SqlClientRun {
         } finally {
             Runtime.getRuntime().removeShutdownHook(reaper);
         }
+    }
+
+    /** A SQL string literal of {@code text}. */
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 
     /** The folder the client keeps its sessions' setup, logs and checkpoints in. */

@@ -18,6 +18,12 @@ public final class LedgerstreamOptions {
             .defaultValue("127.0.0.1:9092")
             .withDescription("The Ledgerstream (Kafka protocol) brokers whose topics are the catalog's tables.");
 
+    /**
+     * The prefix of the catalog's Kafka client settings, {@code 'properties.security.protocol' = 'SASL_SSL'} and so
+     * on, given to its admin client and, as the same {@code properties.*} options, to every table.
+     */
+    public static final String CLIENT_PROPERTIES_PREFIX = "properties.";
+
     // ---- a table's topic: CREATE TABLE ... WITH (...) ----
 
     public static final ConfigOption<Integer> PARTITIONS = ConfigOptions.key("partitions")

@@ -140,10 +140,13 @@ public final class SecureStandalone {
         return settings;
     }
 
-    /** Stores the admin's SCRAM credential unless the user has one already (it is never changed here). */
+    /**
+     * Stores the admin's SCRAM credential: on the start that made the password (replacing any credential an
+     * earlier security folder left), and on a later start only if the user has none.
+     */
     public void ensureAdminUser(MetadataStore metadata) throws Exception {
         var stored = metadata.scramCredentials().read(ADMIN).get(30, TimeUnit.SECONDS);
-        if (stored.value().byMechanism().containsKey(MECHANISM)) {
+        if (!created && stored.value().byMechanism().containsKey(MECHANISM)) {
             return;
         }
         ScramCredential credential = new ScramFormatter(ScramMechanism.SCRAM_SHA_512)

@@ -95,9 +95,7 @@ class SecureStandaloneITCase {
 
     @Test
     void theAdminPasswordIsPrintedOnceAndTheRestartReusesIt() throws Exception {
-        Matcher printed = PASSWORD_LINE.matcher(firstOutput);
-        assertThat(printed.find()).as("the first start's output:%n%s", firstOutput).isTrue();
-        String password = printed.group(1);
+        String password = adminPassword();
         assertThat(clientProperties().getProperty("sasl.jaas.config")).contains("password=\"" + password + "\"");
         assertThat(Files.readString(secondOutput)).as("the second start's output")
                 .contains("Secure standalone platform: SASL_SSL on " + bootstrap)
@@ -170,7 +168,16 @@ class SecureStandaloneITCase {
         String output = CommandOutput.run("sql", "--bootstrap-servers", bootstrap, "--client-config",
                 clientConfig.toString(), "--data-dir", dir.resolve("sql").toString(), "-f", script.toString());
 
-        assertThat(output).contains("Successfully initialized").doesNotContain("[ERROR]");
+        Path log = dir.resolve("sql/sql-client/log/sql-client.log");
+        assertThat(output).as("the client's output; its log:%n%s", Files.exists(log) ? Files.readString(log) : "")
+                .contains("Successfully initialized").doesNotContain("[ERROR]");
+        String password = adminPassword();
+        assertThat(output).as("the client's output").doesNotContain(password);
+        try (var logs = Files.walk(dir.resolve("sql"))) {
+            for (Path file : logs.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(file, StandardCharsets.ISO_8859_1)).as("%s", file).doesNotContain(password);
+            }
+        }
         assertThat(output.lines().filter(l -> l.matches("\\| \\+I \\|\\s+\\d \\|\\s+\\w+ \\|"))
                 .map(l -> l.replaceAll("\\s+", " ")))
                 .containsExactlyInAnyOrder("| +I | 1 | HELLO |", "| +I | 2 | WORLD |");
@@ -192,6 +199,12 @@ class SecureStandaloneITCase {
         assertThat(exit).isEqualTo(1);
         assertThat(errors.toString()).startsWith("ledgerstream: error: Client config " + bad
                 + ": security.protocol is invalid: ");
+    }
+
+    private static String adminPassword() {
+        Matcher printed = PASSWORD_LINE.matcher(firstOutput);
+        assertThat(printed.find()).as("the first start's output:%n%s", firstOutput).isTrue();
+        return printed.group(1);
     }
 
     private static Properties clientProperties() throws IOException {

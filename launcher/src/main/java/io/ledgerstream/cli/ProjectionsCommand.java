@@ -46,7 +46,7 @@ final class ProjectionsCommand implements Callable<Integer> {
         Path folder = dir != null ? dir
                 : FlinkClasspath.home().resolve("table-api/src/main/resources/projections");
         List<Path> files = sqlFiles(folder);
-        SqlClientRun client = new SqlClientRun(bootstrapServers, clientOptions.config(), cluster, dataDir);
+        SqlClientRun client = new SqlClientRun(bootstrapServers, clientOptions.file, cluster, dataDir);
         StringBuilder script = new StringBuilder();
         for (Path file : files) {
             // Each file ends its own statements: a missing final ';' does not run into the next file.

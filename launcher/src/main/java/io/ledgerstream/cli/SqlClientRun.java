@@ -21,22 +21,27 @@ import sun.misc.Signal;
 /**
  * One run of Flink's SQL client in a JVM of its own, set up for Ledgerstream: a configuration (local execution, or
  * a cluster's REST address; RocksDB; checkpoints under the data folder), an init script that registers and uses the
- * catalog {@value #CATALOG} (with the client settings of {@code --client-config} as its {@code properties.*}
- * options), and the catalog's jar handed to the session. Logs go to the data folder. The session's folder, which
- * then holds those settings, is readable by its owner only and deleted when the client exits.
+ * catalog {@value #CATALOG} (naming the file of {@code --client-config}, so that no secret is in the SQL text the
+ * client echoes and logs), and the catalog's jar handed to the session. Logs go to the data folder.
  */
 final class SqlClientRun {
     static final String CATALOG = "ledgerstream";
 
     private final String bootstrapServers;
-    private final ClientConfig client;
+    private final Path clientConfig;
     private final String cluster;
     private final Path home;
 
     /** @param cluster a Flink REST address ({@code HOST:PORT}), or null to run queries inside the client */
-    SqlClientRun(String bootstrapServers, ClientConfig client, String cluster, File dataDir) {
+    /**
+     * @param clientConfig a Kafka client properties file for the catalog and its tables, or null
+     * @throws io.ledgerstream.jobs.kafka.ClientConfigException naming the file and key, if that file is bad
+     */
+    SqlClientRun(String bootstrapServers, Path clientConfig, String cluster, File dataDir) {
+        // Checked here, so that a bad file stops the command with one line before the client starts.
+        ClientConfig.loadIfGiven(clientConfig);
         this.bootstrapServers = bootstrapServers;
-        this.client = client;
+        this.clientConfig = clientConfig == null ? null : clientConfig.toAbsolutePath();
         this.cluster = cluster;
         this.home = dataDir.getAbsoluteFile().toPath().resolve("sql-client");
     }
@@ -52,9 +57,6 @@ final class SqlClientRun {
         Files.createDirectories(home.resolve("log"));
         // A folder of its own per session, so that sessions on one data folder do not overwrite each other's setup.
         Path conf = Files.createTempDirectory(home, "session-");
-        if (conf.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(conf, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        }
         try {
             return run(conf, init, script, out);
         } finally {
@@ -72,8 +74,9 @@ final class SqlClientRun {
         Path initFile = conf.resolve("init.sql");
         StringBuilder initSql = new StringBuilder("CREATE CATALOG " + CATALOG + " WITH ('type' = 'ledgerstream', "
                 + "'bootstrap-servers' = " + literal(bootstrapServers));
-        client.properties().forEach((key, value) -> initSql.append(", ").append(literal("properties." + key))
-                .append(" = ").append(literal(value)));
+        if (clientConfig != null) {
+            initSql.append(", 'client-config' = ").append(literal(clientConfig.toString()));
+        }
         initSql.append(");\nUSE CATALOG " + CATALOG + ";\n");
         if (init != null) {
             initSql.append(Files.readString(init, StandardCharsets.UTF_8)).append('\n');

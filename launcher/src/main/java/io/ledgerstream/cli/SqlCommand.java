@@ -41,6 +41,6 @@ final class SqlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return new SqlClientRun(bootstrapServers, client.config(), cluster, dataDir).run(init, script, System.out);
+        return new SqlClientRun(bootstrapServers, client.file, cluster, dataDir).run(init, script, System.out);
     }
 }

@@ -35,9 +35,15 @@ public final class ClientConfig implements Serializable {
     /** The option that names the file, without its dashes. */
     public static final String OPTION = "client-config";
 
-    /** The clients whose keys a file may set, in the order a key is looked up. */
-    private static final List<ConfigDef> DEFINITIONS = List.of(AdminClientConfig.configDef(),
-            ConsumerConfig.configDef(), ProducerConfig.configDef());
+    /**
+     * The clients whose keys a file may set, in the order a key is looked up; made on first use, as Kafka's client
+     * configs load the classes they name through the context class loader, which in a SQL session is not the one
+     * that holds kafka-clients.
+     */
+    private static final class Definitions {
+        static final List<ConfigDef> ALL = withKafkasClassLoader(() -> List.of(AdminClientConfig.configDef(),
+                ConsumerConfig.configDef(), ProducerConfig.configDef()));
+    }
 
     private static final ClientConfig NONE = new ClientConfig(Map.of());
 
@@ -75,6 +81,10 @@ public final class ClientConfig implements Serializable {
      * @throws ClientConfigException naming the file and, for a bad setting, the key and why
      */
     public static ClientConfig load(Path file) {
+        return withKafkasClassLoader(() -> read(file));
+    }
+
+    private static ClientConfig read(Path file) {
         Properties loaded = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             loaded.load(reader);
@@ -95,7 +105,7 @@ public final class ClientConfig implements Serializable {
             throw new ClientConfigException(file, key, "is given by --bootstrap-servers (or the connector's "
                     + "bootstrap-servers), not in the client config");
         }
-        Optional<ConfigDef.ConfigKey> definition = DEFINITIONS.stream()
+        Optional<ConfigDef.ConfigKey> definition = Definitions.ALL.stream()
                 .map(d -> d.configKeys().get(key))
                 .filter(java.util.Objects::nonNull)
                 .findFirst();
@@ -113,6 +123,17 @@ public final class ClientConfig implements Serializable {
         }
         if (key.endsWith(".location") && !value.isEmpty() && !Files.isReadable(Path.of(value))) {
             throw new ClientConfigException(file, key, "names " + value + ", which cannot be read");
+        }
+    }
+
+    private static <T> T withKafkasClassLoader(java.util.function.Supplier<T> action) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(ConfigDef.class.getClassLoader());
+        try {
+            return action.get();
+        } finally {
+            thread.setContextClassLoader(previous);
         }
     }
 

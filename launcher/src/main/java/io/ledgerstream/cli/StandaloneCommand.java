@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ledgerstream standalone}: ZooKeeper, bookies and one or more brokers in one process, until stopped. Its
- * brokers serve metrics unless told otherwise: broker N on {@value #METRICS_PORT} plus N.
+ * brokers serve metrics unless told otherwise: broker N on {@value #METRICS_PORT} plus N. With {@code --secure} they
+ * serve SASL_SSL only, set up by {@link SecureStandalone}, and the admin's password is printed on the first start.
  */
 @Command(name = "standalone", mixinStandardHelpOptions = true,
         description = {"Run ZooKeeper, the bookies and the brokers in this process, all data under one folder.",

@@ -4,14 +4,18 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.flink.util.ParameterTool;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -107,7 +111,7 @@ public final class ClientConfig implements Serializable {
         }
         Optional<ConfigDef.ConfigKey> definition = Definitions.ALL.stream()
                 .map(d -> d.configKeys().get(key))
-                .filter(java.util.Objects::nonNull)
+                .filter(Objects::nonNull)
                 .findFirst();
         if (definition.isEmpty()) {
             throw new ClientConfigException(file, key, "is not a Kafka client setting");
@@ -126,7 +130,7 @@ public final class ClientConfig implements Serializable {
         }
     }
 
-    private static <T> T withKafkasClassLoader(java.util.function.Supplier<T> action) {
+    private static <T> T withKafkasClassLoader(Supplier<T> action) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(ConfigDef.class.getClassLoader());
@@ -138,8 +142,8 @@ public final class ClientConfig implements Serializable {
     }
 
     private static String describe(Exception e) {
-        return e instanceof java.nio.file.NoSuchFileException ? "no such file"
-                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+        return e instanceof NoSuchFileException ? "no such file"
+                : e instanceof AccessDeniedException ? "permission denied"
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 

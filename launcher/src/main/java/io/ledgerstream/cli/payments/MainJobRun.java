@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -138,7 +139,7 @@ public final class MainJobRun {
     }
 
     private JobClient submit(Path checkpoints, Optional<Path> resume) throws Exception {
-        Map<String, String> options = new java.util.HashMap<>(Map.of(
+        Map<String, String> options = new HashMap<>(Map.of(
                 "bootstrap-servers", bootstrap,
                 "checkpoint-interval", Long.toString(CHECKPOINT_INTERVAL.toMillis()),
                 "checkpoint-dir", checkpoints.toUri().toString()));

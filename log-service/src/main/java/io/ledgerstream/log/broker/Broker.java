@@ -465,7 +465,6 @@ public final class Broker implements AutoCloseable {
         return zk;
     }
 
-    /** The port the first Kafka-protocol listener is bound to. */
     /** The ACL checks this broker makes, as it knows the ACLs now; null before it serves. */
     public AclAuthorizer authorizer() {
         return authorizer;
@@ -476,6 +475,7 @@ public final class Broker implements AutoCloseable {
         return clientQuotas;
     }
 
+    /** The port the first Kafka-protocol listener is bound to. */
     public int kafkaPort() {
         return server.config().listeners().get(0).port();
     }

@@ -5,12 +5,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.api.BackgroundCallback;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.utils.Sanitizer;
-import org.apache.zookeeper.KeeperException;
 
 /**
  * ACLs in ZooKeeper: {@code <root>/acls/<resourceType>.<patternType>.<name>} holds the {@link ResourceAcls} of one
@@ -58,21 +56,8 @@ public final class AclStore {
 
     /** The resource patterns with stored ACLs, read from ZooKeeper. */
     public CompletableFuture<List<ResourcePattern>> patterns() {
-        CompletableFuture<List<ResourcePattern>> result = new CompletableFuture<>();
-        try {
-            zk.getChildren().inBackground((BackgroundCallback) (client, event) -> {
-                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
-                switch (code) {
-                    case OK -> result.complete(event.getChildren().stream().map(AclStore::pattern)
-                            .filter(Objects::nonNull).toList());
-                    case NONODE -> result.complete(List.of());
-                    default -> result.completeExceptionally(KeeperException.create(code, path));
-                }
-            }).forPath(path);
-        } catch (Exception e) {
-            result.completeExceptionally(e);
-        }
-        return result;
+        return VersionedNodes.children(zk, path).thenApply(names -> names.stream().map(AclStore::pattern)
+                .filter(Objects::nonNull).toList());
     }
 
     /** A pattern's entries with the node's version; {@link ResourceAcls#EMPTY} at -1 when it has none. */

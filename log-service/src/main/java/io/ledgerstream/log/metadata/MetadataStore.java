@@ -417,22 +417,7 @@ public final class MetadataStore {
     }
 
     private CompletableFuture<List<String>> children(String parent) {
-        CompletableFuture<List<String>> result = new CompletableFuture<>();
-        try {
-            zk.getChildren().inBackground((BackgroundCallback) (client, event) -> {
-                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
-                if (code == KeeperException.Code.OK) {
-                    result.complete(List.copyOf(event.getChildren()));
-                } else if (code == KeeperException.Code.NONODE) {
-                    result.complete(List.of());
-                } else {
-                    result.completeExceptionally(KeeperException.create(code, parent));
-                }
-            }).forPath(parent);
-        } catch (Exception e) {
-            result.completeExceptionally(e);
-        }
-        return result;
+        return VersionedNodes.children(zk, parent);
     }
 
     /** A partition's record with its node version. */

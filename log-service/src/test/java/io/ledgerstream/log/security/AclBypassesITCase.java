@@ -155,9 +155,18 @@ class AclBypassesITCase {
                         (short) 11, null).errorCode())).isEqualTo(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
             }
             owner.commitTransaction();
-            // The owner's record and its commit marker: nothing of erin's.
-            assertThat(admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
-                    .get(30, TimeUnit.SECONDS).offset()).isEqualTo(2);
+            // The owner's record and its commit marker (written after the commit returns): nothing of erin's.
+            Await.until("the commit marker is written", WAIT, () -> endOffset(admin, partition) >= 2);
+            assertThat(endOffset(admin, partition)).isEqualTo(2);
+        }
+    }
+
+    private static long endOffset(Admin admin, TopicPartition partition) {
+        try {
+            return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
+                    .get(30, TimeUnit.SECONDS).offset();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot read the end offset of " + partition, e);
         }
     }
 

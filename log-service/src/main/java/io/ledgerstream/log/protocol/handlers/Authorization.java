@@ -91,6 +91,16 @@ final class Authorization {
                 "Transactional id authorization failed: " + transactionalId));
     }
 
+    /**
+     * Null when the request may put a group's offsets in a transaction (Write on the transactional id, then Read on the
+     * group, as Kafka checks them); else the answer for the first refusal.
+     */
+    AbstractResponse refuseUnlessTransactionalOffsets(RequestContext context, AbstractRequest request,
+                                                      String transactionalId, String group) {
+        AbstractResponse refused = refuseUnlessTransactionalId(context, request, AclOperation.WRITE, transactionalId);
+        return refused != null ? refused : refuseUnlessGroup(context, request, AclOperation.READ, group);
+    }
+
     /** Null when the request may perform the operation on the cluster; else its CLUSTER_AUTHORIZATION_FAILED answer. */
     AbstractResponse refuseUnlessCluster(RequestContext context, AbstractRequest request, AclOperation operation) {
         return cluster(context, operation) ? null : request.getErrorResponse(new ClusterAuthorizationException(

@@ -43,11 +43,8 @@ public final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitR
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, TxnOffsetCommitRequest request) {
-        AbstractResponse refused = authorization.refuseUnlessTransactionalId(context, request, AclOperation.WRITE, request.data().transactionalId());
-        if (refused != null) {
-            return CompletableFuture.completedFuture(refused);
-        }
-        refused = authorization.refuseUnlessGroup(context, request, AclOperation.READ, request.data().groupId());
+        AbstractResponse refused = authorization.refuseUnlessTransactionalOffsets(context, request,
+                request.data().transactionalId(), request.data().groupId());
         if (refused != null) {
             return CompletableFuture.completedFuture(refused);
         }

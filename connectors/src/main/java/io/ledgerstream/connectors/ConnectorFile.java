@@ -11,6 +11,7 @@ import io.ledgerstream.connectors.runtime.ConnectorType;
 import io.ledgerstream.connectors.runtime.ErrorTolerance;
 import io.ledgerstream.connectors.runtime.SinkConnector;
 import io.ledgerstream.connectors.runtime.SourceConnector;
+import io.ledgerstream.jobs.kafka.ClientConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -110,7 +111,8 @@ public final class ConnectorFile {
         Duration delay = restart.duration("delay", Duration.ofSeconds(1), Duration.ofMillis(10));
         restart.rejectUnknown();
         ConnectorSpec spec = new ConnectorSpec(file, name, isSource, typeName, topics,
-                settings.string("bootstrap-servers", DEFAULT_BOOTSTRAP), tolerance, deadLetters.orElse(null),
+                settings.string("bootstrap-servers", DEFAULT_BOOTSTRAP),
+                settings.optionalString(ClientConfig.OPTION).orElse(null), tolerance, deadLetters.orElse(null),
                 settings.integer("parallelism", 1, 1, 256), attempts, delay,
                 settings.duration("checkpoint-interval", Duration.ofSeconds(10), Duration.ofMillis(100)));
         settings.rejectUnknown();

@@ -35,6 +35,20 @@ class ConnectorFileTest {
     }
 
     @Test
+    void aClientConfigIsNamedByPathAndReadWhenTheConnectorIsBuilt(@org.junit.jupiter.api.io.TempDir
+                                                                   java.nio.file.Path dir) throws Exception {
+        assertThat(ConnectorFile.parse("orders.yaml", CDC).spec().client().isEmpty()).isTrue();
+        java.nio.file.Path good = java.nio.file.Files.writeString(dir.resolve("client.properties"),
+                "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n");
+        assertThat(ConnectorFile.parse("orders.yaml", CDC + "client-config: " + good + "\n").spec().client()
+                .properties()).containsEntry("security.protocol", "SASL_SSL").hasSize(2);
+        java.nio.file.Path bad = java.nio.file.Files.writeString(dir.resolve("bad.properties"), "sasl.mechanismm=X\n");
+        var spec = ConnectorFile.parse("orders.yaml", CDC + "client-config: " + bad + "\n").spec();
+        org.assertj.core.api.Assertions.assertThatThrownBy(spec::client)
+                .hasMessage("Client config " + bad + ": sasl.mechanismm is not a Kafka client setting");
+    }
+
+    @Test
     void anUnknownKeyIsNamed() {
         assertProblem(CDC.replace("  tables:", "  tabels: [x]\n  tables:"),
                 "orders.yaml: source.tabels: is not a known key here (in 'source')");

@@ -1,7 +1,14 @@
 package io.ledgerstream.cli;
 
+import io.ledgerstream.log.config.BookKeeperTls;
+import io.ledgerstream.log.config.InvalidConfigException;
 import io.ledgerstream.log.storage.bookkeeper.bookie.BookieNode;
+import io.ledgerstream.log.storage.bookkeeper.bookie.BookieTls;
 import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -50,19 +57,77 @@ final class BookieCommand implements Callable<Integer> {
                     + "as in BookKeeper).")
     String metricsHost;
 
+    @Option(names = "--tls-keystore", paramLabel = "FILE",
+            description = {"Serve BookKeeper's TLS with the key and certificate in this key store (PKCS12 or JKS).",
+                    "BookKeeper upgrades to TLS only the connections whose client asks; without "
+                    + "--tls-authorized-roles, plaintext clients are served too."})
+    Path tlsKeyStore;
+
+    @Option(names = "--tls-keystore-type", paramLabel = "TYPE", defaultValue = "PKCS12",
+            description = "PKCS12 or JKS (default: ${DEFAULT-VALUE}).")
+    String tlsKeyStoreType;
+
+    @Option(names = "--tls-keystore-password-file", paramLabel = "FILE",
+            description = "File whose whole content is the key store's password (no final line break).")
+    Path tlsKeyStorePasswordFile;
+
+    @Option(names = "--tls-truststore", paramLabel = "FILE",
+            description = "Trust store the clients' certificates are checked against; needed with "
+                    + "--tls-authorized-roles.")
+    Path tlsTrustStore;
+
+    @Option(names = "--tls-truststore-type", paramLabel = "TYPE", defaultValue = "PKCS12",
+            description = "PKCS12 or JKS (default: ${DEFAULT-VALUE}).")
+    String tlsTrustStoreType;
+
+    @Option(names = "--tls-truststore-password-file", paramLabel = "FILE",
+            description = "File whose whole content is the trust store's password (no final line break).")
+    Path tlsTrustStorePasswordFile;
+
+    @Option(names = "--tls-authorized-roles", paramLabel = "ROLE", split = ",",
+            description = {"Serve only TLS clients with a certificate naming one of these roles as OU=0:ROLE "
+                    + "(BookKeeper's BookieAuthZFactory); a client without TLS or without such a certificate may "
+                    + "neither read nor write.", "Needs --tls-keystore and --tls-truststore."})
+    List<String> tlsAuthorizedRoles = List.of();
+
     @Override
     public Integer call() throws Exception {
         if (metricsPort < -1 || metricsPort > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--metrics-port must be -1 (none) or a port up to 65535, not " + metricsPort);
         }
+        Optional<BookieTls> tls = tls();
         try (CuratorFramework zk = CuratorFrameworkFactory.newClient(zookeeper, new ExponentialBackoffRetry(200, 5))) {
             zk.start();
             BookieNode.ensureCluster(zk, zookeeper, ledgersRoot);
         }
         BookieNode bookie = BookieNode.start(dataDir, advertisedAddress, port,
-                "zk+null://" + zookeeper.replace(',', ';') + ledgersRoot, metricsHost, metricsPort);
+                "zk+null://" + zookeeper.replace(',', ';') + ledgersRoot, metricsHost, metricsPort, tls);
         RunUntilStopped.await("bookie " + bookie.bookieId(), bookie);
         return 0;
+    }
+
+    /** The bookie's TLS from the {@code --tls-*} options; a missing or unreadable file is named. */
+    private Optional<BookieTls> tls() {
+        if (tlsKeyStore == null) {
+            if (tlsTrustStore != null || !tlsAuthorizedRoles.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--tls-truststore and --tls-authorized-roles need --tls-keystore");
+            }
+            return Optional.empty();
+        }
+        for (Path file : new Path[] {tlsKeyStore, tlsKeyStorePasswordFile, tlsTrustStore, tlsTrustStorePasswordFile}) {
+            if (file != null && !Files.isReadable(file)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "Cannot read " + file);
+            }
+        }
+        try {
+            return Optional.of(new BookieTls(BookKeeperTls.of(Optional.of(tlsKeyStore), tlsKeyStoreType,
+                    Optional.ofNullable(tlsKeyStorePasswordFile), Optional.ofNullable(tlsTrustStore),
+                    tlsTrustStoreType, Optional.ofNullable(tlsTrustStorePasswordFile), false),
+                    tlsAuthorizedRoles));
+        } catch (IllegalArgumentException | InvalidConfigException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 }

@@ -20,6 +20,7 @@ import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.internals.Topic;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -47,6 +48,9 @@ final class CreateTopicsCommand implements Callable<Integer> {
             description = "A topic config for every topic created here, e.g. cleanup.policy=compact; repeatable.")
     Map<String, String> configs = new LinkedHashMap<>();
 
+    @Mixin
+    ClientOptions client;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
             description = "How long to keep trying before giving up (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
@@ -58,9 +62,10 @@ final class CreateTopicsCommand implements Callable<Integer> {
             wanted.add(parse(topic).configs(configs));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (Admin admin = Admin.create(client.config().over(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000"))) {
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000")))) {
             for (NewTopic topic : wanted) {
                 System.out.println(create(admin, topic, deadline));
             }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,6 +34,9 @@ final class ProjectionsCommand implements Callable<Integer> {
             description = "The brokers whose topics are the tables (default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
+    @Mixin
+    ClientOptions clientOptions;
+
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data",
             description = "Folder for the client's configuration and logs (default: ${DEFAULT-VALUE}).")
     File dataDir;
@@ -42,7 +46,7 @@ final class ProjectionsCommand implements Callable<Integer> {
         Path folder = dir != null ? dir
                 : FlinkClasspath.home().resolve("table-api/src/main/resources/projections");
         List<Path> files = sqlFiles(folder);
-        SqlClientRun client = new SqlClientRun(bootstrapServers, cluster, dataDir);
+        SqlClientRun client = new SqlClientRun(bootstrapServers, clientOptions.file, cluster, dataDir);
         StringBuilder script = new StringBuilder();
         for (Path file : files) {
             // Each file ends its own statements: a missing final ';' does not run into the next file.

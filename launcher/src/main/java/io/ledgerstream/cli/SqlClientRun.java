@@ -3,6 +3,7 @@ package io.ledgerstream.cli;
 import io.ledgerstream.cli.flink.FileLogging;
 import io.ledgerstream.cli.flink.FlinkClasspath;
 import io.ledgerstream.cli.flink.FlinkJvm;
+import io.ledgerstream.jobs.kafka.ClientConfig;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,18 +21,27 @@ import sun.misc.Signal;
 /**
  * One run of Flink's SQL client in a JVM of its own, set up for Ledgerstream: a configuration (local execution, or
  * a cluster's REST address; RocksDB; checkpoints under the data folder), an init script that registers and uses the
- * catalog {@value #CATALOG}, and the catalog's jar handed to the session. Logs go to the data folder.
+ * catalog {@value #CATALOG} (naming the file of {@code --client-config}, so that no secret is in the SQL text the
+ * client echoes and logs), and the catalog's jar handed to the session. Logs go to the data folder.
  */
 final class SqlClientRun {
     static final String CATALOG = "ledgerstream";
 
     private final String bootstrapServers;
+    private final Path clientConfig;
     private final String cluster;
     private final Path home;
 
     /** @param cluster a Flink REST address ({@code HOST:PORT}), or null to run queries inside the client */
-    SqlClientRun(String bootstrapServers, String cluster, File dataDir) {
+    /**
+     * @param clientConfig a Kafka client properties file for the catalog and its tables, or null
+     * @throws io.ledgerstream.jobs.kafka.ClientConfigException naming the file and key, if that file is bad
+     */
+    SqlClientRun(String bootstrapServers, Path clientConfig, String cluster, File dataDir) {
+        // Checked here, so that a bad file stops the command with one line before the client starts.
+        ClientConfig.loadIfGiven(clientConfig);
         this.bootstrapServers = bootstrapServers;
+        this.clientConfig = clientConfig == null ? null : clientConfig.toAbsolutePath();
         this.cluster = cluster;
         this.home = dataDir.getAbsoluteFile().toPath().resolve("sql-client");
     }
@@ -63,8 +73,11 @@ final class SqlClientRun {
         writeConfig(conf.resolve("config.yaml"), script != null);
         Path initFile = conf.resolve("init.sql");
         StringBuilder initSql = new StringBuilder("CREATE CATALOG " + CATALOG + " WITH ('type' = 'ledgerstream', "
-                + "'bootstrap-servers' = '" + bootstrapServers.replace("'", "''") + "');\nUSE CATALOG " + CATALOG
-                + ";\n");
+                + "'bootstrap-servers' = " + literal(bootstrapServers));
+        if (clientConfig != null) {
+            initSql.append(", 'client-config' = ").append(literal(clientConfig.toString()));
+        }
+        initSql.append(");\nUSE CATALOG " + CATALOG + ";\n");
         if (init != null) {
             initSql.append(Files.readString(init, StandardCharsets.UTF_8)).append('\n');
         }
@@ -105,6 +118,11 @@ final class SqlClientRun {
         } finally {
             Runtime.getRuntime().removeShutdownHook(reaper);
         }
+    }
+
+    /** A SQL string literal of {@code text}. */
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 
     /** The folder the client keeps its sessions' setup, logs and checkpoints in. */

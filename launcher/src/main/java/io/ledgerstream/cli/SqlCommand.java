@@ -4,6 +4,7 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,6 +20,9 @@ final class SqlCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9092",
             description = "The brokers whose topics are the tables (default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
+
+    @Mixin
+    ClientOptions client;
 
     @Option(names = "--cluster", paramLabel = "HOST:PORT",
             description = "Run queries on this Flink cluster (its REST address) instead of in the client.")
@@ -37,6 +41,6 @@ final class SqlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return new SqlClientRun(bootstrapServers, cluster, dataDir).run(init, script, System.out);
+        return new SqlClientRun(bootstrapServers, client.file, cluster, dataDir).run(init, script, System.out);
     }
 }

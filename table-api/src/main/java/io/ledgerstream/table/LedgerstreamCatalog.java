@@ -67,11 +67,21 @@ public final class LedgerstreamCatalog extends AbstractCatalog {
     private static final long TIMEOUT_SECONDS = 30;
 
     private final String bootstrapServers;
+    private final Map<String, String> clientProperties;
     private volatile Admin admin;
 
     public LedgerstreamCatalog(String name, String bootstrapServers) {
+        this(name, bootstrapServers, Map.of());
+    }
+
+    /**
+     * @param clientProperties Kafka client settings (such as {@code security.protocol}, {@code ssl.*},
+     *                         {@code sasl.*}) for the catalog's admin client and every table's sources and sinks
+     */
+    public LedgerstreamCatalog(String name, String bootstrapServers, Map<String, String> clientProperties) {
         super(name, DEFAULT_DATABASE);
         this.bootstrapServers = bootstrapServers;
+        this.clientProperties = Map.copyOf(clientProperties);
     }
 
     @Override
@@ -83,7 +93,9 @@ public final class LedgerstreamCatalog extends AbstractCatalog {
         thread.setContextClassLoader(Admin.class.getClassLoader());
         try {
             if (admin == null) {
-                admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+                Map<String, Object> config = new HashMap<>(clientProperties);
+                config.put("bootstrap.servers", bootstrapServers);
+                admin = Admin.create(config);
             }
         } catch (RuntimeException e) {
             throw new CatalogException("Cannot create a client for " + bootstrapServers + ": " + e.getMessage(), e);
@@ -123,7 +135,7 @@ public final class LedgerstreamCatalog extends AbstractCatalog {
         Optional<String> stored = storedSchema(path.getObjectName());
         try {
             TopicSchema schema = stored.map(TopicSchema::fromJson).orElse(null);
-            return TopicTables.table(path.getObjectName(), schema, bootstrapServers,
+            return TopicTables.table(path.getObjectName(), schema, bootstrapServers, clientProperties,
                     schema == null ? "topic without a schema: raw key and value" : "");
         } catch (RuntimeException e) {
             throw new CatalogException("Topic " + path.getObjectName() + " has a schema this catalog cannot read: "

@@ -18,6 +18,19 @@ public final class LedgerstreamOptions {
             .defaultValue("127.0.0.1:9092")
             .withDescription("The Ledgerstream (Kafka protocol) brokers whose topics are the catalog's tables.");
 
+    public static final ConfigOption<String> CLIENT_CONFIG = ConfigOptions.key("client-config")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("A Kafka client properties file (security.protocol, ssl.*, sasl.*) whose settings the "
+                    + "catalog's admin client and every table get, as if given as 'properties.KEY' options (which "
+                    + "win); read where the catalog is created, so secrets stay out of the SQL text.");
+
+    /**
+     * The prefix of the catalog's Kafka client settings, {@code 'properties.security.protocol' = 'SASL_SSL'} and so
+     * on, given to its admin client and, as the same {@code properties.*} options, to every table.
+     */
+    public static final String CLIENT_PROPERTIES_PREFIX = "properties.";
+
     // ---- a table's topic: CREATE TABLE ... WITH (...) ----
 
     public static final ConfigOption<Integer> PARTITIONS = ConfigOptions.key("partitions")

@@ -70,10 +70,13 @@ final class TopicTables {
      * The table a topic with this schema (or none) reads and writes as. Reads see committed transactions only
      * (read_committed); writes are exactly-once, in a Kafka transaction per checkpoint, with the transactional id
      * prefix {@code ledgerstream-<topic>}: one writing job per table, or a prefix of its own in an OPTIONS hint.
+     * Every client setting of {@code clientProperties} is a {@code properties.*} option (the ones above win).
      */
-    static CatalogTable table(String topic, TopicSchema schema, String bootstrapServers, String comment) {
+    static CatalogTable table(String topic, TopicSchema schema, String bootstrapServers,
+                              Map<String, String> clientProperties, String comment) {
         Map<String, String> options = new LinkedHashMap<>();
         options.put(TOPIC.key(), topic);
+        clientProperties.forEach((key, value) -> options.put(PROPERTIES_PREFIX + key, value));
         options.put(PROPS_BOOTSTRAP_SERVERS.key(), bootstrapServers);
         options.put(PROPERTIES_PREFIX + ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         options.put(DELIVERY_GUARANTEE.key(), DeliveryGuarantee.EXACTLY_ONCE.toString());

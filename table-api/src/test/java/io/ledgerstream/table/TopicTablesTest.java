@@ -23,8 +23,8 @@ class TopicTablesTest {
 
     @Test
     void aTopicWithoutASchemaIsARawTableOfKeyAndValue() {
-        assertThat(TopicTables.table("plain", null, "host:9092", "").getOptions()).isEqualTo(withTransactions("plain",
-                Map.of(
+        assertThat(TopicTables.table("plain", null, "host:9092", Map.of(), "").getOptions())
+                .isEqualTo(withTransactions("plain", Map.of(
                 "topic", "plain",
                 "properties.bootstrap.servers", "host:9092",
                 "connector", "kafka",
@@ -39,7 +39,7 @@ class TopicTablesTest {
     void aTopicWithASchemaAndNoKeyIsAnAppendStreamOfJson() {
         TopicSchema schema = new TopicSchema(TopicSchema.CURRENT_VERSION, COLUMNS, List.of(), "json");
 
-        assertThat(TopicTables.table("clicks", schema, "host:9092", "").getOptions()).isEqualTo(withTransactions(
+        assertThat(TopicTables.table("clicks", schema, "host:9092", Map.of(), "").getOptions()).isEqualTo(withTransactions(
                 "clicks", Map.of(
                 "topic", "clicks",
                 "properties.bootstrap.servers", "host:9092",
@@ -52,7 +52,7 @@ class TopicTablesTest {
     void aTopicWithAKeyIsAnUpsertChangelog() {
         TopicSchema schema = new TopicSchema(TopicSchema.CURRENT_VERSION, COLUMNS, List.of("id"), "json");
 
-        assertThat(TopicTables.table("totals", schema, "host:9092", "").getOptions()).isEqualTo(withTransactions(
+        assertThat(TopicTables.table("totals", schema, "host:9092", Map.of(), "").getOptions()).isEqualTo(withTransactions(
                 "totals", Map.of(
                 "topic", "totals",
                 "properties.bootstrap.servers", "host:9092",
@@ -60,5 +60,15 @@ class TopicTablesTest {
                 "key.format", "json",
                 "value.format", "json",
                 "value.fields-include", "ALL")));
+    }
+
+    @Test
+    void clientSettingsArePropertiesOptionsThatCannotOverrideTheTablesOwn() {
+        Map<String, String> options = TopicTables.table("plain", null, "host:9092", Map.of(
+                "security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512",
+                "isolation.level", "read_uncommitted"), "").getOptions();
+        assertThat(options).containsEntry("properties.security.protocol", "SASL_SSL")
+                .containsEntry("properties.sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("properties.isolation.level", "read_committed");
     }
 }

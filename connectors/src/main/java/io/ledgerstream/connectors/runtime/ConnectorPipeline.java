@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -54,7 +55,7 @@ public final class ConnectorPipeline {
 
     /** Adds a sink connector's job to {@code env}. */
     public static <T> void build(StreamExecutionEnvironment env, ConnectorSpec spec, SinkConnector<T> sink) {
-        KafkaSource<ConnectorRecord> topics = new KafkaTopics(spec.bootstrapServers())
+        KafkaSource<ConnectorRecord> topics = topics(spec)
                 .source(spec.topics(), spec.groupId(), new TopicRecords.Reader());
         SingleOutputStreamOperator<T> decoded = env
                 .fromSource(topics, WatermarkStrategy.noWatermarks(), "topics " + String.join(",", spec.topics()))
@@ -72,7 +73,11 @@ public final class ConnectorPipeline {
     }
 
     private static KafkaSink<ConnectorRecord> topicSink(ConnectorSpec spec, String topic, boolean deadLetters) {
-        return new KafkaTopics(spec.bootstrapServers())
-                .sink(new TopicRecords.Writer(topic, spec.name(), deadLetters), topic, spec.groupId());
+        return topics(spec).sink(new TopicRecords.Writer(topic, spec.name(), deadLetters), topic, spec.groupId());
+    }
+
+    /** The cluster's topics, every client with the connector's client config. */
+    private static KafkaTopics topics(ConnectorSpec spec) {
+        return new KafkaTopics(spec.bootstrapServers(), DeliveryGuarantee.EXACTLY_ONCE, spec.client());
     }
 }

@@ -1,6 +1,8 @@
 package io.ledgerstream.connectors.runtime;
 
+import io.ledgerstream.jobs.kafka.ClientConfig;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -11,14 +13,24 @@ import java.util.Optional;
  *
  * @param file the file's name, for messages
  * @param topics the one topic a source writes, or the topics a sink reads
+ * @param clientConfig a Kafka client properties file (security settings) for every client of the topics, or null
  * @param deadLetters the topic failed records go to, or null
  * @param restartAttempts restarts after which a failing connector stays failed (the count starts again after a
  *     quiet period)
  */
 public record ConnectorSpec(String file, String name, boolean source, String type, List<String> topics,
-                            String bootstrapServers, ErrorTolerance tolerance, String deadLetters,
+                            String bootstrapServers, String clientConfig, ErrorTolerance tolerance, String deadLetters,
                             int parallelism, int restartAttempts, Duration restartDelay, Duration checkpointInterval)
         implements Serializable {
+
+    /**
+     * The client settings of {@link #clientConfig}, read now (none without a file).
+     *
+     * @throws io.ledgerstream.jobs.kafka.ClientConfigException naming the file and key, if the file is bad
+     */
+    public ClientConfig client() {
+        return ClientConfig.loadIfGiven(clientConfig == null ? null : Path.of(clientConfig));
+    }
 
     /** The topic failed records go to, if any. */
     public Optional<String> deadLetterTopic() {

@@ -29,7 +29,7 @@ class HttpWriteOperatorTest {
     }
 
     private static ConnectorSpec spec(ErrorTolerance tolerance) {
-        return new ConnectorSpec("h.yaml", "h", false, "http", List.of("t"), "b:9092", tolerance,
+        return new ConnectorSpec("h.yaml", "h", false, "http", List.of("t"), "b:9092", null, tolerance,
                 tolerance == ErrorTolerance.ALL ? "dead" : null, 1, 1,
                 Duration.ofSeconds(1), Duration.ofSeconds(1));
     }

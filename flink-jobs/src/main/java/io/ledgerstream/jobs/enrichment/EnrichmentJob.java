@@ -21,7 +21,8 @@ import org.apache.flink.util.ParameterTool;
  * <p>Options: {@code --bootstrap-servers HOST:PORT} (required), {@code --orders-topic} ({@value #ORDERS}),
  * {@code --customers-topic} ({@value #CUSTOMERS}), {@code --enriched-topic} ({@value #ENRICHED}),
  * {@code --group-id} ({@value #GROUP}), {@code --max-wait-ms} (how long an order waits for an unknown customer,
- * default 10 s), and the checkpoint settings of {@link JobEnvironment}.
+ * default 10 s), {@code --delivery-guarantee} and {@code --client-config FILE} (see {@link KafkaTopics#fromParams}),
+ * and the checkpoint settings of {@link JobEnvironment}.
  */
 public final class EnrichmentJob {
     public static final String NAME = "order-enrichment";
@@ -53,7 +54,7 @@ public final class EnrichmentJob {
 
     /** Wires the join between topics of a Kafka-protocol cluster. */
     public static void buildPipeline(StreamExecutionEnvironment env, ParameterTool params) {
-        KafkaTopics topics = new KafkaTopics(params.getRequired("bootstrap-servers"));
+        KafkaTopics topics = KafkaTopics.fromParams(params);
         String group = params.get("group-id", GROUP);
         buildPipeline(env,
                 topics.source(params.get("orders-topic", ORDERS), group,

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * transaction per checkpoint that commits when the checkpoint completes, so a restart neither loses nor repeats
  * output. A sink can be made at-least-once instead ({@value #DELIVERY_GUARANTEE} {@code at-least-once}): it then
  * flushes on every checkpoint without a transaction, so its output is visible at once but a restart may repeat some.
+ * Every source and sink gets the same {@link ClientConfig} (security settings), given by {@code --client-config}.
  */
 public final class KafkaTopics {
     /** The option that sets the sinks' delivery guarantee: {@code exactly-once} or {@code at-least-once}. */
@@ -35,6 +36,7 @@ public final class KafkaTopics {
 
     private final String bootstrapServers;
     private final DeliveryGuarantee sinkGuarantee;
+    private final ClientConfig client;
 
     /** Topics of the given cluster, with exactly-once sinks. */
     public KafkaTopics(String bootstrapServers) {
@@ -43,19 +45,30 @@ public final class KafkaTopics {
 
     /** Topics of the given cluster, with sinks of the given guarantee (exactly-once or at-least-once). */
     public KafkaTopics(String bootstrapServers, DeliveryGuarantee sinkGuarantee) {
+        this(bootstrapServers, sinkGuarantee, ClientConfig.none());
+    }
+
+    /**
+     * Topics of the given cluster, with sinks of the given guarantee, every client with {@code client}'s settings
+     * (the settings our sources and sinks need, such as {@code isolation.level}, win over the file's).
+     */
+    public KafkaTopics(String bootstrapServers, DeliveryGuarantee sinkGuarantee, ClientConfig client) {
         if (!SINK_GUARANTEES.contains(sinkGuarantee)) {
             throw new IllegalArgumentException("A sink's delivery guarantee must be one of " + names()
                     + ", not " + sinkGuarantee);
         }
         this.bootstrapServers = bootstrapServers;
         this.sinkGuarantee = sinkGuarantee;
+        this.client = client;
     }
 
     /**
      * Topics of {@code --bootstrap-servers} (required), with sinks as {@code --delivery-guarantee} says
-     * ({@code exactly-once}, the default, or {@code at-least-once}).
+     * ({@code exactly-once}, the default, or {@code at-least-once}), every client with the settings of
+     * {@code --client-config FILE} when given.
      *
-     * @throws IllegalArgumentException naming the option, if its value is neither
+     * @throws IllegalArgumentException naming the option, if its value is neither, or the client config's file and
+     *                                  key ({@link ClientConfigException}) when that is bad
      */
     public static KafkaTopics fromParams(ParameterTool params) {
         String guarantee = params.get(DELIVERY_GUARANTEE, DeliveryGuarantee.EXACTLY_ONCE.toString());
@@ -64,11 +77,17 @@ public final class KafkaTopics {
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("--" + DELIVERY_GUARANTEE + " must be one of "
                         + names() + ", not '" + guarantee + "'"));
-        return new KafkaTopics(params.getRequired("bootstrap-servers"), sinkGuarantee);
+        return new KafkaTopics(params.getRequired("bootstrap-servers"), sinkGuarantee,
+                ClientConfig.fromParams(params));
     }
 
     private static String names() {
         return SINK_GUARANTEES.stream().map(DeliveryGuarantee::toString).collect(Collectors.joining(", "));
+    }
+
+    /** The client settings every source and sink gets. */
+    public ClientConfig client() {
+        return client;
     }
 
     /** The guarantee this object's sinks are built with. */
@@ -83,6 +102,7 @@ public final class KafkaTopics {
     /** A source of several topics, read as {@link #source(String, String, KafkaRecordDeserializationSchema)} reads one. */
     public <T> KafkaSource<T> source(List<String> topics, String groupId, KafkaRecordDeserializationSchema<T> events) {
         return KafkaSource.<T>builder()
+                .setProperties(client.toProperties())
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topics)
                 .setGroupId(groupId)
@@ -107,6 +127,7 @@ public final class KafkaTopics {
      */
     public <T> KafkaSink<T> sink(KafkaRecordSerializationSchema<T> events, String topic, String groupId) {
         return KafkaSink.<T>builder()
+                .setKafkaProducerConfig(client.toProperties())
                 .setBootstrapServers(bootstrapServers)
                 .setRecordSerializer(events)
                 .setDeliveryGuarantee(sinkGuarantee)

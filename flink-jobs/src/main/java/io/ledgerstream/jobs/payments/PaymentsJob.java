@@ -21,7 +21,8 @@ import org.apache.flink.util.ParameterTool;
  * (default {@value #PAYMENTS}), {@code --totals-topic} ({@value #TOTALS}), {@code --rejected-topic}
  * ({@value #REJECTED}), {@code --group-id} ({@value #GROUP}), {@code --dedup-window-ms} (one day),
  * {@code --delivery-guarantee} of the sinks ({@code exactly-once}, the default, or {@code at-least-once}; see
- * {@link KafkaTopics}), and the checkpoint settings of {@link JobEnvironment}.
+ * {@link KafkaTopics}), {@code --client-config FILE} (Kafka client security settings for every client, see
+ * {@link io.ledgerstream.jobs.kafka.ClientConfig}), and the checkpoint settings of {@link JobEnvironment}.
  */
 public final class PaymentsJob {
     public static final String NAME = "payments-per-customer";

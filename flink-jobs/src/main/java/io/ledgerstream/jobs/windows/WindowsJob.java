@@ -26,7 +26,9 @@ import org.apache.flink.util.ParameterTool;
  * payments too late for their minute go to {@value #LATE} unchanged.
  *
  * <p>Options: {@code --bootstrap-servers HOST:PORT} (required), {@code --payments-topic}, {@code --totals-topic},
- * {@code --late-topic}, {@code --group-id} ({@value #GROUP}), and the checkpoint settings of {@link JobEnvironment}.
+ * {@code --late-topic}, {@code --group-id} ({@value #GROUP}), {@code --delivery-guarantee} and
+ * {@code --client-config FILE} (see {@link KafkaTopics#fromParams}), and the checkpoint settings of
+ * {@link JobEnvironment}.
  */
 public final class WindowsJob {
     public static final String NAME = "payments-per-minute";
@@ -47,7 +49,7 @@ public final class WindowsJob {
     }
 
     public static void buildPipeline(StreamExecutionEnvironment env, ParameterTool params) {
-        KafkaTopics topics = new KafkaTopics(params.getRequired("bootstrap-servers"));
+        KafkaTopics topics = KafkaTopics.fromParams(params);
         String group = params.get("group-id", GROUP);
         String totalsTopic = params.get("totals-topic", TOTALS);
         String lateTopic = params.get("late-topic", LATE);

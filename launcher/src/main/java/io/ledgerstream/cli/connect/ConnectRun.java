@@ -98,6 +98,8 @@ final class ConnectRun implements Callable<Integer> {
         Set<String> names = new HashSet<>();
         for (Path file : files) {
             Connector connector = ConnectorFile.read(file);
+            // The client config is a local file: read it now, so a bad one stops the run before anything starts.
+            connector.spec().client();
             if (!names.add(connector.spec().name())) {
                 throw new IllegalArgumentException(file + ": name: '" + connector.spec().name() + "' is the name of "
                         + "another file's connector");

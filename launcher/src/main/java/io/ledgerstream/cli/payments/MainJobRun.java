@@ -2,12 +2,14 @@ package io.ledgerstream.cli.payments;
 
 import io.ledgerstream.jobs.JobEnvironment;
 import io.ledgerstream.jobs.RetainedSnapshots;
+import io.ledgerstream.jobs.kafka.ClientConfig;
 import io.ledgerstream.jobs.payments.PaymentsJob;
 import io.ledgerstream.jobs.payments.SamplePayments;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,13 +44,27 @@ public final class MainJobRun {
     private static final int PARALLELISM = 2;
 
     private final String bootstrap;
+    private final Path clientConfigFile;
+    private final ClientConfig client;
     private final Path flinkDir;
     private final PrintStream out;
     private final boolean terminal;
 
     /** @param flinkDir where checkpoints and savepoints are kept, across runs */
     public MainJobRun(String bootstrap, Path flinkDir, PrintStream out, boolean terminal) {
+        this(bootstrap, null, flinkDir, out, terminal);
+    }
+
+    /**
+     * @param clientConfigFile Kafka client settings ({@code --client-config}) for the job and every client of this
+     *                         run, or null for none
+     * @param flinkDir         where checkpoints and savepoints are kept, across runs
+     * @throws io.ledgerstream.jobs.kafka.ClientConfigException naming the file and key, if the file is bad
+     */
+    public MainJobRun(String bootstrap, Path clientConfigFile, Path flinkDir, PrintStream out, boolean terminal) {
         this.bootstrap = bootstrap;
+        this.clientConfigFile = clientConfigFile == null ? null : clientConfigFile.toAbsolutePath();
+        this.client = ClientConfig.loadIfGiven(this.clientConfigFile);
         this.flinkDir = flinkDir.toAbsolutePath();
         this.out = out;
         this.terminal = terminal;
@@ -71,11 +87,11 @@ public final class MainJobRun {
         JobClient job = submit(checkpoints, resume);
         out.printf(Locale.ROOT, "  payments job running on a local Flink cluster (parallelism %d, RocksDB state, "
                 + "checkpoint every %d s)%n", PARALLELISM, CHECKPOINT_INTERVAL.toSeconds());
-        PaymentFeeder feeder = new PaymentFeeder(bootstrap, PaymentsJob.PAYMENTS);
+        PaymentFeeder feeder = new PaymentFeeder(bootstrap, client, PaymentsJob.PAYMENTS);
         String runId = Long.toString(System.currentTimeMillis(), 36);
         CompletableFuture<Long> fed = feeder.start(new SamplePayments(System.nanoTime(), customers, runId,
                 System.currentTimeMillis()), count, perSecond, stop);
-        try (StateTableView view = new StateTableView(bootstrap, PaymentsJob.TOTALS, out, terminal)) {
+        try (StateTableView view = new StateTableView(bootstrap, client, PaymentsJob.TOTALS, out, terminal)) {
             PaymentsAudit.Expected expected = null;
             long started = System.nanoTime();
             long lastPrint = 0;
@@ -85,7 +101,7 @@ public final class MainJobRun {
                 JobStatus status = runningStatus(job);
                 if (fed.isDone() && expected == null) {
                     long total = fed.get();
-                    expected = PaymentsAudit.of(bootstrap, PaymentsJob.PAYMENTS);
+                    expected = PaymentsAudit.of(bootstrap, client, PaymentsJob.PAYMENTS);
                     if (!terminal) {
                         out.printf(Locale.ROOT, "  fed %,d payments; the payments topic holds %,d in all%n", total,
                                 expected.payments());
@@ -123,10 +139,14 @@ public final class MainJobRun {
     }
 
     private JobClient submit(Path checkpoints, Optional<Path> resume) throws Exception {
-        ParameterTool params = ParameterTool.fromMap(Map.of(
+        Map<String, String> options = new HashMap<>(Map.of(
                 "bootstrap-servers", bootstrap,
                 "checkpoint-interval", Long.toString(CHECKPOINT_INTERVAL.toMillis()),
                 "checkpoint-dir", checkpoints.toUri().toString()));
+        if (clientConfigFile != null) {
+            options.put(ClientConfig.OPTION, clientConfigFile.toString());
+        }
+        ParameterTool params = ParameterTool.fromMap(options);
         Configuration conf = JobEnvironment.configuration(params);
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, PARALLELISM);
         resume.ifPresent(path -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, path.toUri().toString()));
@@ -184,7 +204,7 @@ public final class MainJobRun {
     }
 
     private void createTopics() throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        try (Admin admin = Admin.create(client.over(Map.of("bootstrap.servers", bootstrap)))) {
             for (NewTopic topic : List.of(new NewTopic(PaymentsJob.PAYMENTS, 3, (short) 2),
                     new NewTopic(PaymentsJob.TOTALS, 3, (short) 2), new NewTopic(PaymentsJob.REJECTED, 1, (short) 2))) {
                 try {

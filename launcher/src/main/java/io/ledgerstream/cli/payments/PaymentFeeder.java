@@ -1,5 +1,6 @@
 package io.ledgerstream.cli.payments;
 
+import io.ledgerstream.jobs.kafka.ClientConfig;
 import io.ledgerstream.jobs.payments.Payment;
 import io.ledgerstream.jobs.payments.PaymentsJson;
 import io.ledgerstream.jobs.payments.SamplePayments;
@@ -21,11 +22,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class PaymentFeeder {
     private final String bootstrap;
+    private final ClientConfig client;
     private final String topic;
     private final AtomicLong acknowledged = new AtomicLong();
 
-    PaymentFeeder(String bootstrap, String topic) {
+    PaymentFeeder(String bootstrap, ClientConfig client, String topic) {
         this.bootstrap = bootstrap;
+        this.client = client;
         this.topic = topic;
     }
 
@@ -41,11 +44,11 @@ final class PaymentFeeder {
     CompletableFuture<Long> start(SamplePayments payments, long count, int perSecond, BooleanSupplier stop) {
         CompletableFuture<Long> done = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(client.over(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-                    ProducerConfig.LINGER_MS_CONFIG, "5"), new ByteArraySerializer(), new ByteArraySerializer())) {
+                    ProducerConfig.LINGER_MS_CONFIG, "5")), new ByteArraySerializer(), new ByteArraySerializer())) {
                 long start = System.nanoTime();
                 for (long sent = 0; sent < count && !stop.getAsBoolean() && !done.isDone(); sent++) {
                     if (perSecond > 0) {

@@ -1,5 +1,6 @@
 package io.ledgerstream.cli.payments;
 
+import io.ledgerstream.jobs.kafka.ClientConfig;
 import io.ledgerstream.jobs.kafka.MalformedEventException;
 import io.ledgerstream.jobs.payments.CustomerTotal;
 import io.ledgerstream.jobs.payments.Payment;
@@ -22,11 +23,11 @@ final class PaymentsAudit {
     record Expected(long payments, Map<String, CustomerTotal> table) {
     }
 
-    static Expected of(String bootstrap, String topic) {
+    static Expected of(String bootstrap, ClientConfig client, String topic) {
         Map<String, CustomerTotal> table = new TreeMap<>();
         Set<String> seen = new HashSet<>();
         long[] counted = {0};
-        try (TopicSnapshot input = new TopicSnapshot(bootstrap, topic)) {
+        try (TopicSnapshot input = new TopicSnapshot(bootstrap, client, topic)) {
             input.readToEnd(Duration.ofSeconds(120), record -> {
                 Payment p;
                 try {

@@ -1,5 +1,6 @@
 package io.ledgerstream.cli.payments;
 
+import io.ledgerstream.jobs.kafka.ClientConfig;
 import io.ledgerstream.jobs.kafka.MalformedEventException;
 import io.ledgerstream.jobs.payments.CustomerTotal;
 import io.ledgerstream.jobs.payments.PaymentsJson;
@@ -25,8 +26,8 @@ final class StateTableView implements AutoCloseable {
     private long changes;
     private int linesDrawn;
 
-    StateTableView(String bootstrap, String topic, PrintStream out, boolean terminal) {
-        this.totals = new TopicSnapshot(bootstrap, topic);
+    StateTableView(String bootstrap, ClientConfig client, String topic, PrintStream out, boolean terminal) {
+        this.totals = new TopicSnapshot(bootstrap, client, topic);
         this.out = out;
         this.terminal = terminal;
     }

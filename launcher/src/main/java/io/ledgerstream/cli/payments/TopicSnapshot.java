@@ -1,5 +1,6 @@
 package io.ledgerstream.cli.payments;
 
+import io.ledgerstream.jobs.kafka.ClientConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,9 @@ final class TopicSnapshot implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<TopicPartition> partitions;
 
-    TopicSnapshot(String bootstrap, String topic) {
-        consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "fetch.max.wait.ms", "100",
-                "isolation.level", "read_committed"),
+    TopicSnapshot(String bootstrap, ClientConfig client, String topic) {
+        consumer = new KafkaConsumer<>(client.over(Map.of("bootstrap.servers", bootstrap, "fetch.max.wait.ms", "100",
+                "isolation.level", "read_committed")),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -4,6 +4,7 @@ import io.ledgerstream.log.cluster.BrokerRegistrar;
 import io.ledgerstream.log.cluster.ClusterView;
 import io.ledgerstream.log.cluster.Controller;
 import io.ledgerstream.log.config.AuthorizerConfig;
+import io.ledgerstream.log.config.QuotaConfig;
 import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.Listener;
 import io.ledgerstream.log.config.NetworkConfig;
@@ -17,6 +18,7 @@ import io.ledgerstream.log.metadata.BrokerRegistration;
 import io.ledgerstream.log.metadata.MetadataStore;
 import io.ledgerstream.log.metadata.PartitionLeaders;
 import io.ledgerstream.log.metadata.ProducerIdAllocator;
+import io.ledgerstream.log.metadata.ZooKeeperAcls;
 import io.ledgerstream.log.metrics.BrokerMetrics;
 import io.ledgerstream.log.metrics.GroupMetrics;
 import io.ledgerstream.log.metrics.MetricsServer;
@@ -28,6 +30,8 @@ import io.ledgerstream.log.network.BrokerClient;
 import io.ledgerstream.log.security.ClientSecurity;
 import io.ledgerstream.log.security.AclAuthorizer;
 import io.ledgerstream.log.security.ScramCredentialCache;
+import io.ledgerstream.log.quota.ClientQuotaCache;
+import io.ledgerstream.log.quota.ClientQuotaManager;
 import io.ledgerstream.log.security.ServerSecurity;
 import io.ledgerstream.log.storage.bookkeeper.BookKeeperStorage;
 import io.ledgerstream.log.transaction.PartitionMarkers;
@@ -94,6 +98,8 @@ public final class Broker implements AutoCloseable {
     private final ScramCredentialCache scramCredentials;
     /** Set once serving starts; follows the ACLs while the broker serves. */
     private volatile AclAuthorizer authorizer;
+    /** Set once serving starts; follows the client quotas while the broker serves. */
+    private volatile ClientQuotaCache clientQuotas;
     private final Clock clock;
     private final BrokerMetrics metrics;
     /** Null when the broker serves no metrics. */
@@ -140,7 +146,10 @@ public final class Broker implements AutoCloseable {
      * <ol>
      *   <li>When {@code metrics.http.port} is set, serve {@code /metrics}, {@code /health} and {@code /ready}
      *       ({@code /ready} answers 503 until the last step is done).</li>
-     *   <li>Connect to ZooKeeper and the bookies; start watching the live brokers and partition leaders.</li>
+     *   <li>Connect to ZooKeeper, authenticated when {@code zookeeper.auth.digest} is set; with
+     *       {@code zookeeper.set.acl}, give every znode under the metadata root to the brokers' identity alone
+     *       ({@link ZooKeeperAcls#restrictExisting}). Connect to the bookies; start watching the live brokers and
+     *       partition leaders.</li>
      *   <li>Start the retention and compaction schedules and bind every Kafka-protocol listener.</li>
      *   <li>Register as a live broker, with every listener's advertised address (its bound port where 0 was
      *       asked for), and join the controller election.</li>
@@ -154,11 +163,11 @@ public final class Broker implements AutoCloseable {
         BrokerMetrics metrics = config.metrics().enabled() ? BrokerMetrics.create() : BrokerMetrics.disabled();
         BrokerReadiness readiness = new BrokerReadiness();
         readiness.starting("connecting to ZooKeeper at " + config.zookeeperConnect());
-        CuratorFramework zk = CuratorFrameworkFactory.builder()
+        CuratorFramework zk = ZooKeeperAcls.secure(CuratorFrameworkFactory.builder()
                 .connectString(config.zookeeperConnect())
                 .sessionTimeoutMs(config.zookeeperSessionTimeoutMs())
                 .connectionTimeoutMs(Math.min(15_000, config.zookeeperSessionTimeoutMs()))
-                .retryPolicy(new ExponentialBackoffRetry(200, 10, 5_000))
+                .retryPolicy(new ExponentialBackoffRetry(200, 10, 5_000)), config.zookeeperSecurity())
                 .build();
         zk.start();
         MetricsServer metricsServer;
@@ -181,6 +190,11 @@ public final class Broker implements AutoCloseable {
             if (!zk.blockUntilConnected(config.zookeeperSessionTimeoutMs(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("Could not reach ZooKeeper at " + config.zookeeperConnect()
                         + " within " + config.zookeeperSessionTimeoutMs() + " ms");
+            }
+            if (config.zookeeperSecurity().setAcl()) {
+                readiness.starting("giving the znodes under " + config.metadataRoot() + " to the brokers' identity");
+                ZooKeeperAcls.restrictExisting(zk, config.metadataRoot(), config.zookeeperSecurity().user()
+                        .orElseThrow());
             }
             MetadataStore metadata = new MetadataStore(zk, config.metadataRoot());
             readiness.starting("connecting to the bookies");
@@ -247,13 +261,17 @@ public final class Broker implements AutoCloseable {
         zk.getConnectionStateListenable().addListener(connectionStates);
         watchState();
         authorizer = AclAuthorizer.start(AuthorizerConfig.fromMap(config.given()), metadata);
+        clientQuotas = ClientQuotaCache.start(metadata);
+        ClientQuotaCache quotaLimits = clientQuotas;
+        ClientQuotaManager quotas = new ClientQuotaManager(quotaLimits::limits, QuotaConfig.fromMap(config.given()),
+                clock::millis, metrics.quotas());
         readiness.starting("opening the Kafka listeners");
         server = KafkaServer.start(config.network(), ServerSecurity.create(config.security(), scramCredentials),
                 BrokerApis.create(topics, logs, cluster, identity, producerIds, groups, transactions,
                         new TransactionVerifier(config.brokerId(), transactions, cluster, brokerClient),
                         () -> controllerId(), new BrokerApis.Admin(dynamicConfig, () -> controller,
                                 config.bookkeeperMetadataUri(), metadata.scramCredentials(), authorizer,
-                                metadata.acls()), metrics),
+                                metadata.acls(), metadata.clientQuotas(), quotas), metrics),
                 metrics.connections());
         readiness.starting("joining the cluster");
         registrar = BrokerRegistrar.register(metadata, registration(server.config()),
@@ -447,12 +465,17 @@ public final class Broker implements AutoCloseable {
         return zk;
     }
 
-    /** The port the first Kafka-protocol listener is bound to. */
     /** The ACL checks this broker makes, as it knows the ACLs now; null before it serves. */
     public AclAuthorizer authorizer() {
         return authorizer;
     }
 
+    /** The client quotas this broker enforces, as it knows them now; null before it serves. */
+    public ClientQuotaCache clientQuotas() {
+        return clientQuotas;
+    }
+
+    /** The port the first Kafka-protocol listener is bound to. */
     public int kafkaPort() {
         return server.config().listeners().get(0).port();
     }
@@ -467,6 +490,11 @@ public final class Broker implements AutoCloseable {
     /** Client connections open now. */
     public int openConnections() {
         return server.openConnections();
+    }
+
+    /** The server's protection under load: connections refused, request bytes queued ({@link KafkaServer}). */
+    public KafkaServer server() {
+        return server;
     }
 
     /** The port {@code /metrics}, {@code /health} and {@code /ready} are served on; -1 when there are none. */
@@ -526,6 +554,9 @@ public final class Broker implements AutoCloseable {
         scramCredentials.close();
         if (authorizer != null) {
             authorizer.close();
+        }
+        if (clientQuotas != null) {
+            clientQuotas.close();
         }
         groups.close();
         transactions.close();

@@ -14,10 +14,12 @@ public record BrokerConfig(
         String rack,
         String zookeeperConnect,
         int zookeeperSessionTimeoutMs,
+        ZooKeeperSecurity zookeeperSecurity,
         String metadataRoot,
         String bookkeeperLedgersRoot,
         boolean bookkeeperV2Protocol,
         String bookieRacks,
+        java.util.Optional<BookKeeperTls> bookkeeperTls,
         int defaultReplicationFactor,
         int minInsyncReplicas,
         int numPartitions,
@@ -97,6 +99,11 @@ public record BrokerConfig(
             throw new InvalidConfigException(BOOKKEEPER_LEDGERS_ROOT, bookkeeperLedgersRoot,
                     "must start with '/' and not end with '/'");
         }
+        if (zookeeperSecurity.setAcl() && (bookkeeperLedgersRoot + "/").startsWith(metadataRoot + "/")) {
+            throw new InvalidConfigException(ZooKeeperSecurity.SET_ACL, true, "the bookies' " + BOOKKEEPER_LEDGERS_ROOT
+                    + " " + bookkeeperLedgersRoot + " lies under " + METADATA_ROOT + " " + metadataRoot
+                    + ", whose znodes would be closed to the bookies; put it elsewhere");
+        }
         if (minInsyncReplicas > defaultReplicationFactor) {
             throw new InvalidConfigException(MIN_INSYNC_REPLICAS, minInsyncReplicas,
                     "must not exceed " + DEFAULT_REPLICATION_FACTOR + " " + defaultReplicationFactor);
@@ -111,10 +118,12 @@ public record BrokerConfig(
                 values.getOrDefault(BROKER_RACK, "").trim(),
                 ConfigValues.stringValue(values, ZOOKEEPER_CONNECT, "127.0.0.1:2181"),
                 ConfigValues.intValue(values, ZOOKEEPER_SESSION_TIMEOUT_MS, 6_000, 1000),
+                ZooKeeperSecurity.fromMap(values),
                 ConfigValues.stringValue(values, METADATA_ROOT, "/ledgerstream"),
                 ConfigValues.stringValue(values, BOOKKEEPER_LEDGERS_ROOT, "/ledgers"),
                 ConfigValues.booleanValue(values, BOOKKEEPER_V2_PROTOCOL, true),
                 values.getOrDefault(BOOKKEEPER_BOOKIE_RACKS, "").trim(),
+                BookKeeperTls.fromMap(values),
                 ConfigValues.intValue(values, DEFAULT_REPLICATION_FACTOR, 2, 1),
                 ConfigValues.intValue(values, MIN_INSYNC_REPLICAS,
                         Math.min(2, ConfigValues.intValue(values, DEFAULT_REPLICATION_FACTOR, 2, 1)), 1),

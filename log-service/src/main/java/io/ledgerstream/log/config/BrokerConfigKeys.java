@@ -52,10 +52,21 @@ public final class BrokerConfigKeys {
         add(BrokerConfig.BROKER_RACK, Type.STRING, BrokerConfig::rack);
         add(BrokerConfig.ZOOKEEPER_CONNECT, Type.STRING, BrokerConfig::zookeeperConnect);
         add(BrokerConfig.ZOOKEEPER_SESSION_TIMEOUT_MS, Type.INT, BrokerConfig::zookeeperSessionTimeoutMs);
+        add(ZooKeeperSecurity.SET_ACL, Type.BOOLEAN, c -> c.zookeeperSecurity().setAcl());
+        given(ZooKeeperSecurity.AUTH_DIGEST, Type.PASSWORD, null);
         add(BrokerConfig.METADATA_ROOT, Type.STRING, BrokerConfig::metadataRoot);
         add(BrokerConfig.BOOKKEEPER_LEDGERS_ROOT, Type.STRING, BrokerConfig::bookkeeperLedgersRoot);
         add(BrokerConfig.BOOKKEEPER_V2_PROTOCOL, Type.BOOLEAN, BrokerConfig::bookkeeperV2Protocol);
         add(BrokerConfig.BOOKKEEPER_BOOKIE_RACKS, Type.STRING, BrokerConfig::bookieRacks);
+        add(BookKeeperTls.ENABLED, Type.BOOLEAN, c -> c.bookkeeperTls().isPresent());
+        given(BookKeeperTls.KEYSTORE_LOCATION, Type.STRING, null);
+        given(BookKeeperTls.KEYSTORE_TYPE, Type.STRING, BookKeeperTls.DEFAULT_STORE_TYPE);
+        given(BookKeeperTls.KEYSTORE_PASSWORD_FILE, Type.STRING, null);
+        given(BookKeeperTls.TRUSTSTORE_LOCATION, Type.STRING, null);
+        given(BookKeeperTls.TRUSTSTORE_TYPE, Type.STRING, BookKeeperTls.DEFAULT_STORE_TYPE);
+        given(BookKeeperTls.TRUSTSTORE_PASSWORD_FILE, Type.STRING, null);
+        add(BookKeeperTls.HOSTNAME_VERIFICATION, Type.BOOLEAN,
+                c -> c.bookkeeperTls().map(BookKeeperTls::verifyHostname).orElse(true));
         add(BrokerConfig.DEFAULT_REPLICATION_FACTOR, Type.INT, BrokerConfig::defaultReplicationFactor);
         add(BrokerConfig.MIN_INSYNC_REPLICAS, Type.INT, BrokerConfig::minInsyncReplicas);
         add(BrokerConfig.NUM_PARTITIONS, Type.INT, BrokerConfig::numPartitions);
@@ -81,6 +92,12 @@ public final class BrokerConfigKeys {
         add(NetworkConfig.INTER_BROKER_LISTENER_NAME, Type.STRING, c -> c.network().interBrokerListenerName());
         add(NetworkConfig.SOCKET_REQUEST_MAX_BYTES, Type.INT, c -> c.network().socketRequestMaxBytes());
         add(NetworkConfig.CONNECTIONS_MAX_IDLE_MS, Type.LONG, c -> c.network().connectionsMaxIdleMs());
+        add(ConnectionLimits.MAX_CONNECTIONS, Type.INT, c -> c.network().limits().maxConnections());
+        add(ConnectionLimits.MAX_CONNECTIONS_PER_IP, Type.INT, c -> c.network().limits().maxConnectionsPerIp());
+        add(ConnectionLimits.MAX_CONNECTIONS_PER_IP_OVERRIDES, Type.STRING,
+                c -> c.network().limits().formatOverrides());
+        add(ConnectionLimits.MAX_CONNECTION_CREATION_RATE, Type.INT, c -> c.network().limits().maxCreationRate());
+        add(ConnectionLimits.QUEUED_MAX_REQUEST_BYTES, Type.LONG, c -> c.network().limits().queuedMaxRequestBytes());
         securityKeys();
         add(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, BrokerConfig::offsetsTopicPartitions);
         add(BrokerConfig.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, Type.INT, BrokerConfig::fetchSessionCacheSlots);
@@ -148,6 +165,8 @@ public final class BrokerConfigKeys {
         add(SecurityConfig.SASL_SERVER_MAX_RECEIVE_SIZE, Type.INT, c -> c.security().saslServerMaxReceiveSize());
         add(SecurityConfig.SSL_PRINCIPAL_MAPPING_RULES, Type.STRING, c -> c.security().sslPrincipalMappingRules());
         given(SecurityConfig.CONNECTIONS_MAX_REAUTH_MS, Type.LONG, "0");
+        add(QuotaConfig.WINDOW_NUM, Type.INT, c -> QuotaConfig.fromMap(c.given()).windows());
+        add(QuotaConfig.WINDOW_SIZE_SECONDS, Type.INT, c -> QuotaConfig.fromMap(c.given()).windowSeconds());
     }
 
     /** A read-only key whose value in force is the one given, else {@code defaultValue}. */

@@ -21,10 +21,12 @@ import java.util.stream.Collectors;
  *                                {@code advertised.listeners}, or the listener itself when it has none
  * @param securityProtocols       {@code listener.security.protocol.map}, names upper-cased
  * @param interBrokerListenerName the listener whose advertised address other brokers use to reach this one
+ * @param limits                  how many connections, how fast and how many queued request bytes it takes
  */
 public record NetworkConfig(List<Listener> listeners, List<Listener> advertisedListeners,
                             Map<String, String> securityProtocols, String interBrokerListenerName,
-                            int socketRequestMaxBytes, long connectionsMaxIdleMs) {
+                            int socketRequestMaxBytes, long connectionsMaxIdleMs,
+                            ConnectionLimits limits) {
 
     public static final String LISTENERS = "listeners";
     public static final String ADVERTISED_LISTENERS = "advertised.listeners";
@@ -76,7 +78,8 @@ public record NetworkConfig(List<Listener> listeners, List<Listener> advertisedL
         }
         return new NetworkConfig(listeners, advertised, protocols, interBroker,
                 ConfigValues.intValue(values, SOCKET_REQUEST_MAX_BYTES, 100 * 1024 * 1024, 1024),
-                ConfigValues.longValue(values, CONNECTIONS_MAX_IDLE_MS, 600_000, 1));
+                ConfigValues.longValue(values, CONNECTIONS_MAX_IDLE_MS, 600_000, 1),
+                ConnectionLimits.fromMap(values, listeners));
     }
 
     /** The advertised address of every listener, in the listeners' order. */
@@ -149,7 +152,7 @@ public record NetworkConfig(List<Listener> listeners, List<Listener> advertisedL
         List<Listener> told = advertisedListeners.stream()
                 .map(l -> l.name().equals(name) && l.port() == 0 ? l.withPort(boundPort) : l).toList();
         return new NetworkConfig(bound, told, securityProtocols, interBrokerListenerName, socketRequestMaxBytes,
-                connectionsMaxIdleMs);
+                connectionsMaxIdleMs, limits);
     }
 
     /** A listener list as the config writes it. */

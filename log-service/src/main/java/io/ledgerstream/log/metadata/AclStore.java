@@ -5,18 +5,17 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.api.BackgroundCallback;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.utils.Sanitizer;
-import org.apache.zookeeper.KeeperException;
 
 /**
  * ACLs in ZooKeeper: {@code <root>/acls/<resourceType>.<patternType>.<name>} holds the {@link ResourceAcls} of one
  * resource pattern (e.g. {@code TOPIC.PREFIXED.orders-}), the name sanitized as Kafka writes entity names in
- * ZooKeeper (URL-encoded, so it holds no dot or slash), changed by compare-and-set on the node version; a pattern
- * without entries has no node.
+ * ZooKeeper (URL-encoded, so it holds no dot or slash), changed by compare-and-set on the node version. A pattern
+ * whose entries are all removed keeps its node, empty: a deleted and re-created node would start its version again,
+ * and a compare-and-set read before the deletion could then overwrite the new entries.
  *
  * <p>Thread-safe: holds no state beyond the (thread-safe) Curator client.
  */
@@ -57,21 +56,8 @@ public final class AclStore {
 
     /** The resource patterns with stored ACLs, read from ZooKeeper. */
     public CompletableFuture<List<ResourcePattern>> patterns() {
-        CompletableFuture<List<ResourcePattern>> result = new CompletableFuture<>();
-        try {
-            zk.getChildren().inBackground((BackgroundCallback) (client, event) -> {
-                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
-                switch (code) {
-                    case OK -> result.complete(event.getChildren().stream().map(AclStore::pattern)
-                            .filter(Objects::nonNull).toList());
-                    case NONODE -> result.complete(List.of());
-                    default -> result.completeExceptionally(KeeperException.create(code, path));
-                }
-            }).forPath(path);
-        } catch (Exception e) {
-            result.completeExceptionally(e);
-        }
-        return result;
+        return VersionedNodes.children(zk, path).thenApply(names -> names.stream().map(AclStore::pattern)
+                .filter(Objects::nonNull).toList());
     }
 
     /** A pattern's entries with the node's version; {@link ResourceAcls#EMPTY} at -1 when it has none. */
@@ -80,13 +66,11 @@ public final class AclStore {
     }
 
     /**
-     * Stores a pattern's entries if its node is still at {@code expectedVersion} (-1: if it has none yet); no
-     * entries delete the node.
+     * Stores a pattern's entries if its node is still at {@code expectedVersion} (-1: if it has none yet).
      *
      * @return completes exceptionally with {@link MetadataConflictException} if the node moved on
      */
     public CompletableFuture<Void> write(ResourcePattern pattern, ResourceAcls acls, int expectedVersion) {
-        return VersionedNodes.write(zk, node(pattern), acls.isEmpty() ? null : MetadataCodec.encode(acls),
-                expectedVersion);
+        return VersionedNodes.write(zk, node(pattern), MetadataCodec.encode(acls), expectedVersion);
     }
 }

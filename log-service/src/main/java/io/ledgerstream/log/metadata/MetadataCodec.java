@@ -8,6 +8,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,6 +16,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
 
 /**
  * The stored form of metadata records. Every record starts with a one-byte kind and a one-byte format version;
@@ -44,6 +46,9 @@ import org.apache.kafka.common.acl.AclPermissionType;
  *               mechanisms sorted
  * acls      v1: kind=8, version=1, entryCount int, (principal UTF, host UTF, operation byte, permission byte)
  *               * entryCount, the codes of Kafka's AclOperation and AclPermissionType, entries sorted
+ * quotas    v1: kind=9, version=1, entityCount int, (componentCount int, (type UTF, isDefault boolean,
+ *               [name UTF unless default]) * componentCount, quotaCount int, (key UTF, value double) * quotaCount)
+ *               * entityCount, components sorted by type, quotas by key
  * </pre>
  * Records are written in the newest version, but for a broker with one PLAINTEXT listener only, written in v1 so
  * that brokers of earlier versions still see it while a cluster is upgraded one broker at a time. A reader refuses
@@ -58,6 +63,7 @@ public final class MetadataCodec {
     private static final byte BROKER_CONFIG = 6;
     private static final byte SCRAM = 7;
     private static final byte ACLS = 8;
+    private static final byte CLIENT_QUOTAS = 9;
     /** Longest salt or key read back: SHA-512 keys are 64 bytes, salts a few dozen. */
     private static final int MAX_SCRAM_BYTES = 1024;
     private static final byte VERSION_1 = 1;
@@ -367,6 +373,52 @@ public final class MetadataCodec {
                 entries.add(new AccessControlEntry(principal, host, operation, permission));
             }
             return new ResourceAcls(entries);
+        });
+    }
+
+    public static byte[] encode(ClientQuotas quotas) {
+        return write(out -> {
+            out.writeByte(CLIENT_QUOTAS);
+            out.writeByte(VERSION_1);
+            out.writeInt(quotas.entries().size());
+            for (Map.Entry<ClientQuotaEntity, Map<String, Double>> entry : quotas.entries().entrySet()) {
+                Map<String, String> components = new TreeMap<>(entry.getKey().entries());
+                out.writeInt(components.size());
+                for (Map.Entry<String, String> component : components.entrySet()) {
+                    out.writeUTF(component.getKey());
+                    out.writeBoolean(component.getValue() == null);
+                    if (component.getValue() != null) {
+                        out.writeUTF(component.getValue());
+                    }
+                }
+                out.writeInt(entry.getValue().size());
+                for (Map.Entry<String, Double> quota : entry.getValue().entrySet()) {
+                    out.writeUTF(quota.getKey());
+                    out.writeDouble(quota.getValue());
+                }
+            }
+        });
+    }
+
+    public static ClientQuotas decodeClientQuotas(byte[] bytes) {
+        return read(bytes, CLIENT_QUOTAS, VERSION_1, (in, version) -> {
+            int count = in.readInt();
+            Map<ClientQuotaEntity, Map<String, Double>> entries = new HashMap<>();
+            for (int i = 0; i < count; i++) {
+                int componentCount = in.readInt();
+                Map<String, String> components = new HashMap<>();
+                for (int c = 0; c < componentCount; c++) {
+                    String type = in.readUTF();
+                    components.put(type, in.readBoolean() ? null : in.readUTF());
+                }
+                int quotaCount = in.readInt();
+                Map<String, Double> quotas = new TreeMap<>();
+                for (int q = 0; q < quotaCount; q++) {
+                    quotas.put(in.readUTF(), in.readDouble());
+                }
+                entries.put(new ClientQuotaEntity(components), quotas);
+            }
+            return new ClientQuotas(entries);
         });
     }
 

@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * {@link BrokerRegistration}, {@code /producers/<topic>/<partition>} a partition's {@link ProducerSnapshot}
  * (apart from {@code /topics}, which every broker caches, and deleted with the topic), {@code /controller} the
  * controller election, and under {@code /config} dynamic broker settings ({@link BrokerConfigStore}) and users' SCRAM
- * credentials ({@link ScramCredentialStore}). Every update of a record is a compare-and-set on the node version (a producer snapshot is
- * simply replaced); all calls are asynchronous.
+ * credentials ({@link ScramCredentialStore}), {@code /acls} the ACLs ({@link AclStore}) and
+ * {@code /client-quotas} the client quotas ({@link ClientQuotaStore}). Every update of a record is a compare-and-set
+ * on the node version (a producer snapshot is simply replaced); all calls are asynchronous.
  *
  * <p>Thread-safe: holds no state beyond the (thread-safe) Curator client, which the caller owns.
  */
@@ -52,6 +53,7 @@ public final class MetadataStore {
     private final BrokerConfigStore brokerConfigs;
     private final ScramCredentialStore scramCredentials;
     private final AclStore acls;
+    private final ClientQuotaStore clientQuotas;
 
     /** Binds to {@code root}, creating its folders if needed (blocking, once, at start-up). */
     public MetadataStore(CuratorFramework zk, String root) {
@@ -65,6 +67,7 @@ public final class MetadataStore {
         this.brokerConfigs = new BrokerConfigStore(zk, root + "/config/brokers");
         this.scramCredentials = new ScramCredentialStore(zk, root + "/config/users");
         this.acls = new AclStore(zk, root + "/acls");
+        this.clientQuotas = new ClientQuotaStore(zk, root + "/client-quotas");
         try {
             zk.createContainers(topicsPath);
             zk.createContainers(leadersPath);
@@ -164,6 +167,11 @@ public final class MetadataStore {
     /** The ACLs of every resource pattern. */
     public AclStore acls() {
         return acls;
+    }
+
+    /** The client quotas of every user and client id. */
+    public ClientQuotaStore clientQuotas() {
+        return clientQuotas;
     }
 
     /** Creates a topic and its empty partitions in one ZooKeeper transaction, without leaders yet. */
@@ -409,22 +417,7 @@ public final class MetadataStore {
     }
 
     private CompletableFuture<List<String>> children(String parent) {
-        CompletableFuture<List<String>> result = new CompletableFuture<>();
-        try {
-            zk.getChildren().inBackground((BackgroundCallback) (client, event) -> {
-                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
-                if (code == KeeperException.Code.OK) {
-                    result.complete(List.copyOf(event.getChildren()));
-                } else if (code == KeeperException.Code.NONODE) {
-                    result.complete(List.of());
-                } else {
-                    result.completeExceptionally(KeeperException.create(code, parent));
-                }
-            }).forPath(parent);
-        } catch (Exception e) {
-            result.completeExceptionally(e);
-        }
-        return result;
+        return VersionedNodes.children(zk, parent);
     }
 
     /** A partition's record with its node version. */

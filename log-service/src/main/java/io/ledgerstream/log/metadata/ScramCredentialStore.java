@@ -4,9 +4,7 @@ import com.google.errorprone.annotations.ThreadSafe;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.api.BackgroundCallback;
 import org.apache.kafka.common.utils.Sanitizer;
-import org.apache.zookeeper.KeeperException;
 
 /**
  * Users' SCRAM credentials in ZooKeeper: {@code <root>/config/users/<user>} holds a user's
@@ -41,20 +39,8 @@ public final class ScramCredentialStore {
 
     /** The users with stored credentials. */
     public CompletableFuture<List<String>> users() {
-        CompletableFuture<List<String>> result = new CompletableFuture<>();
-        try {
-            zk.getChildren().inBackground((BackgroundCallback) (client, event) -> {
-                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
-                switch (code) {
-                    case OK -> result.complete(event.getChildren().stream().map(ScramCredentialStore::user).toList());
-                    case NONODE -> result.complete(List.of());
-                    default -> result.completeExceptionally(KeeperException.create(code, path));
-                }
-            }).forPath(path);
-        } catch (Exception e) {
-            result.completeExceptionally(e);
-        }
-        return result;
+        return VersionedNodes.children(zk, path).thenApply(names -> names.stream()
+                .map(ScramCredentialStore::user).toList());
     }
 
     /** A user's credentials with the node's version; {@link UserScramCredentials#EMPTY} at -1 when it has none. */

@@ -1,5 +1,6 @@
 package io.ledgerstream.log.metadata;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.apache.curator.framework.CuratorFramework;
@@ -9,7 +10,7 @@ import org.apache.zookeeper.KeeperException;
 
 /**
  * One ZooKeeper node holding a record, read with its version and changed by compare-and-set on that version, in the
- * background: the stores of settings and credentials share it.
+ * background: the stores of settings and credentials share it; and the names of a folder's nodes.
  */
 final class VersionedNodes {
     private VersionedNodes() {
@@ -71,6 +72,24 @@ final class VersionedNodes {
             } else {
                 zk.setData().withVersion(expectedVersion).inBackground(callback).forPath(node, bytes);
             }
+        } catch (Exception e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    /** The names of the nodes under {@code parent}; none when it does not exist. */
+    static CompletableFuture<List<String>> children(CuratorFramework zk, String parent) {
+        CompletableFuture<List<String>> result = new CompletableFuture<>();
+        try {
+            zk.getChildren().inBackground((BackgroundCallback) (client, event) -> {
+                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+                switch (code) {
+                    case OK -> result.complete(List.copyOf(event.getChildren()));
+                    case NONODE -> result.complete(List.of());
+                    default -> result.completeExceptionally(KeeperException.create(code, parent));
+                }
+            }).forPath(parent);
         } catch (Exception e) {
             result.completeExceptionally(e);
         }

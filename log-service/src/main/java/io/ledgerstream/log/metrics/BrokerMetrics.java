@@ -20,6 +20,7 @@ public final class BrokerMetrics {
     private final GroupMetrics groups;
     private final ControllerMetrics controller;
     private final ConnectionMetrics connections;
+    private final QuotaMetrics quotas;
 
     private BrokerMetrics(PrometheusRegistry registry) {
         this.registry = registry;
@@ -29,6 +30,7 @@ public final class BrokerMetrics {
         this.groups = registry == null ? GroupMetrics.NONE : new GroupMetrics(registry);
         this.controller = registry == null ? ControllerMetrics.NONE : new ControllerMetrics(registry);
         this.connections = registry == null ? ConnectionMetrics.NONE : new ConnectionMetrics(registry);
+        this.quotas = registry == null ? QuotaMetrics.NONE : new QuotaMetrics(registry);
     }
 
     /** Metrics that are recorded, in a new registry that also reads the JVM's metrics. */
@@ -74,6 +76,10 @@ public final class BrokerMetrics {
 
     public ConnectionMetrics connections() {
         return connections;
+    }
+
+    public QuotaMetrics quotas() {
+        return quotas;
     }
 
     /** Adds a gauge read when scraped, for what a broker's parts know without recording it. */

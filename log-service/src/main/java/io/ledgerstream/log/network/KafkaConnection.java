@@ -43,12 +43,16 @@ import org.slf4j.LoggerFactory;
  * order. A frame that cannot be parsed, or names an API we do not serve, closes this connection with one log line
  * (at most one a minute per client host, {@link ConnectionCloseLog}); nothing else is affected. ApiVersions of a
  * version we do not serve, negative ones included, is answered as Kafka answers it. Requests received before the
- * client closed its end are still served; a connection we close drops what it had not started.
+ * client closed its end are still served; a connection we close drops what it had not started. A frame's bytes go
+ * back to the broker's {@code queued.max.request.bytes} budget ({@link RequestMemory}) when its request is done or
+ * dropped.
  *
  * <p>On a SASL listener, requests before the login completes go to {@link SaslAuthentication}; a failed login is
  * answered, and the connection closed, after {@code connection.failed.authentication.delay.ms}, scheduled on the
  * event loop, which goes on serving its other connections meanwhile. Every request is served as the connection's
  * principal: from the SASL login, else the TLS client certificate, else ANONYMOUS.
+ *
+ * <p>A response carrying a throttle time (its client is over a quota) mutes the connection for that time once sent.
  *
  * <p>Confined to the channel's event loop; handlers complete elsewhere and hop back to it.
  */
@@ -72,6 +76,9 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private boolean loginFailed;
     /** The client has closed its end: what it sent before is still served, then the connection closes. */
     private boolean inputShut;
+    /** A response carried a quota's throttle time: nothing is read or started until it has passed. */
+    private boolean throttled;
+    private long throttledUntilNanos;
 
     /** A connection accepted by {@code listener}, framed by {@code decoder}. */
     KafkaConnection(SecuredListener listener, ServerSecurity security, ApiHandlers handlers,
@@ -85,20 +92,22 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
         if (closed || loginFailed) {
-            ((ByteBuf) msg).release();
+            decoder.release(KafkaFrameDecoder.bytes(frame));
+            frame.release();
             return;
         }
-        queued.addLast((ByteBuf) msg);
+        queued.addLast(frame);
         if (queued.size() >= MAX_QUEUED) {
-            ctx.channel().config().setAutoRead(false);
+            decoder.pauses().pause(ctx.channel(), ReadPauses.Reason.QUEUE_FULL);
         }
         startWhatMay(ctx);
     }
 
     /** Starts queued requests for as long as the one at the head of the queue may start. */
     private void startWhatMay(ChannelHandlerContext ctx) {
-        while (!closed && !loginFailed) {
+        while (!closed && !loginFailed && !throttled) {
             ByteBuf frame = queued.peekFirst();
             if (frame == null) {
                 if (inputShut) {
@@ -106,7 +115,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                         ctx.close();
                     }
                 } else {
-                    ctx.channel().config().setAutoRead(true);
+                    decoder.pauses().resume(ctx.channel(), ReadPauses.Reason.QUEUE_FULL);
                 }
                 return;
             }
@@ -121,7 +130,23 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         return frame.readableBytes() >= 2 && frame.getShort(frame.readerIndex()) == ApiKeys.PRODUCE.id;
     }
 
+    /** Starts a frame's request; its bytes go back to the broker's budget when it is done. */
     private void start(ChannelHandlerContext ctx, ByteBuf frame) {
+        long bytes = KafkaFrameDecoder.bytes(frame);
+        CompletableFuture<?> serving = null;
+        try {
+            serving = serve(ctx, frame);
+        } finally {
+            if (serving == null) {
+                decoder.release(bytes);
+            } else {
+                serving.whenComplete((response, error) -> decoder.release(bytes));
+            }
+        }
+    }
+
+    /** Parses and serves a frame: the handler's answer to come, or null when the frame was dealt with at once. */
+    private CompletableFuture<?> serve(ChannelHandlerContext ctx, ByteBuf frame) {
         // Parsed requests (produce records above all) outlive the frame, whose pooled memory Netty reuses once
         // released: they get a heap copy of their own.
         ByteBuffer buffer = ByteBuffer.allocate(frame.readableBytes());
@@ -132,7 +157,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             byte[] token = new byte[buffer.remaining()];
             buffer.get(token);
             loginStep(ctx, null, sasl.onToken(token));
-            return;
+            return null;
         }
         RequestHeader header;
         AbstractRequest request;
@@ -143,7 +168,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 SaslAuthentication.Step step = sasl.onRequest(header, buffer);
                 if (step.kind() != SaslAuthentication.Step.Kind.SERVE) {
                     loginStep(ctx, header, step);
-                    return;
+                    return null;
                 }
             }
             if (!handlers.serves(api)) {
@@ -154,18 +179,19 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 // Kafka's rule: answer an unknown ApiVersions version, too high or negative, with v0 and our versions,
                 // so the client can retry; its body is not parsed.
                 answered(ctx, order.start(header, false, (short) 0), unsupportedApiVersions());
-                return;
+                return null;
             }
             request = AbstractRequest.parseRequest(api, header.apiVersion(), new ByteBufferAccessor(buffer)).request;
         } catch (RuntimeException e) {
             close(ctx, "malformed request: " + e);
-            return;
+            return null;
         }
         RequestOrder.Started started = order.start(header, header.apiKey() == ApiKeys.PRODUCE, header.apiVersion());
         CompletableFuture<Void> ordered = new CompletableFuture<>();
         RequestContext context = new RequestContext(header, listener.listenerName(), listener.protocol(),
                 principal(ctx), ctx.channel().remoteAddress(), ctx.executor(), ordered);
-        handlers.dispatch(context, request).whenComplete((response, error) -> ctx.executor().execute(() -> {
+        CompletableFuture<AbstractResponse> serving = handlers.dispatch(context, request);
+        serving.whenComplete((response, error) -> ctx.executor().execute(() -> {
             ordered.complete(null);
             if (error != null) {
                 close(ctx, header.apiKey() + " request failed: " + KafkaErrors.message(error));
@@ -175,7 +201,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         }));
         // Only a Produce lets the next request start before its answer; for any other, being answered is enough.
         if (!started.produce) {
-            return;
+            return serving;
         }
         if (ordered.isDone()) {
             // Most produce requests find their logs open and are ordered before dispatch returns.
@@ -186,6 +212,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 startWhatMay(ctx);
             }));
         }
+        return serving;
     }
 
     /** Whether requests still go to the SASL login; sets it up for the connection's first frame. */
@@ -224,9 +251,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
      */
     private void failLogin(ChannelHandlerContext ctx, RequestHeader header, SaslAuthentication.Step step) {
         loginFailed = true;
-        ctx.channel().config().setAutoRead(false);
-        queued.forEach(ByteBuf::release);
-        queued.clear();
+        decoder.pauses().pause(ctx.channel(), ReadPauses.Reason.CLOSING);
+        dropQueued();
         ctx.executor().schedule(() -> {
             if (closed) {
                 return;
@@ -310,15 +336,43 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             close(ctx, "cannot encode the " + request.header.apiKey() + " response: " + e);
             return;
         }
+        int throttleMs = request.response().throttleTimeMs();
         order.writing();
         ctx.writeAndFlush(bytes).addListener(f -> {
             order.written();
             if (f.isSuccess()) {
+                if (throttleMs > 0) {
+                    throttle(ctx, throttleMs);
+                }
                 startWhatMay(ctx);
             } else {
                 close(ctx, "write failed: " + f.cause());
             }
         });
+    }
+
+    /**
+     * Reads nothing more from the client, and starts none of its queued requests, for {@code throttleMs} after a
+     * response that said so, as Kafka mutes the channel of a client over its quota (the client also waits that long
+     * before it sends again). A longer throttle given meanwhile extends it.
+     */
+    private void throttle(ChannelHandlerContext ctx, int throttleMs) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(throttleMs);
+        if (throttled && until - throttledUntilNanos <= 0) {
+            return;
+        }
+        throttled = true;
+        throttledUntilNanos = until;
+        decoder.pauses().pause(ctx.channel(), ReadPauses.Reason.THROTTLED);
+        ctx.executor().schedule(() -> {
+            if (closed || throttledUntilNanos != until) {
+                // Closed, or a later throttle's own task lifts it.
+                return;
+            }
+            throttled = false;
+            decoder.pauses().resume(ctx.channel(), ReadPauses.Reason.THROTTLED);
+            startWhatMay(ctx);
+        }, throttleMs, TimeUnit.MILLISECONDS);
     }
 
     private static ByteBuf encode(ChannelHandlerContext ctx, RequestHeader header, AbstractResponse response,
@@ -367,8 +421,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
-        queued.forEach(ByteBuf::release);
-        queued.clear();
+        dropQueued();
         if (sasl != null) {
             sasl.dispose();
         }
@@ -379,8 +432,15 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             closed = true;
             closeLog.closed(ctx.channel().remoteAddress(), reason);
         }
-        queued.forEach(ByteBuf::release);
-        queued.clear();
+        dropQueued();
         ctx.close();
+    }
+
+    /** Drops the frames not started, their bytes back to the broker's budget. */
+    private void dropQueued() {
+        for (ByteBuf frame; (frame = queued.pollFirst()) != null; ) {
+            decoder.release(KafkaFrameDecoder.bytes(frame));
+            frame.release();
+        }
     }
 }

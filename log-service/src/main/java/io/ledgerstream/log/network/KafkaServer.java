@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * and a request. A frame larger than {@code socket.request.max.bytes} (or, before a SASL login,
  * {@code sasl.server.max.receive.size}), or with a negative size, is refused before it is buffered and closes its
  * connection; so does a TLS handshake on a listener without TLS, and anything but TLS on one with it. Idle
- * connections close after {@code connections.max.idle.ms}.
+ * connections close after {@code connections.max.idle.ms}. Connection limits and the creation rate are applied as
+ * connections are accepted ({@link ConnectionGate}); {@code queued.max.request.bytes} caps the bytes of requests
+ * held by all connections together ({@link RequestMemory}).
  *
  * <p>Thread-safe: its references are final, the connection count atomic; each connection is confined to its event
  * loop ({@link KafkaConnection}).
@@ -54,10 +56,14 @@ public final class KafkaServer implements AutoCloseable {
     private final NetworkConfig config;
 
     private final AtomicInteger connections;
+    private final ConnectionQuotas quotas;
+    private final RequestMemory memory;
 
     private KafkaServer(EventLoopGroup boss, EventLoopGroup workers, List<Channel> servers, NetworkConfig config,
-                        AtomicInteger connections) {
+                        AtomicInteger connections, ConnectionQuotas quotas, RequestMemory memory) {
         this.connections = connections;
+        this.quotas = quotas;
+        this.memory = memory;
         this.boss = boss;
         this.workers = workers;
         this.servers = List.copyOf(servers);
@@ -88,6 +94,10 @@ public final class KafkaServer implements AutoCloseable {
         AtomicInteger connections = new AtomicInteger();
         ConnectionCloseLog closeLog = new ConnectionCloseLog(Clock.systemUTC(), CLOSE_LOG_INTERVAL_MS,
                 CLOSE_LOG_MAX_HOSTS);
+        ConnectionQuotas quotas = new ConnectionQuotas(config.limits(), config.interBrokerListenerName(),
+                config.listeners().size(), System::nanoTime);
+        RequestMemory memory = new RequestMemory(config.limits().queuedMaxRequestBytes());
+        metrics.requestMemory(memory::used, memory::pauses);
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup workers = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
         List<Channel> servers = new ArrayList<>();
@@ -97,12 +107,13 @@ public final class KafkaServer implements AutoCloseable {
                 ServerBootstrap bootstrap = new ServerBootstrap()
                         .group(boss, workers)
                         .channel(NioServerSocketChannel.class)
+                        .handler(new ConnectionGate(listener.name(), quotas, metrics, closeLog))
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childOption(ChannelOption.SO_KEEPALIVE, true)
                         // A client's close ends only its input: what it sent before is still served (KafkaConnection).
                         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                         .childHandler(pipeline(security.listener(listener.name()), security, config, handlers,
-                                connections, closeLog, metrics));
+                                connections, closeLog, metrics, memory));
                 InetSocketAddress address = listener.bindsEveryInterface() ? new InetSocketAddress(listener.port())
                         : new InetSocketAddress(listener.host(), listener.port());
                 ChannelFuture binding = bootstrap.bind(address).await();
@@ -118,7 +129,7 @@ public final class KafkaServer implements AutoCloseable {
                         security.listener(listener.name()).protocol(),
                         listener.bindsEveryInterface() ? "*" : listener.host(), port);
             }
-            return new KafkaServer(boss, workers, servers, bound, connections);
+            return new KafkaServer(boss, workers, servers, bound, connections, quotas, memory);
         } catch (InterruptedException | RuntimeException e) {
             servers.forEach(server -> server.close().awaitUninterruptibly());
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -134,7 +145,7 @@ public final class KafkaServer implements AutoCloseable {
     private static ChannelInitializer<SocketChannel> pipeline(SecuredListener listener, ServerSecurity security,
                                                               NetworkConfig config, ApiHandlers handlers,
                                                               AtomicInteger connections, ConnectionCloseLog closeLog,
-                                                              ConnectionMetrics metrics) {
+                                                              ConnectionMetrics metrics, RequestMemory memory) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel channel) {
@@ -149,7 +160,7 @@ public final class KafkaServer implements AutoCloseable {
                 }
                 KafkaFrameDecoder frames = new KafkaFrameDecoder(config.socketRequestMaxBytes(),
                         listener.sasl().isPresent() ? security.saslServerMaxReceiveSize() : Integer.MAX_VALUE,
-                        listener.tls().isPresent());
+                        listener.tls().isPresent(), memory, new ReadPauses());
                 channel.pipeline()
                         .addLast(new IdleStateHandler(0, 0, config.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
                         .addLast(frames)
@@ -162,6 +173,26 @@ public final class KafkaServer implements AutoCloseable {
     /** Client connections open now. */
     public int openConnections() {
         return connections.get();
+    }
+
+    /** Connections let in since the server started, those refused not counted. */
+    public long acceptedConnections() {
+        return quotas.admitted();
+    }
+
+    /** Connections closed at once for a connection limit since the server started. */
+    public long refusedConnections() {
+        return quotas.refused();
+    }
+
+    /** Bytes of received requests not yet served, counted against {@code queued.max.request.bytes}. */
+    public long queuedRequestBytes() {
+        return memory.used();
+    }
+
+    /** Times a connection stopped reading because {@code queued.max.request.bytes} were held. */
+    public long requestMemoryWaits() {
+        return memory.pauses();
     }
 
     /** The listeners as bound, with the real ports where port 0 was asked for (advertised too where 0). */

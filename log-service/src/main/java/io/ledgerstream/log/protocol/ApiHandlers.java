@@ -13,11 +13,13 @@ import org.apache.kafka.common.requests.AbstractResponse;
 
 /**
  * The handlers a broker serves, one per {@link ApiKeys}; an API without a handler is neither advertised nor served.
- * Every dispatch is counted and timed in the broker's {@link RequestMetrics}.
+ * Every dispatch is counted and timed in the broker's {@link RequestMetrics}, and measured against its client's
+ * {@link RequestQuotas}: a client over a quota gets the throttle time in its response.
  */
 public final class ApiHandlers {
     private final Map<ApiKeys, ApiHandler<?>> handlers = new EnumMap<>(ApiKeys.class);
     private final RequestMetrics metrics;
+    private final RequestQuotas quotas;
 
     /** Handlers whose requests are not measured. */
     public ApiHandlers() {
@@ -25,7 +27,13 @@ public final class ApiHandlers {
     }
 
     public ApiHandlers(RequestMetrics metrics) {
+        this(metrics, RequestQuotas.NONE);
+    }
+
+    /** Handlers whose requests are counted in {@code metrics} and measured against the clients' {@code quotas}. */
+    public ApiHandlers(RequestMetrics metrics, RequestQuotas quotas) {
         this.metrics = metrics;
+        this.quotas = quotas;
     }
 
     public ApiHandlers register(ApiHandler<?> handler) {
@@ -77,20 +85,34 @@ public final class ApiHandlers {
                             + handler.maxVersion() + " are")));
         }
         CompletableFuture<AbstractResponse> response;
+        long started = System.nanoTime();
         try {
             response = handler.handle(context, request);
         } catch (RuntimeException e) {
             response = CompletableFuture.failedFuture(e);
         }
+        long handlerNanos = System.nanoTime() - started;
         return response.handle((r, e) -> {
             if (e == null) {
-                return r;
+                return throttled(context, request, r, handlerNanos);
             }
             Throwable cause = Futures.unwrap(e);
             if (cause instanceof CloseConnectionException close) {
                 throw close;
             }
-            return request.getErrorResponse(KafkaErrors.forException(e).exception(KafkaErrors.message(e)));
+            return throttled(context, request,
+                    request.getErrorResponse(KafkaErrors.forException(e).exception(KafkaErrors.message(e))),
+                    handlerNanos);
         });
+    }
+
+    /** The response, carrying the time its client is throttled for when the request put it over a quota. */
+    private AbstractResponse throttled(RequestContext context, AbstractRequest request, AbstractResponse response,
+                                       long handlerNanos) {
+        int throttleMs = quotas.throttleMs(context, request, response, handlerNanos);
+        if (throttleMs > 0 && response != null) {
+            response.maybeSetThrottleTimeMs(throttleMs);
+        }
+        return response;
     }
 }

@@ -8,19 +8,24 @@ import io.ledgerstream.log.metadata.AclStore;
 import io.ledgerstream.log.metadata.ResourceAcls;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
+import org.apache.kafka.common.utils.SecurityUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,12 +42,16 @@ import org.slf4j.LoggerFactory;
 @ThreadSafe
 public final class AclAuthorizer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AclAuthorizer.class);
+    /** The name Kafka asks about first when it authorizes by resource type: one that no literal ACL names. */
+    private static final String PROBE_NAME = "hardcode";
 
     private final AuthorizerConfig config;
     private final String path;
     private final CuratorCache watch;
     private final Map<ResourcePattern, ResourceAcls> stored = new ConcurrentHashMap<>();
     private volatile AclIndex index = AclIndex.EMPTY;
+    /** Set by Curator's event thread once it delivered the nodes first read; only that thread reads it. */
+    private boolean initialized;
 
     private AclAuthorizer(AuthorizerConfig config, MetadataStore metadata) {
         this.config = config;
@@ -68,7 +77,12 @@ public final class AclAuthorizer implements AutoCloseable {
         authorizer.watch.listenable().addListener(CuratorCacheListener.builder()
                 .forCreatesAndChanges((before, node) -> authorizer.stored(node))
                 .forDeletes(authorizer::deleted)
-                .forInitialized(ready::countDown)
+                .forInitialized(() -> {
+                    // The index is built once for all the ACLs first read, not once per node.
+                    authorizer.initialized = true;
+                    authorizer.rebuild();
+                    ready.countDown();
+                })
                 .build());
         authorizer.watch.start();
         if (!ready.await(30, TimeUnit.SECONDS)) {
@@ -113,30 +127,81 @@ public final class AclAuthorizer implements AutoCloseable {
     }
 
     /**
-     * Whether {@code principal} may perform {@code operation} on some resource of the type: an allow ACL names it on
-     * one (denies of other resources are not weighed against it), or the type has no ACL at all and
-     * {@code allow.everyone.if.no.acl.found} is set. Kafka asks this for idempotent producers (Write on any topic).
+     * Whether {@code principal} may perform {@code operation} on some resource of the type, as Kafka's
+     * {@code authorizeByResourceType} decides it: allowed if it would be on a name no ACL names; denied by a deny on
+     * every name ({@code *}); otherwise allowed if some literal or prefixed allow (for the operation itself or ALL)
+     * is not covered by a deny of the same literal name or of a prefix of it. Kafka asks this for idempotent
+     * producers (Write on any topic).
      */
     public boolean authorizeAny(KafkaPrincipal principal, SocketAddress client, AclOperation operation,
                                 ResourceType type) {
-        if (!config.enabled() || config.superUsers().contains(principal)) {
+        if (authorize(principal, client, operation, type, PROBE_NAME)) {
             return true;
         }
         AclIndex acls = index;
-        if (!acls.hasAny(type)) {
-            return config.allowEveryoneIfNoAclFound();
-        }
-        Match match = new Match(principal, client, operation);
-        for (AclBinding binding : acls.bindings()) {
-            if (binding.pattern().resourceType() == type) {
-                match.check(new AclIndex.Entry[] {AclIndex.entry(binding.entry())});
-                if (match.allowed && !match.denied) {
-                    return true;
+        String host = hostOf(client);
+        Set<String> literalDenied = new HashSet<>();
+        Set<String> prefixDenied = new HashSet<>();
+        List<String> literalAllowed = new ArrayList<>();
+        List<String> prefixAllowed = new ArrayList<>();
+        boolean anyNameAllowed = false;
+        for (Map.Entry<String, AclIndex.Entry[]> named : acls.literals(type).entrySet()) {
+            for (AclIndex.Entry entry : named.getValue()) {
+                if (!entry.names(principal, host)
+                        || entry.operation() != operation && entry.operation() != AclOperation.ALL) {
+                    continue;
                 }
-                match.denied = false;
+                boolean wildcard = ResourcePattern.WILDCARD_RESOURCE.equals(named.getKey());
+                if (!entry.allow()) {
+                    if (wildcard) {
+                        return false;
+                    }
+                    literalDenied.add(named.getKey());
+                } else if (wildcard) {
+                    anyNameAllowed = true;
+                } else {
+                    literalAllowed.add(named.getKey());
+                }
+            }
+        }
+        AclIndex.Prefixed[] prefixes = acls.prefixed(type);
+        for (AclIndex.Prefixed prefixed : prefixes == null ? new AclIndex.Prefixed[0] : prefixes) {
+            for (AclIndex.Entry entry : prefixed.entries()) {
+                if (entry.names(principal, host)
+                        && (entry.operation() == operation || entry.operation() == AclOperation.ALL)) {
+                    (entry.allow() ? prefixAllowed : prefixDenied).add(prefixed.prefix());
+                }
+            }
+        }
+        if (anyNameAllowed) {
+            return true;
+        }
+        for (String name : literalAllowed) {
+            if (!literalDenied.contains(name) && !deniedByPrefix(name, prefixDenied)) {
+                return true;
+            }
+        }
+        for (String prefix : prefixAllowed) {
+            if (!deniedByPrefix(prefix, prefixDenied)) {
+                return true;
             }
         }
         return false;
+    }
+
+    /** Whether a prefixed deny covers the name: the name, or one of its beginnings, is a denied prefix. */
+    private static boolean deniedByPrefix(String name, Set<String> prefixDenied) {
+        for (int end = 1; end <= name.length() && !prefixDenied.isEmpty(); end++) {
+            if (prefixDenied.contains(name.substring(0, end))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String hostOf(SocketAddress client) {
+        return client instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : "";
     }
 
     /** The outcome of matching the entries of the patterns that name one resource. */
@@ -161,12 +226,7 @@ public final class AclAuthorizer implements AutoCloseable {
             }
             anyAcl = true;
             for (AclIndex.Entry entry : entries) {
-                if (!entry.anyPrincipal() && !entry.principal().equals(principal)
-                        || entry.anyPrincipal() && !entry.principal().getPrincipalType()
-                        .equals(principal.getPrincipalType())) {
-                    continue;
-                }
-                if (!entry.anyHost() && !entry.host().equals(host())) {
+                if (!entry.names(principal, host())) {
                     continue;
                 }
                 if (entry.allow()) {
@@ -179,8 +239,7 @@ public final class AclAuthorizer implements AutoCloseable {
 
         private String host() {
             if (host == null) {
-                host = client instanceof InetSocketAddress inet && inet.getAddress() != null
-                        ? inet.getAddress().getHostAddress() : "";
+                host = hostOf(client);
             }
             return host;
         }
@@ -204,13 +263,26 @@ public final class AclAuthorizer implements AutoCloseable {
         if (pattern == null) {
             return;
         }
+        ResourceAcls acls;
         try {
-            stored.put(pattern, MetadataCodec.decodeAcls(node.getData()));
+            acls = MetadataCodec.decodeAcls(node.getData());
         } catch (RuntimeException e) {
-            // A damaged record allows nothing it allowed and denies nothing it denied: it is left out and logged.
-            LOG.warn("Ignoring the ACLs of {} at {}: {}", pattern, node.getPath(), e.toString());
-            stored.remove(pattern);
+            // Dropping the pattern would also drop its denies: what it held before stays in force.
+            LOG.error("Cannot read the ACLs of {} at {}; its previous ACLs stay in force: {}", pattern,
+                    node.getPath(), e.toString());
+            return;
         }
+        List<AccessControlEntry> valid = new ArrayList<>();
+        for (AccessControlEntry entry : acls.entries()) {
+            try {
+                SecurityUtils.parseKafkaPrincipal(entry.principal());
+                valid.add(entry);
+            } catch (IllegalArgumentException e) {
+                // No principal can match it, so leaving it out changes no decision; kept, it would stop every rebuild.
+                LOG.warn("Ignoring an ACL of {} with an unreadable principal {}", pattern, entry.principal());
+            }
+        }
+        stored.put(pattern, new ResourceAcls(valid));
         rebuild();
     }
 
@@ -223,6 +295,9 @@ public final class AclAuthorizer implements AutoCloseable {
     }
 
     private void rebuild() {
+        if (!initialized) {
+            return;
+        }
         try {
             index = new AclIndex(stored);
         } catch (RuntimeException e) {

@@ -23,10 +23,15 @@ import org.apache.kafka.common.utils.SecurityUtils;
  */
 final class AclIndex {
     static final AclIndex EMPTY = new AclIndex(Map.of());
+    private static final KafkaPrincipal WILDCARD_PRINCIPAL = new KafkaPrincipal(KafkaPrincipal.USER_TYPE, "*");
 
     /** One ACL entry, its principal parsed; {@code anyPrincipal} for {@code User:*}, {@code anyHost} for {@code *}. */
     record Entry(KafkaPrincipal principal, boolean anyPrincipal, String host, boolean anyHost, AclOperation operation,
                  boolean allow) {
+        /** Whether the entry names this principal connected from this host (an address, as Kafka compares it). */
+        boolean names(KafkaPrincipal who, String fromHost) {
+            return (anyPrincipal || principal.equals(who)) && (anyHost || host.equals(fromHost));
+        }
     }
 
     /** The entries of one prefixed pattern. */
@@ -55,7 +60,8 @@ final class AclIndex {
 
     static Entry entry(AccessControlEntry ace) {
         KafkaPrincipal principal = SecurityUtils.parseKafkaPrincipal(ace.principal());
-        return new Entry(principal, "*".equals(principal.getName()), ace.host(), "*".equals(ace.host()),
+        // Kafka's only principal wildcard is User:*, and it stands for principals of every type.
+        return new Entry(principal, WILDCARD_PRINCIPAL.equals(principal), ace.host(), "*".equals(ace.host()),
                 ace.operation(), ace.permissionType() == AclPermissionType.ALLOW);
     }
 
@@ -65,14 +71,14 @@ final class AclIndex {
         return names == null ? null : names.get(name);
     }
 
+    /** The literal names of a type (the {@code *} wildcard among them) with their entries; empty when none. */
+    Map<String, Entry[]> literals(ResourceType type) {
+        return literal.getOrDefault(type, Map.of());
+    }
+
     /** The prefixed patterns of a type; null when there are none. */
     Prefixed[] prefixed(ResourceType type) {
         return prefixed.get(type);
-    }
-
-    /** Whether any ACL names a resource of the type. */
-    boolean hasAny(ResourceType type) {
-        return literal.containsKey(type) || prefixed.containsKey(type);
     }
 
     /** Every ACL as Kafka's bindings. */

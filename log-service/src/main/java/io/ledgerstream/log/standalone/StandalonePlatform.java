@@ -6,6 +6,7 @@ import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.config.Listener;
 import io.ledgerstream.log.config.MetricsConfig;
 import io.ledgerstream.log.config.NetworkConfig;
+import io.ledgerstream.log.metadata.MetadataStore;
 import io.ledgerstream.log.storage.bookkeeper.bookie.BookieNode;
 import java.io.File;
 import java.time.Clock;
@@ -78,16 +79,31 @@ public final class StandalonePlatform implements AutoCloseable {
     }
 
     /**
+     * Something to store in the platform's metadata before any broker starts (such as the first user's
+     * credentials, without which nobody could log in).
+     */
+    @FunctionalInterface
+    public interface MetadataSetup {
+        void apply(MetadataStore metadata) throws Exception;
+    }
+
+    /** Starts the platform with nothing to set up in its metadata first. */
+    public static StandalonePlatform start(Settings settings, Clock clock) throws Exception {
+        return start(settings, clock, metadata -> { });
+    }
+
+    /**
      * Starts the platform.
      * <ol>
      *   <li>Start ZooKeeper on its folder.</li>
-     *   <li>Create BookKeeper's cluster metadata if this is the first start.</li>
+     *   <li>Create BookKeeper's cluster metadata if this is the first start; apply {@code setup} to the brokers'
+     *       metadata.</li>
      *   <li>Start the bookies and wait (bounded) until all have registered.</li>
      *   <li>Start the brokers against them, one after another.</li>
      * </ol>
      * Whatever started is stopped again if a later step fails.
      */
-    public static StandalonePlatform start(Settings settings, Clock clock) throws Exception {
+    public static StandalonePlatform start(Settings settings, Clock clock, MetadataSetup setup) throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             EmbeddedZooKeeper zooKeeper = EmbeddedZooKeeper.start(new File(settings.dataDir(), "zookeeper"),
@@ -105,6 +121,7 @@ public final class StandalonePlatform implements AutoCloseable {
                     new RetryOneTime(100))) {
                 zk.start();
                 BookieNode.ensureCluster(zk, zooKeeper.connectString(), config.bookkeeperLedgersRoot());
+                setup.apply(new MetadataStore(zk, config.metadataRoot()));
                 for (int i = 0; i < settings.bookies(); i++) {
                     BookieNode bookie = startBookieNode(settings, i, config.bookkeeperMetadataUri());
                     started.add(bookie);

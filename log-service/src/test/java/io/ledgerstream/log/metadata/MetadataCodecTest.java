@@ -213,4 +213,22 @@ class MetadataCodecTest {
                 .hasMessageContaining("a/b");
         assertThatThrownBy(() -> TopicNames.validate("x".repeat(250))).isInstanceOf(InvalidTopicException.class);
     }
+
+    @Test
+    void clientQuotasRoundTrip() {
+        Map<String, String> userAndDefaultClient = new java.util.HashMap<>();
+        userAndDefaultClient.put("user", "alice");
+        userAndDefaultClient.put("client-id", null);
+        ClientQuotas quotas = new ClientQuotas(Map.of(
+                new org.apache.kafka.common.quota.ClientQuotaEntity(userAndDefaultClient),
+                Map.of("producer_byte_rate", 1048576.0, "request_percentage", 12.5),
+                new org.apache.kafka.common.quota.ClientQuotaEntity(Map.of("client-id", "loader")),
+                Map.of("consumer_byte_rate", 2048.0)));
+        byte[] bytes = MetadataCodec.encode(quotas);
+        assertThat(MetadataCodec.decodeClientQuotas(bytes)).isEqualTo(quotas);
+        assertThat(MetadataCodec.isCurrent(bytes)).isTrue();
+        assertThat(MetadataCodec.decodeClientQuotas(MetadataCodec.encode(ClientQuotas.EMPTY)).isEmpty()).isTrue();
+        assertThatThrownBy(() -> MetadataCodec.decodeClientQuotas(MetadataCodec.encode(ResourceAcls.EMPTY)))
+                .isInstanceOf(MetadataFormatException.class);
+    }
 }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -44,7 +45,8 @@ class KafkaConnectionTest {
                     ServerSecurity.plaintext(NetworkConfig.fromMap(Map.of())),
                     new ApiHandlers().register(produce).register(metadata),
                     new ConnectionCloseLog(java.time.Clock.systemUTC(), 60_000, 100),
-                    new KafkaFrameDecoder(1 << 20, Integer.MAX_VALUE, false)));
+                    new KafkaFrameDecoder(1 << 20, Integer.MAX_VALUE, false, new RequestMemory(-1),
+                            new ReadPauses())));
 
     @AfterEach
     void close() {
@@ -133,6 +135,30 @@ class KafkaConnectionTest {
         channel.runPendingTasks();
         assertThat(produce.correlationIds()).containsExactly(1);
         assertThat(waiting.refCnt()).isZero();
+    }
+
+    @Test
+    void aResponseCarryingAThrottleTimeMutesTheConnectionForThatTimeOnceSent() {
+        send(metadataRequest(), 1);
+        metadata.calls.get(0).response.complete(new MetadataResponse(
+                new MetadataResponseData().setThrottleTimeMs(500), (short) 12));
+        channel.runPendingTasks();
+        assertThat(answeredCorrelationIds()).containsExactly(1);
+        assertThat(channel.config().isAutoRead()).as("reading while throttled").isFalse();
+
+        send(metadataRequest(), 2);
+        assertThat(metadata.calls).as("started while throttled").hasSize(1);
+        channel.advanceTimeBy(499, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(metadata.calls).as("started while throttled").hasSize(1);
+
+        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(metadata.calls).hasSize(2);
+        metadata.calls.get(1).response.complete(new MetadataResponse(new MetadataResponseData(), (short) 12));
+        channel.runPendingTasks();
+        assertThat(answeredCorrelationIds()).containsExactly(2);
+        assertThat(channel.config().isAutoRead()).isTrue();
     }
 
     private static AbstractRequest produceRequest() {

@@ -112,7 +112,7 @@ class ApiVersionsContractITCase {
         List<ApiVersionsResponseData.ApiVersion> advertised = advertised();
         for (ApiKeys api : List.of(ApiKeys.SASL_HANDSHAKE, ApiKeys.SASL_AUTHENTICATE,
                 ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS,
-                ApiKeys.DESCRIBE_CLIENT_QUOTAS)) {
+                ApiKeys.DESCRIBE_CLIENT_QUOTAS, ApiKeys.ALTER_CLIENT_QUOTAS)) {
             assertThat(advertised).as("%s advertised", api).filteredOn(v -> v.apiKey() == api.id)
                     .singleElement().satisfies(v -> {
                         assertThat(v.minVersion()).isEqualTo(api.oldestVersion());

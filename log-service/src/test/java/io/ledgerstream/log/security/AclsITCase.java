@@ -7,6 +7,7 @@ import static io.ledgerstream.log.security.AclTesting.allow;
 import static io.ledgerstream.log.security.AclTesting.as;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ledgerstream.log.quota.QuotaType;
 import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.KafkaTool;
 import io.ledgerstream.log.testing.LocalCluster;
@@ -31,9 +32,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
+import org.apache.kafka.common.quota.ClientQuotaFilter;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
@@ -48,7 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ACLs on two brokers with a SASL_PLAINTEXT PLAIN listener, enforced as Kafka's standard authorizer does: managed
  * with {@code kafka-acls}; without Write a producer's batch is refused and not written; a deny wins over an allow;
  * prefixed ACLs; group and transactional id ACLs; super users pass; Metadata lists only describable topics, and the
- * operations allowed on them when asked (KIP-430); an ACL made through one broker holds on the other within a second.
+ * operations allowed on them when asked (KIP-430); client quotas need AlterConfigs (DescribeConfigs) on the cluster,
+ * and one set holds on both brokers; an ACL made through one broker holds on the other within a second.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class AclsITCase {
@@ -242,6 +248,27 @@ class AclsITCase {
                     .authorizedOperations()).containsExactly(AclOperation.DESCRIBE);
             assertThatThrownBy(() -> bob.describeTopics(List.of("hidden")).allTopicNames().get(30, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+    }
+
+    @Test
+    void clientQuotasNeedAlterConfigsOrDescribeConfigsOnTheCluster() throws Exception {
+        ClientQuotaAlteration quota = new ClientQuotaAlteration(
+                new ClientQuotaEntity(Map.of(ClientQuotaEntity.CLIENT_ID, "acl-quota")),
+                List.of(new ClientQuotaAlteration.Op("producer_byte_rate", 1048576.0)));
+        try (Admin bob = admin("bob")) {
+            assertThatThrownBy(() -> bob.describeClientQuotas(ClientQuotaFilter.all()).entities()
+                    .get(30, TimeUnit.SECONDS)).cause().isInstanceOf(ClusterAuthorizationException.class);
+            assertThatThrownBy(() -> bob.alterClientQuotas(List.of(quota)).all().get(30, TimeUnit.SECONDS))
+                    .cause().isInstanceOf(ClusterAuthorizationException.class);
+            grant(allow(ResourceType.CLUSTER, "kafka-cluster", "User:bob", AclOperation.ALTER_CONFIGS));
+            bob.alterClientQuotas(List.of(quota)).all().get(30, TimeUnit.SECONDS);
+            Await.until("both brokers enforce the quota", WAIT, () -> cluster.running().stream().allMatch(id ->
+                    cluster.broker(id).clientQuotas().limits().limit(QuotaType.PRODUCE, "anyone", "acl-quota")
+                            != null));
+            // AlterConfigs implies DescribeConfigs.
+            assertThat(bob.describeClientQuotas(ClientQuotaFilter.all()).entities().get(30, TimeUnit.SECONDS))
+                    .containsEntry(quota.entity(), Map.of("producer_byte_rate", 1048576.0));
         }
     }
 

@@ -3,27 +3,34 @@ package io.ledgerstream.log.testing;
 import io.ledgerstream.log.config.BrokerConfig;
 import io.ledgerstream.log.standalone.EmbeddedZooKeeper;
 import io.ledgerstream.log.storage.bookkeeper.bookie.BookieNode;
+import io.ledgerstream.log.storage.bookkeeper.bookie.BookieTls;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 
-/** A real ZooKeeper and real bookies in this process, on free ports, for tests; bookies can be stopped and restarted. */
+/**
+ * A real ZooKeeper and real bookies in this process, on free ports, for tests; bookies can be stopped and restarted,
+ * and can serve TLS.
+ */
 public final class LocalBookKeeperCluster implements AutoCloseable {
     private final File dir;
     private final EmbeddedZooKeeper zooKeeper;
     private final CuratorFramework zk;
     private final int[] bookiePorts;
     private final String[] bookieHosts;
+    private final Optional<BookieTls> bookieTls;
     private final List<BookieNode> bookies = new ArrayList<>();
 
     private LocalBookKeeperCluster(File dir, EmbeddedZooKeeper zooKeeper, CuratorFramework zk, int[] bookiePorts,
-                                   String[] bookieHosts) {
+                                   String[] bookieHosts, Optional<BookieTls> bookieTls) {
         this.dir = dir;
+        this.bookieTls = bookieTls;
         this.zooKeeper = zooKeeper;
         this.zk = zk;
         this.bookiePorts = bookiePorts;
@@ -36,8 +43,20 @@ public final class LocalBookKeeperCluster implements AutoCloseable {
         return start(dir, hosts);
     }
 
+    /** Starts {@code bookieCount} bookies on 127.0.0.1 that serve TLS as {@code bookieTls} says. */
+    public static LocalBookKeeperCluster start(File dir, int bookieCount, BookieTls bookieTls) throws Exception {
+        String[] hosts = new String[bookieCount];
+        java.util.Arrays.fill(hosts, "127.0.0.1");
+        return start(dir, Optional.of(bookieTls), hosts);
+    }
+
     /** Starts one bookie per host given (loopback addresses such as 127.0.0.2), each on a free port. */
     public static LocalBookKeeperCluster start(File dir, String... bookieHosts) throws Exception {
+        return start(dir, Optional.empty(), bookieHosts);
+    }
+
+    private static LocalBookKeeperCluster start(File dir, Optional<BookieTls> bookieTls, String... bookieHosts)
+            throws Exception {
         int bookieCount = bookieHosts.length;
         EmbeddedZooKeeper zooKeeper = EmbeddedZooKeeper.start(new File(dir, "zookeeper"), 0);
         CuratorFramework zk = CuratorFrameworkFactory.newClient(zooKeeper.connectString(), 20_000, 10_000,
@@ -48,7 +67,8 @@ public final class LocalBookKeeperCluster implements AutoCloseable {
         for (int i = 0; i < bookieCount; i++) {
             ports[i] = FreePorts.consecutive(1);
         }
-        LocalBookKeeperCluster cluster = new LocalBookKeeperCluster(dir, zooKeeper, zk, ports, bookieHosts);
+        LocalBookKeeperCluster cluster = new LocalBookKeeperCluster(dir, zooKeeper, zk, ports, bookieHosts,
+                bookieTls);
         for (int i = 0; i < bookieCount; i++) {
             cluster.bookies.add(null);
             cluster.startBookie(i);
@@ -96,7 +116,7 @@ public final class LocalBookKeeperCluster implements AutoCloseable {
 
     public void startBookie(int index) throws Exception {
         bookies.set(index, BookieNode.start(new File(dir, "bookie-" + index), bookieHosts[index], bookiePorts[index],
-                "zk+null://" + zookeeperConnect() + "/ledgers"));
+                "zk+null://" + zookeeperConnect() + "/ledgers", null, -1, bookieTls));
         String path = "/ledgers/available/" + bookieHosts[index] + ":" + bookiePorts[index];
         Await.until("bookie " + index + " to register", java.time.Duration.ofSeconds(30), () -> {
             try {

@@ -32,7 +32,12 @@ public final class LocalCluster implements AutoCloseable {
     /** Starts {@code bookies} bookies and {@code brokers} brokers (ids 0 to brokers - 1) with {@code overrides}. */
     public static LocalCluster start(File dir, int brokers, int bookies, Map<String, String> overrides)
             throws Exception {
-        LocalBookKeeperCluster storage = LocalBookKeeperCluster.start(dir, bookies);
+        return start(LocalBookKeeperCluster.start(dir, bookies), brokers, overrides);
+    }
+
+    /** Starts {@code brokers} brokers (ids 0 to brokers - 1) with {@code overrides} on {@code storage}, which it owns. */
+    public static LocalCluster start(LocalBookKeeperCluster storage, int brokers, Map<String, String> overrides)
+            throws Exception {
         Map<String, String> settings = new HashMap<>(Map.of("listeners", "PLAINTEXT://127.0.0.1:0"));
         settings.putAll(overrides);
         LocalCluster cluster = new LocalCluster(storage, settings);
@@ -79,8 +84,17 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public void startBroker(int id) throws Exception {
+        startBroker(id, Map.of());
+    }
+
+    /** Starts broker {@code id} with the cluster's settings and {@code extra} over them. */
+    public void startBroker(int id, Map<String, String> extra) throws Exception {
         Map<String, String> values = new HashMap<>(settings);
+        values.putAll(extra);
         values.put("broker.id", Integer.toString(id));
+        while (brokers.size() <= id) {
+            brokers.add(null);
+        }
         brokers.set(id, Broker.start(storage.brokerConfig(values), Clock.systemUTC()));
     }
 

@@ -298,6 +298,7 @@ public final class ConsumerGroupManager {
             member.subscribedTopicNames = List.copyOf(request.subscribedTopicNames());
             changed = true;
         }
+        member.describable = request.describable();
         if (request.subscribedTopicRegex() != null
                 && !request.subscribedTopicRegex().equals(member.subscribedTopicRegex)) {
             member.subscribedTopicRegex = request.subscribedTopicRegex().isEmpty() ? null
@@ -367,7 +368,9 @@ public final class ConsumerGroupManager {
     private Set<String> namesOf(ConsumerMember member) {
         Set<String> names = new LinkedHashSet<>(member.subscribedTopicNames);
         if (member.subscribedPattern != null) {
-            topics.names().stream().filter(n -> member.subscribedPattern.matcher(n).matches()).forEach(names::add);
+            // As Kafka 4: a pattern matches only the topics the member's principal may describe.
+            topics.names().stream().filter(n -> member.subscribedPattern.matcher(n).matches())
+                    .filter(member.describable).forEach(names::add);
         }
         return names;
     }

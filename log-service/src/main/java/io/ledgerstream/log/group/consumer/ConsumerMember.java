@@ -23,6 +23,8 @@ public final class ConsumerMember {
     String subscribedTopicRegex;
     /** {@link #subscribedTopicRegex} compiled, or null. */
     com.google.re2j.Pattern subscribedPattern;
+    /** The topics the member's principal may describe, as of its last heartbeat: its pattern matches no other. */
+    java.util.function.Predicate<String> describable = topic -> true;
     String serverAssignor;
     int memberEpoch;
     int previousMemberEpoch = -1;

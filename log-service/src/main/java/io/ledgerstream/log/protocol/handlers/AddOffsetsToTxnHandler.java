@@ -8,7 +8,6 @@ import io.ledgerstream.log.transaction.TransactionCoordinator;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
 import org.apache.kafka.common.message.AddOffsetsToTxnResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -45,11 +44,8 @@ public final class AddOffsetsToTxnHandler implements ApiHandler<AddOffsetsToTxnR
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, AddOffsetsToTxnRequest request) {
-        AbstractResponse refused = authorization.refuseUnlessTransactionalId(context, request, AclOperation.WRITE, request.data().transactionalId());
-        if (refused != null) {
-            return CompletableFuture.completedFuture(refused);
-        }
-        refused = authorization.refuseUnlessGroup(context, request, AclOperation.READ, request.data().groupId());
+        AbstractResponse refused = authorization.refuseUnlessTransactionalOffsets(context, request,
+                request.data().transactionalId(), request.data().groupId());
         if (refused != null) {
             return CompletableFuture.completedFuture(refused);
         }

@@ -2,7 +2,9 @@ package io.ledgerstream.log.protocol.handlers;
 
 import io.ledgerstream.log.protocol.RequestContext;
 import io.ledgerstream.log.security.AclAuthorizer;
+import java.net.SocketAddress;
 import java.util.List;
+import java.util.function.Predicate;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.protocol.Errors;
@@ -13,6 +15,7 @@ import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.resource.Resource;
 import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
 
 /**
  * The ACL checks handlers make, for the principal and address of the request's connection. Thread-safe: stateless
@@ -43,6 +46,16 @@ final class Authorization {
     boolean topic(RequestContext context, AclOperation operation, String topic) {
         return authorizer.authorize(context.principal(), context.clientAddress(), operation, ResourceType.TOPIC,
                 topic);
+    }
+
+    /**
+     * The topics the request's principal, from its address, may describe, for deciding later (a consumer's regular
+     * expression matching topics created after its heartbeat); holds only the principal and the address.
+     */
+    Predicate<String> describableTopics(RequestContext context) {
+        KafkaPrincipal principal = context.principal();
+        SocketAddress client = context.clientAddress();
+        return topic -> authorizer.authorize(principal, client, AclOperation.DESCRIBE, ResourceType.TOPIC, topic);
     }
 
     boolean group(RequestContext context, AclOperation operation, String group) {
@@ -76,6 +89,16 @@ final class Authorization {
         return transactionalId(context, operation, transactionalId) ? null
                 : request.getErrorResponse(new TransactionalIdAuthorizationException(
                 "Transactional id authorization failed: " + transactionalId));
+    }
+
+    /**
+     * Null when the request may put a group's offsets in a transaction (Write on the transactional id, then Read on the
+     * group, as Kafka checks them); else the answer for the first refusal.
+     */
+    AbstractResponse refuseUnlessTransactionalOffsets(RequestContext context, AbstractRequest request,
+                                                      String transactionalId, String group) {
+        AbstractResponse refused = refuseUnlessTransactionalId(context, request, AclOperation.WRITE, transactionalId);
+        return refused != null ? refused : refuseUnlessGroup(context, request, AclOperation.READ, group);
     }
 
     /** Null when the request may perform the operation on the cluster; else its CLUSTER_AUTHORIZATION_FAILED answer. */

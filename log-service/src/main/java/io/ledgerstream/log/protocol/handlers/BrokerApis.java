@@ -7,11 +7,13 @@ import io.ledgerstream.log.group.GroupCoordinator;
 import io.ledgerstream.log.manager.DynamicBrokerConfig;
 import io.ledgerstream.log.manager.TopicAdmin;
 import io.ledgerstream.log.metadata.AclStore;
+import io.ledgerstream.log.metadata.ClientQuotaStore;
 import io.ledgerstream.log.metadata.ProducerIdAllocator;
 import io.ledgerstream.log.metadata.ScramCredentialStore;
 import io.ledgerstream.log.metrics.BrokerMetrics;
 import io.ledgerstream.log.partition.PartitionLogs;
 import io.ledgerstream.log.protocol.ApiHandlers;
+import io.ledgerstream.log.protocol.RequestQuotas;
 import io.ledgerstream.log.security.AclAuthorizer;
 import io.ledgerstream.log.security.AclUpdates;
 import io.ledgerstream.log.transaction.PartitionMarkers;
@@ -34,9 +36,12 @@ public final class BrokerApis {
      * @param scramCredentials users' SCRAM credentials
      * @param authorizer   the ACL checks (allowing everything when ACLs are not enforced)
      * @param acls         the stored ACLs
+     * @param clientQuotas the stored client quotas
+     * @param quotas       measures clients against their quotas
      */
     public record Admin(DynamicBrokerConfig brokerConfig, Supplier<Controller> controller, String logDir,
-                        ScramCredentialStore scramCredentials, AclAuthorizer authorizer, AclStore acls) {
+                        ScramCredentialStore scramCredentials, AclAuthorizer authorizer, AclStore acls,
+                        ClientQuotaStore clientQuotas, RequestQuotas quotas) {
     }
 
     /**
@@ -50,7 +55,7 @@ public final class BrokerApis {
                                      GroupCoordinator groups, TransactionCoordinator transactions,
                                      TransactionVerifier verifier, IntSupplier controllerId, Admin admin,
                                      BrokerMetrics metrics) {
-        ApiHandlers handlers = new ApiHandlers(metrics.requests());
+        ApiHandlers handlers = new ApiHandlers(metrics.requests(), admin.quotas());
         Authorization authorization = new Authorization(admin.authorizer());
         AclUpdates aclUpdates = new AclUpdates(admin.acls());
         handlers.register(new ApiVersionsHandler(handlers))
@@ -100,7 +105,8 @@ public final class BrokerApis {
                 .register(new SaslAuthenticateHandler())
                 .register(new AlterUserScramCredentialsHandler(admin.scramCredentials(), authorization))
                 .register(new DescribeUserScramCredentialsHandler(admin.scramCredentials(), authorization))
-                .register(new DescribeClientQuotasHandler(authorization));
+                .register(new DescribeClientQuotasHandler(admin.clientQuotas(), authorization))
+                .register(new AlterClientQuotasHandler(admin.clientQuotas(), authorization));
         if (topics.config().consumerGroups().enabled()) {
             handlers.register(new ConsumerGroupHeartbeatHandler(groups, authorization))
                     .register(new ConsumerGroupDescribeHandler(groups, cluster, authorization));

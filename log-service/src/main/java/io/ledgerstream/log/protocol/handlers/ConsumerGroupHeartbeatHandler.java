@@ -71,7 +71,8 @@ public final class ConsumerGroupHeartbeatHandler implements ApiHandler<ConsumerG
         Heartbeat heartbeat = new Heartbeat(data.groupId(), data.memberId(), data.memberEpoch(), data.instanceId(),
                 data.rackId(), data.rebalanceTimeoutMs(), data.subscribedTopicNames(),
                 context.apiVersion() >= 1 ? data.subscribedTopicRegex() : null, data.serverAssignor(), owned,
-                context.header().clientId(), String.valueOf(context.clientAddress()));
+                context.header().clientId(), String.valueOf(context.clientAddress()),
+                authorization.describableTopics(context));
         return groups.consumerHeartbeat(heartbeat).handle((result, failure) -> {
             if (failure != null) {
                 return error(KafkaErrors.forException(failure), KafkaErrors.message(failure));

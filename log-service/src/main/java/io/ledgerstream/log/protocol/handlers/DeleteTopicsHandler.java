@@ -69,6 +69,12 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                                 .setErrorMessage("No topic has the id " + state.topicId());
                         return CompletableFuture.completedFuture(null);
                     }
+                    if (!authorization.topic(context, AclOperation.DESCRIBE, name.get())) {
+                        // As Kafka: a topic asked for by id is not named to whom may not describe it.
+                        result.setName(null).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                                .setErrorMessage("Not authorized to describe the topic with id " + state.topicId());
+                        return CompletableFuture.completedFuture(null);
+                    }
                     return delete(context, result.setName(name.get()), name.get(), state.topicId());
                 }));
             }
@@ -85,8 +91,10 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         return result;
     }
 
-    /** Deletes one topic, by name or (when {@code id} is not zero) only if that name still has that id. */
-    /** Deletes a topic the request may delete (Delete on the topic; TOPIC_AUTHORIZATION_FAILED otherwise). */
+    /**
+     * Deletes a topic the request may delete (Delete on the topic; TOPIC_AUTHORIZATION_FAILED otherwise), by name or
+     * (when {@code id} is not zero) only if that name still has that id.
+     */
     private CompletableFuture<Void> delete(RequestContext context, DeleteTopicsResponseData.DeletableTopicResult result,
                                            String name, Uuid id) {
         CompletableFuture<Void> deleted = authorization.topic(context, AclOperation.DELETE, name)

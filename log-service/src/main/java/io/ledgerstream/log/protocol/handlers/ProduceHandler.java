@@ -119,10 +119,11 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         ProduceResponseData response = new ProduceResponseData();
         List<CompletableFuture<Void>> partitions = new ArrayList<>();
         List<CompletableFuture<Void>> issued = new ArrayList<>();
-        // Kafka's checks: Write on the transactional id, if any, then Write on each topic; a refused batch is not
-        // written at all.
-        boolean transactionalIdAllowed = request.transactionalId() == null
-                || authorization.transactionalId(context, AclOperation.WRITE, request.transactionalId());
+        // Kafka's checks: a request carrying transactional batches needs Write on its transactional id (and one), so
+        // that nobody adds batches to another producer's transaction; then Write on each topic. A refused batch is
+        // not written at all.
+        boolean transactionalIdAllowed = !transactional(request) || request.transactionalId() != null
+                && authorization.transactionalId(context, AclOperation.WRITE, request.transactionalId());
         for (ProduceRequestData.TopicProduceData topic : request.data().topicData()) {
             String name = byId ? names.get(topic.topicId()) : topic.name();
             Errors refused = !transactionalIdAllowed ? Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
@@ -270,6 +271,22 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                     }
                     throw refusal(error, partition, version);
                 });
+    }
+
+    /** Whether any partition's first batch is transactional (Kafka requires one batch per partition). */
+    private static boolean transactional(ProduceRequest request) {
+        for (ProduceRequestData.TopicProduceData topic : request.data().topicData()) {
+            for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
+                if (partition.records() instanceof MemoryRecords records) {
+                    ByteBuffer buffer = records.buffer();
+                    if (buffer.remaining() >= RecordBatches.HEADER_SIZE && RecordBatches.isTransactionalOrControl(buffer)
+                            && !RecordBatches.isControl(buffer)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether the bytes are exactly one intact batch (its CRC is checked again when it is appended). */

@@ -43,17 +43,21 @@ public final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitR
 
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, TxnOffsetCommitRequest request) {
-        AbstractResponse refused = authorization.refuseUnlessTransactionalId(context, request, AclOperation.WRITE, request.data().transactionalId());
-        if (refused != null) {
-            return CompletableFuture.completedFuture(refused);
-        }
-        refused = authorization.refuseUnlessGroup(context, request, AclOperation.READ, request.data().groupId());
+        AbstractResponse refused = authorization.refuseUnlessTransactionalOffsets(context, request,
+                request.data().transactionalId(), request.data().groupId());
         if (refused != null) {
             return CompletableFuture.completedFuture(refused);
         }
         TxnOffsetCommitRequestData data = request.data();
         Map<TopicPartition, CommittedOffset> offsets = new LinkedHashMap<>();
+        // Kafka's check: Read on each topic; the partitions of the others are not committed.
+        Map<TopicPartition, Errors> topicsRefused = new LinkedHashMap<>();
         for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic topic : data.topics()) {
+            if (!authorization.topic(context, AclOperation.READ, topic.name())) {
+                topic.partitions().forEach(p -> topicsRefused.put(new TopicPartition(topic.name(),
+                        p.partitionIndex()), Errors.TOPIC_AUTHORIZATION_FAILED));
+                continue;
+            }
             for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition p : topic.partitions()) {
                 offsets.put(new TopicPartition(topic.name(), p.partitionIndex()), new CommittedOffset(
                         p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata()));
@@ -61,11 +65,12 @@ public final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitR
         }
         CompletableFuture<Map<TopicPartition, Errors>> results = data.groupId().isEmpty()
                 ? CompletableFuture.completedFuture(each(offsets, Errors.INVALID_GROUP_ID))
+                : offsets.isEmpty() ? CompletableFuture.completedFuture(Map.of())
                 : groups.commitTransactional(data.groupId(), data.producerId(), data.producerEpoch(),
                         data.generationId(), data.memberId(), offsets)
                 .exceptionally(error -> each(offsets, io.ledgerstream.log.protocol.KafkaErrors.forException(error)));
         return results.thenApply(outcome -> {
-            Map<TopicPartition, Errors> mapped = new LinkedHashMap<>();
+            Map<TopicPartition, Errors> mapped = new LinkedHashMap<>(topicsRefused);
             outcome.forEach((tp, e) -> mapped.put(tp, context.apiVersion() < 2
                     && e == Errors.COORDINATOR_LOAD_IN_PROGRESS ? Errors.COORDINATOR_NOT_AVAILABLE : e));
             return new TxnOffsetCommitResponse(0, mapped);

@@ -82,6 +82,11 @@ public final class BookKeeperStorage implements PartitionLogFactory {
             conf.setProperty("reppDnsResolverClass", ConfiguredRacks.class.getName());
             conf.setProperty(ConfiguredRacks.PROPERTY, config.bookieRacks());
         }
+        config.bookkeeperTls().ifPresent(tls -> {
+            BookKeeperTlsSettings.apply(tls, conf);
+            // The client loads its certificate only with client authentication on; bookies that authorize roles ask for it.
+            conf.setTLSClientAuthentication(tls.keyStore().isPresent());
+        });
         return new BookKeeperStorage(BookKeeper.newBuilder(conf).build(), metadata, config, clock, metrics);
     }
 

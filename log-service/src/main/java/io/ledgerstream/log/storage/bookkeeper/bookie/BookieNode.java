@@ -1,8 +1,10 @@
 package io.ledgerstream.log.storage.bookkeeper.bookie;
 
+import io.ledgerstream.log.storage.bookkeeper.BookKeeperTlsSettings;
 import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.bookkeeper.bookie.Bookie;
 import org.apache.bookkeeper.bookie.BookieImpl;
@@ -12,6 +14,7 @@ import org.apache.bookkeeper.conf.ServerConfiguration;
 import org.apache.bookkeeper.server.EmbeddedServer;
 import org.apache.bookkeeper.server.conf.BookieConfiguration;
 import org.apache.bookkeeper.stats.prometheus.PrometheusMetricsProvider;
+import org.apache.bookkeeper.tls.BookieAuthZFactory;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,6 +109,15 @@ public final class BookieNode implements AutoCloseable {
      */
     public static BookieNode start(File dataDir, String host, int port, String metadataServiceUri, String metricsHost,
                                    int metricsPort) throws Exception {
+        return start(dataDir, host, port, metadataServiceUri, metricsHost, metricsPort, Optional.empty());
+    }
+
+    /**
+     * Starts a bookie as {@link #start(File, String, int, String, String, int)} does, serving TLS when {@code tls}
+     * is given (see {@link BookieTls} for whom it serves).
+     */
+    public static BookieNode start(File dataDir, String host, int port, String metadataServiceUri, String metricsHost,
+                                   int metricsPort, Optional<BookieTls> tls) throws Exception {
         File journal = new File(dataDir, "journal");
         File ledgers = new File(dataDir, "ledgers");
         if (!journal.isDirectory() && !journal.mkdirs() || !ledgers.isDirectory() && !ledgers.mkdirs()) {
@@ -139,9 +151,19 @@ public final class BookieNode implements AutoCloseable {
             conf.setProperty(PrometheusMetricsProvider.PROMETHEUS_STATS_HTTP_ADDRESS, metricsHost);
             conf.setProperty(PrometheusMetricsProvider.PROMETHEUS_STATS_HTTP_PORT, metricsPort);
         }
+        tls.ifPresent(t -> {
+            BookKeeperTlsSettings.apply(t.material(), conf);
+            if (!t.authorizedRoles().isEmpty()) {
+                conf.setTLSClientAuthentication(true);
+                conf.setBookieAuthProviderFactoryClass(BookieAuthZFactory.class.getName());
+                conf.setAuthorizedRoles(String.join(",", t.authorizedRoles()));
+            }
+        });
         EmbeddedServer server = EmbeddedServer.builder(new BookieConfiguration(conf)).build();
         server.getLifecycleComponentStack().start();
-        LOG.info("Bookie {}:{} started with data in {}{}", host, port, dataDir,
+        LOG.info("Bookie {}:{} started with data in {}{}{}", host, port, dataDir,
+                tls.map(t -> t.authorizedRoles().isEmpty() ? ", TLS offered" : ", TLS required of roles "
+                        + t.authorizedRoles()).orElse(""),
                 metricsPort >= 0 ? ", stats on http://" + metricsHost + ":" + metricsPort + "/metrics" : "");
         return new BookieNode(host, port, server);
     }

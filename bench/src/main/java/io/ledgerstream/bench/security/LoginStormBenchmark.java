@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Arguments: {@code storm HOST:PORT USER PASSWORD TRUSTSTORE TRUSTSTORE_PASSWORD NAME [RATE=1000] [SECONDS=20]
  * [HANDSHAKE=full|resumed] [THREADS=64]} (see {@link ScramLogin.Handshake}), or {@code await HOST:PORT USER
  * PASSWORD TRUSTSTORE TRUSTSTORE_PASSWORD} to try one login a second until one succeeds (at most 30 s), for a user
- * just created.
+ * just created. The client's TLS is BoringSSL's through Conscrypt, or the JDK's with the environment variable
+ * {@code STORM_CLIENT_TLS=jdk} ({@link ScramLogin.ClientTls}); the line printed names it and counts the full
+ * handshakes (server certificate chains checked) among the logins made.
  */
 public final class LoginStormBenchmark {
     private static final int AWAIT_SECONDS = 30;
@@ -40,8 +42,11 @@ public final class LoginStormBenchmark {
         String[] hostPort = args[1].split(":");
         ScramLogin.Handshake handshake = args.length > 9
                 ? ScramLogin.Handshake.valueOf(args[9].toUpperCase(Locale.ROOT)) : ScramLogin.Handshake.FULL;
+        String clientTlsName = System.getenv("STORM_CLIENT_TLS");
+        ScramLogin.ClientTls clientTls = clientTlsName == null || clientTlsName.isEmpty()
+                ? ScramLogin.ClientTls.CONSCRYPT : ScramLogin.ClientTls.valueOf(clientTlsName.toUpperCase(Locale.ROOT));
         ScramLogin login = new ScramLogin(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])),
-                args[2], args[3], Path.of(args[4]), args[5], handshake);
+                args[2], args[3], Path.of(args[4]), args[5], handshake, clientTls);
         if (args[0].equals("await")) {
             awaitLogin(login);
             return;
@@ -50,7 +55,7 @@ public final class LoginStormBenchmark {
         int rate = args.length > 7 ? Integer.parseInt(args[7]) : 1_000;
         int seconds = args.length > 8 ? Integer.parseInt(args[8]) : 20;
         int threads = args.length > 10 ? Integer.parseInt(args[10]) : 64;
-        storm(login, name + " " + handshake.name().toLowerCase(Locale.ROOT), rate, seconds, threads);
+        storm(login, name + " " + handshake.name().toLowerCase(Locale.ROOT), clientTls, rate, seconds, threads);
     }
 
     private static void awaitLogin(ScramLogin login) throws Exception {
@@ -67,7 +72,9 @@ public final class LoginStormBenchmark {
         throw new IllegalStateException("No SCRAM login succeeded within " + AWAIT_SECONDS + " s", last);
     }
 
-    private static void storm(ScramLogin login, String name, int rate, int seconds, int threads) throws Exception {
+    private static void storm(ScramLogin login, String name, ScramLogin.ClientTls clientTls, int rate, int seconds,
+                              int threads) throws Exception {
+        long checksBefore = login.certificateChecks();
         int total = rate * seconds;
         long[] fromDue = new long[total];
         long[] fromStart = new long[total];
@@ -125,11 +132,13 @@ public final class LoginStormBenchmark {
         long[] handshake = succeededOnly(tls, fromDue);
         System.out.printf(Locale.ROOT, "%-21s SCRAM-SHA-512 logins over SASL_SSL: %,.0f logins/s (target %,d/s, "
                         + "%,d of %,d in %.1f s, %,d missed, %d failed); latency from due p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
-                        + "from start p50 %.1f ms, p99 %.1f ms; TLS handshake p50 %.1f ms, p99 %.1f ms%n",
+                        + "from start p50 %.1f ms, p99 %.1f ms; TLS handshake p50 %.1f ms, p99 %.1f ms; "
+                        + "client TLS %s, %,d full handshakes%n",
                 name, succeeded / elapsed, rate, succeeded, total, elapsed, missed.get(), failures.get(),
                 ms(percentile(due, 50)), ms(percentile(due, 99)), ms(percentile(due, 100)),
                 ms(percentile(service, 50)), ms(percentile(service, 99)),
-                ms(percentile(handshake, 50)), ms(percentile(handshake, 99)));
+                ms(percentile(handshake, 50)), ms(percentile(handshake, 99)),
+                clientTls.name().toLowerCase(Locale.ROOT), login.certificateChecks() - checksBefore);
         if (firstFailure.get() != null) {
             System.err.println("first failure: " + firstFailure.get());
         }

@@ -12,13 +12,16 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.MessageDigest;
+import java.security.Provider;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.SaslAuthenticateRequestData;
 import org.apache.kafka.common.message.SaslAuthenticateResponseData;
@@ -35,6 +38,7 @@ import org.apache.kafka.common.requests.SaslHandshakeRequest;
 import org.apache.kafka.common.security.scram.internals.ScramFormatter;
 import org.apache.kafka.common.security.scram.internals.ScramMechanism;
 import org.apache.kafka.common.security.scram.internals.ScramMessages;
+import org.conscrypt.Conscrypt;
 
 /**
  * One client's SCRAM-SHA-512 login over SASL_SSL, as kafka-clients makes it, on a fresh connection: TCP connect, a
@@ -42,7 +46,10 @@ import org.apache.kafka.common.security.scram.internals.ScramMessages;
  * SaslHandshake (v1) and two SaslAuthenticate (v2) exchanges, the server's signature checked, then the connection
  * closed. The SCRAM messages are kafka-clients' own ({@link ScramMessages}, {@link ScramFormatter}). Unlike a real
  * client, the salted password (PBKDF2 over the password, thousands of HMACs) is computed once per salt and iteration
- * count and then reused, so that a storm measures the broker's cost of a login rather than the load generator's.
+ * count and then reused, so that a storm measures the broker's cost of a login rather than the load generator's; for
+ * the same reason the TLS is BoringSSL's (Conscrypt) unless the JDK's is asked for. Either way the server's chain
+ * and host name are checked by the JDK's trust manager, which counts the chains it checked
+ * ({@link #certificateChecks()}).
  */
 @ThreadSafe
 final class ScramLogin {
@@ -57,6 +64,14 @@ final class ScramLogin {
         RESUMED
     }
 
+    /** Whose TLS implementation the client uses. */
+    enum ClientTls {
+        /** BoringSSL through Conscrypt's JSSE provider: a handshake costs the load generator little CPU. */
+        CONSCRYPT,
+        /** The JDK's own (SunJSSE), as kafka-clients uses by default. */
+        JDK
+    }
+
     private static final ScramMechanism MECHANISM = ScramMechanism.SCRAM_SHA_512;
     private static final short API_VERSIONS_VERSION = 3;
     private static final short HANDSHAKE_VERSION = 1;
@@ -66,13 +81,18 @@ final class ScramLogin {
     private final InetSocketAddress broker;
     private final String user;
     private final String password;
+    /** The context of every login; with Conscrypt and FULL handshakes, only the first's (see {@link #context()}). */
     private final SSLContext tls;
+    private final ClientTls clientTls;
+    /** Conscrypt's provider, made once; null with the JDK's TLS. */
+    private final Provider conscrypt;
     private final Handshake handshake;
+    private final CountingTrustManager trustManager;
     /** Salted passwords by salt and iteration count; a few entries at most (one per user credential). */
     private final Map<String, byte[]> saltedPasswords = new ConcurrentHashMap<>();
 
     ScramLogin(InetSocketAddress broker, String user, String password, Path trustStore, String trustStorePassword,
-               Handshake handshake) throws IOException, GeneralSecurityException {
+               Handshake handshake, ClientTls clientTls) throws IOException, GeneralSecurityException {
         this.broker = broker;
         this.handshake = handshake;
         this.user = user;
@@ -83,8 +103,39 @@ final class ScramLogin {
         }
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trusted);
-        this.tls = SSLContext.getInstance("TLS");
-        tls.init(null, trust.getTrustManagers(), null);
+        this.trustManager = new CountingTrustManager(extended(trust.getTrustManagers()));
+        this.clientTls = clientTls;
+        this.conscrypt = clientTls == ClientTls.CONSCRYPT ? Conscrypt.newProvider() : null;
+        this.tls = newContext();
+    }
+
+    private SSLContext newContext() throws GeneralSecurityException {
+        SSLContext context = conscrypt != null ? SSLContext.getInstance("TLS", conscrypt) : SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {trustManager}, null);
+        return context;
+    }
+
+    /**
+     * The context for the next login. For FULL handshakes with Conscrypt, a new one each time: Conscrypt caches the
+     * TLS 1.3 session tickets that arrive after a handshake in its context whatever is invalidated, and resumes with
+     * them (the JDK's forgets a session once it is invalidated).
+     */
+    private SSLContext context() throws GeneralSecurityException {
+        return handshake == Handshake.FULL && clientTls == ClientTls.CONSCRYPT ? newContext() : tls;
+    }
+
+    private static X509ExtendedTrustManager extended(TrustManager[] managers) throws GeneralSecurityException {
+        for (TrustManager manager : managers) {
+            if (manager instanceof X509ExtendedTrustManager extended) {
+                return extended;
+            }
+        }
+        throw new GeneralSecurityException("The JDK's trust manager factory made no X509ExtendedTrustManager");
+    }
+
+    /** How many server certificate chains the client has checked: one per full TLS handshake, none on a resumed one. */
+    long certificateChecks() {
+        return trustManager.serverChecks();
     }
 
     /** The time one login took, split where the TLS handshake ended. */
@@ -94,7 +145,7 @@ final class ScramLogin {
     /** Logs in once on a new connection and closes it; throws when any step fails or the broker refuses the login. */
     Timing login() throws IOException, GeneralSecurityException {
         long start = System.nanoTime();
-        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket()) {
+        try (SSLSocket socket = (SSLSocket) context().getSocketFactory().createSocket()) {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(READ_TIMEOUT_MS);
             SSLParameters parameters = socket.getSSLParameters();

@@ -13,7 +13,11 @@
 #  - with SASL_SSL, a reconnect storm (LoginStormBenchmark) against ours and Kafka with fsync (flushing does not touch
 #    logins): new connections each completing a SCRAM login, STORM_RATE a second (default 1000) for STORM_SECONDS
 #    (default 20), full TLS handshakes (new clients): logins/s achieved, latency p50/p99 from each login's due time
-#    and the TLS handshake's, and the broker's CPU time per login (from /proc during the storm).
+#    and the TLS handshake's, and the broker's CPU time per login (from /proc during the storm). The load generator's
+#    TLS is BoringSSL's through Conscrypt (STORM_CLIENT_TLS=conscrypt, the default) so that its handshakes leave the
+#    cores to the broker, or the JDK's (STORM_CLIENT_TLS=jdk); either way it checks the broker's certificate and host
+#    name, and counts the full handshakes. STORM_ONLY=1 runs the storm alone (no produce, consume or end-to-end
+#    runs, no Kafka with default flushing).
 # Prints each run's figures, then per round the ratios ours/Kafka (throughput: above 1 is ours faster; latency:
 # below 1 is ours faster) and their medians.
 # Usage: bench/secure-compare.sh [records]   (default 200000). ROUNDS=N (default 3).
@@ -25,12 +29,19 @@ E2E_RECORDS="${E2E_RECORDS:-2000}"
 STORM_RATE="${STORM_RATE:-1000}"
 STORM_SECONDS="${STORM_SECONDS:-20}"
 ROUNDS="${ROUNDS:-3}"
+STORM_ONLY="${STORM_ONLY:-0}"
 export ROUNDS
 case "$SECURITY" in
   tls) PROTOCOL=SSL ;;
   sasl_ssl) PROTOCOL=SASL_SSL ;;
   *) echo "SECURITY must be tls or sasl_ssl, not $SECURITY" >&2; exit 2 ;;
 esac
+if [ "$STORM_ONLY" = 1 ]; then
+  [ "$PROTOCOL" = SASL_SSL ] || { echo "STORM_ONLY=1 needs SECURITY=sasl_ssl" >&2; exit 2; }
+  # Read by in_rounds (lib/brokers.sh): the storm does not run against Kafka with default flushing.
+  # shellcheck disable=SC2034
+  SKIP_KAFKA_DEFAULT=1
+fi
 USER_NAME=bench
 USER_PASSWORD=bench-secret
 STORE_PASSWORD=bench-store-secret
@@ -98,7 +109,7 @@ $(cat "$WORK/secure.properties")"
 # each figure's line appended to $WORK/NAME.KIND, one line per round.
 measure() {
   local secure="${2%:*}:$((${2##*:} + 2))"
-  "${KJAVA[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "$2" --create --topic perf \
+  [ "$STORM_ONLY" = 1 ] || "${KJAVA[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "$2" --create --topic perf \
     --partitions 3 --replication-factor "$3" >/dev/null 2>"$WORK/tool.err" || { cat "$WORK/tool.err" >&2; return 1; }
   if [ "$PROTOCOL" = SASL_SSL ]; then
     "${KJAVA[@]}" kafka.admin.ConfigCommand --bootstrap-server "$2" --alter --entity-type users \
@@ -107,6 +118,10 @@ measure() {
     java -cp "$BENCH_CP" io.ledgerstream.bench.security.LoginStormBenchmark await "$secure" "$USER_NAME" \
       "$USER_PASSWORD" "$T/truststore.p12" "$STORE_PASSWORD" 2>"$WORK/await.err" \
       || { cat "$WORK/await.err" >&2; return 1; }
+  fi
+  if [ "$STORM_ONLY" = 1 ]; then
+    storm "$1" "$secure" "$([ "$1" = ledgerstream ] && echo "$LEDGERSTREAM_PID" || echo "$KAFKA_PID")"
+    return
   fi
   "${KJAVA[@]}" org.apache.kafka.tools.ProducerPerformance --topic perf --num-records "$RECORDS" \
     --record-size 1024 --throughput -1 --producer.config "$WORK/client.properties" \
@@ -153,6 +168,32 @@ storm() {
 }
 
 in_rounds measure
+
+if [ "$STORM_ONLY" = 1 ]; then
+  echo
+  echo "Login storm over SASL_SSL, $STORM_RATE logins/s for $STORM_SECONDS s, client TLS ${STORM_CLIENT_TLS:-conscrypt}, $ROUNDS rounds; ratios ours/Kafka with fsync (logins/s above 1 and the rest below 1: ours better):"
+  # storm_figures NAME: one line per round: logins/s, p99 from due ms, TLS handshake p50 and p99 ms, broker CPU ms
+  # per login (n/a where the run failed).
+  storm_figures() {
+    while IFS= read -r line; do
+      printf '%s %s %s %s %s\n' \
+        "$(sed -nE 's/.*SASL_SSL: ([0-9,.]+) logins\/s.*/\1/p' <<<"$line" | tr -d , | grep . || echo n/a)" \
+        "$(sed -nE 's/.*from due p50 [0-9.]+ ms, p99 ([0-9.]+) ms.*/\1/p' <<<"$line" | grep . || echo n/a)" \
+        "$(sed -nE 's/.*TLS handshake p50 ([0-9.]+) ms.*/\1/p' <<<"$line" | grep . || echo n/a)" \
+        "$(sed -nE 's/.*TLS handshake p50 [0-9.]+ ms, p99 ([0-9.]+) ms.*/\1/p' <<<"$line" | grep . || echo n/a)" \
+        "$(sed -nE 's/.* ([0-9.]+) ms per login.*/\1/p' <<<"$line" | grep . || echo n/a)"
+    done < "$WORK/$1.storm"
+  }
+  paste -d ' ' <(storm_figures ledgerstream) <(storm_figures kafka-fsync) | awk "$AWK_MEDIAN"'
+    function r(a, b) { return (a == "n/a" || b == "n/a" || b + 0 == 0) ? "n/a" : a / b }
+    {
+      l = r($1, $6); p = r($2, $7); h = r($3, $8); h9 = r($4, $9); u = r($5, $10)
+      printf "round %d: logins/s %s (%s vs %s), p99 from due %s (%s vs %s ms), TLS handshake p50 %s (%s vs %s ms), p99 %s (%s vs %s ms), broker CPU per login %s (%s vs %s ms)\n", NR, fmt(l), $1, $6, fmt(p), $2, $7, fmt(h), $3, $8, fmt(h9), $4, $9, fmt(u), $5, $10
+      L = L " " l; P = P " " p; H = H " " h; H9 = H9 " " h9; U = U " " u
+    }
+    END { printf "medians of the ratios: logins/s %s, p99 from due %s, TLS handshake p50 %s, p99 %s, broker CPU per login %s\n", fmt(median(L)), fmt(median(P)), fmt(median(H)), fmt(median(H9)), fmt(median(U)) }'
+  exit 0
+fi
 
 # figures NAME: one line per round: produce records/s, produce p99 ms, consume records/s, consume records/s
 # fetching only, end-to-end p99 ms, logins/s, login p99 ms from due, broker CPU ms per login (n/a where not

@@ -1,6 +1,7 @@
 package io.ledgerstream.bench.security;
 
 import io.ledgerstream.bench.BenchMain;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -24,7 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * PASSWORD TRUSTSTORE TRUSTSTORE_PASSWORD} to try one login a second until one succeeds (at most 30 s), for a user
  * just created. The client's TLS is BoringSSL's through Conscrypt, or the JDK's with the environment variable
  * {@code STORM_CLIENT_TLS=jdk} ({@link ScramLogin.ClientTls}); the line printed names it and counts the full
- * handshakes (server certificate chains checked) among the logins made.
+ * handshakes (server certificate chains checked) among the logins made, and the load generator's own CPU time per
+ * login (this JVM's, during the storm and its drain).
  */
 public final class LoginStormBenchmark {
     private static final int AWAIT_SECONDS = 30;
@@ -75,6 +77,7 @@ public final class LoginStormBenchmark {
     private static void storm(ScramLogin login, String name, ScramLogin.ClientTls clientTls, int rate, int seconds,
                               int threads) throws Exception {
         long checksBefore = login.certificateChecks();
+        long cpuBefore = processCpuNanos();
         int total = rate * seconds;
         long[] fromDue = new long[total];
         long[] fromStart = new long[total];
@@ -122,6 +125,7 @@ public final class LoginStormBenchmark {
             pool.shutdownNow();
             throw new IllegalStateException("Logins still running " + DRAIN_SECONDS + " s after the storm");
         }
+        long clientCpu = processCpuNanos() - cpuBefore;
         int succeeded = total - failures.get() - missed.get();
         double elapsed;
         synchronized (lastEnd) {
@@ -133,12 +137,13 @@ public final class LoginStormBenchmark {
         System.out.printf(Locale.ROOT, "%-21s SCRAM-SHA-512 logins over SASL_SSL: %,.0f logins/s (target %,d/s, "
                         + "%,d of %,d in %.1f s, %,d missed, %d failed); latency from due p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
                         + "from start p50 %.1f ms, p99 %.1f ms; TLS handshake p50 %.1f ms, p99 %.1f ms; "
-                        + "client TLS %s, %,d full handshakes%n",
+                        + "client TLS %s, %,d full handshakes, client CPU %.2f ms/login%n",
                 name, succeeded / elapsed, rate, succeeded, total, elapsed, missed.get(), failures.get(),
                 ms(percentile(due, 50)), ms(percentile(due, 99)), ms(percentile(due, 100)),
                 ms(percentile(service, 50)), ms(percentile(service, 99)),
                 ms(percentile(handshake, 50)), ms(percentile(handshake, 99)),
-                clientTls.name().toLowerCase(Locale.ROOT), login.certificateChecks() - checksBefore);
+                clientTls.name().toLowerCase(Locale.ROOT), login.certificateChecks() - checksBefore,
+                succeeded == 0 ? 0.0 : ms(clientCpu) / succeeded);
         if (firstFailure.get() != null) {
             System.err.println("first failure: " + firstFailure.get());
         }
@@ -163,6 +168,12 @@ public final class LoginStormBenchmark {
             return 0;
         }
         return sorted[Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(sorted.length * p / 100.0) - 1))];
+    }
+
+    /** The CPU time (user and system) this JVM has used so far: the load generator's own cost. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static double ms(long nanos) {

@@ -13,7 +13,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.Provider;
-import java.security.Security;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,7 +47,7 @@ import org.conscrypt.Conscrypt;
  * closed. The SCRAM messages are kafka-clients' own ({@link ScramMessages}, {@link ScramFormatter}). Unlike a real
  * client, the salted password (PBKDF2 over the password, thousands of HMACs) is computed once per salt and iteration
  * count and then reused, so that a storm measures the broker's cost of a login rather than the load generator's; for
- * the same reason the TLS (and the crypto under the checks) is BoringSSL's (Conscrypt) unless the JDK's is asked for. Either way the server's chain
+ * the same reason the TLS is BoringSSL's (Conscrypt) unless the JDK's is asked for. Either way the server's chain
  * and host name are checked by the JDK's trust manager, which counts the chains it checked
  * ({@link #certificateChecks()}).
  */
@@ -73,7 +72,6 @@ final class ScramLogin {
         JDK
     }
 
-    private static final String CONSCRYPT_PROVIDER = "Conscrypt";
     /** The JDK's TLS provider: its trust manager checks the server's chain and host name whichever TLS runs. */
     private static final String JDK_TLS_PROVIDER = "SunJSSE";
     private static final ScramMechanism MECHANISM = ScramMechanism.SCRAM_SHA_512;
@@ -88,7 +86,10 @@ final class ScramLogin {
     /** The context of every login; with Conscrypt and FULL handshakes, only the first's (see {@link #context()}). */
     private final SSLContext tls;
     private final ClientTls clientTls;
-    /** Conscrypt's provider, made once; null with the JDK's TLS. */
+    /**
+     * Conscrypt's provider, made once; null with the JDK's TLS. It serves the TLS only (installed first among the
+     * JVM's providers, so that the JDK's certificate checks and the HMACs ran on it too, it was no cheaper in a trial).
+     */
     private final Provider conscrypt;
     private final Handshake handshake;
     private final CountingTrustManager trustManager;
@@ -109,21 +110,8 @@ final class ScramLogin {
         trust.init(trusted);
         this.trustManager = new CountingTrustManager(extended(trust.getTrustManagers()));
         this.clientTls = clientTls;
-        this.conscrypt = clientTls == ClientTls.CONSCRYPT ? installConscrypt() : null;
+        this.conscrypt = clientTls == ClientTls.CONSCRYPT ? Conscrypt.newProvider() : null;
         this.tls = newContext();
-    }
-
-    /**
-     * Conscrypt's provider, installed first in this JVM (once), so that the JDK's certificate checks (the CA's
-     * signature) and the SCRAM HMACs run BoringSSL's code too.
-     */
-    private static synchronized Provider installConscrypt() {
-        Provider installed = Security.getProvider(CONSCRYPT_PROVIDER);
-        if (installed == null) {
-            installed = Conscrypt.newProvider();
-            Security.insertProviderAt(installed, 1);
-        }
-        return installed;
     }
 
     private SSLContext newContext() throws GeneralSecurityException {

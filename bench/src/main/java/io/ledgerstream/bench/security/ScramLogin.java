@@ -83,9 +83,8 @@ final class ScramLogin {
     private final InetSocketAddress broker;
     private final String user;
     private final String password;
-    /** The context of every login; with Conscrypt and FULL handshakes, only the first's (see {@link #context()}). */
+    /** The context of every login; with FULL handshakes, only the first's (see {@link #context()}). */
     private final SSLContext tls;
-    private final ClientTls clientTls;
     /**
      * Conscrypt's provider, made once; null with the JDK's TLS. It serves the TLS only (installed first among the
      * JVM's providers, so that the JDK's certificate checks and the HMACs ran on it too, it was no cheaper in a trial).
@@ -109,7 +108,6 @@ final class ScramLogin {
         TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX", JDK_TLS_PROVIDER);
         trust.init(trusted);
         this.trustManager = new CountingTrustManager(extended(trust.getTrustManagers()));
-        this.clientTls = clientTls;
         this.conscrypt = clientTls == ClientTls.CONSCRYPT ? Conscrypt.newProvider() : null;
         this.tls = newContext();
     }
@@ -122,12 +120,12 @@ final class ScramLogin {
     }
 
     /**
-     * The context for the next login. For FULL handshakes with Conscrypt, a new one each time: Conscrypt caches the
-     * TLS 1.3 session tickets that arrive after a handshake in its context whatever is invalidated, and resumes with
-     * them (the JDK's forgets a session once it is invalidated).
+     * The context for the next login. For FULL handshakes, a new one each time: both Conscrypt and the JDK cache the
+     * TLS 1.3 session tickets that arrive after a handshake in the context, and another login may resume with one
+     * before (or whatever) the session is invalidated (with the JDK's TLS, 1 login in 5 did in a storm).
      */
     private SSLContext context() throws GeneralSecurityException {
-        return handshake == Handshake.FULL && clientTls == ClientTls.CONSCRYPT ? newContext() : tls;
+        return handshake == Handshake.FULL ? newContext() : tls;
     }
 
     private static X509ExtendedTrustManager extended(TrustManager[] managers) throws GeneralSecurityException {

@@ -342,7 +342,8 @@ class SecuredClientsITCase {
         Run wrong = run(newer, List.of("-X", "sasl.mechanisms=SCRAM-SHA-512", "-X", "sasl.username=carol",
                 "-X", "sasl.password=wrong"), "", List.of("-L", "-t", "kcat-scram", "-m", "10"));
         assertThat(wrong.exitCode()).isNotZero();
-        assertThat(wrong.err()).contains("SASL authentication error");
+        assertThat(wrong.err()).contains("SASL authentication error: Authentication failed during authentication "
+                + "due to invalid credentials with SASL mechanism SCRAM-SHA-512");
     }
 
     /** Creates a topic, produces ten records and reads them back in a consumer group, all through one listener. */

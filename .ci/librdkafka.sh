@@ -29,14 +29,14 @@ trap 'rm -rf "$work"' EXIT
 
 # npm retries each request itself; a few rounds more ride out a slow or briefly failing registry.
 tarball="$work/node-rdkafka-$NODE_RDKAFKA_VERSION.tgz"
-for attempt in 1 2 3 4; do
-  if (cd "$work" && npm pack --silent --fetch-retries=4 --fetch-timeout=120000 \
+for attempt in 1 2 3; do
+  if (cd "$work" && npm pack --loglevel=error --fetch-retries=3 --fetch-timeout=120000 \
       "node-rdkafka@$NODE_RDKAFKA_VERSION" >/dev/null 2>"$work/npm.err"); then
     break
   fi
-  echo "librdkafka.sh: npm pack node-rdkafka@$NODE_RDKAFKA_VERSION failed (attempt $attempt):" >&2
+  echo "librdkafka.sh: npm pack node-rdkafka@$NODE_RDKAFKA_VERSION failed (attempt $attempt of 3):" >&2
   tail -n 5 "$work/npm.err" >&2
-  [ "$attempt" -lt 4 ] || fail "could not download node-rdkafka@$NODE_RDKAFKA_VERSION from the npm registry"
+  [ "$attempt" -lt 3 ] || fail "could not download node-rdkafka@$NODE_RDKAFKA_VERSION from the npm registry"
   sleep $((attempt * 15))
 done
 echo "$TARBALL_SHA256  $tarball" | sha256sum -c --quiet - >&2 \

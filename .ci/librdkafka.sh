@@ -35,7 +35,7 @@ for attempt in 1 2 3; do
     break
   fi
   echo "librdkafka.sh: npm pack node-rdkafka@$NODE_RDKAFKA_VERSION failed (attempt $attempt of 3):" >&2
-  tail -n 5 "$work/npm.err" >&2
+  head -n 4 "$work/npm.err" >&2
   [ "$attempt" -lt 3 ] || fail "could not download node-rdkafka@$NODE_RDKAFKA_VERSION from the npm registry"
   sleep $((attempt * 15))
 done

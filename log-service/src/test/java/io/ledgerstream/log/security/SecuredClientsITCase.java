@@ -53,12 +53,17 @@ import org.junit.jupiter.api.io.TempDir;
  * Kafka's own clients and tools against one broker serving four listeners at once: PLAINTEXT, SASL_SSL with
  * SCRAM-SHA-512 and SCRAM-SHA-256, SASL_PLAINTEXT with PLAIN, and SSL requiring client certificates (mutual TLS).
  * Producers, consumers in a group and admin clients work over each; SCRAM users made with {@code kafka-configs} log
- * in, and no longer once deleted; kcat logs in with SCRAM-SHA-512 over SASL_SSL.
+ * in, and no longer once deleted; kcat logs in with PLAIN and, run with a librdkafka of 2.6.1 or later, with
+ * SCRAM-SHA-512 over SASL_SSL.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class SecuredClientsITCase {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String CAROL_PASSWORD = "carol-secret";
+    /** A folder with a librdkafka.so.1 of 2.6.1 or later for kcat to run with; .ci/librdkafka.sh builds one. */
+    private static final String NEWER_LIBRDKAFKA = "LEDGERSTREAM_KCAT_LIBRDKAFKA";
+    /** No environment added to kcat's: it runs with the system's librdkafka. */
+    private static final Map<String, String> SYSTEM = Map.of();
 
     @TempDir
     static Path dir;
@@ -289,8 +294,8 @@ class SecuredClientsITCase {
         }
         List<String> plain = List.of("-X", "sasl.mechanisms=PLAIN", "-X", "sasl.username=alice",
                 "-X", "sasl.password=alice-secret");
-        kcat(plain, "first\nsecond\nthird\n", "-P", "-t", "kcat-secured", "-p", "0");
-        assertThat(kcat(plain, "", "-C", "-t", "kcat-secured", "-p", "0", "-o", "beginning", "-e", "-q", "-f",
+        kcat(SYSTEM, plain, "first\nsecond\nthird\n", "-P", "-t", "kcat-secured", "-p", "0");
+        assertThat(kcat(SYSTEM, plain, "", "-C", "-t", "kcat-secured", "-p", "0", "-o", "beginning", "-e", "-q", "-f",
                 "%o %s\\n").lines().toList()).containsExactly("0 first", "1 second", "2 third");
         assertThat(readAll(bootstrap("SASL_SSL"), scram("SCRAM-SHA-512", "carol", CAROL_PASSWORD), "kcat-secured", 3))
                 .containsExactly("first", "second", "third");
@@ -298,14 +303,47 @@ class SecuredClientsITCase {
         List<String> scram = List.of("-X", "sasl.mechanisms=SCRAM-SHA-512", "-X", "sasl.username=carol",
                 "-X", "sasl.password=" + CAROL_PASSWORD);
         List<String> metadata = List.of("-L", "-t", "kcat-secured", "-m", "10");
-        if (librdkafkaAtLeast(2, 6, 1)) {
-            assertThat(kcat(scram, "", metadata.toArray(String[]::new))).contains("topic \"kcat-secured\"");
+        if (librdkafkaAtLeast(SYSTEM, 2, 6, 1)) {
+            assertThat(kcat(SYSTEM, scram, "", metadata.toArray(String[]::new))).contains("topic \"kcat-secured\"");
         } else {
-            Run refused = run(scram, "", metadata);
+            Run refused = run(SYSTEM, scram, "", metadata);
             assertThat(refused.exitCode()).isNotZero();
             assertThat(refused.err()).contains("SASL authentication error: Authentication failed during "
                     + "authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512");
         }
+    }
+
+    /**
+     * kcat run with a librdkafka of 2.6.1 or later (from {@value #NEWER_LIBRDKAFKA}) produces and consumes over
+     * SASL_SSL with SCRAM-SHA-512, a SCRAM user's records that Kafka's own consumer reads too. CI builds that
+     * librdkafka (.ci/librdkafka.sh), so there the test must run; elsewhere it needs the variable set.
+     */
+    @Test
+    void kcatWithANewerLibrdkafkaProducesAndConsumesOverSaslSslWithScramSha512() throws Exception {
+        String folder = System.getenv(NEWER_LIBRDKAFKA);
+        if (System.getenv("LEDGERSTREAM_REQUIRE_KCAT") != null) {
+            assertThat(folder).as("%s (set by .ci/run from .ci/librdkafka.sh)", NEWER_LIBRDKAFKA).isNotBlank();
+        }
+        assumeTrue(folder != null && !folder.isBlank(), NEWER_LIBRDKAFKA + " is not set");
+        Map<String, String> newer = Map.of("LD_LIBRARY_PATH", folder);
+        assertThat(librdkafkaAtLeast(newer, 2, 6, 1)).as("kcat's librdkafka with %s=%s", NEWER_LIBRDKAFKA, folder)
+                .isTrue();
+        try (Admin admin = TestClients.admin(bootstrap("PLAINTEXT"))) {
+            admin.createTopics(List.of(new NewTopic("kcat-scram", 1, (short) 2))).all().get(30, TimeUnit.SECONDS);
+        }
+        List<String> carol = List.of("-X", "sasl.mechanisms=SCRAM-SHA-512", "-X", "sasl.username=carol",
+                "-X", "sasl.password=" + CAROL_PASSWORD);
+        kcat(newer, carol, "one\ntwo\nthree\n", "-P", "-t", "kcat-scram", "-p", "0");
+        assertThat(kcat(newer, carol, "", "-C", "-t", "kcat-scram", "-p", "0", "-o", "beginning", "-e", "-q", "-f",
+                "%o %s\\n").lines().toList()).containsExactly("0 one", "1 two", "2 three");
+        assertThat(readAll(bootstrap("SASL_SSL"), scram("SCRAM-SHA-512", "carol", CAROL_PASSWORD), "kcat-scram", 3))
+                .containsExactly("one", "two", "three");
+
+        Run wrong = run(newer, List.of("-X", "sasl.mechanisms=SCRAM-SHA-512", "-X", "sasl.username=carol",
+                "-X", "sasl.password=wrong"), "", List.of("-L", "-t", "kcat-scram", "-m", "10"));
+        assertThat(wrong.exitCode()).isNotZero();
+        assertThat(wrong.err()).contains("SASL authentication error: Authentication failed during authentication "
+                + "due to invalid credentials with SASL mechanism SCRAM-SHA-512");
     }
 
     /** Creates a topic, produces ten records and reads them back in a consumer group, all through one listener. */
@@ -376,9 +414,12 @@ class SecuredClientsITCase {
         }
     }
 
-    /** Whether kcat's librdkafka is at least this version ({@code kcat -V} names it). */
-    private static boolean librdkafkaAtLeast(int major, int minor, int patch) throws Exception {
-        Process process = new ProcessBuilder("kcat", "-V").redirectErrorStream(true).start();
+    /** Whether kcat's librdkafka, in this environment, is at least this version ({@code kcat -V} names it). */
+    private static boolean librdkafkaAtLeast(Map<String, String> environment, int major, int minor, int patch)
+            throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("kcat", "-V").redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), UTF_8);
         process.waitFor(10, TimeUnit.SECONDS);
         java.util.regex.Matcher version = java.util.regex.Pattern.compile("librdkafka (\\d+)\\.(\\d+)\\.(\\d+)")
@@ -398,20 +439,27 @@ class SecuredClientsITCase {
     private record Run(int exitCode, String out, String err) {
     }
 
-    /** kcat over SASL_SSL, trusting the test authority, with the login options given; must exit 0. */
-    private static String kcat(List<String> login, String stdin, String... args) throws Exception {
-        Run run = run(login, stdin, List.of(args));
+    /**
+     * kcat over SASL_SSL, trusting the test authority, with the login options given; must exit 0. The environment
+     * added to kcat's own chooses its librdkafka ({@code LD_LIBRARY_PATH}), none for the system's.
+     */
+    private static String kcat(Map<String, String> environment, List<String> login, String stdin, String... args)
+            throws Exception {
+        Run run = run(environment, login, stdin, List.of(args));
         assertThat(run.exitCode()).as("kcat %s exit code; stderr: %s", List.of(args), run.err()).isZero();
         return run.out();
     }
 
-    private static Run run(List<String> login, String stdin, List<String> args) throws Exception {
+    private static Run run(Map<String, String> environment, List<String> login, String stdin, List<String> args)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of("kcat", "-b", bootstrap("SASL_SSL"),
                 "-X", "security.protocol=SASL_SSL", "-X", "ssl.ca.location=" + certificates.caPem()));
         command.addAll(login);
         command.addAll(args);
         Path err = Files.createTempFile(dir, "kcat", ".err");
-        Process process = new ProcessBuilder(command).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         process.getOutputStream().write(stdin.getBytes(UTF_8));
         process.getOutputStream().close();
         String out = new String(process.getInputStream().readAllBytes(), UTF_8);

@@ -12,8 +12,9 @@
 #  - EndToEndLatency: E2E_RECORDS round trips, acks=all: p99;
 #  - with SASL_SSL, a reconnect storm (LoginStormBenchmark) against ours and Kafka with fsync (flushing does not touch
 #    logins): new connections each completing a SCRAM login, STORM_RATE a second (default 1000) for STORM_SECONDS
-#    (default 20), full TLS handshakes (new clients): logins/s achieved, latency p50/p99 from each login's due time
-#    and the TLS handshake's, and the broker's CPU time per login (from /proc during the storm). The load generator's
+#    (default 20) after a warm-up of STORM_WARMUP_SECONDS (default 20) at the same rate whose figures are dropped,
+#    full TLS handshakes (new clients): logins/s achieved, latency p50/p99 from each login's due time
+#    and the TLS handshake's, and the broker's CPU time per login (from /proc over the measured storm). The load generator's
 #    TLS is BoringSSL's through Conscrypt (STORM_CLIENT_TLS=conscrypt, the default) so that its handshakes leave the
 #    cores to the broker, or the JDK's (STORM_CLIENT_TLS=jdk); either way it checks the broker's certificate and host
 #    name, and counts the full handshakes. STORM_ONLY=1 runs the storm alone (no produce, consume or end-to-end
@@ -142,24 +143,15 @@ measure() {
   fi
 }
 
-# cpu_seconds PID: the CPU time (user and system) the process has used so far.
-cpu_seconds() {
-  awk -v tck="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / tck }' "/proc/$1/stat"
-}
-
-# storm NAME SECURE_BOOTSTRAP BROKER_PID: the login storm, its line (with the broker's CPU time per login) appended
-# to $WORK/NAME.storm.
+# storm NAME SECURE_BOOTSTRAP BROKER_PID: the login storm (after its warm-up), its line (with the broker's CPU time
+# per login over the measured storm) appended to $WORK/NAME.storm.
 storm() {
-  local before after line
-  before="$(cpu_seconds "$3")"
-  if java -cp "$BENCH_CP" io.ledgerstream.bench.security.LoginStormBenchmark storm "$2" "$USER_NAME" \
-      "$USER_PASSWORD" "$T/truststore.p12" "$STORE_PASSWORD" "$1" "$STORM_RATE" "$STORM_SECONDS" \
+  local line
+  if STORM_BROKER_PID="$3" CLK_TCK="$(getconf CLK_TCK)" java -cp "$BENCH_CP" \
+      io.ledgerstream.bench.security.LoginStormBenchmark storm "$2" "$USER_NAME" "$USER_PASSWORD" \
+      "$T/truststore.p12" "$STORE_PASSWORD" "$1" "$STORM_RATE" "$STORM_SECONDS" \
       > "$WORK/$1.storm-run" 2> "$WORK/$1.storm-err"; then
-    after="$(cpu_seconds "$3")"
     line="$(tail -1 "$WORK/$1.storm-run")"
-    line="$line; broker CPU $(awk -v b="$before" -v a="$after" -v s="$STORM_SECONDS" \
-      -v n="$(sed -nE 's/.* ([0-9,]+) of [0-9,]+ in .*/\1/p' <<<"$line" | tr -d ,)" \
-      'BEGIN { printf "%.2f s, %.0f%% of a core, %.2f ms per login", a - b, 100 * (a - b) / s, 1000 * (a - b) / n }')"
   else
     line=FAILED
     tail -5 "$WORK/$1.storm-err" >&2

@@ -6,10 +6,12 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -17,8 +19,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * SASL_SSL ({@link ScramLogin}), started at a fixed rate for a fixed time by a pool of client threads, and closed
  * once logged in. Each login is timed twice: from when it was due to start (so a broker that falls behind shows it
  * in the latency, not only in the rate) and from when a thread actually started it; and the TLS handshake alone.
- * The storm lasts SECONDS: a login not started by then is counted as missed, not made. Prints one line: logins/s
- * achieved, missed and failed logins, and p50/p99/max of those latencies.
+ * The storm lasts SECONDS: a login not started by then is counted as missed, not made. It follows a warm-up at the
+ * same rate ({@code STORM_WARMUP_SECONDS}, default 20) whose figures are dropped. Prints one line: logins/s achieved,
+ * missed and failed logins, and p50/p99/max of those latencies; with {@code STORM_BROKER_PID} (a broker on this
+ * machine) and {@code CLK_TCK}, also the broker's CPU time over the measured storm ({@link BrokerCpu}).
  *
  * <p>Arguments: {@code storm HOST:PORT USER PASSWORD TRUSTSTORE TRUSTSTORE_PASSWORD NAME [RATE=1000] [SECONDS=20]
  * [HANDSHAKE=full|resumed] [THREADS=64]} (see {@link ScramLogin.Handshake}), or {@code await HOST:PORT USER
@@ -31,6 +35,13 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class LoginStormBenchmark {
     private static final int AWAIT_SECONDS = 30;
     private static final long DRAIN_SECONDS = 120;
+    /**
+     * Logins made at the same rate before the measured storm, their figures dropped: a broker that has been serving
+     * has its login path compiled, one just started does not. With 5 s the JIT still compiled 50 to 125 methods a
+     * second through the storm (the broker's compiler threads took a third of its CPU, and the load generator's share
+     * the same two cores); 20 s leaves both compiled.
+     */
+    private static final int DEFAULT_WARMUP_SECONDS = 20;
 
     private LoginStormBenchmark() {
     }
@@ -76,8 +87,62 @@ public final class LoginStormBenchmark {
 
     private static void storm(ScramLogin login, String name, ScramLogin.ClientTls clientTls, int rate, int seconds,
                               int threads) throws Exception {
-        long checksBefore = login.certificateChecks();
-        long cpuBefore = processCpuNanos();
+        BrokerCpu brokerCpu = BrokerCpu.fromEnvironment();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            int warmUp = warmUpSeconds();
+            if (warmUp > 0) {
+                Logins warm = run(login, pool, rate, warmUp);
+                if (warm.succeeded() == 0) {
+                    throw new IllegalStateException("No login succeeded in the warm-up", warm.firstFailure());
+                }
+            }
+            long checksBefore = login.certificateChecks();
+            long cpuBefore = processCpuNanos();
+            long brokerBefore = brokerCpu.nanos();
+            Logins storm = run(login, pool, rate, seconds);
+            long brokerUsed = brokerCpu.nanos() - brokerBefore;
+            long clientCpu = processCpuNanos() - cpuBefore;
+            int succeeded = storm.succeeded();
+            System.out.printf(Locale.ROOT, "%-21s SCRAM-SHA-512 logins over SASL_SSL: %,.0f logins/s (target %,d/s, "
+                            + "%,d of %,d in %.1f s after %d s of warm-up, %,d missed, %d failed); latency from due "
+                            + "p50 %.1f ms, p99 %.1f ms, max %.1f ms; from start p50 %.1f ms, p99 %.1f ms; "
+                            + "TLS handshake p50 %.1f ms, p99 %.1f ms; client TLS %s, %,d full handshakes, "
+                            + "client CPU %.2f ms/login%s%n",
+                    name, succeeded / storm.elapsedSeconds(), rate, succeeded, storm.total(),
+                    storm.elapsedSeconds(), warmUp, storm.missed(), storm.failed(),
+                    ms(percentile(storm.fromDue(), 50)), ms(percentile(storm.fromDue(), 99)),
+                    ms(percentile(storm.fromDue(), 100)), ms(percentile(storm.fromStart(), 50)),
+                    ms(percentile(storm.fromStart(), 99)), ms(percentile(storm.handshake(), 50)),
+                    ms(percentile(storm.handshake(), 99)), clientTls.name().toLowerCase(Locale.ROOT),
+                    login.certificateChecks() - checksBefore, succeeded == 0 ? 0.0 : ms(clientCpu) / succeeded,
+                    brokerCpu.describe(brokerUsed, storm.elapsedSeconds(), succeeded));
+            if (storm.firstFailure() != null) {
+                System.err.println("first failure: " + storm.firstFailure());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static int warmUpSeconds() {
+        String value = System.getenv("STORM_WARMUP_SECONDS");
+        return value == null || value.isEmpty() ? DEFAULT_WARMUP_SECONDS : Integer.parseInt(value);
+    }
+
+    /** What one run of logins measured: the latencies of those that succeeded, sorted, and the others counted. */
+    private record Logins(long[] fromDue, long[] fromStart, long[] handshake, int total, int missed, int failed,
+                          double elapsedSeconds, Exception firstFailure) {
+        int succeeded() {
+            return total - missed - failed;
+        }
+    }
+
+    /**
+     * Starts {@code rate} logins a second for {@code seconds} on {@code pool} and waits for them all; a login whose
+     * thread starts after the span is missed, not made.
+     */
+    private static Logins run(ScramLogin login, ExecutorService pool, int rate, int seconds) throws Exception {
         int total = rate * seconds;
         long[] fromDue = new long[total];
         long[] fromStart = new long[total];
@@ -85,8 +150,8 @@ public final class LoginStormBenchmark {
         AtomicInteger failures = new AtomicInteger();
         AtomicInteger missed = new AtomicInteger();
         AtomicReference<Exception> firstFailure = new AtomicReference<>();
-        long[] lastEnd = new long[1];
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        AtomicLong lastEnd = new AtomicLong();
+        CountDownLatch finished = new CountDownLatch(total);
         long periodNanos = TimeUnit.SECONDS.toNanos(1) / rate;
         long t0 = System.nanoTime();
         long end = t0 + TimeUnit.SECONDS.toNanos(seconds);
@@ -98,55 +163,34 @@ public final class LoginStormBenchmark {
             }
             int index = i;
             pool.execute(() -> {
-                long started = System.nanoTime();
-                if (started > end) {
-                    missed.incrementAndGet();
-                    fromDue[index] = -1;
-                    return;
-                }
                 try {
+                    long started = System.nanoTime();
+                    if (started > end) {
+                        missed.incrementAndGet();
+                        fromDue[index] = -1;
+                        return;
+                    }
                     ScramLogin.Timing timing = login.login();
                     long done = System.nanoTime();
                     fromDue[index] = done - due;
                     fromStart[index] = done - started;
                     tls[index] = timing.tlsNanos();
-                    synchronized (lastEnd) {
-                        lastEnd[0] = Math.max(lastEnd[0], done);
-                    }
+                    lastEnd.accumulateAndGet(done, Math::max);
                 } catch (Exception e) {
                     failures.incrementAndGet();
                     firstFailure.compareAndSet(null, e);
                     fromDue[index] = -1;
+                } finally {
+                    finished.countDown();
                 }
             });
         }
-        pool.shutdown();
-        if (!pool.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS)) {
-            pool.shutdownNow();
+        if (!finished.await(DRAIN_SECONDS, TimeUnit.SECONDS)) {
             throw new IllegalStateException("Logins still running " + DRAIN_SECONDS + " s after the storm");
         }
-        long clientCpu = processCpuNanos() - cpuBefore;
-        int succeeded = total - failures.get() - missed.get();
-        double elapsed;
-        synchronized (lastEnd) {
-            elapsed = (Math.max(lastEnd[0], end) - t0) / 1e9;
-        }
-        long[] due = succeededOnly(fromDue, fromDue);
-        long[] service = succeededOnly(fromStart, fromDue);
-        long[] handshake = succeededOnly(tls, fromDue);
-        System.out.printf(Locale.ROOT, "%-21s SCRAM-SHA-512 logins over SASL_SSL: %,.0f logins/s (target %,d/s, "
-                        + "%,d of %,d in %.1f s, %,d missed, %d failed); latency from due p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
-                        + "from start p50 %.1f ms, p99 %.1f ms; TLS handshake p50 %.1f ms, p99 %.1f ms; "
-                        + "client TLS %s, %,d full handshakes, client CPU %.2f ms/login%n",
-                name, succeeded / elapsed, rate, succeeded, total, elapsed, missed.get(), failures.get(),
-                ms(percentile(due, 50)), ms(percentile(due, 99)), ms(percentile(due, 100)),
-                ms(percentile(service, 50)), ms(percentile(service, 99)),
-                ms(percentile(handshake, 50)), ms(percentile(handshake, 99)),
-                clientTls.name().toLowerCase(Locale.ROOT), login.certificateChecks() - checksBefore,
-                succeeded == 0 ? 0.0 : ms(clientCpu) / succeeded);
-        if (firstFailure.get() != null) {
-            System.err.println("first failure: " + firstFailure.get());
-        }
+        double elapsed = (Math.max(lastEnd.get(), end) - t0) / 1e9;
+        return new Logins(succeededOnly(fromDue, fromDue), succeededOnly(fromStart, fromDue),
+                succeededOnly(tls, fromDue), total, missed.get(), failures.get(), elapsed, firstFailure.get());
     }
 
     /** The values of {@code values} at the indexes where {@code marks} is not -1 (a login that failed), sorted. */

@@ -47,9 +47,9 @@ import org.conscrypt.Conscrypt;
  * closed. The SCRAM messages are kafka-clients' own ({@link ScramMessages}, {@link ScramFormatter}). Unlike a real
  * client, the salted password (PBKDF2 over the password, thousands of HMACs) is computed once per salt and iteration
  * count and then reused, so that a storm measures the broker's cost of a login rather than the load generator's; for
- * the same reason the TLS is BoringSSL's (Conscrypt) unless the JDK's is asked for. Either way the server's chain
- * and host name are checked by the JDK's trust manager, which counts the chains it checked
- * ({@link #certificateChecks()}).
+ * the same reason the TLS is BoringSSL's (Conscrypt) unless the JDK's is asked for, and a server chain once checked
+ * for the broker's host is not checked again ({@link CountingTrustManager}). Either way the server's chain and host
+ * name are checked by the JDK's trust manager, which counts the chains it was given ({@link #certificateChecks()}).
  */
 @ThreadSafe
 final class ScramLogin {

@@ -4,6 +4,7 @@
 # protocols, in rounds of their own: bench/groups.sh) against our standalone broker and against an
 # Apache Kafka broker (single node, KRaft) started here on loopback, in one run: Kafka with default flushing and
 # with log.flush.interval.messages=1 (fsync every write, as our bookie journals do), in rounds of alternating order.
+# After each of our runs, our broker's collector pauses over the run: count, total, max, p99 and median.
 # Usage: bench/kafka-compare.sh [records]   (default 1000000; 1 KiB records, acks=all, topic of 3 partitions)
 # ONLY_LEDGERSTREAM=1 skips the Kafka runs (for trying a change on our side). COMPRESSION=lz4 (or gzip, snappy,
 # zstd) makes the producers compress their batches, which both brokers then decompress to validate. SKIP_GROUPS=1
@@ -96,6 +97,7 @@ if [ -n "${ONLY_LEDGERSTREAM:-}" ]; then
   start_ledgerstream
   measure ledgerstream 127.0.0.1:19092 2
   stop "$LEDGERSTREAM_PID"
+  printf '%-26s %s\n' "ledgerstream GC:" "$(gc_summary "$WORK/ledgerstream-gc.log")"
 else
   in_rounds measure
 fi

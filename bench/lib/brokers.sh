@@ -46,10 +46,11 @@ wait_port() {
 }
 
 # start_ledgerstream [ARGUMENT...]: the standalone platform on 127.0.0.1:19092, the arguments added to its command
-# line (e.g. --set KEY=VALUE); sets LEDGERSTREAM_PID (the platform's JVM: bin/ledgerstream execs java).
+# line (e.g. --set KEY=VALUE); sets LEDGERSTREAM_PID (the platform's JVM: bin/ledgerstream execs java). Its collector
+# logs every pause to $WORK/ledgerstream-gc.log (made anew at each start; see gc_summary).
 start_ledgerstream() {
   echo "--- $(date '+%F %T') start_ledgerstream $*" >> "$WORK/ledgerstream.log"
-  "$ROOT/bin/ledgerstream" standalone --data-dir "$WORK/ledgerstream" --kafka-port 19092 --zookeeper-port 12181 \
+  LEDGERSTREAM_JAVA_OPTS="${LEDGERSTREAM_JAVA_OPTS:-} -Xlog:gc:file=$WORK/ledgerstream-gc.log" "$ROOT/bin/ledgerstream" standalone --data-dir "$WORK/ledgerstream" --kafka-port 19092 --zookeeper-port 12181 \
     --bookie-port 13181 --set group.initial.rebalance.delay.ms=0 "$@" >> "$WORK/ledgerstream.log" 2>&1 &
   LEDGERSTREAM_PID=$!
   PIDS+=("$LEDGERSTREAM_PID")
@@ -90,14 +91,23 @@ stop() {
   wait "$1" 2>/dev/null || true
 }
 
+# gc_summary GC_LOG: one line on the collector's pauses in a -Xlog:gc log: count, total, max, p99 and median.
+gc_summary() {
+  { grep -E '\] GC\([0-9]+\) Pause ' "$1" || true; } | grep -oE '[0-9.]+ms$' | tr -d 'ms' | sort -n \
+    | awk '{ p[NR] = $1; s += $1 } END { if (NR == 0) { print "collector: no pause"; exit }
+        i = int(NR * 0.99); if (i < 1) i = 1
+        printf "collector: %d pauses, total %.0f ms, max %.1f ms, p99 %.1f ms, median %.1f ms\n", NR, s, p[NR], p[i], p[int((NR + 1) / 2)] }'
+}
+
 # in_rounds RUN_FUNCTION: runs RUN_FUNCTION NAME BOOTSTRAP REPLICATION_FACTOR against our platform, Kafka with fsync
 # and Kafka with default flushing, $ROUNDS times (default 2), alternating the order so that no broker always runs
 # first (on a cold machine) or last. Each broker starts fresh for each run, ours with the arguments in the array
 # LEDGERSTREAM_ARGS (if set), Kafka with the properties in KAFKA_PROPS (if set; one a line, after the others, so they
-# win). SKIP_KAFKA_DEFAULT=1 leaves Kafka with default flushing out.
+# win). SKIP_KAFKA_DEFAULT=1 leaves Kafka with default flushing out. After each of our runs, the pauses of our
+# broker's collector over the run (gc_summary) are printed and appended to $WORK/ledgerstream.gc.
 in_rounds() {
   local run_one="$1"
-  run_ours() { start_ledgerstream ${LEDGERSTREAM_ARGS[@]+"${LEDGERSTREAM_ARGS[@]}"}; "$run_one" ledgerstream 127.0.0.1:19092 2; stop "$LEDGERSTREAM_PID"; rm -rf "$WORK/ledgerstream"; }
+  run_ours() { start_ledgerstream ${LEDGERSTREAM_ARGS[@]+"${LEDGERSTREAM_ARGS[@]}"}; "$run_one" ledgerstream 127.0.0.1:19092 2; stop "$LEDGERSTREAM_PID"; printf '%-26s %s\n' "ledgerstream GC:" "$(gc_summary "$WORK/ledgerstream-gc.log" | tee -a "$WORK/ledgerstream.gc")"; rm -rf "$WORK/ledgerstream"; }
   run_kafka_fsync() { start_kafka kafka-fsync "log.flush.interval.messages=1"$'\n'"${KAFKA_PROPS:-}"; "$run_one" kafka-fsync 127.0.0.1:29092 1; stop "$KAFKA_PID"; rm -rf "$WORK/kafka-fsync"; }
   run_kafka_default() { [ "${SKIP_KAFKA_DEFAULT:-0}" != 1 ] || return 0; start_kafka kafka-default "${KAFKA_PROPS:-}"; "$run_one" kafka-default 127.0.0.1:29092 1; stop "$KAFKA_PID"; rm -rf "$WORK/kafka-default"; }
   for round in $(seq 1 "${ROUNDS:-2}"); do

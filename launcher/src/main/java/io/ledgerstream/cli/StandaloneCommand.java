@@ -39,6 +39,11 @@ final class StandaloneCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
+    @Option(names = "--bookie-metrics-port", paramLabel = "PORT", defaultValue = "-1",
+            description = "Bookie N serves BookKeeper's own stats (journal, entry log, requests) in Prometheus' format "
+                    + "on http://127.0.0.1:PORT+N/metrics (default: none).")
+    int bookieMetricsPort;
+
     @Option(names = "--secure",
             description = "Serve SASL_SSL with SCRAM-SHA-512 and ACLs instead of PLAINTEXT (see above).")
     boolean secure;
@@ -48,16 +53,16 @@ final class StandaloneCommand implements Callable<Integer> {
         Map<String, String> values = config.values();
         values.putIfAbsent(MetricsConfig.HTTP_PORT, Integer.toString(METRICS_PORT));
         if (!secure) {
-            StandalonePlatform started = StandalonePlatform.start(platform.settings(bookies, brokers, values),
-                    Clock.systemUTC());
+            StandalonePlatform started = StandalonePlatform.start(platform.settings(bookies, brokers, values)
+                    .withBookieMetricsPort(bookieMetricsPort), Clock.systemUTC());
             RunUntilStopped.await("the standalone platform", started);
             return 0;
         }
         SecureStandalone security = SecureStandalone.prepare(platform.dataDir.toPath());
         // Keys given with --config or --set win, as they do without --secure.
         security.brokerSettings(platform.kafkaPort).forEach(values::putIfAbsent);
-        StandalonePlatform started = StandalonePlatform.start(platform.settings(bookies, brokers, values),
-                Clock.systemUTC(), security::ensureAdminUser);
+        StandalonePlatform started = StandalonePlatform.start(platform.settings(bookies, brokers, values)
+                .withBookieMetricsPort(bookieMetricsPort), Clock.systemUTC(), security::ensureAdminUser);
         System.out.println("Secure standalone platform: SASL_SSL on 127.0.0.1:" + started.broker().kafkaPort()
                 + ", client config for the admin user in " + security.clientConfig());
         security.newAdminPassword().ifPresent(password -> System.out.println("Admin user '" + SecureStandalone.ADMIN

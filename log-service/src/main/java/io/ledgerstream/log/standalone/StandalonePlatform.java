@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class StandalonePlatform implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StandalonePlatform.class);
     private static final long BOOKIE_REGISTRATION_TIMEOUT_MS = 30_000;
+    /** Where the bookies listen and serve their stats: on loopback, as the brokers reach them. */
+    private static final String BOOKIE_HOST = "127.0.0.1";
 
     /**
      * Where and how to run.
@@ -43,9 +45,17 @@ public final class StandalonePlatform implements AutoCloseable {
      * @param brokers          how many brokers: broker N gets {@code broker.id} N, the listener's port plus N (or a
      *                         free port when the listener's is 0) and likewise the metrics port
      *                         ({@code metrics.http.port}) plus N
+     * @param firstBookieMetricsPort bookie N serves BookKeeper's own stats (journal, entry log, requests) on
+     *                         {@code http://127.0.0.1:firstBookieMetricsPort+N/metrics}; -1: none
      */
     public record Settings(File dataDir, int zookeeperPort, int firstBookiePort, int bookies,
-                           Map<String, String> brokerSettings, int brokers) {
+                           Map<String, String> brokerSettings, int brokers, int firstBookieMetricsPort) {
+
+        /** Bookies without stats. */
+        public Settings(File dataDir, int zookeeperPort, int firstBookiePort, int bookies,
+                        Map<String, String> brokerSettings, int brokers) {
+            this(dataDir, zookeeperPort, firstBookiePort, bookies, brokerSettings, brokers, -1);
+        }
 
         /** One broker. */
         public Settings(File dataDir, int zookeeperPort, int firstBookiePort, int bookies,
@@ -56,6 +66,11 @@ public final class StandalonePlatform implements AutoCloseable {
         /** The embedded default: {@code ./data}, ZooKeeper on 2181, 3 bookies on 3181-3183. */
         public static Settings defaults(File dataDir) {
             return new Settings(dataDir, 2181, 3181, 3, Map.of());
+        }
+
+        /** These settings with bookie N serving its stats on {@code port + N} (-1: none). */
+        public Settings withBookieMetricsPort(int port) {
+            return new Settings(dataDir, zookeeperPort, firstBookiePort, bookies, brokerSettings, brokers, port);
         }
     }
 
@@ -230,10 +245,14 @@ public final class StandalonePlatform implements AutoCloseable {
         }
     }
 
-    /** Bookie {@code index}: its own folder under the data folder, the port after the first bookie's. */
+    /**
+     * Bookie {@code index}: its own folder under the data folder, the port after the first bookie's, and likewise its
+     * stats port when there are stats.
+     */
     private static BookieNode startBookieNode(Settings settings, int index, String metadataUri) throws Exception {
-        return BookieNode.start(new File(settings.dataDir(), "bookie-" + index), settings.firstBookiePort() + index,
-                metadataUri);
+        return BookieNode.start(new File(settings.dataDir(), "bookie-" + index), BOOKIE_HOST,
+                settings.firstBookiePort() + index, metadataUri, BOOKIE_HOST,
+                settings.firstBookieMetricsPort() < 0 ? -1 : settings.firstBookieMetricsPort() + index);
     }
 
     /**

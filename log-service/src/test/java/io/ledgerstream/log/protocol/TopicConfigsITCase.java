@@ -111,7 +111,7 @@ class TopicConfigsITCase {
             admin.createTopics(List.of(new NewTopic("defaults", 1, (short) 2))).all().get(30, TimeUnit.SECONDS);
             Config defaults = describe(admin, "defaults");
             assertThat(defaults.entries()).extracting(ConfigEntry::name).containsAll(EVERY_KEY.keySet());
-            assertThat(defaults.get("flush.messages").value()).isEqualTo(Long.toString(Long.MAX_VALUE));
+            assertThat(defaults.get("flush.messages").value()).isEqualTo("1");
             assertThat(defaults.get("flush.messages").isDefault()).isTrue();
             assertThat(defaults.get("message.timestamp.after.max.ms").value()).isEqualTo("3600000");
             assertThat(defaults.get("compression.type").value()).isEqualTo("producer");

@@ -124,6 +124,36 @@ class DeferredSyncITCase {
     }
 
     @Test
+    void aChangedFlushSettingRollsTheOpenLogToALedgerOfTheOtherModeAtItsNextAppend() throws Exception {
+        TopicPartition tp = topic("changed", Map.of());
+        try (BookKeeperStorage storage = BookKeeperStorage.connect(config, metadata, clock)) {
+            BookKeeperPartitionLog log = (BookKeeperPartitionLog) storage.open(tp, REPLICATION, LogConfig.DEFAULTS)
+                    .join();
+            appendAll(log, 0, 5);
+            WriteHandle synced = log.activeLedger();
+            assertThat(BookKeeperLedgers.deferredSync(synced)).isFalse();
+
+            log.updateConfig(config(Map.of("flush.messages", "10000")));
+            appendAll(log, 5, 5);
+            WriteHandle deferred = log.activeLedger();
+            assertThat(deferred.getId()).isNotEqualTo(synced.getId());
+            assertThat(BookKeeperLedgers.deferredSync(deferred)).isTrue();
+
+            log.updateConfig(LogConfig.DEFAULTS);
+            appendAll(log, 10, 5);
+            assertThat(BookKeeperLedgers.deferredSync(log.activeLedger())).isFalse();
+            // The deferred-sync segment was forced before it was sealed: all of it is in its closed ledger.
+            assertReadsBack(log, 15);
+            log.closeAsync().get(30, TimeUnit.SECONDS);
+        }
+        try (BookKeeperStorage storage = BookKeeperStorage.connect(config, metadata, clock)) {
+            PartitionLog log = storage.open(tp, REPLICATION, LogConfig.DEFAULTS).join();
+            assertReadsBack(log, 15);
+            log.closeAsync().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aNewWriterRecoversEveryAcknowledgedEntryOfAWriterThatDiedBeforeForcing() throws Exception {
         Map<String, String> flush = Map.of("flush.messages", "1000000");
         TopicPartition tp = topic("failover", flush);

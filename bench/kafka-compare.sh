@@ -11,6 +11,9 @@
 # leaves out the group benchmark (for runs about the produce path). METRICS_COMPARE=1 measures instead what the
 # brokers' metrics cost: our platform alone, produce alone, with metrics on (and /metrics scraped every second) and
 # off (metrics.http.port=-1: nothing recorded), $ROUNDS rounds (default 4) of alternating order, with the ratios.
+# DEFERRED=1 gives our broker Kafka's default flushing (--set log.flush.interval.messages=9223372036854775807: every
+# topic's ledgers written with BookKeeper's deferred sync, acknowledged before the journals' fsync, forced when a
+# segment is sealed) and compares it with Kafka's default flushing only (SKIP_KAFKA_FSYNC=0 keeps Kafka with fsync).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RECORDS="${1:-1000000}"
@@ -93,8 +96,12 @@ fi
 # Ledgerstream: the standalone platform, replication factor 2 (two bookies fsync every entry, Qa = 2). Kafka once
 # with default flushing and once with an fsync per write. $ROUNDS rounds (default 2), the order reversed in every
 # other round so that no broker always runs first on a cold machine.
+if [ -n "${DEFERRED:-}" ]; then
+  LEDGERSTREAM_ARGS=(--set log.flush.interval.messages=9223372036854775807)
+  export SKIP_KAFKA_FSYNC="${SKIP_KAFKA_FSYNC:-1}"
+fi
 if [ -n "${ONLY_LEDGERSTREAM:-}" ]; then
-  start_ledgerstream
+  start_ledgerstream ${LEDGERSTREAM_ARGS[@]+"${LEDGERSTREAM_ARGS[@]}"}
   measure ledgerstream 127.0.0.1:19092 2
   stop "$LEDGERSTREAM_PID"
   printf '%-26s %s\n' "ledgerstream GC:" "$(gc_summary "$WORK/ledgerstream-gc.log")"

@@ -103,12 +103,13 @@ gc_summary() {
 # and Kafka with default flushing, $ROUNDS times (default 2), alternating the order so that no broker always runs
 # first (on a cold machine) or last. Each broker starts fresh for each run, ours with the arguments in the array
 # LEDGERSTREAM_ARGS (if set), Kafka with the properties in KAFKA_PROPS (if set; one a line, after the others, so they
-# win). SKIP_KAFKA_DEFAULT=1 leaves Kafka with default flushing out. After each of our runs, the pauses of our
-# broker's collector over the run (gc_summary) are printed and appended to $WORK/ledgerstream.gc.
+# win). SKIP_KAFKA_DEFAULT=1 leaves Kafka with default flushing out, SKIP_KAFKA_FSYNC=1 Kafka with fsync. After each
+# of our runs, the pauses of our broker's collector over the run (gc_summary) are printed and appended to
+# $WORK/ledgerstream.gc.
 in_rounds() {
   local run_one="$1"
   run_ours() { start_ledgerstream ${LEDGERSTREAM_ARGS[@]+"${LEDGERSTREAM_ARGS[@]}"}; "$run_one" ledgerstream 127.0.0.1:19092 2; stop "$LEDGERSTREAM_PID"; printf '%-26s %s\n' "ledgerstream GC:" "$(gc_summary "$WORK/ledgerstream-gc.log" | tee -a "$WORK/ledgerstream.gc")"; rm -rf "$WORK/ledgerstream"; }
-  run_kafka_fsync() { start_kafka kafka-fsync "log.flush.interval.messages=1"$'\n'"${KAFKA_PROPS:-}"; "$run_one" kafka-fsync 127.0.0.1:29092 1; stop "$KAFKA_PID"; rm -rf "$WORK/kafka-fsync"; }
+  run_kafka_fsync() { [ "${SKIP_KAFKA_FSYNC:-0}" != 1 ] || return 0; start_kafka kafka-fsync "log.flush.interval.messages=1"$'\n'"${KAFKA_PROPS:-}"; "$run_one" kafka-fsync 127.0.0.1:29092 1; stop "$KAFKA_PID"; rm -rf "$WORK/kafka-fsync"; }
   run_kafka_default() { [ "${SKIP_KAFKA_DEFAULT:-0}" != 1 ] || return 0; start_kafka kafka-default "${KAFKA_PROPS:-}"; "$run_one" kafka-default 127.0.0.1:29092 1; stop "$KAFKA_PID"; rm -rf "$WORK/kafka-default"; }
   for round in $(seq 1 "${ROUNDS:-2}"); do
     if [ $((round % 2)) -eq 1 ]; then

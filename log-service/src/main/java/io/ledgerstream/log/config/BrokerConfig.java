@@ -62,6 +62,8 @@ public record BrokerConfig(
     public static final String LOG_RETENTION_BYTES = "log.retention.bytes";
     public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
     public static final String LOG_CACHE_BYTES = "log.cache.bytes";
+    public static final String LOG_FLUSH_INTERVAL_MESSAGES = "log.flush.interval.messages";
+    public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
     public static final String LOG_READ_AHEAD_ENTRIES = "log.read.ahead.entries";
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
     public static final String LOG_CLEANUP_POLICY = "log.cleanup.policy";
@@ -174,7 +176,8 @@ public record BrokerConfig(
                 d.minInsyncReplicas(),
                 d.timestamps().with(values, LOG_MESSAGE_TIMESTAMP_TYPE, LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS,
                         LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS),
-                d.compression().with(values));
+                d.compression().with(values),
+                d.flush().with(values, LOG_FLUSH_INTERVAL_MESSAGES, LOG_FLUSH_INTERVAL_MS));
     }
 
     /** Reads a Java properties file's entries as configuration. */

@@ -135,6 +135,8 @@ public final class BrokerConfigKeys {
         topicDefault(BrokerConfig.COMPRESSION_GZIP_LEVEL, Type.INT, LogConfig.COMPRESSION_GZIP_LEVEL);
         topicDefault(BrokerConfig.COMPRESSION_LZ4_LEVEL, Type.INT, LogConfig.COMPRESSION_LZ4_LEVEL);
         topicDefault(BrokerConfig.COMPRESSION_ZSTD_LEVEL, Type.INT, LogConfig.COMPRESSION_ZSTD_LEVEL);
+        topicDefault(BrokerConfig.LOG_FLUSH_INTERVAL_MESSAGES, Type.LONG, LogConfig.FLUSH_MESSAGES);
+        topicDefault(BrokerConfig.LOG_FLUSH_INTERVAL_MS, Type.LONG, LogConfig.FLUSH_MS);
     }
 
     private BrokerConfigKeys() {

@@ -17,11 +17,6 @@ public final class InertTopicConfigs {
     private static final String THROTTLED_REPLICAS = "([0-9]+:[0-9]+)?(,[0-9]+:[0-9]+)*|\\*";
 
     private static final ConfigDef DEFINITION = new ConfigDef()
-            // Bookies fsync their journal before acknowledging every entry: there is nothing left to flush.
-            .define(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG, ConfigDef.Type.LONG, Long.MAX_VALUE,
-                    ConfigDef.Range.atLeast(1), ConfigDef.Importance.LOW, "no effect: bookies fsync every entry")
-            .define(TopicConfig.FLUSH_MS_CONFIG, ConfigDef.Type.LONG, Long.MAX_VALUE, ConfigDef.Range.atLeast(0),
-                    ConfigDef.Importance.LOW, "no effect: bookies fsync every entry")
             // No index files: each segment's offset index is built in memory.
             .define(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, ConfigDef.Type.INT, 4096, ConfigDef.Range.atLeast(0),
                     ConfigDef.Importance.LOW, "no effect: no index files")

@@ -30,11 +30,14 @@ import org.apache.kafka.common.TopicPartition;
  *                        ack quorum the topic was created with (the broker's {@code min.insync.replicas} then)
  * @param timestamps      which timestamps records carry and the bounds of a producer's ({@code message.timestamp.*})
  * @param compression     whether the broker recompresses batches, and how ({@code compression.*})
+ * @param flush           when appends reach disk: an fsync per write, or deferred sync forced on an interval
+ *                        ({@code flush.messages}, {@code flush.ms})
  */
 public record LogConfig(long segmentBytes, long segmentMs, long segmentJitterMs, long retentionMs, long retentionBytes,
                         int maxMessageBytes, CleanupPolicy cleanupPolicy, long deleteRetentionMs,
                         double minCleanableDirtyRatio, long minCompactionLagMs, long maxCompactionLagMs,
-                        int minInsyncReplicas, MessageTimestamps timestamps, TopicCompression compression) {
+                        int minInsyncReplicas, MessageTimestamps timestamps, TopicCompression compression,
+                        FlushPolicy flush) {
 
     public static final String SEGMENT_BYTES = "segment.bytes";
     public static final String SEGMENT_MS = "segment.ms";
@@ -55,6 +58,8 @@ public record LogConfig(long segmentBytes, long segmentMs, long segmentJitterMs,
     public static final String COMPRESSION_GZIP_LEVEL = "compression.gzip.level";
     public static final String COMPRESSION_LZ4_LEVEL = "compression.lz4.level";
     public static final String COMPRESSION_ZSTD_LEVEL = "compression.zstd.level";
+    public static final String FLUSH_MESSAGES = "flush.messages";
+    public static final String FLUSH_MS = "flush.ms";
 
     /**
      * The table schema of the topic, kept for clients (the Flink catalog) and never read by the log. The Kafka
@@ -69,16 +74,17 @@ public record LogConfig(long segmentBytes, long segmentMs, long segmentJitterMs,
             RETENTION_BYTES, MAX_MESSAGE_BYTES, CLEANUP_POLICY, DELETE_RETENTION_MS, MIN_CLEANABLE_DIRTY_RATIO,
             MIN_COMPACTION_LAG_MS, MAX_COMPACTION_LAG_MS, MIN_INSYNC_REPLICAS, MESSAGE_TIMESTAMP_TYPE,
             MESSAGE_TIMESTAMP_BEFORE_MAX_MS, MESSAGE_TIMESTAMP_AFTER_MAX_MS, COMPRESSION_TYPE, COMPRESSION_GZIP_LEVEL,
-            COMPRESSION_LZ4_LEVEL, COMPRESSION_ZSTD_LEVEL);
+            COMPRESSION_LZ4_LEVEL, COMPRESSION_ZSTD_LEVEL, FLUSH_MESSAGES, FLUSH_MS);
 
     /**
      * Kafka's defaults: 1 GiB segments, 7 days per segment and of retention, no size limit, 1 MiB batches, delete
      * policy; when compacting, tombstones kept a day, compaction at half the log dirty, no lag; the topic's ack quorum,
-     * create time within an hour ahead, batches stored as the producer compressed them.
+     * create time within an hour ahead, batches stored as the producer compressed them; and, unlike Kafka, an fsync
+     * per write.
      */
     public static final LogConfig DEFAULTS = new LogConfig(1L << 30, 7L * 24 * 3600 * 1000, 0, 7L * 24 * 3600 * 1000,
             -1, 1024 * 1024 + 12, CleanupPolicy.DELETE, 24L * 3600 * 1000, 0.5, 0, Long.MAX_VALUE, 0,
-            MessageTimestamps.DEFAULTS, TopicCompression.DEFAULTS);
+            MessageTimestamps.DEFAULTS, TopicCompression.DEFAULTS, FlushPolicy.DEFAULTS);
 
     public LogConfig {
         if (segmentBytes < 1024) {
@@ -117,9 +123,9 @@ public record LogConfig(long segmentBytes, long segmentMs, long segmentJitterMs,
         if (minInsyncReplicas < 0) {
             throw new InvalidConfigException(MIN_INSYNC_REPLICAS, minInsyncReplicas, "must be at least 1");
         }
-        if (timestamps == null || compression == null) {
-            throw new InvalidConfigException(timestamps == null ? MESSAGE_TIMESTAMP_TYPE : COMPRESSION_TYPE, null,
-                    "must be given");
+        if (timestamps == null || compression == null || flush == null) {
+            throw new InvalidConfigException(timestamps == null ? MESSAGE_TIMESTAMP_TYPE
+                    : compression == null ? COMPRESSION_TYPE : FLUSH_MESSAGES, null, "must be given");
         }
     }
 
@@ -171,7 +177,8 @@ public record LogConfig(long segmentBytes, long segmentMs, long segmentJitterMs,
                 ConfigValues.intValue(overrides, MIN_INSYNC_REPLICAS, minInsyncReplicas, 1),
                 timestamps.with(overrides, MESSAGE_TIMESTAMP_TYPE, MESSAGE_TIMESTAMP_BEFORE_MAX_MS,
                         MESSAGE_TIMESTAMP_AFTER_MAX_MS),
-                compression.with(overrides));
+                compression.with(overrides),
+                flush.with(overrides, FLUSH_MESSAGES, FLUSH_MS));
     }
 
     /** These values under their Kafka names, for display and for storing as overrides. */
@@ -198,6 +205,8 @@ public record LogConfig(long segmentBytes, long segmentMs, long segmentJitterMs,
         map.put(COMPRESSION_GZIP_LEVEL, Integer.toString(compression.gzipLevel()));
         map.put(COMPRESSION_LZ4_LEVEL, Integer.toString(compression.lz4Level()));
         map.put(COMPRESSION_ZSTD_LEVEL, Integer.toString(compression.zstdLevel()));
+        map.put(FLUSH_MESSAGES, Long.toString(flush.messages()));
+        map.put(FLUSH_MS, Long.toString(flush.ms()));
         return map;
     }
 

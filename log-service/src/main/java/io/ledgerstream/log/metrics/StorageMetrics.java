@@ -30,6 +30,8 @@ public final class StorageMetrics {
     private final CounterDataPoint cacheMisses;
     private final CounterDataPoint readAheadHits;
     private final CounterDataPoint readAheadMisses;
+    private final CounterDataPoint forces;
+    private final CounterDataPoint forceFailures;
 
     StorageMetrics(PrometheusRegistry registry) {
         this.registry = registry;
@@ -41,6 +43,8 @@ public final class StorageMetrics {
             cacheMisses = null;
             readAheadHits = null;
             readAheadMisses = null;
+            forces = null;
+            forceFailures = null;
             return;
         }
         appendsInFlight = Sensors.upDown(registry, "ledgerstream_bookie_appends_in_flight",
@@ -59,6 +63,19 @@ public final class StorageMetrics {
                 "Reads missed by the tail cache that found their batches read ahead").labelValues();
         readAheadMisses = Sensors.counter(registry, "ledgerstream_read_ahead_misses_total",
                 "Reads missed by the tail cache that read from the bookies").labelValues();
+        forces = Sensors.counter(registry, "ledgerstream_ledger_forces_total",
+                "Forces of deferred-sync ledgers (topics with flush.messages above 1) that made their acknowledged "
+                        + "entries durable on the bookies' journals").labelValues();
+        forceFailures = Sensors.counter(registry, "ledgerstream_ledger_force_failures_total",
+                "Forces of deferred-sync ledgers that failed (each fails its partition log, which reopens)")
+                .labelValues();
+    }
+
+    /** A force of a deferred-sync ledger completed, or failed. */
+    public void ledgerForced(boolean succeeded) {
+        if (forces != null) {
+            (succeeded ? forces : forceFailures).inc();
+        }
     }
 
     /**

@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerstream.log.metadata.PartitionRecord;
+import io.ledgerstream.log.testing.Await;
+import io.ledgerstream.log.testing.KafkaTool;
 import io.ledgerstream.log.testing.LocalBroker;
 import io.ledgerstream.log.testing.TestClients;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import kafka.admin.ConfigCommand;
 import org.apache.bookkeeper.client.api.BookKeeper;
 import org.apache.bookkeeper.client.api.LedgerMetadata;
 import org.apache.bookkeeper.conf.ClientConfiguration;
@@ -111,7 +115,7 @@ class TopicConfigsITCase {
             admin.createTopics(List.of(new NewTopic("defaults", 1, (short) 2))).all().get(30, TimeUnit.SECONDS);
             Config defaults = describe(admin, "defaults");
             assertThat(defaults.entries()).extracting(ConfigEntry::name).containsAll(EVERY_KEY.keySet());
-            assertThat(defaults.get("flush.messages").value()).isEqualTo(Long.toString(Long.MAX_VALUE));
+            assertThat(defaults.get("flush.messages").value()).isEqualTo("1");
             assertThat(defaults.get("flush.messages").isDefault()).isTrue();
             assertThat(defaults.get("message.timestamp.after.max.ms").value()).isEqualTo("3600000");
             assertThat(defaults.get("compression.type").value()).isEqualTo("producer");
@@ -177,5 +181,65 @@ class TopicConfigsITCase {
         try (BookKeeper bk = BookKeeper.newBuilder(conf).build()) {
             return bk.getLedgerMetadata(ledgerId).get(30, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Kafka's flush keys under Kafka's names and types: our default is an fsync per write ({@code flush.messages=1});
+     * kafka-configs sets a topic's and the brokers' default, and refuses bad values naming the key.
+     */
+    @Test
+    void flushSettingsAreDescribedAlteredAndValidatedAsKafkasKeys() throws Exception {
+        try (Admin admin = TestClients.admin(local.bootstrap())) {
+            admin.createTopics(List.of(new NewTopic("flushed", 1, (short) 2))).all().get(30, TimeUnit.SECONDS);
+            Config defaults = describe(admin, "flushed");
+            assertThat(defaults.get("flush.messages").value()).isEqualTo("1");
+            assertThat(defaults.get("flush.messages").type()).isEqualTo(ConfigEntry.ConfigType.LONG);
+            assertThat(defaults.get("flush.messages").source()).isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
+            assertThat(defaults.get("flush.ms").value()).isEqualTo(Long.toString(Long.MAX_VALUE));
+
+            String out = configs("--alter", "--entity-type", "topics", "--entity-name", "flushed", "--add-config",
+                    "flush.messages=10000,flush.ms=1000");
+            assertThat(out).contains("Completed updating config for topic flushed");
+            assertThat(configs("--describe", "--entity-type", "topics", "--entity-name", "flushed"))
+                    .contains("flush.messages=10000", "flush.ms=1000");
+            assertThat(describe(admin, "flushed").get("flush.messages").source())
+                    .isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "flushed");
+            for (Map.Entry<String, String> bad : Map.of("flush.ms", "-1", "flush.messages", "many").entrySet()) {
+                assertThatThrownBy(() -> admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(
+                        new ConfigEntry(bad.getKey(), bad.getValue()), AlterConfigOp.OpType.SET)))).all().get())
+                        .as(bad.getKey()).hasCauseInstanceOf(InvalidConfigurationException.class)
+                        .hasMessageContaining(bad.getKey());
+            }
+
+            ConfigResource everyBroker = new ConfigResource(ConfigResource.Type.BROKER, "");
+            assertThatThrownBy(() -> admin.incrementalAlterConfigs(Map.of(everyBroker, List.of(new AlterConfigOp(
+                    new ConfigEntry("log.flush.interval.messages", "0"), AlterConfigOp.OpType.SET)))).all().get())
+                    .hasCauseInstanceOf(InvalidConfigurationException.class)
+                    .hasMessageContaining("log.flush.interval.messages");
+            configs("--alter", "--entity-type", "brokers", "--entity-default", "--add-config",
+                    "log.flush.interval.messages=9223372036854775807");
+            admin.createTopics(List.of(new NewTopic("flush-default", 1, (short) 2))).all().get(30, TimeUnit.SECONDS);
+            Await.until("the brokers' flush default in force", Duration.ofSeconds(30), () -> {
+                        try {
+                            ConfigEntry entry = describe(admin, "flush-default").get("flush.messages");
+                            return entry.value().equals(Long.toString(Long.MAX_VALUE))
+                                    && entry.source() == ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG;
+                        } catch (Exception e) {
+                            throw new AssertionError(e);
+                        }
+                    });
+            configs("--alter", "--entity-type", "brokers", "--entity-default", "--delete-config",
+                    "log.flush.interval.messages");
+        }
+    }
+
+    private static String configs(String... args) throws Exception {
+        String[] all = new String[args.length + 2];
+        all[0] = "--bootstrap-server";
+        all[1] = local.bootstrap();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return KafkaTool.run("", () -> ConfigCommand.main(all));
     }
 }

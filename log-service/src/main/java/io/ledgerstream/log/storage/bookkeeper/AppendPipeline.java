@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * runner, once each reached the ack quorum; the high watermark follows completions. A write that fails fails every
  * append after it, and the pipeline refuses appends until the log is reopened. Methods named {@code *Locked} run
  * under the lock and never call BookKeeper or ZooKeeper.
+ *
+ * <p>When the topic's flush settings ask for less than an fsync per write, new ledgers are created with deferred
+ * sync and a {@link LedgerForcer} forces them: appends complete and the high watermark moves on acknowledgement,
+ * before the journals' fsync, as in Kafka; a ledger is forced before it is closed.
  *
  * <p>Thread-safe.
  */
@@ -67,10 +72,10 @@ final class AppendPipeline {
 
     private final Object lock = new Object();
     @GuardedBy("lock")
-    private Writer active;
+    private SegmentWriter active;
     /** Segments rolled from and not yet sealed, and the active one last, in chain order. */
     @GuardedBy("lock")
-    private final ArrayDeque<Writer> writers = new ArrayDeque<>();
+    private final ArrayDeque<SegmentWriter> writers = new ArrayDeque<>();
     @GuardedBy("lock")
     private long nextOffset;
     @GuardedBy("lock")
@@ -84,6 +89,9 @@ final class AppendPipeline {
     private boolean closing;
     @GuardedBy("lock")
     private final List<CompletableFuture<Void>> seals = new ArrayList<>();
+    /** Forcers of deferred-sync ledgers that counted acknowledged records, to run once the lock is released. */
+    @GuardedBy("lock")
+    private final Set<LedgerForcer> forcesDue = new LinkedHashSet<>();
 
     AppendPipeline(TopicPartition partition, int writerEpoch, Clock clock, BookKeeperLedgers ledgers,
                    Replication replication, Supplier<LogConfig> config, SegmentChain chain, BatchCache cache,
@@ -103,7 +111,7 @@ final class AppendPipeline {
         this.writes = new SequentialRunner("the writes of " + name);
         this.completions = new SequentialRunner("the completions of " + name);
         synchronized (lock) {
-            this.active = new Writer(open, handle);
+            this.active = writerFor(open, handle);
             writers.add(active);
             this.nextOffset = open.baseOffset();
         }
@@ -235,8 +243,9 @@ final class AppendPipeline {
     }
 
     /**
-     * Whether the active segment is full, older than {@code segment.ms} less its jitter, or (on a compacted topic)
-     * older than {@code max.compaction.lag.ms}, so that its records can be compacted in time.
+     * Whether the active segment is full, older than {@code segment.ms} less its jitter, (on a compacted topic)
+     * older than {@code max.compaction.lag.ms}, so that its records can be compacted in time, or written in the other
+     * sync mode than the topic's flush settings now ask for.
      */
     @GuardedBy("lock")
     private boolean shouldRollLocked(LogConfig cfg, int batchSize) {
@@ -244,14 +253,15 @@ final class AppendPipeline {
             return false;
         }
         long age = clock.millis() - active.segment.createdAtMs();
-        return active.bytesWritten + batchSize > cfg.segmentBytes()
+        return active.deferred() != cfg.flush().deferred()
+                || active.bytesWritten + batchSize > cfg.segmentBytes()
                 || age >= cfg.segmentMs() - cfg.rollJitterMs(partition, active.segment.baseOffset())
                 || cfg.cleanupPolicy().compacts() && age >= cfg.maxCompactionLagMs();
     }
 
     /** Gives the append the writer's next entry and queues its write, in entry order. */
     @GuardedBy("lock")
-    private void assignEntryLocked(Writer writer, PendingAppend append) {
+    private void assignEntryLocked(SegmentWriter writer, PendingAppend append) {
         long entryId = writer.nextEntryId++;
         writer.segment.indexEntry(entryId, append.baseOffset);
         writer.inFlight++;
@@ -288,7 +298,9 @@ final class AppendPipeline {
      */
     private void roll(long base) {
         long createdAt = clock.millis();
-        ledgers.create(replication.withMinInsyncReplicas(config.get().minInsyncReplicas()), partition, base)
+        LogConfig cfg = config.get();
+        ledgers.create(replication.withMinInsyncReplicas(cfg.minInsyncReplicas()), partition, base,
+                        cfg.flush().deferred())
                 .thenCompose(handle -> chain.recordOpened(SegmentRecord.open(handle.getId(), base, createdAt))
                         .handle((v, e) -> {
                             if (e != null) {
@@ -311,7 +323,7 @@ final class AppendPipeline {
             } else {
                 Segment segment = Segment.forWriting(ledgers, handle, base, createdAt);
                 chain.add(segment);
-                Writer next = new Writer(segment, handle);
+                SegmentWriter next = writerFor(segment, handle);
                 writers.add(next);
                 active = next;
                 if (failure != null) {
@@ -327,6 +339,7 @@ final class AppendPipeline {
         if (seal != null) {
             seal.run();
         }
+        startDueForces();
         completions.runQueued();
     }
 
@@ -351,6 +364,7 @@ final class AppendPipeline {
         if (seal != null) {
             seal.run();
         }
+        startDueForces();
         completions.runQueued();
     }
 
@@ -381,6 +395,10 @@ final class AppendPipeline {
                 cache.add(done.batch);
                 done.writer.segment.acknowledged(done.entryId, done.batch);
                 highWatermark = done.lastOffset + 1;
+                if (done.writer.deferred()) {
+                    done.writer.forcer.acknowledged(done.lastOffset - done.baseOffset + 1);
+                    forcesDue.add(done.writer.forcer);
+                }
                 if (done.commit != null) {
                     producers.markerAcknowledged(done.batch, done.baseOffset, done.commit);
                 }
@@ -417,7 +435,7 @@ final class AppendPipeline {
             return null;
         }
         List<Runnable> actions = new ArrayList<>();
-        for (Writer writer : writers) {
+        for (SegmentWriter writer : writers) {
             if (writer == active) {
                 break;
             }
@@ -443,8 +461,8 @@ final class AppendPipeline {
     }
 
     /** Step 4 of {@link #roll}: closes a rolled segment's ledger and records it as sealed. */
-    private CompletableFuture<Void> sealRolled(Writer writer, long end) {
-        return ledgers.close(writer.handle)
+    private CompletableFuture<Void> sealRolled(SegmentWriter writer, long end) {
+        return forceForClose(writer).thenCompose(v -> ledgers.close(writer.handle))
                 .thenCompose(v -> chain.recordSealed(() -> writer.segment.seal(end)))
                 .whenComplete((v, e) -> {
                     if (e != null) {
@@ -501,7 +519,7 @@ final class AppendPipeline {
     }
 
     private CompletableFuture<Void> sealActiveOnClose() {
-        Writer writer;
+        SegmentWriter writer;
         long end;
         boolean failed;
         boolean empty;
@@ -510,6 +528,12 @@ final class AppendPipeline {
             end = nextOffset;
             failed = failure != null;
             empty = writer.nextEntryId == 0;
+        }
+        if (failed && writer.deferred()) {
+            // Closing would end it at its last force, before entries acknowledged since: the next writer recovers it.
+            writer.forcer.stop();
+            ledgers.abandon(writer.handle);
+            return CompletableFuture.completedFuture(null);
         }
         if (failed) {
             // Another writer owns the ledger now, or the bookies failed; there is nothing this writer may record.
@@ -523,10 +547,38 @@ final class AppendPipeline {
         if (empty) {
             return ledgers.close(writer.handle).thenCompose(v -> chain.removeEmpty(writer.segment.ledgerId()));
         }
-        return ledgers.close(writer.handle).thenCompose(v -> {
+        return forceForClose(writer).thenCompose(v -> ledgers.close(writer.handle)).thenCompose(v -> {
             SegmentRecord sealed = writer.segment.seal(end);
             return chain.recordSealed(() -> sealed);
         });
+    }
+
+    private SegmentWriter writerFor(Segment segment, WriteHandle handle) {
+        LedgerForcer forcer = BookKeeperLedgers.deferredSync(handle)
+                ? new LedgerForcer(handle, clock, () -> config.get().flush(), metrics, this::fail) : null;
+        return new SegmentWriter(segment, handle, forcer);
+    }
+
+    /** Lets the forcers that counted acknowledged records start a force, outside the lock. */
+    private void startDueForces() {
+        List<LedgerForcer> due;
+        synchronized (lock) {
+            due = List.copyOf(forcesDue);
+            forcesDue.clear();
+        }
+        due.forEach(LedgerForcer::forceIfDue);
+    }
+
+    /** Forces a deferred-sync ledger before closing it: BookKeeper closes one at its last forced entry. */
+    private static CompletableFuture<Void> forceForClose(SegmentWriter writer) {
+        return writer.deferred() ? writer.forcer.forceForClose() : CompletableFuture.completedFuture(null);
+    }
+
+    /** The write handle of the active segment. */
+    WriteHandle activeHandle() {
+        synchronized (lock) {
+            return active.handle;
+        }
     }
 
     int waitingReaders() {
@@ -543,48 +595,6 @@ final class AppendPipeline {
     ProducerSnapshot producerSnapshotAtEnd() {
         synchronized (lock) {
             return failure != null ? null : producers.snapshot(highWatermark);
-        }
-    }
-
-    /** The write side of a segment this writer opened: entries handed out and in flight, and whether it is sealing. */
-    private static final class Writer {
-        final Segment segment;
-        final WriteHandle handle;
-        /** Fields below: the pipeline's lock. */
-        long nextEntryId;
-        int inFlight;
-        long bytesWritten;
-        boolean sealing;
-
-        Writer(Segment segment, WriteHandle handle) {
-            this.segment = segment;
-            this.handle = handle;
-        }
-    }
-
-    /** One append between offset assignment and completion; its mutable fields are the pipeline's lock's. */
-    private static final class PendingAppend {
-        enum State { WAITING, WRITTEN, FAILED }
-
-        final ByteBuffer batch;
-        final long baseOffset;
-        final long lastOffset;
-        /** The time stamped on the batch when its topic uses log append time, else -1. */
-        final long logAppendTimeMs;
-        /** For a transaction marker: whether it commits; null for a batch of records. */
-        final Boolean commit;
-        final CompletableFuture<AppendResult> future = new CompletableFuture<>();
-        State state = State.WAITING;
-        LogException error;
-        Writer writer;
-        long entryId = -1;
-
-        PendingAppend(ByteBuffer batch, long baseOffset, long lastOffset, long logAppendTimeMs, Boolean commit) {
-            this.batch = batch;
-            this.baseOffset = baseOffset;
-            this.lastOffset = lastOffset;
-            this.logAppendTimeMs = logAppendTimeMs;
-            this.commit = commit;
         }
     }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.bookkeeper.client.api.WriteHandle;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -116,7 +117,8 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                                                                 long keyBudgetBytes, StorageMetrics metrics) {
         // The topic's min.insync.replicas, if it sets one, is the ack quorum of every ledger this writer creates.
         return new PartitionOpener(metadata, ledgers, clock)
-                .open(partition, replication.withMinInsyncReplicas(config.minInsyncReplicas()), epoch)
+                .open(partition, replication.withMinInsyncReplicas(config.minInsyncReplicas()), epoch,
+                        config.flush().deferred())
                 .thenApply(opened -> new BookKeeperPartitionLog(partition, replication, config, metadata, ledgers,
                         clock, cacheBudget, readAheadEntries, keyBudgetBytes, opened, metrics))
                 .thenCompose(log -> log.producerState.rebuild(log.producers, log.pipeline.highWatermark(), log.chain, log)
@@ -416,6 +418,11 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 replication.withMinInsyncReplicas(cfg.minInsyncReplicas()), partition, cfg, now, keyBudgetBytes,
                 producers.abortedIndex());
         return compactor.compact(inputs, clean).thenCompose(result -> chain.swapIn(result, compactor));
+    }
+
+    /** The write handle of the open segment, for tests that look at how its ledger is written. */
+    WriteHandle activeLedger() {
+        return pipeline.activeHandle();
     }
 
     @Override

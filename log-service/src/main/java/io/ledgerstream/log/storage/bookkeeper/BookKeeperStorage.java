@@ -38,11 +38,15 @@ public final class BookKeeperStorage implements PartitionLogFactory {
     private final Clock clock;
     private final CacheBudget cacheBudget;
     private final StorageMetrics metrics;
+    /** The v3 client of deferred-sync ledgers when the main client speaks v2; null when it speaks v3. */
+    private final LazyClient v3Client;
 
-    private BookKeeperStorage(BookKeeper bookKeeper, MetadataStore metadata, BrokerConfig config, Clock clock,
-                              StorageMetrics metrics) {
+    private BookKeeperStorage(BookKeeper bookKeeper, LazyClient v3Client, MetadataStore metadata, BrokerConfig config,
+                              Clock clock, StorageMetrics metrics) {
         this.bookKeeper = bookKeeper;
-        this.ledgers = new BookKeeperLedgers(bookKeeper, metrics);
+        this.v3Client = v3Client;
+        this.ledgers = v3Client == null ? new BookKeeperLedgers(bookKeeper, metrics)
+                : new BookKeeperLedgers(bookKeeper, v3Client::get, metrics);
         this.metadata = metadata;
         this.config = config;
         this.clock = clock;
@@ -87,7 +91,16 @@ public final class BookKeeperStorage implements PartitionLogFactory {
             // The client loads its certificate only with client authentication on; bookies that authorize roles ask for it.
             conf.setTLSClientAuthentication(tls.keyStore().isPresent());
         });
-        return new BookKeeperStorage(BookKeeper.newBuilder(conf).build(), metadata, config, clock, metrics);
+        LazyClient v3Client = null;
+        if (config.bookkeeperV2Protocol()) {
+            // Deferred sync (write flags and force) exists only in the v3 protocol.
+            ClientConfiguration v3 = new ClientConfiguration();
+            v3.loadConf(conf);
+            v3.setUseV2WireProtocol(false);
+            v3.setBatchReadEnabled(false);
+            v3Client = new LazyClient(v3);
+        }
+        return new BookKeeperStorage(BookKeeper.newBuilder(conf).build(), v3Client, metadata, config, clock, metrics);
     }
 
     /** The ledger operations, for tools and tests that work below the partition log. */
@@ -129,6 +142,9 @@ public final class BookKeeperStorage implements PartitionLogFactory {
     /** Closes the BookKeeper client, after the logs opened through it; checks that its worker threads ended. */
     @Override
     public void close() {
+        if (v3Client != null) {
+            v3Client.close();
+        }
         try {
             bookKeeper.close();
         } catch (Exception e) {

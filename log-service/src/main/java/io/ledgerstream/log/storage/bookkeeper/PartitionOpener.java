@@ -53,21 +53,26 @@ final class PartitionOpener {
      *       are sealed in chain order by their writer, so only the tail can be unsealed). Recovery fences the
      *       previous writer (its later appends fail) and seals the ledger at the last entry a quorum of bookies
      *       holds; that entry's header gives the segment's end offset (and, as the segment's newest timestamp,
-     *       that batch's max timestamp). An empty ledger is dropped. A ledger whose
+     *       that batch's max timestamp). An empty ledger is dropped (the next one starts where it did). A ledger whose
      *       base offset is above the end of the one before it (the earlier one lost its unacknowledged tail) is
      *       dropped with every later one: appends complete in offset order, so none of their entries was ever
-     *       acknowledged.</li>
-     *   <li>Create a new ledger for the next offset, with the topic's ensemble, write and ack quorums.</li>
+     *       acknowledged. A deferred-sync ledger may hold acknowledged entries past the end it was sealed at: its
+     *       writer's client closes it at its last forced entry when a bookie fails. Those entries are read from the
+     *       bookies that hold them and copied, offsets unchanged, into a new sealed ledger that follows it
+     *       ({@link LedgerSalvage}).</li>
+     *   <li>Create a new ledger for the next offset, with the topic's ensemble, write and ack quorums, with deferred
+     *       sync when the topic's flush settings ask for it.</li>
      *   <li>Compare-and-set at {@code v} a record with the sealed segments, the new open segment and the writer
      *       epoch: the leader epoch given, or the last writer's plus one. A leader epoch below the last writer's
      *       fails at once with {@link LogFencedException}, before anything is fenced. On conflict (another writer is opening or writing) delete the new ledger and start
      *       again from step 1, at most five times, then fail with {@link LogFencedException}. On any other
-     *       failure delete the new ledger and fail.</li>
+     *       failure delete the new ledger (and any copy made in step 2) and fail.</li>
      *   <li>Delete the dropped ledgers. A failure here only leaves an unreferenced ledger behind; it is logged.</li>
      * </ol>
      */
-    CompletableFuture<Opened> open(TopicPartition partition, Replication replication, int epoch) {
-        return attempt(partition, replication, epoch, 1);
+    CompletableFuture<Opened> open(TopicPartition partition, Replication replication, int epoch,
+                                   boolean deferredSync) {
+        return attempt(partition, replication, epoch, deferredSync, 1);
     }
 
     /**
@@ -76,13 +81,13 @@ final class PartitionOpener {
      * the record is stale: read it again.
      */
     private CompletableFuture<Opened> attempt(TopicPartition partition, Replication replication, int epoch,
-                                              int attempt) {
-        return attemptOnce(partition, replication, epoch).exceptionallyCompose(error -> {
+                                              boolean deferredSync, int attempt) {
+        return attemptOnce(partition, replication, epoch, deferredSync).exceptionallyCompose(error -> {
             boolean conflict = Futures.unwrap(error) instanceof MetadataConflictException;
             if ((conflict || BookKeeperErrors.isNoSuchLedger(error)) && attempt < MAX_ATTEMPTS) {
                 LOG.info("Partition {} changed while opening it (attempt {}, {}); retrying", partition, attempt,
                         conflict ? "its record moved on" : "a ledger went");
-                return attempt(partition, replication, epoch, attempt + 1);
+                return attempt(partition, replication, epoch, deferredSync, attempt + 1);
             }
             return CompletableFuture.failedFuture(conflict
                     ? new LogFencedException("Partition " + partition
@@ -91,14 +96,16 @@ final class PartitionOpener {
         });
     }
 
-    private CompletableFuture<Opened> attemptOnce(TopicPartition partition, Replication replication, int epoch) {
+    private CompletableFuture<Opened> attemptOnce(TopicPartition partition, Replication replication, int epoch,
+                                                  boolean deferredSync) {
         return metadata.partition(partition.topic(), partition.partition())
                 .thenCompose(current -> refuseOlderEpoch(partition, current.value(), epoch)
-                        .thenCompose(v -> fenceAndSeal(current.value())).thenCompose(sealed -> {
+                        .thenCompose(v -> fenceAndSeal(current.value(), new LedgerSalvage(ledgers, clock, partition,
+                                replication))).thenCompose(sealed -> {
                     long next = sealed.kept.isEmpty()
                             ? current.value().logStartOffset()
                             : sealed.kept.get(sealed.kept.size() - 1).endOffset();
-                    return ledgers.create(replication, partition, next).thenCompose(handle -> {
+                    return ledgers.create(replication, partition, next, deferredSync).thenCompose(handle -> {
                         List<SegmentRecord> chain = new ArrayList<>(sealed.kept);
                         chain.add(SegmentRecord.open(handle.getId(), next, clock.millis()));
                         PartitionRecord updated = new PartitionRecord(
@@ -110,10 +117,12 @@ final class PartitionOpener {
                                 .handle((stored, error) -> {
                                     if (error == null) {
                                         sealed.dropped.forEach(id -> deleteQuietly(partition, id));
+                                        sealed.empty.forEach(id -> deleteQuietly(partition, id));
                                         return CompletableFuture.completedFuture(
                                                 new Opened(stored, sealed.kept, handle));
                                     }
                                     ledgers.close(handle).whenComplete((x, y) -> deleteQuietly(partition, handle.getId()));
+                                    sealed.copies.forEach(id -> deleteQuietly(partition, id));
                                     // A conflict goes up as it is, for attempt() to retry.
                                     boolean conflict = Futures.unwrap(error) instanceof MetadataConflictException;
                                     return CompletableFuture.<Opened>failedFuture(conflict ? error
@@ -132,13 +141,17 @@ final class PartitionOpener {
         return CompletableFuture.completedFuture(null);
     }
 
-    /** Segments after step 2: sealed ones to keep, in order, and ledger ids to drop. */
-    private record FenceResult(List<SegmentRecord> kept, List<Long> dropped) {
+    /**
+     * Segments after step 2: sealed ones to keep, in order, ledger ids to drop from a gap on, empty ledgers to drop
+     * (an empty ledger leaves no gap: the next segment starts where it did), and the ids of copies made of entries
+     * past a deferred-sync ledger's end.
+     */
+    private record FenceResult(List<SegmentRecord> kept, List<Long> dropped, List<Long> empty, List<Long> copies) {
     }
 
-    private CompletableFuture<FenceResult> fenceAndSeal(PartitionRecord record) {
+    private CompletableFuture<FenceResult> fenceAndSeal(PartitionRecord record, LedgerSalvage salvage) {
         CompletableFuture<FenceResult> result = CompletableFuture.completedFuture(
-                new FenceResult(new ArrayList<>(), new ArrayList<>()));
+                new FenceResult(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
         for (SegmentRecord segment : record.segments()) {
             result = result.thenCompose(acc -> {
                 if (segment.sealed()) {
@@ -149,12 +162,26 @@ final class PartitionOpener {
                     }
                     return CompletableFuture.completedFuture(acc);
                 }
-                return recover(segment).thenApply(recovered -> {
-                    boolean afterGap = !acc.dropped.isEmpty() || !follows(acc, record, recovered);
-                    if (recovered.entryCount() == 0 || afterGap) {
-                        acc.dropped.add(recovered.ledgerId());
+                return recover(segment, salvage).thenApply(recovered -> {
+                    boolean afterGap = !acc.dropped.isEmpty() || !follows(acc, record, recovered.segment());
+                    SegmentRecord copy = recovered.copy();
+                    if (copy != null) {
+                        acc.copies.add(copy.ledgerId());
+                    }
+                    if (afterGap) {
+                        acc.dropped.add(recovered.segment().ledgerId());
+                        if (copy != null) {
+                            acc.dropped.add(copy.ledgerId());
+                        }
+                        return acc;
+                    }
+                    if (recovered.segment().entryCount() == 0) {
+                        acc.empty.add(recovered.segment().ledgerId());
                     } else {
-                        acc.kept.add(recovered);
+                        acc.kept.add(recovered.segment());
+                    }
+                    if (copy != null) {
+                        acc.kept.add(copy);
                     }
                     return acc;
                 });
@@ -172,7 +199,11 @@ final class PartitionOpener {
                 : segment.baseOffset() == acc.kept.get(acc.kept.size() - 1).endOffset();
     }
 
-    private CompletableFuture<SegmentRecord> recover(SegmentRecord segment) {
+    /** A recovered segment, and the copy of entries acknowledged past its end (null when there are none). */
+    private record Recovered(SegmentRecord segment, SegmentRecord copy) {
+    }
+
+    private CompletableFuture<Recovered> recover(SegmentRecord segment, LedgerSalvage salvage) {
         return ledgers.openAndFence(segment.ledgerId()).thenCompose(handle -> {
             long lastEntry = handle.getLastAddConfirmed();
             CompletableFuture<SegmentRecord> sealed;
@@ -187,7 +218,9 @@ final class PartitionOpener {
                     }
                 });
             }
-            return sealed.whenComplete((r, e) -> closeQuietly(handle));
+            return sealed.thenCompose(recovered -> salvage.copyPastEnd(handle, recovered)
+                            .thenApply(copy -> new Recovered(recovered, copy)))
+                    .whenComplete((r, e) -> closeQuietly(handle));
         });
     }
 

@@ -142,7 +142,7 @@ final class Segment {
         // entry when the ensemble is wider than the write quorum). The bookie stops after maxSize bytes.
         int count = (int) (last - first + 1);
         long maxSize = Math.min(maxBytes, MAX_BATCH_READ_BYTES);
-        return handle().thenCompose(h -> h.batchReadAsync(first, count, maxSize))
+        return handle().thenCompose(h -> readRange(h, first, count, maxSize))
                 .thenCompose(entries -> {
                     List<ByteBuffer> batches = toBatches(entries, offset, maxBytes, limitOffset);
                     // Only the entry located can end below the offset (compaction removed its later records).
@@ -159,7 +159,7 @@ final class Segment {
      */
     CompletableFuture<List<ByteBuffer>> readEntries(long first, int maxEntries, int maxBytes) {
         int count = (int) Math.min(maxEntries, lastReadableEntryId - first + 1);
-        return handle().thenCompose(h -> h.batchReadAsync(first, count, Math.min(maxBytes, MAX_BATCH_READ_BYTES)))
+        return handle().thenCompose(h -> readRange(h, first, count, Math.min(maxBytes, MAX_BATCH_READ_BYTES)))
                 .thenApply(entries -> toBatches(entries, -1, maxBytes, Long.MAX_VALUE));
     }
 
@@ -200,7 +200,9 @@ final class Segment {
         if (lookup.found()) {
             return CompletableFuture.completedFuture(lookup.entryId());
         }
-        return handle().thenCompose(h -> h.readAsync(lookup.entryId(), lookup.entryId()))
+        return handle().thenCompose(h -> h == writeHandle && lookup.entryId() > h.getLastAddConfirmed()
+                        ? h.readUnconfirmedAsync(lookup.entryId(), lookup.entryId())
+                        : h.readAsync(lookup.entryId(), lookup.entryId()))
                 .thenCompose(entries -> {
                     try (entries) {
                         ByteBuffer probe = ByteBuffer.wrap(entries.getEntry(lookup.entryId()).getEntryBytes());
@@ -208,6 +210,19 @@ final class Segment {
                     }
                     return locate(offset);
                 });
+    }
+
+    /**
+     * Reads {@code count} entries from {@code first}, at most about {@code maxSize} bytes of them. Past the
+     * LastAddConfirmed of the write handle (which a deferred-sync ledger moves only when forced) the entries are
+     * acknowledged but unconfirmed: they are read as such from the bookies that acknowledged them.
+     */
+    private CompletableFuture<LedgerEntries> readRange(ReadHandle h, long first, int count, long maxSize) {
+        long last = first + count - 1;
+        if (h == writeHandle && last > h.getLastAddConfirmed()) {
+            return h.readUnconfirmedAsync(first, last);
+        }
+        return h.batchReadAsync(first, count, maxSize);
     }
 
     private synchronized CompletableFuture<ReadHandle> handle() {

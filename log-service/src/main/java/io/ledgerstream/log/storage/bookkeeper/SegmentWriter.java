@@ -1,0 +1,31 @@
+package io.ledgerstream.log.storage.bookkeeper;
+
+import org.apache.bookkeeper.client.api.WriteHandle;
+
+/**
+ * The write side of a segment the append pipeline opened: entries handed out and in flight, whether it is sealing,
+ * and, for a ledger written with deferred sync, its {@link LedgerForcer}.
+ *
+ * <p>Not thread-safe: every mutable field is guarded by the append pipeline's lock.
+ */
+final class SegmentWriter {
+    final Segment segment;
+    final WriteHandle handle;
+    /** Forces the ledger on the topic's flush settings; null for a ledger whose every entry is fsynced. */
+    final LedgerForcer forcer;
+    long nextEntryId;
+    int inFlight;
+    long bytesWritten;
+    boolean sealing;
+
+    SegmentWriter(Segment segment, WriteHandle handle, LedgerForcer forcer) {
+        this.segment = segment;
+        this.handle = handle;
+        this.forcer = forcer;
+    }
+
+    /** Whether the ledger acknowledges entries before their journal fsync. */
+    boolean deferred() {
+        return forcer != null;
+    }
+}

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ledgerstream.log.metadata.MetadataConflictException;
 import io.ledgerstream.log.metadata.MetadataStore;
+import io.ledgerstream.log.metadata.ScramCredentialStore;
+import io.ledgerstream.log.metadata.UserScramCredentials;
+import io.ledgerstream.log.metadata.Versioned;
 import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.KafkaTool;
 import io.ledgerstream.log.testing.LocalBroker;
@@ -223,6 +227,62 @@ class SecuredClientsITCase {
             assertThat(configs("--bootstrap-server", bootstrap("PLAINTEXT"), "--describe", "--entity-type", "users"))
                     .contains("SCRAM credential configs for user-principal 'carol' are SCRAM-SHA-512=iterations=8192")
                     .doesNotContain("'dave'");
+        }
+    }
+
+    /**
+     * A user whose last credential is removed keeps its node, empty: its version goes on, so a compare-and-set read
+     * before the removal cannot overwrite credentials made after it (a deleted and re-created node would start its
+     * version again at 0). The emptied user logs nobody in and is described as Kafka describes a user without any.
+     */
+    @Test
+    void aUserEmptiedOfCredentialsKeepsItsNodeSoAStaleWriteCannotOverwriteNewerOnes() throws Exception {
+        MetadataStore metadata = new MetadataStore(local.broker().zookeeper(),
+                local.broker().config().metadataRoot());
+        ScramCredentialStore store = metadata.scramCredentials();
+        try (Admin admin = TestClients.admin(bootstrap("PLAINTEXT"))) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("erin",
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), "erin-secret")))
+                    .all().get(30, TimeUnit.SECONDS);
+            Versioned<UserScramCredentials> stale = store.read("erin").get(30, TimeUnit.SECONDS);
+            assertThat(stale.version()).isZero();
+
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialDeletion("erin",
+                    ScramMechanism.SCRAM_SHA_512))).all().get(30, TimeUnit.SECONDS);
+            Versioned<UserScramCredentials> emptied = store.read("erin").get(30, TimeUnit.SECONDS);
+            assertThat(emptied.value().isEmpty()).isTrue();
+            assertThat(emptied.version()).as("the emptied node is kept, one version on").isEqualTo(1);
+            assertThat(store.users().get(30, TimeUnit.SECONDS)).contains("erin");
+            assertThatThrownBy(() -> admin.describeUserScramCredentials(List.of("erin")).description("erin")
+                    .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(ResourceNotFoundException.class)
+                    .hasMessageContaining("Attempt to describe a user credential that does not exist: erin");
+            assertThat(admin.describeUserScramCredentials().users().get(30, TimeUnit.SECONDS))
+                    .doesNotContain("erin");
+            Await.until("erin refused once the broker's watch saw the removal", WAIT,
+                    () -> !logsIn(scram("SCRAM-SHA-512", "erin", "erin-secret")));
+
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("erin",
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), "erin-newer")))
+                    .all().get(30, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> store.write("erin", stale.value(), stale.version()).get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(MetadataConflictException.class);
+            assertThat(store.read("erin").get(30, TimeUnit.SECONDS).value().byMechanism())
+                    .containsOnlyKeys("SCRAM-SHA-256");
+            Await.until("erin's newer credential logs in", WAIT,
+                    () -> logsIn(scram("SCRAM-SHA-256", "erin", "erin-newer")));
+        }
+    }
+
+    /** Whether a client with these settings logs in on the SASL_SSL listener (a failed login is a refusal). */
+    private static boolean logsIn(Map<String, String> security) {
+        try {
+            describeCluster(bootstrap("SASL_SSL"), security);
+            return true;
+        } catch (Exception e) {
+            if (causes(e).stream().anyMatch(SaslAuthenticationException.class::isInstance)) {
+                return false;
+            }
+            throw new AssertionError("Neither logged in nor refused", e);
         }
     }
 

@@ -185,9 +185,16 @@ class SecuredClientsITCase {
         }
         try (ScramCredentialCache watching = ScramCredentialCache.start(new MetadataStore(
                 local.broker().zookeeper(), local.broker().config().metadataRoot()))) {
-            assertThat(configs("--bootstrap-server", bootstrap("PLAINTEXT"), "--alter", "--entity-type", "users",
-                    "--entity-name", "dave", "--add-config",
+            // Both mechanisms in one call are two alterations of dave in one request, which Kafka 4.1 refuses.
+            assertThatThrownBy(() -> configs("--bootstrap-server", bootstrap("PLAINTEXT"), "--alter",
+                    "--entity-type", "users", "--entity-name", "dave", "--add-config",
                     "SCRAM-SHA-256=[iterations=8192,password=dave-secret],SCRAM-SHA-512=[password=dave-secret]"))
+                    .hasMessageContaining("A user credential cannot be altered twice in the same request");
+            assertThat(configs("--bootstrap-server", bootstrap("PLAINTEXT"), "--alter", "--entity-type", "users",
+                    "--entity-name", "dave", "--add-config", "SCRAM-SHA-256=[iterations=8192,password=dave-secret]"))
+                    .contains("Completed updating config for user dave.");
+            assertThat(configs("--bootstrap-server", bootstrap("PLAINTEXT"), "--alter", "--entity-type", "users",
+                    "--entity-name", "dave", "--add-config", "SCRAM-SHA-512=[password=dave-secret]"))
                     .contains("Completed updating config for user dave.");
             // Every broker's cache follows ZooKeeper: a watch sees the new user within a second.
             Await.until("dave's credentials seen through a watch", Duration.ofSeconds(1),
@@ -300,17 +307,40 @@ class SecuredClientsITCase {
                     new UserScramCredentialUpsertion("twice", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256,
                             4096), "other"),
                     new UserScramCredentialUpsertion("fine", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256,
+                            4096), "secret"),
+                    new UserScramCredentialUpsertion("both", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256,
+                            4096), "secret"),
+                    new UserScramCredentialUpsertion("both", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512,
+                            4096), "secret"),
+                    new UserScramCredentialDeletion("ghost", ScramMechanism.SCRAM_SHA_256),
+                    new UserScramCredentialUpsertion("ghost", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256,
                             4096), "secret")));
             assertThat(result.values().get("fine").toCompletionStage().toCompletableFuture()
                     .get(30, TimeUnit.SECONDS)).isNull();
+            assertRefused(result.values().get("both"), DuplicateResourceException.class,
+                    "A user credential cannot be altered twice in the same request");
+            // As Kafka: the deletion of a credential ghost does not have fails first, and that failure stands.
+            assertRefused(result.values().get("ghost"), ResourceNotFoundException.class,
+                    "Attempt to delete a user credential that does not exist");
             assertRefused(result.values().get("few"), UnacceptableCredentialException.class, "Too few iterations");
             assertRefused(result.values().get("many"), UnacceptableCredentialException.class, "Too many iterations");
             assertRefused(result.values().get("nobody"), ResourceNotFoundException.class,
                     "Attempt to delete a user credential that does not exist");
             assertRefused(result.values().get("twice"), DuplicateResourceException.class,
                     "A user credential cannot be altered twice in the same request");
-            assertThat(admin.describeUserScramCredentials(List.of("few", "many", "twice", "fine")).users()
-                    .get(30, TimeUnit.SECONDS)).containsExactly("fine");
+            assertThat(admin.describeUserScramCredentials(List.of("few", "many", "twice", "fine", "both", "ghost"))
+                    .users().get(30, TimeUnit.SECONDS)).containsExactly("fine");
+
+            // A deletion and an upsertion of one user: refused as a whole, the stored credential left as it was.
+            var swap = admin.alterUserScramCredentials(List.of(
+                    new UserScramCredentialDeletion("fine", ScramMechanism.SCRAM_SHA_256),
+                    new UserScramCredentialUpsertion("fine", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512,
+                            8192), "other")));
+            assertRefused(swap.values().get("fine"), DuplicateResourceException.class,
+                    "A user credential cannot be altered twice in the same request");
+            assertThat(admin.describeUserScramCredentials(List.of("fine")).description("fine")
+                    .get(30, TimeUnit.SECONDS).credentialInfos()).extracting(ScramCredentialInfo::mechanism)
+                    .containsExactly(ScramMechanism.SCRAM_SHA_256);
         }
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", local.broker().kafkaPort("PLAINTEXT"))) {
             socket.setSoTimeout(30_000);

@@ -45,6 +45,8 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.apache.kafka.common.quota.ClientQuotaFilter;
+import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
+import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
 import org.apache.kafka.common.requests.CreateAclsRequest;
 import org.apache.kafka.common.requests.CreateAclsResponse;
 import org.apache.kafka.common.resource.PatternType;
@@ -302,6 +304,30 @@ class AclsITCase {
         }
         // The record and the commit marker.
         assertThat(endOffset("txn-topic")).isEqualTo(2);
+    }
+
+    /**
+     * AddPartitionsToTxn naming a topic without Write, an unknown topic with Write and a topic with Write: as in
+     * Kafka, the first is TOPIC_AUTHORIZATION_FAILED, the second UNKNOWN_TOPIC_OR_PARTITION and only the third
+     * OPERATION_NOT_ATTEMPTED; none joins the transaction.
+     */
+    @Test
+    void addPartitionsToTxnNamesEachRefusalAndLeavesTheRestNotAttempted() throws Exception {
+        createTopic("mixed-denied");
+        createTopic("mixed-allowed");
+        grant(allow(ResourceType.TRANSACTIONAL_ID, "mixed-txn", "User:bob", AclOperation.WRITE),
+                allow(ResourceType.TOPIC, "mixed-allowed", "User:bob", AclOperation.WRITE),
+                allow(ResourceType.TOPIC, "mixed-missing", "User:bob", AclOperation.WRITE));
+        TopicPartition denied = new TopicPartition("mixed-denied", 0);
+        TopicPartition missing = new TopicPartition("mixed-missing", 0);
+        TopicPartition allowed = new TopicPartition("mixed-allowed", 0);
+        try (Socket socket = AclTesting.loggedIn(cluster, cluster.running().get(0), "bob")) {
+            AddPartitionsToTxnResponse response = AclTesting.send(socket, AddPartitionsToTxnRequest.Builder
+                    .forClient("mixed-txn", 4242L, (short) 0, List.of(denied, missing, allowed)).build((short) 3));
+            assertThat(response.errors().get(AddPartitionsToTxnResponse.V3_AND_BELOW_TXN_ID))
+                    .containsExactlyInAnyOrderEntriesOf(Map.of(denied, Errors.TOPIC_AUTHORIZATION_FAILED,
+                            missing, Errors.UNKNOWN_TOPIC_OR_PARTITION, allowed, Errors.OPERATION_NOT_ATTEMPTED));
+        }
     }
 
     @Test

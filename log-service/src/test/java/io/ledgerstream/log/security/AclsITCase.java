@@ -41,6 +41,7 @@ import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.message.CreateAclsRequestData;
+import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
@@ -49,6 +50,8 @@ import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
 import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
 import org.apache.kafka.common.requests.CreateAclsRequest;
 import org.apache.kafka.common.requests.CreateAclsResponse;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.MetadataResponse;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
@@ -327,6 +330,34 @@ class AclsITCase {
             assertThat(response.errors().get(AddPartitionsToTxnResponse.V3_AND_BELOW_TXN_ID))
                     .containsExactlyInAnyOrderEntriesOf(Map.of(denied, Errors.TOPIC_AUTHORIZATION_FAILED,
                             missing, Errors.UNKNOWN_TOPIC_OR_PARTITION, allowed, Errors.OPERATION_NOT_ATTEMPTED));
+        }
+    }
+
+    /**
+     * Metadata v12 asked for the topics' authorized operations: as Kafka, a topic refused (TOPIC_AUTHORIZATION_FAILED)
+     * keeps the field's default, Integer.MIN_VALUE, while one the principal may describe gets its operations, even
+     * when it does not exist (UNKNOWN_TOPIC_OR_PARTITION).
+     */
+    @Test
+    void metadataGivesTheOperationsOfDescribableTopicsOnlyErroredOrNot() throws Exception {
+        createTopic("ops-shown");
+        createTopic("ops-refused");
+        grant(allow(ResourceType.TOPIC, "ops-shown", "User:bob", AclOperation.WRITE),
+                allow(ResourceType.TOPIC, "ops-absent", "User:bob", AclOperation.DESCRIBE));
+        MetadataRequestData asked = new MetadataRequestData().setAllowAutoTopicCreation(false)
+                .setIncludeTopicAuthorizedOperations(true);
+        for (String topic : List.of("ops-shown", "ops-absent", "ops-refused")) {
+            asked.topics().add(new MetadataRequestData.MetadataRequestTopic().setName(topic));
+        }
+        try (Socket socket = AclTesting.loggedIn(cluster, cluster.running().get(0), "bob")) {
+            MetadataResponse response = AclTesting.send(socket, new MetadataRequest.Builder(asked).build((short) 12));
+            int describe = 1 << AclOperation.DESCRIBE.code();
+            int write = 1 << AclOperation.WRITE.code();
+            assertThat(response.data().topics()).extracting(t -> t.name(), t -> Errors.forCode(t.errorCode()),
+                    t -> t.topicAuthorizedOperations()).containsExactlyInAnyOrder(
+                    tuple("ops-shown", Errors.NONE, describe | write),
+                    tuple("ops-absent", Errors.UNKNOWN_TOPIC_OR_PARTITION, describe),
+                    tuple("ops-refused", Errors.TOPIC_AUTHORIZATION_FAILED, Integer.MIN_VALUE));
         }
     }
 

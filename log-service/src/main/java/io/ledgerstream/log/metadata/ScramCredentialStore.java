@@ -9,7 +9,9 @@ import org.apache.kafka.common.utils.Sanitizer;
 /**
  * Users' SCRAM credentials in ZooKeeper: {@code <root>/config/users/<user>} holds a user's
  * {@link UserScramCredentials}, the user name sanitized as Kafka writes entity names in ZooKeeper (URL-encoded), and
- * changed by compare-and-set on the node version; a user left without credentials has no node.
+ * changed by compare-and-set on the node version. A user whose credentials are all removed keeps its node, empty,
+ * which means no credentials: a deleted and re-created node would start its version again, and a compare-and-set
+ * read before the deletion could then overwrite the new credentials.
  *
  * <p>Thread-safe: holds no state beyond the (thread-safe) Curator client.
  */
@@ -37,7 +39,7 @@ public final class ScramCredentialStore {
         return path + "/" + Sanitizer.sanitize(user);
     }
 
-    /** The users with stored credentials. */
+    /** The users with a node: those with credentials, and those whose credentials were all removed. */
     public CompletableFuture<List<String>> users() {
         return VersionedNodes.children(zk, path).thenApply(names -> names.stream()
                 .map(ScramCredentialStore::user).toList());
@@ -50,12 +52,11 @@ public final class ScramCredentialStore {
 
     /**
      * Stores a user's credentials if its node is still at {@code expectedVersion} (-1: if it has none yet); empty
-     * credentials delete the node.
+     * credentials are stored as such, keeping the node.
      *
      * @return completes exceptionally with {@link MetadataConflictException} if the node moved on
      */
     public CompletableFuture<Void> write(String user, UserScramCredentials credentials, int expectedVersion) {
-        return VersionedNodes.write(zk, node(user), credentials.isEmpty() ? null : MetadataCodec.encode(credentials),
-                expectedVersion);
+        return VersionedNodes.write(zk, node(user), MetadataCodec.encode(credentials), expectedVersion);
     }
 }

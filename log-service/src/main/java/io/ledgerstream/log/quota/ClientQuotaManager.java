@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 
@@ -25,7 +26,8 @@ import org.apache.kafka.common.requests.AbstractResponse;
  *
  * <p>Request time is approximated by the time a handler runs on the connection's thread before it hands work on (to
  * the storage, a long poll, ...): Kafka counts its request threads' time, which has no exact counterpart here.
- * ApiVersions, the SASL login and broker-to-broker APIs are not measured, as in Kafka.
+ * ApiVersions, the SASL login and the brokers' own requests are not measured, whatever quota
+ * their principal has: a default {@code request_percentage} never slows the brokers' transaction traffic.
  *
  * <p>Thread-safe: the sensors are in a concurrent map and each guards its own samples; one idle for an hour is
  * dropped, as Kafka expires its quota sensors.
@@ -66,7 +68,7 @@ public final class ClientQuotaManager implements RequestQuotas {
             return 0;
         }
         ApiKeys api = context.header().apiKey();
-        if (exempt(api)) {
+        if (exempt(context, response)) {
             return 0;
         }
         String user = context.principal().getName();
@@ -121,9 +123,22 @@ public final class ClientQuotaManager implements RequestQuotas {
         return sensors.size();
     }
 
-    private static boolean exempt(ApiKeys api) {
-        return api == ApiKeys.API_VERSIONS || api == ApiKeys.SASL_HANDSHAKE || api == ApiKeys.SASL_AUTHENTICATE
-                || api.clusterAction;
+    /**
+     * Whether a request is left unmeasured: ApiVersions and the SASL login; and the brokers' own requests, which need
+     * ClusterAction, unless refused for the lack of it (CLUSTER_AUTHORIZATION_FAILED), which Kafka throttles as any
+     * client's. Kafka exempts its inter-broker APIs (the clusterAction ones); it measures the broker form of
+     * AddPartitionsToTxn (v4 on), exempt here too since it is the one request our brokers send each other otherwise
+     * measured, and a default quota would slow every transactional produce with it.
+     */
+    private static boolean exempt(RequestContext context, AbstractResponse response) {
+        ApiKeys api = context.header().apiKey();
+        if (api == ApiKeys.API_VERSIONS || api == ApiKeys.SASL_HANDSHAKE || api == ApiKeys.SASL_AUTHENTICATE) {
+            return true;
+        }
+        boolean brokerToBroker = api.clusterAction
+                || api == ApiKeys.ADD_PARTITIONS_TO_TXN && context.apiVersion() >= 4;
+        return brokerToBroker
+                && (response == null || !response.errorCounts().containsKey(Errors.CLUSTER_AUTHORIZATION_FAILED));
     }
 
     /** At most once a minute, drops the sensors idle beyond their expiry. */

@@ -11,14 +11,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.AddPartitionsToTxnResponseData;
 import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.WriteTxnMarkersResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
@@ -106,6 +113,44 @@ class ClientQuotaManagerTest {
         FetchResponse small = fetchResponse(500);
         assertThat(fetches.throttleMs(fetchContext(), null, small, 0)).isZero();
         assertThat(MeasuredBytes.fetched(small)).isPositive();
+    }
+
+    /**
+     * A default request quota far below any request's time: a client's requests are throttled, the brokers' own
+     * (WriteTxnMarkers, AddPartitionsToTxn v4) are not, as Kafka exempts the requests needing ClusterAction, unless
+     * refused for the lack of it.
+     */
+    @Test
+    void theBrokersOwnRequestsAreExemptFromRequestQuotasUnlessRefusedClusterAction() {
+        QuotaLimits limits = limits(entity(null, true, null, false), "request_percentage", 0.001);
+        ClientQuotaManager requests = new ClientQuotaManager(() -> limits, QuotaConfig.DEFAULT, () -> 0L,
+                QuotaMetrics.NONE);
+        long oneMs = 1_000_000;
+        AbstractResponse markersWritten = new WriteTxnMarkersResponse(new WriteTxnMarkersResponseData());
+        AbstractResponse verified = new AddPartitionsToTxnResponse(new AddPartitionsToTxnResponseData());
+        for (int i = 0; i < 5; i++) {
+            assertThat(requests.throttleMs(context(ApiKeys.WRITE_TXN_MARKERS, 1), null, markersWritten, oneMs))
+                    .isZero();
+            assertThat(requests.throttleMs(context(ApiKeys.ADD_PARTITIONS_TO_TXN, 4), null, verified, oneMs))
+                    .isZero();
+        }
+        assertThat(requests.throttleMs(context(ApiKeys.METADATA, 12), null, null, oneMs)).isPositive();
+        assertThat(requests.throttleMs(context(ApiKeys.ADD_PARTITIONS_TO_TXN, 3), null, verified, oneMs))
+                .isPositive();
+        AbstractResponse refused = new AddPartitionsToTxnResponse(new AddPartitionsToTxnResponseData()
+                .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code()));
+        assertThat(requests.throttleMs(context(ApiKeys.ADD_PARTITIONS_TO_TXN, 4), null, refused, oneMs))
+                .isPositive();
+        AbstractResponse markersRefused = new WriteTxnMarkersResponse(Map.of(7L,
+                Map.of(new TopicPartition("t", 0), Errors.CLUSTER_AUTHORIZATION_FAILED)));
+        assertThat(requests.throttleMs(context(ApiKeys.WRITE_TXN_MARKERS, 1), null, markersRefused, oneMs))
+                .isPositive();
+    }
+
+    private static RequestContext context(ApiKeys api, int version) {
+        return new RequestContext(new RequestHeader(api, (short) version, "client", 1), "PLAINTEXT",
+                SecurityProtocol.PLAINTEXT, KafkaPrincipal.ANONYMOUS, null, Runnable::run,
+                new CompletableFuture<>());
     }
 
     private static RequestContext fetchContext() {

@@ -3,9 +3,14 @@ package io.ledgerstream.log.quota;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.KafkaTool;
 import io.ledgerstream.log.testing.LocalBroker;
+import io.ledgerstream.log.testing.RawKafkaRequests;
 import io.ledgerstream.log.testing.TestClients;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +32,20 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
+import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.MetadataResponse;
+import org.apache.kafka.common.requests.WriteTxnMarkersRequest;
+import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -198,6 +215,75 @@ class ClientQuotasITCase {
             configs("--alter", "--entity-type", "clients", "--entity-name", "reader", "--delete-config",
                     "consumer_byte_rate");
         }
+    }
+
+    /**
+     * A default {@code request_percentage} far below any request's time, which holds for every user, ANONYMOUS (the
+     * brokers' principal on PLAINTEXT) included: a client's Metadata requests are throttled, while the brokers' own
+     * requests (AddPartitionsToTxn's broker form, WriteTxnMarkers) on another connection never are, as Kafka exempts
+     * the requests needing ClusterAction. A broker of its own, so that the quota reaches no other test.
+     */
+    @Test
+    void aDefaultRequestQuotaThrottlesAClientButNotTheBrokersOwnRequests(@TempDir Path own) throws Exception {
+        try (LocalBroker broker = LocalBroker.start(own.toFile(), Map.of())) {
+            try (Admin admin = TestClients.admin(broker.bootstrap())) {
+                admin.createTopics(List.of(new NewTopic("verified", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                admin.alterClientQuotas(List.of(new ClientQuotaAlteration(
+                        new ClientQuotaEntity(Collections.singletonMap(ClientQuotaEntity.USER, null)),
+                        List.of(new ClientQuotaAlteration.Op("request_percentage", 0.001))))).all()
+                        .get(30, TimeUnit.SECONDS);
+            }
+            int port = broker.broker().kafkaPort();
+            try (Socket client = RawKafkaRequests.connect(port); Socket peer = RawKafkaRequests.connect(port)) {
+                MetadataRequest metadata = new MetadataRequest.Builder(new MetadataRequestData()
+                        .setTopics(List.of(new MetadataRequestData.MetadataRequestTopic().setName("verified")))
+                        .setAllowAutoTopicCreation(false)).build((short) 12);
+                Await.until("a client's Metadata request throttled", Duration.ofSeconds(30),
+                        () -> this.<MetadataResponse>exchange(client, metadata).throttleTimeMs() > 0);
+                for (int i = 0; i < 20; i++) {
+                    assertThat(this.<AddPartitionsToTxnResponse>exchange(peer, verifyOnly()).throttleTimeMs())
+                            .as("verification %d", i).isZero();
+                    assertThat(this.<WriteTxnMarkersResponse>exchange(peer, abortMarker()).throttleTimeMs())
+                            .as("marker %d", i).isZero();
+                }
+            }
+        }
+    }
+
+    private int correlation;
+
+    @SuppressWarnings("unchecked")
+    private <T extends AbstractResponse> T exchange(Socket socket, AbstractRequest request) {
+        try {
+            return (T) AbstractResponse.parseResponse(request.apiKey(), new ByteBufferAccessor(
+                    RawKafkaRequests.exchange(socket, request, ++correlation)), request.version());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The broker form of AddPartitionsToTxn (v4), as a partition leader verifies a transaction with. */
+    private static AddPartitionsToTxnRequest verifyOnly() {
+        AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection topics =
+                new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection();
+        topics.add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic().setName("verified")
+                .setPartitions(List.of(0)));
+        AddPartitionsToTxnRequestData.AddPartitionsToTxnTransactionCollection transactions =
+                new AddPartitionsToTxnRequestData.AddPartitionsToTxnTransactionCollection();
+        transactions.add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction()
+                .setTransactionalId("verified-tx").setProducerId(987_654L).setProducerEpoch((short) 0)
+                .setVerifyOnly(true).setTopics(topics));
+        return AddPartitionsToTxnRequest.Builder.forBroker(transactions).build((short) 4);
+    }
+
+    /** WriteTxnMarkers of an abort marker for a producer that never wrote, as a coordinator sends it. */
+    private static WriteTxnMarkersRequest abortMarker() {
+        return new WriteTxnMarkersRequest.Builder(new WriteTxnMarkersRequestData().setMarkers(List.of(
+                new WriteTxnMarkersRequestData.WritableTxnMarker().setProducerId(987_654L)
+                        .setProducerEpoch((short) 0).setTransactionResult(false).setCoordinatorEpoch(0)
+                        .setTopics(List.of(new WriteTxnMarkersRequestData.WritableTxnMarkerTopic()
+                                .setName("verified").setPartitionIndexes(List.of(0)))))))
+                .build((short) 1);
     }
 
     private static void createTopic(String topic) throws Exception {

@@ -6,6 +6,7 @@ import static io.ledgerstream.log.security.AclTesting.acl;
 import static io.ledgerstream.log.security.AclTesting.allow;
 import static io.ledgerstream.log.security.AclTesting.as;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.ledgerstream.log.quota.QuotaType;
 import io.ledgerstream.log.testing.Await;
@@ -13,6 +14,7 @@ import io.ledgerstream.log.testing.KafkaTool;
 import io.ledgerstream.log.testing.LocalCluster;
 import io.ledgerstream.log.testing.TestClients;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,17 +31,29 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.message.CreateAclsRequestData;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.apache.kafka.common.quota.ClientQuotaFilter;
+import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
+import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
+import org.apache.kafka.common.requests.CreateAclsRequest;
+import org.apache.kafka.common.requests.CreateAclsResponse;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.MetadataResponse;
 import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.apache.kafka.tools.AclCommand;
@@ -153,6 +167,67 @@ class AclsITCase {
         return all;
     }
 
+    /**
+     * ACLs on users (who may create or describe tokens for whom) and on delegation tokens are stored, listed and
+     * removed, as Kafka 4.1 accepts them; an empty name or another cluster's is INVALID_REQUEST with Kafka's
+     * message, per ACL.
+     */
+    @Test
+    void aclsOnUsersAndDelegationTokensAreKeptAndBadAclsRefusedWithKafkasMessages() throws Exception {
+        AclBinding tokensForAlice = allow(ResourceType.USER, "User:alice", "User:bob", AclOperation.CREATE_TOKENS);
+        AclBinding token = allow(ResourceType.DELEGATION_TOKEN, "token-1", "User:bob", AclOperation.DESCRIBE);
+        grant(tokensForAlice, token);
+        try (Admin admin = admin("admin")) {
+            assertThat(admin.describeAcls(new AclBindingFilter(new ResourcePatternFilter(ResourceType.USER, null,
+                    PatternType.ANY), AccessControlEntryFilter.ANY)).values().get(30, TimeUnit.SECONDS))
+                    .containsExactly(tokensForAlice);
+            assertThat(admin.deleteAcls(List.of(tokensForAlice.toFilter(), token.toFilter())).all()
+                    .get(30, TimeUnit.SECONDS)).containsExactlyInAnyOrder(tokensForAlice, token);
+        }
+        Await.until("every broker dropped the user and token ACLs", WAIT, () -> cluster.running().stream()
+                .allMatch(id -> !cluster.broker(id).authorizer().acls().contains(tokensForAlice)
+                        && !cluster.broker(id).authorizer().acls().contains(token)));
+
+        CreateAclsRequestData bad = new CreateAclsRequestData().setCreations(List.of(
+                creation(ResourceType.ANY.code(), "x", PatternType.LITERAL.code(), AclOperation.READ.code(),
+                        AclPermissionType.ALLOW.code()),
+                creation(ResourceType.TOPIC.code(), "x", PatternType.MATCH.code(), AclOperation.READ.code(),
+                        AclPermissionType.ALLOW.code()),
+                creation(ResourceType.TOPIC.code(), "x", PatternType.LITERAL.code(), AclOperation.ANY.code(),
+                        AclPermissionType.ALLOW.code()),
+                creation(ResourceType.TOPIC.code(), "x", PatternType.LITERAL.code(), AclOperation.READ.code(),
+                        AclPermissionType.ANY.code()),
+                creation(ResourceType.TOPIC.code(), "", PatternType.LITERAL.code(), AclOperation.READ.code(),
+                        AclPermissionType.ALLOW.code()),
+                creation(ResourceType.CLUSTER.code(), "other", PatternType.LITERAL.code(), AclOperation.ALTER.code(),
+                        AclPermissionType.ALLOW.code()),
+                creation(ResourceType.USER.code(), "User:alice", PatternType.LITERAL.code(),
+                        AclOperation.DESCRIBE_TOKENS.code(), AclPermissionType.ALLOW.code())));
+        try (Socket socket = AclTesting.loggedIn(cluster, cluster.running().get(0), "admin")) {
+            CreateAclsResponse response = AclTesting.send(socket,
+                    new CreateAclsRequest.Builder(bad).build((short) 3));
+            assertThat(response.results()).extracting(r -> Errors.forCode(r.errorCode()), r -> r.errorMessage())
+                    .containsExactly(
+                            // Kafka's broker fails the whole request on these (UNKNOWN_SERVER_ERROR, from
+                            // kafka-clients' own constructors); each is refused alone here, with their message.
+                            tuple(Errors.INVALID_REQUEST, "resourceType must not be ANY"),
+                            tuple(Errors.INVALID_REQUEST, "patternType must not be MATCH"),
+                            tuple(Errors.INVALID_REQUEST, "operation must not be ANY"),
+                            tuple(Errors.INVALID_REQUEST, "permissionType must not be ANY"),
+                            tuple(Errors.INVALID_REQUEST, "Invalid empty resource name"),
+                            tuple(Errors.INVALID_REQUEST,
+                                    "The only valid name for the CLUSTER resource is kafka-cluster"),
+                            tuple(Errors.NONE, null));
+        }
+    }
+
+    private static CreateAclsRequestData.AclCreation creation(byte type, String name, byte pattern, byte operation,
+                                                              byte permission) {
+        return new CreateAclsRequestData.AclCreation().setResourceType(type).setResourceName(name)
+                .setResourcePatternType(pattern).setPrincipal("User:bob").setHost("*").setOperation(operation)
+                .setPermissionType(permission);
+    }
+
     @Test
     void aBatchWithoutWriteIsRefusedAndNotWrittenWhileASuperUserWrites() throws Exception {
         createTopic("no-write");
@@ -232,6 +307,58 @@ class AclsITCase {
         }
         // The record and the commit marker.
         assertThat(endOffset("txn-topic")).isEqualTo(2);
+    }
+
+    /**
+     * AddPartitionsToTxn naming a topic without Write, an unknown topic with Write and a topic with Write: as in
+     * Kafka, the first is TOPIC_AUTHORIZATION_FAILED, the second UNKNOWN_TOPIC_OR_PARTITION and only the third
+     * OPERATION_NOT_ATTEMPTED; none joins the transaction.
+     */
+    @Test
+    void addPartitionsToTxnNamesEachRefusalAndLeavesTheRestNotAttempted() throws Exception {
+        createTopic("mixed-denied");
+        createTopic("mixed-allowed");
+        grant(allow(ResourceType.TRANSACTIONAL_ID, "mixed-txn", "User:bob", AclOperation.WRITE),
+                allow(ResourceType.TOPIC, "mixed-allowed", "User:bob", AclOperation.WRITE),
+                allow(ResourceType.TOPIC, "mixed-missing", "User:bob", AclOperation.WRITE));
+        TopicPartition denied = new TopicPartition("mixed-denied", 0);
+        TopicPartition missing = new TopicPartition("mixed-missing", 0);
+        TopicPartition allowed = new TopicPartition("mixed-allowed", 0);
+        try (Socket socket = AclTesting.loggedIn(cluster, cluster.running().get(0), "bob")) {
+            AddPartitionsToTxnResponse response = AclTesting.send(socket, AddPartitionsToTxnRequest.Builder
+                    .forClient("mixed-txn", 4242L, (short) 0, List.of(denied, missing, allowed)).build((short) 3));
+            assertThat(response.errors().get(AddPartitionsToTxnResponse.V3_AND_BELOW_TXN_ID))
+                    .containsExactlyInAnyOrderEntriesOf(Map.of(denied, Errors.TOPIC_AUTHORIZATION_FAILED,
+                            missing, Errors.UNKNOWN_TOPIC_OR_PARTITION, allowed, Errors.OPERATION_NOT_ATTEMPTED));
+        }
+    }
+
+    /**
+     * Metadata v12 asked for the topics' authorized operations: as Kafka, a topic refused (TOPIC_AUTHORIZATION_FAILED)
+     * keeps the field's default, Integer.MIN_VALUE, while one the principal may describe gets its operations, even
+     * when it does not exist (UNKNOWN_TOPIC_OR_PARTITION).
+     */
+    @Test
+    void metadataGivesTheOperationsOfDescribableTopicsOnlyErroredOrNot() throws Exception {
+        createTopic("ops-shown");
+        createTopic("ops-refused");
+        grant(allow(ResourceType.TOPIC, "ops-shown", "User:bob", AclOperation.WRITE),
+                allow(ResourceType.TOPIC, "ops-absent", "User:bob", AclOperation.DESCRIBE));
+        MetadataRequestData asked = new MetadataRequestData().setAllowAutoTopicCreation(false)
+                .setIncludeTopicAuthorizedOperations(true);
+        for (String topic : List.of("ops-shown", "ops-absent", "ops-refused")) {
+            asked.topics().add(new MetadataRequestData.MetadataRequestTopic().setName(topic));
+        }
+        try (Socket socket = AclTesting.loggedIn(cluster, cluster.running().get(0), "bob")) {
+            MetadataResponse response = AclTesting.send(socket, new MetadataRequest.Builder(asked).build((short) 12));
+            int describe = 1 << AclOperation.DESCRIBE.code();
+            int write = 1 << AclOperation.WRITE.code();
+            assertThat(response.data().topics()).extracting(t -> t.name(), t -> Errors.forCode(t.errorCode()),
+                    t -> t.topicAuthorizedOperations()).containsExactlyInAnyOrder(
+                    tuple("ops-shown", Errors.NONE, describe | write),
+                    tuple("ops-absent", Errors.UNKNOWN_TOPIC_OR_PARTITION, describe),
+                    tuple("ops-refused", Errors.TOPIC_AUTHORIZATION_FAILED, Integer.MIN_VALUE));
+        }
     }
 
     @Test

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ledgerstream.log.metadata.MetadataConflictException;
 import io.ledgerstream.log.metadata.MetadataStore;
+import io.ledgerstream.log.metadata.ScramCredentialStore;
+import io.ledgerstream.log.metadata.UserScramCredentials;
+import io.ledgerstream.log.metadata.Versioned;
 import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.KafkaTool;
 import io.ledgerstream.log.testing.LocalBroker;
@@ -181,9 +185,16 @@ class SecuredClientsITCase {
         }
         try (ScramCredentialCache watching = ScramCredentialCache.start(new MetadataStore(
                 local.broker().zookeeper(), local.broker().config().metadataRoot()))) {
-            assertThat(configs("--bootstrap-server", bootstrap("PLAINTEXT"), "--alter", "--entity-type", "users",
-                    "--entity-name", "dave", "--add-config",
+            // Both mechanisms in one call are two alterations of dave in one request, which Kafka 4.1 refuses.
+            assertThatThrownBy(() -> configs("--bootstrap-server", bootstrap("PLAINTEXT"), "--alter",
+                    "--entity-type", "users", "--entity-name", "dave", "--add-config",
                     "SCRAM-SHA-256=[iterations=8192,password=dave-secret],SCRAM-SHA-512=[password=dave-secret]"))
+                    .hasMessageContaining("A user credential cannot be altered twice in the same request");
+            assertThat(configs("--bootstrap-server", bootstrap("PLAINTEXT"), "--alter", "--entity-type", "users",
+                    "--entity-name", "dave", "--add-config", "SCRAM-SHA-256=[iterations=8192,password=dave-secret]"))
+                    .contains("Completed updating config for user dave.");
+            assertThat(configs("--bootstrap-server", bootstrap("PLAINTEXT"), "--alter", "--entity-type", "users",
+                    "--entity-name", "dave", "--add-config", "SCRAM-SHA-512=[password=dave-secret]"))
                     .contains("Completed updating config for user dave.");
             // Every broker's cache follows ZooKeeper: a watch sees the new user within a second.
             Await.until("dave's credentials seen through a watch", Duration.ofSeconds(1),
@@ -226,6 +237,62 @@ class SecuredClientsITCase {
         }
     }
 
+    /**
+     * A user whose last credential is removed keeps its node, empty: its version goes on, so a compare-and-set read
+     * before the removal cannot overwrite credentials made after it (a deleted and re-created node would start its
+     * version again at 0). The emptied user logs nobody in and is described as Kafka describes a user without any.
+     */
+    @Test
+    void aUserEmptiedOfCredentialsKeepsItsNodeSoAStaleWriteCannotOverwriteNewerOnes() throws Exception {
+        MetadataStore metadata = new MetadataStore(local.broker().zookeeper(),
+                local.broker().config().metadataRoot());
+        ScramCredentialStore store = metadata.scramCredentials();
+        try (Admin admin = TestClients.admin(bootstrap("PLAINTEXT"))) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("erin",
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), "erin-secret")))
+                    .all().get(30, TimeUnit.SECONDS);
+            Versioned<UserScramCredentials> stale = store.read("erin").get(30, TimeUnit.SECONDS);
+            assertThat(stale.version()).isZero();
+
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialDeletion("erin",
+                    ScramMechanism.SCRAM_SHA_512))).all().get(30, TimeUnit.SECONDS);
+            Versioned<UserScramCredentials> emptied = store.read("erin").get(30, TimeUnit.SECONDS);
+            assertThat(emptied.value().isEmpty()).isTrue();
+            assertThat(emptied.version()).as("the emptied node is kept, one version on").isEqualTo(1);
+            assertThat(store.users().get(30, TimeUnit.SECONDS)).contains("erin");
+            assertThatThrownBy(() -> admin.describeUserScramCredentials(List.of("erin")).description("erin")
+                    .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(ResourceNotFoundException.class)
+                    .hasMessageContaining("Attempt to describe a user credential that does not exist: erin");
+            assertThat(admin.describeUserScramCredentials().users().get(30, TimeUnit.SECONDS))
+                    .doesNotContain("erin");
+            Await.until("erin refused once the broker's watch saw the removal", WAIT,
+                    () -> !logsIn(scram("SCRAM-SHA-512", "erin", "erin-secret")));
+
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("erin",
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), "erin-newer")))
+                    .all().get(30, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> store.write("erin", stale.value(), stale.version()).get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(MetadataConflictException.class);
+            assertThat(store.read("erin").get(30, TimeUnit.SECONDS).value().byMechanism())
+                    .containsOnlyKeys("SCRAM-SHA-256");
+            Await.until("erin's newer credential logs in", WAIT,
+                    () -> logsIn(scram("SCRAM-SHA-256", "erin", "erin-newer")));
+        }
+    }
+
+    /** Whether a client with these settings logs in on the SASL_SSL listener (a failed login is a refusal). */
+    private static boolean logsIn(Map<String, String> security) {
+        try {
+            describeCluster(bootstrap("SASL_SSL"), security);
+            return true;
+        } catch (Exception e) {
+            if (causes(e).stream().anyMatch(SaslAuthenticationException.class::isInstance)) {
+                return false;
+            }
+            throw new AssertionError("Neither logged in nor refused", e);
+        }
+    }
+
     @Test
     void badScramAlterationsAreRefusedPerUserWithKafkasErrors() throws Exception {
         try (Admin admin = TestClients.admin(bootstrap("PLAINTEXT"))) {
@@ -240,17 +307,40 @@ class SecuredClientsITCase {
                     new UserScramCredentialUpsertion("twice", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256,
                             4096), "other"),
                     new UserScramCredentialUpsertion("fine", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256,
+                            4096), "secret"),
+                    new UserScramCredentialUpsertion("both", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256,
+                            4096), "secret"),
+                    new UserScramCredentialUpsertion("both", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512,
+                            4096), "secret"),
+                    new UserScramCredentialDeletion("ghost", ScramMechanism.SCRAM_SHA_256),
+                    new UserScramCredentialUpsertion("ghost", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256,
                             4096), "secret")));
             assertThat(result.values().get("fine").toCompletionStage().toCompletableFuture()
                     .get(30, TimeUnit.SECONDS)).isNull();
+            assertRefused(result.values().get("both"), DuplicateResourceException.class,
+                    "A user credential cannot be altered twice in the same request");
+            // As Kafka: the deletion of a credential ghost does not have fails first, and that failure stands.
+            assertRefused(result.values().get("ghost"), ResourceNotFoundException.class,
+                    "Attempt to delete a user credential that does not exist");
             assertRefused(result.values().get("few"), UnacceptableCredentialException.class, "Too few iterations");
             assertRefused(result.values().get("many"), UnacceptableCredentialException.class, "Too many iterations");
             assertRefused(result.values().get("nobody"), ResourceNotFoundException.class,
                     "Attempt to delete a user credential that does not exist");
             assertRefused(result.values().get("twice"), DuplicateResourceException.class,
                     "A user credential cannot be altered twice in the same request");
-            assertThat(admin.describeUserScramCredentials(List.of("few", "many", "twice", "fine")).users()
-                    .get(30, TimeUnit.SECONDS)).containsExactly("fine");
+            assertThat(admin.describeUserScramCredentials(List.of("few", "many", "twice", "fine", "both", "ghost"))
+                    .users().get(30, TimeUnit.SECONDS)).containsExactly("fine");
+
+            // A deletion and an upsertion of one user: refused as a whole, the stored credential left as it was.
+            var swap = admin.alterUserScramCredentials(List.of(
+                    new UserScramCredentialDeletion("fine", ScramMechanism.SCRAM_SHA_256),
+                    new UserScramCredentialUpsertion("fine", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512,
+                            8192), "other")));
+            assertRefused(swap.values().get("fine"), DuplicateResourceException.class,
+                    "A user credential cannot be altered twice in the same request");
+            assertThat(admin.describeUserScramCredentials(List.of("fine")).description("fine")
+                    .get(30, TimeUnit.SECONDS).credentialInfos()).extracting(ScramCredentialInfo::mechanism)
+                    .containsExactly(ScramMechanism.SCRAM_SHA_256);
         }
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", local.broker().kafkaPort("PLAINTEXT"))) {
             socket.setSoTimeout(30_000);

@@ -29,8 +29,9 @@ import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
 
 /**
  * AddPartitionsToTxn. The client form (v0 to v3) adds the partitions a transactional producer is about to write;
- * as in Kafka, internal topics are refused (TOPIC_AUTHORIZATION_FAILED: offsets join through AddOffsetsToTxn),
- * unknown partitions get UNKNOWN_TOPIC_OR_PARTITION, and then the others OPERATION_NOT_ATTEMPTED. The batched
+ * as in Kafka, topics without Write and internal topics are refused (TOPIC_AUTHORIZATION_FAILED: offsets join
+ * through AddOffsetsToTxn), unknown partitions get UNKNOWN_TOPIC_OR_PARTITION, and when any is refused the others
+ * get OPERATION_NOT_ATTEMPTED. The batched
  * broker form (v4, v5) is served for verification only (verifyOnly: a partition leader asks whether a partition is
  * in the transaction, KIP-890); adding through it belongs to transaction version 2 and gets INVALID_REQUEST. The
  * broker form needs ClusterAction on the cluster, as in Kafka (else CLUSTER_AUTHORIZATION_FAILED).
@@ -87,8 +88,15 @@ public final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitions
                 topicsRefused.put(tp, Errors.TOPIC_AUTHORIZATION_FAILED);
             }
         });
-        CompletableFuture<Map<TopicPartition, Errors>> checked = topicsRefused.isEmpty()
-                ? checkPartitions(partitions) : CompletableFuture.completedFuture(topicsRefused);
+        // As Kafka: the partitions of the topics allowed are still checked, so that an unknown one is named as such
+        // next to those refused, and only those that passed every check are OPERATION_NOT_ATTEMPTED.
+        Set<TopicPartition> allowed = new LinkedHashSet<>(partitions);
+        allowed.removeAll(topicsRefused.keySet());
+        CompletableFuture<Map<TopicPartition, Errors>> checked = checkPartitions(allowed).thenApply(failed -> {
+            Map<TopicPartition, Errors> refused = new LinkedHashMap<>(topicsRefused);
+            refused.putAll(failed);
+            return refused;
+        });
         return checked.thenCompose(refused -> {
             if (!refused.isEmpty()) {
                 Map<TopicPartition, Errors> results = new LinkedHashMap<>();

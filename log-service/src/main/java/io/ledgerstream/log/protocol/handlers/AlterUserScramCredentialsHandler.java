@@ -11,12 +11,11 @@ import io.ledgerstream.log.protocol.RequestContext;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ApiException;
@@ -38,13 +37,14 @@ import org.apache.kafka.common.security.scram.internals.ScramFormatter;
 
 /**
  * AlterUserScramCredentials, as a ZooKeeper-based Kafka broker serves it (what {@code kafka-configs --entity-type
- * users --alter} sends): each user's deletions and upsertions are checked, then applied together to the user's
- * stored credentials by compare-and-set, so a user's change is all or nothing; users fail or succeed apart.
+ * users --alter} sends): each user's alteration is checked, then applied to the user's stored credentials by
+ * compare-and-set; users fail or succeed apart.
  * <ol>
  *   <li>An empty user name is UNACCEPTABLE_CREDENTIAL; an unknown mechanism UNSUPPORTED_SASL_MECHANISM; fewer
  *       iterations than the mechanism's minimum (4096), or more than 16384, UNACCEPTABLE_CREDENTIAL; an empty salt
  *       or salted password UNACCEPTABLE_CREDENTIAL.</li>
- *   <li>A user with a mechanism named twice is DUPLICATE_RESOURCE.</li>
+ *   <li>A user altered twice in one request (two mechanisms, or a deletion and an upsertion) is
+ *       DUPLICATE_RESOURCE, as in Kafka, unless its first alteration already failed: then that failure stands.</li>
  *   <li>Deleting a credential the user does not have is RESOURCE_NOT_FOUND.</li>
  *   <li>Otherwise the stored keys are derived from the salted password (RFC 5802: stored key, server key; the
  *       password itself never reaches the broker) and written. Another change of the same user in between makes
@@ -76,13 +76,18 @@ public final class AlterUserScramCredentialsHandler implements ApiHandler<AlterU
         return 0;
     }
 
-    /** One user's alterations: mechanisms to delete and credentials to put, by mechanism name. */
-    private record Change(Set<String> deletions, Map<String, StoredScramCredential> upsertions) {
-        UserScramCredentials applyTo(UserScramCredentials stored) {
-            Map<String, StoredScramCredential> next = new HashMap<>(stored.byMechanism());
-            deletions.forEach(next::remove);
-            next.putAll(upsertions);
-            return new UserScramCredentials(next);
+    /**
+     * A user's one alteration in the request: a mechanism to delete, or an upsertion. A second one for the same user
+     * marks it a duplicate, which fails the user as Kafka does.
+     */
+    private static final class Change {
+        private final String deletion;
+        private final ScramCredentialUpsertion upsertion;
+        private boolean duplicate;
+
+        private Change(String deletion, ScramCredentialUpsertion upsertion) {
+            this.deletion = deletion;
+            this.upsertion = upsertion;
         }
     }
 
@@ -93,47 +98,37 @@ public final class AlterUserScramCredentialsHandler implements ApiHandler<AlterU
         if (refused != null) {
             return CompletableFuture.completedFuture(refused);
         }
+        // As Kafka: deletions first, then upsertions, each in the order sent; a user's first failure, or a second
+        // alteration of it, settles the user and later alterations of it are not looked at.
         Map<String, ApiException> failed = new LinkedHashMap<>();
         Map<String, Change> changes = new LinkedHashMap<>();
-        Set<String> seen = new HashSet<>();
         for (ScramCredentialDeletion deletion : request.data().deletions()) {
             String user = deletion.name();
-            ApiException invalid = invalid(user, deletion.mechanism());
-            if (invalid == null && !seen.add(user + "\u0000" + deletion.mechanism())) {
-                invalid = duplicate();
+            if (settled(user, failed, changes)) {
+                continue;
             }
+            ApiException invalid = invalid(user, deletion.mechanism());
             if (invalid != null) {
-                fail(user, invalid, failed, changes);
-            } else if (!failed.containsKey(user)) {
-                change(user, changes).deletions().add(ScramMechanism.fromType(deletion.mechanism()).mechanismName());
+                failed.put(user, invalid);
+            } else {
+                changes.put(user, new Change(ScramMechanism.fromType(deletion.mechanism()).mechanismName(), null));
             }
         }
         for (ScramCredentialUpsertion upsertion : request.data().upsertions()) {
             String user = upsertion.name();
+            if (settled(user, failed, changes)) {
+                continue;
+            }
             ApiException invalid = invalid(upsertion);
-            if (invalid == null && !seen.add(user + "\u0000" + upsertion.mechanism())) {
-                invalid = duplicate();
-            }
-            StoredScramCredential credential = null;
-            if (invalid == null) {
-                try {
-                    credential = stored(upsertion);
-                } catch (GeneralSecurityException | KafkaException e) {
-                    invalid = new UnacceptableCredentialException("The salted password cannot be used as a "
-                            + ScramMechanism.fromType(upsertion.mechanism()).mechanismName() + " key: "
-                            + e.getMessage());
-                }
-            }
             if (invalid != null) {
-                fail(user, invalid, failed, changes);
-            } else if (!failed.containsKey(user)) {
-                change(user, changes).upsertions().put(ScramMechanism.fromType(upsertion.mechanism()).mechanismName(),
-                        credential);
+                failed.put(user, invalid);
+            } else {
+                changes.put(user, new Change(null, upsertion));
             }
         }
         List<CompletableFuture<Void>> applied = new ArrayList<>();
         Map<String, Throwable> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
-        changes.forEach((user, change) -> applied.add(apply(user, change, ATTEMPTS).handle((v, e) -> {
+        changes.forEach((user, change) -> applied.add(apply(user, change).handle((v, e) -> {
             if (e != null) {
                 outcomes.put(user, Futures.unwrap(e));
             }
@@ -149,15 +144,17 @@ public final class AlterUserScramCredentialsHandler implements ApiHandler<AlterU
         });
     }
 
-    /** A user's first failure fails all of its alterations. */
-    private static void fail(String user, ApiException error, Map<String, ApiException> failed,
-                             Map<String, Change> changes) {
-        failed.putIfAbsent(user, error);
-        changes.remove(user);
-    }
-
-    private static Change change(String user, Map<String, Change> changes) {
-        return changes.computeIfAbsent(user, u -> new Change(new HashSet<>(), new HashMap<>()));
+    /** Whether the user is already failed, or already has an alteration (which this one makes a duplicate). */
+    private static boolean settled(String user, Map<String, ApiException> failed, Map<String, Change> changes) {
+        if (failed.containsKey(user)) {
+            return true;
+        }
+        Change first = changes.get(user);
+        if (first != null) {
+            first.duplicate = true;
+            return true;
+        }
+        return false;
     }
 
     private static ApiException duplicate() {
@@ -209,17 +206,49 @@ public final class AlterUserScramCredentialsHandler implements ApiHandler<AlterU
                 credential.iterations());
     }
 
-    /** Reads the user's credentials, applies the change and writes them back; starts over if the user moved on. */
-    private CompletableFuture<Void> apply(String user, Change change, int attemptsLeft) {
-        return store.read(user).thenCompose(stored -> {
-            for (String mechanism : change.deletions()) {
-                if (!stored.value().byMechanism().containsKey(mechanism)) {
+    /**
+     * Applies a user's alteration: a duplicate fails (after a deletion, once the credential is known to exist, as
+     * Kafka checks that first); an upsertion's keys are derived, then the user's credentials are read, changed and
+     * written back, starting over if the user moved on meanwhile.
+     */
+    private CompletableFuture<Void> apply(String user, Change change) {
+        if (change.duplicate && change.upsertion != null) {
+            return CompletableFuture.failedFuture(duplicate());
+        }
+        StoredScramCredential credential = null;
+        if (change.upsertion != null) {
+            try {
+                credential = stored(change.upsertion);
+            } catch (GeneralSecurityException | KafkaException e) {
+                return CompletableFuture.failedFuture(new UnacceptableCredentialException("The salted password "
+                        + "cannot be used as a " + ScramMechanism.fromType(change.upsertion.mechanism())
+                        .mechanismName() + " key: " + e.getMessage()));
+            }
+        }
+        StoredScramCredential upserted = credential;
+        return apply(user, stored -> {
+            Map<String, StoredScramCredential> next = new HashMap<>(stored.byMechanism());
+            if (change.deletion != null) {
+                if (next.remove(change.deletion) == null) {
                     throw new ResourceNotFoundException("Attempt to delete a user credential that does not exist");
                 }
+                if (change.duplicate) {
+                    throw duplicate();
+                }
+            } else {
+                next.put(ScramMechanism.fromType(change.upsertion.mechanism()).mechanismName(), upserted);
             }
-            return store.write(user, change.applyTo(stored.value()), stored.version());
-        }).exceptionallyCompose(e -> Futures.unwrap(e) instanceof MetadataConflictException && attemptsLeft > 1
-                ? apply(user, change, attemptsLeft - 1) : CompletableFuture.failedFuture(Futures.unwrap(e)));
+            return new UserScramCredentials(next);
+        }, ATTEMPTS);
+    }
+
+    /** Reads the user's credentials, changes them and writes them back; starts over if the user moved on. */
+    private CompletableFuture<Void> apply(String user, UnaryOperator<UserScramCredentials> changed,
+                                          int attemptsLeft) {
+        return store.read(user).thenCompose(stored ->
+                        store.write(user, changed.apply(stored.value()), stored.version()))
+                .exceptionallyCompose(e -> Futures.unwrap(e) instanceof MetadataConflictException && attemptsLeft > 1
+                        ? apply(user, changed, attemptsLeft - 1) : CompletableFuture.failedFuture(Futures.unwrap(e)));
     }
 
     private static AlterUserScramCredentialsResponseData.AlterUserScramCredentialsResult result(String user,

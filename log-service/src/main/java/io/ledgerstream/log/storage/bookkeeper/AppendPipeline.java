@@ -314,6 +314,7 @@ final class AppendPipeline {
 
     private void onRolled(long base, long createdAt, WriteHandle handle, Throwable error) {
         Runnable seal;
+        List<LedgerForcer> due;
         synchronized (lock) {
             seal = null;
             List<PendingAppend> waiting = awaitingSegment;
@@ -334,17 +335,19 @@ final class AppendPipeline {
                 seal = sealReadyLocked();
             }
             drainLocked();
+            due = takeForcesDueLocked();
         }
         writes.runQueued();
         if (seal != null) {
             seal.run();
         }
-        startDueForces();
+        due.forEach(LedgerForcer::forceIfDue);
         completions.runQueued();
     }
 
     private void onWritten(PendingAppend append, Throwable error) {
         Runnable seal;
+        List<LedgerForcer> due;
         synchronized (lock) {
             append.writer.inFlight--;
             if (error == null) {
@@ -360,11 +363,12 @@ final class AppendPipeline {
             }
             drainLocked();
             seal = sealReadyLocked();
+            due = takeForcesDueLocked();
         }
         if (seal != null) {
             seal.run();
         }
-        startDueForces();
+        due.forEach(LedgerForcer::forceIfDue);
         completions.runQueued();
     }
 
@@ -462,7 +466,7 @@ final class AppendPipeline {
 
     /** Step 4 of {@link #roll}: closes a rolled segment's ledger and records it as sealed. */
     private CompletableFuture<Void> sealRolled(SegmentWriter writer, long end) {
-        return forceForClose(writer).thenCompose(v -> ledgers.close(writer.handle))
+        return writer.forceForClose(ledgers).thenCompose(v -> ledgers.close(writer.handle))
                 .thenCompose(v -> chain.recordSealed(() -> writer.segment.seal(end)))
                 .whenComplete((v, e) -> {
                     if (e != null) {
@@ -547,7 +551,7 @@ final class AppendPipeline {
         if (empty) {
             return ledgers.close(writer.handle).thenCompose(v -> chain.removeEmpty(writer.segment.ledgerId()));
         }
-        return forceForClose(writer).thenCompose(v -> ledgers.close(writer.handle)).thenCompose(v -> {
+        return writer.forceForClose(ledgers).thenCompose(v -> ledgers.close(writer.handle)).thenCompose(v -> {
             SegmentRecord sealed = writer.segment.seal(end);
             return chain.recordSealed(() -> sealed);
         });
@@ -559,19 +563,15 @@ final class AppendPipeline {
         return new SegmentWriter(segment, handle, forcer);
     }
 
-    /** Lets the forcers that counted acknowledged records start a force, outside the lock. */
-    private void startDueForces() {
-        List<LedgerForcer> due;
-        synchronized (lock) {
-            due = List.copyOf(forcesDue);
-            forcesDue.clear();
+    /** The forcers due to start a force, taken to start outside the lock; none, unallocated, without deferred sync. */
+    @GuardedBy("lock")
+    private List<LedgerForcer> takeForcesDueLocked() {
+        if (forcesDue.isEmpty()) {
+            return List.of();
         }
-        due.forEach(LedgerForcer::forceIfDue);
-    }
-
-    /** Forces a deferred-sync ledger before closing it: BookKeeper closes one at its last forced entry. */
-    private static CompletableFuture<Void> forceForClose(SegmentWriter writer) {
-        return writer.deferred() ? writer.forcer.forceForClose() : CompletableFuture.completedFuture(null);
+        List<LedgerForcer> due = List.copyOf(forcesDue);
+        forcesDue.clear();
+        return due;
     }
 
     /** The write handle of the active segment. */

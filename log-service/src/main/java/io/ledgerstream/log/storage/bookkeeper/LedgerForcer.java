@@ -82,12 +82,15 @@ final class LedgerForcer {
         if (start) {
             handle.force().whenComplete((v, error) -> {
                 metrics.ledgerForced(error == null);
+                boolean closing;
                 synchronized (this) {
                     forcing = false;
+                    closing = stopped;
                 }
-                if (error != null) {
+                // Once the ledger is closing, the force before its close decides; this one no longer fails the log.
+                if (error != null && !closing) {
                     onFailure.accept(error);
-                } else {
+                } else if (error == null) {
                     forceIfDue();
                 }
             });

@@ -15,6 +15,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.bookkeeper.client.api.ReadHandle;
 import org.apache.bookkeeper.client.api.WriteHandle;
 import org.apache.kafka.common.TopicPartition;
@@ -64,9 +66,11 @@ final class PartitionOpener {
      *       sync when the topic's flush settings ask for it.</li>
      *   <li>Compare-and-set at {@code v} a record with the sealed segments, the new open segment and the writer
      *       epoch: the leader epoch given, or the last writer's plus one. A leader epoch below the last writer's
-     *       fails at once with {@link LogFencedException}, before anything is fenced. On conflict (another writer is opening or writing) delete the new ledger and start
-     *       again from step 1, at most five times, then fail with {@link LogFencedException}. On any other
-     *       failure delete the new ledger (and any copy made in step 2) and fail.</li>
+     *       fails at once with {@link LogFencedException}, before anything is fenced. On conflict (another writer
+     *       is opening or writing) delete the new ledger and any copy made in step 2 and start again from step 1,
+     *       at most five times, then fail with {@link LogFencedException}. On a failure before the compare-and-set,
+     *       delete any copy and fail; on any other failure of the compare-and-set (it may have been stored all the
+     *       same) keep the new ledger and the copies and fail.</li>
      *   <li>Delete the dropped ledgers. A failure here only leaves an unreferenced ledger behind; it is logged.</li>
      * </ol>
      */
@@ -98,10 +102,13 @@ final class PartitionOpener {
 
     private CompletableFuture<Opened> attemptOnce(TopicPartition partition, Replication replication, int epoch,
                                                   boolean deferredSync) {
+        FenceResult fenced = FenceResult.start();
+        // Set when the compare-and-set failed other than by a conflict: it may have been stored all the same.
+        AtomicBoolean mayBeStored = new AtomicBoolean();
         return metadata.partition(partition.topic(), partition.partition())
                 .thenCompose(current -> refuseOlderEpoch(partition, current.value(), epoch)
-                        .thenCompose(v -> fenceAndSeal(current.value(), new LedgerSalvage(ledgers, clock, partition,
-                                replication))).thenCompose(sealed -> {
+                        .thenCompose(v -> fenceAndSeal(current.value(), fenced, new LedgerSalvage(ledgers, clock,
+                                partition, replication))).thenCompose(sealed -> {
                     long next = sealed.kept.isEmpty()
                             ? current.value().logStartOffset()
                             : sealed.kept.get(sealed.kept.size() - 1).endOffset();
@@ -121,15 +128,29 @@ final class PartitionOpener {
                                         return CompletableFuture.completedFuture(
                                                 new Opened(stored, sealed.kept, handle));
                                     }
-                                    ledgers.close(handle).whenComplete((x, y) -> deleteQuietly(partition, handle.getId()));
-                                    sealed.copies.forEach(id -> deleteQuietly(partition, id));
                                     // A conflict goes up as it is, for attempt() to retry.
                                     boolean conflict = Futures.unwrap(error) instanceof MetadataConflictException;
+                                    if (conflict) {
+                                        ledgers.close(handle).whenComplete((x, y) ->
+                                                deleteQuietly(partition, handle.getId()));
+                                    } else {
+                                        // The record may refer to the new ledger and the copies now: keep them.
+                                        mayBeStored.set(true);
+                                        ledgers.close(handle);
+                                        LOG.warn("Storing the record of {} failed and may have been stored all the "
+                                                + "same; keeping ledger {} and copies {}, unreferenced if it was not",
+                                                partition, handle.getId(), sealed.copies);
+                                    }
                                     return CompletableFuture.<Opened>failedFuture(conflict ? error
                                             : BookKeeperErrors.translate(error, partition.toString()));
                                 }).thenCompose(f -> f);
                     });
-                }));
+                }))
+                .whenComplete((opened, error) -> {
+                    if (error != null && !mayBeStored.get()) {
+                        fenced.copies.forEach(id -> deleteQuietly(partition, id));
+                    }
+                });
     }
 
     private static CompletableFuture<Void> refuseOlderEpoch(TopicPartition partition, PartitionRecord record,
@@ -147,11 +168,16 @@ final class PartitionOpener {
      * past a deferred-sync ledger's end.
      */
     private record FenceResult(List<SegmentRecord> kept, List<Long> dropped, List<Long> empty, List<Long> copies) {
+        static FenceResult start() {
+            return new FenceResult(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                    new CopyOnWriteArrayList<>());
+        }
     }
 
-    private CompletableFuture<FenceResult> fenceAndSeal(PartitionRecord record, LedgerSalvage salvage) {
-        CompletableFuture<FenceResult> result = CompletableFuture.completedFuture(
-                new FenceResult(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+    /** Fills {@code into} (its copies are known to the caller even when a later step fails). */
+    private CompletableFuture<FenceResult> fenceAndSeal(PartitionRecord record, FenceResult into,
+                                                        LedgerSalvage salvage) {
+        CompletableFuture<FenceResult> result = CompletableFuture.completedFuture(into);
         for (SegmentRecord segment : record.segments()) {
             result = result.thenCompose(acc -> {
                 if (segment.sealed()) {

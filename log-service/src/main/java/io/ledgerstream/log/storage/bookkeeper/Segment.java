@@ -35,6 +35,11 @@ final class Segment {
 
     /** The handle appends go to; null for segments sealed before this broker opened the partition. */
     private final WriteHandle writeHandle;
+    /**
+     * Whether {@link #writeHandle} writes with deferred sync, so that acknowledged entries may lie past its
+     * LastAddConfirmed. Known once: reading the LastAddConfirmed takes the handle's lock, which its appends take too.
+     */
+    private final boolean deferredWrites;
 
     private volatile long lastReadableEntryId;
     private volatile long sizeBytes;
@@ -51,6 +56,7 @@ final class Segment {
         this.baseOffset = baseOffset;
         this.createdAtMs = createdAtMs;
         this.writeHandle = writeHandle;
+        this.deferredWrites = writeHandle != null && BookKeeperLedgers.deferredSync(writeHandle);
         this.index = new OffsetIndex(baseOffset);
         this.lastReadableEntryId = lastEntryId;
         this.sizeBytes = sizeBytes;
@@ -200,7 +206,7 @@ final class Segment {
         if (lookup.found()) {
             return CompletableFuture.completedFuture(lookup.entryId());
         }
-        return handle().thenCompose(h -> h == writeHandle && lookup.entryId() > h.getLastAddConfirmed()
+        return handle().thenCompose(h -> pastConfirmed(h, lookup.entryId())
                         ? h.readUnconfirmedAsync(lookup.entryId(), lookup.entryId())
                         : h.readAsync(lookup.entryId(), lookup.entryId()))
                 .thenCompose(entries -> {
@@ -219,10 +225,15 @@ final class Segment {
      */
     private CompletableFuture<LedgerEntries> readRange(ReadHandle h, long first, int count, long maxSize) {
         long last = first + count - 1;
-        if (h == writeHandle && last > h.getLastAddConfirmed()) {
+        if (pastConfirmed(h, last)) {
             return h.readUnconfirmedAsync(first, last);
         }
         return h.batchReadAsync(first, count, maxSize);
+    }
+
+    /** Whether {@code entryId} lies past what the deferred-sync writer {@code h} has forced. */
+    private boolean pastConfirmed(ReadHandle h, long entryId) {
+        return deferredWrites && h == writeHandle && entryId > h.getLastAddConfirmed();
     }
 
     private synchronized CompletableFuture<ReadHandle> handle() {

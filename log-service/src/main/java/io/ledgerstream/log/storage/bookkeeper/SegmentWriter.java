@@ -1,5 +1,6 @@
 package io.ledgerstream.log.storage.bookkeeper;
 
+import java.util.concurrent.CompletableFuture;
 import org.apache.bookkeeper.client.api.WriteHandle;
 
 /**
@@ -27,5 +28,21 @@ final class SegmentWriter {
     /** Whether the ledger acknowledges entries before their journal fsync. */
     boolean deferred() {
         return forcer != null;
+    }
+
+    /**
+     * Forces a deferred-sync ledger before it is closed, as BookKeeper closes one at its last forced entry; a ledger
+     * whose force fails is abandoned to {@code ledgers}, left open for the next writer to recover. Call it outside
+     * the pipeline's lock: it calls the BookKeeper client.
+     */
+    CompletableFuture<Void> forceForClose(BookKeeperLedgers ledgers) {
+        if (!deferred()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return forcer.forceForClose().whenComplete((v, e) -> {
+            if (e != null) {
+                ledgers.abandon(handle);
+            }
+        });
     }
 }

@@ -13,7 +13,8 @@ import io.ledgerstream.log.partition.LogClosedException;
 import io.ledgerstream.log.partition.LogException;
 import io.ledgerstream.log.partition.ProducerStateTable;
 import io.ledgerstream.log.partition.RecordBatches;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -263,14 +264,18 @@ final class AppendPipeline {
         writes.enqueue(() -> {
             CompletableFuture<Long> written;
             long handedOver = metrics.appendStarted();
+            // The one copy of the batch: into pooled direct memory that BookKeeper writes to the bookies (it reads
+            // the bytes and releases the reference it is given) and that the tail cache then keeps.
+            ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer(batch.remaining());
+            direct.writeBytes(batch.duplicate());
             try {
-                written = handle.appendAsync(Unpooled.wrappedBuffer(batch.duplicate()));
+                written = handle.appendAsync(direct.retainedDuplicate());
             } catch (RuntimeException e) {
                 written = CompletableFuture.failedFuture(e);
             }
             written.whenComplete((id, error) -> {
                 metrics.appendDone(handedOver);
-                onWritten(append, error);
+                onWritten(append, direct, error);
             });
         });
     }
@@ -330,13 +335,19 @@ final class AppendPipeline {
         completions.runQueued();
     }
 
-    private void onWritten(PendingAppend append, Throwable error) {
+    /** An entry's write completed; {@code direct} is its bytes, whose reference the append keeps or releases. */
+    private void onWritten(PendingAppend append, ByteBuf direct, Throwable error) {
         Runnable seal;
         synchronized (lock) {
             append.writer.inFlight--;
-            if (error == null) {
+            if (error == null && append.state == PendingAppend.State.WAITING) {
                 append.state = PendingAppend.State.WRITTEN;
+                append.direct = direct;
+            } else if (error == null) {
+                // Failed already, behind an earlier write that failed: nobody reads it.
+                direct.release();
             } else {
+                direct.release();
                 append.state = PendingAppend.State.FAILED;
                 append.error = BookKeeperErrors.translate(error, name);
                 if (failure == null) {
@@ -378,7 +389,7 @@ final class AppendPipeline {
             pending.pollFirst();
             PendingAppend done = head;
             if (done.state == PendingAppend.State.WRITTEN) {
-                cache.add(done.batch);
+                cache.add(done.takeDirect());
                 done.writer.segment.acknowledged(done.entryId, done.batch);
                 highWatermark = done.lastOffset + 1;
                 if (done.commit != null) {
@@ -393,6 +404,9 @@ final class AppendPipeline {
                 completions.enqueue(() -> done.future.completeExceptionally(error));
                 for (PendingAppend later : pending) {
                     later.state = PendingAppend.State.FAILED;
+                    if (later.direct != null) {
+                        later.takeDirect().release();
+                    }
                     completions.enqueue(() -> later.future.completeExceptionally(error));
                 }
                 pending.clear();
@@ -578,6 +592,8 @@ final class AppendPipeline {
         LogException error;
         Writer writer;
         long entryId = -1;
+        /** Once WRITTEN: the bytes BookKeeper wrote, off the heap, one reference, until handed to the cache. */
+        ByteBuf direct;
 
         PendingAppend(ByteBuffer batch, long baseOffset, long lastOffset, long logAppendTimeMs, Boolean commit) {
             this.batch = batch;
@@ -585,6 +601,13 @@ final class AppendPipeline {
             this.lastOffset = lastOffset;
             this.logAppendTimeMs = logAppendTimeMs;
             this.commit = commit;
+        }
+
+        /** The written bytes' reference, handed over once. */
+        ByteBuf takeDirect() {
+            ByteBuf taken = direct;
+            direct = null;
+            return taken;
         }
     }
 }

@@ -37,6 +37,9 @@ public final class BatchCache {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     @GuardedBy("lock")
     private final ConcurrentSkipListMap<Long, Held> batches = new ConcurrentSkipListMap<>();
+    /** Closed with its log: takes nothing more (appends completing late are released at once). */
+    @GuardedBy("lock")
+    private boolean closed;
 
     public BatchCache(CacheBudget budget) {
         this.budget = budget;
@@ -58,7 +61,7 @@ public final class BatchCache {
         boolean added;
         lock.writeLock().lock();
         try {
-            added = batches.putIfAbsent(base, held) == null;
+            added = !closed && batches.putIfAbsent(base, held) == null;
         } finally {
             lock.writeLock().unlock();
         }
@@ -91,7 +94,18 @@ public final class BatchCache {
         return batches.containsKey(baseOffset);
     }
 
-    /** Lets go of everything (the log closed). */
+    /** Lets go of everything, and of every batch added from now on (the log closed). */
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            closed = true;
+        } finally {
+            lock.writeLock().unlock();
+        }
+        clear();
+    }
+
+    /** Lets go of everything held. */
     public void clear() {
         List<Held> released = new ArrayList<>();
         lock.writeLock().lock();

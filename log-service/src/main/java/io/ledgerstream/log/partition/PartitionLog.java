@@ -155,6 +155,12 @@ public interface PartitionLog extends AutoCloseable {
     /** Completes the appends in flight, seals the open segment and releases the log. */
     CompletableFuture<Void> closeAsync();
 
+    /**
+     * Lets go of the memory the log holds (its tail cache) without completing, sealing or storing anything, as if
+     * its process died: for a broker halted in fault tests. The log is not used afterwards.
+     */
+    void halt();
+
     @Override
     default void close() {
         closeAsync().join();

@@ -172,6 +172,19 @@ class BatchCacheTest {
     }
 
     @Test
+    void aClosedCacheReleasesWhatItHeldAndWhatIsAddedLater() {
+        CacheBudget budget = new CacheBudget(1 << 20);
+        BatchCache cache = new BatchCache(budget);
+        cache.add(batchAt(0, 3));
+        cache.close();
+        ByteBuf late = batchAt(3, 3);
+        cache.add(late);
+        assertThat(given).allSatisfy(b -> assertThat(b.refCnt()).isZero());
+        assertThat(budget.usedBytes()).isZero();
+        assertThat(cache.read(3, 1 << 20, 6)).isNull();
+    }
+
+    @Test
     void aZeroBudgetCachesNothingAndReleasesWhatItIsGiven() {
         BatchCache cache = new BatchCache(new CacheBudget(0));
         ByteBuf batch = batchAt(0, 1);

@@ -454,7 +454,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 .thenCompose(v -> producerState.saveOnClose(pipeline))
                 .whenComplete((v, e) -> {
                     chain.closeReaders();
-                    cache.clear();
+                    cache.close();
                     pipeline.releaseWaiters();
                     if (e != null) {
                         result.completeExceptionally(BookKeeperErrors.translate(e, name));
@@ -463,6 +463,11 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                     }
                 });
         return result;
+    }
+
+    @Override
+    public void halt() {
+        cache.close();
     }
 
     @Override

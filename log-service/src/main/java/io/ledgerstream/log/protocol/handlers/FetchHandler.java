@@ -52,7 +52,9 @@ import org.apache.kafka.common.requests.FetchResponse;
  * whose responses carry only partitions with records, errors or new offsets; an unknown session is
  * FETCH_SESSION_ID_NOT_FOUND, a wrong epoch INVALID_FETCH_SESSION_EPOCH, and a request that names topics otherwise
  * than its session does FETCH_SESSION_TOPIC_ID_ERROR. A read_committed fetch reads up to the last stable offset and is
- * told the aborted transactions among its records; both isolation levels are told the last stable offset.
+ * told the aborted transactions among its records; both isolation levels are told the last stable offset. The
+ * batches read (off-heap slices of the tail cache, mostly) are released once the response is built, which holds
+ * references of its own to those it sends ({@link BatchListRecords}) until the connection has written it.
  */
 public final class FetchHandler implements ApiHandler<FetchRequest> {
     private final PartitionLogs logs;
@@ -377,7 +379,8 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                     continue;
                 }
                 FetchedPartition p = read.partition();
-                if (topic == null || !topic.topicId().equals(p.topicId()) || !Objects.equals(topic.topic(), p.topic())) {
+                if (topic == null || !topic.topicId().equals(p.topicId())
+                        || !Objects.equals(topic.topic(), p.topic())) {
                     topic = new FetchResponseData.FetchableTopicResponse().setTopicId(p.topicId())
                             .setTopic(p.topic() == null ? "" : p.topic());
                     response.responses().add(topic);

@@ -186,6 +186,8 @@ class KafkaConnectionTest {
             assertThat(cached.refCnt()).as("the cache's reference and the answer's, until the write is done")
                     .isEqualTo(2);
             assertThat(written).isInstanceOf(CompositeByteBuf.class);
+            assertThat(written.isDirect()).as("all direct, so Netty's socket channel writes it without a copy")
+                    .isTrue();
             CompositeByteBuf parts = (CompositeByteBuf) written;
             List<Long> addresses = new ArrayList<>();
             for (int i = 0; i < parts.numComponents(); i++) {

@@ -35,7 +35,10 @@ public final class BatchCache {
 
     private final CacheBudget budget;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
-    @GuardedBy("lock")
+    /**
+     * A concurrent map, read without the lock where no buffer is touched ({@link #covers}); the lock orders taking a
+     * batch out and releasing it (write lock) against retaining it for a reader (read lock).
+     */
     private final ConcurrentSkipListMap<Long, Held> batches = new ConcurrentSkipListMap<>();
     /** Closed with its log: takes nothing more (appends completing late are released at once). */
     @GuardedBy("lock")

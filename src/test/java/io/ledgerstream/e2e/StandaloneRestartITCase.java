@@ -7,7 +7,6 @@ import io.ledgerstream.log.config.Replication;
 import io.ledgerstream.log.partition.AppendResult;
 import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.ReadResult;
-import io.ledgerstream.log.partition.RecordBatches;
 import io.ledgerstream.log.standalone.StandalonePlatform;
 import io.ledgerstream.log.testing.FreePorts;
 import io.ledgerstream.log.testing.TestBatches;
@@ -76,9 +75,10 @@ class StandaloneRestartITCase {
         List<KeyAtOffset> records = new ArrayList<>();
         long next = log.logStartOffset();
         while (next < log.highWatermark()) {
-            ReadResult read = log.readAsync(next, 4096).get(30, TimeUnit.SECONDS);
-            records.addAll(TestBatches.records(read.batches()));
-            next = RecordBatches.nextOffset(read.batches().get(read.batches().size() - 1));
+            try (ReadResult read = log.readAsync(next, 4096).get(30, TimeUnit.SECONDS)) {
+                records.addAll(TestBatches.records(read.batches()));
+                next = read.nextOffset();
+            }
         }
         return records;
     }

@@ -529,6 +529,8 @@ public final class Broker implements AutoCloseable {
         // Its node would go with the session anyway; closed first, it does not try to come back on a closed client.
         closeQuietly(registrar);
         zk.close();
+        // Nothing is sealed or stored; only the memory the logs hold goes (the process would take it along).
+        logs.halt();
         storage.close();
         closeQuietly(metricsServer);
         LOG.info("Broker {} halted", config.brokerId());

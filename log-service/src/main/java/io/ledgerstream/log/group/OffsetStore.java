@@ -88,28 +88,37 @@ public final class OffsetStore {
             return CompletableFuture.completedFuture(null);
         }
         return log.readAsync(offset, 1 << 20).thenCompose((ReadResult read) -> {
-            long next = offset;
-            for (ByteBuffer buffer : read.batches()) {
-                for (RecordBatch batch : MemoryRecords.readableRecords(buffer.duplicate()).batches()) {
-                    if (batch.isControlBatch()) {
-                        if (batch.baseOffset() >= offset) {
-                            replayMarker(batch, into);
-                        }
-                        continue;
-                    }
-                    Map<String, Map<TopicPartition, CommittedOffset>> target = batch.isTransactional()
-                            ? pendingReplayed.computeIfAbsent(batch.producerId(), id -> new HashMap<>()) : into;
-                    for (Record record : batch) {
-                        if (record.offset() >= offset) {
-                            apply(record, target);
-                            sinceSnapshot++;
-                        }
-                    }
-                }
-                next = RecordBatches.nextOffset(buffer);
+            long next;
+            try (read) {
+                next = replay(read, offset, into);
             }
             return next > offset ? replayFrom(next, into) : CompletableFuture.<Void>completedFuture(null);
         });
+    }
+
+    /** Applies what a read holds from {@code offset} on; returns the offset after its last batch. */
+    private long replay(ReadResult read, long offset, Map<String, Map<TopicPartition, CommittedOffset>> into) {
+        long next = offset;
+        for (ByteBuffer buffer : read.batches()) {
+            for (RecordBatch batch : MemoryRecords.readableRecords(buffer.duplicate()).batches()) {
+                if (batch.isControlBatch()) {
+                    if (batch.baseOffset() >= offset) {
+                        replayMarker(batch, into);
+                    }
+                    continue;
+                }
+                Map<String, Map<TopicPartition, CommittedOffset>> target = batch.isTransactional()
+                        ? pendingReplayed.computeIfAbsent(batch.producerId(), id -> new HashMap<>()) : into;
+                for (Record record : batch) {
+                    if (record.offset() >= offset) {
+                        apply(record, target);
+                        sinceSnapshot++;
+                    }
+                }
+            }
+            next = RecordBatches.nextOffset(buffer);
+        }
+        return next;
     }
 
     /** A replayed marker: a commit makes the producer's pending offsets committed, an abort drops them. */

@@ -386,6 +386,18 @@ public final class LeaderLogs implements PartitionLogs, AutoCloseable {
         });
     }
 
+    /**
+     * Drops every open log without closing it, as if the process died ({@link PartitionLog#halt}); no log opens
+     * afterwards. For a broker halted in fault tests.
+     */
+    public void halt() {
+        closed = true;
+        for (CompletableFuture<PartitionLog> log : logs.values()) {
+            log.thenAccept(PartitionLog::halt);
+        }
+        logs.clear();
+    }
+
     /** Closes every open log, waiting for appends in flight; no log opens afterwards. */
     @Override
     public void close() {

@@ -15,7 +15,8 @@ import org.apache.kafka.common.record.MemoryRecords;
 
 /**
  * Encodes a response header and body into one Netty buffer: the fields go into pooled buffers, record batches are
- * added as components as they are. A fetch response of megabytes is thus never copied into a fresh array.
+ * added as components as they are (a fetch answered from the tail cache: slices of the cache's own off-heap buffers).
+ * A fetch response of megabytes is thus never copied into a fresh array.
  *
  * <p>Not thread-safe: each {@link #encode} call makes and uses its own instance.
  */
@@ -136,24 +137,37 @@ final class ByteBufWritable implements Writable {
     @Override
     public void writeRecords(BaseRecords records) {
         if (records instanceof BatchListRecords list) {
-            list.batches().forEach(this::addAsIs);
+            // Each batch goes in as a retained slice: the encoded buffer holds its own reference until Netty has
+            // written it to the socket (or failed to), whatever the response's owner does with the records.
+            list.batches().forEach(batch -> addComponent(batch.retainedSlice()));
         } else if (records instanceof MemoryRecords memory) {
-            addAsIs(memory.buffer());
+            if (memory.buffer().hasRemaining()) {
+                addComponent(Unpooled.wrappedBuffer(memory.buffer().duplicate()));
+            }
         } else {
             throw new IllegalArgumentException("Cannot encode records of type " + records.getClass().getName());
         }
     }
 
-    private void addAsIs(ByteBuffer buffer) {
-        if (!buffer.hasRemaining()) {
-            return;
+    /** Adds records as they are, after the fields written so far; the composite takes over the reference. */
+    private void addComponent(ByteBuf records) {
+        boolean handedOver = false;
+        try {
+            if (records.isReadable()) {
+                if (fields.isReadable()) {
+                    ByteBuf full = fields;
+                    fields = null;
+                    out.addComponent(true, full);
+                    fields = allocator.buffer(FIELDS_AFTER_RECORDS_BYTES);
+                }
+                // The composite owns it from here, and releases it itself should adding fail.
+                handedOver = true;
+                out.addComponent(true, records);
+            }
+        } finally {
+            if (!handedOver) {
+                records.release();
+            }
         }
-        if (fields.isReadable()) {
-            ByteBuf full = fields;
-            fields = null;
-            out.addComponent(true, full);
-            fields = allocator.buffer(FIELDS_AFTER_RECORDS_BYTES);
-        }
-        out.addComponent(true, Unpooled.wrappedBuffer(buffer.duplicate()));
     }
 }

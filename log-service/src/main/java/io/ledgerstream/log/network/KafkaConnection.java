@@ -1,6 +1,7 @@
 package io.ledgerstream.log.network;
 
 import io.ledgerstream.log.protocol.ApiHandlers;
+import io.ledgerstream.log.protocol.BatchListRecords;
 import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
 import io.ledgerstream.log.security.SecuredListener;
@@ -21,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
@@ -191,14 +193,21 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         RequestContext context = new RequestContext(header, listener.listenerName(), listener.protocol(),
                 principal(ctx), ctx.channel().remoteAddress(), ctx.executor(), ordered);
         CompletableFuture<AbstractResponse> serving = handlers.dispatch(context, request);
-        serving.whenComplete((response, error) -> ctx.executor().execute(() -> {
-            ordered.complete(null);
-            if (error != null) {
-                close(ctx, header.apiKey() + " request failed: " + KafkaErrors.message(error));
-            } else {
-                answered(ctx, started, response);
+        serving.whenComplete((response, error) -> {
+            try {
+                ctx.executor().execute(() -> {
+                    ordered.complete(null);
+                    if (error != null) {
+                        close(ctx, header.apiKey() + " request failed: " + KafkaErrors.message(error));
+                    } else {
+                        answered(ctx, started, response);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // The event loop shut down with the broker: the answer is never written.
+                BatchListRecords.releaseFrom(response);
             }
-        }));
+        });
         // Only a Produce lets the next request start before its answer; for any other, being answered is enough.
         if (!started.produce) {
             return serving;
@@ -315,6 +324,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     /** Records a request's response (null when none is sent) and writes every answered request at the head. */
     private void answered(ChannelHandlerContext ctx, RequestOrder.Started request, AbstractResponse response) {
         order.answered(request, response);
+        if (closed) {
+            dropAnswered();
+            return;
+        }
         for (RequestOrder.Started next; !closed && (next = order.nextToWrite()) != null; ) {
             if (next.response() != null) {
                 write(ctx, next);
@@ -328,6 +341,10 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 .setApiKeys(handlers.advertisedVersions()));
     }
 
+    /**
+     * Encodes and writes an answer. The response's own references to its record batches go as soon as it is encoded:
+     * the encoded buffer holds references of its own, which Netty releases once the write completes or fails.
+     */
     private void write(ChannelHandlerContext ctx, RequestOrder.Started request) {
         ByteBuf bytes;
         try {
@@ -335,6 +352,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException e) {
             close(ctx, "cannot encode the " + request.header.apiKey() + " response: " + e);
             return;
+        } finally {
+            BatchListRecords.releaseFrom(request.response());
         }
         int throttleMs = request.response().throttleTimeMs();
         order.writing();
@@ -422,6 +441,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
         dropQueued();
+        dropAnswered();
         if (sasl != null) {
             sasl.dispose();
         }
@@ -433,7 +453,13 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
             closeLog.closed(ctx.channel().remoteAddress(), reason);
         }
         dropQueued();
+        dropAnswered();
         ctx.close();
+    }
+
+    /** Releases what the answers that will never be written hold (a fetch's batches). */
+    private void dropAnswered() {
+        order.dropAnswered().forEach(BatchListRecords::releaseFrom);
     }
 
     /** Drops the frames not started, their bytes back to the broker's budget. */

@@ -1,6 +1,9 @@
 package io.ledgerstream.log.network;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 
@@ -71,6 +74,21 @@ final class RequestOrder {
     Started nextToWrite() {
         Started head = started.peekFirst();
         return head != null && head.answered ? started.pollFirst() : null;
+    }
+
+    /** For a closed connection: takes off every answered request, whose answers will never be written. */
+    List<AbstractResponse> dropAnswered() {
+        List<AbstractResponse> dropped = new ArrayList<>();
+        for (Iterator<Started> it = started.iterator(); it.hasNext(); ) {
+            Started request = it.next();
+            if (request.answered) {
+                it.remove();
+                if (request.response != null) {
+                    dropped.add(request.response);
+                }
+            }
+        }
+        return dropped;
     }
 
     void writing() {

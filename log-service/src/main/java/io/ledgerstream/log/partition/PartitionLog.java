@@ -53,7 +53,8 @@ public interface PartitionLog extends AutoCloseable {
      * reached (the first batch is returned even when larger, so a reader always progresses). read_committed reads
      * stop at the last stable offset and name the aborted transactions among the batches.
      *
-     * @return the batches; empty at the high watermark (read_committed: at the last stable offset); fails with
+     * @return the batches, which the caller owns and must {@link ReadResult#close close}; empty at the high
+     *     watermark (read_committed: at the last stable offset); fails with
      *     {@link OffsetOutOfRangeException} below the log start offset or beyond the high watermark
      */
     CompletableFuture<ReadResult> readAsync(long offset, int maxBytes, IsolationLevel isolation);
@@ -153,6 +154,12 @@ public interface PartitionLog extends AutoCloseable {
 
     /** Completes the appends in flight, seals the open segment and releases the log. */
     CompletableFuture<Void> closeAsync();
+
+    /**
+     * Lets go of the memory the log holds (its tail cache) without completing, sealing or storing anything, as if
+     * its process died: for a broker halted in fault tests. The log is not used afterwards.
+     */
+    void halt();
 
     @Override
     default void close() {

@@ -1,6 +1,7 @@
 package io.ledgerstream.log.partition;
 
 import io.ledgerstream.log.partition.InvalidRecordBatchException.Reason;
+import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.utils.Crc32C;
 
@@ -131,6 +132,12 @@ public final class RecordBatches {
     /** Offset after the batch's last record. */
     public static long nextOffset(ByteBuffer batch) {
         return lastOffset(batch) + 1;
+    }
+
+    /** Offset after the last record of a batch held in a Netty buffer (from its reader index). */
+    public static long nextOffset(ByteBuf batch) {
+        return batch.getLong(batch.readerIndex() + BASE_OFFSET) + batch.getInt(batch.readerIndex() + LAST_OFFSET_DELTA)
+                + 1;
     }
 
     public static int recordCount(ByteBuffer batch) {

@@ -1,5 +1,6 @@
 package io.ledgerstream.log.quota;
 
+import io.netty.util.ReferenceCountUtil;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -35,6 +36,8 @@ final class MeasuredBytes {
         if (response instanceof FetchResponse fetch) {
             for (FetchResponseData.FetchableTopicResponse topic : fetch.data().responses()) {
                 for (FetchResponseData.PartitionData partition : topic.partitions()) {
+                    // Batches read for the response are released here, as it will not send them.
+                    ReferenceCountUtil.release(partition.records());
                     partition.setRecords(MemoryRecords.EMPTY);
                 }
             }

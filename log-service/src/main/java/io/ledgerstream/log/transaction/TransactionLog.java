@@ -55,15 +55,17 @@ final class TransactionLog {
         }
         return log.readAsync(offset, READ_BYTES).thenCompose(read -> {
             long next = offset;
-            for (ByteBuffer buffer : read.batches()) {
-                for (RecordBatch batch : MemoryRecords.readableRecords(buffer.duplicate()).batches()) {
-                    for (Record record : batch) {
-                        if (record.offset() >= offset && record.hasKey()) {
-                            apply(record, into);
+            try (read) {
+                for (ByteBuffer buffer : read.batches()) {
+                    for (RecordBatch batch : MemoryRecords.readableRecords(buffer.duplicate()).batches()) {
+                        for (Record record : batch) {
+                            if (record.offset() >= offset && record.hasKey()) {
+                                apply(record, into);
+                            }
                         }
                     }
+                    next = RecordBatches.nextOffset(buffer);
                 }
-                next = RecordBatches.nextOffset(buffer);
             }
             return next > offset ? loadFrom(log, next, into) : CompletableFuture.completedFuture(into);
         });

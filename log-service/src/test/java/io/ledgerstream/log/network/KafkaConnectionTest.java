@@ -5,18 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ledgerstream.log.config.NetworkConfig;
 import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.ApiHandlers;
+import io.ledgerstream.log.protocol.BatchListRecords;
 import io.ledgerstream.log.protocol.RequestContext;
 import io.ledgerstream.log.security.SecuredListener;
 import io.ledgerstream.log.security.ServerSecurity;
+import io.ledgerstream.log.testing.TestBatches;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -24,6 +31,8 @@ import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.MetadataResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
@@ -35,15 +44,17 @@ import org.junit.jupiter.api.Test;
 /**
  * The order rules of one connection, with handlers the test answers by hand: produce requests overlap once the one
  * before is ordered in its logs, any other request waits for everything before it, and responses always leave in
- * request order.
+ * request order. A fetch answer's record batches go out as the buffers read (no copy), held until the write is done,
+ * and are released when the answer is never written.
  */
 class KafkaConnectionTest {
     private final Scripted<ProduceRequest> produce = new Scripted<>(ApiKeys.PRODUCE, (short) 11);
     private final Scripted<MetadataRequest> metadata = new Scripted<>(ApiKeys.METADATA, (short) 12);
+    private final Scripted<FetchRequest> fetch = new Scripted<>(ApiKeys.FETCH, (short) 12);
     private final EmbeddedChannel channel = new EmbeddedChannel(
             new KafkaConnection(SecuredListener.plaintext("PLAINTEXT"),
                     ServerSecurity.plaintext(NetworkConfig.fromMap(Map.of())),
-                    new ApiHandlers().register(produce).register(metadata),
+                    new ApiHandlers().register(produce).register(metadata).register(fetch),
                     new ConnectionCloseLog(java.time.Clock.systemUTC(), 60_000, 100),
                     new KafkaFrameDecoder(1 << 20, Integer.MAX_VALUE, false, new RequestMemory(-1),
                             new ReadPauses())));
@@ -139,6 +150,8 @@ class KafkaConnectionTest {
 
     @Test
     void aResponseCarryingAThrottleTimeMutesTheConnectionForThatTimeOnceSent() {
+        // Only the test moves the channel's clock: real time passing (a slow run) must not lift the throttle early.
+        channel.freezeTime();
         send(metadataRequest(), 1);
         metadata.calls.get(0).response.complete(new MetadataResponse(
                 new MetadataResponseData().setThrottleTimeMs(500), (short) 12));
@@ -159,6 +172,72 @@ class KafkaConnectionTest {
         channel.runPendingTasks();
         assertThat(answeredCorrelationIds()).containsExactly(2);
         assertThat(channel.config().isAutoRead()).isTrue();
+    }
+
+    @Test
+    void aFetchAnswerCarriesTheReadBuffersThemselvesUntilItsWriteIsDone() {
+        ByteBuf cached = cachedBatch();
+        send(fetchRequest(), 1);
+        fetch.calls.get(0).response.complete(fetchResponse(cached.retainedSlice()));
+        channel.runPendingTasks();
+
+        ByteBuf written = channel.readOutbound();
+        try {
+            assertThat(cached.refCnt()).as("the cache's reference and the answer's, until the write is done")
+                    .isEqualTo(2);
+            assertThat(written).isInstanceOf(CompositeByteBuf.class);
+            assertThat(written.isDirect()).as("all direct, so Netty's socket channel writes it without a copy")
+                    .isTrue();
+            CompositeByteBuf parts = (CompositeByteBuf) written;
+            List<Long> addresses = new ArrayList<>();
+            for (int i = 0; i < parts.numComponents(); i++) {
+                ByteBuf part = parts.component(i);
+                if (part.hasMemoryAddress()) {
+                    addresses.add(part.memoryAddress() + part.readerIndex());
+                }
+            }
+            assertThat(addresses).as("the batch goes out from the cache's own memory, not a copy")
+                    .contains(cached.memoryAddress() + cached.readerIndex());
+            int at = ByteBufUtil.indexOf(cached.duplicate(), written);
+            assertThat(at).as("the batch's bytes within the answer").isPositive();
+        } finally {
+            written.release();
+        }
+        assertThat(cached.refCnt()).as("the answer's reference went with its write").isEqualTo(1);
+        cached.release();
+    }
+
+    @Test
+    void aFetchAnsweredAfterTheConnectionClosedReleasesItsBuffers() {
+        ByteBuf cached = cachedBatch();
+        send(fetchRequest(), 1);
+        channel.close();
+        channel.runPendingTasks();
+        fetch.calls.get(0).response.complete(fetchResponse(cached.retainedSlice()));
+        channel.runPendingTasks();
+        assertThat(cached.refCnt()).as("nothing holds the batch but its owner").isEqualTo(1);
+        cached.release();
+    }
+
+    /** A record batch in pooled direct memory, as the tail cache holds one. */
+    private static ByteBuf cachedBatch() {
+        ByteBuffer batch = TestBatches.batch("k", 5, 100, 0);
+        ByteBuf cached = PooledByteBufAllocator.DEFAULT.directBuffer(batch.remaining());
+        cached.writeBytes(batch);
+        return cached;
+    }
+
+    private static AbstractRequest fetchRequest() {
+        return FetchRequest.Builder.forConsumer((short) 12, 500, 1, Map.of()).build((short) 12);
+    }
+
+    /** A fetch answer whose one partition carries {@code batch}, one reference of which it takes over. */
+    private static FetchResponse fetchResponse(ByteBuf batch) {
+        FetchResponseData data = new FetchResponseData();
+        data.responses().add(new FetchResponseData.FetchableTopicResponse().setTopic("t").setPartitions(
+                new ArrayList<>(List.of(new FetchResponseData.PartitionData().setPartitionIndex(0)
+                        .setRecords(new BatchListRecords(List.of(batch)))))));
+        return FetchResponse.of(data);
     }
 
     private static AbstractRequest produceRequest() {

@@ -74,14 +74,15 @@ public abstract class PartitionLogContractTest {
         List<KeyAtOffset> records = new ArrayList<>();
         long next = from;
         while (next < log.highWatermark()) {
-            ReadResult result = await(log.readAsync(next, maxBytes));
-            assertThat(result.batches()).as("read at %d below the high watermark", next).isNotEmpty();
-            for (KeyAtOffset r : TestBatches.records(result.batches())) {
-                if (r.offset() >= next) {
-                    records.add(r);
+            try (ReadResult result = await(log.readAsync(next, maxBytes))) {
+                assertThat(result.batches()).as("read at %d below the high watermark", next).isNotEmpty();
+                for (KeyAtOffset r : TestBatches.records(result.batches())) {
+                    if (r.offset() >= next) {
+                        records.add(r);
+                    }
                 }
+                next = result.nextOffset();
             }
-            next = RecordBatches.nextOffset(result.batches().get(result.batches().size() - 1));
         }
         return records;
     }
@@ -91,14 +92,15 @@ public abstract class PartitionLogContractTest {
         List<TestBatches.Entry> records = new ArrayList<>();
         long next = from;
         while (next < log.highWatermark()) {
-            ReadResult result = await(log.readAsync(next, maxBytes));
-            assertThat(result.batches()).as("read at %d below the high watermark", next).isNotEmpty();
-            for (TestBatches.Entry r : TestBatches.entries(result.batches())) {
-                if (r.offset() >= next) {
-                    records.add(r);
+            try (ReadResult result = await(log.readAsync(next, maxBytes))) {
+                assertThat(result.batches()).as("read at %d below the high watermark", next).isNotEmpty();
+                for (TestBatches.Entry r : TestBatches.entries(result.batches())) {
+                    if (r.offset() >= next) {
+                        records.add(r);
+                    }
                 }
+                next = result.nextOffset();
             }
-            next = RecordBatches.nextOffset(result.batches().get(result.batches().size() - 1));
         }
         return records;
     }
@@ -190,9 +192,11 @@ public abstract class PartitionLogContractTest {
 
     private static void assertEveryOffsetReadable(PartitionLog log, List<String> keys) throws Exception {
         for (int offset = 0; offset < keys.size(); offset++) {
-            ReadResult result = await(log.readAsync(offset, 1));
-            assertThat(result.batches()).hasSize(1);
-            List<KeyAtOffset> records = TestBatches.records(result.batches());
+            List<KeyAtOffset> records;
+            try (ReadResult result = await(log.readAsync(offset, 1))) {
+                assertThat(result.batches()).hasSize(1);
+                records = TestBatches.records(result.batches());
+            }
             int at = offset;
             assertThat(records).as("batch read at offset %d", offset)
                     .anySatisfy(r -> assertThat(r).isEqualTo(new KeyAtOffset(at, keys.get(at))));
@@ -204,7 +208,9 @@ public abstract class PartitionLogContractTest {
     void readsOutsideTheLogFailWithOffsetOutOfRangeAndAtTheEndAreEmpty(TestInfo test) throws Exception {
         PartitionLog log = openLog(test, LogConfig.DEFAULTS);
         await(log.appendAsync(TestBatches.batch("x", 5, 10, clock().millis())));
-        assertThat(await(log.readAsync(5, 1000)).batches()).isEmpty();
+        try (ReadResult atTheEnd = await(log.readAsync(5, 1000))) {
+            assertThat(atTheEnd.batches()).isEmpty();
+        }
         assertThat(failureOf(log.readAsync(6, 1000))).isInstanceOf(OffsetOutOfRangeException.class);
         assertThat(failureOf(log.readAsync(-1, 1000))).isInstanceOf(OffsetOutOfRangeException.class);
     }
@@ -389,7 +395,10 @@ public abstract class PartitionLogContractTest {
         for (long offset = 0; offset < log.highWatermark(); offset++) {
             long at = offset;
             TestBatches.Entry next = kept.stream().filter(e -> e.offset() >= at).findFirst().orElseThrow();
-            List<TestBatches.Entry> read = TestBatches.entries(await(log.readAsync(offset, 1)).batches());
+            List<TestBatches.Entry> read;
+            try (ReadResult result = await(log.readAsync(offset, 1))) {
+                read = TestBatches.entries(result.batches());
+            }
             assertThat(read.stream().filter(e -> e.offset() >= at).findFirst())
                     .as("first record read at offset %d", offset).contains(next);
         }

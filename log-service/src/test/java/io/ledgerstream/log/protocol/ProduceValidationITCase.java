@@ -3,6 +3,7 @@ package io.ledgerstream.log.protocol;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ledgerstream.log.partition.ReadResult;
 import io.ledgerstream.log.testing.BatchBytes;
 import io.ledgerstream.log.testing.LocalBroker;
 import io.ledgerstream.log.testing.RawKafkaRequests;
@@ -189,12 +190,14 @@ class ProduceValidationITCase {
         assertThat(read.get(0).timestamp()).isEqualTo(sent.timestamp());
         assertThat(read.get(0).value()).isEqualTo("v");
 
-        ByteBuffer stored = local.broker().logs().log(new TopicPartition("stamped", 0))
-                .thenCompose(log -> log.readAsync(0, 1 << 20)).get(30, TimeUnit.SECONDS).batches().get(0);
-        RecordBatch batch = MemoryRecords.readableRecords(stored.duplicate()).batches().iterator().next();
-        assertThat(batch.compressionType()).isEqualTo(org.apache.kafka.common.record.CompressionType.ZSTD);
-        assertThat(batch.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
-        batch.ensureValid();
+        try (ReadResult stamped = local.broker().logs().log(new TopicPartition("stamped", 0))
+                .thenCompose(log -> log.readAsync(0, 1 << 20)).get(30, TimeUnit.SECONDS)) {
+            ByteBuffer stored = stamped.batches().get(0);
+            RecordBatch batch = MemoryRecords.readableRecords(stored.duplicate()).batches().iterator().next();
+            assertThat(batch.compressionType()).isEqualTo(org.apache.kafka.common.record.CompressionType.ZSTD);
+            assertThat(batch.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
+            batch.ensureValid();
+        }
     }
 
     @Test

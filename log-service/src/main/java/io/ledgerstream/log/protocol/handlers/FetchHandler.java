@@ -52,7 +52,9 @@ import org.apache.kafka.common.requests.FetchResponse;
  * whose responses carry only partitions with records, errors or new offsets; an unknown session is
  * FETCH_SESSION_ID_NOT_FOUND, a wrong epoch INVALID_FETCH_SESSION_EPOCH, and a request that names topics otherwise
  * than its session does FETCH_SESSION_TOPIC_ID_ERROR. A read_committed fetch reads up to the last stable offset and is
- * told the aborted transactions among its records; both isolation levels are told the last stable offset.
+ * told the aborted transactions among its records; both isolation levels are told the last stable offset. The
+ * batches read (off-heap slices of the tail cache, mostly) are released once the response is built, which holds
+ * references of its own to those it sends ({@link BatchListRecords}) until the connection has written it.
  */
 public final class FetchHandler implements ApiHandler<FetchRequest> {
     private final PartitionLogs logs;
@@ -214,8 +216,14 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             long remaining = deadline - System.nanoTime();
             if (bytes >= minBytes || anyError || remaining <= 0 || results.isEmpty()) {
                 stopWaiting(results);
-                return CompletableFuture.completedFuture(respond(results, plan, metrics));
+                try {
+                    return CompletableFuture.completedFuture(respond(results, plan, metrics));
+                } finally {
+                    release(results);
+                }
             }
+            // Too little to answer yet: what was read goes back now, and is read again once something moved.
+            release(results);
             CompletableFuture<?>[] advanced = results.stream().map(PartitionRead::advanced)
                     .toArray(CompletableFuture[]::new);
             // Woken on a storage callback thread or the timer: read again on the connection's own event loop.
@@ -226,6 +234,11 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                         return poll(context, plan, refused, minBytes, maxBytes, isolation, deadline);
                     }, context.connectionExecutor());
         });
+    }
+
+    /** Releases the batches of the reads; the response holds references of its own to those it sends. */
+    private static void release(List<PartitionRead> results) {
+        results.forEach(PartitionRead::release);
     }
 
     /** Gives back the reads' waits on their logs' high watermarks, so idle logs do not keep them. */
@@ -272,14 +285,26 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         }
     }
 
+    /** One partition's read: {@code read} holds its batches (null after an error) until {@link #release}. */
     private record PartitionRead(FetchedPartition partition, FetchResponseData.PartitionData data,
-                                 List<ByteBuffer> batches, CompletableFuture<Void> advanced) {
+                                 ReadResult read, CompletableFuture<Void> advanced) {
         int bytes() {
-            return batches.stream().mapToInt(ByteBuffer::remaining).sum();
+            return read == null ? 0 : read.sizeInBytes();
+        }
+
+        boolean hasRecords() {
+            return read != null && !read.isEmpty();
         }
 
         PartitionRead withoutRecords() {
-            return new PartitionRead(partition, data, List.of(), advanced);
+            release();
+            return new PartitionRead(partition, data, null, advanced);
+        }
+
+        void release() {
+            if (read != null) {
+                read.close();
+            }
         }
     }
 
@@ -302,7 +327,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                 .setHighWatermark(FetchResponse.INVALID_HIGH_WATERMARK)
                 .setLastStableOffset(FetchResponse.INVALID_LAST_STABLE_OFFSET)
                 .setLogStartOffset(FetchResponse.INVALID_LOG_START_OFFSET)
-                .setRecords(MemoryRecords.EMPTY), List.of(), new CompletableFuture<>()));
+                .setRecords(MemoryRecords.EMPTY), null, new CompletableFuture<>()));
     }
 
     private static PartitionRead success(FetchedPartition partition, FetchResponseData.PartitionData data,
@@ -321,14 +346,14 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                 .setLastStableOffset(result.lastStableOffset())
                 .setLogStartOffset(result.logStartOffset())
                 .setAbortedTransactions(aborted);
-        return new PartitionRead(partition, data, result.batches(), advanced);
+        return new PartitionRead(partition, data, result, advanced);
     }
 
     /** Counts the batches of a partition that go out in the response. */
     private static void sent(PartitionRead read, TopicMetrics metrics) {
         int bytes = 0;
         int records = 0;
-        for (ByteBuffer batch : read.batches()) {
+        for (ByteBuffer batch : read.read().batches()) {
             bytes += batch.remaining();
             records += RecordBatches.recordCount(batch);
         }
@@ -343,26 +368,33 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         FetchSession session = plan.session();
         FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code())
                 .setSessionId(session == null ? FetchMetadata.INVALID_SESSION_ID : session.id());
-        FetchResponseData.FetchableTopicResponse topic = null;
-        for (PartitionRead read : results) {
-            FetchResponseData.PartitionData data = read.data();
-            boolean mustSend = session == null || session.mustSend(read.partition(), !read.batches().isEmpty(),
-                    data.errorCode() != Errors.NONE.code(), new SentState(data.highWatermark(),
-                            data.lastStableOffset(), data.logStartOffset()));
-            if (plan.incremental() && !mustSend) {
-                continue;
+        try {
+            FetchResponseData.FetchableTopicResponse topic = null;
+            for (PartitionRead read : results) {
+                FetchResponseData.PartitionData data = read.data();
+                boolean mustSend = session == null || session.mustSend(read.partition(), read.hasRecords(),
+                        data.errorCode() != Errors.NONE.code(), new SentState(data.highWatermark(),
+                                data.lastStableOffset(), data.logStartOffset()));
+                if (plan.incremental() && !mustSend) {
+                    continue;
+                }
+                FetchedPartition p = read.partition();
+                if (topic == null || !topic.topicId().equals(p.topicId())
+                        || !Objects.equals(topic.topic(), p.topic())) {
+                    topic = new FetchResponseData.FetchableTopicResponse().setTopicId(p.topicId())
+                            .setTopic(p.topic() == null ? "" : p.topic());
+                    response.responses().add(topic);
+                }
+                // The response takes references of its own: the reads are released once it is built.
+                topic.partitions().add(data.setRecords(read.hasRecords()
+                        ? new BatchListRecords(read.read().retainedBuffers()) : MemoryRecords.EMPTY));
+                if (read.hasRecords() && metrics.enabled()) {
+                    sent(read, metrics);
+                }
             }
-            FetchedPartition p = read.partition();
-            if (topic == null || !topic.topicId().equals(p.topicId()) || !Objects.equals(topic.topic(), p.topic())) {
-                topic = new FetchResponseData.FetchableTopicResponse().setTopicId(p.topicId())
-                        .setTopic(p.topic() == null ? "" : p.topic());
-                response.responses().add(topic);
-            }
-            topic.partitions().add(data.setRecords(read.batches().isEmpty() ? MemoryRecords.EMPTY
-                    : new BatchListRecords(read.batches())));
-            if (!read.batches().isEmpty() && metrics.enabled()) {
-                sent(read, metrics);
-            }
+        } catch (RuntimeException e) {
+            BatchListRecords.releaseFrom(FetchResponse.of(response));
+            throw e;
         }
         return FetchResponse.of(response);
     }

@@ -120,20 +120,22 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
         return log.readAsync(next, SCAN_BYTES).thenCompose(read -> {
             Found current = best;
             long after = next;
-            for (ByteBuffer buffer : read.batches()) {
-                for (RecordBatch batch : MemoryRecords.readableRecords(buffer.duplicate()).batches()) {
-                    after = batch.nextOffset();
-                    if (batch.maxTimestamp() < target || (max && batch.maxTimestamp() <= current.timestamp())) {
-                        continue;
-                    }
-                    for (Record record : batch) {
-                        if (record.offset() < log.logStartOffset()) {
+            try (read) {
+                for (ByteBuffer buffer : read.batches()) {
+                    for (RecordBatch batch : MemoryRecords.readableRecords(buffer.duplicate()).batches()) {
+                        after = batch.nextOffset();
+                        if (batch.maxTimestamp() < target || (max && batch.maxTimestamp() <= current.timestamp())) {
                             continue;
                         }
-                        if (max ? record.timestamp() > current.timestamp() : record.timestamp() >= target) {
-                            current = new Found(record.offset(), record.timestamp());
-                            if (!max) {
-                                return CompletableFuture.completedFuture(current);
+                        for (Record record : batch) {
+                            if (record.offset() < log.logStartOffset()) {
+                                continue;
+                            }
+                            if (max ? record.timestamp() > current.timestamp() : record.timestamp() >= target) {
+                                current = new Found(record.offset(), record.timestamp());
+                                if (!max) {
+                                    return CompletableFuture.completedFuture(current);
+                                }
                             }
                         }
                     }

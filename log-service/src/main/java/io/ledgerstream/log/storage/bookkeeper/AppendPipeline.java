@@ -13,7 +13,8 @@ import io.ledgerstream.log.partition.LogClosedException;
 import io.ledgerstream.log.partition.LogException;
 import io.ledgerstream.log.partition.ProducerStateTable;
 import io.ledgerstream.log.partition.RecordBatches;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -22,7 +23,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.bookkeeper.client.api.WriteHandle;
 import org.apache.kafka.common.TopicPartition;
@@ -65,10 +65,7 @@ final class AppendPipeline {
     private final SequentialRunner completions;
     private final StorageMetrics metrics;
     private volatile long highWatermark;
-    /** Readers waiting for the high watermark to move up; each leaves the set once completed or cancelled. */
-    private final Set<CompletableFuture<Void>> highWatermarkWaiters = ConcurrentHashMap.newKeySet();
-    /** Set once the log closed: every wait ends at once. */
-    private volatile boolean waitersReleased;
+    private final HighWatermarkWaiters highWatermarkWaiters = new HighWatermarkWaiters();
 
     private final Object lock = new Object();
     @GuardedBy("lock")
@@ -128,13 +125,7 @@ final class AppendPipeline {
     }
 
     CompletableFuture<Void> highWatermarkAdvanced() {
-        CompletableFuture<Void> waiter = new CompletableFuture<>();
-        highWatermarkWaiters.add(waiter);
-        waiter.whenComplete((v, e) -> highWatermarkWaiters.remove(waiter));
-        if (waitersReleased) {
-            waiter.complete(null);
-        }
-        return waiter;
+        return highWatermarkWaiters.next();
     }
 
     /**
@@ -268,19 +259,15 @@ final class AppendPipeline {
         writer.bytesWritten += append.batch.remaining();
         append.writer = writer;
         append.entryId = entryId;
-        WriteHandle handle = writer.handle;
         ByteBuffer batch = append.batch;
         writes.enqueue(() -> {
-            CompletableFuture<Long> written;
             long handedOver = metrics.appendStarted();
-            try {
-                written = handle.appendAsync(Unpooled.wrappedBuffer(batch.duplicate()));
-            } catch (RuntimeException e) {
-                written = CompletableFuture.failedFuture(e);
-            }
-            written.whenComplete((id, error) -> {
+            // The one copy of the batch: into pooled direct memory that BookKeeper writes and the tail cache keeps.
+            ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer(batch.remaining())
+                    .writeBytes(batch.duplicate());
+            writer.write(direct).whenComplete((id, error) -> {
                 metrics.appendDone(handedOver);
-                onWritten(append, error);
+                onWritten(append, direct, error);
             });
         });
     }
@@ -345,14 +332,20 @@ final class AppendPipeline {
         completions.runQueued();
     }
 
-    private void onWritten(PendingAppend append, Throwable error) {
+    /** An entry's write completed; {@code direct} is its bytes, whose reference the append keeps or releases. */
+    private void onWritten(PendingAppend append, ByteBuf direct, Throwable error) {
         Runnable seal;
         List<LedgerForcer> due;
         synchronized (lock) {
             append.writer.inFlight--;
-            if (error == null) {
+            if (error == null && append.state == PendingAppend.State.WAITING) {
                 append.state = PendingAppend.State.WRITTEN;
+                append.direct = direct;
+            } else if (error == null) {
+                // Failed already, behind an earlier write that failed: nobody reads it.
+                direct.release();
             } else {
+                direct.release();
                 append.state = PendingAppend.State.FAILED;
                 append.error = BookKeeperErrors.translate(error, name);
                 if (failure == null) {
@@ -396,7 +389,7 @@ final class AppendPipeline {
             pending.pollFirst();
             PendingAppend done = head;
             if (done.state == PendingAppend.State.WRITTEN) {
-                cache.add(done.batch);
+                cache.add(done.takeDirect());
                 done.writer.segment.acknowledged(done.entryId, done.batch);
                 highWatermark = done.lastOffset + 1;
                 if (done.writer.deferred()) {
@@ -415,13 +408,16 @@ final class AppendPipeline {
                 completions.enqueue(() -> done.future.completeExceptionally(error));
                 for (PendingAppend later : pending) {
                     later.state = PendingAppend.State.FAILED;
+                    if (later.direct != null) {
+                        later.takeDirect().release();
+                    }
                     completions.enqueue(() -> later.future.completeExceptionally(error));
                 }
                 pending.clear();
             }
         }
         if (highWatermark != highWatermarkBefore) {
-            List<CompletableFuture<Void>> woken = List.copyOf(highWatermarkWaiters);
+            List<CompletableFuture<Void>> woken = highWatermarkWaiters.current();
             completions.enqueue(() -> woken.forEach(w -> w.complete(null)));
         }
         if (snapshot != null) {
@@ -587,8 +583,7 @@ final class AppendPipeline {
 
     /** Ends every wait on the high watermark, once the log is closed. */
     void releaseWaiters() {
-        waitersReleased = true;
-        List.copyOf(highWatermarkWaiters).forEach(w -> w.complete(null));
+        highWatermarkWaiters.release();
     }
 
     /** A snapshot of the producers at the high watermark, or null when there is none to take (or the log failed). */

@@ -19,6 +19,7 @@ import io.ledgerstream.log.partition.ProducerStateTable;
 import io.ledgerstream.log.partition.ReadResult;
 import io.ledgerstream.log.partition.RecordBatches;
 import io.ledgerstream.log.partition.TransactionMarkers;
+import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.List;
@@ -215,7 +216,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
         if (offset >= limit) {
             return CompletableFuture.completedFuture(new ReadResult(List.of(), hw, start, lastStable, List.of()));
         }
-        List<ByteBuffer> cached = cache.read(offset, maxBytes, limit);
+        List<ByteBuf> cached = cache.read(offset, maxBytes, limit);
         if (cached != null) {
             metrics.cacheHit();
             return CompletableFuture.completedFuture(result(cached, offset, hw, start, lastStable, committed));
@@ -231,7 +232,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 if (!batches.isEmpty()) {
                     readAheadFrom(RecordBatches.nextOffset(batches.get(batches.size() - 1)), chunkBytes);
                 }
-                return result(batches, offset, hw, start, lastStable, committed);
+                return result(ReadResult.heap(batches), offset, hw, start, lastStable, committed);
             }
             if (offset < chain.logStartOffset()) {
                 // Retention deleted the segment while we read it.
@@ -251,11 +252,17 @@ public final class BookKeeperPartitionLog implements PartitionLog {
     }
 
     /** A read's result; a read_committed one names the aborted transactions among its batches. */
-    private ReadResult result(List<ByteBuffer> batches, long offset, long hw, long start, long lastStable,
+    private ReadResult result(List<ByteBuf> batches, long offset, long hw, long start, long lastStable,
                               boolean committed) {
         List<AbortedTransaction> aborted = List.of();
         if (committed && !batches.isEmpty()) {
-            aborted = producers.abortedTransactions(offset, RecordBatches.nextOffset(batches.get(batches.size() - 1)));
+            try {
+                aborted = producers.abortedTransactions(offset,
+                        RecordBatches.nextOffset(batches.get(batches.size() - 1)));
+            } catch (RuntimeException e) {
+                batches.forEach(ByteBuf::release);
+                throw e;
+            }
         }
         return new ReadResult(batches, hw, start, lastStable, aborted);
     }
@@ -454,7 +461,7 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                 .thenCompose(v -> producerState.saveOnClose(pipeline))
                 .whenComplete((v, e) -> {
                     chain.closeReaders();
-                    cache.clear();
+                    cache.close();
                     pipeline.releaseWaiters();
                     if (e != null) {
                         result.completeExceptionally(BookKeeperErrors.translate(e, name));
@@ -463,6 +470,11 @@ public final class BookKeeperPartitionLog implements PartitionLog {
                     }
                 });
         return result;
+    }
+
+    @Override
+    public void halt() {
+        cache.close();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.ledgerstream.log.storage.bookkeeper;
 
 import io.ledgerstream.log.partition.AppendResult;
 import io.ledgerstream.log.partition.LogException;
+import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
@@ -25,6 +26,8 @@ final class PendingAppend {
     LogException error;
     SegmentWriter writer;
     long entryId = -1;
+    /** Once WRITTEN: the bytes BookKeeper wrote, off the heap, one reference, until handed to the cache. */
+    ByteBuf direct;
 
     PendingAppend(ByteBuffer batch, long baseOffset, long lastOffset, long logAppendTimeMs, Boolean commit) {
         this.batch = batch;
@@ -32,5 +35,12 @@ final class PendingAppend {
         this.lastOffset = lastOffset;
         this.logAppendTimeMs = logAppendTimeMs;
         this.commit = commit;
+    }
+
+    /** The written bytes' reference, handed over once. */
+    ByteBuf takeDirect() {
+        ByteBuf taken = direct;
+        direct = null;
+        return taken;
     }
 }

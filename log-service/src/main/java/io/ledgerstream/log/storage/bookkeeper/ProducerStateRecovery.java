@@ -75,7 +75,10 @@ final class ProducerStateRecovery {
             return CompletableFuture.completedFuture(null);
         }
         return log.readAsync(offset, REPLAY_READ_BYTES).thenCompose(read -> {
-            long next = producers.replay(read.batches(), offset);
+            long next;
+            try (read) {
+                next = producers.replay(read.batches(), offset);
+            }
             return next > offset ? replayFrom(producers, log, next) : CompletableFuture.completedFuture(null);
         });
     }

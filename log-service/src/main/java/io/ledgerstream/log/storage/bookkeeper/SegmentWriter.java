@@ -1,5 +1,6 @@
 package io.ledgerstream.log.storage.bookkeeper;
 
+import io.netty.buffer.ByteBuf;
 import java.util.concurrent.CompletableFuture;
 import org.apache.bookkeeper.client.api.WriteHandle;
 
@@ -23,6 +24,18 @@ final class SegmentWriter {
         this.segment = segment;
         this.handle = handle;
         this.forcer = forcer;
+    }
+
+    /**
+     * Writes {@code direct} (a batch in direct memory; the caller keeps its reference) as the ledger's next entry:
+     * BookKeeper reads the bytes and releases the reference it is given. Call it outside the pipeline's lock.
+     */
+    CompletableFuture<Long> write(ByteBuf direct) {
+        try {
+            return handle.appendAsync(direct.retainedDuplicate());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Whether the ledger acknowledges entries before their journal fsync. */

@@ -11,7 +11,6 @@ import io.ledgerstream.log.metadata.TopicRecord;
 import io.ledgerstream.log.partition.AppendResult;
 import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.ReadResult;
-import io.ledgerstream.log.partition.RecordBatches;
 import io.ledgerstream.log.testing.LocalBookKeeperCluster;
 import io.ledgerstream.log.testing.ManualClock;
 import io.ledgerstream.log.testing.TestBatches;
@@ -82,9 +81,10 @@ class BookieFailureITCase {
                 List<KeyAtOffset> records = new ArrayList<>();
                 long next = 0;
                 while (next < log.highWatermark()) {
-                    ReadResult read = log.readAsync(next, 64 * 1024).get(30, TimeUnit.SECONDS);
-                    records.addAll(TestBatches.records(read.batches()));
-                    next = RecordBatches.nextOffset(read.batches().get(read.batches().size() - 1));
+                    try (ReadResult read = log.readAsync(next, 64 * 1024).get(30, TimeUnit.SECONDS)) {
+                        records.addAll(TestBatches.records(read.batches()));
+                        next = read.nextOffset();
+                    }
                 }
                 assertThat(records).hasSize(2400);
                 for (int i = 0; i < records.size(); i++) {

@@ -40,7 +40,7 @@ public final class BookieNode implements AutoCloseable {
      */
     /**
      * Entries wait here until written to the entry log (half of it fills while the other half is flushed); a
-     * producer at full speed writes some 25 MB/s to each of three bookies, so a half fills in about a second, time
+     * producer at full speed writes some 22 MB/s to each of three bookies, so a half fills in about 1.5 s, time
      * for the previous one's flush. Adds wait (throttled) only if both halves are full.
      */
     private static final int WRITE_CACHE_MB = 64;

@@ -21,9 +21,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One BookKeeper bookie (BookKeeper's own server classes) run in this process, with its journal and ledgers in
- * one folder and the journal fsynced on every write. Used by the standalone platform, the {@code bookie} command
- * and tests. Given a metrics port, it serves BookKeeper's own stats at {@code /metrics} there in Prometheus' text
- * format, through BookKeeper's Prometheus stats provider; without one it records none.
+ * one folder and the journal fsynced on every write. A new folder stores ledgers with BookKeeper's DbLedgerStorage;
+ * one written by an earlier version keeps SortedLedgerStorage (see {@link BookieStorage}). Used by the standalone
+ * platform, the {@code bookie} command and tests. Given a metrics port, it serves BookKeeper's own stats at
+ * {@code /metrics} there in Prometheus' text format, through BookKeeper's Prometheus stats provider; without one it
+ * records none.
  *
  * <p>Thread-safe as far as BookKeeper's server is: this class only holds final references to it.
  */
@@ -31,6 +33,35 @@ public final class BookieNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BookieNode.class);
     private static final int READ_BUFFER_BYTES = 256 << 10;
     private static final int ARENA_CHUNK_BYTES = 256 << 10;
+    /*
+     * DbLedgerStorage's caches are direct memory, and BookKeeper's defaults take a quarter of the JVM's maximum direct
+     * memory (by default the heap's maximum) for each cache of EACH bookie: three bookies in one process (standalone)
+     * would ask for one and a half times all of it, with Netty's buffers still to come. These sizes are per bookie.
+     */
+    /**
+     * Entries wait here until written to the entry log (half of it fills while the other half is flushed); a
+     * producer at full speed writes some 22 MB/s to each of three bookies, so a half fills in about 1.5 s, time
+     * for the previous one's flush. Adds wait (throttled) only if both halves are full.
+     */
+    private static final int WRITE_CACHE_MB = 64;
+    /** Entries read ahead of a reader catching up; a read-ahead batch takes at most half of it. */
+    private static final int READ_AHEAD_CACHE_MB = 32;
+    /**
+     * Entries read ahead per read that misses the cache (BookKeeper's default count), and at most this many bytes:
+     * our entries are batches of up to a megabyte, and a batch of 100 of them would empty the cache for one reader.
+     */
+    private static final int READ_AHEAD_BATCH_ENTRIES = 100;
+    private static final long READ_AHEAD_BATCH_BYTES = 4L << 20;
+    /**
+     * RocksDB's block cache for the entry locations index (BookKeeper's default: a tenth of max direct memory per
+     * bookie). The index holds some 24 bytes per entry, and entries are batches, so a few megabytes cover it.
+     */
+    private static final long ROCKSDB_BLOCK_CACHE_BYTES = 16L << 20;
+    /**
+     * RocksDB's memtable for the locations index (BookKeeper's default 64 MB, up to four of them, native memory
+     * outside every JVM limit): a few megabytes hold the locations of tens of thousands of batches between flushes.
+     */
+    private static final int ROCKSDB_WRITE_BUFFER_MB = 4;
     /** How long {@link #ensureCluster} waits for another bookie that is creating the cluster's metadata. */
     private static final long CLUSTER_CREATION_WAIT_MS = 30_000;
     /** BookKeeper's flag that a bookie's shutdown has been triggered; null if this BookKeeper has none. */
@@ -40,12 +71,14 @@ public final class BookieNode implements AutoCloseable {
     private final int port;
     private final EmbeddedServer server;
     private final LifecycleComponentStack stack;
+    private final BookieStorage storage;
 
-    private BookieNode(String host, int port, EmbeddedServer server) {
+    private BookieNode(String host, int port, EmbeddedServer server, BookieStorage storage) {
         this.host = host;
         this.port = port;
         this.server = server;
         this.stack = server.getLifecycleComponentStack();
+        this.storage = storage;
     }
 
     /**
@@ -118,11 +151,22 @@ public final class BookieNode implements AutoCloseable {
      */
     public static BookieNode start(File dataDir, String host, int port, String metadataServiceUri, String metricsHost,
                                    int metricsPort, Optional<BookieTls> tls) throws Exception {
+        return start(dataDir, host, port, metadataServiceUri, metricsHost, metricsPort, tls, BookieStorage.DB);
+    }
+
+    /**
+     * Starts a bookie as {@link #start(File, String, int, String, String, int, Optional)} does, with
+     * {@code forNewFolder} as the storage of a folder that holds no bookie data yet (tests make folders of the old
+     * storage with it).
+     */
+    static BookieNode start(File dataDir, String host, int port, String metadataServiceUri, String metricsHost,
+                            int metricsPort, Optional<BookieTls> tls, BookieStorage forNewFolder) throws Exception {
         File journal = new File(dataDir, "journal");
         File ledgers = new File(dataDir, "ledgers");
         if (!journal.isDirectory() && !journal.mkdirs() || !ledgers.isDirectory() && !ledgers.mkdirs()) {
             throw new IOException("Cannot create bookie folders under " + dataDir);
         }
+        BookieStorage storage = BookieStorage.of(dataDir, forNewFolder);
         ServerConfiguration conf = new ServerConfiguration();
         conf.setMetadataServiceUri(metadataServiceUri);
         conf.setBookiePort(port);
@@ -135,14 +179,13 @@ public final class BookieNode implements AutoCloseable {
         // waiting on its acknowledgement is not going to send more.
         conf.setJournalFlushWhenQueueEmpty(true);
         conf.setHttpServerEnabled(false);
+        // Entry logs (both storages write them) of 128 MiB instead of 1 GiB: a log's space comes back only once all
+        // of its ledgers are deleted (or it is compacted), so smaller logs give disk space back sooner.
         conf.setEntryLogSizeLimit(128L * 1024 * 1024);
         // Entries are read through a buffer of this size: BookKeeper's default of 512 bytes makes every read of a
         // 16 KiB batch some thirty system calls, while a consumer catching up reads the entry log sequentially.
         conf.setReadBufferBytes(READ_BUFFER_BYTES);
-        // The memtable copies entries into arena chunks of 4 MiB by default: humongous objects for G1, each one
-        // starting a concurrent cycle, which in a JVM shared with a broker stretched produce latency by pauses of up
-        // to 200 ms. Chunks this size are ordinary young-generation arrays.
-        conf.setSkipListArenaChunkSize(ARENA_CHUNK_BYTES);
+        configureStorage(conf, storage);
         conf.setDiskUsageThreshold(0.99f);
         conf.setDiskUsageWarnThreshold(0.98f);
         if (metricsPort >= 0) {
@@ -161,15 +204,37 @@ public final class BookieNode implements AutoCloseable {
         });
         EmbeddedServer server = EmbeddedServer.builder(new BookieConfiguration(conf)).build();
         server.getLifecycleComponentStack().start();
-        LOG.info("Bookie {}:{} started with data in {}{}{}", host, port, dataDir,
+        LOG.info("Bookie {}:{} started with data in {} ({}){}{}", host, port, dataDir, storage.className(),
                 tls.map(t -> t.authorizedRoles().isEmpty() ? ", TLS offered" : ", TLS required of roles "
                         + t.authorizedRoles()).orElse(""),
                 metricsPort >= 0 ? ", stats on http://" + metricsHost + ":" + metricsPort + "/metrics" : "");
-        return new BookieNode(host, port, server);
+        return new BookieNode(host, port, server, storage);
+    }
+
+    private static void configureStorage(ServerConfiguration conf, BookieStorage storage) {
+        conf.setLedgerStorageClass(storage.className());
+        if (storage == BookieStorage.SORTED) {
+            // The memtable copies entries into arena chunks of 4 MiB by default: humongous objects for G1, each one
+            // starting a concurrent cycle, which in a JVM shared with a broker stretched produce latency by pauses of
+            // up to 200 ms. Chunks this size are ordinary young-generation arrays.
+            conf.setSkipListArenaChunkSize(ARENA_CHUNK_BYTES);
+            return;
+        }
+        conf.setProperty("dbStorage_writeCacheMaxSizeMb", WRITE_CACHE_MB);
+        conf.setProperty("dbStorage_readAheadCacheMaxSizeMb", READ_AHEAD_CACHE_MB);
+        conf.setProperty("dbStorage_readAheadCacheBatchSize", READ_AHEAD_BATCH_ENTRIES);
+        conf.setProperty("dbStorage_readAheadCacheBatchBytesSize", READ_AHEAD_BATCH_BYTES);
+        conf.setProperty("dbStorage_rocksDB_blockCacheSize", ROCKSDB_BLOCK_CACHE_BYTES);
+        conf.setProperty("dbStorage_rocksDB_writeBufferSizeMB", ROCKSDB_WRITE_BUFFER_MB);
     }
 
     public int port() {
         return port;
+    }
+
+    /** The ledger storage this bookie runs, as its folder recorded it. */
+    public BookieStorage storage() {
+        return storage;
     }
 
     /** The bookie's identity in the cluster. */

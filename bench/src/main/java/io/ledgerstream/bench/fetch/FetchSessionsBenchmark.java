@@ -1,6 +1,7 @@
 package io.ledgerstream.bench.fetch;
 
 import io.ledgerstream.bench.BenchMain;
+import io.ledgerstream.bench.ProcessCpu;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;

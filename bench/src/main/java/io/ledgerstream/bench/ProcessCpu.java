@@ -1,4 +1,4 @@
-package io.ledgerstream.bench.fetch;
+package io.ledgerstream.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,10 +15,11 @@ import java.util.stream.Stream;
  *
  * <p>Immutable: each snapshot is a value.
  */
-record ProcessCpu(long totalTicks, Map<String, Long> groupTicks) {
+public record ProcessCpu(long totalTicks, Map<String, Long> groupTicks) {
 
-    static ProcessCpu of(long pid) throws IOException {
-        long total = ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+    /** A snapshot of process {@code pid}: its total and its thread groups'. */
+    public static ProcessCpu of(long pid) throws IOException {
+        long total = totalTicks(pid);
         Map<String, Long> groups = new HashMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
@@ -35,6 +36,11 @@ record ProcessCpu(long totalTicks, Map<String, Long> groupTicks) {
         return new ProcessCpu(total, groups);
     }
 
+    /** The CPU time, in clock ticks, that process {@code pid} has used so far (all its threads). */
+    public static long totalTicks(long pid) throws IOException {
+        return ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+    }
+
     /** utime plus stime: fields 14 and 15 of a stat line, counted after the name, which may hold spaces. */
     private static long ticks(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
@@ -42,7 +48,7 @@ record ProcessCpu(long totalTicks, Map<String, Long> groupTicks) {
     }
 
     /** The CPU used from {@code earlier} to this snapshot, per thread group (groups absent then count from 0). */
-    ProcessCpu since(ProcessCpu earlier) {
+    public ProcessCpu since(ProcessCpu earlier) {
         Map<String, Long> groups = new HashMap<>();
         groupTicks.forEach((g, t) -> groups.put(g, Math.max(0, t - earlier.groupTicks.getOrDefault(g, 0L))));
         return new ProcessCpu(totalTicks - earlier.totalTicks, groups);

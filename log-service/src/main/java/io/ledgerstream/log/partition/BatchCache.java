@@ -26,8 +26,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 @ThreadSafe
 public final class BatchCache {
-    /** A batch held, with the offsets read from it once when it was added. */
-    private record Held(ByteBuf batch, long lastOffset, long nextOffset) {
+    /** A batch held, with the offset after it, read once when it was added. */
+    private record Held(ByteBuf batch, long nextOffset) {
         int bytes() {
             return batch.readableBytes();
         }
@@ -59,8 +59,7 @@ public final class BatchCache {
             return;
         }
         long base = batch.getLong(batch.readerIndex());
-        long last = base + batch.getInt(batch.readerIndex() + RecordBatches.LAST_OFFSET_DELTA);
-        Held held = new Held(batch, last, last + 1);
+        Held held = new Held(batch, RecordBatches.nextOffset(batch));
         boolean added;
         lock.writeLock().lock();
         try {
@@ -110,18 +109,7 @@ public final class BatchCache {
 
     /** Lets go of everything held. */
     public void clear() {
-        List<Held> released = new ArrayList<>();
-        lock.writeLock().lock();
-        try {
-            Map.Entry<Long, Held> e;
-            while ((e = batches.pollFirstEntry()) != null) {
-                e.getValue().batch().release();
-                released.add(e.getValue());
-            }
-        } finally {
-            lock.writeLock().unlock();
-        }
-        released.forEach(h -> budget.released(h.bytes()));
+        truncateBelow(Long.MAX_VALUE);
     }
 
     /**
@@ -163,7 +151,7 @@ public final class BatchCache {
 
     private Map.Entry<Long, Held> holding(long offset) {
         Map.Entry<Long, Held> batch = batches.floorEntry(offset);
-        return batch == null || batch.getValue().lastOffset() < offset ? null : batch;
+        return batch == null || batch.getValue().nextOffset() <= offset ? null : batch;
     }
 
     /** Drops batches that end below {@code offset} (after retention moved the log start). */

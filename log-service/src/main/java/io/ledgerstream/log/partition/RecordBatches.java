@@ -144,6 +144,11 @@ public final class RecordBatches {
         return batch.getInt(batch.position() + RECORD_COUNT);
     }
 
+    /** The record count of a batch held in a Netty buffer (from its reader index). */
+    public static int recordCount(ByteBuf batch) {
+        return batch.getInt(batch.readerIndex() + RECORD_COUNT);
+    }
+
     /** The idempotent producer's id, or -1 for a batch without one. */
     public static long producerId(ByteBuffer batch) {
         return batch.getLong(batch.position() + PRODUCER_ID);

@@ -16,7 +16,7 @@ import io.ledgerstream.log.protocol.ApiHandler;
 import io.ledgerstream.log.protocol.BatchListRecords;
 import io.ledgerstream.log.protocol.KafkaErrors;
 import io.ledgerstream.log.protocol.RequestContext;
-import java.nio.ByteBuffer;
+import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -351,13 +351,11 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
 
     /** Counts the batches of a partition that go out in the response. */
     private static void sent(PartitionRead read, TopicMetrics metrics) {
-        int bytes = 0;
         int records = 0;
-        for (ByteBuffer batch : read.read().batches()) {
-            bytes += batch.remaining();
+        for (ByteBuf batch : read.read().buffers()) {
             records += RecordBatches.recordCount(batch);
         }
-        metrics.fetched(read.partition().topic(), bytes, records);
+        metrics.fetched(read.partition().topic(), read.bytes(), records);
     }
 
     /**

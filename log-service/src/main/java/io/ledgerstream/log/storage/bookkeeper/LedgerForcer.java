@@ -120,8 +120,4 @@ final class LedgerForcer {
         stopped = true;
     }
 
-    /** Records acknowledged and not yet covered by a force started since. */
-    synchronized long unforcedRecords() {
-        return unforcedRecords;
-    }
 }

@@ -6,7 +6,7 @@
 # stats (standalone --bookie-metrics-port), the mean time of each step of an acknowledgement: the produce request in
 # the broker, the BookKeeper append to the ack quorum within it, the bookie's handling of one add (its write-thread
 # queue and its journal: queue, fsync) and what lies between; the fsyncs and entries per fsync; the collector's
-# pauses (count, max, p99, from -Xlog:gc); and the CPU by thread and the hottest frames, from async-profiler
+# pauses (count, max, p99, from the collector's log); and the CPU by thread and the hottest frames, from async-profiler
 # (tools.profiler:async-profiler from Maven, attached to the broker for the measured run only by ProfilerControl).
 # PROFILE=cpu (default), alloc or none. The collapsed stacks stay in $KEEP (default /tmp/ack-timing) for flame graphs.
 # Note: BookKeeper's stats sum each event in whole milliseconds, so the bookie means are floors (marked >=).

@@ -4,7 +4,9 @@
 # protocols, in rounds of their own: bench/groups.sh) against our standalone broker and against an
 # Apache Kafka broker (single node, KRaft) started here on loopback, in one run: Kafka with default flushing and
 # with log.flush.interval.messages=1 (fsync every write, as our bookie journals do), in rounds of alternating order.
-# After each of our runs, our broker's collector pauses over the run: count, total, max, p99 and median.
+# After each of our runs, our broker's collector pauses over the run: count, total, max, p99 and median. For every
+# produce run, the CPU the broker's process (ours: broker and bookies in one JVM) and the producer used a record, and
+# the broker's busiest thread groups (CpuByThread).
 # Usage: bench/kafka-compare.sh [records]   (default 1000000; 1 KiB records, acks=all, topic of 3 partitions)
 # ONLY_LEDGERSTREAM=1 skips the Kafka runs (for trying a change on our side). COMPRESSION=lz4 (or gzip, snappy,
 # zstd) makes the producers compress their batches, which both brokers then decompress to validate. SKIP_GROUPS=1
@@ -29,14 +31,17 @@ build_all
 measure() {
   "${KJAVA[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "$2" --create --topic perf \
     --partitions 3 --replication-factor "$3" >/dev/null
-  "${KJAVA[@]}" org.apache.kafka.tools.ProducerPerformance --topic perf --num-records "$RECORDS" \
-    --record-size 1024 --throughput -1 --producer-props "bootstrap.servers=$2" acks=all \
-    "compression.type=$COMPRESSION" \
-    | tail -1 > "$WORK/$1.produce"
+  cpu_snapshot "$1"
+  timed_cpu "$WORK/$1.producer-cpu" "${KJAVA[@]}" org.apache.kafka.tools.ProducerPerformance --topic perf \
+    --num-records "$RECORDS" --record-size 1024 --throughput -1 --producer-props "bootstrap.servers=$2" acks=all \
+    "compression.type=$COMPRESSION" > "$WORK/$1.produce.out"
+  tail -1 "$WORK/$1.produce.out" > "$WORK/$1.produce"
+  cpu_report "$1" "$RECORDS" "$WORK/$1.producer-cpu" > "$WORK/$1.produce-cpu"
   "${KJAVA[@]}" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$2" --topic perf \
     --messages "$RECORDS" --timeout 120000 | tail -1 > "$WORK/$1.consume"
   "${KJAVA[@]}" org.apache.kafka.tools.EndToEndLatency "$2" e2e "$E2E_RECORDS" all 1024 > "$WORK/$1.e2e" 2>&1 || true
   printf '%-26s %s\n' "$1 produce:" "$(cat "$WORK/$1.produce")"
+  printf '%-26s %s\n' "$1 produce CPU:" "$(cat "$WORK/$1.produce-cpu")"
   printf '%-26s %s\n' "$1 consume:" "$(cat "$WORK/$1.consume")"
   if [ -z "${SKIP_GROUPS:-}" ]; then
     java -cp "$BENCH_CP" io.ledgerstream.bench.GroupBenchmark "$2" "$3" "$1" classic 10 2>/dev/null \

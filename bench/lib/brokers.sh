@@ -50,7 +50,7 @@ wait_port() {
 # logs every pause to $WORK/ledgerstream-gc.log (made anew at each start; see gc_summary).
 start_ledgerstream() {
   echo "--- $(date '+%F %T') start_ledgerstream $*" >> "$WORK/ledgerstream.log"
-  LEDGERSTREAM_JAVA_OPTS="${LEDGERSTREAM_JAVA_OPTS:-} -Xlog:gc:file=$WORK/ledgerstream-gc.log" "$ROOT/bin/ledgerstream" standalone --data-dir "$WORK/ledgerstream" --kafka-port 19092 --zookeeper-port 12181 \
+  LEDGERSTREAM_JAVA_OPTS="${LEDGERSTREAM_JAVA_OPTS:-} -Xlog:gc,gc+phases:file=$WORK/ledgerstream-gc.log" "$ROOT/bin/ledgerstream" standalone --data-dir "$WORK/ledgerstream" --kafka-port 19092 --zookeeper-port 12181 \
     --bookie-port 13181 --set group.initial.rebalance.delay.ms=0 "$@" >> "$WORK/ledgerstream.log" 2>&1 &
   LEDGERSTREAM_PID=$!
   PIDS+=("$LEDGERSTREAM_PID")
@@ -91,12 +91,45 @@ stop() {
   wait "$1" 2>/dev/null || true
 }
 
-# gc_summary GC_LOG: one line on the collector's pauses in a -Xlog:gc log: count, total, max, p99 and median.
+# cpu_snapshot NAME: saves the CPU used so far by the broker of run NAME (ours for names starting with
+# "ledgerstream", Kafka's otherwise), for cpu_report.
+cpu_snapshot() {
+  java -cp "$BENCH_CP" io.ledgerstream.bench.CpuByThread snapshot "$(broker_pid "$1")" "$WORK/$1.cpu-snapshot"
+}
+
+# cpu_report NAME RECORDS PRODUCER_CPU_FILE: one line, the broker's CPU a record since cpu_snapshot NAME (in all and
+# by thread group), then the producer's (user and system seconds, from timed_cpu).
+cpu_report() {
+  local broker producer
+  broker="$(CLK_TCK="$(getconf CLK_TCK)" java -cp "$BENCH_CP" io.ledgerstream.bench.CpuByThread report \
+    "$WORK/$1.cpu-snapshot" "$(broker_pid "$1")" "$2" broker)"
+  producer="$(awk -v n="$2" '{ printf "producer CPU: %.1f µs a record (%.1f s)", ($1 + $2) * 1e6 / n, $1 + $2 }' "$3")"
+  echo "$producer; $broker"
+}
+
+# broker_pid NAME: the process of the broker that run NAME measures.
+broker_pid() {
+  case "$1" in ledgerstream*) echo "$LEDGERSTREAM_PID" ;; *) echo "$KAFKA_PID" ;; esac
+}
+
+# timed_cpu FILE COMMAND...: runs COMMAND and writes the user and system CPU seconds it used to FILE.
+timed_cpu() {
+  local out="$1" TIMEFORMAT='%U %S'
+  shift
+  { time "$@" 2>&3; } 3>&2 2> "$out"
+}
+
+# gc_summary GC_LOG: one line on the collector's pauses in a -Xlog:gc,gc+phases log (G1's "Pause Young", ZGC's
+# "Pause Mark Start" and the like): count, total, max, p99 and median; then ZGC's allocation stalls (a thread waiting
+# for memory the collector has not freed yet), if any: count and max.
 gc_summary() {
   { grep -E '\] GC\([0-9]+\) Pause ' "$1" || true; } | grep -oE '[0-9.]+ms$' | tr -d 'ms' | sort -n \
-    | awk '{ p[NR] = $1; s += $1 } END { if (NR == 0) { print "collector: no pause"; exit }
+    | awk '{ p[NR] = $1; s += $1 } END { if (NR == 0) { printf "collector: no pause"; exit }
         i = int(NR * 0.99); if (i < 1) i = 1
-        printf "collector: %d pauses, total %.0f ms, max %.1f ms, p99 %.1f ms, median %.1f ms\n", NR, s, p[NR], p[i], p[int((NR + 1) / 2)] }'
+        printf "collector: %d pauses, total %.0f ms, max %.1f ms, p99 %.1f ms, median %.1f ms", NR, s, p[NR], p[i], p[int((NR + 1) / 2)] }'
+  { grep -E 'Allocation Stall' "$1" || true; } | grep -oE '[0-9.]+ms$' | tr -d 'ms' | sort -n \
+    | awk '{ m = $1 } END { if (NR > 0) printf "; %d allocation stalls, max %.1f ms", NR, m }'
+  echo
 }
 
 # in_rounds RUN_FUNCTION: runs RUN_FUNCTION NAME BOOTSTRAP REPLICATION_FACTOR against our platform, Kafka with fsync

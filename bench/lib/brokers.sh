@@ -126,9 +126,9 @@ gc_summary() {
   { grep -E '\] GC\([0-9]+\) Pause ' "$1" || true; } | grep -oE '[0-9.]+ms$' | tr -d 'ms' | sort -n \
     | awk '{ p[NR] = $1; s += $1 } END { if (NR == 0) { printf "collector: no pause"; exit }
         i = int(NR * 0.99); if (i < 1) i = 1
-        printf "collector: %d pauses, total %.0f ms, max %.1f ms, p99 %.1f ms, median %.1f ms", NR, s, p[NR], p[i], p[int((NR + 1) / 2)] }'
+        printf "collector: %d pauses, total %.1f ms, max %.2f ms, p99 %.2f ms, median %.2f ms", NR, s, p[NR], p[i], p[int((NR + 1) / 2)] }'
   { grep -E 'Allocation Stall' "$1" || true; } | grep -oE '[0-9.]+ms$' | tr -d 'ms' | sort -n \
-    | awk '{ m = $1 } END { if (NR > 0) printf "; %d allocation stalls, max %.1f ms", NR, m }'
+    | awk '{ m = $1 } END { if (NR > 0) printf "; %d allocation stalls, max %.2f ms", NR, m }'
   echo
 }
 

@@ -23,8 +23,6 @@ import org.apache.bookkeeper.client.api.LedgerEntry;
 import org.apache.bookkeeper.client.api.ReadHandle;
 import org.apache.bookkeeper.client.api.WriteHandle;
 import org.apache.bookkeeper.conf.ClientConfiguration;
-import org.apache.bookkeeper.net.BookieId;
-import org.apache.bookkeeper.proto.LocalBookiesRegistry;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -35,8 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A new bookie folder runs DbLedgerStorage; a folder written with SortedLedgerStorage by an earlier version keeps it
  * across restarts; both serve every entry written, before and after a restart, through more data than the write
- * cache holds, to a client in the same JVM over Netty's in-JVM channel. A folder whose marker and contents disagree is
- * refused.
+ * cache holds. A folder whose marker and contents disagree is refused.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class BookieStorageITCase {
@@ -58,8 +55,6 @@ class BookieStorageITCase {
             try (BookieNode bookie = startRegistered(zk, zooKeeper, folder, port, BookieStorage.DB);
                  BookKeeper client = client(zooKeeper)) {
                 assertThat(bookie.storage()).isEqualTo(BookieStorage.DB);
-                // A client in this JVM reaches it over Netty's in-JVM channel, not loopback TCP.
-                assertThat(LocalBookiesRegistry.isLocalBookie(BookieId.parse(bookie.bookieId()))).isTrue();
                 ledgerId = writeAndReadBack(client);
             }
             assertThat(folder.toPath().resolve("ledgers/current/ledgers")).isDirectory();

@@ -147,14 +147,22 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The frame's bytes on the heap: the decoder's own array (see KafkaFrameDecoder#extractFrame), or a copy. */
+    private static ByteBuffer heapCopy(ByteBuf frame) {
+        if (frame.hasArray()) {
+            return ByteBuffer.wrap(frame.array(), frame.arrayOffset() + frame.readerIndex(), frame.readableBytes())
+                    .slice();
+        }
+        ByteBuffer copy = ByteBuffer.allocate(frame.readableBytes());
+        frame.readBytes(copy);
+        return copy.flip();
+    }
+
     /** Parses and serves a frame: the handler's answer to come, or null when the frame was dealt with at once. */
     private CompletableFuture<?> serve(ChannelHandlerContext ctx, ByteBuf frame) {
-        // Parsed requests (produce records above all) outlive the frame, whose pooled memory Netty reuses once
-        // released: they get a heap copy of their own.
-        ByteBuffer buffer = ByteBuffer.allocate(frame.readableBytes());
-        frame.readBytes(buffer);
+        // Parsed requests (produce records above all) outlive the frame: they read the heap copy the decoder made.
+        ByteBuffer buffer = heapCopy(frame);
         frame.release();
-        buffer.flip();
         if (authenticating(ctx) && sasl.expectsBareToken()) {
             byte[] token = new byte[buffer.remaining()];
             buffer.get(token);

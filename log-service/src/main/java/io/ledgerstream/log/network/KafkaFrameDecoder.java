@@ -175,6 +175,19 @@ final class KafkaFrameDecoder extends LengthFieldBasedFrameDecoder {
         unauthenticatedLimit = Integer.MAX_VALUE;
     }
 
+    /**
+     * Copies a frame out at once into a heap buffer of its own, which the parsed request then reads (produce records
+     * outlive the frame). Handing out slices of the cumulation instead kept it shared while requests queued, and
+     * Netty then copied the whole cumulation into a larger buffer at each read: a seventh of the event loops' time
+     * while producing (a tenth of their CPU a record once copied out here).
+     */
+    @Override
+    protected ByteBuf extractFrame(ChannelHandlerContext ctx, ByteBuf buffer, int index, int length) {
+        byte[] bytes = new byte[length];
+        buffer.getBytes(index, bytes);
+        return Unpooled.wrappedBuffer(bytes);
+    }
+
     @Override
     protected long getUnadjustedFrameLength(ByteBuf buf, int offset, int length, ByteOrder order) {
         long size = super.getUnadjustedFrameLength(buf, offset, length, order);

@@ -114,7 +114,8 @@ broker_pid() {
 
 # timed_cpu FILE COMMAND...: runs COMMAND and writes the user and system CPU seconds it used to FILE.
 timed_cpu() {
-  local out="$1" TIMEFORMAT='%U %S'
+  # The C locale: a decimal point that awk reads, whatever the user's locale.
+  local out="$1" TIMEFORMAT='%U %S' LC_ALL=C
   shift
   { time "$@" 2>&3; } 3>&2 2> "$out"
 }

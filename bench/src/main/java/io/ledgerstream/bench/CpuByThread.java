@@ -45,7 +45,8 @@ public final class CpuByThread {
                 .filter(e -> e.getValue() > 0)
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .limit(GROUPS_SHOWN)
-                .forEach(e -> line.append(String.format(" %s %.1f,", e.getKey(), e.getValue() * microsPerTick / records)));
+                .forEach(e -> line.append(
+                        String.format(" %s %.1f,", e.getKey(), e.getValue() * microsPerTick / records)));
         line.setLength(line.length() - 1);
         return line.toString();
     }

@@ -17,7 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * preallocated as BookKeeper preallocates its journals (a block written at the end, a hole before it, so each sync
  * also allocates blocks and writes the inode), and one whose blocks were written and synced beforehand (as a reused
  * journal file's are). Writes of 16 KiB, each followed by {@link FileChannel#force force(false)}; per file kind:
- * syncs a second, p50 and p99 of a write plus its sync, and the CPU (user and system) a sync costs this thread.
+ * syncs a second, p50 and p99 of a write plus its sync, and the CPU (user and system) of this thread for a write and
+ * its sync (kernel threads, such as a file system's journal, are not counted).
  * Rounds alternate the order. Arguments: DIR WRITES ROUNDS.
  *
  * <p>Stateless: a command-line tool.
@@ -71,7 +72,8 @@ public final class JournalSyncBenchmark {
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpuMicros = (THREADS.getCurrentThreadCpuTime() - cpuBefore) / 1e3 / writes;
             Arrays.sort(nanos);
-            return String.format("%-26s %7.0f syncs/s, p50 %.3f ms, p99 %.3f ms, CPU %.0f µs a sync",
+            return String.format(
+                    "%-26s %7.0f syncs/s, p50 %.3f ms, p99 %.3f ms, this thread's CPU %.0f µs a write and sync",
                     sparse ? "sparse (as BookKeeper's):" : "written beforehand:", writes / seconds,
                     nanos[writes / 2] / 1e6, nanos[(int) (writes * 0.99)] / 1e6, cpuMicros);
         } finally {

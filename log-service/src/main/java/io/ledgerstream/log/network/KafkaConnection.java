@@ -7,6 +7,7 @@ import io.ledgerstream.log.protocol.RequestContext;
 import io.ledgerstream.log.security.SecuredListener;
 import io.ledgerstream.log.security.ServerSecurity;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledHeapByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -147,9 +148,13 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The frame's bytes on the heap: the decoder's own array (see KafkaFrameDecoder#extractFrame), or a copy. */
+    /**
+     * The frame's bytes on the heap: the unpooled array the decoder copied them into (see
+     * KafkaFrameDecoder#extractFrame), which stays the request's after the frame is released, or else a copy (a
+     * pooled buffer's memory is reused once released).
+     */
     private static ByteBuffer heapCopy(ByteBuf frame) {
-        if (frame.hasArray()) {
+        if (frame instanceof UnpooledHeapByteBuf) {
             return ByteBuffer.wrap(frame.array(), frame.arrayOffset() + frame.readerIndex(), frame.readableBytes())
                     .slice();
         }

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
  * The order rules of one connection, with handlers the test answers by hand: produce requests overlap once the one
  * before is ordered in its logs, any other request waits for everything before it, and responses always leave in
  * request order. A fetch answer's record batches go out as the buffers read (no copy), held until the write is done,
- * and are released when the answer is never written.
+ * and are released when the answer is never written. Frames arriving in pieces through the frame decoder are served
+ * from copies of their own, and their bytes go back to the request budget once served.
  */
 class KafkaConnectionTest {
     private final Scripted<ProduceRequest> produce = new Scripted<>(ApiKeys.PRODUCE, (short) 11);
@@ -219,6 +220,69 @@ class KafkaConnectionTest {
         cached.release();
     }
 
+    @Test
+    void framesCutIntoPiecesAreServedFromCopiesOfTheirOwnWhileLaterBytesArriveAndTheirBytesGoBack() {
+        RequestMemory memory = new RequestMemory(-1);
+        KafkaFrameDecoder frames = new KafkaFrameDecoder(1 << 20, Integer.MAX_VALUE, false, memory, new ReadPauses());
+        EmbeddedChannel wire = new EmbeddedChannel(frames, new KafkaConnection(SecuredListener.plaintext("PLAINTEXT"),
+                ServerSecurity.plaintext(NetworkConfig.fromMap(Map.of())), new ApiHandlers().register(produce),
+                new ConnectionCloseLog(java.time.Clock.systemUTC(), 60_000, 100), frames));
+        try {
+            ByteBuffer first = TestBatches.batch("first", 20, 300, 0);
+            ByteBuffer second = TestBatches.batch("second", 20, 300, 0);
+            ByteBuf bytes = Unpooled.wrappedBuffer(sized(produceRequest(first), 1), sized(produceRequest(second), 2));
+            // In pieces of 1000 bytes in pooled memory, as a socket's reads arrive; the decoder releases each piece.
+            while (bytes.isReadable()) {
+                ByteBuf read = PooledByteBufAllocator.DEFAULT.directBuffer(1000);
+                wire.writeInbound(read.writeBytes(bytes, Math.min(1000, bytes.readableBytes())));
+            }
+            bytes.release();
+            // Pooled memory released by the decoder is handed out again and overwritten.
+            for (int i = 0; i < 64; i++) {
+                ByteBuf other = PooledByteBufAllocator.DEFAULT.directBuffer(1000);
+                other.writeBytes(new byte[1000]).setBytes(0, new byte[] {0x55, 0x55, 0x55, 0x55});
+                other.release();
+            }
+            wire.runPendingTasks();
+            produce.calls.get(0).context.ordered().complete(null);
+            wire.runPendingTasks();
+
+            assertThat(produce.correlationIds()).containsExactly(1, 2);
+            assertThat(records(produce.calls.get(0))).isEqualTo(TestBatches.batch("first", 20, 300, 0));
+            assertThat(records(produce.calls.get(1))).isEqualTo(TestBatches.batch("second", 20, 300, 0));
+            assertThat(memory.used()).as("bytes of requests still being served").isPositive();
+            produce.calls.get(0).response.complete(new ProduceResponse(new ProduceResponseData()));
+            produce.calls.get(1).response.complete(new ProduceResponse(new ProduceResponseData()));
+            wire.runPendingTasks();
+            assertThat(memory.used()).as("bytes of requests served").isZero();
+        } finally {
+            wire.finishAndReleaseAll();
+        }
+    }
+
+    /** A produce request carrying {@code batch} for partition 0 of topic t. */
+    private static AbstractRequest produceRequest(ByteBuffer batch) {
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000);
+        data.topicData().add(new ProduceRequestData.TopicProduceData().setName("t").setPartitionData(List.of(
+                new ProduceRequestData.PartitionProduceData().setIndex(0)
+                        .setRecords(org.apache.kafka.common.record.MemoryRecords.readableRecords(batch)))));
+        return ProduceRequest.builder(data).build((short) 11);
+    }
+
+    /** A request's frame with its 4-byte size in front, as a client sends it. */
+    private static ByteBuf sized(AbstractRequest request, int correlationId) {
+        ByteBuffer body = request.serializeWithHeader(
+                new RequestHeader(request.apiKey(), request.version(), "test", correlationId));
+        return Unpooled.buffer(4 + body.remaining()).writeInt(body.remaining()).writeBytes(body);
+    }
+
+    /** The record bytes a scripted produce call was given. */
+    private static ByteBuffer records(Call call) {
+        ProduceRequest request = (ProduceRequest) call.request;
+        return ((org.apache.kafka.common.record.MemoryRecords) request.data().topicData().iterator().next()
+                .partitionData().get(0).records()).buffer();
+    }
+
     /** A record batch in pooled direct memory, as the tail cache holds one. */
     private static ByteBuf cachedBatch() {
         ByteBuffer batch = TestBatches.batch("k", 5, 100, 0);
@@ -289,7 +353,7 @@ class KafkaConnectionTest {
 
         @Override
         public CompletableFuture<AbstractResponse> handle(RequestContext context, R request) {
-            Call call = new Call(context, new CompletableFuture<>());
+            Call call = new Call(context, request, new CompletableFuture<>());
             calls.add(call);
             return call.response;
         }
@@ -299,6 +363,6 @@ class KafkaConnectionTest {
         }
     }
 
-    private record Call(RequestContext context, CompletableFuture<AbstractResponse> response) {
+    private record Call(RequestContext context, AbstractRequest request, CompletableFuture<AbstractResponse> response) {
     }
 }

@@ -38,7 +38,7 @@ public final class CpuByThread {
 
     /** One line: the CPU per record in all, then the busiest groups' shares of it. */
     static String report(ProcessCpu used, long records, String name) {
-        double microsPerTick = 1_000_000.0 / ticksPerSecond();
+        double microsPerTick = 1_000_000.0 / ProcessCpu.ticksPerSecond();
         StringBuilder line = new StringBuilder(String.format("%s CPU: %.1f µs a record (%.1f s);", name,
                 used.totalTicks() * microsPerTick / records, used.totalTicks() * microsPerTick / 1e6));
         used.groupTicks().entrySet().stream()
@@ -49,12 +49,6 @@ public final class CpuByThread {
                         String.format(" %s %.1f,", e.getKey(), e.getValue() * microsPerTick / records)));
         line.setLength(line.length() - 1);
         return line.toString();
-    }
-
-    /** The kernel's clock ticks per second, from {@code CLK_TCK} ({@code getconf CLK_TCK}; 100 when unset). */
-    private static long ticksPerSecond() {
-        String ticks = System.getenv("CLK_TCK");
-        return ticks == null || ticks.isBlank() ? 100 : Long.parseLong(ticks.trim());
     }
 
     private static void save(ProcessCpu snapshot, Path file) throws IOException {

@@ -36,6 +36,12 @@ public record ProcessCpu(long totalTicks, Map<String, Long> groupTicks) {
         return new ProcessCpu(total, groups);
     }
 
+    /** The kernel's clock ticks per second, from {@code CLK_TCK} ({@code getconf CLK_TCK}; 100 when unset). */
+    public static long ticksPerSecond() {
+        String ticks = System.getenv("CLK_TCK");
+        return ticks == null || ticks.isBlank() ? 100 : Long.parseLong(ticks.trim());
+    }
+
     /** The CPU time, in clock ticks, that process {@code pid} has used so far (all its threads). */
     public static long totalTicks(long pid) throws IOException {
         return ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));

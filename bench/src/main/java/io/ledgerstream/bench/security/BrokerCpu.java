@@ -30,9 +30,7 @@ final class BrokerCpu {
         if (pid == null || pid.isEmpty()) {
             return new BrokerCpu(-1, 0);
         }
-        String ticks = System.getenv("CLK_TCK");
-        long perSecond = ticks == null || ticks.isEmpty() ? 100 : Long.parseLong(ticks.trim());
-        return new BrokerCpu(Long.parseLong(pid.trim()), 1_000_000_000L / perSecond);
+        return new BrokerCpu(Long.parseLong(pid.trim()), 1_000_000_000L / ProcessCpu.ticksPerSecond());
     }
 
     /** The broker's CPU time so far, 0 when no broker is followed. */

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import kafka.admin.ConfigCommand;
 import org.apache.bookkeeper.client.api.BookKeeper;
 import org.apache.bookkeeper.client.api.LedgerMetadata;
 import org.apache.bookkeeper.conf.ClientConfiguration;
@@ -236,10 +235,6 @@ class TopicConfigsITCase {
     }
 
     private static String configs(String... args) throws Exception {
-        String[] all = new String[args.length + 2];
-        all[0] = "--bootstrap-server";
-        all[1] = local.bootstrap();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return KafkaTool.run("", () -> ConfigCommand.main(all));
+        return KafkaTool.configs(local.bootstrap(), args);
     }
 }

@@ -21,7 +21,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import kafka.admin.ConfigCommand;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,7 +34,6 @@ import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.apache.kafka.common.requests.AbstractRequest;
@@ -250,13 +248,9 @@ class ClientQuotasITCase {
         }
     }
 
-    private int correlation;
-
-    @SuppressWarnings("unchecked")
-    private <T extends AbstractResponse> T exchange(Socket socket, AbstractRequest request) {
+    private static <T extends AbstractResponse> T exchange(Socket socket, AbstractRequest request) {
         try {
-            return (T) AbstractResponse.parseResponse(request.apiKey(), new ByteBufferAccessor(
-                    RawKafkaRequests.exchange(socket, request, ++correlation)), request.version());
+            return RawKafkaRequests.send(socket, request);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -328,10 +322,6 @@ class ClientQuotasITCase {
     }
 
     private static String configs(String... args) throws Exception {
-        String[] all = new String[args.length + 2];
-        all[0] = "--bootstrap-server";
-        all[1] = local.bootstrap();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return KafkaTool.run("", () -> ConfigCommand.main(all));
+        return KafkaTool.configs(local.bootstrap(), args);
     }
 }

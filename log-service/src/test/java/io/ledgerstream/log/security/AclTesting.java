@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
@@ -20,7 +19,6 @@ import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.message.SaslAuthenticateRequestData;
 import org.apache.kafka.common.message.SaslHandshakeRequestData;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
@@ -40,7 +38,6 @@ import org.apache.kafka.common.resource.ResourceType;
 final class AclTesting {
     static final String LISTENER = "SASL_PLAINTEXT";
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final AtomicInteger CORRELATION = new AtomicInteger();
 
     private AclTesting() {
     }
@@ -110,11 +107,8 @@ final class AclTesting {
     }
 
     /** Sends a request over a socket (one request at a time) and parses its response. */
-    @SuppressWarnings("unchecked")
     static <T extends AbstractResponse> T send(Socket socket, AbstractRequest request) throws IOException {
-        int correlationId = CORRELATION.incrementAndGet();
-        return (T) AbstractResponse.parseResponse(request.apiKey(), new ByteBufferAccessor(
-                RawKafkaRequests.exchange(socket, request, correlationId)), request.version());
+        return RawKafkaRequests.send(socket, request);
     }
 
     /** Creates ACLs as the admin and waits until every running broker holds them. */

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicInteger;
+import kafka.admin.ConfigCommand;
 import org.apache.kafka.common.utils.Exit;
 
 /**
@@ -30,6 +31,15 @@ public final class KafkaTool {
         ToolExit(int code) {
             super("exit " + code);
         }
+    }
+
+    /** Kafka's kafka-configs ({@code ConfigCommand}) against {@code bootstrap} with {@code args}; what it printed. */
+    public static String configs(String bootstrap, String... args) throws Exception {
+        String[] all = new String[args.length + 2];
+        all[0] = "--bootstrap-server";
+        all[1] = bootstrap;
+        System.arraycopy(args, 0, all, 2, args.length);
+        return run("", () -> ConfigCommand.main(all));
     }
 
     public static synchronized String run(String stdin, Main tool) throws Exception {

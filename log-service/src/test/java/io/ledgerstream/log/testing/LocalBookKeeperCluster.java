@@ -9,7 +9,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.bookkeeper.client.api.BookKeeper;
+import org.apache.bookkeeper.conf.ClientConfiguration;
+import org.apache.bookkeeper.net.BookieId;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -103,6 +108,21 @@ public final class LocalBookKeeperCluster implements AutoCloseable {
     public void stopBookie(int index) {
         bookies.get(index).close();
         bookies.set(index, null);
+    }
+
+    /** Stops the bookie known to BookKeeper as {@code bookie} (host:port). */
+    public void stopBookie(BookieId bookie) {
+        String id = bookie.toString();
+        stopBookie(bookieIndexOfPort(Integer.parseInt(id.substring(id.lastIndexOf(':') + 1))));
+    }
+
+    /** The ensembles of ledger {@code ledgerId} by first entry, read from its metadata with a client of its own. */
+    public NavigableMap<Long, ? extends List<BookieId>> ensembles(long ledgerId) throws Exception {
+        ClientConfiguration conf = new ClientConfiguration();
+        conf.setMetadataServiceUri("zk+null://" + zookeeperConnect() + "/ledgers");
+        try (BookKeeper bk = BookKeeper.newBuilder(conf).build()) {
+            return bk.getLedgerMetadata(ledgerId).get(30, TimeUnit.SECONDS).getAllEnsembles();
+        }
     }
 
     /** Every running bookie stops answering while staying connected, as behind a stalled disk. */

@@ -6,12 +6,14 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ResponseHeader;
@@ -29,6 +31,15 @@ public final class RawKafkaRequests {
         Socket socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(30_000);
         return socket;
+    }
+
+    private static final AtomicInteger CORRELATION = new AtomicInteger();
+
+    /** Sends {@code request} (one request at a time on the socket) and parses its response. */
+    @SuppressWarnings("unchecked")
+    public static <T extends AbstractResponse> T send(Socket socket, AbstractRequest request) throws IOException {
+        return (T) AbstractResponse.parseResponse(request.apiKey(),
+                new ByteBufferAccessor(exchange(socket, request, CORRELATION.incrementAndGet())), request.version());
     }
 
     /** Sends {@code request} and returns its response's body, positioned after the response header. */

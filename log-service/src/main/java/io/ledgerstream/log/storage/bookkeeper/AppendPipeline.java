@@ -462,7 +462,7 @@ final class AppendPipeline {
 
     /** Step 4 of {@link #roll}: closes a rolled segment's ledger and records it as sealed. */
     private CompletableFuture<Void> sealRolled(SegmentWriter writer, long end) {
-        return writer.forceForClose(ledgers).thenCompose(v -> ledgers.close(writer.handle))
+        return writer.forceAndClose(ledgers)
                 .thenCompose(v -> chain.recordSealed(() -> writer.segment.seal(end)))
                 .whenComplete((v, e) -> {
                     if (e != null) {
@@ -547,14 +547,14 @@ final class AppendPipeline {
         if (empty) {
             return ledgers.close(writer.handle).thenCompose(v -> chain.removeEmpty(writer.segment.ledgerId()));
         }
-        return writer.forceForClose(ledgers).thenCompose(v -> ledgers.close(writer.handle)).thenCompose(v -> {
+        return writer.forceAndClose(ledgers).thenCompose(v -> {
             SegmentRecord sealed = writer.segment.seal(end);
             return chain.recordSealed(() -> sealed);
         });
     }
 
     private SegmentWriter writerFor(Segment segment, WriteHandle handle) {
-        LedgerForcer forcer = BookKeeperLedgers.deferredSync(handle)
+        LedgerForcer forcer = segment.deferredWrites()
                 ? new LedgerForcer(handle, clock, () -> config.get().flush(), metrics, this::fail) : null;
         return new SegmentWriter(segment, handle, forcer);
     }

@@ -236,6 +236,11 @@ final class Segment {
         return deferredWrites && h == writeHandle && entryId > h.getLastAddConfirmed();
     }
 
+    /** Whether this broker writes the segment's ledger with deferred sync (acknowledged before the fsync). */
+    boolean deferredWrites() {
+        return deferredWrites;
+    }
+
     private synchronized CompletableFuture<ReadHandle> handle() {
         if (readHandle == null || readHandle.isCompletedExceptionally()) {
             readHandle = ledgers.openForRead(ledgerId);

@@ -44,18 +44,17 @@ final class SegmentWriter {
     }
 
     /**
-     * Forces a deferred-sync ledger before it is closed, as BookKeeper closes one at its last forced entry; a ledger
+     * Closes the ledger, a deferred-sync one once forced, as BookKeeper closes one at its last forced entry; a ledger
      * whose force fails is abandoned to {@code ledgers}, left open for the next writer to recover. Call it outside
      * the pipeline's lock: it calls the BookKeeper client.
      */
-    CompletableFuture<Void> forceForClose(BookKeeperLedgers ledgers) {
-        if (!deferred()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return forcer.forceForClose().whenComplete((v, e) -> {
-            if (e != null) {
-                ledgers.abandon(handle);
-            }
-        });
+    CompletableFuture<Void> forceAndClose(BookKeeperLedgers ledgers) {
+        CompletableFuture<Void> forced = !deferred() ? CompletableFuture.completedFuture(null)
+                : forcer.forceForClose().whenComplete((v, e) -> {
+                    if (e != null) {
+                        ledgers.abandon(handle);
+                    }
+                });
+        return forced.thenCompose(v -> ledgers.close(handle));
     }
 }

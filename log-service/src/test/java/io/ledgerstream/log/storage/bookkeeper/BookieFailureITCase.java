@@ -22,8 +22,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.bookkeeper.client.api.BookKeeper;
-import org.apache.bookkeeper.client.api.LedgerMetadata;
-import org.apache.bookkeeper.conf.ClientConfiguration;
 import org.apache.bookkeeper.net.BookieId;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -56,20 +54,19 @@ class BookieFailureITCase {
                 appends.get(199).get(30, TimeUnit.SECONDS);
 
                 long ledgerId = openLedger(metadata, tp);
-                List<BookieId> ensemble = ensembles(cluster, ledgerId).firstEntry().getValue();
-                int victim = cluster.bookieIndexOfPort(Integer.parseInt(ensemble.get(0).toString().substring(ensemble.get(0).toString().lastIndexOf(':') + 1)));
+                List<BookieId> ensemble = List.copyOf(cluster.ensembles(ledgerId).firstEntry().getValue());
                 for (int i = 200; i < 300; i++) {
                     appends.add(log.appendAsync(TestBatches.batch("k" + i, 4, 200, clock.millis())));
                 }
-                cluster.stopBookie(victim);
+                cluster.stopBookie(ensemble.get(0));
                 for (int i = 300; i < 600; i++) {
                     appends.add(log.appendAsync(TestBatches.batch("k" + i, 4, 200, clock.millis())));
                 }
                 for (int i = 0; i < appends.size(); i++) {
                     assertThat(appends.get(i).get(60, TimeUnit.SECONDS).baseOffset()).isEqualTo(4L * i);
                 }
-                assertThat(ensembles(cluster, ledgerId).size()).as("the ledger changed its ensemble").isGreaterThan(1);
-                assertThat(ensembles(cluster, ledgerId).lastEntry().getValue())
+                assertThat(cluster.ensembles(ledgerId).size()).as("the ledger changed its ensemble").isGreaterThan(1);
+                assertThat(cluster.ensembles(ledgerId).lastEntry().getValue())
                         .doesNotContain(ensemble.get(0));
                 log.closeAsync().get(30, TimeUnit.SECONDS);
             }
@@ -98,15 +95,5 @@ class BookieFailureITCase {
     private static long openLedger(MetadataStore metadata, TopicPartition tp) {
         PartitionRecord record = metadata.partition(tp.topic(), tp.partition()).join().value();
         return record.segments().get(record.segments().size() - 1).ledgerId();
-    }
-
-    private static java.util.NavigableMap<Long, ? extends List<BookieId>> ensembles(LocalBookKeeperCluster cluster,
-                                                                                    long ledgerId) throws Exception {
-        ClientConfiguration conf = new ClientConfiguration();
-        conf.setMetadataServiceUri("zk+null://" + cluster.zookeeperConnect() + "/ledgers");
-        try (BookKeeper bk = BookKeeper.newBuilder(conf).build()) {
-            LedgerMetadata metadata = bk.getLedgerMetadata(ledgerId).get(30, TimeUnit.SECONDS);
-            return metadata.getAllEnsembles();
-        }
     }
 }

@@ -12,7 +12,6 @@ import io.ledgerstream.log.metrics.BrokerMetrics;
 import io.ledgerstream.log.partition.AppendResult;
 import io.ledgerstream.log.partition.PartitionLog;
 import io.ledgerstream.log.partition.ReadResult;
-import io.ledgerstream.log.partition.RecordBatches;
 import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.LocalBookKeeperCluster;
 import io.ledgerstream.log.testing.TestBatches;
@@ -31,8 +30,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.bookkeeper.client.api.BookKeeper;
 import org.apache.bookkeeper.client.api.WriteHandle;
-import org.apache.bookkeeper.conf.ClientConfiguration;
-import org.apache.bookkeeper.net.BookieId;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -186,9 +183,7 @@ class DeferredSyncITCase {
             PartitionLog log = storage.open(tp, REPLICATION, config(flush)).join();
             appendAll(log, 0, 100);
             long ledgerId = openLedger(tp);
-            BookieId victim = ensemble(ledgerId).get(0);
-            cluster.stopBookie(cluster.bookieIndexOfPort(Integer.parseInt(
-                    victim.toString().substring(victim.toString().lastIndexOf(':') + 1))));
+            cluster.stopBookie(cluster.ensembles(ledgerId).firstEntry().getValue().get(0));
             // BookKeeper cannot replace a bookie of a deferred-sync ledger: the next appends fail, and its client
             // closes the ledger at its last force (none), before the 100 acknowledged entries.
             List<CompletableFuture<AppendResult>> after = new ArrayList<>();
@@ -250,10 +245,11 @@ class DeferredSyncITCase {
         List<KeyAtOffset> records = new ArrayList<>();
         long next = 0;
         while (next < log.highWatermark()) {
-            ReadResult read = log.readAsync(next, 64 * 1024).get(30, TimeUnit.SECONDS);
-            assertThat(read.batches()).as("a read at %d", next).isNotEmpty();
-            records.addAll(TestBatches.records(read.batches()));
-            next = RecordBatches.nextOffset(read.batches().get(read.batches().size() - 1));
+            try (ReadResult read = log.readAsync(next, 64 * 1024).get(30, TimeUnit.SECONDS)) {
+                assertThat(read.batches()).as("a read at %d", next).isNotEmpty();
+                records.addAll(TestBatches.records(read.batches()));
+                next = read.nextOffset();
+            }
         }
         assertThat(records).hasSize(batches * RECORDS_PER_BATCH);
         for (int i = 0; i < records.size(); i++) {
@@ -274,14 +270,5 @@ class DeferredSyncITCase {
     private long openLedger(TopicPartition tp) {
         PartitionRecord record = metadata.partition(tp.topic(), tp.partition()).join().value();
         return record.segments().get(record.segments().size() - 1).ledgerId();
-    }
-
-    private List<BookieId> ensemble(long ledgerId) throws Exception {
-        ClientConfiguration conf = new ClientConfiguration();
-        conf.setMetadataServiceUri("zk+null://" + cluster.zookeeperConnect() + "/ledgers");
-        try (BookKeeper bk = BookKeeper.newBuilder(conf).build()) {
-            return List.copyOf(bk.getLedgerMetadata(ledgerId).get(30, TimeUnit.SECONDS).getAllEnsembles()
-                    .firstEntry().getValue());
-        }
     }
 }

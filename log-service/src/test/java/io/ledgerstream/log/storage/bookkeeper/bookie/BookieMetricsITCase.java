@@ -5,22 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerstream.log.standalone.EmbeddedZooKeeper;
-import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.FreePorts;
 import io.ledgerstream.log.testing.MetricsEndpoint;
 import java.net.ConnectException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.bookkeeper.client.api.BookKeeper;
 import org.apache.bookkeeper.client.api.DigestType;
 import org.apache.bookkeeper.client.api.WriteHandle;
-import org.apache.bookkeeper.conf.ClientConfiguration;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,26 +37,14 @@ class BookieMetricsITCase {
     @Test
     void theBookieServesItsOwnStatsWhileItRuns() throws Exception {
         try (EmbeddedZooKeeper zooKeeper = EmbeddedZooKeeper.start(dir.resolve("zookeeper").toFile(), 0);
-             CuratorFramework zk = CuratorFrameworkFactory.newClient(zooKeeper.connectString(), 20_000, 10_000,
-                     new RetryOneTime(100))) {
-            zk.start();
-            BookieNode.ensureCluster(zk, zooKeeper.connectString(), "/ledgers");
-            String metadata = "zk+null://" + zooKeeper.connectString() + "/ledgers";
+             CuratorFramework zk = BookieTesting.connect(zooKeeper)) {
             int metricsPort = FreePorts.consecutive(1);
             MetricsEndpoint endpoint = new MetricsEndpoint(metricsPort);
             BookieNode bookie = BookieNode.start(dir.resolve("bookie").toFile(), "127.0.0.1",
-                    FreePorts.consecutive(1), metadata, "127.0.0.1", metricsPort);
+                    FreePorts.consecutive(1), BookieTesting.metadata(zooKeeper), "127.0.0.1", metricsPort);
             try {
-                Await.until("the bookie to register", Duration.ofSeconds(30), () -> {
-                    try {
-                        return zk.checkExists().forPath("/ledgers/available/" + bookie.bookieId()) != null;
-                    } catch (Exception e) {
-                        return false;
-                    }
-                });
-                ClientConfiguration conf = new ClientConfiguration();
-                conf.setMetadataServiceUri(metadata);
-                try (BookKeeper client = BookKeeper.newBuilder(conf).build();
+                BookieTesting.awaitRegistered(zk, bookie);
+                try (BookKeeper client = BookieTesting.client(zooKeeper);
                      WriteHandle ledger = client.newCreateLedgerOp().withEnsembleSize(1).withWriteQuorumSize(1)
                              .withAckQuorumSize(1).withDigestType(DigestType.CRC32C).withPassword(new byte[0])
                              .execute().get(30, TimeUnit.SECONDS)) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerstream.log.standalone.EmbeddedZooKeeper;
-import io.ledgerstream.log.testing.Await;
 import io.ledgerstream.log.testing.FreePorts;
 import java.io.File;
 import java.io.IOException;
@@ -12,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,10 +20,7 @@ import org.apache.bookkeeper.client.api.LedgerEntries;
 import org.apache.bookkeeper.client.api.LedgerEntry;
 import org.apache.bookkeeper.client.api.ReadHandle;
 import org.apache.bookkeeper.client.api.WriteHandle;
-import org.apache.bookkeeper.conf.ClientConfiguration;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,35 +122,17 @@ class BookieStorageITCase {
     }
 
     private static CuratorFramework connect(EmbeddedZooKeeper zooKeeper) throws Exception {
-        CuratorFramework zk = CuratorFrameworkFactory.newClient(zooKeeper.connectString(), 20_000, 10_000,
-                new RetryOneTime(100));
-        zk.start();
-        BookieNode.ensureCluster(zk, zooKeeper.connectString(), "/ledgers");
-        return zk;
+        return BookieTesting.connect(zooKeeper);
     }
 
     private static BookieNode startRegistered(CuratorFramework zk, EmbeddedZooKeeper zooKeeper, File folder, int port,
                                               BookieStorage forNewFolder) throws Exception {
-        BookieNode bookie = BookieNode.start(folder, "127.0.0.1", port, metadata(zooKeeper), null, -1,
-                Optional.empty(), forNewFolder);
-        Await.until("the bookie to register", Duration.ofSeconds(30), () -> {
-            try {
-                return zk.checkExists().forPath("/ledgers/available/" + bookie.bookieId()) != null;
-            } catch (Exception e) {
-                return false;
-            }
-        });
-        return bookie;
-    }
-
-    private static String metadata(EmbeddedZooKeeper zooKeeper) {
-        return "zk+null://" + zooKeeper.connectString() + "/ledgers";
+        return BookieTesting.awaitRegistered(zk, BookieNode.start(folder, "127.0.0.1", port,
+                BookieTesting.metadata(zooKeeper), null, -1, Optional.empty(), forNewFolder));
     }
 
     private static BookKeeper client(EmbeddedZooKeeper zooKeeper) throws Exception {
-        ClientConfiguration conf = new ClientConfiguration();
-        conf.setMetadataServiceUri(metadata(zooKeeper));
-        return BookKeeper.newBuilder(conf).build();
+        return BookieTesting.client(zooKeeper);
     }
 
     /** Writes {@link #ENTRIES} entries to a new ledger on the one bookie, reads them back; the ledger's id. */
